@@ -1,0 +1,60 @@
+"""Command line: python -m data generate | ingest (see README and spec/cli.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m data", description="审判质效看板 data: build the demo or import case lists")
+    sub = ap.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="write the synthetic demo province (示范省) database")
+    g.add_argument("--db", required=True)
+    g.add_argument("--cases", type=int, default=300_000)
+    g.add_argument("--seed", type=int, default=2026)
+    g.add_argument("--end", default="2026-09-30", help="last day of the data (YYYY-MM-DD)")
+    g.add_argument("--quiet", action="store_true")
+    i = sub.add_parser("ingest", help="import a case list and court list")
+    i.add_argument("cases_file")
+    i.add_argument("--courts", required=True)
+    i.add_argument("--db", required=True)
+    i.add_argument("--rejects")
+    args = ap.parse_args(argv)
+
+    if args.command == "generate":
+        from .generate import generate
+
+        import datetime as dt
+        try:
+            end = dt.date.fromisoformat(args.end)
+        except ValueError:
+            print(f"--end: 日期格式应为 YYYY-MM-DD / expected YYYY-MM-DD: {args.end}", file=sys.stderr)
+            return 2
+        if args.cases < 1000:
+            print("--cases: 至少 1000 / at least 1000", file=sys.stderr)
+            return 2
+        t0 = time.perf_counter()
+        n = generate(args.db, cases=args.cases, seed=args.seed, end=end, progress=not args.quiet)
+        print(f"示范省演示数据已生成 / demo database written: {args.db}  {n:,} 件 cases  {time.perf_counter() - t0:.1f}s")
+        return 0
+
+    from .ingest import ingest
+    from .reader import UnusableFile
+
+    t0 = time.perf_counter()
+    try:
+        r = ingest(args.cases_file, args.courts, args.db, args.rejects)
+    except UnusableFile as e:
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
+        return 1
+    print(
+        f"读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
+        f"accepted {r.accepted} + rejected {r.rejected}  (新增 added {r.added}, 更新 updated {r.updated})  "
+        f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

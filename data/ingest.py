@@ -1,0 +1,156 @@
+"""Import a case list and court list into the database (new, or updated by case_no)."""
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from . import codes, store, validate
+from .reader import UnusableFile, read_table
+
+CYCLE_REASON = "原审案号形成循环引用 / origin_case_no links form a cycle"
+
+
+@dataclass
+class IngestResult:
+    rows_read: int
+    accepted: int
+    rejected: int
+    added: int
+    updated: int
+    rejects_path: str
+
+
+def _clean_courts(table: pa.Table, path: str) -> list[tuple]:
+    """Validated court rows (code, name, level, parent, population); UnusableFile when broken."""
+    name = os.path.basename(path)
+    rows = []
+    seen = set()
+    for r in table.to_pylist():
+        n = r["row_no"]
+        code, cname, level = r["court_code"], r["court_name"], r["level"]
+        if not code or not cname or not level:
+            raise UnusableFile(f"{name}: 第{n}行缺少法院代码、名称或层级 / row {n}: court_code, court_name and level are required")
+        if code in seen:
+            raise UnusableFile(f"{name}: 法院代码重复：{code} / duplicate court_code {code}")
+        seen.add(code)
+        level = codes.COURT_LEVEL_ALIASES.get(level, level)
+        if level not in codes.COURT_LEVELS:
+            raise UnusableFile(f"{name}: 第{n}行法院层级无效：{r['level']} / row {n}: unknown level {r['level']}")
+        pop = r["population"]
+        if pop is not None:
+            if not re.fullmatch(validate.INT_RE, pop):
+                raise UnusableFile(f"{name}: 第{n}行常住人口无效：{pop} / row {n}: population must be a whole number ≥ 0")
+            pop = int(pop.split(".")[0]) or None
+        rows.append((code, cname, level, r["parent_code"], pop))
+    return rows
+
+
+def check_court_tree(rows: list[tuple], name: str) -> None:
+    parents = {r[0]: r[3] for r in rows}
+    for code, parent in parents.items():
+        if parent is not None and parent not in parents:
+            raise UnusableFile(f"{name}: 上级法院代码不在名录中：{parent} / parent_code {parent} is not in the court list")
+    if validate.cycle_members({c: p for c, p in parents.items() if p}):
+        raise UnusableFile(f"{name}: 上级法院关系形成循环 / parent_code links form a cycle")
+
+
+def _merge_courts(new: list[tuple], old: list[tuple]) -> list[tuple]:
+    by_code = {r[0]: r for r in old}
+    by_code.update({r[0]: r for r in new})
+    return list(by_code.values())
+
+
+def _reject_cycles(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
+    """Reject accepted rows lying on a cycle of origin links (with the stored cases)."""
+    stored = (
+        "UNION ALL SELECT case_no, origin_case_no FROM old.cases "
+        "WHERE origin_case_no IS NOT NULL AND case_no NOT IN (SELECT case_no FROM acc)"
+        if has_old else ""
+    )
+    while True:
+        con.execute("CREATE OR REPLACE TEMP TABLE acc AS SELECT case_no, origin_case_no FROM checked WHERE reason IS NULL")
+        rows = con.execute(f"""
+            WITH RECURSIVE e AS (
+                SELECT case_no, origin_case_no FROM acc WHERE origin_case_no IS NOT NULL {stored}
+            ), r(n) AS (
+                SELECT case_no FROM acc UNION SELECT e.origin_case_no FROM r JOIN e ON e.case_no = r.n
+            )
+            SELECT e.case_no, e.origin_case_no FROM e JOIN r ON e.case_no = r.n
+        """).fetchall()
+        on_cycle = validate.cycle_members(dict(rows))
+        if not on_cycle:
+            return
+        con.execute("CREATE OR REPLACE TEMP TABLE cyc(case_no VARCHAR)")
+        con.executemany("INSERT INTO cyc VALUES (?)", [(c,) for c in on_cycle])
+        n = con.execute(
+            "UPDATE checked SET reason = ? WHERE reason IS NULL AND case_no IN (SELECT case_no FROM cyc)",
+            [CYCLE_REASON],
+        ).fetchone()[0]
+        if not n:  # cycles made only of stored cases cannot arise, but never loop forever
+            return
+
+
+def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
+    rows = con.execute(
+        "SELECT row_no, case_no_written, reason FROM checked WHERE reason IS NOT NULL ORDER BY row_no"
+    ).fetchall()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["row", "case_no", "reason"])
+        w.writerows((r, c or "", reason) for r, c, reason in rows)
+    return len(rows)
+
+
+def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | None = None) -> IngestResult:
+    """Import; raises UnusableFile (database untouched) when a file cannot be used at all."""
+    courts_table = read_table(courts_path, codes.COURT_COLUMNS)
+    new_courts = _clean_courts(courts_table, courts_path)
+    raw = read_table(cases_path, codes.CASE_COLUMNS)
+    rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
+    has_old = os.path.exists(db_path)
+    with store.building(db_path) as con:
+        old_courts: list[tuple] = []
+        if has_old:
+            con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
+            old_courts = con.execute(
+                "SELECT court_code::VARCHAR, court_name, level, parent_code::VARCHAR, population FROM old.courts"
+            ).fetchall()
+        courts = _merge_courts(new_courts, old_courts)
+        check_court_tree(courts, os.path.basename(courts_path))
+        con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
+        con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
+        validate.load_lookups(con)
+        validate.check_rows(con, raw)
+        _reject_cycles(con, has_old)
+        rejected = write_rejects(con, rejects_path)
+        fields = ", ".join(store.CASE_FIELDS)
+        con.execute(f"CREATE TEMP TABLE incoming AS SELECT {fields} FROM checked WHERE reason IS NULL")
+        updated = 0
+        if has_old:
+            updated = con.execute(
+                "SELECT count(*) FROM old.cases WHERE case_no IN (SELECT case_no FROM incoming)"
+            ).fetchone()[0]
+            enum_fields = ("court_code", "case_type", "procedure", "closing_method")
+            old_fields = ", ".join(f"{f}::VARCHAR AS {f}" if f in enum_fields else f for f in store.CASE_FIELDS)
+            con.execute(f"""
+                CREATE TEMP TABLE merged AS
+                SELECT {fields} FROM incoming
+                UNION ALL
+                SELECT {old_fields} FROM old.cases WHERE case_no NOT IN (SELECT case_no FROM incoming)
+            """)
+        else:
+            con.execute("CREATE TEMP TABLE merged AS SELECT * FROM incoming")
+        store.create_types(con)
+        store.write_courts(con)
+        store.write_cases(con, "merged")
+        store.write_meta(con, source=os.path.basename(cases_path), kind="import")
+        if has_old:
+            con.execute("DETACH old")
+        accepted = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
+    return IngestResult(raw.num_rows, accepted, rejected, accepted - updated, updated, rejects_path)

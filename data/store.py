@@ -1,0 +1,170 @@
+"""The stored database: its schema, the derived facts computed at load time, the atomic swap.
+
+A database is always written as a new file next to the one in use and renamed over it only
+when complete (`building`), so readers never see a half-written file and a failed or killed
+build leaves the old one exactly as it was.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+
+import duckdb
+
+from . import codes
+
+# Case columns as stored, in order; the derived ones follow.
+CASE_FIELDS = [
+    "case_no", "court_code", "case_type", "division", "judge_id", "judge_name", "procedure", "cause",
+    "filed_date", "closed_date", "closing_method", "extended_days", "deducted_days", "origin_case_no",
+    "hearing", "appeal_received_date", "appeal_transferred_date", "amount_applied", "amount_recovered",
+    "has_assets",
+]
+
+
+def _enum(values: list[str]) -> str:
+    return "ENUM(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def create_types(con: duckdb.DuckDBPyConnection) -> None:
+    """ENUM types for the code columns (court codes come from table `court_list`)."""
+    con.execute(f"CREATE TYPE case_type_t AS {_enum(list(codes.CASE_TYPES))}")
+    con.execute(f"CREATE TYPE category_t AS {_enum(codes.CATEGORIES)}")
+    con.execute(f"CREATE TYPE instance_t AS {_enum(codes.INSTANCES)}")
+    con.execute(f"CREATE TYPE procedure_t AS {_enum(codes.PROCEDURES)}")
+    con.execute(f"CREATE TYPE method_t AS {_enum(codes.CLOSING_METHODS)}")
+    con.execute("CREATE TYPE court_t AS ENUM (SELECT court_code FROM court_list ORDER BY court_code)")
+
+
+def write_courts(con: duckdb.DuckDBPyConnection) -> None:
+    """Table `courts` and the closure `court_tree(ancestor, court_code)` (a court is its own ancestor)."""
+    con.execute("""
+        CREATE TABLE courts AS
+        SELECT court_code::court_t AS court_code, court_name, level, parent_code::court_t AS parent_code,
+               population
+        FROM court_list ORDER BY court_code
+    """)
+    con.execute("""
+        CREATE TABLE court_tree AS
+        WITH RECURSIVE t(ancestor, court_code) AS (
+            SELECT court_code, court_code FROM courts
+            UNION
+            SELECT c.parent_code, t.court_code FROM t JOIN courts c ON c.court_code = t.ancestor
+            WHERE c.parent_code IS NOT NULL
+        )
+        SELECT * FROM t ORDER BY ancestor, court_code
+    """)
+
+
+def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Table `cases` from relation `source` (the CASE_FIELDS, typed), with the derived facts.
+
+    Derived per case: category, instance, counted (not 民诉前调), limit_days, net_days; the
+    origin's court, division, judge and instance (for attribution to origin); and from the
+    descendants (followed through origin links over all cases): how many are counted cases,
+    whether one is an appeal, an appeal/petition/retrial, a first enforcement (执); and the
+    root first-instance case of the chain.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE src AS SELECT {', '.join(CASE_FIELDS)} FROM {source}")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE anc AS
+        WITH RECURSIVE up(case_no, ancestor, depth) AS (
+            SELECT case_no, origin_case_no, 1 FROM src WHERE origin_case_no IS NOT NULL
+            UNION ALL
+            SELECT up.case_no, p.origin_case_no, up.depth + 1
+            FROM up JOIN src p ON p.case_no = up.ancestor
+            WHERE p.origin_case_no IS NOT NULL AND up.depth < 100
+        )
+        SELECT up.case_no, up.ancestor, up.depth FROM up JOIN src a ON a.case_no = up.ancestor
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE desc_facts AS
+        SELECT anc.ancestor AS case_no,
+               count(*) FILTER (WHERE d.case_type <> '民诉前调') AS desc_counted,
+               bool_or(t.instance = 'appeal') AS has_appeal_desc,
+               bool_or(t.instance IN ('appeal', 'petition', 'retrial')) AS has_review_desc,
+               bool_or(d.case_type = '执') AS has_exec_desc
+        FROM anc JOIN src d ON d.case_no = anc.case_no JOIN lk_type t ON t.code = d.case_type
+        GROUP BY anc.ancestor
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE root_first AS
+        SELECT anc.case_no, arg_max(anc.ancestor, anc.depth) AS root_case_no
+        FROM anc JOIN src a ON a.case_no = anc.ancestor JOIN lk_type t ON t.code = a.case_type
+        WHERE t.instance = 'first'
+        GROUP BY anc.case_no
+    """)
+    con.execute("""
+        CREATE TABLE cases AS
+        SELECT s.case_no, s.court_code::court_t AS court_code, s.case_type::case_type_t AS case_type,
+               t.category::category_t AS category, t.instance::instance_t AS instance,
+               s.case_type <> '民诉前调' AS counted,
+               s.division, s.judge_id, s.judge_name, s.procedure::procedure_t AS procedure, s.cause,
+               s.filed_date, s.closed_date, s.closing_method::method_t AS closing_method,
+               s.extended_days::INTEGER AS extended_days, s.deducted_days::INTEGER AS deducted_days,
+               lim.limit_days::INTEGER AS limit_days,
+               (s.closed_date - s.filed_date)::INTEGER AS duration_days,
+               (s.closed_date - s.filed_date - s.deducted_days)::INTEGER AS net_days,
+               s.origin_case_no, s.hearing, s.appeal_received_date, s.appeal_transferred_date,
+               s.amount_applied::DOUBLE AS amount_applied, s.amount_recovered::DOUBLE AS amount_recovered,
+               s.has_assets,
+               o.court_code::court_t AS origin_court, o.division AS origin_division,
+               o.judge_id AS origin_judge_id, ot.instance::instance_t AS origin_instance,
+               ot.category::category_t AS origin_category,
+               coalesce(df.desc_counted, 0)::INTEGER AS desc_counted,
+               coalesce(df.has_appeal_desc, false) AS has_appeal_desc,
+               coalesce(df.has_review_desc, false) AS has_review_desc,
+               coalesce(df.has_exec_desc, false) AS has_exec_desc,
+               rf.root_case_no
+        FROM src s
+        JOIN lk_type t ON t.code = s.case_type
+        JOIN lk_limit lim ON lim.lim_type = s.case_type AND lim.lim_procedure = s.procedure
+        LEFT JOIN src o ON o.case_no = s.origin_case_no
+        LEFT JOIN lk_type ot ON ot.code = o.case_type
+        LEFT JOIN desc_facts df ON df.case_no = s.case_no
+        LEFT JOIN root_first rf ON rf.case_no = s.case_no
+        ORDER BY s.court_code, s.filed_date, s.case_no
+    """)
+    for t in ("src", "anc", "desc_facts", "root_first"):
+        con.execute(f"DROP TABLE {t}")
+
+
+def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    """Table `meta(key, value)`: data date, when and how the data was loaded."""
+    con.execute("CREATE TABLE meta(key VARCHAR PRIMARY KEY, value VARCHAR)")
+    values.setdefault("built_at", dt.datetime.now().isoformat(timespec="seconds"))
+    if "data_date" not in values:
+        row = con.execute("SELECT greatest(max(filed_date), max(closed_date)) FROM cases").fetchone()
+        values["data_date"] = row[0].isoformat() if row and row[0] else ""
+    con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
+
+
+@contextlib.contextmanager
+def building(db_path: str):
+    """Yield a connection to a new file; on success it replaces `db_path` atomically.
+
+    Holds an exclusive lock so two builds of the same database cannot interleave. On any
+    error (or a kill) the database in use is untouched and the partial file is removed.
+    """
+    db_path = os.path.abspath(db_path)
+    os.makedirs(os.path.dirname(db_path), exist_ok=True)
+    tmp = db_path + ".building"
+    with open(db_path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in (tmp, tmp + ".wal"):
+            if os.path.exists(stale):
+                os.remove(stale)
+        con = duckdb.connect(tmp)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, db_path)
+        except BaseException:
+            con.close()
+            for stale in (tmp, tmp + ".wal"):
+                if os.path.exists(stale):
+                    os.remove(stale)
+            raise

@@ -1,0 +1,217 @@
+"""The import rules of spec/case-schema.md, checked on every row at once in DuckDB.
+
+`check_rows` turns the text table `raw` (see reader.py) into `checked`: typed, normalised
+columns plus `reason`, the Chinese / English explanation of every rule the row breaks (NULL
+when it breaks none). Rule texts are constants of this module; cell values only ever appear
+as column references, never spliced into SQL.
+"""
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from . import codes
+
+CASE_NO_RE = r"^\(([0-9]{4})\)(\p{Han})([0-9]*)(\p{Han}+)([0-9]+)号$"
+DATE_RE = (
+    r"^([0-9]{4})(?:-([0-9]{1,2})-([0-9]{1,2})|/([0-9]{1,2})/([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日)"
+    r"(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+)
+INT_RE = r"^[0-9]+(\.0+)?$"
+DEC_RE = r"^[0-9]+(\.[0-9]+)?$"
+DATE_COLS = ["filed_date", "closed_date", "appeal_received_date", "appeal_transferred_date"]
+BOOL_COLS = ["hearing", "has_assets"]
+INT_COLS = ["extended_days", "deducted_days"]
+DEC_COLS = ["amount_applied", "amount_recovered"]
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _msg(*parts: str) -> str:
+    """SQL text of a message: plain strings are literals, `{col}` pieces are column refs."""
+    sql = []
+    for p in parts:
+        sql.append(p[1:-1] if p.startswith("{") and p.endswith("}") else _lit(p))
+    return "concat(" + ", ".join(sql) + ")"
+
+
+def _norm(col: str) -> str:
+    return f"replace(replace({col}, '（', '('), '）', ')')"
+
+
+def load_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Small code tables as temp tables, joined by the rules and by derive."""
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_type(code VARCHAR, category VARCHAR, instance VARCHAR)")
+    con.executemany("INSERT INTO lk_type VALUES (?, ?, ?)", [(k, v[1], v[2]) for k, v in codes.CASE_TYPES.items()])
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_limit(lim_type VARCHAR, lim_procedure VARCHAR, limit_days INTEGER)")
+    con.executemany("INSERT INTO lk_limit VALUES (?, ?, ?)", [(t, p, d) for (t, p), d in codes.TIME_LIMITS.items()])
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_proc_alias(alias VARCHAR, canonical VARCHAR)")
+    con.executemany("INSERT INTO lk_proc_alias VALUES (?, ?)", list(codes.PROCEDURE_ALIASES.items()))
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_close_alias(alias VARCHAR, canonical VARCHAR)")
+    con.executemany("INSERT INTO lk_close_alias VALUES (?, ?)", list(codes.CLOSING_ALIASES.items()))
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_close_allowed(ok_type VARCHAR, ok_method VARCHAR)")
+    con.executemany(
+        "INSERT INTO lk_close_allowed VALUES (?, ?)",
+        [(t, m) for t, ms in codes.CLOSING_ALLOWED.items() for m in ms],
+    )
+
+
+def _date_sql(col: str) -> str:
+    m = f"regexp_extract({col}, {_lit(DATE_RE)}, ['y','m1','d1','m2','d2','m3','d3'])"
+    return (
+        f"CASE WHEN {col} IS NOT NULL THEN try_strptime({m}.y || '-' || "
+        f"coalesce(nullif({m}.m1, ''), nullif({m}.m2, ''), {m}.m3) || '-' || "
+        f"coalesce(nullif({m}.d1, ''), nullif({m}.d2, ''), {m}.d3), '%Y-%m-%d')::DATE END"
+    )
+
+
+def _bool_sql(col: str) -> str:
+    yes = ", ".join(_lit(w) for w in codes.TRUE_WORDS)
+    no = ", ".join(_lit(w) for w in codes.FALSE_WORDS)
+    return f"CASE WHEN lower({col}) IN ({yes}) THEN true WHEN {col} IS NULL OR lower({col}) IN ({no}) THEN false END"
+
+
+NAMES_ZH = {n: v[0] for n, v in codes.CASE_COLUMNS.items()}
+
+
+def _rules() -> list[tuple[str, str]]:
+    """(condition that breaks the rule, message) in column order."""
+    r: list[tuple[str, str]] = []
+    add = lambda cond, *msg: r.append((cond, _msg(*msg)))  # noqa: E731
+    add("case_no IS NULL", "缺少案号 / case_no is missing")
+    add("case_no IS NOT NULL AND NOT cno_ok",
+        "案号格式不正确：", "{case_no}", "（应如 (2025)示0102民初1234号） / case_no is not of the form (2025)示0102民初1234号")
+    add("cno_ok AND type_code IS NULL",
+        "案号中的类型代字“", "{p_type}", "”不存在 / unknown case type code in case_no: ", "{p_type}")
+    add("cno_ok AND filed_date_d IS NOT NULL AND p_year <> year(filed_date_d)",
+        "案号年份与立案日期的年份不一致 / the year in case_no is not the year of filed_date")
+    add("cno_ok AND court_code IS NOT NULL AND court_code <> p_court",
+        "法院代码“", "{court_code}", "”与案号中的法院代字“", "{p_court}",
+        "”不一致 / court_code differs from the court in case_no")
+    add("cno_ok AND known_court IS NULL",
+        "法院代码“", "{p_court}", "”不在法院名录中 / court ", "{p_court}", " is not in the court list")
+    add("cno_ok AND case_type IS NOT NULL AND case_type <> p_type",
+        "案件类型“", "{case_type}", "”与案号中的类型代字“", "{p_type}",
+        "”不一致 / case_type differs from the type in case_no")
+    for col in ("division", "judge_id", "judge_name"):
+        add(f"{col} IS NULL", f"缺少{NAMES_ZH[col]} / {col} is missing")
+    add("procedure IS NULL", "缺少审理程序 / procedure is missing")
+    add("procedure IS NOT NULL AND type_code IS NOT NULL AND limit_days IS NULL",
+        "审理程序“", "{procedure}", "”不适用于", "{p_type}", "案件 / procedure ", "{procedure}",
+        " is not allowed for case type ", "{p_type}")
+    add("filed_date IS NULL", "缺少立案日期 / filed_date is missing")
+    for col in DATE_COLS:
+        add(f"{col} IS NOT NULL AND {col}_d IS NULL",
+            f"{NAMES_ZH[col]}不是有效日期：", "{" + col + "}", f" / {col} is not a valid date: ", "{" + col + "}")
+    add("closed_date_d < filed_date_d", "结案日期早于立案日期 / closed_date is before filed_date")
+    add("closed_date IS NOT NULL AND closing_method IS NULL",
+        "已填结案日期但缺少结案方式 / closing_method is required when closed_date is given")
+    add("closed_date IS NULL AND closing_method IS NOT NULL",
+        "未结案件不应填写结案方式 / closing_method must be blank when closed_date is blank")
+    add("closed_date IS NOT NULL AND closing_method IS NOT NULL AND type_code IS NOT NULL AND ok_method IS NULL",
+        "结案方式“", "{closing_method}", "”不适用于", "{p_type}", "案件 / closing_method ", "{closing_method}",
+        " is not allowed for case type ", "{p_type}")
+    for col in INT_COLS:
+        add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(INT_RE)})",
+            f"{NAMES_ZH[col]}应为非负整数：", "{" + col + "}", f" / {col} must be a whole number ≥ 0: ", "{" + col + "}")
+    add("origin_no IS NOT NULL AND origin_no = cno", "原审案号不能是本案案号 / origin_case_no must differ from case_no")
+    for col in BOOL_COLS:
+        add(f"{col}_b IS NULL",
+            f"{NAMES_ZH[col]}应为 是/否：", "{" + col + "}", f" / {col} must be yes or no: ", "{" + col + "}")
+    add("appeal_transferred_date IS NOT NULL AND appeal_received_date IS NULL",
+        "填写了上诉移送日期但缺少收到上诉状日期 / appeal_transferred_date needs appeal_received_date")
+    add("appeal_transferred_date_d < appeal_received_date_d",
+        "上诉移送日期早于收到上诉状日期 / appeal_transferred_date is before appeal_received_date")
+    for col in DEC_COLS:
+        add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(DEC_RE)})",
+            f"{NAMES_ZH[col]}应为非负数：", "{" + col + "}", f" / {col} must be a number ≥ 0: ", "{" + col + "}")
+    return r
+
+
+def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> None:
+    """Create temp table `checked` from the text table `raw`; needs lookups and table `court_list`."""
+    con.register("raw_in", raw)
+    dates = ",\n".join(f"{_date_sql(c)} AS {c}_d" for c in DATE_COLS)
+    bools = ",\n".join(f"{_bool_sql(c)} AS {c}_b" for c in BOOL_COLS)
+    rules = _rules()
+    reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        WITH a AS (
+            SELECT *, {_norm('case_no')} AS cno, {_norm('origin_case_no')} AS origin_no,
+                   regexp_extract({_norm('case_no')}, {_lit(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
+                   {dates},
+                   {bools}
+            FROM raw_in
+        ), b AS (
+            SELECT *, coalesce(cn.y, '') <> '' AS cno_ok,
+                   CASE WHEN cn.y <> '' THEN cn.y::INTEGER END AS p_year,
+                   CASE WHEN cn.y <> '' THEN cn.c || cn.d END AS p_court,
+                   CASE WHEN cn.y <> '' THEN cn.t END AS p_type,
+                   coalesce(pa.canonical, procedure) AS p_procedure,
+                   coalesce(ca.canonical, closing_method) AS p_method
+            FROM a
+            LEFT JOIN lk_proc_alias pa ON pa.alias = a.procedure
+            LEFT JOIN lk_close_alias ca ON ca.alias = a.closing_method
+        ), c AS (
+            SELECT b.*, ty.code AS type_code, ct.known_court, lim.limit_days, ok.ok_method
+            FROM b
+            LEFT JOIN lk_type ty ON ty.code = b.p_type
+            LEFT JOIN (SELECT court_code AS known_court FROM court_list) ct ON ct.known_court = b.p_court
+            LEFT JOIN lk_limit lim ON lim.lim_type = b.p_type AND lim.lim_procedure = b.p_procedure
+            LEFT JOIN lk_close_allowed ok ON ok.ok_type = b.p_type AND ok.ok_method = b.p_method
+        ), d AS (
+            SELECT *, {reason} AS reason FROM c
+        )
+        SELECT row_no, case_no AS case_no_written, cno AS case_no, p_court AS court_code,
+               p_type AS case_type, division, judge_id, judge_name, p_procedure AS procedure,
+               cause, filed_date_d AS filed_date, closed_date_d AS closed_date,
+               CASE WHEN closed_date IS NOT NULL THEN p_method END AS closing_method,
+               coalesce(try_cast(extended_days AS DOUBLE)::INTEGER, 0) AS extended_days,
+               coalesce(try_cast(deducted_days AS DOUBLE)::INTEGER, 0) AS deducted_days,
+               origin_no AS origin_case_no, coalesce(hearing_b, false) AS hearing,
+               appeal_received_date_d AS appeal_received_date,
+               appeal_transferred_date_d AS appeal_transferred_date,
+               coalesce(try_cast(amount_applied AS DOUBLE), 0) AS amount_applied,
+               coalesce(try_cast(amount_recovered AS DOUBLE), 0) AS amount_recovered,
+               coalesce(has_assets_b, false) AS has_assets, limit_days, reason
+        FROM d
+        ORDER BY row_no
+    """)
+    con.unregister("raw_in")
+    mark_duplicates(con)
+
+
+def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the first row of a case_no that passes the rules; later rows are duplicates."""
+    con.execute("""
+        UPDATE checked SET reason = '案号重复（第' || d.first_row || '行已有此案号） / duplicate case_no (first seen in row ' || d.first_row || ')'
+        FROM (
+            SELECT row_no, min(row_no) OVER (PARTITION BY case_no) AS first_row
+            FROM checked WHERE reason IS NULL
+        ) d
+        WHERE checked.row_no = d.row_no AND d.row_no > d.first_row
+    """)
+
+
+def cycle_members(edges: dict[str, str]) -> set[str]:
+    """Nodes lying on a cycle of a graph where every node has at most one outgoing edge."""
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = done
+    on_cycle: set[str] = set()
+    for start in edges:
+        if start in state:
+            continue
+        path = []
+        node = start
+        while node is not None and node not in state:
+            state[node] = 1
+            path.append(node)
+            node = edges.get(node)
+        if node is not None and state.get(node) == 1:
+            idx = path.index(node)
+            on_cycle.update(path[idx:])
+        for n in path:
+            state[n] = 2
+    return on_cycle
