@@ -1,0 +1,95 @@
+"""python -m metrics: the indicators of spec/indicators.md as CSV, JSON or a table (spec/cli.md)."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+
+from .catalogue import BY_ID, IDS
+from .db import DatabaseError, connect
+from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
+from .periods import BadPeriod, Period
+
+_GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
+              "month": ["month"], "quarter": ["quarter"]}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        print(f"python -m metrics: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _num(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
+        return str(int(x))
+    return repr(float(x)) if isinstance(x, float) else str(int(x))
+
+
+def _value(x, kind: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return _num(x) if kind == "count" else repr(float(x))
+
+
+def rows_for_output(df, by: str | None) -> tuple[list[str], list[list[str]]]:
+    group = _GROUP_OUT.get(by, [])
+    header = group + ["indicator", "numerator", "denominator", "value"]
+    src = {"month": "label", "quarter": "label"}
+    rows = []
+    for r in df.to_dict("records"):
+        kind = BY_ID[r["indicator"]].kind
+        rows.append([str(r[src.get(g, g)]) for g in group]
+                    + [r["indicator"], _num(r["numerator"]), _num(r["denominator"]), _value(r["value"], kind)])
+    return header, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _Parser(prog="python -m metrics", description="审判质效指标 / trial-quality indicators")
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--period", required=True, help="2025 | 2025Q3 | 2025-07")
+    ap.add_argument("--cumulative", action="store_true", help="年初累计: from January 1")
+    ap.add_argument("--by", choices=BY_CHOICES)
+    ap.add_argument("--court")
+    ap.add_argument("--with-subordinates", action="store_true")
+    ap.add_argument("--category")
+    ap.add_argument("--indicator", action="append", default=[])
+    ap.add_argument("--format", choices=("csv", "json", "table"))
+    a = ap.parse_args(argv)
+    fmt = a.format or ("table" if sys.stdout.isatty() else "csv")
+    try:
+        unknown = [i for i in a.indicator if i not in BY_ID]
+        if unknown:
+            raise UnknownScope(f"未知指标 / unknown indicator: {', '.join(unknown)}")
+        if a.with_subordinates and not a.court:
+            raise UnknownScope("--with-subordinates 需要 --court / needs --court")
+        period = Period.parse(a.period, a.cumulative)
+        con = connect(a.db)
+        scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category)
+        check_scope(con, scope)
+        df = compute(con, period, a.by, scope, a.indicator or None)
+    except (BadPeriod, UnknownScope, DatabaseError) as e:
+        print(f"python -m metrics: {e}", file=sys.stderr)
+        return 2
+    header, rows = rows_for_output(df, a.by)
+    if fmt == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    elif fmt == "json":
+        json.dump([dict(zip(header, r)) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+        for r in rows:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

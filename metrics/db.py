@@ -1,0 +1,26 @@
+"""Open the case database read-only, with a clear error when it is missing or not ours."""
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+
+class DatabaseError(Exception):
+    pass
+
+
+def connect(path: str) -> duckdb.DuckDBPyConnection:
+    if not os.path.isfile(path):
+        raise DatabaseError(f"数据库不存在 / database not found: {path}")
+    try:
+        con = duckdb.connect(path, read_only=True)
+        con.execute("SELECT 1 FROM cases LIMIT 1")
+    except duckdb.Error as e:
+        raise DatabaseError(f"无法打开案件数据库 / cannot open the case database {path}: {str(e).splitlines()[0]}") from None
+    return con
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+    return row[0] if row else ""
