@@ -1,0 +1,135 @@
+"""What the pages, the briefing and the big screen ask: small frames, ready to draw and cache."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from .catalogue import BY_ID, CATALOGUE
+from .engine import _BASE, _RELEVANT, GROUP_COLUMNS, Scope, compute
+from .evaluation import EvaluationConfig, assess, change, load_config, rank
+from .periods import Period
+
+
+def court_levels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT court_code::VARCHAR, level FROM courts").fetchall())
+
+
+def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope = Scope(), by: str | None = None,
+                    indicators: list[str] | None = None, config: EvaluationConfig | None = None) -> pd.DataFrame:
+    """Indicators with 同比 / 环比, the reference range, 达标 status and (when enabled) rank.
+
+    Columns: [group columns, name], indicator, numerator, denominator, value, yoy_value, yoy_change,
+    mom_value, mom_change, low, high, status, side, rank. Changes are percentage points for rates
+    and relative (0.05 = +5%) otherwise.
+    """
+    config = config or load_config()
+    keys = GROUP_COLUMNS.get(by, []) + (["label"] if by in ("month", "quarter") else [])
+    cur = compute(con, period, by, scope, indicators)
+    prev_year = compute(con, period.year_ago(), by, scope, indicators) if by not in ("month", "quarter") else None
+    previous = period.previous()
+    prev = compute(con, previous, by, scope, indicators) if previous and by not in ("month", "quarter") else None
+    out = cur
+    for frame, prefix in ((prev_year, "yoy"), (prev, "mom")):
+        if frame is None:
+            out[f"{prefix}_value"] = None
+        else:
+            out = out.merge(frame[keys + ["indicator", "value"]].rename(columns={"value": f"{prefix}_value"}),
+                            on=keys + ["indicator"], how="left")
+    levels = court_levels(con)
+    scope_level = levels.get(scope.court) if scope.court else None
+    lows, highs, statuses, sides, yoy, mom = [], [], [], [], [], []
+    for r in out.to_dict("records"):
+        ind = BY_ID[r["indicator"]]
+        level = levels.get(r.get("court_code")) if "court_code" in r else scope_level
+        rng = config.range_for(ind.id, level)
+        lows.append(rng[0] if rng else None)
+        highs.append(rng[1] if rng else None)
+        st, side = assess(ind, r["value"], rng)
+        statuses.append(st)
+        sides.append(side)
+        yoy.append(change(ind, r["value"], r.get("yoy_value")))
+        mom.append(change(ind, r["value"], r.get("mom_value")))
+    out["low"], out["high"], out["status"], out["side"] = lows, highs, statuses, sides
+    out["yoy_change"], out["mom_change"] = yoy, mom
+    out["rank"] = None
+    if config.rankings and by in GROUP_COLUMNS:
+        for ind_id, part in out.groupby("indicator"):
+            out.loc[part.index, "rank"] = rank(BY_ID[ind_id], list(part["value"]))
+    return out
+
+
+def meets_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """达标率 per unit of an indicator_table (in range ÷ with a range and a value)."""
+    keys = [c for c in ("court_code", "division", "judge_id", "label") if c in table.columns]
+    judged = table[table["status"].notna()]
+    if not keys:
+        n = len(judged)
+        return pd.DataFrame({"meets_rate": [(judged["status"] == "meets").sum() / n if n else None], "judged": [n]})
+    g = judged.assign(ok=judged["status"] == "meets").groupby(keys)
+    return pd.DataFrame({"meets_rate": g["ok"].mean(), "judged": g["ok"].size()}).reset_index()
+
+
+# Which base condition selects the cases behind an indicator's numerator or denominator.
+def _case_condition(indicator_id: str, part: str) -> str:
+    ind = BY_ID[indicator_id]
+    name = ind.numerator if part == "numerator" or ind.denominator is None else ind.denominator
+    if indicator_id == "closing_balance":
+        name = "closed"
+    if name in ("on_hand",):
+        return f"({_BASE['carried_over'][1]}) OR ({_BASE['received'][1]})"
+    if name == "proceedings":
+        name = "first_closed"
+    if name == "diversion_base":
+        return f"({_BASE['pre_received'][1]}) OR ({_BASE['litigation_received'][1]})"
+    if name in ("judges_closing", "population"):
+        name = "closed" if name == "judges_closing" else "lawsuits"
+    return _BASE[name][1]
+
+
+CASE_COLUMNS = ["case_no", "court_code", "court_name", "division", "judge_id", "judge_name", "case_type",
+                "procedure", "cause", "filed_date", "closed_date", "closing_method", "limit_days", "extended_days",
+                "deducted_days", "days", "days_left", "status"]
+
+
+def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, indicator_id: str,
+                 part: str = "denominator", page: int = 0, page_size: int = 50) -> tuple[pd.DataFrame, int]:
+    """The cases behind a figure (one page) and how many there are in all."""
+    if indicator_id == "reversal_remand_rate" and part == "numerator":
+        where, params = scope.where(origin=True)
+        cond = ("s.instance = 'appeal' AND s.closing_method IN ('改判', '发回重审') AND s.origin_instance = 'first' "
+                "AND s.closed_date BETWEEN p_start AND p_end")
+    else:
+        where, params = scope.where()
+        cond = _case_condition(indicator_id, part)
+    sql = f"""
+        WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),
+        s AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
+              FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code WHERE {where})
+        SELECT s.case_no, s.court_code::VARCHAR AS court_code, s.court_name, s.division, s.judge_id, s.judge_name,
+               s.case_type::VARCHAR AS case_type, s.procedure::VARCHAR AS procedure, s.cause, s.filed_date,
+               s.closed_date, s.closing_method::VARCHAR AS closing_method, s.limit_days, s.extended_days,
+               s.deducted_days, (coalesce(s.closed_date, p.p_end) - s.filed_date) AS days,
+               CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end
+                    THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
+               CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN '未结' ELSE '已结' END AS status,
+               count(*) OVER () AS total
+        FROM s, p WHERE ({_RELEVANT}) AND ({cond})
+        ORDER BY s.filed_date, s.case_no
+        LIMIT ? OFFSET ?"""
+    df = con.execute(sql, [period.start, period.end] + params + [page_size, page * page_size]).df()
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    if not len(df) and page:
+        total = cases_behind(con, period, scope, indicator_id, part, 0, 1)[1]
+    return df.drop(columns="total"), total
+
+
+def catalogue_frame(config: EvaluationConfig | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The catalogue with ranges, for the definitions page and the briefing."""
+    config = config or load_config()
+    rows = []
+    for i in CATALOGUE:
+        rng = config.range_for(i.id)
+        rows.append({"id": i.id, "name": i.name(lang), "group": i.group, "unit": i.unit, "direction": i.direction,
+                     "formula": i.formula_zh if lang == "zh" else i.formula_en,
+                     "low": rng[0] if rng else None, "high": rng[1] if rng else None})
+    return pd.DataFrame(rows)

@@ -1,0 +1,140 @@
+"""Evaluation, 同比/环比, why-did-it-move, year-end outlook and the page API on known data."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics import BY_ID, Period, Scope, compute
+from metrics.api import cases_behind, indicator_table, meets_rates
+from metrics.evaluation import ConfigError, EvaluationConfig, assess, change, load_config, meets_rate, rank
+from metrics.explain import decompose, why_moved
+from metrics.outlook import _projected, year_end_outlook
+from tests.test_metrics_indicators import Q1, con  # noqa: F401  (fixture)
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["unit", "numerator", "denominator"])
+
+
+def test_decompose_rate_change_is_the_units_own():
+    out = decompose("ratio", frame([("A", 10, 100), ("B", 10, 100)]), frame([("A", 20, 100), ("B", 10, 100)]), 100)
+    a = out.set_index("unit").loc["A"]
+    assert a["rate_effect"] == pytest.approx(5.0) and a["volume_effect"] == pytest.approx(0)
+    assert out.set_index("unit").loc["B", "contribution"] == pytest.approx(0)
+    assert out["unit"].iloc[0] == "A"  # largest mover first
+
+
+def test_decompose_volume_shift_with_unchanged_rates():
+    # A stays at 20%, B at 0%; A's share of cases grows from 50% to 75%: +5 points, all volume
+    out = decompose("ratio", frame([("A", 10, 50), ("B", 0, 50)]), frame([("A", 15, 75), ("B", 0, 25)]), 100)
+    s = out.set_index("unit")
+    assert s["rate_effect"].abs().sum() == pytest.approx(0)
+    assert s.loc["A", "volume_effect"] == pytest.approx((0.2 - 0.125) * 0.25 * 100)
+    assert s.loc["B", "volume_effect"] == pytest.approx((0.0 - 0.125) * -0.25 * 100)
+    assert s["contribution"].sum() == pytest.approx(5.0)
+
+
+def test_decompose_sums_exactly_to_the_change_with_new_and_gone_units():
+    rng = np.random.default_rng(7)
+    d0 = rng.integers(0, 50, 12)
+    d1 = rng.integers(0, 50, 12)
+    d0[3], d1[5] = 0, 0  # one unit appears, one disappears
+    n0 = (d0 * rng.random(12)).round()
+    n1 = (d1 * rng.random(12)).round()
+    before = frame([(f"u{i}", n0[i], d0[i]) for i in range(12)])
+    after = frame([(f"u{i}", n1[i], d1[i]) for i in range(12)])
+    out = decompose("ratio", before, after, 1)
+    assert out["contribution"].sum() == pytest.approx(n1.sum() / d1.sum() - n0.sum() / d0.sum(), abs=1e-12)
+    counts = decompose("count", before, after)
+    assert counts["contribution"].sum() == pytest.approx(n1.sum() - n0.sum())
+
+
+def test_why_moved_on_the_database_adds_up(con):  # noqa: F811
+    before = Period.parse("2024Q4")
+    out = why_moved(con, "closure_rate", Scope(), Q1, before, child="court")
+    r0 = compute(con, before, None, Scope(), ["closure_rate"])["value"].iloc[0]
+    r1 = compute(con, Q1, None, Scope(), ["closure_rate"])["value"].iloc[0]
+    assert out["contribution"].sum() == pytest.approx((r1 - r0) * 100)
+    assert set(out["name"]) == {"东川市城关区人民法院", "东川市中级人民法院"}
+    closed = why_moved(con, "closed", Scope(court="示0101"), Q1, before, child="judge")
+    assert closed["contribution"].sum() == 5 - 1  # 示0101 closed 5 in Q1 (the appeal is at 示01), 1 in 2024Q4
+
+
+def test_assess_sides_and_changes():
+    within = BY_ID["within_limit_rate"]  # higher is better
+    assert assess(within, 0.97, (0.95, 1.0)) == ("meets", None)
+    assert assess(within, 0.90, (0.95, 1.0)) == ("below", "worse")
+    dur = BY_ID["avg_duration"]  # lower is better
+    assert assess(dur, 100, (0, 90)) == ("above", "worse")
+    clear = BY_ID["clearance_ratio"]
+    assert assess(clear, 1.3, (0.95, 1.15)) == ("above", "better")
+    assert assess(BY_ID["withdrawal_rate"], 0.5, (0, 0.3)) == ("above", None)
+    assert assess(within, None, (0.95, 1.0)) == (None, None)
+    assert change(within, 0.9652, 0.9532) == pytest.approx(1.2)  # percentage points
+    assert change(BY_ID["received"], 110, 100) == pytest.approx(0.10)  # relative
+    assert change(BY_ID["received"], 5, 0) is None
+    assert meets_rate(["meets", "below", None, "meets"]) == pytest.approx(2 / 3)
+    assert rank(dur, [30.0, 10.0, None, 10.0]) == [3, 1, None, 1]
+    assert rank(within, [0.9, 0.95, 0.8]) == [2, 1, 3]
+
+
+def test_config_levels_and_errors(tmp_path):
+    cfg = load_config()
+    assert cfg.illustrative and cfg.rankings is False
+    assert cfg.range_for("closure_rate", "中级") == (0.80, 1.0)
+    assert cfg.range_for("closure_rate", "基层") == (0.75, 1.0)
+    assert cfg.range_for("received") is None
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[ranges.no_such]\ndefault = [0, 1]\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_config(str(bad))
+    bad.write_text("[ranges.closure_rate]\ndefault = [1, 0]\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_config(str(bad))
+
+
+def test_indicator_table_changes_status_and_ranks(con):  # noqa: F811
+    t = indicator_table(con, Q1, Scope())
+    closed = t[t.indicator == "closed"].iloc[0]
+    assert closed["mom_value"] == 1 and closed["mom_change"] == pytest.approx(5.0)  # 6 against 1 in 2024Q4
+    assert closed["yoy_value"] == 0 and pd.isna(closed["yoy_change"])
+    clear = t[t.indicator == "clearance_ratio"].iloc[0]
+    assert (clear["status"], clear["side"]) == ("above", "better")
+    assert meets_rates(t)["judged"].iloc[0] == t["status"].notna().sum()
+    ranked = indicator_table(con, Q1, Scope(), "court", ["closed", "avg_duration"],
+                             EvaluationConfig(rankings=True))
+    assert set(ranked[ranked.indicator == "avg_duration"]["rank"]) == {1, 2}
+    assert ranked[ranked.indicator == "closed"]["rank"].isna().all()  # volumes have no better side
+    unranked = indicator_table(con, Q1, Scope(), "court", ["closed"], EvaluationConfig(rankings=False))
+    assert unranked["rank"].isna().all()
+
+
+def test_cases_behind_with_paging(con):  # noqa: F811
+    page0, total = cases_behind(con, Q1, Scope(), "within_limit_rate", "denominator", page=0, page_size=4)
+    assert total == 6 and len(page0) == 4
+    page1, _ = cases_behind(con, Q1, Scope(), "within_limit_rate", "denominator", page=1, page_size=4)
+    assert len(page1) == 2 and not set(page0["case_no"]) & set(page1["case_no"])
+    rev, n = cases_behind(con, Q1, Scope(court="示0101"), "reversal_remand_rate", "numerator")
+    assert n == 1 and list(rev["case_no"]) == ["(2025)示01民终1号"]
+    old, n = cases_behind(con, Q1, Scope(), "over12m_pending", "numerator")
+    assert list(old["case_no"]) == ["(2023)示0101民初5号"] and old["status"].iloc[0] == "未结"
+    # limit 180 + 0 extension − (486 days on hand − 0 deducted)
+    assert old["days_left"].iloc[0] == 180 - 486
+
+
+def test_outlook_projection_and_required_pace(con):  # noqa: F811
+    assert _projected(30, 20, 100, 3) == pytest.approx(150)
+    assert _projected(30, 0, 0, 3) == pytest.approx(120)
+    o = year_end_outlook(con, Scope(), dt.date(2025, 3, 31))
+    assert o["through_month"] == 3 and o["months_left"] == 9
+    assert o["received_ytd"] == 5 and o["closed_ytd"] == 6
+    assert o["pending_projected"] == pytest.approx(o["carried_over"] + o["received_projected"] - o["closed_projected"])
+    need = o["needs"]["clearance_ratio"]
+    assert need["closings_needed"] == max(0, math.ceil(0.95 * o["received_projected"]) - 6)
+    assert need["per_month"] == math.ceil(need["closings_needed"] / 9)
+    mid = year_end_outlook(con, Scope(), dt.date(2025, 4, 15))  # a partial month is not counted
+    assert mid["through_month"] == 3
