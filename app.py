@@ -1,0 +1,21 @@
+"""审判质效看板 entry point: page config, language, data date, navigation."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.database import cursor
+from ui.i18n import t
+
+st.set_page_config(page_title="审判质效看板", page_icon=":material/balance:", layout="wide")
+
+with st.sidebar:
+    st.segmented_control("语言 / Language", ["中文", "English"], key="lang", bind="query-params", default="中文")
+
+con = cursor()
+if con is None:
+    st.title(t("app_title"))
+    st.warning(t("no_db"))
+    st.stop()
+
+pages = [st.Page("pages/data_overview.py", title=t("page_data"), icon=":material/database:", url_path="data")]
+st.navigation(pages).run()

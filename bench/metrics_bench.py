@@ -1,0 +1,62 @@
+"""Time the indicator queries the pages make, on a (10M-case) database.
+
+  .venv/bin/python bench/metrics_bench.py --db /tmp/demo10m.duckdb [--period 2026Q3] [--repeat 5]
+
+Prints the median wall time of each query after one warm-up run, and the peak resident
+memory of the process. Targets: one scope, all indicators, cumulative quarter ≤ 300 ms;
+the same by court for every court ≤ 1 s; one judge's figures ≤ 100 ms; memory ≤ 2 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from metrics import Period, Scope, compute  # noqa: E402
+from metrics.db import connect  # noqa: E402
+
+
+def timed(fn, repeat: int) -> float:
+    fn()
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--period", default="2026Q3")
+    ap.add_argument("--repeat", type=int, default=5)
+    a = ap.parse_args()
+    con = connect(a.db)
+    n = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    period = Period.parse(a.period, cumulative=True)
+    court, judge = con.execute("""
+        SELECT court_code::VARCHAR, judge_id FROM cases WHERE closed_date >= ?
+        GROUP BY ALL ORDER BY count(*) DESC LIMIT 1""", [period.start]).fetchone()
+    top = con.execute("SELECT court_code::VARCHAR FROM courts WHERE parent_code IS NULL").fetchone()[0]
+    cases = [
+        ("all indicators, whole province, cumulative quarter", lambda: compute(con, period, None, Scope())),
+        ("all indicators, one basic court", lambda: compute(con, period, None, Scope(court=court))),
+        ("all indicators by court, every court", lambda: compute(con, period, "court", Scope(top, True))),
+        ("one judge's figures", lambda: compute(con, period, None, Scope(court=court, judge_id=judge))),
+        ("all indicators by month, province, one year", lambda: compute(con, Period.parse(a.period[:4]), "month", Scope())),
+    ]
+    print(f"database {a.db}: {n:,} cases; period {period.label} cumulative; {os.cpu_count()} cores")
+    for name, fn in cases:
+        print(f"  {timed(fn, a.repeat):8.0f} ms  {name}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory {rss:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

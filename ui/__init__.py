@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: database connection, translations, formatting, chart builders."""

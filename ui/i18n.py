@@ -1,0 +1,55 @@
+"""Interface language: Chinese first, English on the switch. Every label passes through t()."""
+from __future__ import annotations
+
+import streamlit as st
+
+TEXT = {
+    "app_title": ("审判质效看板", "Trial quality dashboard"),
+    "data_date": ("数据截至", "Data as of"),
+    "demo_note": ("示范省演示数据，法院与人员均为虚构", "Synthetic demo data of a fictional province; courts and people are invented"),
+    "no_db": ("尚无案件数据库。请运行 ./run.sh 生成演示数据，或导入案件信息表。",
+              "No case database yet. Run ./run.sh to build the demo data, or import a case list."),
+    "page_data": ("数据概况", "Data overview"),
+    "courts": ("法院", "Courts"),
+    "cases": ("案件", "Cases"),
+    "judges": ("承办法官", "Judges"),
+    "date_range": ("立案日期范围", "Filing dates"),
+    "cases_by_year": ("各年立案数（按类别）", "Cases filed by year and category"),
+    "cases_by_type": ("各类型案件数", "Cases by type"),
+    "court_list": ("法院名录", "Court list"),
+    "year": ("年份", "Year"),
+    "category": ("类别", "Category"),
+    "count": ("件数", "Cases"),
+    "case_type": ("案件类型", "Case type"),
+    "court_code": ("法院代码", "Court code"),
+    "court_name": ("法院名称", "Court"),
+    "level": ("层级", "Level"),
+    "parent_code": ("上级法院", "Parent court"),
+    "population": ("常住人口", "Population"),
+    "pending": ("未结", "Pending"),
+    "language": ("语言", "Language"),
+}
+CATEGORY_EN = {"民事": "Civil", "刑事": "Criminal", "行政": "Administrative", "执行": "Enforcement"}
+LEVEL_EN = {"高级": "High", "中级": "Intermediate", "基层": "Basic"}
+
+
+def lang() -> str:
+    return "en" if st.session_state.get("lang") == "English" else "zh"
+
+
+def t(key: str) -> str:
+    zh, en = TEXT[key]
+    return en if lang() == "en" else zh
+
+
+def category(name: str) -> str:
+    return CATEGORY_EN.get(name, name) if lang() == "en" else name
+
+
+def level(name: str) -> str:
+    return LEVEL_EN.get(name, name) if lang() == "en" else name
+
+
+def count(n) -> str:
+    """12,345件 / 12,345"""
+    return f"{int(n):,}件" if lang() == "zh" else f"{int(n):,}"
