@@ -66,31 +66,36 @@ def _merge_courts(new: list[tuple], old: list[tuple]) -> list[tuple]:
 
 
 def _reject_cycles(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
-    """Reject accepted rows lying on a cycle of origin links (with the stored cases)."""
+    """Reject accepted rows lying on a cycle of origin links (with the stored cases).
+
+    Only a link whose case is some link's origin and whose origin has a link itself can lie
+    on a cycle, so only those few are walked in Python. Rejecting a row brings back the
+    stored version of its case (when updating), which may close another cycle: repeat.
+    """
     stored = (
-        "UNION ALL SELECT case_no, origin_case_no FROM old.cases "
-        "WHERE origin_case_no IS NOT NULL AND case_no NOT IN (SELECT case_no FROM acc)"
+        "UNION ALL SELECT case_no, origin_case_no FROM old.cases WHERE origin_case_no IS NOT NULL "
+        "AND case_no NOT IN (SELECT case_no FROM checked WHERE reason IS NULL)"
         if has_old else ""
     )
     while True:
-        con.execute("CREATE OR REPLACE TEMP TABLE acc AS SELECT case_no, origin_case_no FROM checked WHERE reason IS NULL")
         rows = con.execute(f"""
-            WITH RECURSIVE e AS (
-                SELECT case_no, origin_case_no FROM acc WHERE origin_case_no IS NOT NULL {stored}
-            ), r(n) AS (
-                SELECT case_no FROM acc UNION SELECT e.origin_case_no FROM r JOIN e ON e.case_no = r.n
+            WITH e AS (
+                SELECT case_no, origin_case_no FROM checked
+                WHERE reason IS NULL AND origin_case_no IS NOT NULL {stored}
             )
-            SELECT e.case_no, e.origin_case_no FROM e JOIN r ON e.case_no = r.n
+            SELECT case_no, origin_case_no FROM e
+            WHERE origin_case_no IN (SELECT case_no FROM e) AND case_no IN (SELECT origin_case_no FROM e)
         """).fetchall()
         on_cycle = validate.cycle_members(dict(rows))
         if not on_cycle:
             return
-        con.execute("CREATE OR REPLACE TEMP TABLE cyc(case_no VARCHAR)")
-        con.executemany("INSERT INTO cyc VALUES (?)", [(c,) for c in on_cycle])
+        cyc = pa.table({"case_no": pa.array(sorted(on_cycle), pa.string())})
+        con.register("cyc", cyc)
         n = con.execute(
             "UPDATE checked SET reason = ? WHERE reason IS NULL AND case_no IN (SELECT case_no FROM cyc)",
             [CYCLE_REASON],
         ).fetchone()[0]
+        con.unregister("cyc")
         if not n:  # cycles made only of stored cases cannot arise, but never loop forever
             return
 
@@ -111,6 +116,7 @@ def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | 
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all."""
     courts_table = read_table(courts_path, codes.COURT_COLUMNS)
     new_courts = _clean_courts(courts_table, courts_path)
+    check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
     raw = read_table(cases_path, codes.CASE_COLUMNS)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     has_old = os.path.exists(db_path)
@@ -122,7 +128,7 @@ def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | 
                 "SELECT court_code::VARCHAR, court_name, level, parent_code::VARCHAR, population FROM old.courts"
             ).fetchall()
         courts = _merge_courts(new_courts, old_courts)
-        check_court_tree(courts, os.path.basename(courts_path))
+        check_court_tree(courts, os.path.basename(courts_path))  # with the stored courts it keeps
         con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
         validate.load_lookups(con)

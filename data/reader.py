@@ -3,15 +3,30 @@
 The result is a pyarrow Table with `row_no` (1 = first data row) and one string column per
 known column (English names, whatever the header language). Blank rows are dropped but keep
 their place in the numbering; an empty cell is None.
+
+Cells are trimmed of leading and trailing Unicode white space (Python's `str.strip()`, which
+pyarrow's `utf8_trim_whitespace` matches code point for code point). Large CSV files are
+read in chunks and turned into Arrow columns chunk by chunk, so memory stays bounded.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import decimal
+import gc
 import io
+import itertools
+import math
 import os
+from collections.abc import Iterator
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+
+CHUNK_ROWS = 100_000
+BOM = b"\xef\xbb\xbf"
 
 
 class UnusableFile(Exception):
@@ -31,100 +46,228 @@ def _clean(cell) -> str | None:
     elif isinstance(cell, dt.date):
         s = cell.isoformat()
     elif isinstance(cell, float):
-        s = str(int(cell)) if cell.is_integer() else repr(cell)
+        if math.isnan(cell):
+            return None
+        if cell.is_integer():
+            s = str(int(cell))
+        else:
+            s = repr(cell)
+            if "e" in s:  # 1e-05: write it out, the import rules read plain digits only
+                s = format(decimal.Decimal(s), "f")
+    elif isinstance(cell, decimal.Decimal):
+        s = format(cell, "f")
     else:
         s = str(cell).strip()
     return s or None
 
 
-def _decode(raw: bytes, path: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise UnusableFile(
-            f"{os.path.basename(path)}: 编码既不是 UTF-8 也不是 GB18030 / encoding is neither UTF-8 nor GB18030"
-        ) from None
+def _text(cell) -> str:
+    s = _clean(cell)
+    return "" if s is None else s
 
 
-def _csv_rows(path: str) -> list[list]:
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _csv_encoding(path: str) -> tuple[str, int]:
+    """(encoding, bytes to skip): UTF-8 (BOM skipped) or GB18030; UnusableFile otherwise."""
     with open(path, "rb") as f:
-        text = _decode(f.read(), path)
-    return list(csv.reader(io.StringIO(text, newline="")))
+        skip = len(BOM) if f.read(len(BOM)) == BOM else 0
+    for enc in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(enc)()
+        try:
+            with open(path, "rb") as f:
+                f.seek(skip)
+                while chunk := f.read(1 << 24):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return enc, skip
+        except UnicodeDecodeError:
+            continue
+    raise UnusableFile(
+        f"{os.path.basename(path)}: 编码既不是 UTF-8 也不是 GB18030 / encoding is neither UTF-8 nor GB18030"
+    )
 
 
-def _xlsx_rows(path: str) -> list[list]:
+class _Lenient(Exception):
+    """A quote in an odd place: read the file again the lenient way (as Excel does)."""
+
+
+def _csv_rows(path: str, strict: bool = True) -> Iterator[list[str]]:
+    """Rows of a CSV file. Strict first, so that a quote left open (which would swallow every
+    row after it into one cell) makes the file unusable instead of silently losing rows; a
+    stray quote elsewhere (`"ab" ,c`) only means reading it again leniently."""
+    enc, skip = _csv_encoding(path)
+    f = open(path, "rb")
+    f.seek(skip)
+    text = io.TextIOWrapper(f, encoding=enc, newline="")
+    reader = csv.reader(text, strict=strict)
+    line = 0  # the last line of the last complete row
+    try:
+        for row in reader:
+            yield row
+            line = reader.line_num
+    except csv.Error as e:
+        msg = _one_line(e)
+        if strict and "unexpected end of data" not in msg and "field limit" not in msg:
+            raise _Lenient() from None
+        if "unexpected end of data" in msg:
+            msg = "引号未闭合 / a quoted cell is never closed"
+        raise UnusableFile(
+            f"{os.path.basename(path)}: 不是有效的 CSV 文件（第 {line + 1} 行起） / "
+            f"not a valid CSV file (from line {line + 1}): {msg}"
+        ) from None
+    finally:
+        text.close()
+
+
+# --------------------------------------------------------------------------- Excel, Parquet
+
+
+def _xlsx_rows(path: str) -> Iterator[list[str]]:
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises its own error types for broken files
-        raise UnusableFile(f"{os.path.basename(path)}: 无法读取 Excel 文件 / cannot read the Excel file ({e})") from None
+        raise UnusableFile(
+            f"{os.path.basename(path)}: 无法读取 Excel 文件 / cannot read the Excel file ({_one_line(e)})"
+        ) from None
+    for row in rows:
+        yield [_text(c) for c in row]
 
 
-def _parquet_rows(path: str) -> list[list]:
+def _parquet_rows(path: str) -> Iterator[list[str]]:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        pf = pq.ParquetFile(path)
     except Exception as e:
-        raise UnusableFile(f"{os.path.basename(path)}: 无法读取 Parquet 文件 / cannot read the Parquet file ({e})") from None
-    cols = [c.to_pylist() for c in table.columns]
-    return [table.column_names] + [list(r) for r in zip(*cols)] if cols else [table.column_names]
+        raise UnusableFile(
+            f"{os.path.basename(path)}: 无法读取 Parquet 文件 / cannot read the Parquet file ({_one_line(e)})"
+        ) from None
+    yield list(pf.schema_arrow.names)
+    try:
+        for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+            cols = [c.to_pylist() for c in batch.columns]
+            for r in zip(*cols):
+                yield [_text(c) for c in r]
+    except Exception as e:
+        raise UnusableFile(
+            f"{os.path.basename(path)}: 无法读取 Parquet 文件 / cannot read the Parquet file ({_one_line(e)})"
+        ) from None
 
 
-def read_rows(path: str) -> list[list]:
-    """All rows of the file, header first, cells as the file gives them."""
+# --------------------------------------------------------------------------- dispatch
+
+_CSV_EXT = {".csv", ".txt"}
+_XLSX_EXT = {".xlsx", ".xlsm", ".xls"}
+_PARQUET_EXT = {".parquet", ".pq"}
+
+
+def iter_rows(path: str, strict: bool = True) -> Iterator[list[str]]:
+    """All rows of the file, header first, every cell as text (CSV cells untrimmed)."""
     if not os.path.isfile(path):
         raise UnusableFile(f"{path}: 文件不存在 / file not found")
+    with open(path, "rb") as f:
+        magic = f.read(4)
     ext = os.path.splitext(path)[1].lower()
-    if ext in (".csv", ".txt"):
-        return _csv_rows(path)
-    if ext in (".xlsx", ".xlsm", ".xls"):
+    if magic == b"PAR1":
+        return _parquet_rows(path)
+    if magic in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") and ext not in _PARQUET_EXT:
+        return _xlsx_rows(path)  # a workbook, whatever its name says
+    if ext in _CSV_EXT:
+        return _csv_rows(path, strict)
+    if ext in _XLSX_EXT:
         return _xlsx_rows(path)
-    if ext in (".parquet", ".pq"):
+    if ext in _PARQUET_EXT:
         return _parquet_rows(path)
     raise UnusableFile(
         f"{os.path.basename(path)}: 只能导入 CSV、Excel (.xlsx) 或 Parquet 文件 / only CSV, Excel (.xlsx) or Parquet files can be imported"
     )
 
 
+def read_rows(path: str) -> list[list[str]]:
+    """All rows of the file as a list (small files, tests)."""
+    return list(iter_rows(path))
+
+
+def _is_blank(row: list[str]) -> bool:
+    return not "".join(row).strip()
+
+
+def _chunk_columns(chunk: list[list[str]], picks: list[tuple[str, int | None]]) -> tuple[np.ndarray, dict]:
+    """Positions of the non-blank rows of `chunk` and their trimmed known columns."""
+    width = max(len(r) for r in chunk)
+    if any(len(r) != width for r in chunk):
+        chunk = [r + [""] * (width - len(r)) for r in chunk]
+    trimmed = [pc.utf8_trim_whitespace(pa.array(c, pa.string())) for c in zip(*chunk)]
+    blank = np.ones(len(chunk), dtype=bool)
+    for arr in trimmed:
+        blank &= pc.equal(arr, "").to_numpy(zero_copy_only=False)
+    keep = ~blank
+    mask = pa.array(keep)
+    out = {}
+    for name, pos in picks:
+        if pos is None or pos >= width:
+            out[name] = pa.nulls(int(keep.sum()), pa.string())
+            continue
+        arr = trimmed[pos].filter(mask)
+        out[name] = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return np.flatnonzero(keep), out
+
+
 def read_table(path: str, columns: dict[str, tuple[str, str, bool]]) -> pa.Table:
     """Read `path` and map its header onto `columns` (English or Chinese names, mixed)."""
-    rows = read_rows(path)
-    if not rows:
-        raise UnusableFile(f"{os.path.basename(path)}: 文件为空 / the file is empty")
+    try:
+        return _read_table(path, iter_rows(path), columns)
+    except _Lenient:
+        return _read_table(path, iter_rows(path, strict=False), columns)
+
+
+def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]]) -> pa.Table:
+    name = os.path.basename(path)
+    header = None
+    for row in rows:  # the header is the first row that is not blank
+        if not _is_blank(row):
+            header = row
+            break
+    if header is None:
+        raise UnusableFile(f"{name}: 文件为空 / the file is empty")
     by_header = {}
-    for name, (zh, _kind, _req) in columns.items():
-        by_header[name.lower()] = name
-        by_header[zh] = name
+    for col, (zh, _kind, _req) in columns.items():
+        by_header[col.lower()] = col
+        by_header[zh] = col
     position: dict[str, int] = {}
-    for i, h in enumerate(rows[0]):
-        name = by_header.get((_clean(h) or "").lower()) or by_header.get(_clean(h) or "")
-        if name and name not in position:
-            position[name] = i
+    for i, h in enumerate(header):
+        key = h.strip()
+        col = by_header.get(key.lower()) or by_header.get(key)
+        if col and col not in position:
+            position[col] = i
     missing = [f"{n}（{columns[n][0]}）" for n, (_zh, _k, req) in columns.items() if req and n not in position]
     if missing:
-        raise UnusableFile(
-            f"{os.path.basename(path)}: 缺少必需的列 / required column missing: {', '.join(missing)}"
-        )
-    row_no: list[int] = []
-    data: dict[str, list] = {n: [] for n in columns}
+        raise UnusableFile(f"{name}: 缺少必需的列 / required column missing: {', '.join(missing)}")
     picks = [(n, position.get(n)) for n in columns]
-    for number, row in enumerate(rows[1:], start=1):
-        cells = [_clean(c) for c in row]
-        if not any(c is not None for c in cells):
-            continue
-        row_no.append(number)
-        width = len(cells)
-        for name, pos in picks:
-            data[name].append(cells[pos] if pos is not None and pos < width else None)
-    arrays = {"row_no": pa.array(row_no, pa.int64())}
-    arrays.update({n: pa.array(v, pa.string()) for n, v in data.items()})
+    row_nos: list[np.ndarray] = []
+    data: dict[str, list] = {n: [] for n in columns}
+    start = 1
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of row lists, none in a cycle: collecting them is wasted time
+    try:
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            kept, cols = _chunk_columns(chunk, picks)
+            row_nos.append(kept + start)
+            for n, arr in cols.items():
+                data[n].append(arr)
+            start += len(chunk)
+            del chunk
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    arrays = {"row_no": pa.array(np.concatenate(row_nos) if row_nos else np.array([], np.int64), pa.int64())}
+    arrays.update({n: pa.chunked_array(v, pa.string()) for n, v in data.items()})
     return pa.table(arrays)

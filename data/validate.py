@@ -18,6 +18,7 @@ DATE_RE = (
     r"(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
 INT_RE = r"^[0-9]+(\.0+)?$"
+MAX_INT_DIGITS = 9  # day counts are stored as INTEGER and added to limits: keep far from overflow
 DEC_RE = r"^[0-9]+(\.[0-9]+)?$"
 DATE_COLS = ["filed_date", "closed_date", "appeal_received_date", "appeal_transferred_date"]
 BOOL_COLS = ["hearing", "has_assets"]
@@ -65,6 +66,21 @@ def _date_sql(col: str) -> str:
         f"coalesce(nullif({m}.m1, ''), nullif({m}.m2, ''), {m}.m3) || '-' || "
         f"coalesce(nullif({m}.d1, ''), nullif({m}.d2, ''), {m}.d3), '%Y-%m-%d')::DATE END"
     )
+
+
+def _int_sql(col: str) -> str:
+    """The value of a well-formed integer cell of at most MAX_INT_DIGITS digits, else NULL."""
+    digits = f"ltrim(split_part({col}, '.', 1), '0')"
+    return (
+        f"CASE WHEN regexp_full_match({col}, {_lit(INT_RE)}) AND length({digits}) <= {MAX_INT_DIGITS} "
+        f"THEN try_cast(coalesce(nullif({digits}, ''), '0') AS INTEGER) END"
+    )
+
+
+def _dec_sql(col: str) -> str:
+    """The value of a well-formed decimal cell that is a finite double, else NULL."""
+    v = f"try_cast({col} AS DOUBLE)"
+    return f"CASE WHEN regexp_full_match({col}, {_lit(DEC_RE)}) AND isfinite({v}) THEN {v} END"
 
 
 def _bool_sql(col: str) -> str:
@@ -116,6 +132,9 @@ def _rules() -> list[tuple[str, str]]:
     for col in INT_COLS:
         add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(INT_RE)})",
             f"{NAMES_ZH[col]}应为非负整数：", "{" + col + "}", f" / {col} must be a whole number ≥ 0: ", "{" + col + "}")
+        add(f"{col} IS NOT NULL AND regexp_full_match({col}, {_lit(INT_RE)}) AND {col}_i IS NULL",
+            f"{NAMES_ZH[col]}数值过大：", "{" + col + "}", f"（最多 {MAX_INT_DIGITS} 位） / {col} is too large: ",
+            "{" + col + "}", f" (at most {MAX_INT_DIGITS} digits)")
     add("origin_no IS NOT NULL AND origin_no = cno", "原审案号不能是本案案号 / origin_case_no must differ from case_no")
     for col in BOOL_COLS:
         add(f"{col}_b IS NULL",
@@ -127,6 +146,8 @@ def _rules() -> list[tuple[str, str]]:
     for col in DEC_COLS:
         add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(DEC_RE)})",
             f"{NAMES_ZH[col]}应为非负数：", "{" + col + "}", f" / {col} must be a number ≥ 0: ", "{" + col + "}")
+        add(f"{col} IS NOT NULL AND regexp_full_match({col}, {_lit(DEC_RE)}) AND {col}_f IS NULL",
+            f"{NAMES_ZH[col]}数值过大：", "{" + col + "}", f" / {col} is too large: ", "{" + col + "}")
     return r
 
 
@@ -135,6 +156,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> None:
     con.register("raw_in", raw)
     dates = ",\n".join(f"{_date_sql(c)} AS {c}_d" for c in DATE_COLS)
     bools = ",\n".join(f"{_bool_sql(c)} AS {c}_b" for c in BOOL_COLS)
+    numbers = ",\n".join([f"{_int_sql(c)} AS {c}_i" for c in INT_COLS] + [f"{_dec_sql(c)} AS {c}_f" for c in DEC_COLS])
     rules = _rules()
     reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
     con.execute(f"""
@@ -143,7 +165,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> None:
             SELECT *, {_norm('case_no')} AS cno, {_norm('origin_case_no')} AS origin_no,
                    regexp_extract({_norm('case_no')}, {_lit(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
                    {dates},
-                   {bools}
+                   {bools},
+                   {numbers}
             FROM raw_in
         ), b AS (
             SELECT *, coalesce(cn.y, '') <> '' AS cno_ok,
@@ -169,13 +192,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> None:
                p_type AS case_type, division, judge_id, judge_name, p_procedure AS procedure,
                cause, filed_date_d AS filed_date, closed_date_d AS closed_date,
                CASE WHEN closed_date IS NOT NULL THEN p_method END AS closing_method,
-               coalesce(try_cast(extended_days AS DOUBLE)::INTEGER, 0) AS extended_days,
-               coalesce(try_cast(deducted_days AS DOUBLE)::INTEGER, 0) AS deducted_days,
+               coalesce(extended_days_i, 0) AS extended_days,
+               coalesce(deducted_days_i, 0) AS deducted_days,
                origin_no AS origin_case_no, coalesce(hearing_b, false) AS hearing,
                appeal_received_date_d AS appeal_received_date,
                appeal_transferred_date_d AS appeal_transferred_date,
-               coalesce(try_cast(amount_applied AS DOUBLE), 0) AS amount_applied,
-               coalesce(try_cast(amount_recovered AS DOUBLE), 0) AS amount_recovered,
+               coalesce(amount_applied_f, 0) AS amount_applied,
+               coalesce(amount_recovered_f, 0) AS amount_recovered,
                coalesce(has_assets_b, false) AS has_assets, limit_days, reason
         FROM d
         ORDER BY row_no

@@ -10,7 +10,7 @@ from ui.i18n import t
 from ui.layout import page_header
 
 con = cursor()
-meta = page_header(con, t("page_data"))
+page_header(con, t("page_data"))
 
 summary = con.execute("""
     SELECT (SELECT count(*) FROM courts), count(*), count(DISTINCT court_code::VARCHAR || judge_id),

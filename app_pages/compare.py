@@ -1,0 +1,131 @@
+"""对比分析: units side by side — ranked bars with the range band and the average, a heat map
+of units × indicators by 达标, "why did it move", and drill-down court → division → judge → cases."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from metrics import CATALOGUE
+from metrics.catalogue import BY_ID
+from metrics.evaluation import load_config
+from ui import format as fmt
+from ui import queries
+from ui.drill import case_list
+from ui.export import download_xlsx
+from ui.i18n import lang, t
+from ui.layout import page_context
+from ui.theme import BETTER, MEETS, NO_RANGE, WORSE, status_color
+
+f, ctx = page_context(t("page_compare"))
+L = lang()
+version = queries.version()
+config = load_config()
+
+LEVELS = {"court": ("辖区内各法院", "Courts of the district"), "division": ("本院各部门", "Divisions of the court"),
+          "judge": ("部门内各法官", "Judges of a division")}
+level = st.segmented_control("对比层级" if L == "zh" else "Compare", list(LEVELS), key="level", bind="query-params",
+                             default="court", required=True, format_func=lambda k: LEVELS[k][0 if L == "zh" else 1])
+division = None
+if level == "judge":
+    options = queries.divisions(version, f.court)
+    division = st.selectbox("部门" if L == "zh" else "Division", options, key="division", bind="query-params") if options else None
+ids = [i.id for i in CATALOGUE]
+chosen = st.selectbox(t("indicator"), ids, key="ind", bind="query-params", index=ids.index("within_limit_rate"),
+                      format_func=lambda i: BY_ID[i].name(L))
+ind = BY_ID[chosen]
+
+district = f.district if level == "court" else False
+table = queries.table(version, f.period, f.cumulative, f.court, district, f.category, level, division if level == "judge" else None)
+unit_cols = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}[level]
+if table.empty:
+    st.info(t("no_data"))
+    st.stop()
+
+one = table[table.indicator == chosen].copy()
+one["unit"] = one["name"].astype(str)
+one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
+one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
+one = one.sort_values("value", ascending=ind.direction == "lower", na_position="last")
+overall = queries.table(version, *f.args())
+avg = overall.set_index("indicator").loc[chosen, "value"]
+
+st.subheader(f"{ind.name(L)}（{f.period_obj.describe(L)}）" if L == "zh" else f"{ind.name(L)} ({f.period_obj.describe(L)})")
+scale = 100 if ind.is_rate else 1
+one["plot"] = one["value"].astype(float) * scale
+pick = alt.selection_point(name="unit", fields=["unit"])
+bars = alt.Chart(one).mark_bar().encode(
+    y=alt.Y("unit:N", sort=None, title=None),
+    x=alt.X("plot:Q", title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}"),
+    color=alt.Color("color:N", scale=None),
+    tooltip=[alt.Tooltip("unit:N", title=t("court")), alt.Tooltip("shown:N", title=t("value"))],
+).add_params(pick)
+layers = []
+low, high = one["low"].dropna(), one["high"].dropna()
+if len(low):
+    band = pd.DataFrame({"lo": [low.iloc[0] * scale], "hi": [min(high.iloc[0] * scale, max(one["plot"].max() * 1.1, low.iloc[0] * scale))]})
+    layers.append(alt.Chart(band).mark_rect(opacity=0.12, color=MEETS).encode(x="lo:Q", x2="hi:Q"))
+layers.append(bars)
+if not fmt.missing(avg):
+    layers.append(alt.Chart(pd.DataFrame({"avg": [avg * scale]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="avg:Q"))
+height = max(180, 26 * len(one))
+event = st.altair_chart(alt.layer(*layers).properties(height=height), on_select="rerun", key=f"bars_{level}",
+                        alt=ind.name(L))
+st.caption(("蓝色达标、橙红色未达标（劣于区间）、橙色未达标（优于区间）、灰色无区间；浅蓝带为合理区间，虚线为整体值。点击条形可下钻。"
+            if L == "zh" else "Blue meets the range, vermillion falls short, orange is outside on the better side, grey has no "
+            "range; the light band is the range, the dashed line the overall value. Click a bar to drill down."))
+if config.rankings:
+    st.dataframe(one[["unit", "shown", "rank"]].rename(columns={"unit": t("court"), "shown": t("value"), "rank": "排名"}),
+                 hide_index=True, alt="rank")
+
+# Heat map of units × indicators, coloured by 达标.
+st.subheader("达标热力图" if L == "zh" else "Range heat map")
+judged = table[table["low"].notna()].copy()
+judged["unit"] = judged["name"].astype(str)
+judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
+judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
+judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
+heat = alt.Chart(judged).mark_rect(stroke="white").encode(
+    x=alt.X("ind_name:N", title=None, sort=[BY_ID[i].name(L) for i in ids], axis=alt.Axis(labelAngle=-40)),
+    y=alt.Y("unit:N", title=None, sort=list(one["unit"])),
+    color=alt.Color("color:N", scale=None),
+    tooltip=["unit:N", "ind_name:N", "shown:N"],
+).properties(height=max(180, 22 * judged["unit"].nunique()))
+st.altair_chart(heat, alt="heat map")
+
+export = table.copy()
+export["indicator"] = export["indicator"].map(lambda i: BY_ID[i].name(L))
+download_xlsx(export, f"compare_{level}", f, ctx, key="dl_compare")
+
+# Why did it move.
+if ind.kind != "balance":
+    with st.expander("变动归因：哪些单位拉动了变化（与上年同期比）" if L == "zh" else "Why did it move (against the same period last year)"):
+        moved = queries.moved(version, chosen, f.period, f.cumulative, f.court, district, f.category, level,
+                              division if level == "judge" else None)
+        if moved.empty:
+            st.info(t("no_data"))
+        else:
+            unit = "个百分点" if ind.is_rate else ""
+            shown = moved.head(10).assign(
+                contribution=moved["contribution"].round(3), rate_effect=moved["rate_effect"].round(3),
+                volume_effect=moved["volume_effect"].round(3))
+            st.dataframe(shown[["name", "contribution", "rate_effect", "volume_effect"]].rename(columns={
+                "name": "单位" if L == "zh" else "Unit", "contribution": f"贡献{unit}" if L == "zh" else "Contribution",
+                "rate_effect": "自身变化" if L == "zh" else "Own change", "volume_effect": "结构变化" if L == "zh" else "Volume shift"}),
+                hide_index=True, alt="why")
+
+# Drill-down: the clicked (or chosen) unit one level down, then its cases.
+clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
+if clicked:
+    row = one[one["unit"] == clicked].iloc[0]
+    if level == "court":
+        st.session_state["drill_target"] = {"court": row["court_code"]}
+    st.subheader(f"{clicked}：{ind.name(L)} 明细案件" if L == "zh" else f"{clicked}: cases behind {ind.name(L)}")
+    sub = dict(court=row["court_code"], district=False, category=f.category,
+               division=row.get("division") if level == "division" else (division if level == "judge" else None),
+               judge_id=row.get("judge_id") if level == "judge" else None)
+    if level == "court":
+        st.page_link("app_pages/compare.py", label="查看该院各部门 →" if L == "zh" else "See its divisions →",
+                     query_params={"court": row["court_code"], "district": "false", "level": "division",
+                                   "period": f.period, "cum": str(f.cumulative).lower(), "ind": chosen})
+    case_list(f, ctx, chosen, **sub)

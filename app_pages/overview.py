@@ -1,0 +1,64 @@
+"""态势总览: headline indicators with 同比/环比 and 达标, 收结存 by month, a written summary."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from metrics.catalogue import BY_ID
+from ui import format as fmt
+from ui import queries
+from ui.i18n import lang, t
+from ui.layout import page_context
+from ui.summary import period_summary
+from ui.theme import STATUS_COLORS, status_label
+
+HEADLINE = ["received", "closed", "pending", "clearance_ratio", "within_limit_rate", "avg_duration",
+            "over12m_pending", "reversal_remand_rate", "mediation_rate", "case_proceeding_ratio",
+            "exec_completion_rate", "premediation_success_rate"]
+
+f, ctx = page_context(t("page_overview"))
+version = queries.version()
+table = queries.table(version, *f.args())
+rows = table.set_index("indicator")
+L = lang()
+
+st.subheader(t("summary"))
+st.write(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L))
+
+st.subheader(t("headline"))
+order = sorted(HEADLINE, key=lambda i: (rows.loc[i, "status"] not in ("above", "below") or rows.loc[i, "side"] == "better",
+                                       HEADLINE.index(i)))
+for chunk in range(0, len(order), 4):
+    cols = st.columns(4)
+    for col, ind_id in zip(cols, order[chunk:chunk + 4]):
+        ind, r = BY_ID[ind_id], rows.loc[ind_id]
+        delta = None if fmt.missing(r["yoy_change"]) else f"{t('yoy')} {fmt.change(ind, r['yoy_change'], L)}"
+        color = {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off")
+        with col.container(border=True, key=f"card_{ind_id}"):
+            st.metric(ind.name(L), fmt.value(ind, r["value"], L), delta, delta_color=color,
+                      help=ind.formula_zh if L == "zh" else ind.formula_en)
+            label = status_label(r["status"], r["side"], L)
+            if label:
+                st.badge(label, color=STATUS_COLORS["badge"][r["status"] == "meets"])
+            if not fmt.missing(r["mom_value"]):
+                st.caption(f"{t('mom')} {fmt.change(ind, r['mom_change'], L)}")
+
+st.subheader(t("flow"))
+year = f.period_obj.year
+flow = queries.series(version, year, "month", f.court, f.district, f.category, ("received", "closed", "pending"))
+flow = flow[flow["label"] <= f.period_obj.end.strftime("%Y-%m")]
+if flow.empty:
+    st.info(t("no_data"))
+else:
+    names = {"received": t("received"), "closed": t("closed"), "pending": t("pending")}
+    flow = flow.assign(series=flow["indicator"].map(names), value=flow["value"].astype(float))
+    bars = alt.Chart(flow[flow.indicator != "pending"]).mark_bar().encode(
+        x=alt.X("label:O", title=None), xOffset="series:N",
+        y=alt.Y("value:Q", title=t("count")),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#0072B2", "#56B4E9", "#D55E00"])),
+        tooltip=[alt.Tooltip("label:O", title=t("month")), "series:N", alt.Tooltip("value:Q", format=",")])
+    line = alt.Chart(flow[flow.indicator == "pending"]).mark_line(point=True, color="#D55E00").encode(
+        x="label:O", y=alt.Y("value:Q", title=t("pending")),
+        tooltip=[alt.Tooltip("label:O", title=t("month")), alt.Tooltip("value:Q", title=t("pending"), format=",")])
+    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), alt=t("flow"))

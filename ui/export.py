@@ -1,0 +1,28 @@
+"""Every table downloads as .xlsx with the filter values and the data date written in it."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from ui.i18n import t
+
+
+def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data") -> bytes:
+    """The table on one sheet, and the filters (with 数据截至) on a sheet of their own."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        table.to_excel(xl, sheet_name=sheet[:31], index=False)
+        pd.DataFrame(list(filters.items()), columns=["筛选条件 filter", "值 value"]).to_excel(
+            xl, sheet_name="筛选条件 filters", index=False)
+    return buf.getvalue()
+
+
+def download_xlsx(table: pd.DataFrame, name: str, f, ctx: dict, key: str) -> None:
+    filters = {"法院 court": f.court, "含辖区 district": f.district, "期间 period": f.period,
+               "年初累计 cumulative": f.cumulative, "类别 category": f.category or "全部",
+               "数据截至 data date": str(ctx["data_date"])}
+    st.download_button(t("export"), xlsx_bytes(table, filters, name), file_name=f"{name}_{f.period}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=key,
+                       icon=":material/download:", on_click="ignore")

@@ -1,0 +1,46 @@
+"""Chinese number conventions, one place: 96.52%, 提高1.20个百分点, 12,345件, 1 : 1.35."""
+from __future__ import annotations
+
+import math
+
+from metrics.catalogue import Indicator
+
+
+def missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def value(ind: Indicator, v, lang: str = "zh") -> str:
+    """An indicator's value as the meeting reads it; "—" when it has none."""
+    if missing(v):
+        return "—"
+    if ind.unit == "%":
+        return f"{v * 100:.2f}%"
+    if ind.id == "case_proceeding_ratio":
+        return f"1 : {v:.2f}"
+    if ind.kind == "count":
+        return f"{int(v):,}件" if lang == "zh" else f"{int(v):,}"
+    if ind.unit == "天":
+        return f"{v:.1f}天" if lang == "zh" else f"{v:.1f} days"
+    if ind.unit == "件":
+        return f"{v:.1f}件" if lang == "zh" else f"{v:.1f}"
+    if ind.unit == "件/万人":
+        return f"{v:.2f}件/万人" if lang == "zh" else f"{v:.2f} per 10k"
+    return f"{v:.2f}"
+
+
+def change(ind: Indicator, c, lang: str = "zh") -> str:
+    """同比/环比 change: 提高1.20个百分点 / 下降3.5% (rates in points, the rest relative)."""
+    if missing(c):
+        return "—"
+    if ind.is_rate:
+        if lang == "zh":
+            return "持平" if abs(c) < 0.005 else f"{'提高' if c > 0 else '下降'}{abs(c):.2f}个百分点"
+        return "flat" if abs(c) < 0.005 else f"{c:+.2f} pp"
+    if lang == "zh":
+        return "持平" if abs(c) < 0.0005 else f"{'上升' if c > 0 else '下降'}{abs(c) * 100:.1f}%"
+    return "flat" if abs(c) < 0.0005 else f"{c * 100:+.1f}%"
+
+
+def count(n, lang: str = "zh") -> str:
+    return "—" if missing(n) else (f"{int(n):,}件" if lang == "zh" else f"{int(n):,}")

@@ -1,0 +1,33 @@
+"""One visual language: the same colour-blind-safe colours for meets / falls short everywhere."""
+from __future__ import annotations
+
+# Okabe–Ito palette: blue = meets, vermillion = outside on the worse side, orange = outside on the better side
+MEETS, WORSE, BETTER, NO_RANGE = "#0072B2", "#D55E00", "#E69F00", "#999999"
+STATUS_COLORS = {"badge": {True: "blue", False: "orange"}}
+
+
+def _none(x):
+    """pandas turns None into NaN in object columns."""
+    return None if x is None or x != x else x
+
+
+def status_color(status: str | None, side: str | None) -> str:
+    status, side = _none(status), _none(side)
+    if status is None:
+        return NO_RANGE
+    if status == "meets":
+        return MEETS
+    return BETTER if side == "better" else WORSE
+
+
+def status_label(status: str | None, side: str | None, lang: str = "zh") -> str | None:
+    status, side = _none(status), _none(side)
+    if status is None:
+        return None
+    if status == "meets":
+        return "达标" if lang == "zh" else "meets range"
+    where = {"above": ("高于区间", "above range"), "below": ("低于区间", "below range")}[status]
+    text = f"未达标 · {where[0]}" if lang == "zh" else f"outside · {where[1]}"
+    if side == "better":
+        text += "（优于区间）" if lang == "zh" else " (better side)"
+    return text
