@@ -19,10 +19,16 @@ BY_CHOICES = ("court", "division", "judge", "month", "quarter")
 GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}
 _ORIGIN_COLUMNS = {"court_code": "origin_court", "division": "origin_division", "judge_id": "origin_judge_id"}
 
-IN_P = "closed_date BETWEEN p_start AND p_end"
-RECEIVED = "filed_date BETWEEN p_start AND p_end"
-PENDING_END = "filed_date <= p_end AND (closed_date IS NULL OR closed_date > p_end)"
-FIRST = "instance = 'first'"
+# Per-row flags computed once per case and period (FLAGS_SQL), so the many FILTERs below
+# test booleans instead of re-evaluating date comparisons for every aggregate.
+IN_P = "f_in_p"
+RECEIVED = "f_received"
+PENDING_END = "f_pending"
+FIRST = "f_first"
+FLAGS_SQL = """closed_date BETWEEN p_start AND p_end AS f_in_p,
+    filed_date BETWEEN p_start AND p_end AS f_received,
+    filed_date <= p_end AND (closed_date IS NULL OR closed_date > p_end) AS f_pending,
+    instance = 'first' AS f_first"""
 # name -> (aggregate, condition); all conditions are about one case and period p.
 _BASE: dict[str, tuple[str, str]] = {
     "received": ("count(*)", f"counted AND {RECEIVED}"),
@@ -70,6 +76,16 @@ _BASE: dict[str, tuple[str, str]] = {
 # A case matters for a period when it is on hand during it or its appeal was transferred in it.
 _RELEVANT = ("(filed_date <= p_end AND (closed_date IS NULL OR closed_date >= p_start)) "
              "OR appeal_transferred_date BETWEEN p_start AND p_end")
+
+
+def _aggregate_sql(name: str) -> str:
+    """count_if / sum(CASE) run much faster in DuckDB than many FILTER clauses."""
+    agg, cond = _BASE[name]
+    if agg == "count(*)":
+        return f"count_if({cond}) AS {name}"
+    if agg.startswith("sum("):
+        return f"coalesce(sum(CASE WHEN {cond} THEN {agg[4:-1]} END), 0) AS {name}"
+    return f"coalesce({agg} FILTER (WHERE {cond}), 0) AS {name}"
 
 
 class UnknownScope(ValueError):
@@ -154,11 +170,11 @@ def base_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[
     names = names or list(_BASE)
     psql, pparams = _periods_sql(periods)
     ssql, sparams = _scoped_cases(scope)
-    aggs = ",\n".join(f"coalesce({_BASE[n][0]} FILTER (WHERE {_BASE[n][1]}), 0) AS {n}" for n in names)
+    aggs = ",\n".join(_aggregate_sql(n) for n in names)
     gsel = "".join(f"{g}::VARCHAR AS {g}, " for g in group)
-    sql = f"""WITH {psql}, {ssql}
-        SELECT p.label, {gsel}{aggs}
-        FROM s JOIN p ON {_RELEVANT}
+    sql = f"""WITH {psql}, {ssql}, x AS (SELECT s.*, p.*, {FLAGS_SQL} FROM s JOIN p ON {_RELEVANT})
+        SELECT label, {gsel}{aggs}
+        FROM x
         GROUP BY ALL"""
     return con.execute(sql, pparams + sparams).df()
 
