@@ -113,7 +113,7 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
                     THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
                CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN '未结' ELSE '已结' END AS status,
                count(*) OVER () AS total
-        FROM (SELECT *, {FLAGS_SQL} FROM s, p) s, p WHERE ({_RELEVANT}) AND ({cond})
+        FROM (SELECT s.*, {FLAGS_SQL} FROM s, p) s, p WHERE ({_RELEVANT}) AND ({cond})
         ORDER BY s.filed_date, s.case_no
         LIMIT ? OFFSET ?"""
     df = con.execute(sql, [period.start, period.end] + params + [page_size, page * page_size]).df()
