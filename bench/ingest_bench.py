@@ -61,8 +61,10 @@ TYPES = {
     "行申": (0.005, HIGH, ["审监庭"]),
     "行再": (0.005, HIGH, ["审监庭"]),
 }
-ORIGIN_OF = {"民终": "民初", "刑终": "刑初", "行终": "行初", "执": "民初", "执恢": "执", "执异": "执",
-             "执复": "执异", "民申": "民终", "民再": "民申", "刑申": "刑终", "行申": "行终", "行再": "行申"}
+ORIGIN_OF = {  # type -> the type its origin has; in dependency order
+    "民终": "民初", "刑终": "刑初", "行终": "行初", "执": "民初", "民申": "民终", "刑申": "刑终", "行申": "行终",
+    "民再": "民申", "行再": "行申", "执恢": "执", "执异": "执", "执复": "执异",
+}
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚")
 
@@ -94,6 +96,17 @@ def make_cases(n: int, seed: int = 7) -> pa.Table:
 
     day0 = np.datetime64("2023-01-01")
     filed = day0 + rng.integers(0, 1000, n).astype("timedelta64[D]")
+    # origin links (80% of the cases that have an origin type): a later case names an earlier
+    # one, filed 20-200 days after it; types in dependency order, so origins are final first
+    origin_idx = np.full(n, -1, dtype=np.int64)
+    for t, src in ORIGIN_OF.items():
+        m = np.flatnonzero(ctype == t)
+        pool = np.flatnonzero(ctype == src)
+        if len(m) == 0 or len(pool) == 0:
+            continue
+        linked = m[rng.random(len(m)) < 0.8]
+        origin_idx[linked] = pool[rng.integers(0, len(pool), len(linked))]
+        filed[linked] = filed[origin_idx[linked]] + rng.integers(20, 200, len(linked)).astype("timedelta64[D]")
     closed = filed + rng.integers(0, 300, n).astype("timedelta64[D]")
     pending = rng.random(n) < 0.15
     year = filed.astype("datetime64[Y]").astype(int) + 1970
@@ -106,16 +119,9 @@ def make_cases(n: int, seed: int = 7) -> pa.Table:
     fw = rng.random(n) < 0.05
     case_no_written = pc.if_else(
         pa.array(fw), pc.replace_substring(pc.replace_substring(case_no, "(", "（"), ")", "）"), case_no)
-
-    origin = np.full(n, None, dtype=object)
-    cn = np.asarray(case_no.to_pylist(), dtype=object)
-    for t, src in ORIGIN_OF.items():
-        m = np.flatnonzero(ctype == t)
-        pool = np.flatnonzero(ctype == src)
-        if len(m) == 0 or len(pool) == 0:
-            continue
-        linked = m[rng.random(len(m)) < 0.8]
-        origin[linked] = cn[pool[rng.integers(0, len(pool), len(linked))]]
+    has_origin = origin_idx >= 0
+    origin = pc.if_else(pa.array(has_origin), case_no.take(pa.array(np.where(has_origin, origin_idx, 0))),
+                        pa.scalar(None, pa.string()))
 
     judge_no = rng.integers(0, 12, n)
     judge_id = pc.binary_join_element_wise(
@@ -125,9 +131,8 @@ def make_cases(n: int, seed: int = 7) -> pa.Table:
         _choice(rng, SURNAMES, n), _choice(rng, GIVEN, n), _choice(rng, GIVEN, n), "")
 
     def dates(d, fmt_slash):
-        s = pc.strftime(pa.array(d.astype("datetime64[s]")), format="%Y-%m-%d")
-        s2 = pc.strftime(pa.array(d.astype("datetime64[s]")), format="%Y/%m/%d")
-        return pc.if_else(pa.array(fmt_slash), s2, s)
+        s = pa.array(d.astype("datetime64[D]")).cast(pa.string())  # YYYY-MM-DD
+        return pc.if_else(pa.array(fmt_slash), pc.replace_substring(s, "-", "/"), s)
 
     filed_s = dates(filed, rng.random(n) < 0.2)
     closed_s = pc.if_else(pa.array(pending), pa.scalar(None, pa.string()), dates(closed, rng.random(n) < 0.2))
@@ -166,7 +171,7 @@ def make_cases(n: int, seed: int = 7) -> pa.Table:
         "division": pa.array(division, pa.string()), "judge_id": judge_id, "judge_name": judge_name,
         "procedure": pa.array(procedure, pa.string()), "cause": cause_s, "filed_date": filed_s,
         "closed_date": closed_s, "closing_method": method_s, "extended_days": ext_s, "deducted_days": ded_s,
-        "origin_case_no": pa.array(origin, pa.string()), "hearing": hearing_s,
+        "origin_case_no": origin, "hearing": hearing_s,
         "appeal_received_date": recv_s, "appeal_transferred_date": trans_s,
         "amount_applied": applied_s, "amount_recovered": recovered_s, "has_assets": assets_s,
     })
@@ -198,18 +203,23 @@ def main() -> int:
     for p in (db, db + ".wal"):
         if os.path.exists(p):
             os.remove(p)
+    load = os.getloadavg()
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "data", "ingest", cases, "--courts", courts, "--db", db,
          "--rejects", os.path.join(directory, "rejects.csv")],
         cwd=ROOT, capture_output=True, text=True)
     secs = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     print(proc.stdout.strip())
     if proc.returncode != 0:
         print(proc.stderr, file=sys.stderr)
         return proc.returncode
-    print(f"ingest: {args.rows:,} rows in {secs:.1f}s = {args.rows / secs:,.0f} rows/s, peak RSS {rss:,.0f} MB")
+    print(f"ingest: {args.rows:,} rows in {secs:.1f}s = {args.rows / secs:,.0f} rows/s, "
+          f"CPU {cpu:.1f}s (user+sys, {os.cpu_count()} cores), peak RSS {rss:,.0f} MB, "
+          f"load average before {load[0]:.1f}")
     if not args.keep and not args.dir:
         shutil.rmtree(directory)
     return 0

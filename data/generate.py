@@ -126,7 +126,7 @@ CRIMINAL_PER_CIVIL = 0.095
 ADMIN_PER_CIVIL = 0.02
 ENFORCEMENT_ROOTS_PER_CIVIL = 0.14
 ROWS_PER_CIVIL_ROOT = 1.72
-DUCKDB_MEMORY_MB = 3000  # DuckDB spills beyond this  # all rows written per 民初 root, measured; the size is corrected once if off
+DUCKDB_MEMORY_MB = 2000  # DuckDB spills beyond this  # all rows written per 民初 root, measured; the size is corrected once if off
 
 
 def _day(d) -> int:
@@ -408,8 +408,8 @@ class _Generator:
         rng, n = self.rng, self._n
         tail = rng.random(n) < p_tail
         dur = np.where(tail, np.maximum(dur, 120 + rng.gamma(1.3, 330.0, n)), dur)
-        backlog = self.j_backlog[b["judge"]] & (rng.random(n) < 0.3)
-        return np.where(backlog, 400 + rng.gamma(1.5, 350.0, n), dur)
+        backlog = self.j_backlog[b["judge"]] & (rng.random(n) < 0.45)
+        return np.where(backlog, 450 + rng.gamma(1.5, 400.0, n), dur)
 
     def settle(self, b: Batch, dur: np.ndarray, ded: np.ndarray | None = None) -> None:
         """Closing dates from durations: December rush, working days, pending after `end`,

@@ -119,14 +119,21 @@ def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | 
     check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
     raw = read_table(cases_path, codes.CASE_COLUMNS)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
-    has_old = os.path.exists(db_path)
     with store.building(db_path) as con:
+        # only now, under the build lock: an import that ran while this one waited counts as old
+        has_old = os.path.exists(db_path)
         old_courts: list[tuple] = []
         if has_old:
-            con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
-            old_courts = con.execute(
-                "SELECT court_code::VARCHAR, court_name, level, parent_code::VARCHAR, population FROM old.courts"
-            ).fetchall()
+            try:
+                con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
+                old_courts = con.execute(
+                    "SELECT court_code::VARCHAR, court_name, level, parent_code::VARCHAR, population FROM old.courts"
+                ).fetchall()
+            except duckdb.Error as e:
+                raise UnusableFile(
+                    f"{os.path.basename(db_path)}: 无法读取现有数据库 / cannot read the existing database "
+                    f"({' '.join(str(e).split())})"
+                ) from None
         courts = _merge_courts(new_courts, old_courts)
         check_court_tree(courts, os.path.basename(courts_path))  # with the stored courts it keeps
         con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
@@ -134,9 +141,13 @@ def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | 
         validate.load_lookups(con)
         validate.check_rows(con, raw)
         _reject_cycles(con, has_old)
-        rejected = write_rejects(con, rejects_path)
+        try:
+            rejected = write_rejects(con, rejects_path)
+        except OSError as e:
+            raise UnusableFile(f"{rejects_path}: 无法写入拒绝明细 / cannot write the rejects file ({e.strerror})") from None
         fields = ", ".join(store.CASE_FIELDS)
-        con.execute(f"CREATE TEMP TABLE incoming AS SELECT {fields} FROM checked WHERE reason IS NULL")
+        # views, not copies: write_cases reads them once into its own table
+        con.execute(f"CREATE TEMP VIEW incoming AS SELECT {fields} FROM checked WHERE reason IS NULL")
         updated = 0
         if has_old:
             updated = con.execute(
@@ -145,13 +156,13 @@ def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | 
             enum_fields = ("court_code", "case_type", "procedure", "closing_method")
             old_fields = ", ".join(f"{f}::VARCHAR AS {f}" if f in enum_fields else f for f in store.CASE_FIELDS)
             con.execute(f"""
-                CREATE TEMP TABLE merged AS
+                CREATE TEMP VIEW merged AS
                 SELECT {fields} FROM incoming
                 UNION ALL
                 SELECT {old_fields} FROM old.cases WHERE case_no NOT IN (SELECT case_no FROM incoming)
             """)
         else:
-            con.execute("CREATE TEMP TABLE merged AS SELECT * FROM incoming")
+            con.execute("CREATE TEMP VIEW merged AS SELECT * FROM incoming")
         store.create_types(con)
         store.write_courts(con)
         store.write_cases(con, "merged")

@@ -17,6 +17,7 @@ DATE_RE = (
     r"^([0-9]{4})(?:-([0-9]{1,2})-([0-9]{1,2})|/([0-9]{1,2})/([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日)"
     r"(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
+DATE_PARTS = r"^([0-9]{4})[^0-9]([0-9]{1,2})[^0-9]([0-9]{1,2}).*$"
 INT_RE = r"^[0-9]+(\.0+)?$"
 MAX_INT_DIGITS = 9  # day counts are stored as INTEGER and added to limits: keep far from overflow
 DEC_RE = r"^[0-9]+(\.[0-9]+)?$"
@@ -60,11 +61,11 @@ def load_lookups(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _date_sql(col: str) -> str:
-    m = f"regexp_extract({col}, {_lit(DATE_RE)}, ['y','m1','d1','m2','d2','m3','d3'])"
+    """The date of a cell in one of the accepted forms, NULL for anything else or a day that does
+    not exist. DATE_RE checks the form; DATE_PARTS then only picks year, month and day."""
     return (
-        f"CASE WHEN {col} IS NOT NULL THEN try_strptime({m}.y || '-' || "
-        f"coalesce(nullif({m}.m1, ''), nullif({m}.m2, ''), {m}.m3) || '-' || "
-        f"coalesce(nullif({m}.d1, ''), nullif({m}.d2, ''), {m}.d3), '%Y-%m-%d')::DATE END"
+        f"CASE WHEN regexp_full_match({col}, {_lit(DATE_RE)}) THEN "
+        f"try_strptime(regexp_replace({col}, {_lit(DATE_PARTS)}, '\\1-\\2-\\3'), '%Y-%m-%d')::DATE END"
     )
 
 

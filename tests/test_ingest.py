@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fcntl
 import itertools
 import os
 import re
@@ -617,6 +618,15 @@ def test_unusable_file_exits_non_zero_and_creates_no_database(tmp_path, kind):
     assert not (tmp_path / "new.duckdb").exists() and not (tmp_path / "R.csv").exists()
 
 
+def test_existing_file_that_is_not_a_database_is_left_alone(tmp_path, capsys):
+    db = tmp_path / "db.duckdb"
+    db.write_bytes(b"not a database")
+    cases = write_cases(tmp_path / "c.csv", [case(serial=1)])
+    code = cli_main(["ingest", str(cases), "--courts", str(write_courts(tmp_path / "k.csv")), "--db", str(db)])
+    assert code != 0 and len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert db.read_bytes() == b"not a database"
+
+
 def test_stray_quotes_are_read_as_excel_reads_them(tmp_path):
     p = write_cases(tmp_path / "c.csv", [case(serial=1, division="X"), case(serial=2, division="Y")])
     text = p.read_text(encoding="utf-8").replace(",X,", ',"民一庭" ,').replace(",Y,", ',民二"庭,')
@@ -771,6 +781,34 @@ def test_open_reader_keeps_working_during_and_after_an_import(tmp_path, small_db
     finally:
         reader.close()
     assert query(db, "SELECT count(*) FROM cases")[0][0] == 60_005
+
+
+def test_import_that_waited_for_another_build_keeps_its_cases(tmp_path, small_db):
+    """Two imports into one database: the second waits on the build lock, then updates the
+    database the first one wrote instead of replacing it with its own cases only."""
+    if not os.path.exists("/proc/locks"):
+        pytest.skip("needs /proc/locks to see the import wait")
+    db = tmp_path / "db.duckdb"  # no database yet
+    courts = write_courts(tmp_path / "courts.csv")
+    cases = write_cases(tmp_path / "c.csv", [case(serial=7)])
+    with open(str(db) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another build is running
+        ino = os.fstat(lock.fileno()).st_ino
+        proc = subprocess.Popen(ingest_cmd(cases, courts, db, tmp_path / "R.csv"), cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not any("->" in line and f":{ino} " in line for line in open("/proc/locks")):
+                assert proc.poll() is None, proc.communicate()
+                assert time.monotonic() < deadline, "the import never waited for the lock"
+                time.sleep(0.01)
+            shutil.copy(small_db[0], str(db) + ".other")  # the other build finishes: renamed into place
+            os.replace(str(db) + ".other", db)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert set(stored_cases(db)) == set(small_db[1]) | {case_no("民初", 7)}
 
 
 # --------------------------------------------------------------------------- 7. derived facts
