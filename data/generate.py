@@ -125,8 +125,8 @@ PREMEDIATION_PER_CIVIL = 0.15
 CRIMINAL_PER_CIVIL = 0.095
 ADMIN_PER_CIVIL = 0.02
 ENFORCEMENT_ROOTS_PER_CIVIL = 0.14
-ROWS_PER_CIVIL_ROOT = 1.72
-DUCKDB_MEMORY_MB = 2000  # DuckDB spills beyond this  # all rows written per 民初 root, measured; the size is corrected once if off
+ROWS_PER_CIVIL_ROOT = 1.72  # all rows written per 民初 root, measured; the size is corrected once if off
+DUCKDB_MEMORY_MB = 2000  # the build connection's memory limit (DuckDB spills beyond it): ~2.8 GB peak at 10M cases
 
 
 def _day(d) -> int:
@@ -144,9 +144,6 @@ class Batch(dict):
     @property
     def n(self) -> int:
         return len(self["id"])
-
-    def take(self, mask: np.ndarray, *names: str) -> list[np.ndarray]:
-        return [self[k][mask] for k in names]
 
 
 class _Generator:
@@ -356,14 +353,14 @@ class _Generator:
         j = np.searchsorted(self.cw, target, side="right")
         return np.clip(j, self.g_start[key], self.g_start[key] + self.g_count[key] - 1).astype(np.int16)
 
-    def civil_division(self, court: np.ndarray, cause: np.ndarray) -> np.ndarray:
+    def civil_division(self, cause: np.ndarray) -> np.ndarray:
+        """民一庭 for family, labour and tort causes, 民二庭 for contracts and commerce."""
         return np.where(CIVIL_GROUP[cause] == 1, self.dv["民一庭"], self.dv["民二庭"]).astype(np.int16)
 
     # ---- helpers ----------------------------------------------------------------------------
 
-    def choose(self, probs: list) -> np.ndarray:
+    def choose(self, n: int, probs: list) -> np.ndarray:
         """One category per case from per-case (or scalar) probabilities; the last takes the rest."""
-        n = self._n
         u = self.rng.random(n)
         acc = np.zeros(n)
         out = np.zeros(n, np.int8)
@@ -379,7 +376,6 @@ class _Generator:
 
     def new_batch(self, ctype: str, court, division, filed, origin=None, cause=None, fi_judge=None) -> Batch:
         n = len(filed)
-        self._n = n
         ids = np.arange(self.next_id, self.next_id + n, dtype=np.int32)
         self.next_id += n
         judge = self.pick_judges(np.asarray(court), np.asarray(division))
@@ -401,11 +397,12 @@ class _Generator:
         c = b["court"]
         return self.c_speed[c] * self.j_speed[b["judge"]] * np.exp(self.tr_speed[c] * self.years(b["filed"]))
 
-    def gamma(self, mean, shape: float) -> np.ndarray:
-        return self.rng.gamma(shape, 1.0, self._n) * (np.asarray(mean, np.float64) / shape)
+    def gamma(self, mean: np.ndarray, shape: float) -> np.ndarray:
+        """Gamma-distributed days with the given (per-case) means."""
+        return self.rng.gamma(shape, 1.0, len(mean)) * (mean / shape)
 
     def long_tail(self, b: Batch, dur: np.ndarray, p_tail: float) -> np.ndarray:
-        rng, n = self.rng, self._n
+        rng, n = self.rng, len(dur)
         tail = rng.random(n) < p_tail
         dur = np.where(tail, np.maximum(dur, 120 + rng.gamma(1.3, 330.0, n)), dur)
         backlog = self.j_backlog[b["judge"]] & (rng.random(n) < 0.45)
@@ -414,7 +411,7 @@ class _Generator:
     def settle(self, b: Batch, dur: np.ndarray, ded: np.ndarray | None = None) -> None:
         """Closing dates from durations: December rush, working days, pending after `end`,
         procedure conversion and approved extensions."""
-        rng, n = self.rng, self._n
+        rng, n = self.rng, b.n
         filed = b["filed"]
         ded = np.zeros(n, np.int32) if ded is None else ded.astype(np.int32)
         close = filed + np.rint(np.maximum(dur, 0)).astype(np.int32) + ded
@@ -462,16 +459,15 @@ class _Generator:
         rng = self.rng
         court = np.asarray(court, np.int16)
         n = len(court)
-        self._n = n
         remand = origin is not None
         basic = self.level[court] == 2
         fresh = basic & (not remand)  # a basic court's new case (remands and higher courts: 普通程序)
         if ctype == "民初":
             cause = self.causes(CIVIL_CAUSES, n) if cause is None else cause
-            proc = np.array([PR["简易程序"], PR["普通程序"], PR["小额诉讼程序"]], np.int8)[self.choose([0.60, 0.22, 0.18])]
+            proc = np.array([PR["简易程序"], PR["普通程序"], PR["小额诉讼程序"]], np.int8)[self.choose(n, [0.60, 0.22, 0.18])]
             proc = np.where(fresh, proc, PR["普通程序"]).astype(np.int8)
             if division is None:
-                division = self.civil_division(court, cause)
+                division = self.civil_division(cause)
                 u = rng.random(n)
                 has_trib = self.trib_count[court] > 0
                 trib = self.trib_flat[self.trib_start[court] + (u * self.trib_count[court]).astype(np.int64)
@@ -481,7 +477,7 @@ class _Generator:
                 division = np.where(quick, self.dv[DIV_PREMEDIATION], division).astype(np.int16)
         elif ctype == "刑初":
             cause = self.causes(CRIMINAL_CAUSES, n) if cause is None else cause
-            proc = np.array([PR["速裁程序"], PR["简易程序"], PR["普通程序"]], np.int8)[self.choose([0.35, 0.35, 0.30])]
+            proc = np.array([PR["速裁程序"], PR["简易程序"], PR["普通程序"]], np.int8)[self.choose(n, [0.35, 0.35, 0.30])]
             proc = np.where(fresh, proc, PR["普通程序"]).astype(np.int8)
             division = np.full(n, self.dv["刑事审判庭"], np.int16) if division is None else division
         else:
@@ -496,26 +492,26 @@ class _Generator:
             med = 0.25 * self.c_med[c] * np.exp(self.tr_med[c] * t) * self.j_med[j] * CAUSE_MEDIATION[cause]
             med = np.clip(med * (0.6 if remand else 1.0) * np.where(basic, 1.0, 0.6), 0.03, 0.6)
             order = ["调解", "撤诉", "驳回起诉", "移送", "其他", "判决"]
-            pick = self.choose([med, 0.22, 0.03, 0.0 if remand else 0.015, 0.025, None])
+            pick = self.choose(n, [med, 0.22, 0.03, 0.0 if remand else 0.015, 0.025, None])
             base = np.select([proc == PR["简易程序"], proc == PR["普通程序"]], [76.0, 118.0], 34.0)
-            shapes, p_tail = 1.8, 0.02
+            shape, p_tail = 1.8, 0.02
             p_ded = np.select([proc == PR["普通程序"], proc == PR["简易程序"]], [0.15, 0.03], 0.0)
         elif ctype == "刑初":
             order = ["撤诉", "调解", "移送", "驳回起诉", "其他", "判决"]
-            pick = self.choose([0.025, 0.005, 0.01, 0.005, 0.025, None])
+            pick = self.choose(n, [0.025, 0.005, 0.01, 0.005, 0.025, None])
             base = np.select([proc == PR["速裁程序"], proc == PR["简易程序"]], [6.0, 12.0], 34.0)
-            shapes, p_tail = 3.0, 0.004
+            shape, p_tail = 3.0, 0.004
             p_ded = np.where(proc == PR["普通程序"], 0.05, 0.0)
         else:
             order = ["撤诉", "驳回起诉", "调解", "移送", "其他", "判决"]
-            pick = self.choose([0.25, 0.17, 0.02, 0.01, 0.05, None])
+            pick = self.choose(n, [0.25, 0.17, 0.02, 0.01, 0.05, None])
             base = np.where(proc == PR["简易程序"], 30.0, 95.0)
-            shapes, p_tail = 2.0, 0.02
+            shape, p_tail = 2.0, 0.02
             p_ded = np.where(proc == PR["普通程序"], 0.05, 0.0)
         method = np.array([ME[m] for m in order], np.int8)[pick]
         b["method"] = method
         factor = np.select([method == ME["撤诉"], method == ME["调解"], method == ME["判决"]], [0.5, 0.75, 1.15], 0.9)
-        dur = self.long_tail(b, self.gamma(base * factor * self.speed(b), shapes), p_tail)
+        dur = self.long_tail(b, self.gamma(base * factor * self.speed(b), shape), p_tail)
         ded = np.where(rng.random(n) < p_ded, rng.integers(15, 91, n), 0)
         heard = np.isin(method, [ME["判决"], ME["调解"]])
         p_hear = 0.97 if ctype == "刑初" else np.where(heard, 0.92, 0.3)
@@ -532,7 +528,8 @@ class _Generator:
         ctype = TYPES[b["ctype"][0]]
         base = {"民初": 0.10, "刑初": 0.07, "行初": 0.28}[ctype]
         c = b["court"]
-        p = base * self.c_appeal[c] * np.where(self.level[c] == 2, 1.0, 2.5 if ctype == "民初" else 1.5) * np.sqrt(self.j_rev[b["judge"]])
+        higher = 2.5 if ctype == "民初" else 1.5  # first instances at an intermediate court are appealed more
+        p = base * self.c_appeal[c] * np.where(self.level[c] == 2, 1.0, higher) * np.sqrt(self.j_rev[b["judge"]])
         appealed = self.closed_with(b, "判决") & (rng.random(n) < p) & (self.parent[c] >= 0)
         recv = b["closed"] + rng.integers(5, 16, n)
         appealed &= recv <= self.end
@@ -550,10 +547,9 @@ class _Generator:
     def appeal(self, ctype: str, court, filed, origin, cause, fi_judge) -> Batch:
         rng = self.rng
         n = len(court)
-        self._n = n
         high = self.level[court] == 0
         if ctype == "民终":
-            division = np.where(high, self.dv["民一庭"], self.civil_division(court, cause))
+            division = np.where(high, self.dv["民一庭"], self.civil_division(cause))
             division = np.where(~high & (rng.random(n) < 0.15), self.dv["立案庭"], division).astype(np.int16)
         else:
             division = np.full(n, self.dv["刑事审判庭" if ctype == "刑终" else "行政庭"], np.int16)
@@ -569,7 +565,7 @@ class _Generator:
             probs = [0.06 * q, 0.02 * q, 0.0, 0.08, 0.01, None]
         else:
             probs = [0.04 * q, 0.03 * q, 0.005, 0.10, 0.01, None]
-        method = np.array([ME[m] for m in order], np.int8)[self.choose(probs)]
+        method = np.array([ME[m] for m in order], np.int8)[self.choose(n, probs)]
         b["method"] = method
         factor = np.select([method == ME["撤诉"], np.isin(method, [ME["改判"], ME["发回重审"]])], [0.5, 1.25], 1.0)
         mean = 34.0 if ctype == "刑终" else 62.0
@@ -608,7 +604,7 @@ class _Generator:
         p["proc"][:] = PR["审查程序"]
         retrial = 0.08 * np.sqrt(self.j_rev[fi])
         p["method"] = np.array([ME[x] for x in ["裁定再审", "撤诉", "其他", "驳回申请"]], np.int8)[
-            self.choose([retrial, 0.10, 0.04, None])]
+            self.choose(n, [retrial, 0.10, 0.04, None])]
         p["hearing"] = rng.random(n) < 0.1
         self.settle(p, self.long_tail(p, self.gamma(55.0 * self.speed(p), 2.5), 0.01))
         return p
@@ -626,7 +622,7 @@ class _Generator:
                            p["cause"][m], p["fi_judge"][m])
         r["proc"][:] = PR["再审程序"]
         order = ["维持", "改判", "发回重审", "调解", "撤诉", "其他"]
-        r["method"] = np.array([ME[x] for x in order], np.int8)[self.choose([0.35, 0.35, 0.10, 0.10, 0.05, None])]
+        r["method"] = np.array([ME[x] for x in order], np.int8)[self.choose(n, [0.35, 0.35, 0.10, 0.10, 0.05, None])]
         r["hearing"] = self.rng.random(n) < 0.85
         self.settle(r, self.long_tail(r, self.gamma(110.0 * self.speed(r), 2.5), 0.01))
         return r
@@ -645,13 +641,13 @@ class _Generator:
         c = b["court"]
         zb = self.c_zb[c] * np.exp(self.tr_zb[c] * self.years(b["filed"]))
         assets = b["assets"]
-        done = np.where(assets, 0.64, 0.13)
-        stop = np.where(assets, 0.15, 0.70)
+        done = np.where(assets, 0.72, 0.05)
+        stop = np.where(assets, 0.08, 0.78)
         moved = np.clip(stop * (zb - 1), -0.5 * stop, done - 0.03)
         done, stop = done - moved, stop + moved
         order = ["执行完毕", "终本", "终结执行", "不予执行", "驳回申请", "销案", "其他"]
         method = np.array([ME[m] for m in order], np.int8)[
-            self.choose([done, stop, np.where(assets, 0.11, 0.08), 0.01, 0.01, 0.03, None])]
+            self.choose(n, [done, stop, np.where(assets, 0.11, 0.08), 0.01, 0.01, 0.03, None])]
         b["method"] = method
         speed = self.speed(b)
         dur = np.select(
@@ -663,8 +659,8 @@ class _Generator:
         applied = b["applied"]
         share = np.select(
             [method == ME["执行完毕"], method == ME["终本"], method == ME["终结执行"], method == ME["其他"]],
-            [np.ones(n), rng.uniform(0.02, 0.4, n) * (rng.random(n) < 0.5), rng.uniform(0, 0.8, n) * (rng.random(n) < 0.6),
-             rng.uniform(0, 0.3, n)],
+            [np.ones(n), rng.uniform(0.02, 0.4, n) * (rng.random(n) < 0.5),
+             rng.uniform(0, 0.8, n) * (rng.random(n) < 0.6), rng.uniform(0, 0.3, n)],
             0.0,
         )
         share = np.where(b["closed"] == NA, rng.uniform(0, 0.5, n) * (rng.random(n) < 0.4), share)
@@ -673,7 +669,6 @@ class _Generator:
     def enforcement(self, court, filed, origin, cause) -> Batch:
         rng = self.rng
         n = len(court)
-        self._n = n
         b = self.new_batch("执", court, np.full(n, self.dv["执行局"], np.int16), filed, origin, cause)
         b["proc"][:] = PR["执行程序"]
         b["assets"] = rng.random(n) < self.c_assets[b["court"]]
@@ -703,7 +698,7 @@ class _Generator:
         """执异 during some enforcements, and 执复 at the court above on some of their rulings."""
         rng = self.rng
         filed = self.after(e["filed"], 10, 150)
-        m = (rng.random(e.n) < 0.03) & (filed <= self.end)
+        m = (rng.random(e.n) < 0.03) & (filed <= self.end) & ((e["closed"] == NA) | (filed <= e["closed"]))
         if not m.any():
             return None
         n = int(m.sum())
@@ -711,7 +706,7 @@ class _Generator:
                            np.full(n, CA["执行异议"], np.int16))
         o["proc"][:] = PR["审查程序"]
         o["method"] = np.array([ME[x] for x in ["驳回", "支持", "撤诉", "其他"]], np.int8)[
-            self.choose([0.62, 0.20, 0.13, None])]
+            self.choose(n, [0.62, 0.20, 0.13, None])]
         self.settle(o, self.long_tail(o, self.gamma(8.0 * self.speed(o), 3.5), 0.01))
         filed = self.after(o["closed"], 10, 25)
         m = self.closed_with(o, "驳回", "支持") & (self.parent[o["court"]] >= 0) & (rng.random(n) < 0.25)
@@ -722,21 +717,20 @@ class _Generator:
                                o["id"][m], np.full(k, CA["执行复议"], np.int16))
             r["proc"][:] = PR["审查程序"]
             r["method"] = np.array([ME[x] for x in ["驳回", "支持", "撤诉", "其他"]], np.int8)[
-                self.choose([0.75, 0.15, 0.07, None])]
+                self.choose(k, [0.75, 0.15, 0.07, None])]
             self.settle(r, self.long_tail(r, self.gamma(17.0 * self.speed(r), 3.5), 0.01))
         return o
 
     def premediation(self, court, filed) -> Batch:
         rng = self.rng
         n = len(court)
-        self._n = n
         b = self.new_batch("民诉前调", court, np.full(n, self.dv[DIV_PREMEDIATION], np.int16), filed,
                            cause=self.causes(CIVIL_CAUSES, n))
         b["proc"][:] = PR["诉前调解"]
         c = b["court"]
         success = np.clip(self.c_pm_success[c] * np.exp(0.5 * self.tr_med[c] * self.years(b["filed"])), 0.3, 0.85)
         b["method"] = np.array([ME[x] for x in ["调解成功", "撤诉", "调解不成"]], np.int8)[
-            self.choose([success, (1 - success) * 0.2, None])]
+            self.choose(n, [success, (1 - success) * 0.2, None])]
         factor = np.where(b["method"] == ME["调解成功"], 0.85, 1.15)
         self.settle(b, self.long_tail(b, self.gamma(22.0 * factor * self.speed(b), 2.2), 0.003))
         return b
@@ -747,8 +741,7 @@ class _Generator:
         """(court, filed) of n root cases spread over courts by `weights`."""
         p = weights / weights.sum()
         court = np.searchsorted(np.cumsum(p), self.rng.random(n), side="right").clip(0, len(p) - 1)
-        order = np.argsort(court, kind="stable")  # keep batches grouped by court (cheaper sorts later)
-        return court[order].astype(np.int16), self.filing_days(n)
+        return court.astype(np.int16), self.filing_days(n)
 
     def run(self, civil_roots: int, say) -> None:
         basic = self.level == 2

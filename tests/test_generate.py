@@ -184,7 +184,8 @@ def test_dates_and_fields_consistent(db):
     assert one(db, "SELECT count(*) FROM cases WHERE appeal_transferred_date < appeal_received_date") == 0
     assert one(db, "SELECT count(*) FROM cases WHERE (closed_date IS NULL) <> (closing_method IS NULL)") == 0
     assert one(db, "SELECT count(*) FROM cases WHERE amount_recovered > amount_applied") == 0
-    assert one(db, "SELECT count(*) FROM cases WHERE closing_method = '执行完毕' AND amount_recovered <> amount_applied") == 0
+    assert one(db, "SELECT count(*) FROM cases WHERE closing_method = '执行完毕' "
+                   "AND amount_recovered <> amount_applied") == 0
     assets = one(db, "SELECT avg(has_assets::INTEGER) FROM cases WHERE case_type = '执'")
     assert 0.45 <= assets <= 0.65
     assert one(db, "SELECT count(*) FROM cases WHERE category <> '执行' AND amount_applied > 0") == 0
@@ -227,7 +228,8 @@ def test_origins_exist_and_link_sensibly(db):
                    "AND origin_case_no IS NULL") == 0
     # an appeal is filed at the court above, after its first instance was judged and the appeal sent up
     wrong = query(db, """
-        SELECT a.case_no FROM cases a JOIN cases f ON f.case_no = a.origin_case_no JOIN courts c ON c.court_code = f.court_code
+        SELECT a.case_no FROM cases a
+        JOIN cases f ON f.case_no = a.origin_case_no JOIN courts c ON c.court_code = f.court_code
         WHERE a.instance = 'appeal' AND NOT (
             f.instance = 'first' AND f.category = a.category AND f.closing_method = '判决'
             AND a.court_code::VARCHAR = c.parent_code::VARCHAR
