@@ -129,6 +129,9 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """)
     for t in ("src", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
+    from metrics.facts import write_facts  # the indicators' monthly sums, defined beside them
+
+    write_facts(con)
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:

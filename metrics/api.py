@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 
 from .catalogue import BY_ID, CATALOGUE
-from .engine import _BASE, _RELEVANT, FLAGS_SQL, GROUP_COLUMNS, Scope, compute
+from .engine import _BASE, _RELEVANT, GROUP_COLUMNS, Scope, compute
 from .evaluation import EvaluationConfig, assess, change, load_config, rank
 from .periods import Period
 
@@ -113,7 +113,7 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
                     THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
                CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN '未结' ELSE '已结' END AS status,
                count(*) OVER () AS total
-        FROM (SELECT s.*, {FLAGS_SQL} FROM s, p) s, p WHERE ({_RELEVANT}) AND ({cond})
+        FROM s, p WHERE ({_RELEVANT}) AND ({cond})
         ORDER BY s.filed_date, s.case_no
         LIMIT ? OFFSET ?"""
     df = con.execute(sql, [period.start, period.end] + params + [page_size, page * page_size]).df()

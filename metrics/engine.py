@@ -6,73 +6,34 @@ the indicators combine them as the catalogue says. Values reach DuckDB only as p
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from .catalogue import BY_ID, CATALOGUE, Indicator
+from .facts import EVENT_DATE, MONTHLY, has_facts
 from .periods import Period
 
 BY_CHOICES = ("court", "division", "judge", "month", "quarter")
 GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}
 _ORIGIN_COLUMNS = {"court_code": "origin_court", "division": "origin_division", "judge_id": "origin_judge_id"}
 
-# Per-row flags computed once per case and period (FLAGS_SQL), so the many FILTERs below
-# test booleans instead of re-evaluating date comparisons for every aggregate.
-IN_P = "f_in_p"
-RECEIVED = "f_received"
-PENDING_END = "f_pending"
-FIRST = "f_first"
-FLAGS_SQL = """closed_date BETWEEN p_start AND p_end AS f_in_p,
-    filed_date BETWEEN p_start AND p_end AS f_received,
-    filed_date <= p_end AND (closed_date IS NULL OR closed_date > p_end) AS f_pending,
-    instance = 'first' AS f_first"""
-# name -> (aggregate, condition); all conditions are about one case and period p.
+_IN_PERIOD = {e: f"{col} BETWEEN p_start AND p_end" for e, col in EVENT_DATE.items()}
+_PENDING_END = "filed_date <= p_end AND (closed_date IS NULL OR closed_date > p_end)"
+# name -> (aggregate, condition) for the scan of `cases`: the monthly facts placed in period p,
+# plus the stocks and distinct counts that facts.py derives from running sums.
 _BASE: dict[str, tuple[str, str]] = {
-    "received": ("count(*)", f"counted AND {RECEIVED}"),
-    "carried_over": ("count(*)", "counted AND filed_date < p_start AND (closed_date IS NULL OR closed_date >= p_start)"),
-    "closed": ("count(*)", f"counted AND {IN_P}"),
-    "pending": ("count(*)", f"counted AND {PENDING_END}"),
-    "closed_within_limit": ("count(*)", f"counted AND {IN_P} AND net_days <= limit_days + extended_days"),
-    "closed_days_sum": ("sum(duration_days)", f"counted AND {IN_P}"),
-    "over12m_pending": ("count(*)", f"counted AND {PENDING_END} AND (p_end - filed_date) - deducted_days > 365"),
-    "judges_closing": ("count(DISTINCT judge_key)", f"counted AND {IN_P}"),
-    "transfer_days_sum": ("sum(appeal_transferred_date - appeal_received_date)",
-                          f"{FIRST} AND appeal_transferred_date BETWEEN p_start AND p_end"),
-    "transferred": ("count(*)", f"{FIRST} AND appeal_transferred_date BETWEEN p_start AND p_end"),
-    "first_closed": ("count(*)", f"{FIRST} AND {IN_P}"),
-    "appeal_reversed": ("count(*)", f"instance = 'appeal' AND {IN_P} AND closing_method = '改判'"),
-    "appeal_remanded": ("count(*)", f"instance = 'appeal' AND {IN_P} AND closing_method = '发回重审'"),
-    "appeal_closed": ("count(*)", f"instance = 'appeal' AND {IN_P}"),
-    "appeal_heard": ("count(*)", f"instance = 'appeal' AND {IN_P} AND hearing"),
-    "civil_closed": ("count(*)", f"case_type = '民初' AND {IN_P}"),
-    "civil_mediated": ("count(*)", f"case_type = '民初' AND {IN_P} AND closing_method = '调解'"),
-    "civil_withdrawn": ("count(*)", f"case_type = '民初' AND {IN_P} AND closing_method = '撤诉'"),
-    "first_judged": ("count(*)", f"{FIRST} AND {IN_P} AND closing_method = '判决'"),
-    "first_judged_appealed": ("count(*)", f"{FIRST} AND {IN_P} AND closing_method = '判决' AND has_appeal_desc"),
-    "first_accepted": ("count(*)", f"{FIRST} AND {IN_P} AND NOT has_review_desc"),
-    "first_desc_counted": ("sum(desc_counted)", f"{FIRST} AND {IN_P}"),
-    "civil_decided": ("count(*)", f"case_type = '民初' AND {IN_P} AND closing_method IN ('判决', '调解')"),
-    "civil_decided_enforced": ("count(*)",
-                               f"case_type = '民初' AND {IN_P} AND closing_method IN ('判决', '调解') AND has_exec_desc"),
-    "exec_closed": ("count(*)", f"instance = 'enforcement' AND {IN_P}"),
-    "exec_completed": ("count(*)", f"instance = 'enforcement' AND {IN_P} AND closing_method = '执行完毕'"),
-    "exec_recovered": ("sum(amount_recovered)", f"instance = 'enforcement' AND {IN_P}"),
-    "exec_applied": ("sum(amount_applied)", f"instance = 'enforcement' AND {IN_P}"),
-    "first_exec_closed": ("count(*)", f"case_type = '执' AND {IN_P}"),
-    "first_exec_terminated": ("count(*)", f"case_type = '执' AND {IN_P} AND closing_method = '终本'"),
-    "assets_closed": ("count(*)", f"case_type = '执' AND {IN_P} AND has_assets"),
-    "assets_on_time": ("count(*)", f"case_type = '执' AND {IN_P} AND has_assets AND closing_method = '执行完毕' "
-                                   "AND net_days <= 180 + extended_days"),
-    "pre_closed": ("count(*)", f"case_type = '民诉前调' AND {IN_P}"),
-    "pre_success": ("count(*)", f"case_type = '民诉前调' AND {IN_P} AND closing_method = '调解成功'"),
-    "pre_days_sum": ("sum(duration_days)", f"case_type = '民诉前调' AND {IN_P}"),
-    "pre_received": ("count(*)", f"case_type = '民诉前调' AND {RECEIVED}"),
-    "litigation_received": ("count(*)", f"case_type IN ('民初', '行初') AND {RECEIVED}"),
-    "lawsuits": ("count(*)", f"case_type IN ('民初', '行初') AND {RECEIVED} AND has_population"),
+    n: ("count(*)" if v is None else f"sum({v})", f"{_IN_PERIOD[e]} AND {c}") for n, (e, v, c) in MONTHLY.items()
 }
+_BASE.update({
+    "carried_over": ("count(*)", "counted AND filed_date < p_start AND (closed_date IS NULL OR closed_date >= p_start)"),
+    "pending": ("count(*)", f"counted AND {_PENDING_END}"),
+    "over12m_pending": ("count(*)", f"counted AND {_PENDING_END} AND (p_end - filed_date) - deducted_days > 365"),
+    "judges_closing": ("count(DISTINCT judge_key)", f"counted AND {_IN_PERIOD['closed']}"),
+    "lawsuits": ("count(*)", f"{_IN_PERIOD['received']} AND case_type IN ('民初', '行初') AND has_population"),
+})
 # A case matters for a period when it is on hand during it or its appeal was transferred in it.
 _RELEVANT = ("(filed_date <= p_end AND (closed_date IS NULL OR closed_date >= p_start)) "
              "OR appeal_transferred_date BETWEEN p_start AND p_end")
@@ -164,26 +125,69 @@ def _scoped_cases(scope: Scope, origin: bool = False) -> tuple[str, list]:
     return sql, params
 
 
+def _scoped_facts(scope: Scope) -> tuple[str, list]:
+    where, params = scope.where()
+    sql = f"""f AS (
+        SELECT c.*, coalesce(ct.population > 0, false) AS has_population
+        FROM facts c LEFT JOIN courts ct ON ct.court_code = c.court_code
+        WHERE {where})"""
+    return sql, params
+
+
+def _facts_aggregate_sql(name: str) -> str:
+    in_p = "month BETWEEN p_start AND p_end"
+    special = {
+        "carried_over": "coalesce(sum(received - closed) FILTER (WHERE month < p_start), 0)",
+        "pending": "coalesce(sum(received - closed) FILTER (WHERE month <= p_end), 0)",
+        "over12m_pending": "coalesce(sum(over12m_in - over12m_out) FILTER (WHERE month <= p_end), 0)",
+        "judges_closing": f"count(DISTINCT court_code::VARCHAR || '|' || judge_id) FILTER (WHERE {in_p} AND closed > 0)",
+        "lawsuits": f"coalesce(sum(litigation_received) FILTER (WHERE {in_p} AND has_population), 0)",
+    }
+    return f"{special.get(name) or f'coalesce(sum({name}) FILTER (WHERE {in_p}), 0)'} AS {name}"
+
+
+def facts_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
+                     group: list[str]) -> pd.DataFrame:
+    """base_aggregates from the monthly facts (see facts.py): the same numbers, small sums."""
+    psql, pparams = _periods_sql(periods)
+    fsql, fparams = _scoped_facts(scope)
+    aggs = ",\n".join(_facts_aggregate_sql(n) for n in _BASE)
+    gsel = "".join(f"{g}::VARCHAR AS {g}, " for g in group)
+    sql = f"""WITH {psql}, {fsql}
+        SELECT p.label, {gsel}{aggs}
+        FROM f JOIN p ON f.month <= p.p_end
+        GROUP BY ALL"""
+    return con.execute(sql, pparams + fparams).df()
+
+
 def base_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
                     group: list[str], names: list[str] | None = None) -> pd.DataFrame:
-    """One row per (period label, group): the base aggregates named (default all)."""
+    """One row per (period label, group): the base aggregates named (default all), by scanning cases."""
     names = names or list(_BASE)
     psql, pparams = _periods_sql(periods)
     ssql, sparams = _scoped_cases(scope)
     aggs = ",\n".join(_aggregate_sql(n) for n in names)
     gsel = "".join(f"{g}::VARCHAR AS {g}, " for g in group)
-    sql = f"""WITH {psql}, {ssql}, x AS (SELECT s.*, p.*, {FLAGS_SQL} FROM s JOIN p ON {_RELEVANT})
-        SELECT label, {gsel}{aggs}
-        FROM x
+    sql = f"""WITH {psql}, {ssql}
+        SELECT p.label, {gsel}{aggs}
+        FROM s JOIN p ON {_RELEVANT}
         GROUP BY ALL"""
     return con.execute(sql, pparams + sparams).df()
 
 
 def attributed_reversals(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
-                         group: list[str]) -> pd.DataFrame:
+                         group: list[str], use_facts: bool = False) -> pd.DataFrame:
     """一审被改判发回重审 numerator: appeals closed in P reversed or remanded, counted for the
     court, division and judge of their first-instance origin (attributed to origin)."""
     psql, pparams = _periods_sql(periods)
+    if use_facts:  # facts_reversal is keyed by the origin's court, division, judge and category
+        where, params = replace(scope, case_type=None).where()
+        gsel = "".join(f"{g}::VARCHAR AS {g}, " for g in group)
+        sql = f"""WITH {psql}
+            SELECT p.label, {gsel}sum(first_reversed) AS first_reversed
+            FROM facts_reversal c JOIN p ON c.month BETWEEN p.p_start AND p.p_end
+            WHERE {where} GROUP BY ALL"""
+        return con.execute(sql, pparams + params).df()
     where, params = scope.where(origin=True)
     gsel = "".join(f"{_ORIGIN_COLUMNS[g]}::VARCHAR AS {g}, " for g in group)
     sql = f"""WITH {psql}
@@ -196,8 +200,16 @@ def attributed_reversals(con: duckdb.DuckDBPyConnection, scope: Scope, periods: 
 
 
 def monthly_closings(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
-                     group: list[str]) -> pd.DataFrame:
+                     group: list[str], use_facts: bool = False) -> pd.DataFrame:
     psql, pparams = _periods_sql(periods)
+    if use_facts:
+        fsql, fparams = _scoped_facts(scope)
+        gsel = "".join(f"{g}::VARCHAR AS {g}, " for g in group)
+        sql = f"""WITH {psql}, {fsql}
+            SELECT p.label, {gsel}strftime(month, '%Y-%m') AS month, sum(closed) AS n
+            FROM f JOIN p ON f.month BETWEEN p.p_start AND p.p_end
+            GROUP BY ALL"""
+        return con.execute(sql, pparams + fparams).df()
     ssql, sparams = _scoped_cases(scope)
     gsel = "".join(f"{g}::VARCHAR AS {g}, " for g in group)
     sql = f"""WITH {psql}, {ssql}
@@ -208,9 +220,20 @@ def monthly_closings(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list
     return con.execute(sql, pparams + sparams).df()
 
 
-def list_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str]) -> pd.DataFrame:
+def list_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str],
+                use_facts: bool = False) -> pd.DataFrame:
     """Every court, division or judge with at least one case in scope (of any date), with a name."""
     where, params = scope.where()
+    if use_facts:  # every case has a received month, so every unit with a case has facts
+        gsel = ", ".join(f"c.{g}::VARCHAR AS {g}" for g in group)
+        name = {"court_code": "any_value(ct.court_name)", "division": "c.division",
+                "judge_id": "any_value(j.judge_name)"}[group[-1]]
+        keys = ", ".join("c." + g for g in group)
+        sql = f"""SELECT {gsel}, {name} AS name FROM facts c
+            LEFT JOIN courts ct ON ct.court_code = c.court_code
+            LEFT JOIN judges j ON j.court_code = c.court_code AND j.judge_id = c.judge_id
+            WHERE {where} GROUP BY {keys} ORDER BY {keys}"""
+        return con.execute(sql, params).df()
     gsel = ", ".join(f"c.{g}::VARCHAR AS {g}" for g in group)
     name = {"court_code": "any_value(ct.court_name)", "division": "c.division",
             "judge_id": "any_value(c.judge_name)"}[group[-1]]
@@ -243,12 +266,15 @@ def _balance(counts: list[int]) -> float | None:
 
 
 def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = None, scope: Scope = Scope(),
-            indicators: list[str] | None = None) -> pd.DataFrame:
+            indicators: list[str] | None = None, use_facts: bool | None = None) -> pd.DataFrame:
     """Indicators in long form: [group columns], [label], indicator, numerator, denominator, value.
 
     Group columns: court_code / court_code+division / court_code+judge_id, plus `name`;
     with by=month|quarter a `label` column (YYYY-MM / YYYYQn); with no grouping neither.
+    Computed from the monthly facts when the database has them (use_facts=None), else by a scan.
     """
+    if use_facts is None:
+        use_facts = has_facts(con)
     chosen: list[Indicator] = [BY_ID[i] for i in indicators] if indicators else CATALOGUE
     group = GROUP_COLUMNS.get(by, [])
     periods = sub_periods(period, by)
@@ -256,12 +282,15 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
 
     frame = pd.DataFrame({"label": [p.label for p in periods]})
     if group:
-        groups = list_groups(con, scope, group)
+        groups = list_groups(con, scope, group, use_facts)
         frame = frame.merge(groups, how="cross")
-    base = base_aggregates(con, scope, periods, group)
+    if use_facts:
+        base = facts_aggregates(con, scope, periods, group)
+    else:
+        base = base_aggregates(con, scope, periods, group)
     frame = frame.merge(base, on=keys, how="left")
     if any(i.id == "reversal_remand_rate" for i in chosen):
-        rev = attributed_reversals(con, scope, periods, group)
+        rev = attributed_reversals(con, scope, periods, group, use_facts)
         frame = frame.merge(rev, on=keys, how="left")
     else:
         frame["first_reversed"] = 0
@@ -281,7 +310,7 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
 
     balance: dict[tuple, float | None] = {}
     if any(i.kind == "balance" for i in chosen):
-        monthly = monthly_closings(con, scope, periods, group)
+        monthly = monthly_closings(con, scope, periods, group, use_facts)
         counts = {tuple(r[:-2]) + (r[-2],): r[-1] for r in monthly[keys + ["month", "n"]].itertuples(index=False)}
         months = {p.label: [m.label for m in p.months()] for p in periods}
         for row in frame[keys].itertuples(index=False):
