@@ -33,10 +33,10 @@ for chunk in range(0, len(order), 4):
     cols = st.columns(4)
     for col, ind_id in zip(cols, order[chunk:chunk + 4]):
         ind, r = BY_ID[ind_id], rows.loc[ind_id]
-        delta = None if fmt.missing(r["yoy_change"]) else f"{t('yoy')} {fmt.change(ind, r['yoy_change'], L)}"
         color = {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off")
         with col.container(border=True, key=f"card_{ind_id}"):
-            st.metric(ind.name(L), fmt.value(ind, r["value"], L), delta, delta_color=color,
+            st.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
+                      delta_color=color, delta_description=t("yoy"),
                       help=ind.formula_zh if L == "zh" else ind.formula_en)
             label = status_label(r["status"], r["side"], L)
             if label:

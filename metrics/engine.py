@@ -317,29 +317,31 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
             row = tuple(row)
             balance[row] = _balance([counts.get(row + (m,), 0) for m in months[row[0]]])
 
-    out = []
+    # Assemble with plain arrays: one DataFrame at the end (pandas column-by-column is the slow part).
+    n = len(frame)
+    nums, dens, vals = [], [], []
     for ind in chosen:
-        part = frame[keys + ([] if not group else ["name"])].copy()
-        part["indicator"] = ind.id
         if ind.kind == "balance":
-            part["numerator"] = None
-            part["denominator"] = None
-            part["value"] = [balance[tuple(r)] for r in frame[keys].itertuples(index=False)]
-        else:
-            num = frame[ind.numerator]
-            part["numerator"] = num
-            if ind.kind == "count":
-                part["denominator"] = None
-                part["value"] = num
-            else:
-                den = frame[ind.denominator]
-                part["denominator"] = den
-                scale = 10000 if ind.kind == "per10k" else 1
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    part["value"] = np.where(den > 0, num * scale / den.where(den > 0, 1), np.nan)
-        out.append(part)
-    result = pd.concat(out, ignore_index=True)
-    result["value"] = result["value"].astype("float64").where(result["value"].notna(), None)
+            nums.append(np.full(n, np.nan))
+            dens.append(np.full(n, np.nan))
+            vals.append(np.array([balance[tuple(r)] for r in frame[keys].itertuples(index=False)], dtype=float))
+            continue
+        num = frame[ind.numerator].to_numpy(dtype=float)
+        nums.append(num)
+        if ind.kind == "count":
+            dens.append(np.full(n, np.nan))
+            vals.append(num)
+            continue
+        den = frame[ind.denominator].to_numpy(dtype=float)
+        dens.append(den)
+        scale = 10000 if ind.kind == "per10k" else 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals.append(np.where(den > 0, num * scale / np.where(den > 0, den, 1), np.nan))
+    columns = {k: np.tile(frame[k].to_numpy(dtype=object), len(chosen)) for k in keys + (["name"] if group else [])}
+    columns["indicator"] = np.repeat([i.id for i in chosen], n)
+    result = pd.DataFrame(columns)
+    for col, parts in (("numerator", nums), ("denominator", dens), ("value", vals)):
+        result[col] = np.concatenate(parts) if parts else np.array([], dtype=float)  # NaN = no value
     if not by or by in GROUP_COLUMNS:
         result = result.drop(columns="label")
     return result

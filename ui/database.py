@@ -19,7 +19,11 @@ def db_path() -> str:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, version: tuple) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    # A fresh in-memory instance that attaches the file: duckdb.connect(path) in the same process
+    # would hand back the instance already open on the old file after an import's rename.
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS case_db (READ_ONLY)")
+    return con
 
 
 def db_version(path: str) -> tuple:
@@ -32,4 +36,6 @@ def cursor() -> duckdb.DuckDBPyConnection | None:
     path = db_path()
     if not os.path.isfile(path):
         return None
-    return _connection(path, db_version(path)).cursor()
+    cur = _connection(path, db_version(path)).cursor()
+    cur.execute("USE case_db")
+    return cur

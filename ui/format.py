@@ -44,3 +44,12 @@ def change(ind: Indicator, c, lang: str = "zh") -> str:
 
 def count(n, lang: str = "zh") -> str:
     return "—" if missing(n) else (f"{int(n):,}件" if lang == "zh" else f"{int(n):,}")
+
+
+def signed_change(ind: Indicator, c, lang: str = "zh") -> str | None:
+    """The change with its sign first (+1.20个百分点, -3.5%), as st.metric reads a delta's direction."""
+    if missing(c):
+        return None
+    if ind.is_rate:
+        return f"{c:+.2f}个百分点" if lang == "zh" else f"{c:+.2f} pp"
+    return f"{c * 100:+.1f}%"
