@@ -15,6 +15,7 @@ from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
+from ui.url_state import url_widget
 from ui.theme import BETTER, MEETS, NO_RANGE, WORSE, status_color
 
 f, ctx = page_context(t("page_compare"))
@@ -24,15 +25,14 @@ config = load_config()
 
 LEVELS = {"court": ("辖区内各法院", "Courts of the district"), "division": ("本院各部门", "Divisions of the court"),
           "judge": ("部门内各法官", "Judges of a division")}
-level = st.segmented_control("对比层级" if L == "zh" else "Compare", list(LEVELS), key="level", bind="query-params",
-                             default="court", required=True, format_func=lambda k: LEVELS[k][0 if L == "zh" else 1])
+level = url_widget(st.segmented_control, "对比层级" if L == "zh" else "Compare", list(LEVELS), "level", "court",
+                   required=True, format_func=lambda k: LEVELS[k][0 if L == "zh" else 1])
 division = None
 if level == "judge":
     options = queries.divisions(version, f.court)
-    division = st.selectbox("部门" if L == "zh" else "Division", options, key="division", bind="query-params") if options else None
+    division = url_widget(st.selectbox, "部门" if L == "zh" else "Division", options, "division", options[0]) if options else None
 ids = [i.id for i in CATALOGUE]
-chosen = st.selectbox(t("indicator"), ids, key="ind", bind="query-params", index=ids.index("within_limit_rate"),
-                      format_func=lambda i: BY_ID[i].name(L))
+chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", "within_limit_rate", format_func=lambda i: BY_ID[i].name(L))
 ind = BY_ID[chosen]
 
 district = f.district if level == "court" else False
@@ -47,8 +47,10 @@ one["unit"] = one["name"].astype(str)
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
 one = one.sort_values("value", ascending=ind.direction == "lower", na_position="last")
-overall = queries.table(version, *f.args())
-avg = overall.set_index("indicator").loc[chosen, "value"]
+# The reference line: the level's whole scope for rates and means, the mean per unit for counts.
+overall = queries.table(version, f.period, f.cumulative, f.court, district, f.category, None,
+                        division if level == "judge" else None)
+avg = one["value"].mean() if ind.kind == "count" else overall.set_index("indicator").loc[chosen, "value"]
 
 st.subheader(f"{ind.name(L)}（{f.period_obj.describe(L)}）" if L == "zh" else f"{ind.name(L)} ({f.period_obj.describe(L)})")
 scale = 100 if ind.is_rate else 1
@@ -115,17 +117,23 @@ if ind.kind != "balance":
                 hide_index=True, alt="why")
 
 # Drill-down: the clicked (or chosen) unit one level down, then its cases.
+def _drill_down(court: str, level: str, division: str | None) -> None:
+    """Runs before the widgets are drawn again, so it may set their values."""
+    st.session_state.update(court=court, district=False, level=level)
+    if division:
+        st.session_state["division"] = division
+
+
 clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
 if clicked:
     row = one[one["unit"] == clicked].iloc[0]
-    if level == "court":
-        st.session_state["drill_target"] = {"court": row["court_code"]}
     st.subheader(f"{clicked}：{ind.name(L)} 明细案件" if L == "zh" else f"{clicked}: cases behind {ind.name(L)}")
     sub = dict(court=row["court_code"], district=False, category=f.category,
                division=row.get("division") if level == "division" else (division if level == "judge" else None),
                judge_id=row.get("judge_id") if level == "judge" else None)
-    if level == "court":
-        st.page_link("app_pages/compare.py", label="查看该院各部门 →" if L == "zh" else "See its divisions →",
-                     query_params={"court": row["court_code"], "district": "false", "level": "division",
-                                   "period": f.period, "cum": str(f.cumulative).lower(), "ind": chosen})
+    if level in ("court", "division"):
+        down = {"court": "division", "division": "judge"}[level]
+        st.button(("查看该院各部门 →" if down == "division" else "查看该部门各法官 →") if L == "zh"
+                  else ("See its divisions →" if down == "division" else "See its judges →"),
+                  key="drill_down", on_click=_drill_down, args=(row["court_code"], down, row.get("division")))
     case_list(f, ctx, chosen, **sub)

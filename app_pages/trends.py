@@ -11,17 +11,17 @@ from ui import format as fmt
 from ui import queries
 from ui.i18n import lang, t
 from ui.layout import page_context
+from ui.url_state import url_widget
 
 f, ctx = page_context(t("page_trends"))
 L = lang()
 version = queries.version()
 ids = [i.id for i in CATALOGUE]
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    chosen = st.selectbox(t("indicator"), ids, key="ind", bind="query-params", index=ids.index("closed"),
-                          format_func=lambda i: BY_ID[i].name(L), width=320)
-    grain = st.segmented_control("粒度" if L == "zh" else "Grain", ["month", "quarter"], key="grain",
-                                 bind="query-params", default="month", required=True,
-                                 format_func=lambda g: t(g))
+    chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", "closed", format_func=lambda i: BY_ID[i].name(L),
+                        width=320)
+    grain = url_widget(st.segmented_control, "粒度" if L == "zh" else "Grain", ["month", "quarter"], "grain", "month",
+                       required=True, format_func=lambda g: t(g))
 ind = BY_ID[chosen]
 year = f.period_obj.year
 frames = []

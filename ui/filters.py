@@ -13,6 +13,7 @@ import streamlit as st
 from metrics import Period, Scope
 from ui import i18n, queries
 from ui.i18n import t
+from ui.url_state import url_toggle, url_widget
 
 CATEGORIES = ["", "民事", "刑事", "行政", "执行"]
 KINDS = ["quarter", "month", "year"]
@@ -52,33 +53,22 @@ def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
     return out
 
 
-def _fallback_notice(key: str, options: list) -> None:
-    raw = st.query_params.get(key)
-    if raw is not None and raw not in [str(o) for o in options]:
-        st.toast(f"{t('bad_url_value')}: {key}={raw}", icon=":material/info:")
-        st.session_state.setdefault("_bad_params", []).append(key)
-
-
 def filter_bar(data_date: dt.date, first_year: int) -> Filters:
     version = queries.version()
     courts = queries.courts(version)
     names = dict(zip(courts["court_code"], courts["court_name"]))
     top = courts[courts["parent_code"].isna()]["court_code"].iloc[0]
-    codes = list(courts["court_code"])
-    _fallback_notice("court", codes)
+    codes = [str(c) for c in courts["court_code"]]
     kind_labels = {"quarter": t("quarter"), "month": t("month"), "year": t("year")}
-    _fallback_notice("pk", KINDS)
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        court = st.selectbox(t("court"), codes, key="court", bind="query-params", index=codes.index(top),
-                             format_func=lambda c: f"{names.get(c, c)}", width=260)
-        district = st.toggle(t("with_district"), key="district", bind="query-params", value=True)
-        kind = st.segmented_control(t("period_kind"), KINDS, key="pk", bind="query-params", default="quarter",
-                                    format_func=kind_labels.get, required=True)
-        options = period_options(kind or "quarter", first_year, data_date)
-        _fallback_notice("period", options)
-        period = st.selectbox(t("period"), options, key="period", bind="query-params", index=0, width=140)
-        cumulative = st.toggle(t("cumulative"), key="cum", bind="query-params", value=True)
-        _fallback_notice("cat", CATEGORIES)
-        category = st.selectbox(t("category"), CATEGORIES, key="cat", bind="query-params", index=0, width=140,
-                                format_func=lambda c: i18n.category(c) if c else t("all"))
-    return Filters(court, bool(district), period, bool(cumulative) and kind != "year", category or None)
+        court = url_widget(st.selectbox, t("court"), codes, "court", top, format_func=lambda c: names.get(c, c),
+                           width=260)
+        district = url_toggle(t("with_district"), "district", True)
+        kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk", "quarter",
+                          format_func=kind_labels.get, required=True)
+        options = period_options(kind, first_year, data_date)
+        period = url_widget(st.selectbox, t("period"), options, "period", options[0], width=140)
+        cumulative = url_toggle(t("cumulative"), "cum", True)
+        category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", "", width=140,
+                              format_func=lambda c: i18n.category(c) if c else t("all"))
+    return Filters(court, district, period, cumulative and kind != "year", category or None)

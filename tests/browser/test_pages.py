@@ -39,6 +39,53 @@ def test_filter_change_redraws_without_error(server, page):
     page.get_by_text("年初累计").first.click()  # switch to the single quarter
     page.wait_for_url("**cum=false**", timeout=30000)
     wait_ready(page, 60000)
-    assert "cum=false" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("2026年第三季度").first.is_visible()
+
+
+def test_copied_link_restores_the_view(server, page, browser):
+    link = (f"{server}/compare?court=%E7%A4%BA01&level=division&pk=month&period=2026-08&ind=closed"
+            "&cat=%E6%89%A7%E8%A1%8C&cum=false")
+    page.goto(link)
+    wait_ready(page, 60000)
+    court = page.locator("[data-testid='stSelectbox'] input").first.input_value()
+    assert court == "明湖市中级人民法院"  # the court 示01, shown by name
+    assert page.get_by_role("heading", name="已结（2026年8月）").first.is_visible()
+    for part in ("level=division", "pk=month", "period=2026-08", "ind=closed", "cum=false"):
+        assert part in page.url
+    # the same link in a fresh browser, in English, shows the same view
+    other = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    other.goto(link + "&lang=English")
+    wait_ready(other, 60000)
+    assert other.get_by_role("heading", name="cases closed (Aug 2026)").first.is_visible()
+    shot(other, "compare_link_en")
+    other.context.close()
+
+
+def test_tampered_link_falls_back_with_a_notice(server, page):
+    page.goto(f"{server}/compare?court=%27%20OR%201%3D1&level=bogus&period=2099Q9")
+    wait_ready(page, 60000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("链接中的参数无效").first.is_visible()
+    assert page.get_by_role("heading", name="审限内结案率（2026年前三季度）").first.is_visible()  # the defaults
+
+
+def test_drill_down_click_opens_the_cases(server, page):
+    page.goto(f"{server}/compare")
+    wait_ready(page, 60000)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
+    chart.locator("canvas, svg").first.wait_for(timeout=30000)
+    box = chart.bounding_box()
+    # the first (best) bar: top row of the chart, just right of the axis labels
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + 12)
+    wait_ready(page, 60000)
+    page.get_by_text("明细案件").first.wait_for(timeout=30000)
+    assert page.get_by_text("共 ").first.is_visible()  # "共 N 件，第 1/k 页"
+    assert page.get_by_role("button", name="查看该院各部门 →").is_visible()
+    shot(page, "compare_drill")
+    page.get_by_role("button", name="查看该院各部门 →").click()
+    page.wait_for_url("**level=division**", timeout=30000)
+    wait_ready(page, 60000)
+    assert page.locator("[data-testid='stException']").count() == 0
