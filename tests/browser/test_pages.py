@@ -89,3 +89,20 @@ def test_drill_down_click_opens_the_cases(server, page):
     page.wait_for_url("**level=division**", timeout=30000)
     wait_ready(page, 60000)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_compare_table_downloads_as_xlsx(server, page):
+    import io
+
+    import openpyxl
+
+    page.goto(f"{server}/compare?period=2026Q2")
+    wait_ready(page, 60000)
+    with page.expect_download(timeout=30000) as dl:
+        page.get_by_role("button", name="导出 Excel").first.click()
+    assert dl.value.suggested_filename == "compare_court_2026Q2.xlsx"
+    with open(dl.value.path(), "rb") as f:
+        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+    filters = dict(list(wb["筛选条件 filters"].values)[1:])
+    assert filters["期间 period"] == "2026Q2" and filters["数据截至 data date"] == "2026-09-30"
+    assert wb[wb.sheetnames[0]].max_row > 10  # one row per court and indicator
