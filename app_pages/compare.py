@@ -15,6 +15,7 @@ from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
+from ui.session import current_access
 from ui.url_state import url_widget
 from ui.theme import BETTER, MEETS, NO_RANGE, WORSE, status_color
 
@@ -25,10 +26,12 @@ config = load_config()
 
 LEVELS = {"court": ("辖区内各法院", "Courts of the district"), "division": ("本院各部门", "Divisions of the court"),
           "judge": ("部门内各法官", "Judges of a division")}
-level = url_widget(st.segmented_control, "对比层级" if L == "zh" else "Compare", list(LEVELS), "level", "court",
+access = current_access()
+levels = ["judge"] if access.role in ("head", "judge") else list(LEVELS)  # a division head sees their judges
+level = url_widget(st.segmented_control, "对比层级" if L == "zh" else "Compare", levels, "level", levels[0],
                    required=True, format_func=lambda k: LEVELS[k][0 if L == "zh" else 1])
-division = None
-if level == "judge":
+division = access.division if access.role in ("head", "judge") else None
+if level == "judge" and division is None:
     options = queries.divisions(version, f.court)
     division = url_widget(st.selectbox, "部门" if L == "zh" else "Division", options, "division", options[0]) if options else None
 ids = [i.id for i in CATALOGUE]
@@ -82,7 +85,7 @@ if config.rankings:
 
 # Heat map of units × indicators, coloured by 达标.
 st.subheader("达标热力图" if L == "zh" else "Range heat map")
-judged = table[table["low"].notna()].copy()
+judged = table[table["low"].notna() & table["value"].notna()].copy()
 judged["unit"] = judged["name"].astype(str)
 judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
@@ -136,4 +139,7 @@ if clicked:
         st.button(("查看该院各部门 →" if down == "division" else "查看该部门各法官 →") if L == "zh"
                   else ("See its divisions →" if down == "division" else "See its judges →"),
                   key="drill_down", on_click=_drill_down, args=(row["court_code"], down, row.get("division")))
-    case_list(f, ctx, chosen, **sub)
+    if access.role == "judge" and row.get("judge_id") != access.judge_id:
+        st.info("只能查看本人承办的案件" if L == "zh" else "You can open only your own cases")
+    else:
+        case_list(f, ctx, chosen, **sub)

@@ -9,6 +9,12 @@ from ui.database import cursor
 from ui.i18n import t
 from ui.layout import page_header
 
+from ui.session import current_access
+
+access = current_access()
+if access is None or access.role != "admin":  # counts for every court: the admin's page only
+    st.error("无权访问 / not allowed")
+    st.stop()
 con = cursor()
 page_header(con, t("page_data"))
 

@@ -8,6 +8,7 @@ from .catalogue import BY_ID, CATALOGUE
 from .engine import _BASE, _RELEVANT, GROUP_COLUMNS, Scope, compute
 from .evaluation import EvaluationConfig, assess, change, load_config, rank
 from .periods import Period
+from .warnings import dates_as_days
 
 
 def court_levels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -120,7 +121,7 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
     total = int(df["total"].iloc[0]) if len(df) else 0
     if not len(df) and page:
         total = cases_behind(con, period, scope, indicator_id, part, 0, 1)[1]
-    return df.drop(columns="total"), total
+    return dates_as_days(df.drop(columns="total")), total
 
 
 def catalogue_frame(config: EvaluationConfig | None = None, lang: str = "zh") -> pd.DataFrame:

@@ -10,14 +10,21 @@ from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def app(demo, monkeypatch):  # noqa: F811
+def unsigned(demo, monkeypatch, tmp_path):  # noqa: F811
     db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     monkeypatch.setenv("SPZX_DB", db)
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
     monkeypatch.chdir(ROOT)
     return AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
 
 
-def test_overview_defaults(app):
+@pytest.fixture
+def app(unsigned):
+    unsigned.session_state["_user"] = "demo_admin"
+    return unsigned
+
+
+def test_overview_defaults(app):  # signed in as the demo 审管办
     at = app.run()
     assert not at.exception
     assert at.title[0].value == "态势总览"
@@ -68,9 +75,66 @@ def test_english_switch_covers_the_page(app):
     assert all("件" not in m.value for m in at.metric)
 
 
-@pytest.mark.parametrize("page", ["app_pages/compare.py", "app_pages/trends.py", "app_pages/definitions.py",
-                                  "app_pages/data_overview.py"])
-def test_every_page_runs(app, page):
-    at = app.run()
-    at.switch_page(page).run()
+ROLE_PAGES = {
+    "demo_admin": ["overview", "compare", "trends", "warnings", "enforcement", "source", "definitions",
+                   "data_overview", "data_import", "audit_log"],
+    "demo_leader": ["overview", "compare", "trends", "warnings", "enforcement", "source", "definitions"],
+    "demo_head": ["overview", "compare", "trends", "warnings", "definitions"],
+    "demo_judge": ["my_cases", "compare", "definitions"],
+}
+
+
+@pytest.mark.parametrize("user,page", [(u, p) for u, ps in ROLE_PAGES.items() for p in ps])
+def test_every_page_under_every_role(unsigned, user, page):
+    unsigned.session_state["_user"] = user
+    at = unsigned.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("user,page", [("demo_judge", "overview"), ("demo_judge", "warnings"),
+                                       ("demo_head", "data_import"), ("demo_leader", "audit_log"),
+                                       ("demo_leader", "data_overview")])
+def test_pages_outside_a_role_are_not_served(unsigned, user, page):
+    unsigned.session_state["_user"] = user
+    at = unsigned.run()
+    with pytest.raises(ValueError):  # not a registered page for this user
+        at.switch_page(f"app_pages/{page}.py")
+
+
+def test_sign_in_page_and_demo_users(unsigned):
+    at = unsigned.run()
     assert not at.exception
+    assert [b.label for b in at.button if b.key and b.key.startswith("demo_")] == [
+        "演示：审管办 · 审管办", "演示：明湖市中院院领导 · 院领导", "演示：湖滨区法院民一庭庭长 · 庭长", "演示：法官于航怡 · 法官"]
+    at.button(key="demo_demo_judge").click().run()
+    assert not at.exception
+    assert at.title[0].value == "我的案件"
+
+
+def test_wrong_password_and_unknown_user(unsigned):
+    at = unsigned.run()
+    at.text_input(key="si_user").input("demo_admin")
+    at.text_input(key="si_pass").input("guess")
+    at.button[0].click().run()
+    assert "wrong user name or password" in at.error[0].value
+    at.text_input(key="si_user").input("nobody")
+    at.button[0].click().run()
+    assert "wrong user name or password" in at.error[0].value
+    assert "_user" not in at.session_state
+
+
+def test_judge_cannot_reach_other_judges_through_the_link(unsigned):
+    unsigned.session_state["_user"] = "demo_judge"
+    unsigned.query_params.update(court="示02", district="true")
+    at = unsigned.run()
+    assert not at.exception
+    assert at.selectbox(key="court").value == "示0101"  # the only court offered
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    names = set()
+    for df in at.dataframe:
+        if "name" in getattr(df.value, "columns", []):
+            names |= set(df.value["name"])
+    # colleagues are anonymous on every table the page sends
+    assert all(n.startswith("法官") or n == "于航怡" for n in names)

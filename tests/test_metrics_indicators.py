@@ -164,3 +164,24 @@ def test_with_subordinates_and_unknown_scope(con):
         check_scope(con, Scope(court="示99"))
     with pytest.raises(UnknownScope):
         check_scope(con, Scope(category="民商"))
+
+
+def test_process_warnings_on_hand_made_cases(con):
+    from metrics.warnings import warning_counts, warning_list
+
+    day = dt.date(2025, 3, 31)
+    past = warning_list(con, Scope(), day, "past_limit")
+    # 3 (简易 90 days, filed 2025-02-01: 58 days, 32 left) is not past; 4a (486 days) and 4b (336 net) are
+    assert list(past["case_no"]) == ["(2023)示0101民初5号", "(2023)示0101民初6号"]
+    assert list(past["days_left"]) == [180 - 486, 180 - (486 - 150)]
+    near = warning_list(con, Scope(), day, "near_30")
+    assert list(near["case_no"]) == []  # case 3 has 32 days left
+    assert list(warning_list(con, Scope(), dt.date(2025, 4, 2), "near_30")["case_no"]) == ["(2025)示0101民初2号"]
+    assert list(warning_list(con, Scope(), day, "over_12m")["case_no"]) == ["(2023)示0101民初5号"]
+    # case 10's appeal was received 2025-01-05 and transferred 2025-01-15
+    waiting = warning_list(con, Scope(), dt.date(2025, 1, 12), "appeal_untransferred", transfer_days=5)
+    assert list(waiting["case_no"]) == ["(2024)示0101民初9号"] and waiting["appeal_waiting"].iloc[0] == 7
+    assert warning_list(con, Scope(), day, "appeal_untransferred").empty
+    counts = warning_counts(con, Scope(), day, "judge").set_index("judge_id")
+    assert counts.loc["C", "past_limit"] == 2 and counts.loc["C", "over_12m"] == 1
+    assert counts["past_limit"].sum() == 2

@@ -23,6 +23,15 @@ def download_xlsx(table: pd.DataFrame, name: str, f, ctx: dict, key: str) -> Non
     filters = {"法院 court": f.court, "含辖区 district": f.district, "期间 period": f.period,
                "年初累计 cumulative": f.cumulative, "类别 category": f.category or "全部",
                "数据截至 data date": str(ctx["data_date"])}
-    st.download_button(t("export"), xlsx_bytes(table, filters, name), file_name=f"{name}_{f.period}.xlsx",
+    file_name = f"{name}_{f.period}.xlsx"
+    st.download_button(t("export"), xlsx_bytes(table, filters, name), file_name=file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=key,
-                       icon=":material/download:", on_click="ignore")
+                       icon=":material/download:", on_click=_log_export, args=(file_name, filters))
+
+
+def _log_export(file_name: str, filters: dict) -> None:
+    from security import audit
+    from ui.session import current_user
+
+    user = current_user()
+    audit.record(user.username if user else "?", "export", f"{file_name} {filters}")

@@ -13,6 +13,8 @@ import streamlit as st
 from metrics import Period, Scope
 from ui import i18n, queries
 from ui.i18n import t
+from ui.database import cursor
+from ui.session import current_access
 from ui.url_state import url_toggle, url_widget
 
 CATEGORIES = ["", "民事", "刑事", "行政", "执行"]
@@ -57,13 +59,19 @@ def filter_bar(data_date: dt.date, first_year: int) -> Filters:
     version = queries.version()
     courts = queries.courts(version)
     names = dict(zip(courts["court_code"], courts["court_name"]))
-    top = courts[courts["parent_code"].isna()]["court_code"].iloc[0]
-    codes = [str(c) for c in courts["court_code"]]
+    access = current_access()
+    codes = access.courts(cursor())  # only the courts this user may see are offered (and checked again on query)
+    top = access.court or courts[courts["parent_code"].isna()]["court_code"].iloc[0]
+    fixed = access.role in ("head", "judge")
     kind_labels = {"quarter": t("quarter"), "month": t("month"), "year": t("year")}
     with st.container(horizontal=True, vertical_alignment="bottom"):
         court = url_widget(st.selectbox, t("court"), codes, "court", top, format_func=lambda c: names.get(c, c),
-                           width=260)
-        district = url_toggle(t("with_district"), "district", True)
+                           width=260, disabled=len(codes) == 1)
+        if fixed:
+            district = False
+            st.text_input(t("division"), access.division, disabled=True, width=140)
+        else:
+            district = url_toggle(t("with_district"), "district", True)
         kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk", "quarter",
                           format_func=kind_labels.get, required=True)
         options = period_options(kind, first_year, data_date)

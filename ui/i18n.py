@@ -56,6 +56,14 @@ TEXT = {
     "indicator": ("指标", "Indicator"),
     "value": ("数值", "Value"),
     "no_data": ("所选范围内没有案件", "No cases in the selected scope"),
+    "page_warnings": ("节点管控", "Process warnings"),
+    "page_enforcement": ("执行", "Enforcement"),
+    "page_source": ("诉源治理", "Source governance"),
+    "page_import": ("数据导入", "Data import"),
+    "page_audit": ("审计日志", "Audit log"),
+    "page_my_cases": ("我的案件", "My caseload"),
+    "sign_out": ("退出登录", "Sign out"),
+    "division": ("部门", "Division"),
 }
 CATEGORY_EN = {"民事": "Civil", "刑事": "Criminal", "行政": "Administrative", "执行": "Enforcement"}
 LEVEL_EN = {"高级": "High", "中级": "Intermediate", "基层": "Basic"}

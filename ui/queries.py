@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dataclasses import replace
+
 from metrics import Period, Scope
+from metrics.access import AccessDenied
 from metrics.api import cases_behind, indicator_table
 from metrics.engine import compute
 from metrics.explain import why_moved
@@ -19,29 +22,104 @@ def _scope(court, district, category, division=None, judge_id=None) -> Scope:
     return Scope(court=court, with_subordinates=district, category=category, division=division, judge_id=judge_id)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+def _guard(court, district, category, division=None, judge_id=None, by=None, cases=False) -> tuple:
+    """Check the requested scope against the signed-in user (server-side session), before any
+    cached result can be served; returns the scope's parts, pinned to the user's division."""
+    from ui.session import current_access
+
+    access = current_access()
+    if access is None:
+        raise AccessDenied("未登录 / not signed in")
+    scope = access.pin(_scope(court, district, category, division, judge_id))
+    if cases and access.role == "judge":
+        scope = replace(scope, judge_id=access.judge_id)
+    scope = access.check_cases(cursor(), scope) if cases else access.check(cursor(), scope, by)
+    return scope.court, scope.with_subordinates, scope.category, scope.division, scope.judge_id
+
+
 def table(version, period: str, cumulative: bool, court, district, category, by=None, division=None, judge_id=None):
+    from ui.session import current_access
+
+    c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
+    return current_access().anonymise(_table(version, period, cumulative, c, d, cat, by, div, j))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _table(version, period: str, cumulative: bool, court, district, category, by=None, division=None, judge_id=None):
     return indicator_table(cursor(), Period.parse(period, cumulative), _scope(court, district, category, division, judge_id), by)
 
 
+def series(version, year: int, by: str, court, district, category, indicators: tuple, division=None, judge_id=None):
+    c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
+    return _series(version, year, by, c, d, cat, indicators, div, j)
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
-def series(version, year: int, by: str, court, district, category, indicators: tuple, division=None):
-    return compute(cursor(), Period.parse(str(year)), by, _scope(court, district, category, division), list(indicators))
+def _series(version, year: int, by: str, court, district, category, indicators: tuple, division=None, judge_id=None):
+    return compute(cursor(), Period.parse(str(year)), by, _scope(court, district, category, division, judge_id),
+                   list(indicators))
+
+
+def warning_list(version, as_of, kind: str, court, district, category, division=None, judge_id=None,
+                 transfer_days: int = 5):
+    c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
+    return _warning_list(version, as_of, kind, c, d, cat, div, j, transfer_days)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _warning_list(version, as_of, kind, court, district, category, division, judge_id, transfer_days):
+    from metrics.warnings import warning_list as compute_list
+
+    return compute_list(cursor(), _scope(court, district, category, division, judge_id), as_of, kind, transfer_days)
+
+
+def warning_counts(version, as_of, by: str, court, district, category, division=None, transfer_days: int = 5):
+    c, d, cat, div, _ = _guard(court, district, category, division, None, by)
+    return _warning_counts(version, as_of, by, c, d, cat, div, transfer_days)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _warning_counts(version, as_of, by, court, district, category, division, transfer_days):
+    from metrics.warnings import warning_counts as compute_counts
+
+    return compute_counts(cursor(), _scope(court, district, category, division), as_of, by, transfer_days)
+
+
 def moved(version, indicator: str, period: str, cumulative: bool, court, district, category, child: str, division=None):
+    from ui.session import current_access
+
+    c, d, cat, div, _ = _guard(court, district, category, division, None, child)
+    out = _moved(version, indicator, period, cumulative, c, d, cat, child, div)
+    if child == "judge":  # units are "court|judge_id"
+        out = out.assign(judge_id=out["unit"].str.split("|").str[1])
+        out = current_access().anonymise(out).drop(columns="judge_id")
+    return out
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _moved(version, indicator: str, period: str, cumulative: bool, court, district, category, child: str, division=None):
     return why_moved(cursor(), indicator, _scope(court, district, category, division), Period.parse(period, cumulative),
                      child=child)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def outlook(version, as_of, court, district, category, level):
-    return year_end_outlook(cursor(), _scope(court, district, category), as_of, level=level)
+    c, d, cat, div, _ = _guard(court, district, category)
+    return _outlook(version, as_of, c, d, cat, level, div)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _outlook(version, as_of, court, district, category, level, division=None):
+    return year_end_outlook(cursor(), _scope(court, district, category, division), as_of, level=level)
+
+
+def drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
+          division=None, judge_id=None):
+    c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
+    return _drill(version, period, cumulative, c, d, cat, indicator, part, page, page_size, div, j)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
+def _drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
           division=None, judge_id=None):
     return cases_behind(cursor(), Period.parse(period, cumulative),
                         _scope(court, district, category, division, judge_id), indicator, part, page, page_size)

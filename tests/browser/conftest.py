@@ -35,7 +35,7 @@ def demo_db(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def server(demo_db):
     port = _free_port()
-    env = dict(os.environ, SPZX_DB=demo_db)
+    env = dict(os.environ, SPZX_DB=demo_db, SPZX_STATE=os.path.join(os.path.dirname(demo_db), "state.sqlite"))
     log = open(os.path.join(ARTIFACTS, "streamlit.log") if os.path.isdir(ARTIFACTS) else os.devnull, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
@@ -92,3 +92,16 @@ def shot(page, name: str) -> str:
     path = os.path.join(ARTIFACTS, f"{name}.png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+DEMO_LABELS = {"demo_admin": "演示：审管办", "demo_leader": "演示：明湖市中院院领导",
+               "demo_head": "演示：湖滨区法院民一庭庭长", "demo_judge": "演示：法官于航怡"}
+
+
+def open_as(page, url: str, user: str = "demo_admin", timeout: float = 60000) -> None:
+    """Open a link as a new visitor would: the sign-in page first, then the linked view."""
+    page.goto(url)
+    wait_ready(page, timeout)
+    page.get_by_role("button", name=DEMO_LABELS[user]).click()
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=timeout)
+    wait_ready(page, timeout)

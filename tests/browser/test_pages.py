@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import shot, wait_ready
+from tests.browser.conftest import open_as, shot, wait_ready
 
 PAGES = [("", "态势总览", 1), ("compare", "对比分析", 2), ("trends", "趋势分析", 1),
          ("definitions", "指标说明", 0), ("data", "数据概况", 2)]
@@ -11,8 +11,7 @@ PAGES = [("", "态势总览", 1), ("compare", "对比分析", 2), ("trends", "�
 
 @pytest.mark.parametrize("path,title,charts", PAGES, ids=[p[0] or "overview" for p in PAGES])
 def test_page_loads_and_draws(server, page, path, title, charts):
-    page.goto(f"{server}/{path}")
-    wait_ready(page, 60000)
+    open_as(page, f"{server}/{path}")
     assert page.get_by_role("heading", name=title).first.is_visible()
     assert page.get_by_text("数据截至").first.is_visible()
     if charts:
@@ -25,8 +24,7 @@ def test_page_loads_and_draws(server, page, path, title, charts):
 
 
 def test_english_switch(server, page):
-    page.goto(f"{server}/?lang=English")
-    wait_ready(page, 60000)
+    open_as(page, f"{server}/?lang=English")
     assert page.get_by_role("heading", name="Overview").first.is_visible()
     assert page.get_by_text("Data as of").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
@@ -34,8 +32,7 @@ def test_english_switch(server, page):
 
 
 def test_filter_change_redraws_without_error(server, page):
-    page.goto(f"{server}/")
-    wait_ready(page, 60000)
+    open_as(page, f"{server}/")
     page.get_by_text("年初累计").first.click()  # switch to the single quarter
     page.wait_for_url("**cum=false**", timeout=30000)
     wait_ready(page, 60000)
@@ -46,8 +43,7 @@ def test_filter_change_redraws_without_error(server, page):
 def test_copied_link_restores_the_view(server, page, browser):
     link = (f"{server}/compare?court=%E7%A4%BA01&level=division&pk=month&period=2026-08&ind=closed"
             "&cat=%E6%89%A7%E8%A1%8C&cum=false")
-    page.goto(link)
-    wait_ready(page, 60000)
+    open_as(page, link)
     court = page.locator("[data-testid='stSelectbox'] input").first.input_value()
     assert court == "明湖市中级人民法院"  # the court 示01, shown by name
     assert page.get_by_role("heading", name="已结（2026年8月）").first.is_visible()
@@ -55,24 +51,21 @@ def test_copied_link_restores_the_view(server, page, browser):
         assert part in page.url
     # the same link in a fresh browser, in English, shows the same view
     other = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    other.goto(link + "&lang=English")
-    wait_ready(other, 60000)
+    open_as(other, link + "&lang=English")
     assert other.get_by_role("heading", name="cases closed (Aug 2026)").first.is_visible()
     shot(other, "compare_link_en")
     other.context.close()
 
 
 def test_tampered_link_falls_back_with_a_notice(server, page):
-    page.goto(f"{server}/compare?court=%27%20OR%201%3D1&level=bogus&period=2099Q9")
-    wait_ready(page, 60000)
+    open_as(page, f"{server}/compare?court=%27%20OR%201%3D1&level=bogus&period=2099Q9")
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("链接中的参数无效").first.is_visible()
     assert page.get_by_role("heading", name="审限内结案率（2026年前三季度）").first.is_visible()  # the defaults
 
 
 def test_drill_down_click_opens_the_cases(server, page):
-    page.goto(f"{server}/compare")
-    wait_ready(page, 60000)
+    open_as(page, f"{server}/compare")
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.wait_for(timeout=30000)
     page.wait_for_timeout(1000)
@@ -96,8 +89,7 @@ def test_compare_table_downloads_as_xlsx(server, page):
 
     import openpyxl
 
-    page.goto(f"{server}/compare?period=2026Q2")
-    wait_ready(page, 60000)
+    open_as(page, f"{server}/compare?period=2026Q2")
     with page.expect_download(timeout=30000) as dl:
         page.get_by_role("button", name="导出 Excel").first.click()
     assert dl.value.suggested_filename == "compare_court_2026Q2.xlsx"
@@ -106,3 +98,33 @@ def test_compare_table_downloads_as_xlsx(server, page):
     filters = dict(list(wb["筛选条件 filters"].values)[1:])
     assert filters["期间 period"] == "2026Q2" and filters["数据截至 data date"] == "2026-09-30"
     assert wb[wb.sheetnames[0]].max_row > 10  # one row per court and indicator
+
+
+def test_judge_sees_own_cases_and_anonymous_colleagues(server, page):
+    open_as(page, f"{server}/", user="demo_judge")
+    assert page.get_by_role("heading", name="我的案件").first.is_visible()
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "我的案件" in nav and "态势总览" not in nav and "节点管控" not in nav
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "my_cases_judge")
+    page.goto(f"{server}/compare?court=%E7%A4%BA02&level=court")  # a tampered link: another court, every court
+    wait_ready(page, 60000)
+    page.get_by_role("button", name="演示：法官于航怡").click()
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60000)
+    wait_ready(page, 60000)
+    assert page.locator("[data-testid='stSelectbox'] input").first.input_value() == "明湖市湖滨区人民法院"
+    assert page.get_by_text("部门内各法官").first.is_visible()
+    assert page.get_by_text("辖区内各法院").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_wrong_password_then_lock_out(server, page):
+    page.goto(server)
+    wait_ready(page)
+    for attempt in range(6):
+        page.get_by_label("用户名").fill("demo_admin_lockout")
+        page.get_by_label("密码").fill(f"guess{attempt}")
+        page.get_by_role("button", name="登录").click()
+        wait_ready(page)
+    assert page.get_by_text("too many failed attempts").first.is_visible()
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0

@@ -1,0 +1,48 @@
+"""诉源治理: pre-filing mediation volume, success, days and diversion; lawsuits per 10,000 residents."""
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from metrics.catalogue import BY_ID
+from ui import format as fmt
+from ui import queries
+from ui.i18n import lang, t
+from ui.layout import page_context
+from ui.theme import MEETS, status_color
+
+SOURCE = ["premediation_success_rate", "premediation_avg_days", "premediation_diversion_rate", "lawsuits_per_10k"]
+f, ctx = page_context(t("page_source"))
+L = lang()
+zh = L == "zh"
+version = queries.version()
+table = queries.table(version, *f.args()).set_index("indicator")
+cols = st.columns(5)
+pre = table.loc["premediation_success_rate"]
+cols[0].metric("诉前调解结案" if zh else "Pre-filing mediations closed", fmt.count(pre["denominator"], L), border=True)
+for col, ind_id in zip(cols[1:], SOURCE):
+    ind, r = BY_ID[ind_id], table.loc[ind_id]
+    color = {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off")
+    col.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
+               delta_color=color, delta_description=t("yoy"), border=True)
+
+st.subheader("万人起诉率（各法院）" if zh else "Lawsuits per 10,000 residents, by court")
+by_court = queries.table(version, f.period, f.cumulative, f.court, f.district, f.category, "court")
+lw = by_court[(by_court.indicator == "lawsuits_per_10k") & by_court["value"].notna()].copy()
+if lw.empty:
+    st.info("所选范围内没有登记常住人口的法院" if zh else "No court in scope has a population on record")
+else:
+    lw["color"] = [status_color(s, d) for s, d in zip(lw["status"], lw["side"])]
+    lw["shown"] = [fmt.value(BY_ID["lawsuits_per_10k"], v, L) for v in lw["value"]]
+    st.altair_chart(alt.Chart(lw).mark_bar(color=MEETS).encode(
+        y=alt.Y("name:N", sort="-x", title=None), x=alt.X("value:Q", title=BY_ID["lawsuits_per_10k"].name(L)),
+        tooltip=["name", "shown"]).properties(height=max(160, 24 * len(lw))), alt="lawsuits per 10k")
+
+st.subheader("诉前调解月度" if zh else "Pre-filing mediation by month")
+trend = queries.series(version, f.period_obj.year, "month", f.court, f.district, f.category,
+                       ("premediation_success_rate", "premediation_diversion_rate"))
+trend = trend[trend["label"] <= ctx["data_date"].strftime("%Y-%m")]
+trend = trend.assign(name=trend["indicator"].map(lambda i: BY_ID[i].name(L)), pct=trend["value"].astype(float) * 100)
+st.altair_chart(alt.Chart(trend).mark_line(point=True).encode(
+    x=alt.X("label:O", title=None), y=alt.Y("pct:Q", title="%"), color=alt.Color("name:N", title=None),
+    tooltip=["label", "name", alt.Tooltip("pct:Q", format=".2f")]), alt="pre-filing mediation trend")

@@ -1,0 +1,55 @@
+"""节点管控: near or past the time limit, long pending, remanded, extended, appeals not transferred —
+counts by unit that open the list, with export."""
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.warnings import KINDS
+from ui import queries
+from ui.export import download_xlsx
+from ui.i18n import lang, t
+from ui.layout import page_context
+from ui.session import current_access
+from ui.url_state import url_widget
+
+f, ctx = page_context(t("page_warnings"))
+L = lang()
+zh = L == "zh"
+access = current_access()
+version = queries.version()
+as_of = ctx["data_date"]
+st.caption(f"预警日期：{as_of}（数据截至日）" if zh else f"Warnings as of {as_of} (the data date)")
+
+levels = {"court": ("按法院", "By court"), "division": ("按部门", "By division"), "judge": ("按法官", "By judge")}
+choices = ["judge"] if access.role == "head" else list(levels)
+by = url_widget(st.segmented_control, "汇总" if zh else "Count by", choices, "wby", choices[0], required=True,
+                format_func=lambda k: levels[k][0 if zh else 1])
+transfer_days = st.number_input("上诉移送超过天数" if zh else "Appeal not transferred after (days)", 1, 90, 5,
+                                key="transfer_days", width=220)
+counts = queries.warning_counts(version, as_of, by, f.court, f.district, f.category, transfer_days=int(transfer_days))
+names = {k: v[0 if zh else 1] for k, v in KINDS.items() if k != "pending"}
+shown = counts.drop(columns=["pending"]).rename(columns=names)
+if counts.empty:
+    st.info(t("no_data"))
+    st.stop()
+event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="warn_counts",
+                     alt="warning counts")
+download_xlsx(shown, f"warnings_by_{by}", f, ctx, key="dl_warn_counts")
+
+kind = url_widget(st.selectbox, "清单" if zh else "List", list(names), "kind", "past_limit", format_func=names.get,
+                  width=320)
+rows = event.selection.rows if event and event.selection else []
+unit = counts.iloc[rows[0]] if rows else None
+court, division, judge = f.court, None, None
+district = f.district
+if unit is not None:
+    court, district = unit["court_code"], False
+    division = unit.get("division") if by == "division" else None
+    judge = unit.get("judge_id") if by == "judge" else None
+    st.caption(("所选：" if zh else "Selected: ") + " · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit))
+cases = queries.warning_list(version, as_of, kind, court, district, f.category, division, judge, int(transfer_days))
+st.subheader(f"{names[kind]}（{len(cases):,}件）" if zh else f"{names[kind]} ({len(cases):,})")
+cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
+        "extended_days", "deducted_days", "appeal_waiting"]
+st.dataframe(cases[cols].head(1000), hide_index=True, alt="warning list")
+download_xlsx(cases[cols], f"warning_{kind}", f, ctx, key="dl_warn_list")

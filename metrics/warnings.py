@@ -1,0 +1,85 @@
+"""Process warnings (节点管控): the pending cases that need attention on a given day.
+
+Days left to the time limit on day d = limit + extended − ((d − filed) − deducted), so a
+negative number is days past the limit. Age for the 12/18/36-month lists is
+(d − filed) − deducted, as for 超12个月未结 in indicators.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from .engine import Scope
+
+# kind -> (中文, English, condition on a pending case at day d, with ? for the number of days)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "pending": ("全部未结", "all pending", "true"),
+    "past_limit": ("超审限", "past the time limit", "days_left < 0"),
+    "near_15": ("审限届满前15天内", "within 15 days of the limit", "days_left BETWEEN 0 AND 15"),
+    "near_30": ("审限届满前30天内", "within 30 days of the limit", "days_left BETWEEN 0 AND 30"),
+    "over_12m": ("超12个月未结", "pending over 12 months", "age > 365"),
+    "over_18m": ("超18个月未结", "pending over 18 months", "age > 548"),
+    "over_36m": ("超36个月未结", "pending over 36 months", "age > 1095"),
+    "remanded": ("发回重审后未结", "remanded cases back at first instance", "instance = 'first' AND origin_instance = 'appeal'"),
+    "extended": ("延长审限", "time limit extended", "extended_days > 0"),
+    "appeal_untransferred": ("上诉未移送", "appeals not transferred", "appeal_waiting > ?"),
+}
+_CASES_SQL = """
+    SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.judge_id, c.judge_name,
+           c.case_type::VARCHAR AS case_type, c.procedure::VARCHAR AS procedure, c.cause, c.filed_date,
+           c.limit_days, c.extended_days, c.deducted_days,
+           (d.day - c.filed_date) AS days_on_hand,
+           (d.day - c.filed_date) - c.deducted_days AS age,
+           c.limit_days + c.extended_days - ((d.day - c.filed_date) - c.deducted_days) AS days_left,
+           c.instance::VARCHAR AS instance, c.origin_instance::VARCHAR AS origin_instance, c.origin_case_no,
+           c.appeal_received_date,
+           CASE WHEN c.appeal_received_date <= d.day AND (c.appeal_transferred_date IS NULL
+                     OR c.appeal_transferred_date > d.day)
+                THEN d.day - c.appeal_received_date END AS appeal_waiting,
+           (c.closed_date IS NULL OR c.closed_date > d.day) AS is_pending
+    FROM cases c CROSS JOIN (SELECT ?::DATE AS day) d LEFT JOIN courts ct ON ct.court_code = c.court_code
+    WHERE {where} AND c.counted AND c.filed_date <= d.day"""
+
+
+def _condition(kind: str, transfer_days: int) -> str:
+    cond = KINDS[kind][2].replace("?", str(int(transfer_days)))
+    # an appeal waits for transfer after its case is closed; every other warning is about pending cases
+    return cond if kind == "appeal_untransferred" else f"({cond}) AND is_pending"
+
+
+def _cases(scope: Scope, as_of: dt.date) -> tuple[str, list]:
+    where, params = scope.where()
+    return _CASES_SQL.format(where=where), [as_of] + params
+
+
+def warning_list(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date, kind: str,
+                 transfer_days: int = 5) -> pd.DataFrame:
+    """The cases of one warning kind, most urgent first."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown warning kind {kind}")
+    sql, params = _cases(scope, as_of)
+    order = "appeal_waiting DESC" if kind == "appeal_untransferred" else "days_left, filed_date"
+    df = con.execute(f"SELECT * EXCLUDE (is_pending) FROM ({sql}) WHERE {_condition(kind, transfer_days)} "
+                     f"ORDER BY {order}, case_no", params).df()
+    return dates_as_days(df)
+
+
+def dates_as_days(df: pd.DataFrame) -> pd.DataFrame:
+    """DATE columns as calendar days (pandas would show them as midnight timestamps)."""
+    for col in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[col]):
+            df[col] = df[col].dt.date
+    return df
+
+
+def warning_counts(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date, by: str,
+                   transfer_days: int = 5) -> pd.DataFrame:
+    """Counts of every warning kind per court / division / judge."""
+    group = {"court": ["court_code", "court_name"], "division": ["court_code", "division"],
+             "judge": ["court_code", "judge_id", "judge_name"]}[by]
+    sql, params = _cases(scope, as_of)
+    counts = ", ".join(f"count_if({_condition(k, transfer_days)}) AS {k}" for k in KINDS)
+    return con.execute(f"SELECT {', '.join(group)}, {counts} FROM ({sql}) GROUP BY ALL "
+                       f"ORDER BY past_limit DESC, over_12m DESC, {group[0]}", params).df()

@@ -1,0 +1,80 @@
+"""Who is signed in. The user lives in the server-side session; the pages it may open and the
+data it may read follow from it (metrics.access), never from what the browser sends."""
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.access import Access
+from security import audit
+from security.users import SignInError, User, load_users, sign_in, sign_in_demo
+from ui.i18n import lang
+
+ROLE_NAMES = {"admin": ("审管办", "Trial management office"), "leader": ("院领导", "Court leader"),
+              "head": ("庭长", "Division head"), "judge": ("法官", "Judge")}
+
+
+def current_user() -> User | None:
+    username = st.session_state.get("_user")
+    if not username:
+        return None
+    return load_users().users.get(username)
+
+
+def current_access() -> Access | None:
+    user = current_user()
+    return user.access if user else None
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _finish(user: User) -> None:
+    st.session_state["_user"] = user.username
+    st.rerun()
+
+
+def sign_in_page() -> None:
+    """The sign-in form (OIDC when configured, else local accounts), and the demo users in demo mode."""
+    zh = lang() == "zh"
+    config = load_users()
+    st.title("审判质效看板" if zh else "Trial quality dashboard")
+    if _oidc_configured():
+        if st.user.is_logged_in:
+            user = config.by_email(st.user.email)
+            if user is None:
+                audit.record(st.user.email or "?", "sign_in_failed", "oidc user not in users.toml")
+                st.error("该账号未被授权 / this account has no access here")
+                st.button("退出 / Sign out", on_click=st.logout)
+                return
+            audit.record(user.username, "sign_in", "oidc")
+            _finish(user)
+        st.button("单点登录 / Sign in", on_click=st.login, type="primary")
+    else:
+        with st.form("sign_in", border=True):
+            username = st.text_input("用户名" if zh else "User name", key="si_user")
+            password = st.text_input("密码" if zh else "Password", type="password", key="si_pass")
+            submitted = st.form_submit_button("登录" if zh else "Sign in", type="primary")
+        if submitted:
+            try:
+                _finish(sign_in(config, username, password))
+            except SignInError as e:
+                st.error(str(e))
+    demo = config.demo_users()
+    if demo:
+        st.subheader("演示用户（示范省虚构数据）" if zh else "Demo users (synthetic data of a fictional province)")
+        st.caption("演示模式：无需密码，仅用于示范数据；正式部署请在 config/users.toml 中关闭。" if zh else
+                   "Demo mode: no password, for the demo data only; turn it off in config/users.toml for real data.")
+        for u in demo:
+            role = ROLE_NAMES[u.access.role][0 if zh else 1]
+            if st.button(f"{u.name} · {role}", key=f"demo_{u.username}"):
+                _finish(sign_in_demo(config, u.username))
+
+
+def sign_out() -> None:
+    user = st.session_state.pop("_user", None)
+    if user:
+        audit.record(user, "sign_out")
