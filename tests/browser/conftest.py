@@ -32,11 +32,12 @@ def demo_db(tmp_path_factory) -> str:
     return db
 
 
-@pytest.fixture(scope="session")
-def server(demo_db):
+def start_server(db: str, log_name: str = "streamlit.log"):
+    """A Streamlit server on `db`; returns (url, process)."""
     port = _free_port()
-    env = dict(os.environ, SPZX_DB=demo_db, SPZX_STATE=os.path.join(os.path.dirname(demo_db), "state.sqlite"))
-    log = open(os.path.join(ARTIFACTS, "streamlit.log") if os.path.isdir(ARTIFACTS) else os.devnull, "w")
+    env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"))
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"],
@@ -45,16 +46,23 @@ def server(demo_db):
     for _ in range(120):
         try:
             if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                break
+                return url, proc
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit server did not start")
-    yield url
+    proc.kill()
+    pytest.fail("streamlit server did not start")
+
+
+def stop_server(proc) -> None:
     proc.terminate()
     proc.wait(10)
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_db):
+    url, proc = start_server(demo_db)
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +102,7 @@ def shot(page, name: str) -> str:
     return path
 
 
-DEMO_LABELS = {"demo_admin": "演示：审管办", "demo_leader": "演示：明湖市中院院领导",
+DEMO_LABELS = {"demo_admin": "演示：审管办管理员", "demo_leader": "演示：明湖市中院院领导",
                "demo_head": "演示：湖滨区法院民一庭庭长", "demo_judge": "演示：法官于航怡"}
 
 
