@@ -43,7 +43,7 @@ def _aggregate_sql(name: str) -> str:
     """count_if / sum(CASE) run much faster in DuckDB than many FILTER clauses."""
     agg, cond = _BASE[name]
     if agg == "count(*)":
-        return f"count_if({cond}) AS {name}"
+        return f"coalesce(count_if({cond}), 0) AS {name}"
     if agg.startswith("sum("):
         return f"coalesce(sum(CASE WHEN {cond} THEN {agg[4:-1]} END), 0) AS {name}"
     return f"coalesce({agg} FILTER (WHERE {cond}), 0) AS {name}"

@@ -72,7 +72,7 @@ KEYS = ["court_code", "division", "judge_id", "case_type", "category"]
 
 
 def _aggregate(value: str | None, cond: str) -> str:
-    return f"count_if({cond})" if value is None else f"coalesce(sum(CASE WHEN {cond} THEN {value} END), 0)"
+    return f"coalesce(count_if({cond}), 0)" if value is None else f"coalesce(sum(CASE WHEN {cond} THEN {value} END), 0)"
 
 
 def write_facts(con: duckdb.DuckDBPyConnection) -> None:

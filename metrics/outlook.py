@@ -72,7 +72,7 @@ def year_end_outlook(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.dat
         if rng is None or not months_left:
             continue
         needed_total = math.ceil(rng[0] * base)
-        still = max(0, needed_total - now["closed"])
+        still = int(max(0, needed_total - now["closed"]))
         needs[ind_id] = {"target_low": rng[0], "closings_needed": still,
                          "per_month": math.ceil(still / months_left),
                          "projected_per_month": (clo - now["closed"]) / months_left}

@@ -80,6 +80,6 @@ def warning_counts(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date,
     group = {"court": ["court_code", "court_name"], "division": ["court_code", "division"],
              "judge": ["court_code", "judge_id", "judge_name"]}[by]
     sql, params = _cases(scope, as_of)
-    counts = ", ".join(f"count_if({_condition(k, transfer_days)}) AS {k}" for k in KINDS)
+    counts = ", ".join(f"coalesce(count_if({_condition(k, transfer_days)}), 0)::BIGINT AS {k}" for k in KINDS)
     return con.execute(f"SELECT {', '.join(group)}, {counts} FROM ({sql}) GROUP BY ALL "
                        f"ORDER BY past_limit DESC, over_12m DESC, {group[0]}", params).df()

@@ -26,6 +26,8 @@ def value(ind: Indicator, v, lang: str = "zh") -> str:
         return f"{v:.1f}件" if lang == "zh" else f"{v:.1f}"
     if ind.unit == "件/万人":
         return f"{v:.2f}件/万人" if lang == "zh" else f"{v:.2f} per 10k"
+    if ind.unit == "x":  # 结收比 and the like sit near 1: a third decimal tells 0.947 from 0.95
+        return f"{v:.3f}"
     return f"{v:.2f}"
 
 

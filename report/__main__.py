@@ -1,0 +1,46 @@
+"""python -m report briefing --db PATH --period 2026Q3 [--cumulative] [--court 示01 [--with-subordinates]]
+[--category 民事] --out briefing.docx [--xlsx pack.xlsx]: the 数据会商 briefing and its Excel pack."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from metrics import BadPeriod, Period, Scope, UnknownScope, check_scope
+from metrics.db import DatabaseError, connect
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m report")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("briefing", help="数据会商报告 (.docx) and its Excel pack")
+    b.add_argument("--db", required=True)
+    b.add_argument("--period", required=True)
+    b.add_argument("--cumulative", action="store_true")
+    b.add_argument("--court")
+    b.add_argument("--with-subordinates", action="store_true")
+    b.add_argument("--category")
+    b.add_argument("--out", required=True)
+    b.add_argument("--xlsx")
+    a = ap.parse_args(argv)
+    from .briefing import build, to_docx, to_xlsx
+
+    try:
+        period = Period.parse(a.period, a.cumulative)
+        con = connect(a.db)
+        scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category)
+        check_scope(con, scope)
+    except (BadPeriod, UnknownScope, DatabaseError) as e:
+        print(f"python -m report: {e}", file=sys.stderr)
+        return 2
+    briefing = build(con, scope, period)
+    with open(a.out, "wb") as f:
+        f.write(to_docx(briefing))
+    if a.xlsx:
+        with open(a.xlsx, "wb") as f:
+            f.write(to_xlsx(briefing))
+    print(f"{briefing.title}: {a.out}" + (f", {a.xlsx}" if a.xlsx else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

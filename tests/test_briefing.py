@@ -1,0 +1,100 @@
+"""The briefing: open the generated .docx and .xlsx and check them against the metrics API."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from docx import Document
+
+from metrics import Period, Scope
+from metrics.api import indicator_table
+from metrics.catalogue import BY_ID
+from report.briefing import HEADLINE, build, to_docx, to_xlsx
+from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
+from ui import format as fmt
+
+PERIOD = Period.parse("2026Q3", cumulative=True)
+SCOPE = Scope(court="示", with_subordinates=True)
+
+
+@pytest.fixture(scope="module")
+def briefing(demo):  # noqa: F811
+    return build(demo, SCOPE, PERIOD)
+
+
+@pytest.fixture(scope="module")
+def document(briefing):
+    return Document(io.BytesIO(to_docx(briefing)))
+
+
+def test_headings_and_title(document):
+    heads = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading 1", "Title"))]
+    assert heads == ["示范省高级人民法院辖区2026年前三季度审判质效数据会商报告", "一、总体情况", "二、未达标指标及主要影响单位",
+                     "三、各法院对比", "四、节点管控预警", "五、年末预测"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "数据截至：2026-09-30" in text and "虚构" in text
+
+
+def test_headline_table_matches_the_metrics(demo, document):  # noqa: F811
+    table = indicator_table(demo, PERIOD, SCOPE).set_index("indicator")
+    rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert rows[0] == ["指标", "本期", "同比", "合理区间", "评价"]
+    assert [r[0] for r in rows[1:]] == [BY_ID[i].zh for i in HEADLINE]
+    for ind_id, row in zip(HEADLINE, rows[1:]):
+        ind = BY_ID[ind_id]
+        assert row[1] == fmt.value(ind, table.loc[ind_id, "value"])
+        assert row[2] == fmt.change(ind, table.loc[ind_id, "yoy_change"])
+
+
+def test_every_indicator_outside_its_range_has_a_section(demo, document):  # noqa: F811
+    table = indicator_table(demo, PERIOD, SCOPE)
+    short = table[table["status"].isin(["above", "below"]) & (table["side"] != "better")]
+    sections = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert sections == [BY_ID[i].zh for i in short["indicator"]]
+    assert len(sections) > 0
+    first = short.iloc[0]
+    body = next(p.text for p in document.paragraphs if p.text.startswith(BY_ID[first["indicator"]].zh + "为"))
+    assert fmt.value(BY_ID[first["indicator"]], first["value"]) in body and "影响最大的单位" in body
+
+
+def test_unit_table_and_warnings_match(demo, briefing, document):  # noqa: F811
+    units = [[c.text for c in r.cells] for r in document.tables[1].rows]
+    assert units[0][0] == "法院" and len(units) - 1 == briefing.units["name"].nunique()
+    by_court = indicator_table(demo, PERIOD, SCOPE, "court", ["received"]).set_index("name")["value"]
+    for row in units[1:]:
+        assert row[1] == fmt.value(BY_ID["received"], by_court[row[0]])
+    warns = [[c.text for c in r.cells] for r in document.tables[2].rows]
+    total_past = sum(int(r[1].replace(",", "")) for r in warns[1:])
+    assert total_past == int(briefing.warnings["past_limit"].sum()) > 0
+    assert len(document.inline_shapes) == 2  # the 收结存 chart and the unit bars, as images
+
+
+def test_outlook_text_uses_the_projection(briefing, document):
+    text = "\n".join(p.text for p in document.paragraphs)
+    o = briefing.outlook
+    assert f"预计全年新收{fmt.count(o['received_projected'])}" in text
+    assert f"每月{o['needs']['clearance_ratio']['per_month']:,}件" in text
+
+
+def test_excel_pack_has_a_sheet_per_level(briefing):
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(briefing)))
+    assert wb.sheetnames == ["总体情况", "各法院", "未达标指标", "节点管控", "筛选条件"]
+    filters = dict(list(wb["筛选条件"].values)[1:])
+    assert filters["数据截至"] == "2026-09-30" and filters["期间"] == "2026年前三季度"
+    assert wb["各法院"].max_row - 1 == briefing.units["name"].nunique()
+
+
+def test_command_line(demo, tmp_path):  # noqa: F811
+    db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    out, xlsx = tmp_path / "b.docx", tmp_path / "b.xlsx"
+    p = subprocess.run([sys.executable, "-m", "report", "briefing", "--db", db, "--period", "2026Q3", "--cumulative",
+                        "--court", "示01", "--with-subordinates", "--out", str(out), "--xlsx", str(xlsx)],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert Document(str(out)).paragraphs[0].text.startswith("明湖市中级人民法院辖区2026年前三季度")
+    bad = subprocess.run([sys.executable, "-m", "report", "briefing", "--db", db, "--period", "2026Q9", "--out",
+                          str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
