@@ -76,10 +76,10 @@ def test_english_switch_covers_the_page(app):
 
 
 ROLE_PAGES = {
-    "demo_admin": ["overview", "compare", "trends", "warnings", "enforcement", "source", "definitions",
+    "demo_admin": ["overview", "compare", "trends", "warnings", "enforcement", "source", "briefing", "definitions",
                    "data_overview", "data_import", "audit_log"],
-    "demo_leader": ["overview", "compare", "trends", "warnings", "enforcement", "source", "definitions"],
-    "demo_head": ["overview", "compare", "trends", "warnings", "definitions"],
+    "demo_leader": ["overview", "compare", "trends", "warnings", "enforcement", "source", "briefing", "definitions"],
+    "demo_head": ["overview", "compare", "trends", "warnings", "briefing", "definitions"],
     "demo_judge": ["my_cases", "compare", "definitions"],
 }
 

@@ -64,6 +64,8 @@ TEXT = {
     "page_my_cases": ("我的案件", "My caseload"),
     "sign_out": ("退出登录", "Sign out"),
     "division": ("部门", "Division"),
+    "page_briefing": ("会商报告", "Meeting briefing"),
+    "page_screen": ("大屏", "Big screen"),
 }
 CATEGORY_EN = {"民事": "Civil", "刑事": "Criminal", "行政": "Administrative", "执行": "Enforcement"}
 LEVEL_EN = {"高级": "High", "中级": "Intermediate", "基层": "Basic"}

@@ -128,3 +128,19 @@ def test_wrong_password_then_lock_out(server, page):
         wait_ready(page)
     assert page.get_by_text("too many failed attempts").first.is_visible()
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
+
+
+def test_briefing_page_downloads_the_docx(server, page):
+    import io
+
+    from docx import Document
+
+    open_as(page, f"{server}/briefing?court=%E7%A4%BA01", user="demo_leader")
+    page.get_by_text("一、总体情况").first.wait_for(timeout=120000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "briefing")
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="下载 Word 报告 / Download .docx").click()
+    with open(dl.value.path(), "rb") as f:
+        doc = Document(io.BytesIO(f.read()))
+    assert doc.paragraphs[0].text == "明湖市中级人民法院辖区2026年前三季度审判质效数据会商报告"

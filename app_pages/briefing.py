@@ -1,0 +1,55 @@
+"""会商报告: the 数据会商 briefing for the chosen scope and period — preview, .docx and Excel pack."""
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import Period
+from report.briefing import build, headline_rows, outlook_text, short_text, to_docx, to_xlsx, unit_rows, warning_rows
+from ui import queries
+from ui.database import cursor
+from ui.export import _log_export
+from ui.i18n import t
+from ui.layout import page_context
+
+f, ctx = page_context(t("page_briefing"))
+version = queries.version()
+court, district, category, division, _ = queries._guard(f.court, f.district, f.category)
+
+
+@st.cache_data(max_entries=16, show_spinner="正在生成报告… / building the briefing…")
+def _files(version, period: str, cumulative: bool, court, district, category, division):
+    from metrics import Scope
+
+    b = build(cursor(), Scope(court, district, category, division), Period.parse(period, cumulative))
+    return b, to_docx(b), to_xlsx(b)
+
+
+briefing, docx_bytes, xlsx_bytes = _files(version, f.period, f.cumulative, court, district, category, division)
+with st.container(horizontal=True):
+    name = f"数据会商报告_{briefing.scope_name}_{f.period}"
+    st.download_button("下载 Word 报告 / Download .docx", docx_bytes, file_name=f"{name}.docx", key="dl_docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       icon=":material/description:", on_click=_log_export, args=(f"{name}.docx", briefing.filters))
+    st.download_button("下载 Excel 数据包 / Download Excel pack", xlsx_bytes, file_name=f"{name}.xlsx", key="dl_pack",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/table:", on_click=_log_export, args=(f"{name}.xlsx", briefing.filters))
+
+with st.container(border=True):
+    st.header(briefing.title)
+    st.caption(f"范围：{briefing.scope_name}　期间：{briefing.period_text}　数据截至：{briefing.data_date}")
+    st.subheader("一、总体情况")
+    st.write(briefing.summary)
+    st.table({h: [r[i] for r in headline_rows(briefing)] for i, h in enumerate(["指标", "本期", "同比", "合理区间", "评价"])})
+    st.subheader("二、未达标指标及主要影响单位")
+    for ind_id, r, movers in briefing.short:
+        st.write(short_text(ind_id, r, movers))
+    st.subheader(f"三、各单位对比")
+    header, rows = unit_rows(briefing)
+    st.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
+    st.subheader("四、节点管控预警")
+    header, rows = warning_rows(briefing)
+    if rows:
+        st.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
+    st.subheader("五、年末预测")
+    for line in outlook_text(briefing.outlook) if briefing.outlook else ["本期不在数据截至日所在年度，不作年末预测。"]:
+        st.write(line)
