@@ -36,13 +36,14 @@ data_page = page("app_pages/data_overview.py", "page_data", ":material/database:
 import_page = page("app_pages/data_import.py", "page_import", ":material/upload_file:", "import")
 audit_page = page("app_pages/audit_log.py", "page_audit", ":material/history:", "audit")
 briefing = page("app_pages/briefing.py", "page_briefing", ":material/description:", "briefing")
+screen = page("app_pages/screen.py", "page_screen", ":material/tv:", "screen")
 my_cases = page("app_pages/my_cases.py", "page_my_cases", ":material/assignment_ind:")
 
 user = current_user()
 if user is None:
     # Every page's address shows the sign-in form, so a shared link opens its view right after signing in.
-    paths = [p.url_path for p in (compare, trends, warnings, enforcement, source, briefing, definitions, data_page,
-                                  import_page, audit_page)]
+    paths = [p.url_path for p in (compare, trends, warnings, enforcement, source, briefing, screen, definitions,
+                                  data_page, import_page, audit_page)]
     sign_in = [st.Page(sign_in_page, title="登录 / Sign in", default=True)]
     sign_in += [st.Page(sign_in_page, title=path, url_path=path) for path in paths]
     st.navigation(sign_in, position="hidden").run()
@@ -50,9 +51,9 @@ if user is None:
 
 role = user.access.role
 pages = {
-    "admin": [overview, compare, trends, warnings, enforcement, source, briefing, definitions, data_page, import_page,
-              audit_page],
-    "leader": [overview, compare, trends, warnings, enforcement, source, briefing, definitions],
+    "admin": [overview, compare, trends, warnings, enforcement, source, briefing, screen, definitions, data_page,
+              import_page, audit_page],
+    "leader": [overview, compare, trends, warnings, enforcement, source, briefing, screen, definitions],
     "head": [overview, compare, trends, warnings, briefing, definitions],
     "judge": [my_cases, compare, definitions],
 }[role]

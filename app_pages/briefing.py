@@ -7,7 +7,8 @@ from metrics import Period
 from report.briefing import build, headline_rows, outlook_text, short_text, to_docx, to_xlsx, unit_rows, warning_rows
 from ui import queries
 from ui.database import cursor
-from ui.export import _log_export
+from ui.export import logged_download
+from ui.session import current_user
 from ui.i18n import t
 from ui.layout import page_context
 
@@ -25,14 +26,17 @@ def _files(version, period: str, cumulative: bool, court, district, category, di
 
 
 briefing, docx_bytes, xlsx_bytes = _files(version, f.period, f.cumulative, court, district, category, division)
+username = current_user().username
 with st.container(horizontal=True):
     name = f"数据会商报告_{briefing.scope_name}_{f.period}"
-    st.download_button("下载 Word 报告 / Download .docx", docx_bytes, file_name=f"{name}.docx", key="dl_docx",
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       icon=":material/description:", on_click=_log_export, args=(f"{name}.docx", briefing.filters))
-    st.download_button("下载 Excel 数据包 / Download Excel pack", xlsx_bytes, file_name=f"{name}.xlsx", key="dl_pack",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/table:", on_click=_log_export, args=(f"{name}.xlsx", briefing.filters))
+    st.download_button("下载 Word 报告 / Download .docx",
+                       logged_download(username, f"{name}.docx", briefing.filters, lambda: docx_bytes),
+                       file_name=f"{name}.docx", key="dl_docx", on_click="ignore", icon=":material/description:",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    st.download_button("下载 Excel 数据包 / Download Excel pack",
+                       logged_download(username, f"{name}.xlsx", briefing.filters, lambda: xlsx_bytes),
+                       file_name=f"{name}.xlsx", key="dl_pack", on_click="ignore", icon=":material/table:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 with st.container(border=True):
     st.header(briefing.title)

@@ -128,6 +128,8 @@ def _drill_down(court: str, level: str, division: str | None) -> None:
 
 
 clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
+if clicked not in set(one["unit"]):  # a selection the chart could not have sent
+    clicked = None
 if clicked:
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(f"{clicked}：{ind.name(L)} 明细案件" if L == "zh" else f"{clicked}: cases behind {ind.name(L)}")

@@ -39,7 +39,7 @@ download_xlsx(shown, f"warnings_by_{by}", f, ctx, key="dl_warn_counts")
 kind = url_widget(st.selectbox, "清单" if zh else "List", list(names), "kind", "past_limit", format_func=names.get,
                   width=320)
 rows = event.selection.rows if event and event.selection else []
-unit = counts.iloc[rows[0]] if rows else None
+unit = counts.iloc[rows[0]] if rows and 0 <= rows[0] < len(counts) else None
 court, division, judge = f.court, None, None
 district = f.district
 if unit is not None:

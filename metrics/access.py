@@ -8,6 +8,7 @@ division's figures as a whole. Every query the pages make passes its scope throu
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -86,15 +87,18 @@ class Access:
             raise AccessDenied("只能查看本人承办的案件 / only your own cases")
         return scope
 
-    def anonymise(self, frame, id_column: str = "judge_id", name_column: str = "name"):
-        """For a judge, other judges appear as 法官A, 法官B … unless names are allowed."""
+    def anonymise(self, frame, id_column: str = "judge_id", name_column: str = "name", salt: str = ""):
+        """For a judge, other judges appear as 法官A, 法官B … unless names are allowed. The letters
+        follow a salted hash of the id (salt: per session), not the id order."""
         if self.role != "judge" or self.judge_names_visible or id_column not in frame.columns:
             return frame
         frame = frame.copy()
-        others = sorted(j for j in frame[id_column].unique() if j != self.judge_id)
+        others = sorted((j for j in frame[id_column].dropna().unique() if j != self.judge_id),
+                        key=lambda j: hashlib.sha256(f"{salt}|{j}".encode()).hexdigest())
         alias = {j: f"法官{_letters(i)}" for i, j in enumerate(others)}
-        mask = frame[id_column] != self.judge_id
-        frame.loc[mask, name_column] = frame.loc[mask, id_column].map(alias)
+        mask = frame[id_column].notna() & (frame[id_column] != self.judge_id)
+        if name_column in frame.columns:
+            frame.loc[mask, name_column] = frame.loc[mask, id_column].map(alias)
         frame.loc[mask, id_column] = frame.loc[mask, id_column].map(alias)
         return frame
 

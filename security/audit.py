@@ -54,6 +54,24 @@ def add_failure(username: str, path: str | None = None) -> None:
         con.execute("INSERT INTO failures VALUES (?, ?)", (username, _now()))
 
 
+def claim_attempt(username: str, max_failures: int, minutes: int, path: str | None = None) -> bool:
+    """Record a sign-in attempt as a failure before the password is checked, in one transaction,
+    so parallel attempts cannot slip past the limit; False when the account is locked."""
+    since = (dt.datetime.now() - dt.timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    con = _connect(path)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        n = con.execute("SELECT count(*) FROM failures WHERE username = ? AND at >= ?", (username, since)).fetchone()[0]
+        if n >= max_failures:
+            con.rollback()
+            return False
+        con.execute("INSERT INTO failures VALUES (?, ?)", (username, _now()))
+        con.commit()
+        return True
+    finally:
+        con.close()
+
+
 def clear_failures(username: str, path: str | None = None) -> None:
     with _connect(path) as con:
         con.execute("DELETE FROM failures WHERE username = ?", (username,))

@@ -72,22 +72,27 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+_DUMMY_HASH = _hasher.hash("no such user")
+MAX_NAME = 64
+
+
 def sign_in(config: UserConfig, username: str, password: str) -> User:
-    """The user when the password is right; SignInError (recorded in the audit log) otherwise."""
-    username = (username or "").strip()
-    if audit.recent_failures(username, config.lockout_minutes) >= config.max_failures:
+    """The user when the password is right; SignInError (recorded in the audit log) otherwise.
+
+    The attempt counts as a failure until the password checks out, so parallel guesses cannot
+    pass the lock-out; an unknown user costs the same hash check as a wrong password."""
+    username = (username or "").strip()[:MAX_NAME]
+    if not audit.claim_attempt(username, config.max_failures, config.lockout_minutes):
         audit.record(username, "sign_in_locked")
         raise SignInError(f"失败次数过多，请{config.lockout_minutes}分钟后再试 / too many failed attempts, "
                           f"try again in {config.lockout_minutes} minutes")
     user = config.users.get(username)
-    ok = False
-    if user is not None and user.password_hash:
-        try:
-            ok = _hasher.verify(user.password_hash, password or "")
-        except (VerificationError, InvalidHashError):
-            ok = False
-    if not ok:  # the same answer for an unknown user and a wrong password
-        audit.add_failure(username)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, password or "") and stored is not _DUMMY_HASH
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
         audit.record(username, "sign_in_failed", "unknown user" if user is None else "wrong password")
         raise SignInError("用户名或密码错误 / wrong user name or password")
     audit.clear_failures(username)
@@ -95,9 +100,10 @@ def sign_in(config: UserConfig, username: str, password: str) -> User:
     return user
 
 
-def sign_in_demo(config: UserConfig, username: str) -> User:
+def sign_in_demo(config: UserConfig, username: str, data_is_demo: bool = True) -> User:
+    """Demo users exist only in demo mode and only over the synthetic demo data."""
     user = config.users.get(username)
-    if not config.demo_mode or user is None or not user.demo:
+    if not config.demo_mode or not data_is_demo or user is None or not user.demo:
         raise SignInError("演示用户不可用 / demo users are not enabled")
     audit.record(username, "sign_in", "demo")
     return user

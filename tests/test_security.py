@@ -107,3 +107,36 @@ def test_audit_log_is_append_only(tmp_path):
         con.execute("UPDATE audit SET username = 'b'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         con.execute("DELETE FROM audit")
+
+
+def test_parallel_guesses_cannot_pass_the_lock_out():
+    from concurrent.futures import ThreadPoolExecutor
+
+    cfg = _config(max_failures=5)
+
+    def attempt(i):
+        try:
+            sign_in(cfg, "clerk", f"guess{i}")
+        except SignInError as e:
+            return str(e)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(attempt, range(24)))
+    checked = [a for a in answers if "wrong user name or password" in a]
+    assert len(checked) == 5  # only five passwords were ever tried
+    assert sum("too many failed attempts" in a for a in answers) == 19
+
+
+def test_aliases_do_not_follow_the_id_order(demo):  # noqa: F811
+    from metrics import compute
+
+    df = compute(demo, Period.parse("2025"), "judge", Scope(court="示0101", division="民一庭"), ["closed"])
+    orders = {tuple(JUDGE.anonymise(df, salt=s).sort_values("name")["judge_id"].index) for s in ("a", "b", "c", "d")}
+    assert len(orders) > 1  # the letters depend on the session's salt
+
+
+def test_demo_users_refused_over_real_data():
+    shipped = load_users()
+    with pytest.raises(SignInError):
+        sign_in_demo(shipped, "demo_admin", data_is_demo=False)
+    assert sign_in_demo(shipped, "demo_admin", data_is_demo=True).username == "demo_admin"

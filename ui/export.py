@@ -19,19 +19,26 @@ def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data") -> bytes
     return buf.getvalue()
 
 
-def download_xlsx(table: pd.DataFrame, name: str, f, ctx: dict, key: str) -> None:
-    filters = {"法院 court": f.court, "含辖区 district": f.district, "期间 period": f.period,
-               "年初累计 cumulative": f.cumulative, "类别 category": f.category or "全部",
-               "数据截至 data date": str(ctx["data_date"])}
-    file_name = f"{name}_{f.period}.xlsx"
-    st.download_button(t("export"), xlsx_bytes(table, filters, name), file_name=file_name,
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=key,
-                       icon=":material/download:", on_click=_log_export, args=(file_name, filters))
-
-
-def _log_export(file_name: str, filters: dict) -> None:
-    from security import audit
+def download_xlsx(table: pd.DataFrame, name: str, f, ctx: dict, key: str, **scope) -> None:
+    """A download button; the file is made, and the export logged, only when it is downloaded."""
     from ui.session import current_user
 
+    filters = {"法院 court": f.court, "含辖区 district": f.district, "期间 period": f.period,
+               "年初累计 cumulative": f.cumulative, "类别 category": f.category or "全部",
+               **{f"{k}": v for k, v in scope.items() if v}, "数据截至 data date": str(ctx["data_date"])}
+    file_name = f"{name}_{f.period}.xlsx"
     user = current_user()
-    audit.record(user.username if user else "?", "export", f"{file_name} {filters}")
+    st.download_button(t("export"), logged_download(user.username if user else "?", file_name, filters,
+                                                    lambda: xlsx_bytes(table, filters, name)),
+                       file_name=file_name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=key, icon=":material/download:", on_click="ignore")
+
+
+def logged_download(username: str, file_name: str, filters: dict, make):
+    """Deferred download data that writes the export to the audit log when it is generated."""
+    def data() -> bytes:
+        from security import audit
+
+        audit.record(username, "export", f"{file_name} {filters}")
+        return make()
+    return data

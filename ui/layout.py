@@ -30,4 +30,9 @@ def page_context(title: str) -> tuple[Filters, dict]:
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():
         name += "辖区" if st.session_state.get("lang") != "English" else " and its district"
+    from ui.session import current_access
+
+    access = current_access()
+    if access is not None and access.role in ("head", "judge"):  # their figures are the division's
+        name += access.division
     return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"]}

@@ -22,6 +22,13 @@ def _scope(court, district, category, division=None, judge_id=None) -> Scope:
     return Scope(court=court, with_subordinates=district, category=category, division=division, judge_id=judge_id)
 
 
+def session_salt() -> str:
+    """A per-session secret so the order of 法官A, 法官B … does not follow the judges' ids."""
+    import secrets
+
+    return st.session_state.setdefault("_alias_salt", secrets.token_hex(8))
+
+
 def _guard(court, district, category, division=None, judge_id=None, by=None, cases=False) -> tuple:
     """Check the requested scope against the signed-in user (server-side session), before any
     cached result can be served; returns the scope's parts, pinned to the user's division."""
@@ -41,7 +48,7 @@ def table(version, period: str, cumulative: bool, court, district, category, by=
     from ui.session import current_access
 
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
-    return current_access().anonymise(_table(version, period, cumulative, c, d, cat, by, div, j))
+    return current_access().anonymise(_table(version, period, cumulative, c, d, cat, by, div, j), salt=session_salt())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -50,8 +57,10 @@ def _table(version, period: str, cumulative: bool, court, district, category, by
 
 
 def series(version, year: int, by: str, court, district, category, indicators: tuple, division=None, judge_id=None):
+    from ui.session import current_access
+
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
-    return _series(version, year, by, c, d, cat, indicators, div, j)
+    return current_access().anonymise(_series(version, year, by, c, d, cat, indicators, div, j), salt=session_salt())
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -62,8 +71,11 @@ def _series(version, year: int, by: str, court, district, category, indicators: 
 
 def warning_list(version, as_of, kind: str, court, district, category, division=None, judge_id=None,
                  transfer_days: int = 5):
+    from ui.session import current_access
+
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
-    return _warning_list(version, as_of, kind, c, d, cat, div, j, transfer_days)
+    rows = _warning_list(version, as_of, kind, c, d, cat, div, j, transfer_days)
+    return current_access().anonymise(rows, "judge_id", "judge_name", session_salt())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -74,8 +86,11 @@ def _warning_list(version, as_of, kind, court, district, category, division, jud
 
 
 def warning_counts(version, as_of, by: str, court, district, category, division=None, transfer_days: int = 5):
+    from ui.session import current_access
+
     c, d, cat, div, _ = _guard(court, district, category, division, None, by)
-    return _warning_counts(version, as_of, by, c, d, cat, div, transfer_days)
+    rows = _warning_counts(version, as_of, by, c, d, cat, div, transfer_days)
+    return current_access().anonymise(rows, "judge_id", "judge_name", session_salt())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -90,9 +105,9 @@ def moved(version, indicator: str, period: str, cumulative: bool, court, distric
 
     c, d, cat, div, _ = _guard(court, district, category, division, None, child)
     out = _moved(version, indicator, period, cumulative, c, d, cat, child, div)
-    if child == "judge":  # units are "court|judge_id"
+    if child == "judge":  # units are "court|judge_id": no real id leaves the server for a judge
         out = out.assign(judge_id=out["unit"].str.split("|").str[1])
-        out = current_access().anonymise(out).drop(columns="judge_id")
+        out = current_access().anonymise(out, salt=session_salt()).drop(columns=["judge_id", "unit"])
     return out
 
 
@@ -114,8 +129,12 @@ def _outlook(version, as_of, court, district, category, level, division=None):
 
 def drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
           division=None, judge_id=None):
+    from ui.session import current_access
+
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
-    return _drill(version, period, cumulative, c, d, cat, indicator, part, page, page_size, div, j)
+    rows, total = _drill(version, period, cumulative, c, d, cat, indicator, part, page, page_size, div, j)
+    # a judge's reversal list holds appeal cases handled by other judges: show those anonymously
+    return current_access().anonymise(rows, "judge_id", "judge_name", session_salt()), total
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

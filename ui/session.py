@@ -13,11 +13,23 @@ ROLE_NAMES = {"admin": ("审管办", "Trial management office"), "leader": ("院
               "head": ("庭长", "Division head"), "judge": ("法官", "Judge")}
 
 
+def _data_is_demo() -> bool:
+    from ui import queries
+
+    return queries.meta(queries.version()).get("kind") == "demo"
+
+
 def current_user() -> User | None:
+    """The signed-in user, re-read from the configuration on every run (a removed user or a
+    switched-off demo mode ends the session at once)."""
     username = st.session_state.get("_user")
     if not username:
         return None
-    return load_users().users.get(username)
+    config = load_users()
+    user = config.users.get(username)
+    if user is None or (user.demo and not (config.demo_mode and _data_is_demo())):
+        return None
+    return user
 
 
 def current_access() -> Access | None:
@@ -44,7 +56,8 @@ def sign_in_page() -> None:
     st.title("审判质效看板" if zh else "Trial quality dashboard")
     if _oidc_configured():
         if st.user.is_logged_in:
-            user = config.by_email(st.user.email)
+            verified = st.user.get("email_verified", True) is not False
+            user = config.by_email(st.user.email) if verified else None
             if user is None:
                 audit.record(st.user.email or "?", "sign_in_failed", "oidc user not in users.toml")
                 st.error("该账号未被授权 / this account has no access here")
@@ -63,7 +76,7 @@ def sign_in_page() -> None:
                 _finish(sign_in(config, username, password))
             except SignInError as e:
                 st.error(str(e))
-    demo = config.demo_users()
+    demo = config.demo_users() if _data_is_demo() else []
     if demo:
         st.subheader("演示用户（示范省虚构数据）" if zh else "Demo users (synthetic data of a fictional province)")
         st.caption("演示模式：无需密码，仅用于示范数据；正式部署请在 config/users.toml 中关闭。" if zh else
@@ -71,10 +84,12 @@ def sign_in_page() -> None:
         for u in demo:
             role = ROLE_NAMES[u.access.role][0 if zh else 1]
             if st.button(f"{u.name} · {role}", key=f"demo_{u.username}"):
-                _finish(sign_in_demo(config, u.username))
+                _finish(sign_in_demo(config, u.username, _data_is_demo()))
 
 
 def sign_out() -> None:
     user = st.session_state.pop("_user", None)
     if user:
         audit.record(user, "sign_out")
+    if _oidc_configured():  # otherwise the identity provider's session signs the user straight back in
+        st.logout()

@@ -144,3 +144,30 @@ def test_briefing_page_downloads_the_docx(server, page):
     with open(dl.value.path(), "rb") as f:
         doc = Document(io.BytesIO(f.read()))
     assert doc.paragraphs[0].text == "明湖市中级人民法院辖区2026年前三季度审判质效数据会商报告"
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
+def test_big_screen_fits_and_rotates(server, browser, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    open_as(page, f"{server}/screen?every=5&scale={width // 1920}", user="demo_leader")
+    seen = []
+    for view in range(4):
+        page.wait_for_function(f"document.querySelectorAll('h1').length && "
+                               f"document.body.innerText.includes('{view + 1}/4')", timeout=30000)
+        page.wait_for_timeout(1500)
+        seen.append(page.locator("h1").first.inner_text())
+        shot(page, f"screen_{width}_{view + 1}")
+        # nothing cut off: the page does not scroll, and no sidebar or toolbar shows
+        overflow = page.evaluate("""() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return [document.documentElement.scrollHeight - window.innerHeight,
+                    document.documentElement.scrollWidth - window.innerWidth,
+                    main ? main.scrollHeight - main.clientHeight : 0];
+        }""")
+        assert max(overflow) <= 2, (view, overflow)
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert "审判质效" in seen[0] and "达标" in seen[1] and "走势" in seen[2] and "预警" in seen[3]
+    assert page.get_by_text("数据截至 2026-09-30").first.is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    ctx.close()

@@ -1,0 +1,131 @@
+"""大屏: the meeting-room display — dark, large type, no sidebar, views rotating on a timer.
+
+/screen?court=示01&every=20&scale=2 — court (default: the user's own scope), seconds per view
+(5–600), and a scale for chart text on 4K screens shown at 100% zoom (1–3; the page text scales
+with the screen by itself).
+The views (headline cards, court heat map, trend, warnings) rotate inside a fragment that reruns on
+its own timer, so only the view is redrawn and nothing accumulates; figures come from the cached
+queries, keyed by the database file version, so an import shows on the next rotation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from metrics.catalogue import BY_ID
+from metrics.warnings import KINDS
+from ui import format as fmt
+from ui import queries
+from ui.filters import period_options
+from ui.session import current_access
+from ui.theme import status_color, status_label
+
+CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
+[data-testid="stDecoration"], footer {display: none !important;}
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #0b1220 !important;}
+html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
+[data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 1.2vw 2.2vw !important;}
+.stApp h1, .stApp h1 * {font-size: 2.5vw !important; color: #ffffff !important; line-height: 1.25 !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {font-size: 1.35vw !important; color: #b9c6da !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2vw !important; color: #ffffff !important;}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1.1vw !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {font-size: 1.1vw !important; color: #b9c6da !important;}
+[data-testid="stWidgetLabel"] * {color: #b9c6da !important; font-size: 0.9vw !important;}
+[data-testid="stTable"] * {font-size: 1.35vw !important; color: #e8eef7 !important; background: #0b1220 !important;}
+[data-testid="stVerticalBlockBorderWrapper"] {border-color: #2b3a55 !important; background: #111a2e !important;}
+</style>"""
+VIEWS = ["cards", "heatmap", "trend", "warnings"]
+CARDS = ["received", "closed", "pending", "clearance_ratio", "within_limit_rate", "avg_duration", "over12m_pending",
+         "reversal_remand_rate"]
+HEAT = ["clearance_ratio", "closure_rate", "within_limit_rate", "avg_duration", "over12m_share", "reversal_remand_rate",
+        "mediation_rate", "exec_completion_rate", "premediation_success_rate"]
+
+st.html(CSS)
+access = current_access()
+version = queries.version()
+meta = queries.meta(version)
+data_date = dt.date.fromisoformat(meta["data_date"])
+allowed = access.courts(queries.cursor())
+court = st.query_params.get("court", access.court or allowed[0])
+if court not in allowed:
+    court = access.court or allowed[0]
+try:
+    every = min(600, max(5, int(st.query_params.get("every", "20"))))
+except ValueError:
+    every = 20
+try:
+    scale = min(3.0, max(1.0, float(st.query_params.get("scale", "1"))))
+except ValueError:
+    scale = 1.0
+district = access.role in ("admin", "leader")
+period = period_options("quarter", data_date.year, data_date)[0]
+names = queries.courts(version).set_index("court_code")["court_name"]
+title = names.get(court, court) + ("辖区" if district else "")
+paused = st.toggle("暂停轮播", key="screen_paused")
+
+
+@st.fragment(run_every=None if paused else every)
+def rotating_view() -> None:
+    step = st.session_state.get("screen_step", -1) + 1
+    st.session_state["screen_step"] = step
+    view = VIEWS[step % len(VIEWS)]
+    now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    st.caption(f"{now}　·　数据截至 {data_date}　·　{'已暂停' if paused else f'每{every}秒切换'}　·　"
+               f"{step % len(VIEWS) + 1}/{len(VIEWS)}{'　·　示范省演示数据' if meta.get('kind') == 'demo' else ''}")
+    table = queries.table(version, period, True, court, district, None)
+    rows = table.set_index("indicator")
+    if view == "cards":
+        st.title(f"{title}　{data_date.year}年前{'一二三四'[(data_date.month - 1) // 3]}季度审判质效")
+        for chunk in (CARDS[:4], CARDS[4:]):
+            cols = st.columns(4)
+            for col, ind_id in zip(cols, chunk):
+                ind, r = BY_ID[ind_id], rows.loc[ind_id]
+                with col.container(border=True):
+                    st.metric(ind.zh, fmt.value(ind, r["value"]), fmt.signed_change(ind, r["yoy_change"]),
+                              delta_color={"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"),
+                              delta_description="同比")
+                    st.caption(status_label(r["status"], r["side"]) or "　")
+    elif view == "heatmap":
+        st.title(f"{title}　各院达标情况")
+        units = queries.table(version, period, True, court, district, None, "court" if district else "division")
+        units = units[units.indicator.isin(HEAT) & units["value"].notna()].copy()
+        units["color"] = [status_color(s, d) for s, d in zip(units["status"], units["side"])]
+        units["ind_name"] = units["indicator"].map(lambda i: BY_ID[i].zh)
+        units["shown"] = [fmt.value(BY_ID[i], v) for i, v in zip(units["indicator"], units["value"])]
+        n = max(1, units["name"].nunique())
+        chart = alt.Chart(units).mark_rect(stroke="#0b1220", strokeWidth=2).encode(
+            x=alt.X("ind_name:N", sort=[BY_ID[i].zh for i in HEAT], title=None,
+                    axis=alt.Axis(labelAngle=0, labelFontSize=17 * scale, labelLimit=190 * scale, orient="top")),
+            y=alt.Y("name:N", title=None, axis=alt.Axis(labelFontSize=18 * scale, labelLimit=300 * scale)),
+            color=alt.Color("color:N", scale=None))
+        text = chart.mark_text(fontSize=18 * scale, fontWeight="bold").encode(text="shown:N", color=alt.value("white"))
+        st.altair_chart((chart + text).properties(height=min(760 * scale, 62 * scale * n + 40 * scale))
+                        .configure(background="#0b1220")
+                        .configure_axis(labelColor="#e8eef7").configure_view(stroke=None), alt="heat map")
+    elif view == "trend":
+        st.title(f"{title}　收结存月度走势")
+        flow = queries.series(version, data_date.year, "month", court, district, None, ("received", "closed", "pending"))
+        flow = flow[flow["label"] <= data_date.strftime("%Y-%m")].assign(value=lambda d: d["value"].astype(float))
+        flow["series"] = flow["indicator"].map({"received": "新收", "closed": "已结", "pending": "未结"})
+        chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
+            x=alt.X("label:O", title=None, axis=alt.Axis(labelFontSize=16 * scale, labelAngle=0)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFontSize=16 * scale)),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#E69F00", "#56B4E9", "#D55E00"]),
+                            legend=alt.Legend(labelFontSize=18 * scale, symbolSize=200 * scale, orient="top")))
+        st.altair_chart(chart.properties(height=620 * scale).configure(background="#0b1220")
+                        .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
+                        .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
+    else:
+        st.title(f"{title}　节点管控预警（截至{data_date}）")
+        counts = queries.warning_counts(version, data_date, "court" if district else "division", court, district, None)
+        key = "court_name" if district else "division"
+        shown = counts[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]].head(12)
+        shown = shown.rename(columns={key: "单位", **{k: KINDS[k][0] for k in KINDS}})
+        st.table(shown.set_index("单位"))
+
+
+rotating_view()
