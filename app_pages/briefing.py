@@ -47,7 +47,7 @@ with st.container(border=True):
     st.subheader("二、未达标指标及主要影响单位")
     for ind_id, r, movers in briefing.short:
         st.write(short_text(ind_id, r, movers))
-    st.subheader(f"三、各单位对比")
+    st.subheader("三、各单位对比")
     header, rows = unit_rows(briefing)
     st.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
     st.subheader("四、节点管控预警")

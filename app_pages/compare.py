@@ -17,7 +17,7 @@ from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
-from ui.theme import BETTER, MEETS, NO_RANGE, WORSE, status_color
+from ui.theme import MEETS, status_color
 
 f, ctx = page_context(t("page_compare"))
 L = lang()

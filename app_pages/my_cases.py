@@ -12,7 +12,7 @@ from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.session import current_access
-from ui.theme import BETTER, MEETS, WORSE, status_label
+from ui.theme import MEETS, status_label
 
 f, ctx = page_context(t("page_my_cases"))
 L = lang()

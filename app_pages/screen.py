@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID

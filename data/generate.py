@@ -722,7 +722,6 @@ class _Generator:
         return o
 
     def premediation(self, court, filed) -> Batch:
-        rng = self.rng
         n = len(court)
         b = self.new_batch("民诉前调", court, np.full(n, self.dv[DIV_PREMEDIATION], np.int16), filed,
                            cause=self.causes(CIVIL_CAUSES, n))

@@ -7,7 +7,7 @@ import json
 import math
 import sys
 
-from .catalogue import BY_ID, IDS
+from .catalogue import BY_ID
 from .db import DatabaseError, connect
 from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
 from .periods import BadPeriod, Period

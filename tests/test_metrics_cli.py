@@ -1,7 +1,6 @@
 """python -m metrics: bad input gives one line and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
