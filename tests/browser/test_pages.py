@@ -171,3 +171,28 @@ def test_big_screen_fits_and_rotates(server, browser, width, height):
     assert page.get_by_text("数据截至 2026-09-30").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     ctx.close()
+
+
+ROLE_NAV = {
+    "demo_admin": ["态势总览", "对比分析", "趋势分析", "节点管控", "执行", "诉源治理", "会商报告", "大屏", "指标说明",
+                   "数据概况", "数据导入", "审计日志"],
+    "demo_leader": ["态势总览", "对比分析", "趋势分析", "节点管控", "执行", "诉源治理", "会商报告", "大屏", "指标说明"],
+    "demo_head": ["态势总览", "对比分析", "趋势分析", "节点管控", "会商报告", "指标说明"],
+    "demo_judge": ["我的案件", "对比分析", "指标说明"],
+}
+
+
+@pytest.mark.parametrize("user", list(ROLE_NAV))
+def test_every_page_under_every_role(server, page, user):
+    open_as(page, f"{server}/", user=user)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert [t.strip().split("\n")[-1] for t in nav.locator("a").all_inner_texts()] == ROLE_NAV[user]
+    for title in ROLE_NAV[user]:
+        if title == "大屏":  # hides the sidebar; tested on its own above
+            continue
+        nav.get_by_role("link", name=title, exact=True).click()
+        page.get_by_role("heading", name=title).first.wait_for(timeout=60000)
+        wait_ready(page, 60000)
+        assert page.locator("[data-testid='stException']").count() == 0, (user, title)
+        assert page.errors == [], (user, title)
+    shot(page, f"role_{user}")
