@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.catalogue import BY_ID
 from ui import format as fmt
 from ui import queries
+from ui.drill import LABELS
 from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.theme import MEETS, WORSE
@@ -55,11 +56,12 @@ else:
     wide = wide[[c for c in ["closed"] + EXEC if c in wide.columns]]
     shown = pd.DataFrame({BY_ID[c].name(L): [fmt.value(BY_ID[c], v, L) for v in wide[c]] for c in wide.columns},
                          index=wide.index)
+    shown.index.name = "法官" if zh else "Judge"
     st.dataframe(shown, alt="judges")
 
 st.subheader("终本案件" if zh else "Cases ended for lack of assets (终本)")
 cases, total = queries.drill(version, f.period, f.cumulative, f.court, f.district, "执行", "first_exec_termination_rate",
                              "numerator", 0, 200)
 st.caption(f"共 {total:,} 件（显示前 200 件）" if zh else f"{total:,} cases (first 200 shown)")
-st.dataframe(cases[["case_no", "court_name", "judge_name", "filed_date", "closed_date", "days"]], hide_index=True,
-             alt="终本 cases")
+listed = cases[["case_no", "court_name", "judge_name", "filed_date", "closed_date", "days"]]
+st.dataframe(listed.rename(columns=LABELS) if zh else listed, hide_index=True, alt="终本 cases")

@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.catalogue import BY_ID
 from ui import format as fmt
 from ui import queries
+from ui.drill import LABELS
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
@@ -79,5 +80,5 @@ with right:
     st.subheader(f"本月已结（{month}）" if zh else f"Closed this month ({month})")
     closed, total = queries.drill(version, month, False, f.court, False, f.category, "closed", "numerator", 0, 200, **own)
     st.caption(f"共 {total:,} 件" if zh else f"{total:,} cases")
-    st.dataframe(closed[["case_no", "case_type", "filed_date", "closed_date", "closing_method", "days"]],
-                 hide_index=True, alt="closed this month")
+    listed = closed[["case_no", "case_type", "filed_date", "closed_date", "closing_method", "days"]]
+    st.dataframe(listed.rename(columns=LABELS) if zh else listed, hide_index=True, alt="closed this month")

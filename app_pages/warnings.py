@@ -6,6 +6,7 @@ import streamlit as st
 
 from metrics.warnings import KINDS
 from ui import queries
+from ui.drill import LABELS
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
@@ -29,6 +30,8 @@ transfer_days = st.number_input("上诉移送超过天数" if zh else "Appeal no
 counts = queries.warning_counts(version, as_of, by, f.court, f.district, f.category, transfer_days=int(transfer_days))
 names = {k: v[0 if zh else 1] for k, v in KINDS.items() if k != "pending"}
 shown = counts.drop(columns=["pending"]).rename(columns=names)
+if zh:
+    shown = shown.rename(columns=LABELS)
 if counts.empty:
     st.info(t("no_data"))
     st.stop()
@@ -51,5 +54,6 @@ cases = queries.warning_list(version, as_of, kind, court, district, f.category, 
 st.subheader(f"{names[kind]}（{len(cases):,}件）" if zh else f"{names[kind]} ({len(cases):,})")
 cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
         "extended_days", "deducted_days", "appeal_waiting"]
-st.dataframe(cases[cols].head(1000), hide_index=True, alt="warning list")
-download_xlsx(cases[cols], f"warning_{kind}", f, ctx, key="dl_warn_list")
+listed = cases[cols].rename(columns=LABELS) if zh else cases[cols]
+st.dataframe(listed.head(1000), hide_index=True, alt="warning list")
+download_xlsx(listed, f"warning_{kind}", f, ctx, key="dl_warn_list")

@@ -10,7 +10,9 @@ from ui.i18n import lang
 PAGE_SIZE = 50
 LABELS = {"case_no": "案号", "court_name": "法院", "division": "承办部门", "judge_name": "承办人", "case_type": "类型",
           "procedure": "程序", "filed_date": "立案日期", "closed_date": "结案日期", "closing_method": "结案方式",
-          "days": "天数", "days_left": "剩余审限天数", "status": "状态"}
+          "days": "天数", "days_left": "剩余审限天数", "status": "状态", "court_code": "法院代码", "judge_id": "工号",
+          "days_on_hand": "已用天数", "extended_days": "延长天数", "deducted_days": "扣除天数",
+          "appeal_waiting": "上诉待移送天数"}
 
 
 def case_list(f, ctx, indicator: str, court: str, district: bool, category, division=None, judge_id=None) -> None:
