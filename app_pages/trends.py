@@ -1,4 +1,5 @@
-"""趋势分析: an indicator by month or quarter, this year against last, with the year-end outlook."""
+"""趋势分析: an indicator by month or quarter, this year against last with the year-end outlook drawn on,
+and several units on one chart."""
 from __future__ import annotations
 
 import altair as alt
@@ -11,6 +12,7 @@ from ui import format as fmt
 from ui import queries
 from ui.i18n import lang, t
 from ui.layout import page_context
+from ui.session import current_access
 from ui.url_state import url_widget
 
 f, ctx = page_context(t("page_trends"))
@@ -30,18 +32,54 @@ for y in (year - 1, year):
     s = s.assign(year=str(y), step=s["label"].str[5:])
     frames.append(s)
 data = pd.concat(frames)
-data = data[~((data["year"] == str(year)) & (data["label"] > f.period_obj.end.strftime("%Y-%m" if grain == "month" else "%Y") + ("" if grain == "month" else f"Q{(f.period_obj.end.month - 1) // 3 + 1}")))]
+end = f.period_obj.end
+last_label = end.strftime("%Y-%m") if grain == "month" else f"{end.year}Q{(end.month - 1) // 3 + 1}"
+data = data[(data["year"] != str(year)) | (data["label"] <= last_label)]
 scale = 100 if ind.is_rate else 1
+y_title = ind.name(L) + (" (%)" if ind.is_rate else "")
 data["plot"] = data["value"].astype(float) * scale
 data["shown"] = [fmt.value(ind, v, L) for v in data["value"]]
+o = queries.outlook(version, ctx["data_date"], f.court, f.district, f.category, ctx["level"])
+# The outlook drawn on: for received / closed by month, the pace each remaining month needs to keep.
+if chosen in ("received", "closed") and grain == "month" and o["year"] == year and o["months_left"]:
+    per_month = (o[f"{chosen}_projected"] - o[f"{chosen}_ytd"]) / o["months_left"]
+    ahead = pd.DataFrame({"step": [f"{m:02d}" for m in range(o["through_month"] + 1, 13)], "plot": per_month,
+                          "year": f"{year}（预测）" if L == "zh" else f"{year} (outlook)",
+                          "label": [f"{year}-{m:02d}" for m in range(o["through_month"] + 1, 13)]})
+    ahead["shown"] = [fmt.count(v, L) for v in ahead["plot"]]
+    data = pd.concat([data, ahead])
 chart = alt.Chart(data).mark_line(point=True).encode(
-    x=alt.X("step:O", title=t(grain)), y=alt.Y("plot:Q", title=ind.name(L) + (" (%)" if ind.is_rate else "")),
-    color=alt.Color("year:N", title=t("year"), scale=alt.Scale(range=["#999999", "#0072B2"])),
+    x=alt.X("step:O", title=t(grain)), y=alt.Y("plot:Q", title=y_title),
+    color=alt.Color("year:N", title=t("year"), scale=alt.Scale(range=["#999999", "#0072B2", "#E69F00"])),
+    strokeDash=alt.StrokeDash("year:N", legend=None, scale=alt.Scale(range=[[1, 0], [1, 0], [6, 4]])),
     tooltip=["label:N", "shown:N"])
 st.altair_chart(chart, alt=ind.name(L))
+st.caption("灰色为上年同期，蓝色为本年，橙色虚线为按年末预测剩余各月的节奏。" if L == "zh" else
+           "Grey: last year; blue: this year; orange dashes: the monthly pace of the year-end outlook.")
+
+# Several units on one chart: the courts of the district, or the divisions of a court.
+access = current_access()
+unit_level = "court" if f.district and access.role in ("admin", "leader") else "division"
+units = queries.table(version, f.period, f.cumulative, f.court, f.district, f.category, unit_level)
+unit_names = dict(zip(units["court_code"] if unit_level == "court" else units["division"], units["name"]))
+if len(unit_names) > 1:
+    st.subheader("各单位走势" if L == "zh" else "Units side by side")
+    picked = st.multiselect("单位" if L == "zh" else "Units", list(unit_names), default=list(unit_names)[:4],
+                            format_func=lambda u: str(unit_names[u]), key="trend_units", max_selections=8)
+    lines = []
+    for unit in picked:
+        court, division = (unit, None) if unit_level == "court" else (f.court, unit)
+        s = queries.series(version, year, grain, court, False, f.category, (chosen,), division)
+        lines.append(s[s["label"] <= last_label].assign(unit=str(unit_names[unit])))
+    if lines:
+        multi = pd.concat(lines)
+        multi["plot"] = multi["value"].astype(float) * scale
+        st.altair_chart(alt.Chart(multi).mark_line(point=True).encode(
+            x=alt.X("label:O", title=t(grain)), y=alt.Y("plot:Q", title=y_title),
+            color=alt.Color("unit:N", title=None, scale=alt.Scale(scheme="tableau10")),
+            tooltip=["unit:N", "label:N", alt.Tooltip("plot:Q", format=",.2f")]), alt="units")
 
 st.subheader("年末预测" if L == "zh" else "Year-end outlook")
-o = queries.outlook(version, ctx["data_date"], f.court, f.district, f.category, ctx["level"])
 if o["months_left"] == 0 or o["year"] != year:
     st.info("预测针对数据截至日所在年度" if L == "zh" else "The outlook covers the year of the data date")
 cols = st.columns(4)

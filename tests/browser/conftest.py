@@ -32,10 +32,28 @@ def demo_db(tmp_path_factory) -> str:
     return db
 
 
+LOCAL_PASSWORD = "correct horse battery"
+
+
+def _users_file(folder: str) -> str:
+    """The shipped users plus one local account with a hashed password, for the sign-in tests."""
+    from security.users import DEFAULT_USERS, hash_password
+
+    path = os.path.join(folder, "users.toml")
+    with open(DEFAULT_USERS, encoding="utf-8") as f:
+        text = f.read()
+    text += (f'\n[users.clerk]\nname = "书记员"\nrole = "head"\ncourt = "示0101"\ndivision = "民一庭"\n'
+             f'password_hash = "{hash_password(LOCAL_PASSWORD)}"\n')
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def start_server(db: str, log_name: str = "streamlit.log"):
     """A Streamlit server on `db`; returns (url, process)."""
     port = _free_port()
-    env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"))
+    env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"),
+               SPZX_USERS=_users_file(os.path.dirname(db)))
     os.makedirs(ARTIFACTS, exist_ok=True)
     log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(

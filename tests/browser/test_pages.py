@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import open_as, shot, wait_ready
+from tests.browser.conftest import LOCAL_PASSWORD, open_as, shot, wait_ready
 
 PAGES = [("", "态势总览", 1), ("compare", "对比分析", 2), ("trends", "趋势分析", 1),
          ("definitions", "指标说明", 0), ("data", "数据概况", 2)]
@@ -196,3 +196,19 @@ def test_every_page_under_every_role(server, page, user):
         assert page.locator("[data-testid='stException']").count() == 0, (user, title)
         assert page.errors == [], (user, title)
     shot(page, f"role_{user}")
+
+
+def test_local_account_wrong_then_right_password(server, page):
+    page.goto(f"{server}/warnings")
+    wait_ready(page)
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("not the password")
+    page.get_by_role("button", name="登录").click()
+    wait_ready(page)
+    assert page.get_by_text("wrong user name or password").first.is_visible()
+    page.get_by_label("密码").fill(LOCAL_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60000)
+    wait_ready(page)
+    assert page.get_by_role("heading", name="节点管控").first.is_visible()  # the linked page, after sign-in
+    assert page.get_by_text("书记员").first.is_visible()
