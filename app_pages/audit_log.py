@@ -14,7 +14,7 @@ user = current_user()
 if user is None or user.access.role != "admin":
     st.error("无权访问 / not allowed")
     st.stop()
-page_header(None, t("page_audit"))
+page_header(t("page_audit"))
 rows = pd.DataFrame(audit.entries(1000), columns=["time", "user", "event", "detail"])
 labels = {"time": "时间", "user": "用户", "event": "事件", "detail": "详情"}
 st.dataframe(rows.rename(columns=labels) if zh else rows, hide_index=True, alt="audit log")

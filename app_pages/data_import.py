@@ -19,7 +19,7 @@ user = current_user()
 if user is None or user.access.role != "admin":  # the page is only listed for admins; checked again here
     st.error("无权访问 / not allowed")
     st.stop()
-page_header(None, t("page_import"))
+page_header(t("page_import"))
 st.write("上传案件信息表（CSV、Excel 或 Parquet，中英文表头均可）。导入在新文件中完成后才替换当前数据库，导入期间看板照常使用旧数据。"
          if zh else "Upload a case list (CSV, Excel or Parquet; Chinese or English headers). The import builds a new "
          "file and switches to it only when complete; the dashboard keeps serving the old data meanwhile.")

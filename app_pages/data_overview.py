@@ -16,7 +16,7 @@ if access is None or access.role != "admin":  # counts for every court: the admi
     st.error("无权访问 / not allowed")
     st.stop()
 con = cursor()
-page_header(con, t("page_data"))
+page_header(t("page_data"))
 
 summary = con.execute("""
     SELECT (SELECT count(*) FROM courts), count(*), count(DISTINCT court_code::VARCHAR || judge_id),

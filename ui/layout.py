@@ -10,7 +10,7 @@ from ui.filters import Filters, filter_bar
 from ui.i18n import t
 
 
-def page_header(con, title: str) -> dict:
+def page_header(title: str) -> dict:
     meta = queries.meta(queries.version())
     st.title(title)
     note = f"{t('data_date')} {meta.get('data_date', '—')}"
@@ -22,7 +22,7 @@ def page_header(con, title: str) -> dict:
 
 def page_context(title: str) -> tuple[Filters, dict]:
     """Header and filter bar; returns the filters and names for the text."""
-    meta = page_header(None, title)
+    meta = page_header(title)
     version = queries.version()
     data_date = dt.date.fromisoformat(meta.get("data_date") or dt.date.today().isoformat())
     f = filter_bar(data_date, first_year=queries.first_year(version))
