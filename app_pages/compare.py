@@ -63,7 +63,7 @@ bars = alt.Chart(one).mark_bar().encode(
     y=alt.Y("unit:N", sort=None, title=None),
     x=alt.X("plot:Q", title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}"),
     color=alt.Color("color:N", scale=None),
-    tooltip=[alt.Tooltip("unit:N", title=t("court")), alt.Tooltip("shown:N", title=t("value"))],
+    tooltip=[alt.Tooltip("unit:N", title={"court": t("court"), "division": t("division"), "judge": "法官" if L == "zh" else "Judge"}[level]), alt.Tooltip("shown:N", title=t("value"))],
 ).add_params(pick)
 layers = []
 low, high = one["low"].dropna(), one["high"].dropna()
@@ -74,8 +74,21 @@ layers.append(bars)
 if not fmt.missing(avg):
     layers.append(alt.Chart(pd.DataFrame({"avg": [avg * scale]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="avg:Q"))
 height = max(180, 26 * len(one))
-event = st.altair_chart(alt.layer(*layers).properties(height=height), on_select="rerun", key=f"bars_{level}",
-                        alt=ind.name(L))
+def _open_unit(chart_key: str, rows: dict, level: str) -> None:
+    """A click on a court or division bar opens the same view one level down (runs before the rerun,
+    so it may set the filter widgets)."""
+    picked = (st.session_state[chart_key].selection.get("unit") or [{}])[0].get("unit")
+    if picked not in rows or level == "judge":
+        return
+    court, unit_division = rows[picked]
+    st.session_state.update(court=court, district=False, level="division" if level == "court" else "judge")
+    if level == "division":
+        st.session_state["division"] = unit_division
+
+
+unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
+event = st.altair_chart(alt.layer(*layers).properties(height=height), key=f"bars_{level}", alt=ind.name(L),
+                        on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
 st.caption(("蓝色达标、橙红色未达标（劣于区间）、橙色未达标（优于区间）、灰色无区间；浅蓝带为合理区间，虚线为整体值。点击条形可下钻。"
             if L == "zh" else "Blue meets the range, vermillion falls short, orange is outside on the better side, grey has no "
             "range; the light band is the range, the dashed line the overall value. Click a bar to drill down."))
@@ -119,29 +132,18 @@ if ind.kind != "balance":
                 "rate_effect": "自身变化" if L == "zh" else "Own change", "volume_effect": "结构变化" if L == "zh" else "Volume shift"}),
                 hide_index=True, alt="why")
 
-# Drill-down: the clicked (or chosen) unit one level down, then its cases.
-def _drill_down(court: str, level: str, division: str | None) -> None:
-    """Runs before the widgets are drawn again, so it may set their values."""
-    st.session_state.update(court=court, district=False, level=level)
-    if division:
-        st.session_state["division"] = division
-
-
+# Drill-down: a click on a court opens its divisions, on a division its judges, on a judge the cases.
 clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
 if clicked not in set(one["unit"]):  # a selection the chart could not have sent
     clicked = None
-if clicked:
+if clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(f"{clicked}：{ind.name(L)} 明细案件" if L == "zh" else f"{clicked}: cases behind {ind.name(L)}")
-    sub = dict(court=row["court_code"], district=False, category=f.category,
-               division=row.get("division") if level == "division" else (division if level == "judge" else None),
-               judge_id=row.get("judge_id") if level == "judge" else None)
-    if level in ("court", "division"):
-        down = {"court": "division", "division": "judge"}[level]
-        st.button(("查看该院各部门 →" if down == "division" else "查看该部门各法官 →") if L == "zh"
-                  else ("See its divisions →" if down == "division" else "See its judges →"),
-                  key="drill_down", on_click=_drill_down, args=(row["court_code"], down, row.get("division")))
     if access.role == "judge" and row.get("judge_id") != access.judge_id:
         st.info("只能查看本人承办的案件" if L == "zh" else "You can open only your own cases")
     else:
-        case_list(f, ctx, chosen, **sub)
+        case_list(f, ctx, chosen, court=row["court_code"], district=False, category=f.category,
+                  division=division, judge_id=row["judge_id"])
+elif access.role != "judge":
+    with st.expander("本范围明细案件" if L == "zh" else "Cases behind the figure for the whole scope"):
+        case_list(f, ctx, chosen, court=f.court, district=district, category=f.category, division=division)

@@ -1,6 +1,8 @@
 """Every dashboard page in a real browser: loads with no exception, draws, switches language."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import LOCAL_PASSWORD, open_as, shot, wait_ready
@@ -64,24 +66,32 @@ def test_tampered_link_falls_back_with_a_notice(server, page):
     assert page.get_by_role("heading", name="审限内结案率（2026年前三季度）").first.is_visible()  # the defaults
 
 
-def test_drill_down_click_opens_the_cases(server, page):
-    open_as(page, f"{server}/compare")
+def _click_first_bar(page) -> None:
     chart = page.locator("[data-testid='stVegaLiteChart']").first
-    chart.wait_for(timeout=30000)
-    page.wait_for_timeout(1000)
     chart.locator("canvas, svg").first.wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
     box = chart.bounding_box()
     # the first (best) bar: top row of the chart, just right of the axis labels
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + 12)
-    wait_ready(page, 60000)
-    page.get_by_text("明细案件").first.wait_for(timeout=30000)
-    assert page.get_by_text("共 ").first.is_visible()  # "共 N 件，第 1/k 页"
-    assert page.get_by_role("button", name="查看该院各部门 →").is_visible()
-    shot(page, "compare_drill")
-    page.get_by_role("button", name="查看该院各部门 →").click()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + 20)
+
+
+def test_drill_down_clicks_court_division_judge_cases(server, page):
+    open_as(page, f"{server}/compare?court=%E7%A4%BA01")  # the courts of 示01's district
+    _click_first_bar(page)
     page.wait_for_url("**level=division**", timeout=30000)
     wait_ready(page, 60000)
+    assert page.get_by_text("本院各部门").first.is_visible()
+    _click_first_bar(page)  # a division: its judges
+    page.wait_for_url("**level=judge**", timeout=30000)
+    wait_ready(page, 60000)
+    assert page.get_by_text("部门内各法官").first.is_visible()
+    shot(page, "compare_judges")
+    _click_first_bar(page)  # a judge: the cases behind the figure
+    page.get_by_role("heading", name=re.compile("：.*明细案件")).first.wait_for(timeout=30000)
+    wait_ready(page, 60000)
+    assert page.get_by_text("共 ").first.is_visible()  # "共 N 件，第 1/k 页"
     assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "compare_drill")
 
 
 def test_compare_table_downloads_as_xlsx(server, page):
@@ -150,11 +160,11 @@ def test_briefing_page_downloads_the_docx(server, page):
 def test_big_screen_fits_and_rotates(server, browser, width, height):
     ctx = browser.new_context(viewport={"width": width, "height": height})
     page = ctx.new_page()
-    open_as(page, f"{server}/screen?every=5&scale={width // 1920}", user="demo_leader")
+    open_as(page, f"{server}/screen?every=8&scale={width // 1920}", user="demo_leader")
     seen = []
     for view in range(4):
         page.wait_for_function(f"document.querySelectorAll('h1').length && "
-                               f"document.body.innerText.includes('{view + 1}/4')", timeout=30000)
+                               f"document.body.innerText.includes('{view + 1}/4')", timeout=90000)
         page.wait_for_timeout(1500)
         seen.append(page.locator("h1").first.inner_text())
         shot(page, f"screen_{width}_{view + 1}")
