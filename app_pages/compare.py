@@ -45,8 +45,13 @@ if table.empty:
     st.info(t("no_data"))
     st.stop()
 
+# A unit's label is its name; two units with one name (two judges 张伟) get their id added.
+table = table.assign(unit=table["name"].astype(str))
+last_key = unit_cols[-1]
+same_name = table.drop_duplicates(unit_cols).duplicated("unit", keep=False)
+twins = set(table.drop_duplicates(unit_cols)[same_name]["unit"])
+table.loc[table["unit"].isin(twins), "unit"] = table["unit"] + "（" + table[last_key].astype(str) + "）"
 one = table[table.indicator == chosen].copy()
-one["unit"] = one["name"].astype(str)
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
 one = one.sort_values("value", ascending=ind.direction == "lower", na_position="last")
@@ -99,7 +104,6 @@ if config.rankings:
 # Heat map of units × indicators, coloured by 达标.
 st.subheader("达标热力图" if L == "zh" else "Range heat map")
 judged = table[table["low"].notna() & table["value"].notna()].copy()
-judged["unit"] = judged["name"].astype(str)
 judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
