@@ -6,6 +6,7 @@ password and are offered only when demo_mode is on.
 """
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import dataclass
@@ -54,7 +55,13 @@ def users_path() -> str:
 
 
 def load_users(path: str | None = None) -> UserConfig:
+    """The configuration, parsed again only when the file changes (it is read on every page run)."""
     path = path or users_path()
+    return _parse_users(path, os.stat(path).st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_users(path: str, mtime_ns: int) -> UserConfig:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
     settings = raw.get("settings", {})

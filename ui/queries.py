@@ -1,9 +1,10 @@
 """Cached calls into metrics, keyed by scalar filter values and the database file version."""
 from __future__ import annotations
 
-import streamlit as st
-
+import secrets
 from dataclasses import replace
+
+import streamlit as st
 
 from metrics import Period, Scope
 from metrics.access import AccessDenied
@@ -12,6 +13,7 @@ from metrics.engine import compute
 from metrics.explain import why_moved
 from metrics.outlook import year_end_outlook
 from ui.database import cursor, db_path, db_version
+from ui.session import current_access
 
 
 def _version() -> tuple:
@@ -24,16 +26,12 @@ def _scope(court, district, category, division=None, judge_id=None) -> Scope:
 
 def session_salt() -> str:
     """A per-session secret so the order of 法官A, 法官B … does not follow the judges' ids."""
-    import secrets
-
     return st.session_state.setdefault("_alias_salt", secrets.token_hex(8))
 
 
 def _guard(court, district, category, division=None, judge_id=None, by=None, cases=False) -> tuple:
     """Check the requested scope against the signed-in user (server-side session), before any
     cached result can be served; returns the scope's parts, pinned to the user's division."""
-    from ui.session import current_access
-
     access = current_access()
     if access is None:
         raise AccessDenied("未登录 / not signed in")
@@ -44,11 +42,14 @@ def _guard(court, district, category, division=None, judge_id=None, by=None, cas
     return scope.court, scope.with_subordinates, scope.category, scope.division, scope.judge_id
 
 
-def table(version, period: str, cumulative: bool, court, district, category, by=None, division=None, judge_id=None):
-    from ui.session import current_access
+def _hide(frame, id_column: str = "judge_id", name_column: str = "name"):
+    """Other judges anonymous for a judge (see Access.anonymise)."""
+    return current_access().anonymise(frame, id_column, name_column, session_salt())
 
+
+def table(version, period: str, cumulative: bool, court, district, category, by=None, division=None, judge_id=None):
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
-    return current_access().anonymise(_table(version, period, cumulative, c, d, cat, by, div, j), salt=session_salt())
+    return _hide(_table(version, period, cumulative, c, d, cat, by, div, j))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -57,10 +58,8 @@ def _table(version, period: str, cumulative: bool, court, district, category, by
 
 
 def series(version, year: int, by: str, court, district, category, indicators: tuple, division=None, judge_id=None):
-    from ui.session import current_access
-
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
-    return current_access().anonymise(_series(version, year, by, c, d, cat, indicators, div, j), salt=session_salt())
+    return _hide(_series(version, year, by, c, d, cat, indicators, div, j))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -71,11 +70,9 @@ def _series(version, year: int, by: str, court, district, category, indicators: 
 
 def warning_list(version, as_of, kind: str, court, district, category, division=None, judge_id=None,
                  transfer_days: int = 5):
-    from ui.session import current_access
-
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
     rows = _warning_list(version, as_of, kind, c, d, cat, div, j, transfer_days)
-    return current_access().anonymise(rows, "judge_id", "judge_name", session_salt())
+    return _hide(rows, "judge_id", "judge_name")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -86,11 +83,9 @@ def _warning_list(version, as_of, kind, court, district, category, division, jud
 
 
 def warning_counts(version, as_of, by: str, court, district, category, division=None, transfer_days: int = 5):
-    from ui.session import current_access
-
     c, d, cat, div, _ = _guard(court, district, category, division, None, by)
     rows = _warning_counts(version, as_of, by, c, d, cat, div, transfer_days)
-    return current_access().anonymise(rows, "judge_id", "judge_name", session_salt())
+    return _hide(rows, "judge_id", "judge_name")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -101,13 +96,11 @@ def _warning_counts(version, as_of, by, court, district, category, division, tra
 
 
 def moved(version, indicator: str, period: str, cumulative: bool, court, district, category, child: str, division=None):
-    from ui.session import current_access
-
     c, d, cat, div, _ = _guard(court, district, category, division, None, child)
     out = _moved(version, indicator, period, cumulative, c, d, cat, child, div)
     if child == "judge":  # units are "court|judge_id": no real id leaves the server for a judge
         out = out.assign(judge_id=out["unit"].str.split("|").str[1])
-        out = current_access().anonymise(out, salt=session_salt()).drop(columns=["judge_id", "unit"])
+        out = _hide(out).drop(columns=["judge_id", "unit"])
     return out
 
 
@@ -129,12 +122,10 @@ def _outlook(version, as_of, court, district, category, level, division=None):
 
 def drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
           division=None, judge_id=None):
-    from ui.session import current_access
-
     c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
     rows, total = _drill(version, period, cumulative, c, d, cat, indicator, part, page, page_size, div, j)
     # a judge's reversal list holds appeal cases handled by other judges: show those anonymously
-    return current_access().anonymise(rows, "judge_id", "judge_name", session_salt()), total
+    return _hide(rows, "judge_id", "judge_name"), total
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
