@@ -3,29 +3,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import Period
-from report.briefing import build, headline_rows, outlook_text, short_text, to_docx, to_xlsx, unit_rows, warning_rows
+from report.briefing import headline_rows, outlook_text, short_text, unit_rows, warning_rows
 from ui import queries
-from ui.database import cursor
 from ui.export import logged_download
 from ui.session import current_user
 from ui.i18n import t
 from ui.layout import page_context
 
-f, ctx = page_context(t("page_briefing"))
-version = queries.version()
-court, district, category, division, _ = queries._guard(f.court, f.district, f.category)
-
-
-@st.cache_data(max_entries=16, show_spinner="正在生成报告… / building the briefing…")
-def _files(version, period: str, cumulative: bool, court, district, category, division):
-    from metrics import Scope
-
-    b = build(cursor(), Scope(court, district, category, division), Period.parse(period, cumulative))
-    return b, to_docx(b), to_xlsx(b)
-
-
-briefing, docx_bytes, xlsx_bytes = _files(version, f.period, f.cumulative, court, district, category, division)
+f, ctx = page_context("briefing")
+briefing, docx_bytes, xlsx_bytes = queries.briefing(f)
 username = current_user().username
 with st.container(horizontal=True):
     name = f"数据会商报告_{briefing.scope_name}_{f.period}"

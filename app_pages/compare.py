@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import CATALOGUE
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
-from ui import format as fmt
+from present import format as fmt
 from ui import queries
 from ui.drill import case_list
 from ui.export import download_xlsx
@@ -17,29 +17,29 @@ from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
-from ui.theme import MEETS, status_color
+from present.theme import MEETS, status_color
 
-f, ctx = page_context(t("page_compare"))
+f, ctx = page_context("compare")
 L = lang()
-version = queries.version()
 config = load_config()
 
 LEVELS = {"court": ("辖区内各法院", "Courts of the district"), "division": ("本院各部门", "Divisions of the court"),
           "judge": ("部门内各法官", "Judges of a division")}
 access = current_access()
-levels = ["judge"] if access.role in ("head", "judge") else list(LEVELS)  # a division head sees their judges
-level = url_widget(st.segmented_control, "对比层级" if L == "zh" else "Compare", levels, "level", levels[0],
+levels = list(access.rule.compare_levels)
+level = url_widget(st.segmented_control, "对比层级" if L == "zh" else "Compare", levels, "level",
                    required=True, format_func=lambda k: LEVELS[k][0 if L == "zh" else 1])
-division = access.division if access.role in ("head", "judge") else None
+division = access.fixed_division
 if level == "judge" and division is None:
-    options = queries.divisions(version, f.court)
-    division = url_widget(st.selectbox, "部门" if L == "zh" else "Division", options, "division", options[0]) if options else None
+    options = queries.divisions(f.court)
+    division = url_widget(st.selectbox, "部门" if L == "zh" else "Division", options, "division") if options else None
 ids = [i.id for i in CATALOGUE]
-chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", "within_limit_rate", format_func=lambda i: BY_ID[i].name(L))
+chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", format_func=lambda i: BY_ID[i].name(L))
 ind = BY_ID[chosen]
 
 district = f.district if level == "court" else False
-table = queries.table(version, f.period, f.cumulative, f.court, district, f.category, level, division if level == "judge" else None)
+scope_q = f.narrow(district=district, division=division if level == "judge" else None)
+table = queries.table(scope_q, level)
 unit_cols = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}[level]
 if table.empty:
     st.info(t("no_data"))
@@ -56,8 +56,7 @@ one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
 one = one.sort_values("value", ascending=ind.direction == "lower", na_position="last")
 # The reference line: the level's whole scope for rates and means, the mean per unit for counts.
-overall = queries.table(version, f.period, f.cumulative, f.court, district, f.category, None,
-                        division if level == "judge" else None)
+overall = queries.table(scope_q)
 avg = one["value"].mean() if ind.kind == "count" else overall.set_index("indicator").loc[chosen, "value"]
 
 st.subheader(f"{ind.name(L)}（{f.period_obj.describe(L)}）" if L == "zh" else f"{ind.name(L)} ({f.period_obj.describe(L)})")
@@ -122,8 +121,7 @@ download_xlsx(export, f"compare_{level}", f, ctx, key="dl_compare")
 # Why did it move.
 if ind.kind != "balance":
     with st.expander("变动归因：哪些单位拉动了变化（与上年同期比）" if L == "zh" else "Why did it move (against the same period last year)"):
-        moved = queries.moved(version, chosen, f.period, f.cumulative, f.court, district, f.category, level,
-                              division if level == "judge" else None)
+        moved = queries.moved(scope_q, chosen, level)
         if moved.empty:
             st.info(t("no_data"))
         else:
@@ -143,11 +141,10 @@ if clicked not in set(one["unit"]):  # a selection the chart could not have sent
 if clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(f"{clicked}：{ind.name(L)} 明细案件" if L == "zh" else f"{clicked}: cases behind {ind.name(L)}")
-    if access.role == "judge" and row.get("judge_id") != access.judge_id:
+    if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:
         st.info("只能查看本人承办的案件" if L == "zh" else "You can open only your own cases")
     else:
-        case_list(f, ctx, chosen, court=row["court_code"], district=False, category=f.category,
-                  division=division, judge_id=row["judge_id"])
-elif access.role != "judge":
+        case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen)
+elif not access.rule.own_cases_only:
     with st.expander("本范围明细案件" if L == "zh" else "Cases behind the figure for the whole scope"):
-        case_list(f, ctx, chosen, court=f.court, district=district, category=f.category, division=division)
+        case_list(scope_q, ctx, chosen)

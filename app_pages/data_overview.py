@@ -5,33 +5,19 @@ import altair as alt
 import streamlit as st
 
 from ui import i18n
-from ui.database import cursor
+from ui import queries
+from ui.session import current_access
 from ui.i18n import t
 from ui.layout import page_header
 
-from ui.session import current_access
 
-access = current_access()
-if access is None or access.role != "admin":  # counts for every court: the admin's page only
-    st.error("无权访问 / not allowed")
-    st.stop()
-con = cursor()
-page_header(t("page_data"))
-
-summary = con.execute("""
-    SELECT (SELECT count(*) FROM courts), count(*), count(DISTINCT court_code::VARCHAR || judge_id),
-           min(filed_date), max(filed_date), count(*) FILTER (WHERE closed_date IS NULL)
-    FROM cases""").fetchone()
+page_header("data_overview")
+summary, by_year, by_type = queries.database_inventory(current_access())
 cols = st.columns(4)
-cols[0].metric(t("courts"), f"{summary[0]:,}")
-cols[1].metric(t("cases"), f"{summary[1]:,}")
-cols[2].metric(t("judges"), f"{summary[2]:,}")
-cols[3].metric(t("pending"), f"{summary[5]:,}")
-st.caption(f"{t('date_range')}: {summary[3]} — {summary[4]}")
+for col, key in zip(cols, ("courts", "cases", "judges", "pending")):
+    col.metric(t(key), f"{summary[key]:,}")
+st.caption(f"{t('date_range')}: {summary['first_filed']} — {summary['last_filed']}")
 
-by_year = con.execute("""
-    SELECT year(filed_date) AS year, category::VARCHAR AS category, count(*) AS n
-    FROM cases GROUP BY ALL ORDER BY ALL""").df()
 by_year["category"] = by_year["category"].map(i18n.category)
 left, right = st.columns(2)
 with left:
@@ -46,8 +32,6 @@ with left:
     st.altair_chart(chart, alt=t("cases_by_year"))
 with right:
     st.subheader(t("cases_by_type"))
-    by_type = con.execute("""
-        SELECT case_type::VARCHAR AS case_type, count(*) AS n FROM cases GROUP BY ALL ORDER BY n DESC""").df()
     chart = alt.Chart(by_type).mark_bar().encode(
         y=alt.Y("case_type:N", title=t("case_type"), sort="-x"),
         x=alt.X("n:Q", title=t("count")),
@@ -56,8 +40,6 @@ with right:
     st.altair_chart(chart, alt=t("cases_by_type"))
 
 st.subheader(t("court_list"))
-courts = con.execute("""
-    SELECT court_code::VARCHAR AS court_code, court_name, level, parent_code::VARCHAR AS parent_code, population
-    FROM courts ORDER BY court_code""").df()
+courts = queries.courts()
 courts["level"] = courts["level"].map(i18n.level)
 st.dataframe(courts.rename(columns={c: t(c) for c in courts.columns}), hide_index=True, alt=t("court_list"))

@@ -9,7 +9,7 @@ from metrics.evaluation import load_config
 from ui.i18n import lang, t
 from ui.layout import page_header
 
-page_header(t("page_definitions"))
+page_header("definitions")
 L = lang()
 config = load_config()
 if config.illustrative:

@@ -5,20 +5,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import BY_ID
-from ui import format as fmt
+from metrics.catalogue import BY_ID, View, in_view
+from present import format as fmt
 from ui import queries
 from ui.drill import LABELS
 from ui.i18n import lang, t
 from ui.layout import page_context
-from ui.theme import MEETS, WORSE
+from present.theme import MEETS, WORSE
 
-EXEC = ["exec_completion_rate", "exec_recovery_rate", "first_exec_termination_rate", "exec_on_time_with_assets_rate"]
-f, ctx = page_context(t("page_enforcement"))
+EXEC = in_view(View.ENFORCEMENT)
+f, ctx = page_context("enforcement")
 L = lang()
 zh = L == "zh"
-version = queries.version()
-table = queries.table(version, f.period, f.cumulative, f.court, f.district, "执行").set_index("indicator")
+table = queries.table(f.narrow(category="执行")).set_index("indicator")
 cols = st.columns(4)
 for col, ind_id in zip(cols, EXEC):
     ind, r = BY_ID[ind_id], table.loc[ind_id]
@@ -28,7 +27,7 @@ for col, ind_id in zip(cols, EXEC):
 
 st.subheader("3+1 指标月度趋势" if zh else "3+1 indicators by month")
 year = f.period_obj.year
-trend = queries.series(version, year, "month", f.court, f.district, "执行", tuple(EXEC))
+trend = queries.series(f.narrow(category="执行"), year, "month", tuple(EXEC))
 trend = trend[trend["label"] <= ctx["data_date"].strftime("%Y-%m")]
 rates = trend[trend.indicator.isin(EXEC)].assign(name=lambda d: d["indicator"].map(lambda i: BY_ID[i].name(L)),
                                                  pct=lambda d: d["value"].astype(float) * 100)
@@ -47,7 +46,7 @@ st.altair_chart(alt.Chart(money).mark_bar().encode(
     tooltip=["label", "series", alt.Tooltip("wan:Q", format=",.1f")]), alt="amounts")
 
 st.subheader("执行局法官对比" if zh else "Enforcement judges compared")
-judges = queries.table(version, f.period, f.cumulative, f.court, False, "执行", "judge", "执行局")
+judges = queries.table(f.narrow(district=False, category="执行", division="执行局"), "judge")
 if judges.empty:
     st.info("所选法院没有执行局案件（请选择基层或中级法院）" if zh else "No 执行局 cases at this court; choose a basic or intermediate court")
 else:
@@ -60,7 +59,7 @@ else:
     st.dataframe(shown, alt="judges")
 
 st.subheader("终本案件" if zh else "Cases ended for lack of assets (终本)")
-cases, total = queries.drill(version, f.period, f.cumulative, f.court, f.district, "执行", "first_exec_termination_rate",
+cases, total = queries.drill(f.narrow(category="执行"), "first_exec_termination_rate",
                              "numerator", 0, 200)
 st.caption(f"共 {total:,} 件（显示前 200 件）" if zh else f"{total:,} cases (first 200 shown)")
 listed = cases[["case_no", "court_name", "judge_name", "filed_date", "closed_date", "days"]]

@@ -6,25 +6,24 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID
-from ui import format as fmt
+from present import format as fmt
 from ui import queries
 from ui.drill import LABELS
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.session import current_access
-from ui.theme import MEETS, status_label
+from present.theme import MEETS, status_label
 
-f, ctx = page_context(t("page_my_cases"))
+f, ctx = page_context("my_cases")
 L = lang()
 zh = L == "zh"
 access = current_access()
-version = queries.version()
 as_of = ctx["data_date"]
-own = dict(division=access.division, judge_id=access.judge_id)
+mine = f.narrow(district=False, division=access.division, judge_id=access.judge_id)
 
 st.subheader(f"未结案件（截至 {as_of}，按剩余审限排序）" if zh else f"Pending cases on {as_of}, by days left")
-pending = queries.warning_list(version, as_of, "pending", f.court, False, f.category, **own)
+pending = queries.warning_list(mine, as_of, "pending")
 if pending.empty:
     st.info("目前没有未结案件" if zh else "No pending cases")
 else:
@@ -52,9 +51,9 @@ else:
     download_xlsx(shown.rename(columns=labels), "my_pending", f, ctx, key="dl_pending")
 
 st.subheader("本人指标与本部门对比" if zh else "My figures against my division")
-mine = queries.table(version, f.period, f.cumulative, f.court, False, f.category, None, access.division, access.judge_id)
-division = queries.table(version, f.period, f.cumulative, f.court, False, f.category, None, access.division)
-compare = mine[["indicator", "value", "status", "side", "low", "high"]].merge(
+my_figures = queries.table(mine)
+division = queries.table(mine.narrow(judge_id=None))
+compare = my_figures[["indicator", "value", "status", "side", "low", "high"]].merge(
     division[["indicator", "value"]].rename(columns={"value": "division"}), on="indicator")
 rows = []
 for r in compare.to_dict("records"):
@@ -70,7 +69,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, alt="my figures")
 left, right = st.columns(2)
 with left:
     st.subheader("本人每月结案" if zh else "My closings by month")
-    monthly = queries.series(version, f.period_obj.year, "month", f.court, False, f.category, ("closed",), **own)
+    monthly = queries.series(mine, f.period_obj.year, "month", ("closed",))
     monthly = monthly[monthly["label"] <= as_of.strftime("%Y-%m")]
     st.altair_chart(alt.Chart(monthly).mark_bar(color=MEETS).encode(
         x=alt.X("label:O", title=None), y=alt.Y("value:Q", title=t("closed")),
@@ -78,7 +77,7 @@ with left:
 with right:
     month = as_of.strftime("%Y-%m")
     st.subheader(f"本月已结（{month}）" if zh else f"Closed this month ({month})")
-    closed, total = queries.drill(version, month, False, f.court, False, f.category, "closed", "numerator", 0, 200, **own)
+    closed, total = queries.drill(mine.narrow(period=month, cumulative=False), "closed", "numerator", 0, 200)
     st.caption(f"共 {total:,} 件" if zh else f"{total:,} cases")
     listed = closed[["case_no", "case_type", "filed_date", "closed_date", "closing_method", "days"]]
     st.dataframe(listed.rename(columns=LABELS) if zh else listed, hide_index=True, alt="closed this month")

@@ -4,21 +4,18 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from metrics.catalogue import BY_ID
-from ui import format as fmt
+from metrics.catalogue import BY_ID, View, in_view
+from present import format as fmt
 from ui import queries
 from ui.i18n import lang, t
 from ui.layout import page_context
-from ui.summary import period_summary
-from ui.theme import STATUS_COLORS, status_label
+from present.summary import period_summary
+from present.theme import STATUS_COLORS, status_label
 
-HEADLINE = ["received", "closed", "pending", "clearance_ratio", "within_limit_rate", "avg_duration",
-            "over12m_pending", "reversal_remand_rate", "mediation_rate", "case_proceeding_ratio",
-            "exec_completion_rate", "premediation_success_rate"]
+HEADLINE = in_view(View.OVERVIEW)
 
-f, ctx = page_context(t("page_overview"))
-version = queries.version()
-table = queries.table(version, *f.args())
+f, ctx = page_context("overview")
+table = queries.table(f)
 rows = table.set_index("indicator")
 L = lang()
 
@@ -45,7 +42,7 @@ for chunk in range(0, len(order), 4):
 
 st.subheader(t("flow"))
 year = f.period_obj.year
-flow = queries.series(version, year, "month", f.court, f.district, f.category, ("received", "closed", "pending"))
+flow = queries.series(f, year, "month", tuple(in_view(View.FLOW)))
 flow = flow[flow["label"] <= f.period_obj.end.strftime("%Y-%m")]
 if flow.empty:
     st.info(t("no_data"))

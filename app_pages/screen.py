@@ -14,13 +14,14 @@ import datetime as dt
 import altair as alt
 import streamlit as st
 
-from metrics.catalogue import BY_ID
+from metrics.catalogue import BY_ID, View, in_view
 from metrics.warnings import KINDS
-from ui import format as fmt
-from ui import queries
+from present import format as fmt
+from metrics.query import Query
+from ui import pages, params, queries
 from ui.filters import period_options
 from ui.session import current_access
-from ui.theme import status_color, status_label
+from present.theme import status_color, status_label
 
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
@@ -38,32 +39,31 @@ html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
 [data-testid="stVerticalBlockBorderWrapper"] {border-color: #2b3a55 !important; background: #111a2e !important;}
 </style>"""
 VIEWS = ["cards", "heatmap", "trend", "warnings"]
-CARDS = ["received", "closed", "pending", "clearance_ratio", "within_limit_rate", "avg_duration", "over12m_pending",
-         "reversal_remand_rate"]
-HEAT = ["clearance_ratio", "closure_rate", "within_limit_rate", "avg_duration", "over12m_share", "reversal_remand_rate",
-        "mediation_rate", "exec_completion_rate", "premediation_success_rate"]
+CARDS = in_view(View.SCREEN_CARDS)
+HEAT = in_view(View.SCREEN_HEAT)
 
+pages.require("screen")
 st.html(CSS)
 access = current_access()
-version = queries.version()
-meta = queries.meta(version)
+meta = queries.meta()
 data_date = dt.date.fromisoformat(meta["data_date"])
-allowed = access.courts(queries.cursor())
+allowed = queries.allowed_courts(access)
 court = st.query_params.get("court", access.court or allowed[0])
 if court not in allowed:
     court = access.court or allowed[0]
 try:
-    every = min(600, max(5, int(st.query_params.get("every", "20"))))
+    every = min(600, max(5, int(st.query_params.get("every", params.default("every")))))
 except ValueError:
-    every = 20
+    every = params.default("every")
 try:
-    scale = min(3.0, max(1.0, float(st.query_params.get("scale", "1"))))
+    scale = min(3.0, max(1.0, float(st.query_params.get("scale", params.default("scale")))))
 except ValueError:
     scale = 1.0
-district = access.role in ("admin", "leader")
+district = access.district_wide
 period = period_options("quarter", data_date.year, data_date)[0]
-names = queries.courts(version).set_index("court_code")["court_name"]
+names = queries.courts().set_index("court_code")["court_name"]
 title = names.get(court, court) + ("辖区" if district else "")
+q = Query(viewer=access, period=period, cumulative=True, court=court, district=district)
 paused = st.toggle("暂停轮播", key="screen_paused")
 
 
@@ -75,7 +75,7 @@ def rotating_view() -> None:
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     st.caption(f"{now}　·　数据截至 {data_date}　·　{'已暂停' if paused else f'每{every}秒切换'}　·　"
                f"{step % len(VIEWS) + 1}/{len(VIEWS)}{'　·　示范省演示数据' if meta.get('kind') == 'demo' else ''}")
-    table = queries.table(version, period, True, court, district, None)
+    table = queries.table(q)
     rows = table.set_index("indicator")
     if view == "cards":
         st.title(f"{title}　{data_date.year}年前{'一二三四'[(data_date.month - 1) // 3]}季度审判质效")
@@ -90,7 +90,7 @@ def rotating_view() -> None:
                     st.caption(status_label(r["status"], r["side"]) or "　")
     elif view == "heatmap":
         st.title(f"{title}　各院达标情况")
-        units = queries.table(version, period, True, court, district, None, "court" if district else "division")
+        units = queries.table(q, "court" if district else "division")
         units = units[units.indicator.isin(HEAT) & units["value"].notna()].copy()
         units["color"] = [status_color(s, d) for s, d in zip(units["status"], units["side"])]
         units["ind_name"] = units["indicator"].map(lambda i: BY_ID[i].zh)
@@ -107,7 +107,7 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7").configure_view(stroke=None), alt="heat map")
     elif view == "trend":
         st.title(f"{title}　收结存月度走势")
-        flow = queries.series(version, data_date.year, "month", court, district, None, ("received", "closed", "pending"))
+        flow = queries.series(q, data_date.year, "month", tuple(in_view(View.FLOW)))
         flow = flow[flow["label"] <= data_date.strftime("%Y-%m")].assign(value=lambda d: d["value"].astype(float))
         flow["series"] = flow["indicator"].map({"received": "新收", "closed": "已结", "pending": "未结"})
         chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
@@ -120,7 +120,7 @@ def rotating_view() -> None:
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
         st.title(f"{title}　节点管控预警（截至{data_date}）")
-        counts = queries.warning_counts(version, data_date, "court" if district else "division", court, district, None)
+        counts = queries.warning_counts(q, data_date, "court" if district else "division")
         key = "court_name" if district else "division"
         shown = counts[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]].head(12)
         shown = shown.rename(columns={key: "单位", **{k: KINDS[k][0] for k in KINDS}})

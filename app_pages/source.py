@@ -4,19 +4,18 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from metrics.catalogue import BY_ID
-from ui import format as fmt
+from metrics.catalogue import BY_ID, View, in_view
+from present import format as fmt
 from ui import queries
 from ui.i18n import lang, t
 from ui.layout import page_context
-from ui.theme import MEETS, status_color
+from present.theme import MEETS, status_color
 
-SOURCE = ["premediation_success_rate", "premediation_avg_days", "premediation_diversion_rate", "lawsuits_per_10k"]
-f, ctx = page_context(t("page_source"))
+SOURCE = in_view(View.SOURCE)
+f, ctx = page_context("source")
 L = lang()
 zh = L == "zh"
-version = queries.version()
-table = queries.table(version, *f.args()).set_index("indicator")
+table = queries.table(f).set_index("indicator")
 cols = st.columns(5)
 pre = table.loc["premediation_success_rate"]
 cols[0].metric("诉前调解结案" if zh else "Pre-filing mediations closed", fmt.count(pre["denominator"], L), border=True)
@@ -27,7 +26,7 @@ for col, ind_id in zip(cols[1:], SOURCE):
                delta_color=color, delta_description=t("yoy"), border=True)
 
 st.subheader("万人起诉率（各法院）" if zh else "Lawsuits per 10,000 residents, by court")
-by_court = queries.table(version, f.period, f.cumulative, f.court, f.district, f.category, "court")
+by_court = queries.table(f, "court")
 lw = by_court[(by_court.indicator == "lawsuits_per_10k") & by_court["value"].notna()].copy()
 if lw.empty:
     st.info("所选范围内没有登记常住人口的法院" if zh else "No court in scope has a population on record")
@@ -39,8 +38,7 @@ else:
         tooltip=["name", "shown"]).properties(height=max(160, 24 * len(lw))), alt="lawsuits per 10k")
 
 st.subheader("诉前调解月度" if zh else "Pre-filing mediation by month")
-trend = queries.series(version, f.period_obj.year, "month", f.court, f.district, f.category,
-                       ("premediation_success_rate", "premediation_diversion_rate"))
+trend = queries.series(f, f.period_obj.year, "month", tuple(i for i in SOURCE if BY_ID[i].is_rate))
 trend = trend[trend["label"] <= ctx["data_date"].strftime("%Y-%m")]
 trend = trend.assign(name=trend["indicator"].map(lambda i: BY_ID[i].name(L)), pct=trend["value"].astype(float) * 100)
 st.altair_chart(alt.Chart(trend).mark_line(point=True).encode(

@@ -8,27 +8,27 @@ import streamlit as st
 
 from metrics import CATALOGUE
 from metrics.catalogue import BY_ID
-from ui import format as fmt
+from metrics.outlook import PROJECTED_COUNTS
+from present import format as fmt
 from ui import queries
 from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
 
-f, ctx = page_context(t("page_trends"))
+f, ctx = page_context("trends")
 L = lang()
-version = queries.version()
 ids = [i.id for i in CATALOGUE]
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", "closed", format_func=lambda i: BY_ID[i].name(L),
+    chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", url_key="trend_ind", format_func=lambda i: BY_ID[i].name(L),
                         width=320)
-    grain = url_widget(st.segmented_control, "粒度" if L == "zh" else "Grain", ["month", "quarter"], "grain", "month",
+    grain = url_widget(st.segmented_control, "粒度" if L == "zh" else "Grain", ["month", "quarter"], "grain",
                        required=True, format_func=lambda g: t(g))
 ind = BY_ID[chosen]
 year = f.period_obj.year
 frames = []
 for y in (year - 1, year):
-    s = queries.series(version, y, grain, f.court, f.district, f.category, (chosen,))
+    s = queries.series(f, y, grain, (chosen,))
     s = s.assign(year=str(y), step=s["label"].str[5:])
     frames.append(s)
 data = pd.concat(frames)
@@ -39,9 +39,9 @@ scale = 100 if ind.is_rate else 1
 y_title = ind.name(L) + (" (%)" if ind.is_rate else "")
 data["plot"] = data["value"].astype(float) * scale
 data["shown"] = [fmt.value(ind, v, L) for v in data["value"]]
-o = queries.outlook(version, ctx["data_date"], f.court, f.district, f.category, ctx["level"])
+o = queries.outlook(f, ctx["data_date"], ctx["level"])
 # The outlook drawn on: for received / closed by month, the pace each remaining month needs to keep.
-if chosen in ("received", "closed") and grain == "month" and o["year"] == year and o["months_left"]:
+if chosen in PROJECTED_COUNTS and grain == "month" and o["year"] == year and o["months_left"]:
     per_month = (o[f"{chosen}_projected"] - o[f"{chosen}_ytd"]) / o["months_left"]
     ahead = pd.DataFrame({"step": [f"{m:02d}" for m in range(o["through_month"] + 1, 13)], "plot": per_month,
                           "year": f"{year}（预测）" if L == "zh" else f"{year} (outlook)",
@@ -59,8 +59,8 @@ st.caption("灰色为上年同期，蓝色为本年，橙色虚线为按年末�
 
 # Several units on one chart: the courts of the district, or the divisions of a court.
 access = current_access()
-unit_level = "court" if f.district and access.role in ("admin", "leader") else "division"
-units = queries.table(version, f.period, f.cumulative, f.court, f.district, f.category, unit_level)
+unit_level = "court" if f.district and access.district_wide else "division"
+units = queries.table(f, unit_level)
 unit_names = dict(zip(units["court_code"] if unit_level == "court" else units["division"], units["name"]))
 if len(unit_names) > 1:
     st.subheader("各单位走势" if L == "zh" else "Units side by side")
@@ -69,7 +69,7 @@ if len(unit_names) > 1:
     lines = []
     for unit in picked:
         court, division = (unit, None) if unit_level == "court" else (f.court, unit)
-        s = queries.series(version, year, grain, court, False, f.category, (chosen,), division)
+        s = queries.series(f.narrow(court=court, district=False, division=division), year, grain, (chosen,))
         lines.append(s[s["label"] <= last_label].assign(unit=str(unit_names[unit])))
     if lines:
         multi = pd.concat(lines)

@@ -13,21 +13,20 @@ from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
 
-f, ctx = page_context(t("page_warnings"))
+f, ctx = page_context("warnings")
 L = lang()
 zh = L == "zh"
 access = current_access()
-version = queries.version()
 as_of = ctx["data_date"]
 st.caption(f"预警日期：{as_of}（数据截至日）" if zh else f"Warnings as of {as_of} (the data date)")
 
 levels = {"court": ("按法院", "By court"), "division": ("按部门", "By division"), "judge": ("按法官", "By judge")}
-choices = ["judge"] if access.role == "head" else list(levels)
-by = url_widget(st.segmented_control, "汇总" if zh else "Count by", choices, "wby", choices[0], required=True,
+choices = list(access.rule.compare_levels)
+by = url_widget(st.segmented_control, "汇总" if zh else "Count by", choices, "wby", required=True,
                 format_func=lambda k: levels[k][0 if zh else 1])
 transfer_days = st.number_input("上诉移送超过天数" if zh else "Appeal not transferred after (days)", 1, 90, 5,
                                 key="transfer_days", width=220)
-counts = queries.warning_counts(version, as_of, by, f.court, f.district, f.category, transfer_days=int(transfer_days))
+counts = queries.warning_counts(f, as_of, by, int(transfer_days))
 names = {k: v[0 if zh else 1] for k, v in KINDS.items() if k != "pending"}
 shown = counts.drop(columns=["pending"]).rename(columns=names)
 if zh:
@@ -39,7 +38,7 @@ event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="
                      alt="warning counts")
 download_xlsx(shown, f"warnings_by_{by}", f, ctx, key="dl_warn_counts")
 
-kind = url_widget(st.selectbox, "清单" if zh else "List", list(names), "kind", "past_limit", format_func=names.get,
+kind = url_widget(st.selectbox, "清单" if zh else "List", list(names), "kind", format_func=names.get,
                   width=320)
 rows = event.selection.rows if event and event.selection else []
 unit = counts.iloc[rows[0]] if rows and 0 <= rows[0] < len(counts) else None
@@ -50,7 +49,8 @@ if unit is not None:
     division = unit.get("division") if by == "division" else None
     judge = unit.get("judge_id") if by == "judge" else None
     st.caption(("所选：" if zh else "Selected: ") + " · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit))
-cases = queries.warning_list(version, as_of, kind, court, district, f.category, division, judge, int(transfer_days))
+cases = queries.warning_list(f.narrow(court=court, district=district, division=division, judge_id=judge), as_of, kind,
+                              int(transfer_days))
 st.subheader(f"{names[kind]}（{len(cases):,}件）" if zh else f"{names[kind]} ({len(cases):,})")
 cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
         "extended_days", "deducted_days", "appeal_waiting"]

@@ -25,7 +25,7 @@ import pyarrow.csv as pacsv
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from data import codes  # noqa: E402
+from schema import codes  # noqa: E402
 
 COURTS = [
     ("示", "示范省高级人民法院", "高级", "", ""),

@@ -47,7 +47,7 @@ def main() -> None:
     cases = [
         ("all indicators, whole province, cumulative quarter", lambda: compute(con, period, None, Scope())),
         ("all indicators, one basic court", lambda: compute(con, period, None, Scope(court=court))),
-        ("all indicators by court, every court", lambda: compute(con, period, "court", Scope(top, True))),
+        ("all indicators by court, every court", lambda: compute(con, period, "court", Scope(court=top, with_subordinates=True))),
         ("one judge's figures", lambda: compute(con, period, None, Scope(court=court, judge_id=judge))),
         ("all indicators by month, province, one year", lambda: compute(con, Period.parse(a.period[:4]), "month", Scope())),
     ]

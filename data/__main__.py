@@ -20,7 +20,23 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--courts", required=True)
     i.add_argument("--db", required=True)
     i.add_argument("--rejects")
+    r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
+    r.add_argument("--db", required=True)
+    r.add_argument("--if-stale", action="store_true", help="only when the facts are out of date")
     args = ap.parse_args(argv)
+
+    if args.command == "refresh":
+        from .store import refresh_facts
+
+        t0 = time.perf_counter()
+        try:
+            rebuilt = refresh_facts(args.db, only_if_stale=args.if_stale)
+        except (FileNotFoundError, OSError) as e:
+            print(f"python -m data refresh: {e}", file=sys.stderr)
+            return 2
+        print(f"汇总表已重建 / facts rebuilt: {args.db}  {time.perf_counter() - t0:.1f}s" if rebuilt
+              else f"汇总表已是最新 / facts are current: {args.db}")
+        return 0
 
     if args.command == "generate":
         from .generate import generate

@@ -21,7 +21,9 @@ import time
 import numpy as np
 import pyarrow as pa
 
-from . import codes, store, validate
+from schema import codes
+
+from . import store, validate
 
 START = dt.date(2023, 1, 1)
 SOURCE = "示范省演示数据 synthetic demo"

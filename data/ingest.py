@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from . import codes, store, validate
+from schema import codes
+
+from . import store, validate
 from .reader import UnusableFile, read_table
 
 CYCLE_REASON = "原审案号形成循环引用 / origin_case_no links form a cycle"
@@ -112,11 +114,13 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
     return len(rows)
 
 
-def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | None = None) -> IngestResult:
-    """Import; raises UnusableFile (database untouched) when a file cannot be used at all."""
-    courts_table = read_table(courts_path, codes.COURT_COLUMNS)
-    new_courts = _clean_courts(courts_table, courts_path)
-    check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
+def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str | None = None) -> IngestResult:
+    """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
+    Without a court list (courts_path None) the stored one is kept."""
+    new_courts: list[tuple] = []
+    if courts_path is not None:
+        new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
+        check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
     raw = read_table(cases_path, codes.CASE_COLUMNS)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     with store.building(db_path) as con:
@@ -135,7 +139,9 @@ def ingest(cases_path: str, courts_path: str, db_path: str, rejects_path: str | 
                     f"({' '.join(str(e).split())})"
                 ) from None
         courts = _merge_courts(new_courts, old_courts)
-        check_court_tree(courts, os.path.basename(courts_path))  # with the stored courts it keeps
+        if not courts:
+            raise UnusableFile("新数据库需要法院名录 / a new database needs a court list")
+        check_court_tree(courts, os.path.basename(courts_path or db_path))  # with the stored courts it keeps
         con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
         validate.load_lookups(con)

@@ -13,7 +13,8 @@ import os
 
 import duckdb
 
-from . import codes
+from metrics.facts import FactsState, facts_state, write_facts
+from schema import codes
 
 # Case columns as stored, in order; the derived ones follow.
 CASE_FIELDS = [
@@ -129,9 +130,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """)
     for t in ("src", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
-    from metrics.facts import write_facts  # the indicators' monthly sums, defined beside them
-
-    write_facts(con)
+    write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
@@ -171,3 +170,24 @@ def building(db_path: str):
                 if os.path.exists(stale):
                     os.remove(stale)
             raise
+
+
+def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:
+    """Rebuild the fact tables of a stored database from its cases, with the same atomic swap
+    as an import. Returns whether it rebuilt (with only_if_stale, nothing happens when the
+    facts are current)."""
+    if not os.path.isfile(db_path):
+        raise FileNotFoundError(f"数据库不存在 / database not found: {db_path}")
+    if only_if_stale:
+        with duckdb.connect(db_path, read_only=True) as con:
+            if facts_state(con) is FactsState.CURRENT:
+                return False
+    with building(db_path) as con:
+        con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
+        target = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+        con.execute(f'COPY FROM DATABASE old TO "{target}"')
+        con.execute("DETACH old")
+        write_facts(con)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('facts_built_at', ?)",
+                    [dt.datetime.now().isoformat(timespec="seconds")])
+    return True

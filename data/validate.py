@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from . import codes
+from schema import codes
 
 CASE_NO_RE = r"^\(([0-9]{4})\)(\p{Han})([0-9]*)(\p{Han}+)([0-9]+)号$"
 DATE_RE = (

@@ -10,6 +10,7 @@ import sys
 from .catalogue import BY_ID
 from .db import DatabaseError, connect
 from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
+from .facts import STALE_NOTE, FactsState, facts_state
 from .periods import BadPeriod, Period
 
 _GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         con = connect(a.db)
         scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category)
         check_scope(con, scope)
+        if facts_state(con) is not FactsState.CURRENT:
+            print(f"python -m metrics: {STALE_NOTE.format(db=a.db)}", file=sys.stderr)
         df = compute(con, period, a.by, scope, a.indicator or None)
     except (BadPeriod, UnknownScope, DatabaseError) as e:
         print(f"python -m metrics: {e}", file=sys.stderr)

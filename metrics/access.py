@@ -1,21 +1,61 @@
 """What a signed-in user may see, enforced where the data is read (never by hiding a widget).
 
-Roles (design.md): 审管办 / admin sees every court; 院领导 (leader) their court and its
-district; 庭长 (head) their division; 法官 (judge) their own cases and figures, and their
-division's figures as a whole. Every query the pages make passes its scope through
-`Access.check`, which raises AccessDenied for anything outside; case lists go through
-`check_cases`, which is stricter for judges.
+The roles are one table (ROLES): each says how far the user reaches (every court, a court and
+its district, a division, their own cases), what they compare, whether case lists hold only
+their own cases and whether other judges appear anonymously. Every query the pages make
+passes its scope through `Access.check`, which raises AccessDenied for anything outside; case
+lists go through `check_cases`. The pages each role may open are in the page table
+(ui/pages.py). Adding a role: a row here and the pages it opens there.
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from enum import Enum
 
 import duckdb
 
 from .engine import Scope
 
-ROLES = ("admin", "leader", "head", "judge")
+
+class Reach(Enum):
+    ALL = "all"            # every court
+    DISTRICT = "district"  # their court and its district
+    DIVISION = "division"  # their division of their court
+    OWN = "own"            # their own cases and figures, and their division's figures as a whole
+
+
+@dataclass(frozen=True, kw_only=True)
+class Role:
+    id: str
+    zh: str
+    en: str
+    reach: Reach
+    compare_levels: tuple[str, ...]  # what 对比分析 and 节点管控 group by: court, division, judge
+    own_cases_only: bool             # case lists hold only the user's own cases
+    others_anonymous: bool           # other judges appear as 法官A, 法官B … (unless judge_names_visible)
+
+    def name(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The fields of a user's account this role needs."""
+        return {Reach.ALL: (), Reach.DISTRICT: ("court",), Reach.DIVISION: ("court", "division"),
+                Reach.OWN: ("court", "division", "judge_id")}[self.reach]
+
+
+_ALL_LEVELS = ("court", "division", "judge")
+ROLES: dict[str, Role] = {r.id: r for r in (
+    Role(id="admin", zh="审管办", en="Trial management office", reach=Reach.ALL, compare_levels=_ALL_LEVELS,
+         own_cases_only=False, others_anonymous=False),
+    Role(id="leader", zh="院领导", en="Court leader", reach=Reach.DISTRICT, compare_levels=_ALL_LEVELS,
+         own_cases_only=False, others_anonymous=False),
+    Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("judge",),
+         own_cases_only=False, others_anonymous=False),
+    Role(id="judge", zh="法官", en="Judge", reach=Reach.OWN, compare_levels=("judge",),
+         own_cases_only=True, others_anonymous=True),
+)}
 
 
 class AccessDenied(PermissionError):
@@ -33,18 +73,29 @@ class Access:
     def __post_init__(self):
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role}")
-        if self.role != "admin" and not self.court:
-            raise ValueError(f"role {self.role} needs a court")
-        if self.role in ("head", "judge") and not self.division:
-            raise ValueError(f"role {self.role} needs a division")
-        if self.role == "judge" and not self.judge_id:
-            raise ValueError("role judge needs a judge_id")
+        for needed in self.rule.needs:
+            if not getattr(self, needed):
+                raise ValueError(f"role {self.role} needs a {needed}")
+
+    @property
+    def rule(self) -> Role:
+        return ROLES[self.role]
+
+    @property
+    def district_wide(self) -> bool:
+        """Sees courts (with their districts), not only a division."""
+        return self.rule.reach in (Reach.ALL, Reach.DISTRICT)
+
+    @property
+    def fixed_division(self) -> str | None:
+        """The division a head or judge is bound to (None when the user chooses courts)."""
+        return None if self.district_wide else self.division
 
     def courts(self, con: duckdb.DuckDBPyConnection) -> list[str]:
         """Court codes this user may choose."""
-        if self.role == "admin":
+        if self.rule.reach is Reach.ALL:
             rows = con.execute("SELECT court_code::VARCHAR FROM courts ORDER BY court_code").fetchall()
-        elif self.role == "leader":
+        elif self.rule.reach is Reach.DISTRICT:
             rows = con.execute("SELECT court_code::VARCHAR FROM court_tree WHERE ancestor = ? ORDER BY court_code",
                                [self.court]).fetchall()
         else:
@@ -52,21 +103,19 @@ class Access:
         return [r[0] for r in rows]
 
     def home_scope(self) -> Scope:
-        if self.role == "admin":
-            return Scope()
-        if self.role == "leader":
-            return Scope(court=self.court, with_subordinates=True)
-        if self.role == "head":
-            return Scope(court=self.court, division=self.division)
-        return Scope(court=self.court, division=self.division, judge_id=self.judge_id)
+        return {Reach.ALL: Scope(),
+                Reach.DISTRICT: Scope(court=self.court, with_subordinates=True),
+                Reach.DIVISION: Scope(court=self.court, division=self.division),
+                Reach.OWN: Scope(court=self.court, division=self.division, judge_id=self.judge_id)}[self.rule.reach]
 
     def check(self, con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> Scope:
         """The scope if this user may see figures for it (grouped `by`), else AccessDenied."""
-        if self.role == "admin":
+        reach = self.rule.reach
+        if reach is Reach.ALL:
             return scope
         if scope.court is None:
             raise AccessDenied("需要选择法院 / a court must be chosen")
-        if self.role == "leader":
+        if reach is Reach.DISTRICT:
             if scope.court not in self.courts(con):
                 raise AccessDenied(f"无权查看该法院 / not allowed to see court {scope.court}")
             return scope
@@ -74,23 +123,21 @@ class Access:
             raise AccessDenied(f"只能查看本院 / only your own court ({self.court})")
         if scope.division != self.division:
             raise AccessDenied(f"只能查看本部门 / only your own division ({self.division})")
-        if self.role == "judge" and scope.judge_id not in (None, self.judge_id):
+        if reach is Reach.OWN and scope.judge_id not in (None, self.judge_id):
             raise AccessDenied("只能查看本人的数据 / only your own figures")
-        if self.role == "judge" and scope.judge_id is None and by == "judge":
-            return scope  # division's judges compared: names are hidden by `anonymise`
-        return scope
+        return scope  # a judge's division as a whole, or its judges compared (names hidden by `anonymise`)
 
     def check_cases(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> Scope:
-        """Case lists: a judge sees only their own cases, whatever the scope asked for."""
+        """Case lists: a user whose role lists only their own cases sees only those, whatever was asked."""
         scope = self.check(con, scope)
-        if self.role == "judge" and scope.judge_id != self.judge_id:
+        if self.rule.own_cases_only and scope.judge_id != self.judge_id:
             raise AccessDenied("只能查看本人承办的案件 / only your own cases")
         return scope
 
     def anonymise(self, frame, id_column: str = "judge_id", name_column: str = "name", salt: str = ""):
-        """For a judge, other judges appear as 法官A, 法官B … unless names are allowed. The letters
-        follow a salted hash of the id (salt: per session), not the id order."""
-        if self.role != "judge" or self.judge_names_visible or id_column not in frame.columns:
+        """Other judges appear as 法官A, 法官B … for a role that hides them, unless names are allowed.
+        The letters follow a salted hash of the id (salt: per session), not the id order."""
+        if not self.rule.others_anonymous or self.judge_names_visible or id_column not in frame.columns:
             return frame
         frame = frame.copy()
         others = sorted((j for j in frame[id_column].dropna().unique() if j != self.judge_id),
@@ -103,8 +150,9 @@ class Access:
         return frame
 
     def pin(self, scope: Scope) -> Scope:
-        """The scope with this user's fixed parts filled in (division for heads and judges)."""
-        if self.role in ("head", "judge"):
+        """The scope with this user's fixed parts filled in: court and division for a division-bound
+        user, and their own id on case lists that hold only their own cases."""
+        if not self.district_wide:
             return replace(scope, court=self.court, with_subordinates=False, division=self.division)
         return scope
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from .catalogue import BY_ID, CATALOGUE
-from .engine import _BASE, _RELEVANT, GROUP_COLUMNS, Scope, compute
+from . import inventory, measures
+from .catalogue import BY_ID, CATALOGUE, Part
+from .engine import GROUP_COLUMNS, Scope, compute
 from .evaluation import EvaluationConfig, assess, change, load_config, rank
 from .periods import Period
 from .warnings import dates_as_days
-
-
-def court_levels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT court_code::VARCHAR, level FROM courts").fetchall())
 
 
 def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope = Scope(), by: str | None = None,
@@ -36,7 +33,7 @@ def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
         else:
             out = out.merge(frame[keys + ["indicator", "value"]].rename(columns={"value": f"{prefix}_value"}),
                             on=keys + ["indicator"], how="left")
-    levels = court_levels(con)
+    levels = inventory.court_levels(con)
     scope_level = levels.get(scope.court) if scope.court else None
     lows, highs, statuses, sides, yoy, mom = [], [], [], [], [], []
     for r in out.to_dict("records"):
@@ -70,38 +67,20 @@ def meets_rates(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"meets_rate": g["ok"].mean(), "judged": g["ok"].size()}).reset_index()
 
 
-# Which base condition selects the cases behind an indicator's numerator or denominator.
-def _case_condition(indicator_id: str, part: str) -> str:
-    ind = BY_ID[indicator_id]
-    name = ind.numerator if part == "numerator" or ind.denominator is None else ind.denominator
-    if indicator_id == "closing_balance":
-        name = "closed"
-    if name in ("on_hand",):
-        return f"({_BASE['carried_over'][1]}) OR ({_BASE['received'][1]})"
-    if name == "proceedings":
-        name = "first_closed"
-    if name == "diversion_base":
-        return f"({_BASE['pre_received'][1]}) OR ({_BASE['litigation_received'][1]})"
-    if name in ("judges_closing", "population"):
-        name = "closed" if name == "judges_closing" else "lawsuits"
-    return _BASE[name][1]
-
-
 CASE_COLUMNS = ["case_no", "court_code", "court_name", "division", "judge_id", "judge_name", "case_type",
                 "procedure", "cause", "filed_date", "closed_date", "closing_method", "limit_days", "extended_days",
                 "deducted_days", "days", "days_left", "status"]
 
 
 def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, indicator_id: str,
-                 part: str = "denominator", page: int = 0, page_size: int = 50) -> tuple[pd.DataFrame, int]:
-    """The cases behind a figure (one page) and how many there are in all."""
-    if indicator_id == "reversal_remand_rate" and part == "numerator":
-        where, params = scope.where(origin=True)
-        cond = ("s.instance = 'appeal' AND s.closing_method IN ('改判', '发回重审') AND s.origin_instance = 'first' "
-                "AND s.closed_date BETWEEN p_start AND p_end")
-    else:
-        where, params = scope.where()
-        cond = _case_condition(indicator_id, part)
+                 part: Part | None = None, page: int = 0, page_size: int = 50) -> tuple[pd.DataFrame, int]:
+    """The cases behind a figure (one page) and how many there are in all: those of the measure
+    the indicator drills to (or of `part`), selected by that measure's own condition."""
+    ind = BY_ID[indicator_id]
+    measure = ind.drill_measure if part is None else (ind.numerator if Part(part) is Part.NUMERATOR
+                                                      else ind.denominator or ind.numerator)
+    where, params = scope.where(origin=measures.BY_NAME[measure].kind is measures.Kind.ORIGIN)
+    cond = measures.case_condition(measure)
     sql = f"""
         WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),
         s AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
@@ -114,7 +93,7 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
                     THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
                CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN '未结' ELSE '已结' END AS status,
                count(*) OVER () AS total
-        FROM s, p WHERE ({_RELEVANT}) AND ({cond})
+        FROM s, p WHERE {cond}
         ORDER BY s.filed_date, s.case_no
         LIMIT ? OFFSET ?"""
     df = con.execute(sql, [period.start, period.end] + params + [page_size, page * page_size]).df()

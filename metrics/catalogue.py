@@ -1,17 +1,23 @@
 """The indicator catalogue: every indicator of spec/indicators.md, defined once.
 
-Each indicator names the base aggregates (computed by engine.BASE_SQL) that make its
-numerator and denominator; `kind` says how they combine:
-  count   value = numerator, no denominator
-  ratio   value = numerator ÷ denominator (none when the denominator is 0)
-  mean    value = sum ÷ count (same arithmetic as ratio; numerator is a sum)
-  per10k  value = numerator × 10000 ÷ denominator
-  balance 结案均衡度 from monthly closings, no numerator or denominator
-Pages, CLI, briefing and the definitions page all read this list.
+An indicator names the base measures (measures.py) of its numerator and denominator; `kind`
+says how they combine:
+  COUNT    value = numerator, no denominator
+  RATIO    value = numerator ÷ denominator (none when the denominator is 0)
+  MEAN     value = sum ÷ count (same arithmetic as RATIO; the numerator is a sum)
+  PER10K   value = numerator × 10000 ÷ denominator
+  BALANCE  结案均衡度 from the numerator's monthly counts; no numerator or denominator is output
+It also declares how its value is shown (`format`), which cases a drill-down lists (`drill`:
+those of its numerator or of its denominator) and the views it belongs to (`views`). Pages,
+the briefing, the big screen, the command line and the definitions page all read this list;
+none keeps a list of ids. The catalogue is checked when it loads (`validate`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+from . import measures
 
 GROUPS = {
     "volume": ("收结存", "Volume"),
@@ -23,128 +29,274 @@ GROUPS = {
 }
 
 
-@dataclass(frozen=True)
+class Kind(StrEnum):
+    COUNT = "count"
+    RATIO = "ratio"
+    MEAN = "mean"
+    PER10K = "per10k"
+    BALANCE = "balance"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    NONE = "none"
+
+
+class Unit(StrEnum):
+    CASES = "件"
+    PERCENT = "%"
+    DAYS = "天"
+    TIMES = "x"
+    PER10K = "件/万人"
+    INDEX = ""
+
+
+class Format(StrEnum):
+    """How a value is written (present/format.py)."""
+    COUNT = "count"                  # 12,345件
+    PERCENT = "percent"              # 96.52%
+    ONE_TO_X = "one_to_x"            # 1 : 1.35
+    DAYS = "days"                    # 45.2天
+    CASES_DECIMAL = "cases_decimal"  # 123.4件
+    PER10K = "per10k"                # 3.21件/万人
+    RATIO = "ratio"                  # 0.947 (sits near 1: a third decimal tells 0.947 from 0.95)
+    INDEX = "index"                  # 0.85
+
+
+class Part(StrEnum):
+    NUMERATOR = "numerator"
+    DENOMINATOR = "denominator"
+
+
+class View(StrEnum):
+    """Where an indicator appears besides the comparison, trends and definitions (all of them)."""
+    OVERVIEW = "overview"              # headline cards on 态势总览
+    SUMMARY = "summary"                # the written summary's first sentence
+    SCREEN_CARDS = "screen_cards"      # 大屏 headline cards
+    SCREEN_HEAT = "screen_heat"        # 大屏 heat map of courts × indicators
+    BRIEFING = "briefing"              # 会商报告 headline table
+    BRIEFING_UNITS = "briefing_units"  # 会商报告 unit comparison table
+    ENFORCEMENT = "enforcement"        # 执行 page: the 3+1 indicators
+    SOURCE = "source"                  # 诉源治理 page
+    FLOW = "flow"                      # the 收结存 chart by month (overview, big screen, briefing)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     id: str
     zh: str
     en: str
     group: str
-    kind: str
+    kind: Kind
     numerator: str | None
     denominator: str | None
-    direction: str  # "higher" | "lower" | "none"
-    unit: str  # "件" count, "%" rate, "天" days, "x" plain ratio, "‱" per 10k, "" index
+    direction: Direction
+    unit: Unit
+    format: Format
+    drill: Part
+    views: frozenset[View]
     formula_zh: str
     formula_en: str
 
     def name(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    def formula(self, lang: str = "zh") -> str:
+        return self.formula_zh if lang == "zh" else self.formula_en
+
     @property
     def is_rate(self) -> bool:
         """Rates (values between 0 and 1) change in percentage points; the rest relatively."""
-        return self.unit == "%"
+        return self.unit is Unit.PERCENT
 
-
-def _i(*args) -> Indicator:
-    return Indicator(*args)
+    @property
+    def drill_measure(self) -> str:
+        """The measure whose cases a drill-down lists."""
+        return self.denominator if self.drill is Part.DENOMINATOR else self.numerator
 
 
 CATALOGUE: list[Indicator] = [
-    _i("received", "新收", "cases received", "volume", "count", "received", None, "none", "件",
-       "期内立案的受理案件数", "counted cases filed in the period"),
-    _i("carried_over", "旧存", "carried over", "volume", "count", "carried_over", None, "none", "件",
-       "期初前立案、期初时未结的案件数", "filed before the start and not closed before it"),
-    _i("closed", "已结", "cases closed", "volume", "count", "closed", None, "none", "件",
-       "期内结案的受理案件数", "counted cases closed in the period"),
-    _i("pending", "未结", "pending at end", "volume", "count", "pending", None, "none", "件",
-       "期末未结案件数（旧存＋新收－已结）", "pending at the end (carried over + received − closed)"),
-    _i("clearance_ratio", "结收比", "clearance ratio", "efficiency", "ratio", "closed", "received", "higher", "x",
-       "已结 ÷ 新收", "closed ÷ received"),
-    _i("closure_rate", "结案率", "closure rate", "efficiency", "ratio", "closed", "on_hand", "higher", "%",
-       "已结 ÷（旧存＋新收）", "closed ÷ (carried over + received)"),
-    _i("within_limit_rate", "审限内结案率", "closed within time limit", "efficiency", "ratio",
-       "closed_within_limit", "closed", "higher", "%",
-       "审限内结案数 ÷ 已结；审限内指（结案天数－扣除天数）≤ 审限＋延长天数",
-       "closed with (days − deducted) ≤ limit + extension ÷ closed"),
-    _i("avg_duration", "平均审理天数", "average days to close", "efficiency", "mean",
-       "closed_days_sum", "closed", "lower", "天",
-       "期内结案案件（结案日期－立案日期）的平均天数", "mean of (closed − filed) days over cases closed"),
-    _i("over12m_pending", "超12个月未结案件数", "pending over 12 months", "efficiency", "count",
-       "over12m_pending", None, "lower", "件",
-       "期末未结且（期末－立案日期－扣除天数）> 365 天的案件数",
-       "pending at the end with (end − filed − deducted) > 365 days"),
-    _i("over12m_share", "超12个月未结案件占比", "share of pending over 12 months", "efficiency", "ratio",
-       "over12m_pending", "pending", "lower", "%",
-       "超12个月未结案件数 ÷ 未结", "pending over 12 months ÷ pending"),
-    _i("closing_balance", "结案均衡度", "evenness of monthly closings", "efficiency", "balance",
-       None, None, "higher", "",
-       "max(0, 1 − 各月结案数标准差 ÷ 均值)，理想值 1；单月无值",
-       "max(0, 1 − σ/μ of monthly closings); ideal 1; none for one month"),
-    _i("closed_per_judge", "法官人均结案数", "cases closed per judge", "efficiency", "ratio",
-       "closed", "judges_closing", "higher", "件",
-       "已结 ÷ 期内有结案的承办法官人数", "closed ÷ distinct judges who closed cases"),
-    _i("appeal_transfer_days", "上诉案件移送平均天数", "average days to transfer an appeal", "efficiency", "mean",
-       "transfer_days_sum", "transferred", "lower", "天",
-       "期内移送的一审上诉案件（移送日期－收到上诉状日期）的平均天数",
-       "mean of (transferred − received) days over appeals transferred in the period"),
-    _i("reversal_remand_rate", "一审被改判发回重审率", "first-instance judgments reversed or remanded", "quality",
-       "ratio", "first_reversed", "first_closed", "lower", "%",
-       "期内二审改判、发回重审的案件数（计入原审法院、部门、法官）÷ 期内一审结案数",
-       "appeals closed reversed or remanded (attributed to the first-instance court, division and judge) ÷ first-instance cases closed"),
-    _i("appeal_reverse_remand_ratio", "二审改判-发回重审比", "reversed : remanded on appeal", "quality", "ratio",
-       "appeal_reversed", "appeal_remanded", "higher", "x",
-       "二审改判数 ÷ 二审发回重审数", "appeals reversed ÷ appeals remanded"),
-    _i("appeal_hearing_rate", "二审开庭率", "appeals decided after a hearing", "quality", "ratio",
-       "appeal_heard", "appeal_closed", "higher", "%",
-       "二审开庭审理的结案数 ÷ 二审结案数", "appeals closed after a hearing ÷ appeals closed"),
-    _i("mediation_rate", "调解率", "mediation rate", "effect", "ratio", "civil_mediated", "civil_closed", "higher", "%",
-       "民事一审调解结案数 ÷ 民事一审结案数", "民初 closed by mediation ÷ 民初 closed"),
-    _i("withdrawal_rate", "撤诉率", "withdrawal rate", "effect", "ratio", "civil_withdrawn", "civil_closed", "none", "%",
-       "民事一审撤诉结案数 ÷ 民事一审结案数", "民初 withdrawn ÷ 民初 closed"),
-    _i("appeal_rate", "上诉率", "appeal rate", "effect", "ratio", "first_judged_appealed", "first_judged", "lower", "%",
-       "判决结案的一审案件中被上诉的件数 ÷ 判决结案的一审案件数",
-       "first-instance judgments with an appeal ÷ first-instance judgments"),
-    _i("acceptance_rate", "一审服判息诉率", "first-instance judgments accepted", "effect", "ratio",
-       "first_accepted", "first_closed", "higher", "%",
-       "无上诉、申请再审、再审的一审结案数 ÷ 一审结案数",
-       "first-instance cases with no appeal, petition or retrial ÷ first-instance cases closed"),
-    _i("case_proceeding_ratio", "案-件比", "proceedings per dispute", "effect", "ratio",
-       "proceedings", "first_closed", "lower", "x",
-       "（一审结案数＋其衍生受理案件数）÷ 一审结案数，表示为 1 : x",
-       "(first-instance cases closed + their counted descendants) ÷ first-instance cases closed, shown as 1 : x"),
-    _i("enforcement_application_rate", "民事裁判申请执行率", "civil judgments that go to enforcement", "effect", "ratio",
-       "civil_decided_enforced", "civil_decided", "lower", "%",
-       "判决、调解结案的民事一审案件中进入执行的件数 ÷ 判决、调解结案的民事一审案件数",
-       "民初 decided or mediated with a 执 case ÷ 民初 decided or mediated"),
-    _i("exec_completion_rate", "执行完毕率", "enforcement completed", "enforcement", "ratio",
-       "exec_completed", "exec_closed", "higher", "%",
-       "执行完毕结案数 ÷ 执行结案数（执、执恢）", "closed as completed ÷ enforcement cases closed"),
-    _i("exec_recovery_rate", "执行到位率", "amount recovered", "enforcement", "ratio",
-       "exec_recovered", "exec_applied", "higher", "%",
-       "执行到位金额 ÷ 申请执行标的额（期内执结案件）", "amount recovered ÷ amount applied, over enforcement cases closed"),
-    _i("first_exec_termination_rate", "首执终本率", "first enforcement ended for lack of assets", "enforcement", "ratio",
-       "first_exec_terminated", "first_exec_closed", "lower", "%",
-       "首次执行终本结案数 ÷ 首次执行结案数", "执 closed by 终本 ÷ 执 closed"),
-    _i("exec_on_time_with_assets_rate", "有财产可供执行案件法定期限内实际执结率", "cases with assets completed in the legal period",
-       "enforcement", "ratio", "assets_on_time", "assets_closed", "higher", "%",
-       "有财产案件中 180 天（加延长）内执行完毕的件数 ÷ 有财产可供执行的首执结案数",
-       "cases with assets completed within 180 days (+ extension) ÷ 执 with assets closed"),
-    _i("premediation_success_rate", "诉前调解成功率", "pre-filing mediation success", "source", "ratio",
-       "pre_success", "pre_closed", "higher", "%",
-       "诉前调解成功数 ÷ 诉前调解结案数", "民诉前调 successful ÷ 民诉前调 closed"),
-    _i("premediation_avg_days", "诉前调解平均用时", "average days of pre-filing mediation", "source", "mean",
-       "pre_days_sum", "pre_closed", "lower", "天",
-       "诉前调解结案的平均天数", "mean days of 民诉前调 closed"),
-    _i("premediation_diversion_rate", "诉前调解分流率", "disputes resolved before filing", "source", "ratio",
-       "pre_success", "diversion_base", "higher", "%",
-       "诉前调解成功数 ÷（诉前调解新收＋民初新收＋行初新收）",
-       "民诉前调 successful ÷ (民诉前调 + 民初 + 行初 received)"),
-    _i("lawsuits_per_10k", "万人起诉率", "lawsuits per 10,000 residents", "source", "per10k",
-       "lawsuits", "population", "lower", "件/万人",
-       "（有人口数的法院）民初＋行初新收 × 10000 ÷ 辖区常住人口",
-       "民初 + 行初 received at courts with a population × 10000 ÷ their population"),
-]
+    Indicator(id="received", zh="新收", en="cases received", group="volume", kind=Kind.COUNT,
+              numerator="received", denominator=None, direction=Direction.NONE,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset({View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
+              formula_zh="期内立案的受理案件数",
+              formula_en="counted cases filed in the period"),
+    Indicator(id="carried_over", zh="旧存", en="carried over", group="volume", kind=Kind.COUNT,
+              numerator="carried_over", denominator=None, direction=Direction.NONE,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset(),
+              formula_zh="期初前立案、期初时未结的案件数",
+              formula_en="filed before the start and not closed before it"),
+    Indicator(id="closed", zh="已结", en="cases closed", group="volume", kind=Kind.COUNT,
+              numerator="closed", denominator=None, direction=Direction.NONE,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset({View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
+              formula_zh="期内结案的受理案件数",
+              formula_en="counted cases closed in the period"),
+    Indicator(id="pending", zh="未结", en="pending at end", group="volume", kind=Kind.COUNT,
+              numerator="pending", denominator=None, direction=Direction.NONE,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset({View.FLOW, View.OVERVIEW, View.BRIEFING, View.SCREEN_CARDS, View.SUMMARY}),
+              formula_zh="期末未结案件数（旧存＋新收－已结）",
+              formula_en="pending at the end (carried over + received − closed)"),
+    Indicator(id="clearance_ratio", zh="结收比", en="clearance ratio", group="efficiency", kind=Kind.RATIO,
+              numerator="closed", denominator="received", direction=Direction.HIGHER,
+              unit=Unit.TIMES, format=Format.RATIO, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT, View.SUMMARY}),
+              formula_zh="已结 ÷ 新收",
+              formula_en="closed ÷ received"),
+    Indicator(id="closure_rate", zh="结案率", en="closure rate", group="efficiency", kind=Kind.RATIO,
+              numerator="closed", denominator="on_hand", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.BRIEFING, View.SCREEN_HEAT}),
+              formula_zh="已结 ÷（旧存＋新收）",
+              formula_en="closed ÷ (carried over + received)"),
+    Indicator(id="within_limit_rate", zh="审限内结案率", en="closed within time limit", group="efficiency", kind=Kind.RATIO,
+              numerator="closed_within_limit", denominator="closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT, View.SUMMARY}),
+              formula_zh="审限内结案数 ÷ 已结；审限内指（结案天数－扣除天数）≤ 审限＋延长天数",
+              formula_en="closed with (days − deducted) ≤ limit + extension ÷ closed"),
+    Indicator(id="avg_duration", zh="平均审理天数", en="average days to close", group="efficiency", kind=Kind.MEAN,
+              numerator="closed_days_sum", denominator="closed", direction=Direction.LOWER,
+              unit=Unit.DAYS, format=Format.DAYS, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT}),
+              formula_zh="期内结案案件（结案日期－立案日期）的平均天数",
+              formula_en="mean of (closed − filed) days over cases closed"),
+    Indicator(id="over12m_pending", zh="超12个月未结案件数", en="pending over 12 months", group="efficiency", kind=Kind.COUNT,
+              numerator="over12m_pending", denominator=None, direction=Direction.LOWER,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS}),
+              formula_zh="期末未结且（期末－立案日期－扣除天数）> 365 天的案件数",
+              formula_en="pending at the end with (end − filed − deducted) > 365 days"),
+    Indicator(id="over12m_share", zh="超12个月未结案件占比", en="share of pending over 12 months", group="efficiency", kind=Kind.RATIO,
+              numerator="over12m_pending", denominator="pending", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.BRIEFING, View.SCREEN_HEAT}),
+              formula_zh="超12个月未结案件数 ÷ 未结",
+              formula_en="pending over 12 months ÷ pending"),
+    Indicator(id="closing_balance", zh="结案均衡度", en="evenness of monthly closings", group="efficiency", kind=Kind.BALANCE,
+              numerator="closed", denominator=None, direction=Direction.HIGHER,
+              unit=Unit.INDEX, format=Format.INDEX, drill=Part.NUMERATOR,
+              views=frozenset(),
+              formula_zh="max(0, 1 − 各月结案数标准差 ÷ 均值)，理想值 1；单月无值",
+              formula_en="max(0, 1 − σ/μ of monthly closings); ideal 1; none for one month"),
+    Indicator(id="closed_per_judge", zh="法官人均结案数", en="cases closed per judge", group="efficiency", kind=Kind.RATIO,
+              numerator="closed", denominator="judges_closing", direction=Direction.HIGHER,
+              unit=Unit.CASES, format=Format.CASES_DECIMAL, drill=Part.NUMERATOR,
+              views=frozenset(),
+              formula_zh="已结 ÷ 期内有结案的承办法官人数",
+              formula_en="closed ÷ distinct judges who closed cases"),
+    Indicator(id="appeal_transfer_days", zh="上诉案件移送平均天数", en="average days to transfer an appeal", group="efficiency", kind=Kind.MEAN,
+              numerator="transfer_days_sum", denominator="transferred", direction=Direction.LOWER,
+              unit=Unit.DAYS, format=Format.DAYS, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="期内移送的一审上诉案件（移送日期－收到上诉状日期）的平均天数",
+              formula_en="mean of (transferred − received) days over appeals transferred in the period"),
+    Indicator(id="reversal_remand_rate", zh="一审被改判发回重审率", en="first-instance judgments reversed or remanded", group="quality", kind=Kind.RATIO,
+              numerator="first_reversed", denominator="first_closed", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT}),
+              formula_zh="期内二审改判、发回重审的案件数（计入原审法院、部门、法官）÷ 期内一审结案数",
+              formula_en="appeals closed reversed or remanded (attributed to the first-instance court, division and judge) ÷ first-instance cases closed"),
+    Indicator(id="appeal_reverse_remand_ratio", zh="二审改判-发回重审比", en="reversed : remanded on appeal", group="quality", kind=Kind.RATIO,
+              numerator="appeal_reversed", denominator="appeal_remanded", direction=Direction.HIGHER,
+              unit=Unit.TIMES, format=Format.RATIO, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="二审改判数 ÷ 二审发回重审数",
+              formula_en="appeals reversed ÷ appeals remanded"),
+    Indicator(id="appeal_hearing_rate", zh="二审开庭率", en="appeals decided after a hearing", group="quality", kind=Kind.RATIO,
+              numerator="appeal_heard", denominator="appeal_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="二审开庭审理的结案数 ÷ 二审结案数",
+              formula_en="appeals closed after a hearing ÷ appeals closed"),
+    Indicator(id="mediation_rate", zh="调解率", en="mediation rate", group="effect", kind=Kind.RATIO,
+              numerator="civil_mediated", denominator="civil_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_HEAT}),
+              formula_zh="民事一审调解结案数 ÷ 民事一审结案数",
+              formula_en="民初 closed by mediation ÷ 民初 closed"),
+    Indicator(id="withdrawal_rate", zh="撤诉率", en="withdrawal rate", group="effect", kind=Kind.RATIO,
+              numerator="civil_withdrawn", denominator="civil_closed", direction=Direction.NONE,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="民事一审撤诉结案数 ÷ 民事一审结案数",
+              formula_en="民初 withdrawn ÷ 民初 closed"),
+    Indicator(id="appeal_rate", zh="上诉率", en="appeal rate", group="effect", kind=Kind.RATIO,
+              numerator="first_judged_appealed", denominator="first_judged", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="判决结案的一审案件中被上诉的件数 ÷ 判决结案的一审案件数",
+              formula_en="first-instance judgments with an appeal ÷ first-instance judgments"),
+    Indicator(id="acceptance_rate", zh="一审服判息诉率", en="first-instance judgments accepted", group="effect", kind=Kind.RATIO,
+              numerator="first_accepted", denominator="first_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="无上诉、申请再审、再审的一审结案数 ÷ 一审结案数",
+              formula_en="first-instance cases with no appeal, petition or retrial ÷ first-instance cases closed"),
+    Indicator(id="case_proceeding_ratio", zh="案-件比", en="proceedings per dispute", group="effect", kind=Kind.RATIO,
+              numerator="proceedings", denominator="first_closed", direction=Direction.LOWER,
+              unit=Unit.TIMES, format=Format.ONE_TO_X, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING}),
+              formula_zh="（一审结案数＋其衍生受理案件数）÷ 一审结案数，表示为 1 : x",
+              formula_en="(first-instance cases closed + their counted descendants) ÷ first-instance cases closed, shown as 1 : x"),
+    Indicator(id="enforcement_application_rate", zh="民事裁判申请执行率", en="civil judgments that go to enforcement", group="effect", kind=Kind.RATIO,
+              numerator="civil_decided_enforced", denominator="civil_decided", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="判决、调解结案的民事一审案件中进入执行的件数 ÷ 判决、调解结案的民事一审案件数",
+              formula_en="民初 decided or mediated with a 执 case ÷ 民初 decided or mediated"),
+    Indicator(id="exec_completion_rate", zh="执行完毕率", en="enforcement completed", group="enforcement", kind=Kind.RATIO,
+              numerator="exec_completed", denominator="exec_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.SCREEN_HEAT, View.ENFORCEMENT}),
+              formula_zh="执行完毕结案数 ÷ 执行结案数（执、执恢）",
+              formula_en="closed as completed ÷ enforcement cases closed"),
+    Indicator(id="exec_recovery_rate", zh="执行到位率", en="amount recovered", group="enforcement", kind=Kind.RATIO,
+              numerator="exec_recovered", denominator="exec_applied", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.ENFORCEMENT}),
+              formula_zh="执行到位金额 ÷ 申请执行标的额（期内执结案件）",
+              formula_en="amount recovered ÷ amount applied, over enforcement cases closed"),
+    Indicator(id="first_exec_termination_rate", zh="首执终本率", en="first enforcement ended for lack of assets", group="enforcement", kind=Kind.RATIO,
+              numerator="first_exec_terminated", denominator="first_exec_closed", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.BRIEFING, View.ENFORCEMENT}),
+              formula_zh="首次执行终本结案数 ÷ 首次执行结案数",
+              formula_en="执 closed by 终本 ÷ 执 closed"),
+    Indicator(id="exec_on_time_with_assets_rate", zh="有财产可供执行案件法定期限内实际执结率", en="cases with assets completed in the legal period", group="enforcement", kind=Kind.RATIO,
+              numerator="assets_on_time", denominator="assets_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.ENFORCEMENT}),
+              formula_zh="有财产案件中 180 天（加延长）内执行完毕的件数 ÷ 有财产可供执行的首执结案数",
+              formula_en="cases with assets completed within 180 days (+ extension) ÷ 执 with assets closed"),
+    Indicator(id="premediation_success_rate", zh="诉前调解成功率", en="pre-filing mediation success", group="source", kind=Kind.RATIO,
+              numerator="pre_success", denominator="pre_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.SCREEN_HEAT, View.SOURCE}),
+              formula_zh="诉前调解成功数 ÷ 诉前调解结案数",
+              formula_en="民诉前调 successful ÷ 民诉前调 closed"),
+    Indicator(id="premediation_avg_days", zh="诉前调解平均用时", en="average days of pre-filing mediation", group="source", kind=Kind.MEAN,
+              numerator="pre_days_sum", denominator="pre_closed", direction=Direction.LOWER,
+              unit=Unit.DAYS, format=Format.DAYS, drill=Part.DENOMINATOR,
+              views=frozenset({View.SOURCE}),
+              formula_zh="诉前调解结案的平均天数",
+              formula_en="mean days of 民诉前调 closed"),
+    Indicator(id="premediation_diversion_rate", zh="诉前调解分流率", en="disputes resolved before filing", group="source", kind=Kind.RATIO,
+              numerator="pre_success", denominator="diversion_base", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.SOURCE}),
+              formula_zh="诉前调解成功数 ÷（诉前调解新收＋民初新收＋行初新收）",
+              formula_en="民诉前调 successful ÷ (民诉前调 + 民初 + 行初 received)"),
+    Indicator(id="lawsuits_per_10k", zh="万人起诉率", en="lawsuits per 10,000 residents", group="source", kind=Kind.PER10K,
+              numerator="lawsuits", denominator="population", direction=Direction.LOWER,
+              unit=Unit.PER10K, format=Format.PER10K, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE}),
+              formula_zh="（有人口数的法院）民初＋行初新收 × 10000 ÷ 辖区常住人口",
+              formula_en="民初 + 行初 received at courts with a population × 10000 ÷ their population"),]
 BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}
 IDS: list[str] = [i.id for i in CATALOGUE]
 
@@ -154,3 +306,41 @@ def get(indicator_id: str) -> Indicator:
         return BY_ID[indicator_id]
     except KeyError:
         raise KeyError(f"未知指标 / unknown indicator: {indicator_id}") from None
+
+
+def in_view(view: View) -> list[str]:
+    """The ids of a view's indicators, in catalogue order."""
+    return [i.id for i in CATALOGUE if view in i.views]
+
+
+def validate(catalogue: list[Indicator]) -> None:
+    """Every indicator complete and every measure it names declared; raises ValueError."""
+    ids = [i.id for i in catalogue]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"indicator ids declared twice: {sorted({i for i in ids if ids.count(i) > 1})}")
+    for i in catalogue:
+        where = f"indicator {i.id}"
+        for field, enum in (("kind", Kind), ("direction", Direction), ("unit", Unit), ("format", Format),
+                            ("drill", Part)):
+            if not isinstance(getattr(i, field), enum):
+                raise ValueError(f"{where}: {field} must be a {enum.__name__}")
+        if not all(isinstance(v, View) for v in i.views):
+            raise ValueError(f"{where}: views must be View members")
+        if i.group not in GROUPS:
+            raise ValueError(f"{where}: unknown group {i.group}")
+        if not (i.zh and i.en and i.formula_zh and i.formula_en):
+            raise ValueError(f"{where}: names and formulas in both languages are required")
+        needs_denominator = i.kind in (Kind.RATIO, Kind.MEAN, Kind.PER10K)
+        if i.numerator is None or (i.denominator is None) == needs_denominator:
+            raise ValueError(f"{where}: a {i.kind} indicator needs a numerator"
+                             f"{' and a denominator' if needs_denominator else ' and no denominator'}")
+        for part in (i.numerator, i.denominator):
+            if part is not None and part not in measures.BY_NAME:
+                raise ValueError(f"{where}: measure {part} is not declared in metrics/measures.py")
+        if i.kind is Kind.BALANCE and measures.BY_NAME[i.numerator].kind is not measures.Kind.FLOW:
+            raise ValueError(f"{where}: a balance is made of a flow's monthly counts")
+        if i.drill_measure is None:
+            raise ValueError(f"{where}: drill names a part the indicator does not have")
+
+
+validate(CATALOGUE)

@@ -24,3 +24,19 @@ def connect(path: str) -> duckdb.DuckDBPyConnection:
 def data_date(con: duckdb.DuckDBPyConnection) -> str:
     row = con.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
     return row[0] if row else ""
+
+
+def attach_read_only(path: str) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory instance with the file attached read-only as `case_db`. (duckdb.connect(path)
+    in the same process would hand back the instance already open on the old file after an
+    import's rename.)"""
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS case_db (READ_ONLY)", [path])
+    return con
+
+
+def reader(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of an attach_read_only connection, reading the case database."""
+    cur = con.cursor()
+    cur.execute("USE case_db")
+    return cur

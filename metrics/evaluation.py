@@ -6,7 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-from .catalogue import BY_ID, Indicator
+from .catalogue import BY_ID, Direction, Indicator
 
 DEFAULT_CONFIG = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "config", "evaluation.toml")
 
@@ -60,9 +60,9 @@ def assess(ind: Indicator, value, rng: tuple[float, float] | None) -> tuple[str 
     if low <= value <= high:
         return "meets", None
     status = "above" if value > high else "below"
-    if ind.direction == "none":
+    if ind.direction is Direction.NONE:
         return status, None
-    better = (status == "above") == (ind.direction == "higher")
+    better = (status == "above") == (ind.direction is Direction.HIGHER)
     return status, "better" if better else "worse"
 
 
@@ -85,9 +85,9 @@ def meets_rate(statuses) -> float | None:
 
 def rank(ind: Indicator, values: list) -> list[int | None]:
     """1 = best by the indicator's direction; None for no value or no direction."""
-    if ind.direction == "none":
+    if ind.direction is Direction.NONE:
         return [None] * len(values)
-    sign = -1 if ind.direction == "higher" else 1
+    sign = -1 if ind.direction is Direction.HIGHER else 1
     order = sorted((sign * v, i) for i, v in enumerate(values) if not _missing(v))
     out: list[int | None] = [None] * len(values)
     prev, prev_rank = None, 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from .catalogue import BY_ID
+from .catalogue import BY_ID, Kind
 from .engine import GROUP_COLUMNS, Scope, compute
 from .periods import Period
 
@@ -64,7 +64,7 @@ def why_moved(con: duckdb.DuckDBPyConnection, indicator_id: str, scope: Scope, p
     """Contributions of each child unit (by = court | division | judge) to the change of an
     indicator from `before` (default: the same period a year earlier) to `period`."""
     ind = BY_ID[indicator_id]
-    if ind.kind == "balance":
+    if ind.kind is Kind.BALANCE:
         raise ValueError(f"{ind.zh} 不可按单位分解 / cannot be split by unit")
     before = before or period.year_ago()
     keys = GROUP_COLUMNS[child]

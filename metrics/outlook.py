@@ -23,6 +23,9 @@ import math
 import duckdb
 
 from .engine import Scope, compute
+
+# The counts the outlook projects month by month (the rest follow from them or carry forward).
+PROJECTED_COUNTS = ("received", "closed")
 from .evaluation import EvaluationConfig, load_config
 from .periods import Period
 
@@ -52,7 +55,7 @@ def year_end_outlook(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.dat
     last_year = _ytd(con, scope, year - 1, 12)
     months_left = 12 - month
     out = {"year": year, "through_month": month, "months_left": months_left}
-    for key in ("received", "closed"):
+    for key in PROJECTED_COUNTS:
         out[f"{key}_ytd"] = now[key]
         out[f"{key}_projected"] = _projected(now[key], last_ytd[key], last_year[key], month)
     carried = now["carried_over"]

@@ -1,8 +1,8 @@
 """Process warnings (节点管控): the pending cases that need attention on a given day.
 
 Days left to the time limit on day d = limit + extended − ((d − filed) − deducted), so a
-negative number is days past the limit. Age for the 12/18/36-month lists is
-(d − filed) − deducted, as for 超12个月未结 in indicators.md.
+negative number is days past the limit. The 12/18/36-month lists use the age rule of
+超12个月未结 (measures.older_than).
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from .engine import Scope
+from .measures import OVER_12_MONTHS, older_than
 
 # kind -> (中文, English, condition on a pending case at day d, with ? for the number of days)
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -19,10 +20,11 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "past_limit": ("超审限", "past the time limit", "days_left < 0"),
     "near_15": ("审限届满前15天内", "within 15 days of the limit", "days_left BETWEEN 0 AND 15"),
     "near_30": ("审限届满前30天内", "within 30 days of the limit", "days_left BETWEEN 0 AND 30"),
-    "over_12m": ("超12个月未结", "pending over 12 months", "age > 365"),
-    "over_18m": ("超18个月未结", "pending over 18 months", "age > 548"),
-    "over_36m": ("超36个月未结", "pending over 36 months", "age > 1095"),
-    "remanded": ("发回重审后未结", "remanded cases back at first instance", "instance = 'first' AND origin_instance = 'appeal'"),
+    "over_12m": ("超12个月未结", "pending over 12 months", older_than(OVER_12_MONTHS, "day")),
+    "over_18m": ("超18个月未结", "pending over 18 months", older_than(548, "day")),
+    "over_36m": ("超36个月未结", "pending over 36 months", older_than(1095, "day")),
+    "remanded": ("发回重审后未结", "remanded cases back at first instance",
+                 "instance = 'first' AND origin_instance = 'appeal'"),
     "extended": ("延长审限", "time limit extended", "extended_days > 0"),
     "appeal_untransferred": ("上诉未移送", "appeals not transferred", "appeal_waiting > ?"),
 }
@@ -31,7 +33,7 @@ _CASES_SQL = """
            c.case_type::VARCHAR AS case_type, c.procedure::VARCHAR AS procedure, c.cause, c.filed_date,
            c.limit_days, c.extended_days, c.deducted_days,
            (d.day - c.filed_date) AS days_on_hand,
-           (d.day - c.filed_date) - c.deducted_days AS age,
+           (d.day - c.filed_date) - c.deducted_days AS age, d.day,
            c.limit_days + c.extended_days - ((d.day - c.filed_date) - c.deducted_days) AS days_left,
            c.instance::VARCHAR AS instance, c.origin_instance::VARCHAR AS origin_instance, c.origin_case_no,
            c.appeal_received_date,
@@ -61,7 +63,7 @@ def warning_list(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date, k
         raise KeyError(f"unknown warning kind {kind}")
     sql, params = _cases(scope, as_of)
     order = "appeal_waiting DESC" if kind == "appeal_untransferred" else "days_left, filed_date"
-    df = con.execute(f"SELECT * EXCLUDE (is_pending) FROM ({sql}) WHERE {_condition(kind, transfer_days)} "
+    df = con.execute(f"SELECT * EXCLUDE (is_pending, day) FROM ({sql}) WHERE {_condition(kind, transfer_days)} "
                      f"ORDER BY {order}, case_no", params).df()
     return dates_as_days(df)
 

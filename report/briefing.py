@@ -12,23 +12,20 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from metrics import Period, Scope
+from metrics import Period, Scope, inventory
 from metrics.api import indicator_table
-from metrics.catalogue import BY_ID
+from metrics.catalogue import BY_ID, View, in_view
 from metrics.engine import compute
 from metrics.evaluation import EvaluationConfig, load_config
 from metrics.explain import why_moved
 from metrics.outlook import year_end_outlook
 from metrics.warnings import KINDS, warning_counts
-from ui import format as fmt
-from ui.summary import period_summary
-from ui.theme import status_color, status_label
+from present import format as fmt
+from present.summary import period_summary
+from present.theme import status_color, status_label
 
-HEADLINE = ["received", "closed", "pending", "clearance_ratio", "closure_rate", "within_limit_rate", "avg_duration",
-            "over12m_pending", "over12m_share", "reversal_remand_rate", "mediation_rate", "case_proceeding_ratio",
-            "exec_completion_rate", "first_exec_termination_rate", "premediation_success_rate"]
-UNIT_COLUMNS = ["received", "closed", "clearance_ratio", "within_limit_rate", "avg_duration", "over12m_pending",
-                "reversal_remand_rate", "mediation_rate"]
+HEADLINE = in_view(View.BRIEFING)
+UNIT_COLUMNS = in_view(View.BRIEFING_UNITS)
 WARNING_COLUMNS = ["past_limit", "near_15", "over_12m", "over_18m", "over_36m", "appeal_untransferred"]
 
 
@@ -53,11 +50,10 @@ class Briefing:
 def _scope_name(con, scope: Scope) -> str:
     if scope.court is None:
         return "全省法院"
-    name = con.execute("SELECT court_name FROM courts WHERE court_code = ?", [scope.court]).fetchone()[0]
-    has_children = con.execute("SELECT count(*) FROM courts WHERE parent_code = ?", [scope.court]).fetchone()[0]
+    name = inventory.courts(con).set_index("court_code").loc[scope.court, "court_name"]
     if scope.division:
         name += scope.division
-    elif scope.with_subordinates and has_children:
+    elif scope.with_subordinates and inventory.has_district(con, scope.court):
         name += "辖区"
     return name
 
@@ -67,22 +63,21 @@ def _child_level(con, scope: Scope) -> str:
         return "judge"
     if scope.court is None:
         return "court"
-    has_children = con.execute("SELECT count(*) FROM courts WHERE parent_code = ?", [scope.court]).fetchone()[0]
-    return "court" if scope.with_subordinates and has_children else "division"
+    return "court" if scope.with_subordinates and inventory.has_district(con, scope.court) else "division"
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
           config: EvaluationConfig | None = None) -> Briefing:
     config = config or load_config()
-    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    meta = inventory.meta(con)
     data_date = dt.date.fromisoformat(meta["data_date"])
-    level = con.execute("SELECT level FROM courts WHERE court_code = ?", [scope.court]).fetchone()[0] if scope.court else None
+    level = inventory.court_levels(con).get(scope.court) if scope.court else None
     scope_name = _scope_name(con, scope)
     period_text = period.describe("zh")
     table = indicator_table(con, period, scope, None, None, config)
     rows = table.set_index("indicator")
     headline = rows.loc[HEADLINE].reset_index()
-    flow = compute(con, Period.parse(str(period.year)), "month", scope, ["received", "closed", "pending"])
+    flow = compute(con, Period.parse(str(period.year)), "month", scope, in_view(View.FLOW))
     flow = flow[flow["label"] <= period.end.strftime("%Y-%m")]
     child = _child_level(con, scope)
     short = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from data import codes
+from schema import codes
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKED = ROOT.parent / "shared" / "spec" / "worked-example"

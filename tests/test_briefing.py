@@ -14,7 +14,7 @@ from metrics.api import indicator_table
 from metrics.catalogue import BY_ID
 from report.briefing import HEADLINE, build, to_docx, to_xlsx
 from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
-from ui import format as fmt
+from present import format as fmt
 
 PERIOD = Period.parse("2026Q3", cumulative=True)
 SCOPE = Scope(court="示", with_subordinates=True)

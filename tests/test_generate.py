@@ -12,7 +12,8 @@ import re
 import duckdb
 import pytest
 
-from data import codes, store
+from data import store
+from schema import codes
 from data.generate import generate
 from data.ingest import ingest
 

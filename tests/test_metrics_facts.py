@@ -6,7 +6,7 @@ import math
 import pytest
 
 from metrics import Period, Scope, compute
-from metrics.facts import has_facts
+from metrics.facts import FactsState, facts_state
 from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
 
 CASES = [
@@ -31,7 +31,7 @@ def _same(a, b) -> bool:
 
 @pytest.mark.parametrize("period,cum,by,scope", CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
 def test_facts_equal_scan(demo, period, cum, by, scope):  # noqa: F811
-    assert has_facts(demo)
+    assert facts_state(demo) is FactsState.CURRENT
     p = Period.parse(period, cum)
     fast = compute(demo, p, by, scope, use_facts=True)
     slow = compute(demo, p, by, scope, use_facts=False)

@@ -10,6 +10,8 @@ import os
 import duckdb
 import streamlit as st
 
+from metrics.db import attach_read_only, reader
+
 DEFAULT_DB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "demo.duckdb")
 
 
@@ -19,11 +21,7 @@ def db_path() -> str:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, version: tuple) -> duckdb.DuckDBPyConnection:
-    # A fresh in-memory instance that attaches the file: duckdb.connect(path) in the same process
-    # would hand back the instance already open on the old file after an import's rename.
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS case_db (READ_ONLY)")
-    return con
+    return attach_read_only(path)
 
 
 def db_version(path: str) -> tuple:
@@ -36,6 +34,9 @@ def cursor() -> duckdb.DuckDBPyConnection | None:
     path = db_path()
     if not os.path.isfile(path):
         return None
-    cur = _connection(path, db_version(path)).cursor()
-    cur.execute("USE case_db")
-    return cur
+    return reader(_connection(path, db_version(path)))
+
+
+def version() -> tuple:
+    """The current database file's version: part of every cached result's key."""
+    return db_version(db_path())

@@ -15,13 +15,11 @@ LABELS = {"case_no": "案号", "court_name": "法院", "division": "承办部门
           "appeal_waiting": "上诉待移送天数"}
 
 
-def case_list(f, ctx, indicator: str, court: str, district: bool, category, division=None, judge_id=None) -> None:
-    version = queries.version()
-    key = f"drill_{court}_{division}_{judge_id}_{indicator}"
-    part = "numerator" if indicator in ("reversal_remand_rate", "over12m_pending", "over12m_share") else "denominator"
+def case_list(q, ctx, indicator: str) -> None:
+    """The cases the indicator drills to (its declaration says which) for the scope of q."""
+    key = f"drill_{q.court}_{q.division}_{q.judge_id}_{indicator}"
     page = st.session_state.get(key + "_page", 0)
-    rows, total = queries.drill(version, f.period, f.cumulative, court, district, category, indicator, part, page,
-                                PAGE_SIZE, division, judge_id)
+    rows, total = queries.drill(q, indicator, None, page, PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     L = lang()
     st.caption(f"共 {total:,} 件，第 {page + 1}/{pages} 页" if L == "zh" else f"{total:,} cases, page {page + 1} of {pages}")
@@ -34,4 +32,4 @@ def case_list(f, ctx, indicator: str, court: str, district: bool, category, divi
         if st.button("下一页" if L == "zh" else "Next", disabled=page + 1 >= pages, key=key + "_next"):
             st.session_state[key + "_page"] = page + 1
             st.rerun()
-        download_xlsx(shown, "cases", f, ctx, key=key + "_xlsx")
+        download_xlsx(shown, "cases", q, ctx, key=key + "_xlsx")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.i18n import t
+from ui.session import current_user
 
 
 def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data") -> bytes:
@@ -21,8 +22,6 @@ def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data") -> bytes
 
 def download_xlsx(table: pd.DataFrame, name: str, f, ctx: dict, key: str, **scope) -> None:
     """A download button; the file is made, and the export logged, only when it is downloaded."""
-    from ui.session import current_user
-
     filters = {"法院 court": f.court, "含辖区 district": f.district, "期间 period": f.period,
                "年初累计 cumulative": f.cumulative, "类别 category": f.category or "全部",
                **{f"{k}": v for k, v in scope.items() if v}, "数据截至 data date": str(ctx["data_date"])}

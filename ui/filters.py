@@ -6,40 +6,16 @@ URL that is not a valid option falls back to the default, and the page says so.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-
 import streamlit as st
 
-from metrics import Period, Scope
+from metrics.query import Query
 from ui import i18n, queries
 from ui.i18n import t
-from ui.database import cursor
 from ui.session import current_access
 from ui.url_state import url_toggle, url_widget
 
 CATEGORIES = ["", "民事", "刑事", "行政", "执行"]
 KINDS = ["quarter", "month", "year"]
-
-
-@dataclass(frozen=True)
-class Filters:
-    court: str
-    district: bool
-    period: str
-    cumulative: bool
-    category: str | None
-
-    @property
-    def scope(self) -> Scope:
-        return Scope(court=self.court, with_subordinates=self.district, category=self.category)
-
-    @property
-    def period_obj(self) -> Period:
-        return Period.parse(self.period, self.cumulative)
-
-    def args(self) -> tuple:
-        """Positional arguments of the cached queries."""
-        return (self.period, self.cumulative, self.court, self.district, self.category)
 
 
 def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
@@ -55,14 +31,14 @@ def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
     return out
 
 
-def filter_bar(data_date: dt.date, first_year: int) -> Filters:
-    version = queries.version()
-    courts = queries.courts(version)
+def filter_bar(data_date: dt.date, first_year: int) -> Query:
+    """The filters as a Query asked by the signed-in user."""
+    courts = queries.courts()
     names = dict(zip(courts["court_code"], courts["court_name"]))
     access = current_access()
-    codes = access.courts(cursor())  # only the courts this user may see are offered (and checked again on query)
+    codes = queries.allowed_courts(access)  # only the courts this user may see are offered (and checked again on query)
     top = access.court or courts[courts["parent_code"].isna()]["court_code"].iloc[0]
-    fixed = access.role in ("head", "judge")
+    fixed = not access.district_wide
     kind_labels = {"quarter": t("quarter"), "month": t("month"), "year": t("year")}
     with st.container(horizontal=True, vertical_alignment="bottom"):
         court = url_widget(st.selectbox, t("court"), codes, "court", top, format_func=lambda c: names.get(c, c),
@@ -71,12 +47,13 @@ def filter_bar(data_date: dt.date, first_year: int) -> Filters:
             district = False
             st.text_input(t("division"), access.division, disabled=True, width=140)
         else:
-            district = url_toggle(t("with_district"), "district", True)
-        kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk", "quarter",
+            district = url_toggle(t("with_district"), "district")
+        kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk",
                           format_func=kind_labels.get, required=True)
         options = period_options(kind, first_year, data_date)
-        period = url_widget(st.selectbox, t("period"), options, "period", options[0], width=140)
-        cumulative = url_toggle(t("cumulative"), "cum", True)
-        category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", "", width=140,
+        period = url_widget(st.selectbox, t("period"), options, "period", width=140)
+        cumulative = url_toggle(t("cumulative"), "cum")
+        category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", width=140,
                               format_func=lambda c: i18n.category(c) if c else t("all"))
-    return Filters(court, district, period, cumulative and kind != "year", category or None)
+    return Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
+                 district=district, category=category or None)

@@ -2,37 +2,44 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import streamlit as st
 
-from ui import queries
-from ui.filters import Filters, filter_bar
+from ui import pages, queries
+from ui.database import db_path
+from metrics.query import Query
+from ui.filters import filter_bar
 from ui.i18n import t
+from ui.session import current_access
 
 
-def page_header(title: str) -> dict:
-    meta = queries.meta(queries.version())
-    st.title(title)
+def page_header(key: str) -> dict:
+    """The page `key` of the page table: stops a user whose role may not open it, else draws the title."""
+    pages.require(key)
+    meta = queries.meta()
+    st.title(t(f"page_{key}"))
     note = f"{t('data_date')} {meta.get('data_date', '—')}"
     if meta.get("kind") == "demo":
         note += f" · {t('demo_note')}"
     st.caption(note)
+    if not queries.facts_current():
+        from metrics.facts import STALE_NOTE
+
+        st.warning(STALE_NOTE.format(db=os.path.relpath(db_path())), icon=":material/update:")
     return meta
 
 
-def page_context(title: str) -> tuple[Filters, dict]:
+def page_context(key: str) -> tuple[Query, dict]:
     """Header and filter bar; returns the filters and names for the text."""
-    meta = page_header(title)
-    version = queries.version()
+    meta = page_header(key)
     data_date = dt.date.fromisoformat(meta.get("data_date") or dt.date.today().isoformat())
-    f = filter_bar(data_date, first_year=queries.first_year(version))
-    courts = queries.courts(version).set_index("court_code")
+    f = filter_bar(data_date, first_year=queries.first_year())
+    courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():
         name += "辖区" if st.session_state.get("lang") != "English" else " and its district"
-    from ui.session import current_access
-
     access = current_access()
-    if access is not None and access.role in ("head", "judge"):  # their figures are the division's
-        name += access.division
+    if access is not None and access.fixed_division:  # their figures are the division's
+        name += access.fixed_division
     return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"]}

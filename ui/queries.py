@@ -1,27 +1,27 @@
-"""Cached calls into metrics, keyed by scalar filter values and the database file version."""
+"""The dashboard's questions to metrics, cached. Each takes one Query (filters and who is
+asking); it is authorised against the signed-in user before any cached result is served, and
+the database file version is part of every cache key, so an import shows on the next run.
+Other judges are made anonymous here for a role that hides them (per-session salt).
+"""
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
-from metrics import Period, Scope
-from metrics.access import AccessDenied
+from metrics import inventory
+from metrics.access import Access, AccessDenied, Reach
 from metrics.api import cases_behind, indicator_table
 from metrics.engine import compute
 from metrics.explain import why_moved
+from metrics.facts import FactsState, facts_state
 from metrics.outlook import year_end_outlook
-from ui.database import cursor, db_path, db_version
-from ui.session import current_access
-
-
-def _version() -> tuple:
-    return db_version(db_path())
-
-
-def _scope(court, district, category, division=None, judge_id=None) -> Scope:
-    return Scope(court=court, with_subordinates=district, category=category, division=division, judge_id=judge_id)
+from metrics.query import Query
+from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
+from report.briefing import build, to_docx, to_xlsx
+from ui.database import cursor, version
 
 
 def session_salt() -> str:
@@ -29,134 +29,175 @@ def session_salt() -> str:
     return st.session_state.setdefault("_alias_salt", secrets.token_hex(8))
 
 
-def _guard(court, district, category, division=None, judge_id=None, by=None, cases=False) -> tuple:
-    """Check the requested scope against the signed-in user (server-side session), before any
-    cached result can be served; returns the scope's parts, pinned to the user's division."""
-    access = current_access()
-    if access is None:
+def _authorised(q: Query, by: str | None = None, cases: bool = False) -> Query:
+    """q pinned to and checked against its viewer, who comes from the server-side session
+    (ui.session.current_access, set by the filter bar), never from the browser."""
+    if q.viewer is None:
         raise AccessDenied("未登录 / not signed in")
-    scope = access.pin(_scope(court, district, category, division, judge_id))
-    if cases and access.role == "judge":
-        scope = replace(scope, judge_id=access.judge_id)
-    scope = access.check_cases(cursor(), scope) if cases else access.check(cursor(), scope, by)
-    return scope.court, scope.with_subordinates, scope.category, scope.division, scope.judge_id
+    return q.authorised(cursor(), by, cases)
 
 
-def _hide(frame, id_column: str = "judge_id", name_column: str = "name"):
-    """Other judges anonymous for a judge (see Access.anonymise)."""
-    return current_access().anonymise(frame, id_column, name_column, session_salt())
+def _hide(q: Query, frame: pd.DataFrame, id_column: str = "judge_id", name_column: str = "name") -> pd.DataFrame:
+    return q.viewer.anonymise(frame, id_column, name_column, session_salt())
 
 
-def table(version, period: str, cumulative: bool, court, district, category, by=None, division=None, judge_id=None):
-    c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
-    return _hide(_table(version, period, cumulative, c, d, cat, by, div, j))
+def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Indicators with 同比/环比, range and 达标 (metrics.api.indicator_table)."""
+    q = _authorised(q, by)
+    return _hide(q, _table(q, by, indicators, version()))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _table(version, period: str, cumulative: bool, court, district, category, by=None, division=None, judge_id=None):
-    return indicator_table(cursor(), Period.parse(period, cumulative), _scope(court, district, category, division, judge_id), by)
+def _table(q: Query, by, indicators, db_version) -> pd.DataFrame:
+    return indicator_table(cursor(), q.period_obj, q.scope, by, list(indicators) if indicators else None)
 
 
-def series(version, year: int, by: str, court, district, category, indicators: tuple, division=None, judge_id=None):
-    c, d, cat, div, j = _guard(court, district, category, division, judge_id, by)
-    return _hide(_series(version, year, by, c, d, cat, indicators, div, j))
+def series(q: Query, year: int, by: str, indicators: tuple[str, ...]) -> pd.DataFrame:
+    """Indicators of a whole year by month or quarter, for the scope of q."""
+    q = _authorised(q.narrow(period=str(year), cumulative=False), by)
+    return _hide(q, _series(q, by, indicators, version()))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _series(version, year: int, by: str, court, district, category, indicators: tuple, division=None, judge_id=None):
-    return compute(cursor(), Period.parse(str(year)), by, _scope(court, district, category, division, judge_id),
-                   list(indicators))
+def _series(q: Query, by, indicators, db_version) -> pd.DataFrame:
+    return compute(cursor(), q.period_obj, by, q.scope, list(indicators))
 
 
-def warning_list(version, as_of, kind: str, court, district, category, division=None, judge_id=None,
-                 transfer_days: int = 5):
-    c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
-    rows = _warning_list(version, as_of, kind, c, d, cat, div, j, transfer_days)
-    return _hide(rows, "judge_id", "judge_name")
+def warning_list(q: Query, as_of: dt.date, kind: str, transfer_days: int = 5) -> pd.DataFrame:
+    q = _authorised(q, cases=True)
+    return _hide(q, _warning_list(q, as_of, kind, transfer_days, version()), "judge_id", "judge_name")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _warning_list(version, as_of, kind, court, district, category, division, judge_id, transfer_days):
-    from metrics.warnings import warning_list as compute_list
-
-    return compute_list(cursor(), _scope(court, district, category, division, judge_id), as_of, kind, transfer_days)
+def _warning_list(q: Query, as_of, kind, transfer_days, db_version) -> pd.DataFrame:
+    return _warning_list_of(cursor(), q.scope, as_of, kind, transfer_days)
 
 
-def warning_counts(version, as_of, by: str, court, district, category, division=None, transfer_days: int = 5):
-    c, d, cat, div, _ = _guard(court, district, category, division, None, by)
-    rows = _warning_counts(version, as_of, by, c, d, cat, div, transfer_days)
-    return _hide(rows, "judge_id", "judge_name")
+def warning_counts(q: Query, as_of: dt.date, by: str, transfer_days: int = 5) -> pd.DataFrame:
+    q = _authorised(q.narrow(judge_id=None), by)
+    return _hide(q, _warning_counts(q, as_of, by, transfer_days, version()), "judge_id", "judge_name")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _warning_counts(version, as_of, by, court, district, category, division, transfer_days):
-    from metrics.warnings import warning_counts as compute_counts
-
-    return compute_counts(cursor(), _scope(court, district, category, division), as_of, by, transfer_days)
+def _warning_counts(q: Query, as_of, by, transfer_days, db_version) -> pd.DataFrame:
+    return _warning_counts_of(cursor(), q.scope, as_of, by, transfer_days)
 
 
-def moved(version, indicator: str, period: str, cumulative: bool, court, district, category, child: str, division=None):
-    c, d, cat, div, _ = _guard(court, district, category, division, None, child)
-    out = _moved(version, indicator, period, cumulative, c, d, cat, child, div)
+def moved(q: Query, indicator: str, child: str) -> pd.DataFrame:
+    """Why did it move: each child unit's contribution against the same period last year."""
+    q = _authorised(q.narrow(judge_id=None), child)
+    out = _moved(q, indicator, child, version())
     if child == "judge":  # units are "court|judge_id": no real id leaves the server for a judge
         out = out.assign(judge_id=out["unit"].str.split("|").str[1])
-        out = _hide(out).drop(columns=["judge_id", "unit"])
+        out = _hide(q, out).drop(columns=["judge_id", "unit"])
     return out
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _moved(version, indicator: str, period: str, cumulative: bool, court, district, category, child: str, division=None):
-    return why_moved(cursor(), indicator, _scope(court, district, category, division), Period.parse(period, cumulative),
-                     child=child)
+def _moved(q: Query, indicator, child, db_version) -> pd.DataFrame:
+    return why_moved(cursor(), indicator, q.scope, q.period_obj, child=child)
 
 
-def outlook(version, as_of, court, district, category, level):
-    c, d, cat, div, _ = _guard(court, district, category)
-    return _outlook(version, as_of, c, d, cat, level, div)
+def outlook(q: Query, as_of: dt.date, level: str | None) -> dict:
+    q = _authorised(q.narrow(judge_id=None))
+    return _outlook(q, as_of, level, version())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _outlook(version, as_of, court, district, category, level, division=None):
-    return year_end_outlook(cursor(), _scope(court, district, category, division), as_of, level=level)
+def _outlook(q: Query, as_of, level, db_version) -> dict:
+    return year_end_outlook(cursor(), q.scope, as_of, level=level)
 
 
-def drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
-          division=None, judge_id=None):
-    c, d, cat, div, j = _guard(court, district, category, division, judge_id, cases=True)
-    rows, total = _drill(version, period, cumulative, c, d, cat, indicator, part, page, page_size, div, j)
+def drill(q: Query, indicator: str, part: str | None = None, page: int = 0,
+          page_size: int = 50) -> tuple[pd.DataFrame, int]:
+    """The cases behind an indicator's figure, one page, and how many in all."""
+    q = _authorised(q, cases=True)
+    rows, total = _drill(q, indicator, part, page, page_size, version())
     # a judge's reversal list holds appeal cases handled by other judges: show those anonymously
-    return _hide(rows, "judge_id", "judge_name"), total
+    return _hide(q, rows, "judge_id", "judge_name"), total
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _drill(version, period: str, cumulative: bool, court, district, category, indicator, part, page, page_size,
-          division=None, judge_id=None):
-    return cases_behind(cursor(), Period.parse(period, cumulative),
-                        _scope(court, district, category, division, judge_id), indicator, part, page, page_size)
+def _drill(q: Query, indicator, part, page, page_size, db_version) -> tuple[pd.DataFrame, int]:
+    return cases_behind(cursor(), q.period_obj, q.scope, indicator, part, page, page_size)
+
+
+def allowed_courts(viewer: Access) -> list[str]:
+    """The court codes a user may choose."""
+    return viewer.courts(cursor())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def courts(version):
-    return cursor().execute("""
-        SELECT court_code::VARCHAR AS court_code, court_name, level, parent_code::VARCHAR AS parent_code
-        FROM courts ORDER BY court_code""").df()
+def _courts(db_version) -> pd.DataFrame:
+    return inventory.courts(cursor())
+
+
+def courts() -> pd.DataFrame:
+    return _courts(version())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def meta(version) -> dict:
-    return dict(cursor().execute("SELECT key, value FROM meta").fetchall())
+def _meta(db_version) -> dict:
+    return inventory.meta(cursor())
+
+
+def meta() -> dict:
+    return _meta(version())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def divisions(version, court: str) -> list[str]:
-    rows = cursor().execute("SELECT DISTINCT division FROM cases WHERE court_code = ? ORDER BY 1", [court]).fetchall()
-    return [r[0] for r in rows]
+def _divisions(court: str, db_version) -> list[str]:
+    return inventory.divisions(cursor(), court)
+
+
+def divisions(court: str) -> list[str]:
+    return _divisions(court, version())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def first_year(version) -> int:
-    return cursor().execute("SELECT year(min(filed_date)) FROM cases").fetchone()[0]
+def _first_year(db_version) -> int:
+    return inventory.first_year(cursor())
 
 
-def version() -> tuple:
-    return _version()
+def first_year() -> int:
+    return _first_year(version())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _facts_current(db_version) -> bool:
+    return facts_state(cursor()) is FactsState.CURRENT
+
+
+def facts_current() -> bool:
+    return _facts_current(version())
+
+
+
+def briefing(q: Query):
+    """The 数据会商 briefing of q's scope and period, with its .docx and Excel pack."""
+    q = _authorised(q)
+    return _briefing(q, version())
+
+
+@st.cache_data(max_entries=16, show_spinner="正在生成报告… / building the briefing…")
+def _briefing(q: Query, db_version):
+    b = build(cursor(), q.scope, q.period_obj)
+    return b, to_docx(b), to_xlsx(b)
+
+
+def _whole_database(viewer: Access | None) -> None:
+    """Counts over every court: only for a role that reaches every court."""
+    if viewer is None or viewer.rule.reach is not Reach.ALL:
+        raise AccessDenied("需要全部法院的权限 / needs access to every court")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _inventory(db_version) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    con = cursor()
+    return inventory.summary(con), inventory.cases_by_year(con), inventory.cases_by_type(con)
+
+
+def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """What the database holds (数据概况): counts, cases by year and category, cases by type."""
+    _whole_database(viewer)
+    return _inventory(version())

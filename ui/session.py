@@ -7,16 +7,13 @@ import streamlit as st
 from metrics.access import Access
 from security import audit
 from security.users import SignInError, User, load_users, sign_in, sign_in_demo
+from ui import queries
 from ui.i18n import lang
 
-ROLE_NAMES = {"admin": ("审管办", "Trial management office"), "leader": ("院领导", "Court leader"),
-              "head": ("庭长", "Division head"), "judge": ("法官", "Judge")}
 
 
 def _data_is_demo() -> bool:
-    from ui import queries
-
-    return queries.meta(queries.version()).get("kind") == "demo"
+    return queries.meta().get("kind") == "demo"
 
 
 def current_user() -> User | None:
@@ -82,7 +79,7 @@ def sign_in_page() -> None:
         st.caption("演示模式：无需密码，仅用于示范数据；正式部署请在 config/users.toml 中关闭。" if zh else
                    "Demo mode: no password, for the demo data only; turn it off in config/users.toml for real data.")
         for u in demo:
-            role = ROLE_NAMES[u.access.role][0 if zh else 1]
+            role = u.access.rule.name(lang())
             if st.button(f"{u.name} · {role}", key=f"demo_{u.username}"):
                 _finish(sign_in_demo(config, u.username, _data_is_demo()))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import params
 from ui.i18n import t
 
 
@@ -16,8 +17,12 @@ def _text(option) -> str:
     return str(option).lower() if isinstance(option, bool) else str(option)
 
 
-def url_widget(widget, label: str, options: list, key: str, default, **kwargs):
-    """Render `widget` (st.selectbox, st.segmented_control …) with its value synced to ?key=."""
+def url_widget(widget, label: str, options: list, key: str, default=None, url_key: str | None = None, **kwargs):
+    """Render `widget` (st.selectbox, st.segmented_control …) with its value synced to ?key=.
+    The default is the parameter table's (ui/params.py) unless the page works one out."""
+    default = params.default(url_key or key) if default is None else default
+    if default not in options and options:
+        default = options[0]
     texts = [_text(o) for o in options]
     loaded = st.session_state.setdefault("_url_loaded", set())
     if key not in loaded:  # the first run of this session reads the link
@@ -40,7 +45,8 @@ def url_widget(widget, label: str, options: list, key: str, default, **kwargs):
     return value
 
 
-def url_toggle(label: str, key: str, default: bool, **kwargs) -> bool:
+def url_toggle(label: str, key: str, **kwargs) -> bool:
     """A toggle synced to ?key=true|false the same way."""
-    value = url_widget(lambda lab, opts, **kw: st.toggle(lab, **kw), label, [True, False], key, default, **kwargs)
+    value = url_widget(lambda lab, opts, **kw: st.toggle(lab, **kw), label, [True, False], key, params.default(key),
+                       **kwargs)
     return bool(value)

@@ -5,6 +5,9 @@ import re
 
 import pytest
 
+from metrics.access import ROLES
+from ui.i18n import TEXT
+from ui.pages import pages_for
 from tests.browser.conftest import LOCAL_PASSWORD, open_as, shot, wait_ready
 
 PAGES = [("", "态势总览", 1), ("compare", "对比分析", 2), ("trends", "趋势分析", 1),
@@ -163,10 +166,12 @@ def test_big_screen_fits_and_rotates(server, browser, width, height):
     open_as(page, f"{server}/screen?every=8&scale={width // 1920}", user="demo_leader")
     seen = []
     for view in range(4):
-        page.wait_for_function(f"document.querySelectorAll('h1').length && "
-                               f"document.body.innerText.includes('{view + 1}/4')", timeout=90000)
+        title_of_view = (f"() => {{ const h = document.querySelector('h1'); "
+                         f"return h && document.body.innerText.includes('{view + 1}/4') ? h.innerText : false; }}")
+        page.wait_for_function(title_of_view, timeout=90000)
         page.wait_for_timeout(1500)
-        seen.append(page.locator("h1").first.inner_text())
+        # read in one step with the check: the fragment may replace the heading at any moment
+        seen.append(page.wait_for_function(title_of_view, timeout=90000).json_value())
         shot(page, f"screen_{width}_{view + 1}")
         # nothing cut off: the page does not scroll, and no sidebar or toolbar shows
         # (sampled a few times: while a view is being replaced, old and new elements briefly coexist)
@@ -190,13 +195,8 @@ def test_big_screen_fits_and_rotates(server, browser, width, height):
     ctx.close()
 
 
-ROLE_NAV = {
-    "demo_admin": ["态势总览", "对比分析", "趋势分析", "节点管控", "执行", "诉源治理", "会商报告", "大屏", "指标说明",
-                   "数据概况", "数据导入", "审计日志"],
-    "demo_leader": ["态势总览", "对比分析", "趋势分析", "节点管控", "执行", "诉源治理", "会商报告", "大屏", "指标说明"],
-    "demo_head": ["态势总览", "对比分析", "趋势分析", "节点管控", "会商报告", "指标说明"],
-    "demo_judge": ["我的案件", "对比分析", "指标说明"],
-}
+# each demo user's navigation, read from the page table
+ROLE_NAV = {f"demo_{role}": [TEXT[f"page_{p.key}"][0] for p in pages_for(role)] for role in ROLES}
 
 
 @pytest.mark.parametrize("user", list(ROLE_NAV))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from metrics.catalogue import Indicator
+from metrics.catalogue import Format, Indicator
 
 
 def missing(v) -> bool:
@@ -11,22 +11,24 @@ def missing(v) -> bool:
 
 
 def value(ind: Indicator, v, lang: str = "zh") -> str:
-    """An indicator's value as the meeting reads it; "—" when it has none."""
+    """An indicator's value as the meeting reads it, in the format the catalogue declares; "—" when none."""
     if missing(v):
         return "—"
-    if ind.unit == "%":
+    zh = lang == "zh"
+    f = ind.format
+    if f is Format.PERCENT:
         return f"{v * 100:.2f}%"
-    if ind.id == "case_proceeding_ratio":
+    if f is Format.ONE_TO_X:
         return f"1 : {v:.2f}"
-    if ind.kind == "count":
-        return f"{int(v):,}件" if lang == "zh" else f"{int(v):,}"
-    if ind.unit == "天":
-        return f"{v:.1f}天" if lang == "zh" else f"{v:.1f} days"
-    if ind.unit == "件":
-        return f"{v:.1f}件" if lang == "zh" else f"{v:.1f}"
-    if ind.unit == "件/万人":
-        return f"{v:.2f}件/万人" if lang == "zh" else f"{v:.2f} per 10k"
-    if ind.unit == "x":  # 结收比 and the like sit near 1: a third decimal tells 0.947 from 0.95
+    if f is Format.COUNT:
+        return f"{int(v):,}件" if zh else f"{int(v):,}"
+    if f is Format.DAYS:
+        return f"{v:.1f}天" if zh else f"{v:.1f} days"
+    if f is Format.CASES_DECIMAL:
+        return f"{v:.1f}件" if zh else f"{v:.1f}"
+    if f is Format.PER10K:
+        return f"{v:.2f}件/万人" if zh else f"{v:.2f} per 10k"
+    if f is Format.RATIO:
         return f"{v:.3f}"
     return f"{v:.2f}"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.catalogue import BY_ID
-from ui import format as fmt
+from metrics.catalogue import BY_ID, View, in_view
+from present import format as fmt
 
 
 def _line(row, lang: str) -> str:
@@ -19,8 +19,7 @@ def _line(row, lang: str) -> str:
 def period_summary(table: pd.DataFrame, scope_name: str, period_text: str, lang: str = "zh") -> str:
     rows = table.set_index("indicator")
     get = lambda i: {**rows.loc[i].to_dict(), "indicator": i}  # noqa: E731
-    parts = [_line(get(i), lang) for i in ("received", "closed", "pending", "clearance_ratio", "within_limit_rate")
-             if i in rows.index]
+    parts = [_line(get(i), lang) for i in in_view(View.SUMMARY) if i in rows.index]
     short = [BY_ID[i].name(lang) for i, r in rows.iterrows() if r["status"] in ("above", "below") and r["side"] != "better"]
     if lang == "zh":
         text = f"{period_text}，{scope_name}" + "；".join(parts) + "。"

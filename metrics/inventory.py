@@ -1,0 +1,52 @@
+"""What the database holds, for the pages and the briefing: courts, divisions, years, counts, meta."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def courts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""
+        SELECT court_code::VARCHAR AS court_code, court_name, level, parent_code::VARCHAR AS parent_code, population
+        FROM courts ORDER BY court_code""").df()
+
+
+def court_levels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT court_code::VARCHAR, level FROM courts").fetchall())
+
+
+def has_district(con: duckdb.DuckDBPyConnection, court: str) -> bool:
+    """Whether the court has courts below it."""
+    return bool(con.execute("SELECT count(*) FROM courts WHERE parent_code = ?", [court]).fetchone()[0])
+
+
+def divisions(con: duckdb.DuckDBPyConnection, court: str) -> list[str]:
+    rows = con.execute("SELECT DISTINCT division FROM cases WHERE court_code = ? ORDER BY 1", [court]).fetchall()
+    return [r[0] for r in rows]
+
+
+def first_year(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT year(min(filed_date)) FROM cases").fetchone()[0]
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """Courts, cases, judges, pending and the filing dates (数据概况)."""
+    row = con.execute("""
+        SELECT (SELECT count(*) FROM courts), count(*), count(DISTINCT court_code::VARCHAR || judge_id),
+               count(*) FILTER (WHERE closed_date IS NULL), min(filed_date), max(filed_date)
+        FROM cases""").fetchone()
+    return dict(zip(["courts", "cases", "judges", "pending", "first_filed", "last_filed"], row))
+
+
+def cases_by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""
+        SELECT year(filed_date) AS year, category::VARCHAR AS category, count(*) AS n
+        FROM cases GROUP BY ALL ORDER BY ALL""").df()
+
+
+def cases_by_type(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT case_type::VARCHAR AS case_type, count(*) AS n FROM cases GROUP BY ALL ORDER BY n DESC").df()

@@ -1,0 +1,211 @@
+"""Base measures: what the indicators count and add up, each declared once.
+
+A measure names the event that places a case in a period, which cases it takes (a SQL
+condition on the columns of table `cases`), what it adds up (a count, or an expression) and
+its kind:
+
+  FLOW      an event inside the period: received (filed_date), closed (closed_date),
+            an appeal transferred (appeal_transferred_date)
+  STOCK     cases on hand on a day: entered on or before it and not yet left; taken on the
+            period's last day (pending) or on the day before its first (carried over)
+  ORIGIN    a flow counted for the court, division and judge of the case's origin case
+            (一审被改判发回重审: the appeal counts for the first-instance judge)
+  DISTINCT  how many judges have a case in another measure (法官人均结案数)
+  SUM       the sum of other measures (on hand = carried over + received)
+  COURT     a court attribute added up over the courts in scope (population)
+
+From these declarations come the scan of `cases` (engine), the monthly facts built at load
+time and their version (facts), and the condition that lists a measure's cases (drill-down).
+Nothing else writes a measure's condition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    FLOW = "flow"
+    STOCK = "stock"
+    ORIGIN = "origin"
+    DISTINCT = "distinct"
+    SUM = "sum"
+    COURT = "court"
+
+
+class Event(Enum):
+    """The date column that places a flow in a month."""
+    RECEIVED = "filed_date"
+    CLOSED = "closed_date"
+    TRANSFERRED = "appeal_transferred_date"
+
+
+class At(Enum):
+    """The day a stock is taken: the period's last day, or the day before its first."""
+    END = "end"
+    START = "start"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stock:
+    """Cases on hand: a case is in from day `enters` (inclusive) until day `leaves` (exclusive;
+    NULL = still in). A case that leaves before it enters is never in."""
+    name: str
+    cases: str
+    enters: str
+    leaves: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure:
+    name: str
+    kind: Kind
+    cases: str = "true"          # condition on the case (FLOW, ORIGIN)
+    event: Event | None = None   # FLOW, ORIGIN
+    value: str | None = None     # None counts cases; else the expression summed (FLOW)
+    stock: Stock | None = None   # STOCK
+    at: At = At.END              # STOCK
+    of: str | None = None        # DISTINCT: the measure whose judges are counted
+    parts: tuple[str, ...] = ()  # SUM
+    courts_only: bool = False    # defined for courts and above, not for divisions or judges
+
+
+COUNTED = "counted"  # every type but 民诉前调 (derived at load time)
+FIRST = "instance = 'first'"
+APPEAL = "instance = 'appeal'"
+CIVIL_FIRST = "case_type = '民初'"
+EXEC = "instance = 'enforcement'"
+FIRST_EXEC = "case_type = '执'"
+PREMEDIATION = "case_type = '民诉前调'"
+LITIGATION = "case_type IN ('民初', '行初')"
+REVERSED_OR_REMANDED = "closing_method IN ('改判', '发回重审')"
+WITHIN_LIMIT = "net_days <= limit_days + extended_days"
+OVER_12_MONTHS = 365  # days
+
+
+def older_than(days: int, day: str) -> str:
+    """A case's age on `day` exceeds `days`: (day − filed) − deducted days > days (超12个月未结 and the
+    18- and 36-month warnings)."""
+    return f"(({day}) - filed_date) - deducted_days > {int(days)}"
+
+
+# The first day a case is over 12 months old: older_than(365, d) ⟺ d ≥ filed + deducted + 366.
+OVER_12_MONTHS_FROM = f"filed_date + deducted_days + {OVER_12_MONTHS + 1}"
+
+PENDING = Stock(name="pending", cases=COUNTED, enters="filed_date", leaves="closed_date")
+PENDING_OVER_12M = Stock(name="over12m", cases=COUNTED, enters=OVER_12_MONTHS_FROM, leaves="closed_date")
+
+
+def _flow(name: str, event: Event, cases: str, value: str | None = None, **kw) -> Measure:
+    return Measure(name=name, kind=Kind.FLOW, event=event, cases=cases, value=value, **kw)
+
+
+def _closed(name: str, cases: str, value: str | None = None) -> Measure:
+    return _flow(name, Event.CLOSED, cases, value)
+
+
+MEASURES: tuple[Measure, ...] = (
+    _flow("received", Event.RECEIVED, COUNTED),
+    _closed("closed", COUNTED),
+    _closed("closed_within_limit", f"{COUNTED} AND {WITHIN_LIMIT}"),
+    _closed("closed_days_sum", COUNTED, "duration_days"),
+    _flow("transferred", Event.TRANSFERRED, FIRST),
+    _flow("transfer_days_sum", Event.TRANSFERRED, FIRST, "appeal_transferred_date - appeal_received_date"),
+    _closed("first_closed", FIRST),
+    _closed("first_desc_counted", FIRST, "desc_counted"),
+    _closed("appeal_reversed", f"{APPEAL} AND closing_method = '改判'"),
+    _closed("appeal_remanded", f"{APPEAL} AND closing_method = '发回重审'"),
+    _closed("appeal_closed", APPEAL),
+    _closed("appeal_heard", f"{APPEAL} AND hearing"),
+    _closed("civil_closed", CIVIL_FIRST),
+    _closed("civil_mediated", f"{CIVIL_FIRST} AND closing_method = '调解'"),
+    _closed("civil_withdrawn", f"{CIVIL_FIRST} AND closing_method = '撤诉'"),
+    _closed("first_judged", f"{FIRST} AND closing_method = '判决'"),
+    _closed("first_judged_appealed", f"{FIRST} AND closing_method = '判决' AND has_appeal_desc"),
+    _closed("first_accepted", f"{FIRST} AND NOT has_review_desc"),
+    _closed("civil_decided", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解')"),
+    _closed("civil_decided_enforced", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解') AND has_exec_desc"),
+    _closed("exec_closed", EXEC),
+    _closed("exec_completed", f"{EXEC} AND closing_method = '执行完毕'"),
+    _closed("exec_recovered", EXEC, "amount_recovered"),
+    _closed("exec_applied", EXEC, "amount_applied"),
+    _closed("first_exec_closed", FIRST_EXEC),
+    _closed("first_exec_terminated", f"{FIRST_EXEC} AND closing_method = '终本'"),
+    _closed("assets_closed", f"{FIRST_EXEC} AND has_assets"),
+    _closed("assets_on_time", f"{FIRST_EXEC} AND has_assets AND closing_method = '执行完毕' "
+                              "AND net_days <= 180 + extended_days"),
+    _closed("pre_closed", PREMEDIATION),
+    _closed("pre_success", f"{PREMEDIATION} AND closing_method = '调解成功'"),
+    _closed("pre_days_sum", PREMEDIATION, "duration_days"),
+    _flow("pre_received", Event.RECEIVED, PREMEDIATION),
+    _flow("litigation_received", Event.RECEIVED, LITIGATION),
+    _flow("lawsuits", Event.RECEIVED, f"{LITIGATION} AND has_population", courts_only=True),
+    Measure(name="carried_over", kind=Kind.STOCK, stock=PENDING, at=At.START),
+    Measure(name="pending", kind=Kind.STOCK, stock=PENDING, at=At.END),
+    Measure(name="over12m_pending", kind=Kind.STOCK, stock=PENDING_OVER_12M, at=At.END),
+    Measure(name="first_reversed", kind=Kind.ORIGIN, event=Event.CLOSED,
+            cases=f"{APPEAL} AND {REVERSED_OR_REMANDED} AND origin_instance = 'first'"),
+    Measure(name="judges_closing", kind=Kind.DISTINCT, of="closed"),
+    Measure(name="on_hand", kind=Kind.SUM, parts=("carried_over", "received")),
+    Measure(name="proceedings", kind=Kind.SUM, parts=("first_closed", "first_desc_counted")),
+    Measure(name="diversion_base", kind=Kind.SUM, parts=("pre_received", "litigation_received")),
+    Measure(name="population", kind=Kind.COURT, value="population", courts_only=True),
+)
+BY_NAME: dict[str, Measure] = {m.name: m for m in MEASURES}
+
+
+def of_kind(*kinds: Kind) -> list[Measure]:
+    return [m for m in MEASURES if m.kind in kinds]
+
+
+def stocks() -> list[Stock]:
+    """Each stock once, in declaration order."""
+    out: dict[str, Stock] = {}
+    for m in of_kind(Kind.STOCK):
+        out.setdefault(m.stock.name, m.stock)
+    return list(out.values())
+
+
+def stock_day(m: Measure) -> str:
+    """The SQL day a stock measure is taken, in terms of the period columns p_start, p_end."""
+    return "p_end" if m.at is At.END else "(p_start - 1)"
+
+
+def case_condition(name: str) -> str:
+    """The condition, over `cases` and the period columns p_start / p_end, that selects the
+    cases a measure counts in the period: the scan's filter and the drill-down's list."""
+    m = BY_NAME[name]
+    if m.kind in (Kind.FLOW, Kind.ORIGIN):
+        return f"{m.event.value} BETWEEN p_start AND p_end AND {m.cases}"
+    if m.kind is Kind.STOCK:
+        s, day = m.stock, stock_day(m)
+        return f"{s.cases} AND {s.enters} <= {day} AND ({s.leaves} IS NULL OR {s.leaves} > {day})"
+    if m.kind is Kind.DISTINCT:
+        return case_condition(m.of)
+    if m.kind is Kind.SUM:
+        return " OR ".join(f"({case_condition(p)})" for p in m.parts)
+    raise ValueError(f"{name}: a {m.kind.value} measure lists no cases")
+
+
+def validate() -> None:
+    """Every declaration complete and every reference resolved (run when the module loads)."""
+    names = [m.name for m in MEASURES]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise ValueError(f"measures declared twice: {sorted(dupes)}")
+    for m in MEASURES:
+        need = {Kind.FLOW: m.event, Kind.ORIGIN: m.event, Kind.STOCK: m.stock, Kind.DISTINCT: m.of,
+                Kind.SUM: m.parts, Kind.COURT: m.value}[m.kind]
+        if not need:
+            raise ValueError(f"measure {m.name}: a {m.kind.value} measure needs its "
+                             f"{ {Kind.FLOW: 'event', Kind.ORIGIN: 'event', Kind.STOCK: 'stock'}.get(m.kind, 'parts/of/value')}")
+        for ref in (*m.parts, *([m.of] if m.of else [])):
+            if ref not in BY_NAME or BY_NAME[ref].kind in (Kind.SUM, Kind.COURT, Kind.DISTINCT):
+                raise ValueError(f"measure {m.name}: {ref} is not a case measure")
+    stock_names = {}
+    for s in (m.stock for m in of_kind(Kind.STOCK)):
+        if stock_names.setdefault(s.name, s) != s:
+            raise ValueError(f"two different stocks named {s.name}")
+
+
+validate()

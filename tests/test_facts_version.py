@@ -1,0 +1,111 @@
+"""A database records the version of the measure declarations its facts were built from. After a
+measure is added, an older database still answers (by scanning, saying so in one line) and one
+command rebuilds its facts atomically."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+
+from metrics.facts import FactsState, facts_state, version
+from tests.test_metrics_worked_example import ROOT, worked_db  # noqa: F401  (fixture)
+
+# A new per-case measure, as a contributor would add it to metrics/measures.py.
+ADD_A_MEASURE = textwrap.dedent("""
+    import sys
+    import metrics.measures as ms
+    new = ms.Measure(name="closed_by_judgment", kind=ms.Kind.FLOW, event=ms.Event.CLOSED,
+                     cases="counted AND closing_method = '判决'")
+    ms.MEASURES = ms.MEASURES + (new,)
+    ms.BY_NAME[new.name] = new
+    command = sys.argv[1]
+    sys.argv = ["python -m " + command] + sys.argv[2:]
+    if command == "metrics":
+        from metrics.__main__ import main
+    else:
+        from data.__main__ import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def _run(*args: str, added: bool = False) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-c", ADD_A_MEASURE, *args] if added else [sys.executable, "-m", *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def _same_figures(a: str, b: str) -> bool:
+    """Two CSV outputs agree, numbers to 1e-9 (a scan and the facts add in different orders)."""
+    rows_a, rows_b = list(csv.reader(io.StringIO(a))), list(csv.reader(io.StringIO(b)))
+    if len(rows_a) != len(rows_b) or len(rows_a) < 2:
+        return False
+    for ra, rb in zip(rows_a, rows_b):
+        for x, y in zip(ra, rb):
+            try:
+                fx, fy = float(x), float(y)
+            except ValueError:
+                if x != y:
+                    return False
+                continue
+            if abs(fx - fy) > 1e-9 * max(1.0, abs(fx), abs(fy)):
+                return False
+    return True
+
+
+def _sha(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def test_a_new_database_records_its_facts_version(worked_db):  # noqa: F811
+    with duckdb.connect(worked_db, read_only=True) as con:
+        assert facts_state(con) is FactsState.CURRENT
+        assert con.execute("SELECT version FROM facts_info").fetchone()[0] == version()
+
+
+def test_adding_a_measure_keeps_an_existing_database_working(worked_db, tmp_path):  # noqa: F811
+    db = str(tmp_path / "older.duckdb")
+    with open(worked_db, "rb") as src, open(db, "wb") as dst:
+        dst.write(src.read())
+    query = ["--db", db, "--period", "2025", "--by", "court", "--format", "csv"]
+    before = _run("metrics", *query)
+    assert before.returncode == 0 and before.stderr == ""
+
+    # the code now declares one more measure: the database's facts are older than the code
+    stale = _run("metrics", *query, added=True)
+    assert stale.returncode == 0, stale.stderr
+    assert _same_figures(stale.stdout, before.stdout)  # same figures, computed by scanning the cases
+    note = stale.stderr.strip().splitlines()
+    assert len(note) == 1 and "python -m data refresh --db" in note[0]
+
+    # one command rebuilds the facts, atomically, and only when they are stale
+    unchanged = _sha(db)
+    refreshed = _run("data", "refresh", "--db", db, "--if-stale", added=True)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert _sha(db) != unchanged
+    again = _run("data", "refresh", "--db", db, "--if-stale", added=True)
+    assert "current" in again.stdout
+    after = _run("metrics", *query, added=True)
+    assert after.returncode == 0 and after.stderr == "" and _same_figures(after.stdout, before.stdout)
+    with duckdb.connect(db, read_only=True) as con:
+        columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'facts'").fetchall()}
+        assert "closed_by_judgment" in columns
+        judged = con.execute("SELECT sum(closed_by_judgment) FROM facts").fetchone()[0]
+        assert judged == con.execute("SELECT count(*) FROM cases WHERE counted AND closing_method = '判决' "
+                                     "AND closed_date IS NOT NULL").fetchone()[0]
+        # everything else came across unchanged
+        assert con.execute("SELECT count(*) FROM cases").fetchone()[0] > 0
+        assert con.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()[0] == "import"
+    # and this code, without the added measure, sees those facts as stale in turn
+    with duckdb.connect(db, read_only=True) as con:
+        assert facts_state(con) is FactsState.STALE
+
+
+def test_refresh_of_a_missing_database_is_a_clear_error(tmp_path):
+    p = _run("data", "refresh", "--db", str(tmp_path / "none.duckdb"))
+    assert p.returncode == 2 and "database not found" in p.stderr

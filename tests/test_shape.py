@@ -1,0 +1,134 @@
+"""The shape the project keeps: libraries without Streamlit, SQL only in metrics/ and data/, one
+table of pages and one of roles, no hand-kept lists of indicator ids, no import cycles."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from metrics.catalogue import IDS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PRESENTATION = ["app.py", "app_pages", "ui", "report", "present"]
+
+
+def _files(*folders: str) -> list[str]:
+    out = []
+    for f in folders:
+        path = os.path.join(ROOT, f)
+        if os.path.isfile(path):
+            out.append(path)
+            continue
+        for name in sorted(os.listdir(path)):
+            if name.endswith(".py"):
+                out.append(os.path.join(path, name))
+    return out
+
+
+def _imports(path: str) -> set[str]:
+    """Every module a file imports, at the top or inside a function, as a dotted name."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    package = os.path.relpath(os.path.dirname(path), ROOT).replace(os.sep, ".")
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            out.add(base)
+            out |= {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+def test_libraries_load_no_streamlit():
+    code = ("import sys, metrics, metrics.api, metrics.query, metrics.__main__, data, data.ingest, data.generate, "
+            "data.__main__, report.briefing, report.__main__, security.users, security.audit, security.__main__, "
+            "schema.codes, present.format, present.summary, present.theme; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+SQL = re.compile(r"\b(SELECT\b[^\n]*\bFROM|INSERT INTO|CREATE TABLE|COPY \(|ATTACH )|\.execute\(")
+
+
+@pytest.mark.parametrize("path", _files(*PRESENTATION), ids=lambda p: os.path.relpath(p, ROOT))
+def test_no_sql_outside_metrics_and_data(path):
+    text = open(path, encoding="utf-8").read()
+    assert not SQL.search(text), f"{os.path.relpath(path, ROOT)} writes SQL; ask metrics instead"
+
+
+@pytest.mark.parametrize("path", _files(*PRESENTATION), ids=lambda p: os.path.relpath(p, ROOT))
+def test_pages_use_public_names_of_metrics_and_ui(path):
+    for name in _imports(path):
+        parts = name.split(".")
+        assert not any(p.startswith("_") and p != "__future__" and p != "__main__" for p in parts), \
+            f"{os.path.relpath(path, ROOT)} imports private {name}"
+    text = open(path, encoding="utf-8").read()
+    assert not re.search(r"queries\._\w+\(", text) or path.endswith("queries.py")
+
+
+@pytest.mark.parametrize("path", _files(*PRESENTATION), ids=lambda p: os.path.relpath(p, ROOT))
+def test_no_hand_kept_list_of_indicators(path):
+    """A page takes its indicators from the catalogue's views, never from a list of its own."""
+    ids = set(IDS)
+    for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            names = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            assert len([n for n in names if n in ids]) < 2, (os.path.relpath(path, ROOT), names)
+
+
+ROLE_WORDS = re.compile(r"""\.role\s*(==|!=|in|not in)|["'](admin|leader|head)["']""")
+
+
+@pytest.mark.parametrize("path", [p for p in _files(*PRESENTATION, "security")
+                                  if not p.endswith(os.path.join("ui", "pages.py"))],
+                         ids=lambda p: os.path.relpath(p, ROOT))
+def test_roles_are_decided_only_by_the_role_table(path):
+    """Behaviour follows the role table (metrics/access.py) and the page table (ui/pages.py);
+    no other file compares role names."""
+    text = open(path, encoding="utf-8").read()
+    assert not ROLE_WORDS.search(text), f"{os.path.relpath(path, ROOT)} compares role names"
+
+
+def test_every_page_file_is_in_the_page_table_and_nowhere_else():
+    from ui.pages import PAGES
+
+    files = {n[:-3] for n in os.listdir(os.path.join(ROOT, "app_pages")) if n.endswith(".py")}
+    assert files == {p.key for p in PAGES}
+    for path in _files(*PRESENTATION):
+        if not path.endswith(os.path.join("ui", "pages.py")):
+            assert "app_pages/" not in open(path, encoding="utf-8").read(), path
+
+
+# package -> the packages it may import (its own included); anything else is a cycle waiting to happen
+ALLOWED = {
+    "schema": set(),
+    "metrics": {"schema"},
+    "data": {"schema", "metrics"},
+    "present": {"metrics"},
+    "security": {"metrics"},
+    "report": {"metrics", "present"},
+    "ui": {"metrics", "present", "report", "security", "data"},
+}
+
+
+@pytest.mark.parametrize("package", list(ALLOWED))
+def test_package_layers(package):
+    ours = set(ALLOWED) | {"app_pages"}
+    for path in _files(package):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in ours and top != package:
+                assert top in ALLOWED[package], f"{os.path.relpath(path, ROOT)} imports {name}"
+
+
+def test_queries_do_not_ask_the_session():
+    """Who is asking travels in the Query, so ui.queries needs nothing of ui.session (no cycle)."""
+    assert not any(n.startswith("ui.session") for n in _imports(os.path.join(ROOT, "ui", "queries.py")))

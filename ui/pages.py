@@ -1,0 +1,91 @@
+"""The table of pages: where each lives, what it is called, who may open it. app.py builds the
+navigation from it, every page checks it, and the tests read it; no other list of pages exists.
+
+Title and help text come from the translation catalogue (`page_<key>`, `help_<key>`); the
+section from `section_<section>`. A role's navigation is grouped in sections when it has more
+than GROUP_FROM pages. Adding a page: its file in app_pages/, a row here, its texts in
+present/text.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.i18n import t
+from ui.session import current_access
+
+ALL = frozenset({"admin", "leader", "head", "judge"})
+MANAGERS = frozenset({"admin", "leader", "head"})
+DISTRICT = frozenset({"admin", "leader"})
+ADMIN = frozenset({"admin"})
+GROUP_FROM = 7
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageSpec:
+    key: str                     # also the file name in app_pages/ and the text keys
+    url: str                     # "" for a role's landing page
+    icon: str
+    section: str
+    roles: frozenset[str]
+
+    @property
+    def path(self) -> str:
+        return f"app_pages/{self.key}.py"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(key="overview", url="", icon=":material/dashboard:", section="analysis", roles=MANAGERS),
+    PageSpec(key="my_cases", url="", icon=":material/assignment_ind:", section="analysis", roles=frozenset({"judge"})),
+    PageSpec(key="compare", url="compare", icon=":material/leaderboard:", section="analysis", roles=ALL),
+    PageSpec(key="trends", url="trends", icon=":material/trending_up:", section="analysis", roles=MANAGERS),
+    PageSpec(key="warnings", url="warnings", icon=":material/alarm:", section="topics", roles=MANAGERS),
+    PageSpec(key="enforcement", url="enforcement", icon=":material/gavel:", section="topics", roles=DISTRICT),
+    PageSpec(key="source", url="source", icon=":material/handshake:", section="topics", roles=DISTRICT),
+    PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=MANAGERS),
+    PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),
+    PageSpec(key="definitions", url="definitions", icon=":material/menu_book:", section="reference", roles=ALL),
+    PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN),
+    PageSpec(key="data_import", url="import", icon=":material/upload_file:", section="admin", roles=ADMIN),
+    PageSpec(key="audit_log", url="audit", icon=":material/history:", section="admin", roles=ADMIN),
+)
+BY_KEY = {p.key: p for p in PAGES}
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [p for p in PAGES if role in p.roles]
+
+
+def _st_page(spec: PageSpec) -> st.Page:
+    kw = dict(title=t(f"page_{spec.key}"), icon=spec.icon, help=t(f"help_{spec.key}"))
+    return st.Page(spec.path, default=True, **kw) if spec.url == "" else st.Page(spec.path, url_path=spec.url, **kw)
+
+
+def navigation(role: str):
+    """The st.navigation of a role's pages, in sections when there are many."""
+    specs = pages_for(role)
+    if len(specs) < GROUP_FROM:
+        return st.navigation([_st_page(s) for s in specs])
+    sections: dict[str, list] = {}
+    for s in specs:
+        sections.setdefault(t(f"section_{s.section}"), []).append(_st_page(s))
+    return st.navigation(sections)
+
+
+def sign_in_navigation(sign_in_page):
+    """Before sign-in every page's address shows the sign-in form, so a shared link opens its
+    view right after signing in."""
+    urls = dict.fromkeys(p.url for p in PAGES if p.url)
+    pages = [st.Page(sign_in_page, title=t("sign_in"), default=True)]
+    pages += [st.Page(sign_in_page, title=url, url_path=url) for url in urls]
+    return st.navigation(pages, position="hidden")
+
+
+def require(key: str) -> None:
+    """Stop a page that the signed-in user's role may not open (the navigation does not list it
+    either; this holds even if a page is reached another way)."""
+    access = current_access()
+    if access is None or access.role not in BY_KEY[key].roles:
+        st.error(t("not_allowed"))
+        st.stop()

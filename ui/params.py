@@ -1,0 +1,41 @@
+"""The link's parameters, in one table: each one's default and what leaving it out means.
+
+A link holds only the parameters that differ from their default, so a parameter left out
+means its default. A default of None is worked out when the page runs, as `meaning` says.
+A value that is not one of the widget's options falls back to the default with a notice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Param:
+    key: str
+    default: object
+    meaning: str
+
+
+PARAMS: dict[str, Param] = {p.key: p for p in (
+    Param(key="lang", default="中文", meaning="interface language: 中文 or English"),
+    Param(key="court", default=None, meaning="the user's own court; for the office, the province's top court"),
+    Param(key="district", default=True, meaning="the court together with its district (辖区); false: the court alone"),
+    Param(key="pk", default="quarter", meaning="period kind: quarter, month or year"),
+    Param(key="period", default=None, meaning="the latest period of that kind begun by the data date"),
+    Param(key="cum", default=True, meaning="year to date (年初累计) from January 1; ignored for a year"),
+    Param(key="cat", default="", meaning="category 民事, 刑事, 行政 or 执行; empty: all"),
+    Param(key="level", default=None, meaning="对比分析 level: the first the role compares (courts, or judges "
+                                             "for a division head or judge)"),
+    Param(key="division", default=None, meaning="对比分析 division when comparing judges: the court's first division"),
+    Param(key="ind", default="within_limit_rate", meaning="indicator id on 对比分析 (on 趋势分析: see trend_ind)"),
+    Param(key="trend_ind", default="closed", meaning="indicator id on 趋势分析"),
+    Param(key="grain", default="month", meaning="趋势分析 by month or quarter"),
+    Param(key="wby", default=None, meaning="节点管控 counts by: the first level the role compares"),
+    Param(key="kind", default="past_limit", meaning="节点管控 list shown: a warning kind (metrics/warnings.py)"),
+    Param(key="every", default=20, meaning="大屏 seconds per view, 5–600"),
+    Param(key="scale", default=1.0, meaning="大屏 chart text scale for 4K screens, 1–3"),
+)}
+
+
+def default(key: str):
+    return PARAMS[key].default
