@@ -7,32 +7,31 @@ import pandas as pd
 import streamlit as st
 
 from metrics import CATALOGUE
+from metrics.api import meets_rates
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import format as fmt
+from present.theme import MEETS, status_color
 from ui import queries
 from ui.drill import case_list
 from ui.export import download_xlsx
-from ui.i18n import lang, t
+from ui.i18n import columns, label_of, lang, t
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
-from present.theme import MEETS, status_color
 
 f, ctx = page_context("compare")
 L = lang()
 config = load_config()
 
-LEVELS = {"court": ("辖区内各法院", "Courts of the district"), "division": ("本院各部门", "Divisions of the court"),
-          "judge": ("部门内各法官", "Judges of a division")}
 access = current_access()
 levels = list(access.rule.compare_levels)
-level = url_widget(st.segmented_control, "对比层级" if L == "zh" else "Compare", levels, "level",
-                   required=True, format_func=lambda k: LEVELS[k][0 if L == "zh" else 1])
+level = url_widget(st.segmented_control, t("compare_level"), levels, "level", required=True,
+                   format_func=label_of("level_"))
 division = access.fixed_division
 if level == "judge" and division is None:
     options = queries.divisions(f.court)
-    division = url_widget(st.selectbox, "部门" if L == "zh" else "Division", options, "division") if options else None
+    division = url_widget(st.selectbox, t("division"), options, "division") if options else None
 ids = [i.id for i in CATALOGUE]
 chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", format_func=lambda i: BY_ID[i].name(L))
 ind = BY_ID[chosen]
@@ -50,7 +49,7 @@ table = table.assign(unit=table["name"].astype(str))
 last_key = unit_cols[-1]
 same_name = table.drop_duplicates(unit_cols).duplicated("unit", keep=False)
 twins = set(table.drop_duplicates(unit_cols)[same_name]["unit"])
-table.loc[table["unit"].isin(twins), "unit"] = table["unit"] + "（" + table[last_key].astype(str) + "）"
+table.loc[table["unit"].isin(twins), "unit"] = table["unit"] + (" (" if L == "en" else "（") + table[last_key].astype(str) + (")" if L == "en" else "）")
 one = table[table.indicator == chosen].copy()
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
@@ -59,7 +58,7 @@ one = one.sort_values("value", ascending=ind.direction == "lower", na_position="
 overall = queries.table(scope_q)
 avg = one["value"].mean() if ind.kind == "count" else overall.set_index("indicator").loc[chosen, "value"]
 
-st.subheader(f"{ind.name(L)}（{f.period_obj.describe(L)}）" if L == "zh" else f"{ind.name(L)} ({f.period_obj.describe(L)})")
+st.subheader(t("ranked_title", name=ind.name(L), period=f.period_obj.describe(L)))
 scale = 100 if ind.is_rate else 1
 one["plot"] = one["value"].astype(float) * scale
 pick = alt.selection_point(name="unit", fields=["unit"])
@@ -67,7 +66,7 @@ bars = alt.Chart(one).mark_bar().encode(
     y=alt.Y("unit:N", sort=None, title=None),
     x=alt.X("plot:Q", title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}"),
     color=alt.Color("color:N", scale=None),
-    tooltip=[alt.Tooltip("unit:N", title={"court": t("court"), "division": t("division"), "judge": "法官" if L == "zh" else "Judge"}[level]), alt.Tooltip("shown:N", title=t("value"))],
+    tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")), alt.Tooltip("shown:N", title=t("value"))],
 ).add_params(pick)
 layers = []
 low, high = one["low"].dropna(), one["high"].dropna()
@@ -93,15 +92,13 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
 event = st.altair_chart(alt.layer(*layers).properties(height=height), key=f"bars_{level}", alt=ind.name(L),
                         on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
-st.caption(("蓝色达标、橙红色未达标（劣于区间）、橙色未达标（优于区间）、灰色无区间；浅蓝带为合理区间，虚线为整体值。点击条形可下钻。"
-            if L == "zh" else "Blue meets the range, vermillion falls short, orange is outside on the better side, grey has no "
-            "range; the light band is the range, the dashed line the overall value. Click a bar to drill down."))
+st.caption(t("compare_caption"))
 if config.rankings:
-    st.dataframe(one[["unit", "shown", "rank"]].rename(columns={"unit": t("court"), "shown": t("value"), "rank": "排名"}),
+    st.dataframe(one[["unit", "shown", "rank"]].rename(columns={"unit": t(f"child_{level}"), "shown": t("value"), "rank": t("rank")}),
                  hide_index=True, alt="rank")
 
 # Heat map of units × indicators, coloured by 达标.
-st.subheader("达标热力图" if L == "zh" else "Range heat map")
+st.subheader(t("heat_map"))
 judged = table[table["low"].notna() & table["value"].notna()].copy()
 judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
@@ -114,25 +111,31 @@ heat = alt.Chart(judged).mark_rect(stroke="white").encode(
 ).properties(height=max(180, 22 * judged["unit"].nunique()))
 st.altair_chart(heat, alt="heat map")
 
-export = table.copy()
-export["indicator"] = export["indicator"].map(lambda i: BY_ID[i].name(L))
-download_xlsx(export, f"compare_{level}", f, ctx, key="dl_compare")
+# 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.
+rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)
+rates = rates.set_index("unit").reindex(list(one["unit"])).reset_index()
+st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets_rate"): rates["meets_rate"].map(fmt.percent),
+                           t("status_meets"): [f"{m}/{j}" for m, j in zip(rates["meets"], rates["judged"])]}),
+             hide_index=True, alt="meets rate", width="content")
 
-# Why did it move.
-if ind.kind != "balance":
-    with st.expander("变动归因：哪些单位拉动了变化（与上年同期比）" if L == "zh" else "Why did it move (against the same period last year)"):
+export = table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left").drop(columns=["unit"])
+export["indicator"] = export["indicator"].map(lambda i: BY_ID[i].name(L))
+download_xlsx(columns(export), f"compare_{level}", f, ctx, key="dl_compare")
+
+# Why did it move: computed only while its section is open.
+why = st.expander(t("why_moved"), on_change="rerun", key="why_open") if ind.kind != "balance" else None
+if why is not None and why.open:
+    with why:
         moved = queries.moved(scope_q, chosen, level)
         if moved.empty:
             st.info(t("no_data"))
         else:
-            unit = "个百分点" if ind.is_rate else ""
             shown = moved.head(10).assign(
                 contribution=moved["contribution"].round(3), rate_effect=moved["rate_effect"].round(3),
                 volume_effect=moved["volume_effect"].round(3))
             st.dataframe(shown[["name", "contribution", "rate_effect", "volume_effect"]].rename(columns={
-                "name": "单位" if L == "zh" else "Unit", "contribution": f"贡献{unit}" if L == "zh" else "Contribution",
-                "rate_effect": "自身变化" if L == "zh" else "Own change", "volume_effect": "结构变化" if L == "zh" else "Volume shift"}),
-                hide_index=True, alt="why")
+                "name": t("unit"), "contribution": t("contribution_pp" if ind.is_rate else "contribution"),
+                "rate_effect": t("own_change"), "volume_effect": t("volume_shift")}), hide_index=True, alt="why")
 
 # Drill-down: a click on a court opens its divisions, on a division its judges, on a judge the cases.
 clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
@@ -140,11 +143,13 @@ if clicked not in set(one["unit"]):  # a selection the chart could not have sent
     clicked = None
 if clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
-    st.subheader(f"{clicked}：{ind.name(L)} 明细案件" if L == "zh" else f"{clicked}: cases behind {ind.name(L)}")
+    st.subheader(t("cases_behind", unit=clicked, name=ind.name(L)))
     if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:
-        st.info("只能查看本人承办的案件" if L == "zh" else "You can open only your own cases")
+        st.info(t("own_cases_only"))
     else:
         case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen)
 elif not access.rule.own_cases_only:
-    with st.expander("本范围明细案件" if L == "zh" else "Cases behind the figure for the whole scope"):
-        case_list(scope_q, ctx, chosen)
+    cases = st.expander(t("scope_cases"), on_change="rerun", key="cases_open")
+    if cases.open:  # listed only when opened
+        with cases:
+            case_list(scope_q, ctx, chosen)

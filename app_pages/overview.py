@@ -4,6 +4,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from metrics.api import meets_rates
 from metrics.catalogue import BY_ID, View, in_view
 from present import format as fmt
 from ui import queries
@@ -21,6 +22,9 @@ L = lang()
 
 st.subheader(t("summary"))
 st.write(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L))
+meets = meets_rates(table).iloc[0]
+st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_rate"]), meets=meets["meets"],
+                             judged=meets["judged"]), help=t("meets_rate_help"), width="content")
 
 st.subheader(t("headline"))
 order = sorted(HEADLINE, key=lambda i: (rows.loc[i, "status"] not in ("above", "below") or rows.loc[i, "side"] == "better",
@@ -33,7 +37,7 @@ for chunk in range(0, len(order), 4):
         with col.container(border=True, key=f"card_{ind_id}"):
             st.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
                       delta_color=color, delta_description=t("yoy"),
-                      help=ind.formula_zh if L == "zh" else ind.formula_en)
+                      help=ind.formula(L))
             label = status_label(r["status"], r["side"], L)
             if label:
                 st.badge(label, color=STATUS_COLORS["badge"][r["status"] == "meets"])

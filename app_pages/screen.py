@@ -20,6 +20,7 @@ from present import format as fmt
 from metrics.query import Query
 from ui import pages, params, queries
 from ui.filters import period_options
+from ui.i18n import lang, t
 from ui.session import current_access
 from present.theme import status_color, status_label
 
@@ -62,9 +63,10 @@ except ValueError:
 district = access.district_wide
 period = period_options("quarter", data_date.year, data_date)[0]
 names = queries.courts().set_index("court_code")["court_name"]
-title = names.get(court, court) + ("辖区" if district else "")
+L = lang()
+title = names.get(court, court) + (t("district_suffix") if district else "")
 q = Query(viewer=access, period=period, cumulative=True, court=court, district=district)
-paused = st.toggle("暂停轮播", key="screen_paused")
+paused = st.toggle(t("screen_pause"), key="screen_paused")
 
 
 @st.fragment(run_every=None if paused else every)
@@ -73,31 +75,32 @@ def rotating_view() -> None:
     st.session_state["screen_step"] = step
     view = VIEWS[step % len(VIEWS)]
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    st.caption(f"{now}　·　数据截至 {data_date}　·　{'已暂停' if paused else f'每{every}秒切换'}　·　"
-               f"{step % len(VIEWS) + 1}/{len(VIEWS)}{'　·　示范省演示数据' if meta.get('kind') == 'demo' else ''}")
+    parts = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
+             f"{step % len(VIEWS) + 1}/{len(VIEWS)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
+    st.caption(t("screen_separator").join(parts))
     table = queries.table(q)
     rows = table.set_index("indicator")
     if view == "cards":
-        st.title(f"{title}　{data_date.year}年前{'一二三四'[(data_date.month - 1) // 3]}季度审判质效")
+        st.title(t("screen_cards", scope=title, period=q.period_obj.describe(L)))
         for chunk in (CARDS[:4], CARDS[4:]):
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], rows.loc[ind_id]
                 with col.container(border=True):
-                    st.metric(ind.zh, fmt.value(ind, r["value"]), fmt.signed_change(ind, r["yoy_change"]),
+                    st.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
                               delta_color={"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"),
-                              delta_description="同比")
-                    st.caption(status_label(r["status"], r["side"]) or "　")
+                              delta_description=t("yoy"))
+                    st.caption(status_label(r["status"], r["side"], L) or "　")
     elif view == "heatmap":
-        st.title(f"{title}　各院达标情况")
+        st.title(t("screen_heat", scope=title))
         units = queries.table(q, "court" if district else "division")
         units = units[units.indicator.isin(HEAT) & units["value"].notna()].copy()
         units["color"] = [status_color(s, d) for s, d in zip(units["status"], units["side"])]
-        units["ind_name"] = units["indicator"].map(lambda i: BY_ID[i].zh)
-        units["shown"] = [fmt.value(BY_ID[i], v) for i, v in zip(units["indicator"], units["value"])]
+        units["ind_name"] = units["indicator"].map(lambda i: BY_ID[i].name(L))
+        units["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(units["indicator"], units["value"])]
         n = max(1, units["name"].nunique())
         chart = alt.Chart(units).mark_rect(stroke="#0b1220", strokeWidth=2).encode(
-            x=alt.X("ind_name:N", sort=[BY_ID[i].zh for i in HEAT], title=None,
+            x=alt.X("ind_name:N", sort=[BY_ID[i].name(L) for i in HEAT], title=None,
                     axis=alt.Axis(labelAngle=0, labelFontSize=17 * scale, labelLimit=190 * scale, orient="top")),
             y=alt.Y("name:N", title=None, axis=alt.Axis(labelFontSize=18 * scale, labelLimit=300 * scale)),
             color=alt.Color("color:N", scale=None))
@@ -106,10 +109,10 @@ def rotating_view() -> None:
                         .configure(background="#0b1220")
                         .configure_axis(labelColor="#e8eef7").configure_view(stroke=None), alt="heat map")
     elif view == "trend":
-        st.title(f"{title}　收结存月度走势")
+        st.title(t("screen_trend", scope=title))
         flow = queries.series(q, data_date.year, "month", tuple(in_view(View.FLOW)))
         flow = flow[flow["label"] <= data_date.strftime("%Y-%m")].assign(value=lambda d: d["value"].astype(float))
-        flow["series"] = flow["indicator"].map({"received": "新收", "closed": "已结", "pending": "未结"})
+        flow["series"] = flow["indicator"].map(lambda i: BY_ID[i].name(L))
         chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
             x=alt.X("label:O", title=None, axis=alt.Axis(labelFontSize=16 * scale, labelAngle=0)),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFontSize=16 * scale)),
@@ -119,12 +122,12 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(f"{title}　节点管控预警（截至{data_date}）")
+        st.title(t("screen_warnings", scope=title, day=data_date))
         counts = queries.warning_counts(q, data_date, "court" if district else "division")
         key = "court_name" if district else "division"
         shown = counts[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]].head(12)
-        shown = shown.rename(columns={key: "单位", **{k: KINDS[k][0] for k in KINDS}})
-        st.table(shown.set_index("单位"))
+        shown = shown.rename(columns={key: t("unit"), **{k: KINDS[k][0 if L == "zh" else 1] for k in KINDS}})
+        st.table(shown.set_index(t("unit")))
 
 
 rotating_view()

@@ -6,31 +6,26 @@ import streamlit as st
 
 from metrics.warnings import KINDS
 from ui import queries
-from ui.drill import LABELS
 from ui.export import download_xlsx
-from ui.i18n import lang, t
+from ui.i18n import columns, label_of, lang, t
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
 
 f, ctx = page_context("warnings")
 L = lang()
-zh = L == "zh"
 access = current_access()
 as_of = ctx["data_date"]
-st.caption(f"预警日期：{as_of}（数据截至日）" if zh else f"Warnings as of {as_of} (the data date)")
+st.caption(t("warnings_as_of", day=as_of))
 
-levels = {"court": ("按法院", "By court"), "division": ("按部门", "By division"), "judge": ("按法官", "By judge")}
 choices = list(access.rule.compare_levels)
-by = url_widget(st.segmented_control, "汇总" if zh else "Count by", choices, "wby", required=True,
-                format_func=lambda k: levels[k][0 if zh else 1])
-transfer_days = st.number_input("上诉移送超过天数" if zh else "Appeal not transferred after (days)", 1, 90, 5,
+by = url_widget(st.segmented_control, t("count_by"), choices, "wby", required=True,
+                format_func=label_of("count_"))
+transfer_days = st.number_input(t("transfer_after"), 1, 90, 5,
                                 key="transfer_days", width=220)
 counts = queries.warning_counts(f, as_of, by, int(transfer_days))
-names = {k: v[0 if zh else 1] for k, v in KINDS.items() if k != "pending"}
-shown = counts.drop(columns=["pending"]).rename(columns=names)
-if zh:
-    shown = shown.rename(columns=LABELS)
+names = {k: v[0 if L == "zh" else 1] for k, v in KINDS.items() if k != "pending"}
+shown = columns(counts.drop(columns=["pending"]).rename(columns=names))
 if counts.empty:
     st.info(t("no_data"))
     st.stop()
@@ -38,7 +33,7 @@ event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="
                      alt="warning counts")
 download_xlsx(shown, f"warnings_by_{by}", f, ctx, key="dl_warn_counts")
 
-kind = url_widget(st.selectbox, "清单" if zh else "List", list(names), "kind", format_func=names.get,
+kind = url_widget(st.selectbox, t("list"), list(names), "kind", format_func=names.get,
                   width=320)
 rows = event.selection.rows if event and event.selection else []
 unit = counts.iloc[rows[0]] if rows and 0 <= rows[0] < len(counts) else None
@@ -48,12 +43,12 @@ if unit is not None:
     court, district = unit["court_code"], False
     division = unit.get("division") if by == "division" else None
     judge = unit.get("judge_id") if by == "judge" else None
-    st.caption(("所选：" if zh else "Selected: ") + " · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit))
+    st.caption(t("selected") + " · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit))
 cases = queries.warning_list(f.narrow(court=court, district=district, division=division, judge_id=judge), as_of, kind,
                               int(transfer_days))
-st.subheader(f"{names[kind]}（{len(cases):,}件）" if zh else f"{names[kind]} ({len(cases):,})")
+st.subheader(t("list_title", name=names[kind], n=len(cases)))
 cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
         "extended_days", "deducted_days", "appeal_waiting"]
-listed = cases[cols].rename(columns=LABELS) if zh else cases[cols]
+listed = columns(cases[cols])
 st.dataframe(listed.head(1000), hide_index=True, alt="warning list")
 download_xlsx(listed, f"warning_{kind}", f, ctx, key="dl_warn_list")

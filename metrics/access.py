@@ -134,7 +134,8 @@ class Access:
             raise AccessDenied("只能查看本人承办的案件 / only your own cases")
         return scope
 
-    def anonymise(self, frame, id_column: str = "judge_id", name_column: str = "name", salt: str = ""):
+    def anonymise(self, frame, id_column: str = "judge_id", name_column: str = "name", salt: str = "",
+                  prefix: str = "法官"):
         """Other judges appear as 法官A, 法官B … for a role that hides them, unless names are allowed.
         The letters follow a salted hash of the id (salt: per session), not the id order."""
         if not self.rule.others_anonymous or self.judge_names_visible or id_column not in frame.columns:
@@ -142,7 +143,7 @@ class Access:
         frame = frame.copy()
         others = sorted((j for j in frame[id_column].dropna().unique() if j != self.judge_id),
                         key=lambda j: hashlib.sha256(f"{salt}|{j}".encode()).hexdigest())
-        alias = {j: f"法官{_letters(i)}" for i, j in enumerate(others)}
+        alias = {j: f"{prefix}{_letters(i)}" for i, j in enumerate(others)}
         mask = frame[id_column].notna() & (frame[id_column] != self.judge_id)
         if name_column in frame.columns:
             frame.loc[mask, name_column] = frame.loc[mask, id_column].map(alias)

@@ -7,7 +7,7 @@ import pandas as pd
 from . import inventory, measures
 from .catalogue import BY_ID, CATALOGUE, Part
 from .engine import GROUP_COLUMNS, Scope, compute
-from .evaluation import EvaluationConfig, assess, change, load_config, rank
+from .evaluation import EvaluationConfig, assess, change, load_config, meets_rate, rank
 from .periods import Period
 from .warnings import dates_as_days
 
@@ -57,14 +57,17 @@ def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
 
 
 def meets_rates(table: pd.DataFrame) -> pd.DataFrame:
-    """达标率 per unit of an indicator_table (in range ÷ with a range and a value)."""
+    """达标率 per unit of an indicator_table (evaluation.meets_rate), with how many indicators are
+    in range (meets) and how many have both a range and a value (judged)."""
     keys = [c for c in ("court_code", "division", "judge_id", "label") if c in table.columns]
-    judged = table[table["status"].notna()]
-    if not keys:
-        n = len(judged)
-        return pd.DataFrame({"meets_rate": [(judged["status"] == "meets").sum() / n if n else None], "judged": [n]})
-    g = judged.assign(ok=judged["status"] == "meets").groupby(keys)
-    return pd.DataFrame({"meets_rate": g["ok"].mean(), "judged": g["ok"].size()}).reset_index()
+    parts = table.groupby(keys, sort=False, dropna=False) if keys else [((), table)]
+    rows = []
+    for key, part in parts:
+        statuses = [s for s in part["status"] if isinstance(s, str)]
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(keys, key)), "meets_rate": meets_rate(statuses),
+                     "meets": statuses.count("meets"), "judged": len(statuses)})
+    return pd.DataFrame(rows, columns=keys + ["meets_rate", "meets", "judged"])
 
 
 CASE_COLUMNS = ["case_no", "court_code", "court_name", "division", "judge_id", "judge_name", "case_type",
@@ -91,7 +94,7 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
                s.deducted_days, (coalesce(s.closed_date, p.p_end) - s.filed_date) AS days,
                CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end
                     THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
-               CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN '未结' ELSE '已结' END AS status,
+               CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN 'pending' ELSE 'closed' END AS status,
                count(*) OVER () AS total
         FROM s, p WHERE {cond}
         ORDER BY s.filed_date, s.case_no

@@ -57,3 +57,8 @@ def signed_change(ind: Indicator, c, lang: str = "zh") -> str | None:
     if ind.is_rate:
         return f"{c:+.2f}个百分点" if lang == "zh" else f"{c:+.2f} pp"
     return f"{c * 100:+.1f}%"
+
+
+def percent(v) -> str:
+    """A share as 87.50% ("—" when none)."""
+    return "—" if missing(v) else f"{v * 100:.2f}%"

@@ -1,6 +1,8 @@
 """One visual language: the same colour-blind-safe colours for meets / falls short everywhere."""
 from __future__ import annotations
 
+from present.text import tr
+
 # Okabe–Ito palette: blue = meets, vermillion = outside on the worse side, orange = outside on the better side
 MEETS, WORSE, BETTER, NO_RANGE = "#0072B2", "#D55E00", "#E69F00", "#999999"
 STATUS_COLORS = {"badge": {True: "blue", False: "orange"}}
@@ -24,10 +26,5 @@ def status_label(status: str | None, side: str | None, lang: str = "zh") -> str 
     status, side = _none(status), _none(side)
     if status is None:
         return None
-    if status == "meets":
-        return "达标" if lang == "zh" else "meets range"
-    where = {"above": ("高于区间", "above range"), "below": ("低于区间", "below range")}[status]
-    text = f"未达标 · {where[0]}" if lang == "zh" else f"outside · {where[1]}"
-    if side == "better":
-        text += "（优于区间）" if lang == "zh" else " (better side)"
-    return text
+    label = tr(f"status_{status}", lang)
+    return label + tr("status_better", lang) if side == "better" else label

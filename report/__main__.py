@@ -1,5 +1,5 @@
 """python -m report briefing --db PATH --period 2026Q3 [--cumulative] [--court 示01 [--with-subordinates]]
-[--category 民事] --out briefing.docx [--xlsx pack.xlsx]: the 数据会商 briefing and its Excel pack."""
+[--category 民事] --out briefing.docx [--xlsx pack.xlsx] [--lang en]: the 数据会商 briefing and its Excel pack."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--category")
     b.add_argument("--out", required=True)
     b.add_argument("--xlsx")
+    b.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing")
     a = ap.parse_args(argv)
     from .briefing import build, to_docx, to_xlsx
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BadPeriod, UnknownScope, DatabaseError) as e:
         print(f"python -m report: {e}", file=sys.stderr)
         return 2
-    briefing = build(con, scope, period)
+    briefing = build(con, scope, period, lang=a.lang)
     with open(a.out, "wb") as f:
         f.write(to_docx(briefing))
     if a.xlsx:

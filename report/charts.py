@@ -25,11 +25,11 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_png(spec, scale=scale)
 
 
-def flow_chart(flow: pd.DataFrame, names: dict[str, str]) -> alt.LayerChart:
+def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件") -> alt.LayerChart:
     """收结存 by month: received and closed as bars, pending as a line (flow: label, indicator, value)."""
     flow = flow.assign(series=flow["indicator"].map(names), value=flow["value"].astype(float))
     bars = alt.Chart(flow[flow.indicator != "pending"]).mark_bar().encode(
-        x=alt.X("label:O", title=None), xOffset="series:N", y=alt.Y("value:Q", title="件"),
+        x=alt.X("label:O", title=None), xOffset="series:N", y=alt.Y("value:Q", title=y_title),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#0072B2", "#56B4E9"])))
     line = alt.Chart(flow[flow.indicator == "pending"]).mark_line(point=True, color="#D55E00").encode(
         x="label:O", y=alt.Y("value:Q", title=names["pending"]))

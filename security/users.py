@@ -23,7 +23,11 @@ _hasher = PasswordHasher()
 
 
 class SignInError(Exception):
-    pass
+    """A refused sign-in: `key` names its text in present/text.py (the message is both languages)."""
+
+    def __init__(self, key: str, message: str, **values):
+        super().__init__(message)
+        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,8 @@ def sign_in(config: UserConfig, username: str, password: str) -> User:
     username = (username or "").strip()[:MAX_NAME]
     if not audit.claim_attempt(username, config.max_failures, config.lockout_minutes):
         audit.record(username, "sign_in_locked")
-        raise SignInError(f"失败次数过多，请{config.lockout_minutes}分钟后再试 / too many failed attempts, "
-                          f"try again in {config.lockout_minutes} minutes")
+        raise SignInError("locked_out", f"失败次数过多，请{config.lockout_minutes}分钟后再试 / too many failed "
+                          f"attempts, try again in {config.lockout_minutes} minutes", minutes=config.lockout_minutes)
     user = config.users.get(username)
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
@@ -101,7 +105,7 @@ def sign_in(config: UserConfig, username: str, password: str) -> User:
         ok = False
     if not ok:
         audit.record(username, "sign_in_failed", "unknown user" if user is None else "wrong password")
-        raise SignInError("用户名或密码错误 / wrong user name or password")
+        raise SignInError("wrong_password", "用户名或密码错误 / wrong user name or password")
     audit.clear_failures(username)
     audit.record(username, "sign_in")
     return user
@@ -111,6 +115,6 @@ def sign_in_demo(config: UserConfig, username: str, data_is_demo: bool = True) -
     """Demo users exist only in demo mode and only over the synthetic demo data."""
     user = config.users.get(username)
     if not config.demo_mode or not data_is_demo or user is None or not user.demo:
-        raise SignInError("演示用户不可用 / demo users are not enabled")
+        raise SignInError("demo_disabled", "演示用户不可用 / demo users are not enabled")
     audit.record(username, "sign_in", "demo")
     return user

@@ -185,3 +185,47 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 def bilingual(text: str) -> bool:
     """A reason a clerk can read in Chinese and in English."""
     return bool(HAN.search(text)) and bool(LATIN_WORD.search(text))
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+TRUNCATED = re.compile(r"(\S+)…")
+CASE_NO = re.compile(r"[（(]\d{4}[)）][^\s,;]*?号")  # a case number, e.g. (2026)示0101民初12号
+
+
+def data_values(con) -> list[str]:
+    """Every text a database holds that is shown as it is (names, divisions, case numbers and codes),
+    longest first, so a check for Chinese can take them out of a page or a file first."""
+    values = set()
+    for sql in ("SELECT DISTINCT court_name FROM courts",
+                "SELECT DISTINCT division FROM cases", "SELECT DISTINCT judge_name FROM cases",
+                "SELECT DISTINCT case_type::VARCHAR FROM cases", "SELECT DISTINCT cause FROM cases",
+                "SELECT DISTINCT closing_method::VARCHAR FROM cases", "SELECT DISTINCT procedure::VARCHAR FROM cases",
+                "SELECT DISTINCT court_code::VARCHAR FROM courts"):
+        values |= {r[0] for r in con.execute(sql).fetchall() if r[0]}
+    return sorted(values, key=len, reverse=True)
+
+
+def chinese_left(text: str, values: list[str]) -> list[str]:
+    """The lines of text that still hold Chinese once the data values are taken out."""
+    out = []
+    for line in text.splitlines():
+        rest = CASE_NO.sub("", line)
+        # a chart shortens a long name to its first characters and "…"
+        rest = TRUNCATED.sub(lambda m: "" if any(v.startswith(m[1]) for v in values) else m[0], rest)
+        for v in values:
+            if v in rest:
+                rest = rest.replace(v, "")
+        if CJK.search(rest):
+            out.append(line)
+    return out
+
+
+def demo_roles() -> dict[str, str]:
+    """The shipped demo users by role (role -> user name): the users the page tests sign in as."""
+    from security.users import load_users
+
+    out: dict[str, str] = {}
+    for u in load_users().users.values():
+        if u.demo:
+            out.setdefault(u.access.role, u.username)
+    return out

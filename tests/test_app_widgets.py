@@ -6,7 +6,7 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics.access import ROLES
+from tests.helpers import demo_roles
 from ui.pages import PAGES, pages_for
 
 from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
@@ -79,8 +79,8 @@ def test_english_switch_covers_the_page(app):
 
 
 # every page each demo user may open, from the page table (the big screen has its own browser test)
-ROLE_PAGES = {f"demo_{role}": [p.key for p in pages_for(role) if p.key != "screen"] for role in ROLES}
-OUTSIDE = [(f"demo_{role}", p.key) for role in ROLES for p in PAGES if role not in p.roles]
+ROLE_PAGES = {user: [p.key for p in pages_for(role) if p.key != "screen"] for role, user in demo_roles().items()}
+OUTSIDE = [(user, p.key) for role, user in demo_roles().items() for p in PAGES if role not in p.roles]
 
 
 @pytest.mark.parametrize("user,page", [(u, p) for u, ps in ROLE_PAGES.items() for p in ps])
@@ -114,10 +114,10 @@ def test_wrong_password_and_unknown_user(unsigned):
     at.text_input(key="si_user").input("demo_admin")
     at.text_input(key="si_pass").input("guess")
     at.button[0].click().run()
-    assert "wrong user name or password" in at.error[0].value
+    assert at.error[0].value == "用户名或密码错误"
     at.text_input(key="si_user").input("nobody")
     at.button[0].click().run()
-    assert "wrong user name or password" in at.error[0].value
+    assert at.error[0].value == "用户名或密码错误"
     assert "_user" not in at.session_state
 
 
@@ -135,3 +135,33 @@ def test_judge_cannot_reach_other_judges_through_the_link(unsigned):
             names |= set(df.value["name"])
     # colleagues are anonymous on every table the page sends
     assert all(n.startswith("法官") or n == "于航怡" for n in names)
+
+
+def test_closed_sections_compute_nothing(app, monkeypatch):
+    """On 对比分析 the "why did it move" split and the whole-scope case list are computed only
+    when their sections are opened."""
+    from ui import queries
+
+    calls = []
+    for name in ("moved", "drill"):
+        real = getattr(queries, name)
+        monkeypatch.setattr(queries, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    at = app.run()
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert [e.label for e in at.expander] == ["变动归因：哪些单位拉动了变化（与上年同期比）", "本范围明细案件"]
+    assert calls == []
+
+
+def test_meets_rate_on_the_overview_and_the_comparison(app):
+    at = app.run()
+    assert not at.exception
+    rate = next(m for m in at.metric if m.label == "达标率")
+    assert rate.value.endswith("项）") and "%" in rate.value
+    at.switch_page("app_pages/compare.py").run()
+    at.segmented_control(key="level").set_value("division").run()
+    tables = [df.value for df in at.dataframe if "达标率" in getattr(df.value, "columns", [])]
+    assert len(tables) == 1 and len(tables[0]) >= 2  # one row per division
+    for rate, counts in zip(tables[0]["达标率"], tables[0]["达标"]):
+        meets, judged = map(int, counts.split("/"))
+        assert rate == (f"{meets / judged * 100:.2f}%" if judged else "—")

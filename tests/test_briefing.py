@@ -98,3 +98,19 @@ def test_command_line(demo, tmp_path):  # noqa: F811
     bad = subprocess.run([sys.executable, "-m", "report", "briefing", "--db", db, "--period", "2026Q9", "--out",
                           str(out)], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_the_english_briefing_has_no_chinese_outside_data_values(demo):  # noqa: F811
+    from tests.helpers import chinese_left, data_values
+
+    b = build(demo, Scope(court="示01", with_subordinates=True), PERIOD, lang="en")
+    doc = Document(io.BytesIO(to_docx(b)))
+    text = "\n".join([p.text for p in doc.paragraphs]
+                     + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    assert b.title.startswith("Trial quality data meeting briefing: ") and "2026 Q1–Q3" in b.title
+    assert "1. Overall" in text and "5. Year-end outlook" in text
+    assert chinese_left(text, data_values(demo)) == []
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(b)))
+    assert wb.sheetnames == ["Overall", "Courts", "Outside range", "Warnings", "Filters"]
+    cells = "\n".join(str(c) for ws in wb for row in ws.values for c in row if c is not None)
+    assert chinese_left(cells, data_values(demo)) == []

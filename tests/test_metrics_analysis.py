@@ -121,7 +121,7 @@ def test_cases_behind_with_paging(con):  # noqa: F811
     rev, n = cases_behind(con, Q1, Scope(court="示0101"), "reversal_remand_rate", "numerator")
     assert n == 1 and list(rev["case_no"]) == ["(2025)示01民终1号"]
     old, n = cases_behind(con, Q1, Scope(), "over12m_pending", "numerator")
-    assert list(old["case_no"]) == ["(2023)示0101民初5号"] and old["status"].iloc[0] == "未结"
+    assert list(old["case_no"]) == ["(2023)示0101民初5号"] and old["status"].iloc[0] == "pending"
     # limit 180 + 0 extension − (486 days on hand − 0 deducted)
     assert old["days_left"].iloc[0] == 180 - 486
 

@@ -16,7 +16,6 @@ def _changed(indicator_id: str, **changes) -> list:
 def test_the_shipped_catalogue_is_valid():
     validate(CATALOGUE)
     measures.validate()
-    assert len(CATALOGUE) == 30
 
 
 @pytest.mark.parametrize("changes,message", [

@@ -49,7 +49,7 @@ def _imports(path: str) -> set[str]:
 def test_libraries_load_no_streamlit():
     code = ("import sys, metrics, metrics.api, metrics.query, metrics.__main__, data, data.ingest, data.generate, "
             "data.__main__, report.briefing, report.__main__, security.users, security.audit, security.__main__, "
-            "schema.codes, present.format, present.summary, present.theme; "
+            "schema.codes, present.format, present.summary, present.theme, present.text; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

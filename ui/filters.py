@@ -9,6 +9,7 @@ import datetime as dt
 import streamlit as st
 
 from metrics.query import Query
+from present import text
 from ui import i18n, queries
 from ui.i18n import t
 from ui.session import current_access
@@ -54,6 +55,6 @@ def filter_bar(data_date: dt.date, first_year: int) -> Query:
         period = url_widget(st.selectbox, t("period"), options, "period", width=140)
         cumulative = url_toggle(t("cumulative"), "cum")
         category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", width=140,
-                              format_func=lambda c: i18n.category(c) if c else t("all"))
+                              format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now))
     return Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
                  district=district, category=category or None)

@@ -38,7 +38,7 @@ def page_context(key: str) -> tuple[Query, dict]:
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():
-        name += "辖区" if st.session_state.get("lang") != "English" else " and its district"
+        name += t("district_suffix")
     access = current_access()
     if access is not None and access.fixed_division:  # their figures are the division's
         name += access.fixed_division

@@ -22,6 +22,7 @@ from metrics.query import Query
 from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
 from report.briefing import build, to_docx, to_xlsx
 from ui.database import cursor, version
+from ui.i18n import t
 
 
 def session_salt() -> str:
@@ -38,7 +39,7 @@ def _authorised(q: Query, by: str | None = None, cases: bool = False) -> Query:
 
 
 def _hide(q: Query, frame: pd.DataFrame, id_column: str = "judge_id", name_column: str = "name") -> pd.DataFrame:
-    return q.viewer.anonymise(frame, id_column, name_column, session_salt())
+    return q.viewer.anonymise(frame, id_column, name_column, session_salt(), t("judge_alias"))
 
 
 def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -173,15 +174,15 @@ def facts_current() -> bool:
 
 
 
-def briefing(q: Query):
-    """The 数据会商 briefing of q's scope and period, with its .docx and Excel pack."""
+def briefing(q: Query, lang: str = "zh"):
+    """The 数据会商 briefing of q's scope and period in a language, with its .docx and Excel pack."""
     q = _authorised(q)
-    return _briefing(q, version())
+    return _briefing(q, lang, version())
 
 
-@st.cache_data(max_entries=16, show_spinner="正在生成报告… / building the briefing…")
-def _briefing(q: Query, db_version):
-    b = build(cursor(), q.scope, q.period_obj)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _briefing(q: Query, lang: str, db_version):
+    b = build(cursor(), q.scope, q.period_obj, lang=lang)
     return b, to_docx(b), to_xlsx(b)
 
 

@@ -8,7 +8,7 @@ from metrics.access import Access
 from security import audit
 from security.users import SignInError, User, load_users, sign_in, sign_in_demo
 from ui import queries
-from ui.i18n import lang
+from ui.i18n import lang, t
 
 
 
@@ -48,36 +48,34 @@ def _finish(user: User) -> None:
 
 def sign_in_page() -> None:
     """The sign-in form (OIDC when configured, else local accounts), and the demo users in demo mode."""
-    zh = lang() == "zh"
     config = load_users()
-    st.title("审判质效看板" if zh else "Trial quality dashboard")
+    st.title(t("app_title"))
     if _oidc_configured():
         if st.user.is_logged_in:
             verified = st.user.get("email_verified", True) is not False
             user = config.by_email(st.user.email) if verified else None
             if user is None:
                 audit.record(st.user.email or "?", "sign_in_failed", "oidc user not in users.toml")
-                st.error("该账号未被授权 / this account has no access here")
-                st.button("退出 / Sign out", on_click=st.logout)
+                st.error(t("no_access"))
+                st.button(t("sign_out"), on_click=st.logout)
                 return
             audit.record(user.username, "sign_in", "oidc")
             _finish(user)
-        st.button("单点登录 / Sign in", on_click=st.login, type="primary")
+        st.button(t("sso_sign_in"), on_click=st.login, type="primary")
     else:
         with st.form("sign_in", border=True):
-            username = st.text_input("用户名" if zh else "User name", key="si_user")
-            password = st.text_input("密码" if zh else "Password", type="password", key="si_pass")
-            submitted = st.form_submit_button("登录" if zh else "Sign in", type="primary")
+            username = st.text_input(t("user_name"), key="si_user")
+            password = st.text_input(t("password"), type="password", key="si_pass")
+            submitted = st.form_submit_button(t("sign_in"), type="primary")
         if submitted:
             try:
                 _finish(sign_in(config, username, password))
             except SignInError as e:
-                st.error(str(e))
+                st.error(t(e.key, **e.values))
     demo = config.demo_users() if _data_is_demo() else []
     if demo:
-        st.subheader("演示用户（示范省虚构数据）" if zh else "Demo users (synthetic data of a fictional province)")
-        st.caption("演示模式：无需密码，仅用于示范数据；正式部署请在 config/users.toml 中关闭。" if zh else
-                   "Demo mode: no password, for the demo data only; turn it off in config/users.toml for real data.")
+        st.subheader(t("demo_users"))
+        st.caption(t("demo_mode"))
         for u in demo:
             role = u.access.rule.name(lang())
             if st.button(f"{u.name} · {role}", key=f"demo_{u.username}"):
