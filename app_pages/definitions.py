@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.api import catalogue_frame
-from metrics.catalogue import GROUPS
+from metrics.catalogue import GROUPS, group_name
 from metrics.evaluation import load_config
 from present.text import unit as unit_name
 from ui.i18n import lang, t
@@ -16,9 +16,9 @@ config = load_config()
 if config.illustrative:
     st.info(t("ranges_illustrative"))
 frame = catalogue_frame(config, L)
-for group, names in GROUPS.items():
+for group in GROUPS:
     part = frame[frame["group"] == group]
-    st.subheader(names[0 if L == "zh" else 1])
+    st.subheader(group_name(group, L))
     shown = part.assign(
         direction=part["direction"].map(lambda d: t(f"direction_{d}")),
         unit=part["unit"].map(lambda u: unit_name(u, L)),
@@ -26,4 +26,4 @@ for group, names in GROUPS.items():
     )[["id", "name", "formula", "direction", "unit", "range"]]
     labels = {"id": "ID", "name": t("indicator"), "formula": t("definition"), "direction": t("direction"), "unit": t("unit_col"),
               "range": t("range")}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, alt=names[1])
+    st.dataframe(shown.rename(columns=labels), hide_index=True, alt=group_name(group, "en"))

@@ -15,7 +15,7 @@ import altair as alt
 import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
-from metrics.warnings import KINDS
+from metrics.warnings import KINDS, kind_name
 from present import format as fmt
 from metrics.query import Query
 from ui import pages, params, queries
@@ -126,7 +126,7 @@ def rotating_view() -> None:
         counts = queries.warning_counts(q, data_date, "court" if district else "division")
         key = "court_name" if district else "division"
         shown = counts[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]].head(12)
-        shown = shown.rename(columns={key: t("unit"), **{k: KINDS[k][0 if L == "zh" else 1] for k in KINDS}})
+        shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})
         st.table(shown.set_index(t("unit")))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.warnings import KINDS
+from metrics.warnings import KINDS, kind_name
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
@@ -24,7 +24,7 @@ by = url_widget(st.segmented_control, t("count_by"), choices, "wby", required=Tr
 transfer_days = st.number_input(t("transfer_after"), 1, 90, 5,
                                 key="transfer_days", width=220)
 counts = queries.warning_counts(f, as_of, by, int(transfer_days))
-names = {k: v[0 if L == "zh" else 1] for k, v in KINDS.items() if k != "pending"}
+names = {k: kind_name(k, L) for k in KINDS if k != "pending"}
 shown = columns(counts.drop(columns=["pending"]).rename(columns=names))
 if counts.empty:
     st.info(t("no_data"))

@@ -29,6 +29,10 @@ GROUPS = {
 }
 
 
+def group_name(group: str, lang: str = "zh") -> str:
+    return GROUPS[group][0 if lang == "zh" else 1]
+
+
 class Kind(StrEnum):
     COUNT = "count"
     RATIO = "ratio"

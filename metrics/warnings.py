@@ -45,6 +45,10 @@ _CASES_SQL = """
     WHERE {where} AND c.counted AND c.filed_date <= d.day"""
 
 
+def kind_name(kind: str, lang: str = "zh") -> str:
+    return KINDS[kind][0 if lang == "zh" else 1]
+
+
 def _condition(kind: str, transfer_days: int) -> str:
     cond = KINDS[kind][2].replace("?", str(int(transfer_days)))
     # an appeal waits for transfer after its case is closed; every other warning is about pending cases

@@ -5,14 +5,14 @@ import pandas as pd
 
 from metrics.catalogue import BY_ID, View, in_view
 from present import format as fmt
+from present.text import tr
 
 
 def _line(row, lang: str) -> str:
     ind = BY_ID[row["indicator"]]
-    text = f"{ind.name(lang)}{'' if lang == 'zh' else ' '}{fmt.value(ind, row['value'], lang)}"
+    text = tr("summary_item", lang, name=ind.name(lang), value=fmt.value(ind, row["value"], lang))
     if not fmt.missing(row.get("yoy_change")):
-        text += (f"，同比{fmt.change(ind, row['yoy_change'], lang)}" if lang == "zh"
-                 else f" ({fmt.change(ind, row['yoy_change'], lang)} on last year)")
+        text += tr("summary_yoy", lang, change=fmt.change(ind, row["yoy_change"], lang))
     return text
 
 
@@ -21,11 +21,7 @@ def period_summary(table: pd.DataFrame, scope_name: str, period_text: str, lang:
     get = lambda i: {**rows.loc[i].to_dict(), "indicator": i}  # noqa: E731
     parts = [_line(get(i), lang) for i in in_view(View.SUMMARY) if i in rows.index]
     short = [BY_ID[i].name(lang) for i, r in rows.iterrows() if r["status"] in ("above", "below") and r["side"] != "better"]
-    if lang == "zh":
-        text = f"{period_text}，{scope_name}" + "；".join(parts) + "。"
-        text += (f"未达到合理区间的指标{len(short)}项：{'、'.join(short)}。" if short else "各项指标均在合理区间内。")
-    else:
-        text = f"{period_text}, {scope_name}: " + "; ".join(parts) + ". "
-        text += (f"{len(short)} indicators fall short of their range: {', '.join(short)}." if short
-                 else "Every indicator is within its range.")
-    return text
+    text = tr("summary_head", lang, period=period_text, scope=scope_name, items=tr("summary_separator", lang).join(parts))
+    if short:
+        return text + tr("summary_short", lang, n=len(short), names=tr("list_separator", lang).join(short))
+    return text + tr("b_all_meet", lang)

@@ -342,6 +342,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "b_filter_category": ("类别", "Category"),
     "b_filter_data_date": ("数据截至", "Data as of"),
     "pp": ("个百分点", " pp"),
+    "sentence_end": ("。", "."),
+    "summary_item": ("{name}{value}", "{name} {value}"),
+    "summary_yoy": ("，同比{change}", " ({change} on last year)"),
+    "summary_head": ("{period}，{scope}{items}。", "{period}, {scope}: {items}. "),
+    "summary_separator": ("；", "; "),
+    "summary_short": ("未达到合理区间的指标{n}项：{names}。", "{n} indicators fall short of their range: {names}."),
+    "list_separator": ("、", ", "),
     "cases_unit": ("件", " cases"),
 }
 CATEGORY_EN = {"民事": "Civil", "刑事": "Criminal", "行政": "Administrative", "执行": "Enforcement"}

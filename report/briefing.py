@@ -19,7 +19,7 @@ from metrics.engine import compute
 from metrics.evaluation import EvaluationConfig, load_config
 from metrics.explain import why_moved
 from metrics.outlook import year_end_outlook
-from metrics.warnings import KINDS, warning_counts
+from metrics.warnings import kind_name, warning_counts
 from present import format as fmt
 from present.summary import period_summary
 from present.text import category, tr
@@ -130,7 +130,7 @@ def unit_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
 
 def warning_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     key = {"court": "court_name", "division": "division", "judge": "judge_name"}[b.child]
-    header = [b.tr(f"child_{b.child}")] + [KINDS[k][0 if b.lang == "zh" else 1] for k in WARNING_COLUMNS]
+    header = [b.tr(f"child_{b.child}")] + [kind_name(k, b.lang) for k in WARNING_COLUMNS]
     rows = [[str(r[key])] + [f"{int(r[k]):,}" for k in WARNING_COLUMNS] for r in b.warnings.to_dict("records")
             if any(r[k] for k in WARNING_COLUMNS)]
     return header, rows
@@ -144,14 +144,14 @@ def short_text(ind_id: str, r: pd.Series, movers: pd.DataFrame, lang: str = "zh"
               bound=fmt.value(ind, r["high"] if above else r["low"], lang))
     if not fmt.missing(r["yoy_change"]):
         text += tr("b_yoy", lang, change=fmt.change(ind, r["yoy_change"], lang))
-    text += "。" if lang == "zh" else "."
+    text += tr("sentence_end", lang)
     if len(movers):
         unit = tr("pp", lang) if ind.is_rate else (tr("cases_unit", lang) if ind.kind is Kind.COUNT else "")
         digits = 2 if ind.is_rate or ind.kind is Kind.COUNT else 3
         parts = [tr("b_mover", lang, name=m["name"], contribution=f"{m['contribution']:+.{digits}f}{unit}")
                  for m in movers.to_dict("records") if not fmt.missing(m["contribution"])]
         if parts:
-            text += tr("b_movers", lang, units=("、" if lang == "zh" else ", ").join(parts))
+            text += tr("b_movers", lang, units=tr("list_separator", lang).join(parts))
     return text
 
 
