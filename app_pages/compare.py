@@ -115,7 +115,7 @@ st.altair_chart(heat, alt="heat map")
 rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)
 rates = rates.set_index("unit").reindex(list(one["unit"])).reset_index()
 st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets_rate"): rates["meets_rate"].map(fmt.percent),
-                           t("status_meets"): [f"{m}/{j}" for m, j in zip(rates["meets"], rates["judged"])]}),
+                           t("meets_count"): [f"{m}/{j}" for m, j in zip(rates["meets"], rates["judged"])]}),
              hide_index=True, alt="meets rate", width="content")
 
 export = table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left").drop(columns=["unit"])

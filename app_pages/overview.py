@@ -23,8 +23,8 @@ L = lang()
 st.subheader(t("summary"))
 st.write(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L))
 meets = meets_rates(table).iloc[0]
-st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_rate"]), meets=meets["meets"],
-                             judged=meets["judged"]), help=t("meets_rate_help"), width="content")
+st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_rate"]), meets=int(meets["meets"]),
+                             judged=int(meets["judged"])), help=t("meets_rate_help"), width="content")
 
 st.subheader(t("headline"))
 order = sorted(HEADLINE, key=lambda i: (rows.loc[i, "status"] not in ("above", "below") or rows.loc[i, "side"] == "better",

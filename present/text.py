@@ -132,6 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_below": ("未达标 · 低于区间", "outside · below range"),
     "status_better": ("（优于区间）", " (better side)"),
     "meets_rate": ("达标率", "Share of indicators in range"),
+    "meets_count": ("达标/有区间", "In range / with a range"),
     "meets_rate_help": ("有合理区间且有数值的指标中，处于区间内的比例",
                         "Indicators within their range ÷ indicators with both a range and a value"),
     "meets_rate_value": ("{rate} （{meets}/{judged} 项）", "{rate} ({meets} of {judged})"),

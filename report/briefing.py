@@ -24,6 +24,7 @@ from present import format as fmt
 from present.summary import period_summary
 from present.text import category, tr
 from present.theme import status_color, status_label
+from present.xlsx import workbook
 
 HEADLINE = in_view(View.BRIEFING)
 UNIT_COLUMNS = in_view(View.BRIEFING_UNITS)
@@ -139,7 +140,8 @@ def warning_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
 def short_text(ind_id: str, r: pd.Series, movers: pd.DataFrame, lang: str = "zh") -> str:
     ind = BY_ID[ind_id]
     above = r["status"] == "above"
-    text = tr("b_short_value", lang, name=ind.name(lang), value=fmt.value(ind, r["value"], lang),
+    name = ind.name(lang)
+    text = tr("b_short_value", lang, name=name[:1].upper() + name[1:], value=fmt.value(ind, r["value"], lang),
               side=tr("b_above" if above else "b_below", lang), bound_name=tr("b_upper" if above else "b_lower", lang),
               bound=fmt.value(ind, r["high"] if above else r["low"], lang))
     if not fmt.missing(r["yoy_change"]):
@@ -249,8 +251,4 @@ def to_xlsx(b: Briefing) -> bytes:
         b.tr("b_sheet_warnings"): pd.DataFrame(warning_rows(b)[1], columns=warning_rows(b)[0]),
         b.tr("filters_sheet"): pd.DataFrame(list(b.filters.items()), columns=[b.tr("filter"), b.tr("value")]),
     }
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as xl:
-        for name, frame in sheets.items():
-            frame.to_excel(xl, sheet_name=name[:31], index=False)
-    return out.getvalue()
+    return workbook(sheets)

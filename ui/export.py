@@ -1,24 +1,19 @@
 """Every table downloads as .xlsx with the filter values and the data date written in it."""
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from present.text import tr
+from present.xlsx import workbook
 from ui.i18n import category, lang, t
 from ui.session import current_user
 
 
 def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data", lang: str = "zh") -> bytes:
     """The table on one sheet, and the filters (with 数据截至) on a sheet of their own."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        table.to_excel(xl, sheet_name=sheet[:31], index=False)
-        pd.DataFrame(list(filters.items()), columns=[tr("filter", lang), tr("value", lang)]).to_excel(
-            xl, sheet_name=tr("filters_sheet", lang), index=False)
-    return buf.getvalue()
+    return workbook({sheet: table, tr("filters_sheet", lang): pd.DataFrame(
+        list(filters.items()), columns=[tr("filter", lang), tr("value", lang)])})
 
 
 def download_xlsx(table: pd.DataFrame, name: str, f, ctx: dict, key: str) -> None:
