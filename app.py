@@ -8,7 +8,7 @@ from ui.database import cursor
 from ui.i18n import lang, t
 from ui.session import current_user, sign_in_page, sign_out
 
-st.set_page_config(page_title="审判质效看板", page_icon=":material/balance:", layout="wide")
+st.set_page_config(page_title=t("app_title"), page_icon=":material/balance:", layout="wide")
 
 with st.sidebar:
     st.segmented_control("语言 / Language", ["中文", "English"], key="lang", bind="query-params", default="中文",

@@ -20,7 +20,7 @@ f, ctx = page_context("trends")
 L = lang()
 ids = [i.id for i in CATALOGUE]
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", url_key="trend_ind", format_func=lambda i: BY_ID[i].name(L),
+    chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", default_key="ind_trends", format_func=lambda i: BY_ID[i].name(L),
                         width=320)
     grain = url_widget(st.segmented_control, t("grain"), ["month", "quarter"], "grain",
                        required=True, format_func=label_of())

@@ -82,6 +82,8 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
     ind = BY_ID[indicator_id]
     measure = ind.drill_measure if part is None else (ind.numerator if Part(part) is Part.NUMERATOR
                                                       else ind.denominator or ind.numerator)
+    if measures.BY_NAME[measure].kind is measures.Kind.COURT:  # population lists no cases: its lawsuits do
+        measure = ind.numerator
     where, params = scope.where(origin=measures.BY_NAME[measure].kind is measures.Kind.ORIGIN)
     cond = measures.case_condition(measure)
     sql = f"""

@@ -7,6 +7,7 @@ import sys
 
 from metrics import BadPeriod, Period, Scope, UnknownScope, check_scope
 from metrics.db import DatabaseError, connect
+from metrics.facts import STALE_NOTE, FactsState, facts_state
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         con = connect(a.db)
         scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category)
         check_scope(con, scope)
+        if facts_state(con) is not FactsState.CURRENT:
+            print(f"python -m report: {STALE_NOTE.format(db=a.db)}", file=sys.stderr)
     except (BadPeriod, UnknownScope, DatabaseError) as e:
         print(f"python -m report: {e}", file=sys.stderr)
         return 2

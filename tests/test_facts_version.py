@@ -109,3 +109,33 @@ def test_adding_a_measure_keeps_an_existing_database_working(worked_db, tmp_path
 def test_refresh_of_a_missing_database_is_a_clear_error(tmp_path):
     p = _run("data", "refresh", "--db", str(tmp_path / "none.duckdb"))
     assert p.returncode == 2 and "database not found" in p.stderr
+
+
+def test_the_dashboard_and_the_briefing_say_so_in_one_line(worked_db, tmp_path, monkeypatch):  # noqa: F811
+    """A database whose facts are older: every page shows one warning with the command, and works."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    db = str(tmp_path / "older.duckdb")
+    with open(worked_db, "rb") as src, open(db, "wb") as dst:
+        dst.write(src.read())
+    with duckdb.connect(db) as con:  # facts as an earlier version of the measures left them
+        con.execute("UPDATE facts_info SET version = 'older'")
+    report = subprocess.run([sys.executable, "-m", "report", "briefing", "--db", db, "--period", "2025",
+                             "--out", str(tmp_path / "b.docx")], cwd=ROOT, capture_output=True, text=True)
+    assert report.returncode == 0 and "python -m data refresh --db" in report.stderr
+    monkeypatch.setenv("SPZX_DB", db)
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
+    at.session_state["_user"] = "local_admin"
+    users = tmp_path / "users.toml"
+    users.write_text('[settings]\ndemo_mode = false\n[users.local_admin]\nname = "管理员"\nrole = "admin"\n'
+                     'password_hash = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("SPZX_USERS", str(users))
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and "python -m data refresh --db" in warnings[0]
+    assert any(m.label == "新收" for m in at.metric)  # the figures are there, computed by scanning

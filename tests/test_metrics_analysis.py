@@ -13,6 +13,7 @@ from metrics.api import cases_behind, indicator_table, meets_rates
 from metrics.evaluation import ConfigError, EvaluationConfig, assess, change, load_config, meets_rate, rank
 from metrics.explain import decompose, why_moved
 from metrics.outlook import _projected, year_end_outlook
+from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
 from tests.test_metrics_indicators import Q1, con  # noqa: F401  (fixture)
 
 
@@ -138,3 +139,12 @@ def test_outlook_projection_and_required_pace(con):  # noqa: F811
     assert need["per_month"] == math.ceil(need["closings_needed"] / 9)
     mid = year_end_outlook(con, Scope(), dt.date(2025, 4, 15))  # a partial month is not counted
     assert mid["through_month"] == 3
+
+
+def test_a_drill_into_a_court_attribute_lists_the_cases_it_divides(demo):  # noqa: F811
+    """万人起诉率's denominator is a population: its case list is that of its lawsuits."""
+    period, scope = Period.parse("2025"), Scope(court="示01", with_subordinates=True)
+    by_denominator, n = cases_behind(demo, period, scope, "lawsuits_per_10k", "denominator", page_size=5)
+    by_numerator, m = cases_behind(demo, period, scope, "lawsuits_per_10k", "numerator", page_size=5)
+    assert n == m > 0 and list(by_denominator["case_no"]) == list(by_numerator["case_no"])
+    assert set(by_denominator["case_type"]) <= {"民初", "行初"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from present import format as fmt
 from present import text
 from present.text import TEXT  # noqa: F401  (the catalogue, for tests)
 
@@ -30,7 +31,7 @@ def columns(frame):
 
 def count(n) -> str:
     """12,345件 / 12,345"""
-    return f"{int(n):,}件" if lang() == "zh" else f"{int(n):,}"
+    return fmt.count(n, lang())
 
 
 def label_of(prefix: str = ""):

@@ -24,9 +24,8 @@ def page_header(key: str) -> dict:
         note += f" · {t('demo_note')}"
     st.caption(note)
     if not queries.facts_current():
-        from metrics.facts import STALE_NOTE
-
-        st.warning(STALE_NOTE.format(db=os.path.relpath(db_path())), icon=":material/update:")
+        st.warning(t("facts_stale", command=f"python -m data refresh --db {os.path.relpath(db_path())}"),
+                   icon=":material/update:")
     return meta
 
 

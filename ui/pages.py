@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from metrics.access import ROLES
 from ui.i18n import t
 from ui.session import current_access
 
@@ -51,6 +52,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="audit_log", url="audit", icon=":material/history:", section="admin", roles=ADMIN),
 )
 BY_KEY = {p.key: p for p in PAGES}
+_unknown = {r for p in PAGES for r in p.roles} - set(ROLES)
+if _unknown:  # a typo here would hide a page from everyone without a word
+    raise ValueError(f"ui/pages.py names roles that metrics/access.py does not declare: {sorted(_unknown)}")
 
 
 def pages_for(role: str) -> list[PageSpec]:

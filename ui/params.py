@@ -27,8 +27,9 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(key="level", default=None, meaning="对比分析 level: the first the role compares (courts, or judges "
                                              "for a division head or judge)"),
     Param(key="division", default=None, meaning="对比分析 division when comparing judges: the court's first division"),
-    Param(key="ind", default="within_limit_rate", meaning="indicator id on 对比分析 (on 趋势分析: see trend_ind)"),
-    Param(key="trend_ind", default="closed", meaning="indicator id on 趋势分析"),
+    Param(key="ind", default="within_limit_rate", meaning="indicator id (one choice shared by 对比分析 and 趋势分析); "
+                                                        "on 对比分析 its default is this one"),
+    Param(key="ind_trends", default="closed", meaning="not a link parameter: the default of ind on 趋势分析"),
     Param(key="grain", default="month", meaning="趋势分析 by month or quarter"),
     Param(key="wby", default=None, meaning="节点管控 counts by: the first level the role compares"),
     Param(key="kind", default="past_limit", meaning="节点管控 list shown: a warning kind (metrics/warnings.py)"),

@@ -17,10 +17,11 @@ def _text(option) -> str:
     return str(option).lower() if isinstance(option, bool) else str(option)
 
 
-def url_widget(widget, label: str, options: list, key: str, default=None, url_key: str | None = None, **kwargs):
+def url_widget(widget, label: str, options: list, key: str, default=None, default_key: str | None = None, **kwargs):
     """Render `widget` (st.selectbox, st.segmented_control …) with its value synced to ?key=.
-    The default is the parameter table's (ui/params.py) unless the page works one out."""
-    default = params.default(url_key or key) if default is None else default
+    The default is the parameter table's entry `default_key` (else `key`; ui/params.py) unless
+    the page works one out."""
+    default = params.default(default_key or key) if default is None else default
     if default not in options and options:
         default = options[0]
     texts = [_text(o) for o in options]
