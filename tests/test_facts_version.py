@@ -113,8 +113,6 @@ def test_refresh_of_a_missing_database_is_a_clear_error(tmp_path):
 
 def test_the_dashboard_and_the_briefing_say_so_in_one_line(worked_db, tmp_path, monkeypatch):  # noqa: F811
     """A database whose facts are older: every page shows one warning with the command, and works."""
-    import os
-
     from streamlit.testing.v1 import AppTest
 
     db = str(tmp_path / "older.duckdb")
