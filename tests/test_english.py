@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import os
 
 import pyarrow as pa
 import pytest
 from google.protobuf.json_format import MessageToDict
-from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from security.users import load_users
 from tests.helpers import chinese_left, data_values, demo_roles
-from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
+from tests.test_app_widgets import unsigned  # noqa: F401  (fixture)
+from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
 from ui.pages import PAGES
 
 # Shown in both languages on purpose: the language switch itself.
@@ -67,15 +66,10 @@ def texts(node) -> list[str]:
 
 
 @pytest.fixture
-def english(demo, monkeypatch, tmp_path):  # noqa: F811
-    db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
-    monkeypatch.setenv("SPZX_DB", db)
-    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=90)
-    at.query_params["lang"] = "English"
+def english(unsigned, demo):  # noqa: F811
+    unsigned.query_params["lang"] = "English"
     allowed = data_values(demo) + [u.name for u in load_users().users.values()] + BOTH_LANGUAGES
-    return at, sorted(set(allowed), key=len, reverse=True)
+    return unsigned, sorted(set(allowed), key=len, reverse=True)
 
 
 def test_the_sign_in_page_in_english(english):
