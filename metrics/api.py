@@ -115,6 +115,6 @@ def catalogue_frame(config: EvaluationConfig | None = None, lang: str = "zh") ->
     for i in CATALOGUE:
         rng = config.range_for(i.id)
         rows.append({"id": i.id, "name": i.name(lang), "group": i.group, "unit": i.unit, "direction": i.direction,
-                     "formula": i.formula_zh if lang == "zh" else i.formula_en,
+                     "formula": i.formula(lang),
                      "low": rng[0] if rng else None, "high": rng[1] if rng else None})
     return pd.DataFrame(rows)

@@ -27,7 +27,6 @@ from .periods import Period
 
 BY_CHOICES = ("court", "division", "judge", "month", "quarter")
 GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}
-_ORIGIN_COLUMNS = {k: v for k, v in ORIGIN_KEYS.items()}
 # The case measures the scan and the facts compute directly (SUM and COURT measures follow from them).
 _CASE_KINDS = (M.FLOW, M.STOCK, M.DISTINCT)
 
@@ -48,7 +47,7 @@ class Scope:
 
     def where(self, origin: bool = False, alias: str = "c") -> tuple[str, list]:
         """SQL condition on table `alias` and its parameters; origin=True applies it to the origin case."""
-        col = ((lambda c: f"{alias}.{_ORIGIN_COLUMNS.get(c, 'origin_' + c)}") if origin
+        col = ((lambda c: f"{alias}.{ORIGIN_KEYS.get(c, 'origin_' + c)}") if origin
                else (lambda c: f"{alias}.{c}"))
         conds, params = ["true"], []
         if self.court is not None:
@@ -186,7 +185,7 @@ def origin_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: lis
     aggs = ", ".join(f"coalesce(count_if({ms.case_condition(m.name)}), 0) AS {m.name}" for m in origin)
     events = " OR ".join(f"c.{e.value} BETWEEN p.p_start AND p.p_end" for e in dict.fromkeys(m.event for m in origin))
     sql = f"""WITH {psql}
-        SELECT p.label, {_group_select(group, {g: 'c.' + _ORIGIN_COLUMNS[g] for g in group})}{aggs}
+        SELECT p.label, {_group_select(group, {g: 'c.' + ORIGIN_KEYS[g] for g in group})}{aggs}
         FROM cases c JOIN p ON {events}
         WHERE {where}
         GROUP BY ALL"""

@@ -187,6 +187,11 @@ def case_condition(name: str) -> str:
     raise ValueError(f"{name}: a {m.kind.value} measure lists no cases")
 
 
+# The field each kind of measure cannot do without.
+_REQUIRED = {Kind.FLOW: "event", Kind.ORIGIN: "event", Kind.STOCK: "stock", Kind.DISTINCT: "of", Kind.SUM: "parts",
+             Kind.COURT: "value"}
+
+
 def validate() -> None:
     """Every declaration complete and every reference resolved (run when the module loads)."""
     names = [m.name for m in MEASURES]
@@ -194,11 +199,9 @@ def validate() -> None:
     if dupes:
         raise ValueError(f"measures declared twice: {sorted(dupes)}")
     for m in MEASURES:
-        need = {Kind.FLOW: m.event, Kind.ORIGIN: m.event, Kind.STOCK: m.stock, Kind.DISTINCT: m.of,
-                Kind.SUM: m.parts, Kind.COURT: m.value}[m.kind]
-        if not need:
-            raise ValueError(f"measure {m.name}: a {m.kind.value} measure needs its "
-                             f"{ {Kind.FLOW: 'event', Kind.ORIGIN: 'event', Kind.STOCK: 'stock'}.get(m.kind, 'parts/of/value')}")
+        field = _REQUIRED[m.kind]
+        if not getattr(m, field):
+            raise ValueError(f"measure {m.name}: a {m.kind.value} measure needs its {field}")
         for ref in (*m.parts, *([m.of] if m.of else [])):
             if ref not in BY_NAME or BY_NAME[ref].kind in (Kind.SUM, Kind.COURT, Kind.DISTINCT):
                 raise ValueError(f"measure {m.name}: {ref} is not a case measure")

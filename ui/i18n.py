@@ -6,7 +6,6 @@ import streamlit as st
 
 from present import format as fmt
 from present import text
-from present.text import TEXT  # noqa: F401  (the catalogue, for tests)
 
 
 def lang() -> str:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.helpers import demo_roles
-from ui.i18n import TEXT
+from present.text import TEXT
 from ui.pages import pages_for
 from tests.browser.conftest import LOCAL_PASSWORD, open_as, shot, wait_ready
 
