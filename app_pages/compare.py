@@ -18,7 +18,7 @@ from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
 from ui.layout import page_context
 from ui.session import current_access
-from ui.url_state import url_widget
+from ui.url_state import hold, url_widget
 
 f, ctx = page_context("compare")
 L = lang()
@@ -84,9 +84,9 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
     if picked not in rows or level == "judge":
         return
     court, unit_division = rows[picked]
-    st.session_state.update(court=court, district=False, level="division" if level == "court" else "judge")
+    hold(court=court, district=False, level="division" if level == "court" else "judge")
     if level == "division":
-        st.session_state["division"] = unit_division
+        hold(division=unit_division)
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}

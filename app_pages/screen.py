@@ -16,10 +16,11 @@ import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
 from metrics.warnings import KINDS, kind_name
-from present import format as fmt
+from present import format as fmt, text
 from metrics.query import Query
 from ui import pages, params, queries
-from ui.filters import period_options
+from ui.filters import CATEGORIES, KINDS, period_options
+from ui.url_state import held
 from ui.i18n import lang, t
 from ui.session import current_access
 from present.theme import status_color, status_label
@@ -49,9 +50,8 @@ access = current_access()
 meta = queries.meta()
 data_date = dt.date.fromisoformat(meta["data_date"])
 allowed = queries.allowed_courts(access)
-court = st.query_params.get("court", access.court or allowed[0])
-if court not in allowed:
-    court = access.court or allowed[0]
+# The scope chosen on the other pages (or given by the link) holds here too.
+court = held("court", access.court or allowed[0], allowed)
 try:
     every = min(600, max(5, int(st.query_params.get("every", params.default("every")))))
 except ValueError:
@@ -60,12 +60,18 @@ try:
     scale = min(3.0, max(1.0, float(st.query_params.get("scale", params.default("scale")))))
 except ValueError:
     scale = 1.0
-district = access.district_wide
-period = period_options("quarter", data_date.year, data_date)[0]
+district = access.district_wide and held("district", params.default("district"), [True, False])
+periods = [p for kind in KINDS for p in period_options(kind, queries.first_year(), data_date)]
+period = held("period", period_options("quarter", data_date.year, data_date)[0], periods)
+cumulative = held("cum", params.default("cum"), [True, False])
+category = held("cat", "", CATEGORIES) or None
 names = queries.courts().set_index("court_code")["court_name"]
 L = lang()
 title = names.get(court, court) + (t("district_suffix") if district else "")
-q = Query(viewer=access, period=period, cumulative=True, court=court, district=district)
+if category:
+    title += f" · {text.category(category, L)}"
+q = Query(viewer=access, period=period, cumulative=cumulative and len(period) != 4, court=court, district=district,
+          category=category)
 paused = st.toggle(t("screen_pause"), key="screen_paused")
 
 
@@ -110,8 +116,8 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7").configure_view(stroke=None), alt="heat map")
     elif view == "trend":
         st.title(t("screen_trend", scope=title))
-        flow = queries.series(q, data_date.year, "month", tuple(in_view(View.FLOW)))
-        flow = flow[flow["label"] <= data_date.strftime("%Y-%m")].assign(value=lambda d: d["value"].astype(float))
+        flow = queries.series(q, q.period_obj.year, "month", tuple(in_view(View.FLOW)))
+        flow = flow[flow["label"] <= min(q.period_obj.end, data_date).strftime("%Y-%m")].assign(value=lambda d: d["value"].astype(float))
         flow["series"] = flow["indicator"].map(lambda i: BY_ID[i].name(L))
         chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
             x=alt.X("label:O", title=None, axis=alt.Axis(labelFontSize=16 * scale, labelAngle=0)),

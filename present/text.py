@@ -34,7 +34,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "bad_url_value": ("链接中的参数无效，已改用默认值", "A value in the link was not valid; the default is used"),
     "quarter": ("季度", "Quarter"),
     "month": ("月", "Month"),
-    "period_kind": ("期间", "Period type"),
+    "period_kind": ("期间类型", "Period type"),
     "period": ("期间", "Period"),
     "cumulative": ("年初累计", "Year to date"),
     "court": ("法院", "Court"),

@@ -1,7 +1,9 @@
 """The link's parameters, in one table: each one's default and what leaving it out means.
 
-A link holds only the parameters that differ from their default, so a parameter left out
-means its default. A default of None is worked out when the page runs, as `meaning` says.
+A link holds the parameters that differ from their default, so a parameter left out means
+its default. A default of None is worked out when the page runs, as `meaning` says; such a
+parameter is always written into the link, so the link shows the same view to another user
+and on a later day.
 A value that is not one of the widget's options falls back to the default with a notice.
 """
 from __future__ import annotations

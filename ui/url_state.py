@@ -1,9 +1,12 @@
-"""Widgets whose value lives in the URL as the option itself, whatever the language.
+"""Widgets whose value holds across pages and lives in the URL as the option itself, whatever
+the language.
 
-Streamlit's bind="query-params" writes an option's display label into the URL, so a link
-would depend on the interface language (and a label change would reset the widget). Here
-the URL holds the option (a court code, an indicator id); the label is only for display.
-A value in the URL that is not an option falls back to the default with a notice.
+Streamlit drops a widget's state and the link's parameters when the user moves to another page,
+so each choice is kept in the session (`_held`) and given back to the widget on every page; the
+URL is rewritten from it on every run, so the address bar always reproduces the view. A link's
+parameters are read once, on the session's first run. The URL holds the option (a court code,
+an indicator id), not its label, so a link does not depend on the interface language. A value
+in the URL that is not an option falls back to the default with a notice.
 """
 from __future__ import annotations
 
@@ -12,34 +15,71 @@ import streamlit as st
 from ui import params
 from ui.i18n import t
 
+_HELD = "_held"
+_LOADED = "_url_loaded"
+
 
 def _text(option) -> str:
     return str(option).lower() if isinstance(option, bool) else str(option)
 
 
+def _held() -> dict:
+    return st.session_state.setdefault(_HELD, {})
+
+
+def hold(**values) -> None:
+    """Choose values as if in their widgets (a click on a chart that opens a unit, say); call it
+    from a callback, before the widgets are drawn."""
+    _held().update(values)
+
+
+def held(key: str, default=None, options: list | None = None):
+    """The value chosen for `key` this session (or given by the link), for a page without its widget."""
+    _read_link(key, options)
+    value = _held().get(key, default)
+    return default if options is not None and value not in options else value
+
+
+def _read_link(key: str, options: list | None) -> None:
+    loaded = st.session_state.setdefault(_LOADED, set())
+    if key in loaded:
+        return
+    loaded.add(key)  # the session's first run with this parameter reads the link
+    raw = st.query_params.get(key)
+    if raw is None:
+        return
+    if options is None:
+        _held()[key] = raw
+        return
+    texts = [_text(o) for o in options]
+    if raw in texts:
+        _held()[key] = options[texts.index(raw)]
+    else:
+        st.toast(f"{t('bad_url_value')}: {key}={raw}", icon=":material/info:")
+
+
 def url_widget(widget, label: str, options: list, key: str, default=None, default_key: str | None = None, **kwargs):
-    """Render `widget` (st.selectbox, st.segmented_control …) with its value synced to ?key=.
-    The default is the parameter table's entry `default_key` (else `key`; ui/params.py) unless
-    the page works one out."""
-    default = params.default(default_key or key) if default is None else default
+    """Render `widget` (st.selectbox, st.segmented_control …) holding its value across pages and
+    in ?key=. The default is the parameter table's entry `default_key` (else `key`; ui/params.py)
+    unless the page works one out."""
+    fixed_default = params.default(default_key or key)
+    default = fixed_default if default is None else default
     if default not in options and options:
         default = options[0]
-    texts = [_text(o) for o in options]
-    loaded = st.session_state.setdefault("_url_loaded", set())
-    if key not in loaded:  # the first run of this session reads the link
-        loaded.add(key)
-        raw = st.query_params.get(key)
-        if raw is not None:
-            if raw in texts:
-                st.session_state[key] = options[texts.index(raw)]
-            else:
-                st.toast(f"{t('bad_url_value')}: {key}={raw}", icon=":material/info:")
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
-    value = widget(label, options, key=key, **kwargs)
+    _read_link(key, options)
+    value = _held().get(key, default)
+    if value not in options:  # e.g. a month after switching to quarters: the new kind's default
+        value = default
+    st.session_state[key] = value
+
+    def keep() -> None:
+        if st.session_state.get(key) is not None:
+            _held()[key] = st.session_state[key]
+
+    value = widget(label, options, key=key, on_change=keep, **kwargs)
     if value is None:
         value = default
-    if value == default:
+    if value == fixed_default:  # a default worked out here (the user's court, the latest period) is written out
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = _text(value)
@@ -47,7 +87,7 @@ def url_widget(widget, label: str, options: list, key: str, default=None, defaul
 
 
 def url_toggle(label: str, key: str, **kwargs) -> bool:
-    """A toggle synced to ?key=true|false the same way."""
+    """A toggle held and linked the same way (?key=true|false)."""
     value = url_widget(lambda lab, opts, **kw: st.toggle(lab, **kw), label, [True, False], key, params.default(key),
                        **kwargs)
     return bool(value)

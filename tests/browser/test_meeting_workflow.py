@@ -1,0 +1,81 @@
+"""The meeting workflow across pages, in a real browser: the scope chosen once holds everywhere."""
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from present.text import TEXT
+from tests.browser.conftest import open_as, shot, wait_ready
+from tests.helpers import demo_roles
+from ui.pages import pages_for
+
+FILTER_PAGES = {"overview", "my_cases", "compare", "trends", "warnings", "enforcement", "source", "briefing"}
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the select box labelled `label`, as a user does."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_ready(page, 60000)
+
+
+def switch(page, label: str) -> None:
+    page.locator("[data-testid='stCheckbox']").filter(has_text=label).first.locator("label").click()
+    wait_ready(page, 60000)
+
+
+def filter_state(page) -> dict:
+    """What the filter bar shows: select boxes by label, toggles by label, the period kind."""
+    state = {}
+    for box in page.locator("[data-testid='stSelectbox']").all():
+        label = box.locator("[data-testid='stWidgetLabel']").inner_text().strip()
+        state[label] = box.locator("input").input_value()
+    for toggle in page.locator("[data-testid='stCheckbox']").all():
+        state[toggle.inner_text().strip()] = toggle.locator("input").is_checked()
+    kind = page.locator("[role='radiogroup'][aria-label='期间类型'] [aria-checked='true']")
+    state["期间类型"] = kind.inner_text().strip() if kind.count() else None
+    return state
+
+
+def url_params(page) -> dict:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(page.url).query))
+
+
+WANTED = {"法院": "明湖市中级人民法院", "含辖区": False, "期间类型": "月", "期间": "2026-05", "年初累计": False,
+          "类别": "民事"}
+WANTED_URL = {"court": "示01", "district": "false", "pk": "month", "period": "2026-05", "cum": "false", "cat": "民事"}
+
+
+@pytest.mark.parametrize("user", ["demo_admin", "demo_leader"])
+def test_filters_hold_on_every_page_through_the_sidebar(server, page, user):
+    open_as(page, f"{server}/", user=user)
+    if user == "demo_admin":
+        choose(page, "法院", "明湖市中级人民法院")
+    switch(page, "含辖区")
+    page.locator("[role='radiogroup'][aria-label='期间类型']").get_by_text("月", exact=True).click()
+    wait_ready(page, 60000)
+    choose(page, "期间", "2026-05")
+    switch(page, "年初累计")
+    choose(page, "类别", "民事")
+    assert {k: filter_state(page).get(k) for k in WANTED} == WANTED
+    assert url_params(page) == WANTED_URL
+
+    role = {u: r for r, u in demo_roles().items()}[user]
+    nav = page.locator("[data-testid='stSidebarNav']")
+    for spec in pages_for(role) * 2:  # twice round: a switch that flips at each visit shows on the second
+        if spec.key == "screen":
+            continue  # hides the sidebar; below
+        title = TEXT[f"page_{spec.key}"][0]
+        nav.get_by_role("link", name=title, exact=True).click()
+        page.get_by_role("heading", name=title).first.wait_for(timeout=60000)
+        wait_ready(page, 60000)
+        assert page.locator("[data-testid='stException']").count() == 0, title
+        if spec.key in FILTER_PAGES:
+            assert {k: filter_state(page).get(k) for k in WANTED} == WANTED, title
+            assert {k: url_params(page).get(k) for k in WANTED_URL} == WANTED_URL, title
+    shot(page, f"filters_held_{user}")
+
+    nav.get_by_role("link", name="大屏", exact=True).click()
+    page.get_by_role("heading", name="明湖市中级人民法院 · 民事").first.wait_for(timeout=60000)
