@@ -147,7 +147,7 @@ if clicked and level == "judge":
     if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:
         st.info(t("own_cases_only"))
     else:
-        case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen)
+        case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen, clicked)
 elif not access.rule.own_cases_only:
     cases = st.expander(t("scope_cases"), on_change="rerun", key="cases_open")
     if cases.open:  # listed only when opened

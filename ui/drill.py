@@ -1,27 +1,45 @@
-"""The cases behind a figure: paged, exportable."""
+"""The cases behind a figure: deciding cases first, filterable to them, paged, exported whole."""
 from __future__ import annotations
 
 import streamlit as st
 
+from metrics.catalogue import BY_ID
+from metrics.drill import Rule, rule
 from ui import queries
 from ui.export import download_xlsx
-from ui.i18n import columns, t
+from ui.i18n import lang, t
+from ui.tables import show
 
 PAGE_SIZE = 50
-COLUMNS = ["case_no", "court_name", "division", "judge_name", "case_type", "procedure", "filed_date", "closed_date",
-           "closing_method", "days", "days_left", "status", "court_code", "judge_id", "extended_days", "deducted_days"]
+EXPORT_LIMIT = 200_000  # rows in one Excel file; a longer list asks for a narrower scope
+HIDDEN = ["court_code", "judge_id"]  # kept in the export, not on screen
 
 
-def case_list(q, ctx, indicator: str) -> None:
-    """The cases the indicator drills to (its declaration says which) for the scope of q."""
+def _readable(rows, keep_flags: bool):
+    rows = rows.assign(status=rows["status"].map(lambda s: t(f"status_{s}")))
+    return rows if keep_flags else rows.drop(columns=["decides"])
+
+
+def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
+    """The cases of the indicator's numerator and denominator for the scope of q, with the facts
+    that decide (metrics/drill.py says which). `unit` names the court, division or judge for the
+    export's filter sheet."""
+    how = rule(BY_ID[indicator])
     key = f"drill_{q.court}_{q.division}_{q.judge_id}_{indicator}"
+    only = how is not Rule.NONE and st.session_state.get(key + "_only", False)
     page = st.session_state.get(key + "_page", 0)
-    rows, total = queries.drill(q, indicator, None, page, PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    st.caption(t("cases_page", total=total, page=page + 1, pages=pages))
-    shown = rows[[c for c in COLUMNS if c in rows.columns]]
-    shown = columns(shown.assign(status=shown["status"].map(lambda s: t(f"status_{s}"))))
-    st.dataframe(shown, hide_index=True, alt="cases")
+    listed = queries.behind(q, indicator, only, page, PAGE_SIZE)
+    shown_total = listed.deciding if only else listed.total
+    pages = max(1, -(-shown_total // PAGE_SIZE))
+    if how is not Rule.NONE:
+        st.caption(t(f"deciding_rule_{how.value}"))
+        st.toggle(t("only_deciding", n=listed.deciding), key=key + "_only",
+                  on_change=lambda: st.session_state.update({key + "_page": 0}))
+        st.caption(t("cases_deciding", total=listed.total, deciding=listed.deciding, page=page + 1, pages=pages))
+    else:
+        st.caption(t("cases_page", total=listed.total, page=page + 1, pages=pages))
+    rows = _readable(listed.rows, how is not Rule.NONE)
+    show(rows.drop(columns=[c for c in HIDDEN if c in rows.columns]), alt="cases")
     with st.container(horizontal=True):
         if st.button(t("previous"), disabled=page == 0, key=key + "_prev"):
             st.session_state[key + "_page"] = page - 1
@@ -29,4 +47,10 @@ def case_list(q, ctx, indicator: str) -> None:
         if st.button(t("next"), disabled=page + 1 >= pages, key=key + "_next"):
             st.session_state[key + "_page"] = page + 1
             st.rerun()
-        download_xlsx(shown, "cases", q, ctx, key=key + "_xlsx")
+        if shown_total > EXPORT_LIMIT:
+            st.caption(t("export_too_long", limit=EXPORT_LIMIT))
+        else:
+            extra = {**({t("unit"): unit} if unit else {}), t("indicator"): BY_ID[indicator].name(lang()),
+                      t("only_deciding_filter"): t("yes") if only else t("no")}
+            download_xlsx(lambda: _readable(queries.behind(q, indicator, only, 0, None).rows, how is not Rule.NONE),
+                          "cases", q, ctx, key=key + "_xlsx", extra=extra)

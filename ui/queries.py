@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +15,7 @@ import streamlit as st
 from metrics import inventory
 from metrics.access import Access, AccessDenied, Reach
 from metrics.api import cases_behind, indicator_table
+from metrics.drill import CaseList, indicator_cases
 from metrics.engine import compute
 from metrics.explain import why_moved
 from metrics.facts import FactsState, facts_state
@@ -111,7 +113,7 @@ def _outlook(q: Query, as_of, level, db_version) -> dict:
 
 def drill(q: Query, indicator: str, part: str | None = None, page: int = 0,
           page_size: int = 50) -> tuple[pd.DataFrame, int]:
-    """The cases behind an indicator's figure, one page, and how many in all."""
+    """The cases of one part of an indicator, one page, and how many in all."""
     q = _authorised(q, cases=True)
     rows, total = _drill(q, indicator, part, page, page_size, version())
     # a judge's reversal list holds appeal cases handled by other judges: show those anonymously
@@ -121,6 +123,21 @@ def drill(q: Query, indicator: str, part: str | None = None, page: int = 0,
 @st.cache_data(max_entries=64, show_spinner=False)
 def _drill(q: Query, indicator, part, page, page_size, db_version) -> tuple[pd.DataFrame, int]:
     return cases_behind(cursor(), q.period_obj, q.scope, indicator, part, page, page_size)
+
+
+def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
+           page_size: int | None = 50) -> CaseList:
+    """The cases behind an indicator's figure, deciding ones first (metrics.drill); page_size
+    None: the whole list, for an export."""
+    q = _authorised(q, cases=True)
+    listed = _behind(q, indicator, only_deciding, page, page_size, version())
+    return replace(listed, rows=_hide(q, listed.rows, "judge_id", "judge_name"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _behind(q: Query, indicator, only_deciding, page, page_size, db_version) -> CaseList:
+    return indicator_cases(cursor(), q.period_obj, q.scope, indicator, only_deciding=only_deciding, page=page,
+                           page_size=page_size)
 
 
 def allowed_courts(viewer: Access) -> list[str]:

@@ -1,6 +1,7 @@
 """The meeting workflow across pages, in a real browser: the scope chosen once holds everywhere."""
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -79,3 +80,49 @@ def test_filters_hold_on_every_page_through_the_sidebar(server, page, user):
 
     nav.get_by_role("link", name="大屏", exact=True).click()
     page.get_by_role("heading", name="明湖市中级人民法院 · 民事").first.wait_for(timeout=60000)
+
+
+def _workbook(download):
+    import io
+
+    import openpyxl
+
+    with open(download.value.path(), "rb") as f:
+        return openpyxl.load_workbook(io.BytesIO(f.read()))
+
+
+def test_case_list_shows_the_deciding_cases_and_exports_the_whole_list(server, page):
+    from present.text import TEXT
+
+    open_as(page, f"{server}/compare?court=%E7%A4%BA0101&level=judge&division=%E6%B0%91%E4%B8%80%E5%BA%AD")
+    page.get_by_text("本范围明细案件").click()
+    caption = page.get_by_text(re.compile(r"共 [\d,]+ 件，其中影响指标 [\d,]+ 件")).first
+    caption.wait_for(timeout=60000)
+    wait_ready(page, 60000)
+    total, deciding = (int(n.replace(",", "")) for n in re.findall(r"[\d,]+", caption.inner_text())[:2])
+    assert total > 50 > deciding > 0  # more than one page on screen
+    shot(page, "drill_deciding")
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="导出 Excel").last.click()
+    wb = _workbook(dl)
+    sheet = wb.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    labels = {zh for key, (zh, _) in TEXT.items() if key.startswith("col_")}
+    assert set(header) <= labels, set(header) - labels  # the interface's headers, no field names
+    assert sheet.max_row - 1 == total  # the whole list, not the page on screen
+    assert [r[0] for r in sheet.iter_rows(min_row=2, max_row=deciding + 2, values_only=True)] == ["是"] * deciding + ["否"]
+    late = header.index("超审限天数")
+    assert all(isinstance(r[late], int) and r[late] > 0
+               for r in sheet.iter_rows(min_row=2, max_row=deciding + 1, values_only=True))  # numbers, not text
+    filters = dict(list(wb["筛选条件"].values)[1:])
+    assert filters["部门"] == "民一庭" and filters["指标"] == "审限内结案率"
+    assert filters["法院"] == "明湖市湖滨区人民法院（示0101）" and filters["期间"] == "2026年前三季度"
+
+    # filtered to the deciding cases: the list and its export hold only them
+    switch(page, "只看影响指标的案件")
+    page.get_by_text(re.compile(r"第 1/1 页")).first.wait_for(timeout=60000)
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="导出 Excel").last.click()
+    only = _workbook(dl).worksheets[0]
+    assert only.max_row - 1 == deciding
+    assert dict(list(_workbook(dl)["筛选条件"].values)[1:])["只看影响指标的案件"] == "是"

@@ -1,0 +1,155 @@
+"""The cases behind an indicator's figure, and what decides each one's part in it.
+
+A drill-down lists the cases of the indicator's numerator and of its denominator, each marked
+with the parts it is in and with the facts that decide (days over the time limit, days left,
+how it closed: 改判, 发回重审, 终本 …). The deciding cases — those that pull the figure away from
+its better side — come first and can be listed alone:
+
+  a rate where higher is better   in the denominator, not in the numerator (closed late)
+  a rate where lower is better    in the numerator (reversed on appeal, 终本)
+  a mean where lower is better    above the listed cases' mean (the longest)
+  a count where lower is better   every case counted (each one over 12 months)
+  otherwise                       none: the figure has no better side, or both parts are the same cases
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import duckdb
+import pandas as pd
+
+from . import measures
+from .catalogue import BY_ID, Direction, Indicator, Kind
+from .engine import Scope
+from .periods import Period
+from .warnings import dates_as_days
+
+# The columns of a listed case, in the order a page shows them.
+COLUMNS = ["decides", "case_no", "over_limit_days", "days_left", "closing_method", "days", "used_days", "limit_total", "status",
+           "judge_name", "division", "court_name", "case_type", "procedure", "cause", "filed_date", "closed_date",
+           "in_numerator", "in_denominator", "court_code", "judge_id"]
+
+
+@dataclass(frozen=True)
+class CaseList:
+    rows: pd.DataFrame
+    total: int       # cases of the numerator and denominator
+    deciding: int    # of which pull the figure away from its better side
+
+
+def _listable(name: str | None) -> str | None:
+    """A measure whose cases can be listed (a population is not)."""
+    return None if name is None or measures.BY_NAME[name].kind is measures.Kind.COURT else name
+
+
+def _part(scope: Scope, name: str | None) -> tuple[str, list]:
+    """The condition that a case is in measure `name` for this scope and period, on alias `b`."""
+    if name is None:
+        return "false", []
+    where, params = scope.where(origin=measures.BY_NAME[name].kind is measures.Kind.ORIGIN, alias="b")
+    return f"coalesce(({where}) AND ({measures.case_condition(name)}), false)", params
+
+
+class Rule(StrEnum):
+    """Which listed cases decide (pull the figure away from its better side)."""
+    NONE = "none"                            # no better side, or both parts the same cases
+    NOT_IN_NUMERATOR = "not_in_numerator"    # a rate where higher is better: closed late, not mediated …
+    IN_NUMERATOR = "in_numerator"            # a rate where lower is better: reversed, 终本 …
+    ABOVE_MEAN = "above_mean"                # a mean where lower is better: the longest
+    ADDS_TO_NUMERATOR = "adds_to_numerator"  # 案-件比: the cases that gave rise to derived cases
+    COUNTED = "counted"                      # a count where lower is better: every case counted
+
+
+def _parts(ind: Indicator) -> tuple[str, str | None]:
+    num, den = _listable(ind.numerator), _listable(ind.denominator)
+    return (den, None) if num is None else (num, den)  # a court attribute over a count: its cases
+
+
+def rule(ind: Indicator) -> Rule:
+    num, den = _parts(ind)
+    if ind.direction is Direction.NONE or ind.kind is Kind.BALANCE:
+        return Rule.NONE
+    if ind.kind is Kind.MEAN and measures.BY_NAME[num].value:
+        return Rule.ABOVE_MEAN if ind.direction is Direction.LOWER else Rule.NONE
+    if den in measures.BY_NAME[num].parts:
+        return Rule.ADDS_TO_NUMERATOR
+    if den is None:
+        return Rule.COUNTED if ind.direction is Direction.LOWER else Rule.NONE
+    origin = measures.Kind.ORIGIN
+    if (measures.case_condition(num) == measures.case_condition(den)
+            and (measures.BY_NAME[num].kind is origin) == (measures.BY_NAME[den].kind is origin)):
+        return Rule.NONE  # amounts or judges of the same cases
+    return Rule.NOT_IN_NUMERATOR if ind.direction is Direction.HIGHER else Rule.IN_NUMERATOR
+
+
+def _decides(ind: Indicator) -> tuple[str, str | None]:
+    """The SQL that marks a deciding case, and the value the list is sorted by (else days over the limit)."""
+    num, den = _parts(ind)
+    r = rule(ind)
+    if r is Rule.ABOVE_MEAN:
+        value = measures.BY_NAME[num].value
+        return f"(in_den AND {value} > avg(CASE WHEN in_den THEN {value} END) OVER ())", value
+    if r is Rule.ADDS_TO_NUMERATOR:
+        extra = [measures.BY_NAME[p] for p in measures.BY_NAME[num].parts if p != den]
+        value = " + ".join(f"CASE WHEN {measures.case_condition(m.name)} THEN {m.value or 1} ELSE 0 END"
+                           for m in extra)
+        return f"(in_den AND ({value}) > 0)", f"({value})"
+    return {Rule.NONE: "NULL", Rule.COUNTED: "in_num", Rule.IN_NUMERATOR: "in_num",
+            Rule.NOT_IN_NUMERATOR: "(in_den AND NOT in_num)"}[r], None
+
+
+def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, indicator_id: str, *,
+                    only_deciding: bool = False, page: int = 0, page_size: int | None = 50) -> CaseList:
+    """The cases behind `indicator_id` for the scope and period, deciding ones first; one page
+    (page_size None: all of them)."""
+    ind = BY_ID[indicator_id]
+    num, den = _parts(ind)
+    num_sql, num_params = _part(scope, num)
+    den_sql, den_params = _part(scope, den)
+    any_num, any_num_params = scope.where(origin=measures.BY_NAME[num].kind is measures.Kind.ORIGIN, alias="c")
+    any_den, any_den_params = (scope.where(origin=measures.BY_NAME[den].kind is measures.Kind.ORIGIN, alias="c")
+                               if den else ("false", []))
+    decides, sort_value = _decides(ind)
+    sort = f"{sort_value}" if sort_value else "over_limit_days"
+    limit = "" if page_size is None else "LIMIT ? OFFSET ?"
+    sql = f"""
+        WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),
+        b AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
+              FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code
+              WHERE ({any_num}) OR ({any_den})),
+        parts AS (SELECT b.*, p.p_start, p.p_end, {num_sql} AS in_num, {den_sql} AS in_den FROM b, p),
+        facts AS (
+            SELECT *, closed_date IS NULL OR closed_date > p_end AS open_at_end,
+                   limit_days + extended_days AS limit_total,
+                   CASE WHEN closed_date IS NULL OR closed_date > p_end
+                        THEN (p_end - filed_date) - deducted_days ELSE net_days END AS used_days
+            FROM parts WHERE in_num OR in_den),
+        marked AS (SELECT *, {decides} AS decides,
+                          CASE WHEN used_days > limit_total THEN used_days - limit_total END AS over_limit_days
+                   FROM facts),
+        counted AS (SELECT *, count(*) OVER () AS total, count(*) FILTER (WHERE decides) OVER () AS deciding
+                    FROM marked)
+        SELECT decides, case_no, court_code::VARCHAR AS court_code, court_name, division, judge_id, judge_name,
+               case_type::VARCHAR AS case_type, procedure::VARCHAR AS procedure, cause, filed_date, closed_date,
+               closing_method::VARCHAR AS closing_method, CASE WHEN NOT open_at_end THEN duration_days END AS days,
+               limit_total, used_days, over_limit_days,
+               CASE WHEN open_at_end THEN limit_total - used_days END AS days_left,
+               CASE WHEN open_at_end THEN 'pending' ELSE 'closed' END AS status,
+               in_num AS in_numerator, in_den AS in_denominator, total, deciding
+        FROM counted {"WHERE decides" if only_deciding else ""}
+        ORDER BY decides DESC NULLS LAST, {sort} DESC NULLS LAST, filed_date, case_no
+        {limit}"""
+    params = ([period.start, period.end] + any_num_params + any_den_params + num_params + den_params
+              + ([] if page_size is None else [page_size, page * page_size]))
+    df = con.execute(sql, params).df()
+    if not len(df):
+        if page or only_deciding:  # past the last page, or no deciding case: the counts from the full list
+            head = indicator_cases(con, period, scope, indicator_id, page=0, page_size=1)
+            return CaseList(df.drop(columns=["total", "deciding"]), head.total, head.deciding)
+        return CaseList(df.drop(columns=["total", "deciding"]), 0, 0)
+    total, deciding = int(df["total"].iloc[0]), int(df["deciding"].iloc[0])
+    rows = dates_as_days(df.drop(columns=["total", "deciding"]))
+    if den is None:  # one part: the flags say nothing
+        rows = rows.drop(columns=["in_numerator", "in_denominator"])
+    return CaseList(rows[[c for c in COLUMNS if c in rows.columns]], total, deciding)

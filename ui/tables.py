@@ -1,0 +1,27 @@
+"""Tables as the pages show them: the interface's headers, blanks as "—", as tall as their rows."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.i18n import columns
+
+ROW_PX = 35
+TALLEST = 1100  # px: a longer table scrolls inside its box
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns that hold whole numbers (day counts with blanks) as integers."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_float_dtype(values) and values.dropna().mod(1).eq(0).all():
+            out[col] = values.astype("Int64")
+    return out
+
+
+def show(frame: pd.DataFrame, alt: str, **kwargs) -> None:
+    """st.dataframe of `frame` (raw column names: labelled here)."""
+    labelled = columns(whole_numbers(frame))
+    height = min(TALLEST, ROW_PX * (len(labelled) + 1) + 3)
+    st.dataframe(labelled.style.format(na_rep="—", precision=2), hide_index=True, alt=alt, height=height, **kwargs)
