@@ -10,8 +10,8 @@ from metrics import CATALOGUE
 from metrics.api import meets_rates
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
-from present import format as fmt
-from present.theme import MEETS, status_color
+from present import charts, format as fmt
+from present.theme import status_color
 from ui import queries
 from ui.drill import case_list
 from ui.export import download_xlsx
@@ -62,21 +62,14 @@ st.subheader(t("ranked_title", name=ind.name(L), period=f.period_obj.describe(L)
 scale = 100 if ind.is_rate else 1
 one["plot"] = one["value"].astype(float) * scale
 pick = alt.selection_point(name="unit", fields=["unit"])
-bars = alt.Chart(one).mark_bar().encode(
-    y=alt.Y("unit:N", sort=None, title=None),
-    x=alt.X("plot:Q", title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}"),
-    color=alt.Color("color:N", scale=None),
-    tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")), alt.Tooltip("shown:N", title=t("value"))],
-).add_params(pick)
-layers = []
-low, high = one["low"].dropna(), one["high"].dropna()
-if len(low):
-    band = pd.DataFrame({"lo": [low.iloc[0] * scale], "hi": [min(high.iloc[0] * scale, max(one["plot"].max() * 1.1, low.iloc[0] * scale))]})
-    layers.append(alt.Chart(band).mark_rect(opacity=0.12, color=MEETS).encode(x="lo:Q", x2="hi:Q"))
-layers.append(bars)
-if not fmt.missing(avg):
-    layers.append(alt.Chart(pd.DataFrame({"avg": [avg * scale]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="avg:Q"))
-height = max(180, 26 * len(one))
+first = one.dropna(subset=["low"])
+low, high = (first["low"].iloc[0] * scale, first["high"].iloc[0] * scale) if len(first) else (None, None)
+chart = charts.ranked(one, value_title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}", unit_title=t(f"child_{level}"),
+                      value_title_short=t("value"), low=low, high=high,
+                      reference=None if fmt.missing(avg) else avg * scale, zoom=ind.kind != "count", most=100 if ind.unit == "%" else None,
+                      selection=pick)
+
+
 def _open_unit(chart_key: str, rows: dict, level: str) -> None:
     """A click on a court or division bar opens the same view one level down (runs before the rerun,
     so it may set the filter widgets)."""
@@ -90,7 +83,7 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
-event = st.altair_chart(alt.layer(*layers).properties(height=height), key=f"bars_{level}", alt=ind.name(L),
+event = st.altair_chart(chart, key=f"bars_{level}", alt=ind.name(L),
                         on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
 st.caption(t("compare_caption"))
 if config.rankings:
@@ -103,12 +96,9 @@ judged = table[table["low"].notna() & table["value"].notna()].copy()
 judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
-heat = alt.Chart(judged).mark_rect(stroke="white").encode(
-    x=alt.X("ind_name:N", title=None, sort=[BY_ID[i].name(L) for i in ids], axis=alt.Axis(labelAngle=-40)),
-    y=alt.Y("unit:N", title=None, sort=list(one["unit"])),
-    color=alt.Color("color:N", scale=None),
-    tooltip=["unit:N", "ind_name:N", "shown:N"],
-).properties(height=max(180, 22 * judged["unit"].nunique()))
+heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
+                       tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
+                                alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))])
 st.altair_chart(heat, alt="heat map")
 
 # 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.

@@ -126,3 +126,33 @@ def test_case_list_shows_the_deciding_cases_and_exports_the_whole_list(server, p
     only = _workbook(dl).worksheets[0]
     assert only.max_row - 1 == deciding
     assert dict(list(_workbook(dl)["筛选条件"].values)[1:])["只看影响指标的案件"] == "是"
+
+
+LABELS_JS = """([i, hidden]) => { const el = document.querySelectorAll('[data-testid=stVegaLiteChart]')[i];
+  return Array.from(el.querySelectorAll('svg text'))
+              .filter(t => (getComputedStyle(t).opacity === '0') === hidden).map(t => t.textContent); }"""
+
+
+def chart_labels(page, index: int, hidden: bool = False) -> list[str]:
+    """The texts a chart shows (or hides: Vega hides overlapping labels with opacity 0)."""
+    return page.evaluate(LABELS_JS, [index, hidden])
+
+
+@pytest.mark.parametrize("link,rows", [("", 26), ("?court=%E7%A4%BA0101&level=division", None)])
+def test_heat_map_and_ranking_label_every_row(server, page, link, rows):
+    from metrics.catalogue import BY_ID
+
+    open_as(page, f"{server}/compare{link}")
+    page.locator("[data-testid='stVegaLiteChart'] svg").nth(1).wait_for(timeout=60000)
+    ranked, heat = chart_labels(page, 0), chart_labels(page, 1)
+    for chart in (0, 1):  # no name hidden (a value axis may thin its ticks)
+        assert [n for n in chart_labels(page, chart, hidden=True) if not re.fullmatch(r"[\d.]+", n)] == []
+    names = [BY_ID[i].name() for i in BY_ID]
+    columns = [n for n in heat if any(name.startswith(n.rstrip("…")) for name in names)]
+    units = [n for n in heat if n not in columns]
+    assert rows is None or (len(units), len(columns)) == (rows, 22)  # every court, every indicator with a range
+    assert len(units) >= 2 and set(units) <= set(ranked)  # each unit named in the ranking too
+    shot(page, f"heat_map{'_division' if link else ''}")
+    # the ranking's values sit on an axis zoomed to them: no tick at 0, none past 100%
+    ticks = [float(t) for t in ranked if re.fullmatch(r"[\d.]+", t)]
+    assert ticks and 0 not in ticks and max(ticks) <= 100, ticks

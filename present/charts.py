@@ -1,0 +1,83 @@
+"""Charts drawn the same way on the pages, the big screen and in the Word briefing.
+
+Every row and column is labelled: discrete axes are sized by a step per row (never squeezed
+into a fixed height), labels are never dropped for overlapping (Vega's default), long names are
+cut with "…" and given whole in the tooltip. Rates that sit close together (84%–98%) are drawn
+as dots on an axis zoomed to the values and the range, with the scale shown, not as bars on
+0–100 that all look the same.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from present.theme import MEETS
+
+ROW = 26  # px per row of a ranked chart or a heat map
+
+
+def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | None = None) -> list[float] | None:
+    """An x domain around the values, the range's low edge and the reference line; None when the
+    values reach down to zero anyway (bars from zero read fine)."""
+    points = [float(v) for v in values.dropna()] + [float(x) for x in (low, reference) if x is not None and x == x]
+    if not points:
+        return None
+    lo, hi = min(points), max(points)
+    if lo <= 0 or lo < 0.5 * hi:
+        return None
+    pad = max((hi - lo) * 0.15, abs(hi) * 0.01, 1e-9)
+    return [lo - pad, hi + pad if most is None else min(most, hi + pad)]
+
+
+def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,
+           low=None, high=None, reference=None, zoom: bool = True, most: float | None = None, selection=None,
+           font: int = 12,
+           row: int = ROW, label_limit: int = 220) -> alt.LayerChart:
+    """One indicator across units, in the frame's order (frame: unit, plot, color, shown): bars from
+    zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line."""
+    order = list(frame["unit"])
+    domain = zoomed_domain(frame["plot"], low, reference, most) if zoom else None
+    x_scale = alt.Scale(domain=domain, zero=False, nice=False, clamp=True) if domain else alt.Scale()
+    y = alt.Y("unit:N", sort=order, title=None,
+              axis=alt.Axis(labelOverlap=False, labelLimit=label_limit, labelFontSize=font))
+    x = alt.X("plot:Q", title=value_title, scale=x_scale, axis=alt.Axis(labelFontSize=font, titleFontSize=font))
+    tooltip = [alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=value_title_short or value_title)]
+    base = alt.Chart(frame).encode(y=y, x=x, tooltip=tooltip)
+    marks = (base.mark_circle(size=14 * font, opacity=1) if domain else base.mark_bar()).encode(
+        color=alt.Color("color:N", scale=None))
+    if selection is not None:
+        marks = marks.add_params(selection)
+    layers = []
+    if low is not None and low == low:
+        band_hi = high if high is not None and high == high else None
+        lo_edge = max(low, domain[0]) if domain else low
+        hi_edge = min(band_hi, domain[1]) if domain and band_hi is not None else (
+            band_hi if band_hi is not None else (domain[1] if domain else max(frame["plot"].max() * 1.1, low)))
+        band = pd.DataFrame({"lo": [lo_edge], "hi": [hi_edge]})
+        layers.append(alt.Chart(band).mark_rect(opacity=0.12, color=MEETS).encode(x=alt.X("lo:Q", scale=x_scale),
+                                                                                 x2="hi:Q"))
+    layers.append(marks)
+    if domain:  # the value beside each dot
+        layers.append(base.mark_text(align="left", dx=font, fontSize=font).encode(text="shown:N"))
+    if reference is not None and reference == reference:
+        layers.append(alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(strokeDash=[4, 3], color="#333")
+                      .encode(x=alt.X("ref:Q", scale=x_scale)))
+    return alt.layer(*layers).properties(height=alt.Step(row))
+
+
+def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
+             text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 130,
+             y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white"):
+    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown."""
+    chart = alt.Chart(frame).mark_rect(stroke=stroke, strokeWidth=2).encode(
+        x=alt.X(f"{x}:N", sort=x_order, title=None,
+                axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=font,
+                              orient="top", labelAlign="left" if x_angle else "center")),
+        y=alt.Y(f"{y}:N", sort=y_order, title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=font)),
+        color=alt.Color("color:N", scale=None),
+        tooltip=tooltip)
+    if text:
+        chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
+                                                                                 color=alt.value(text_color))
+    return chart.properties(height=alt.Step(row), width=alt.Step(column))
