@@ -6,7 +6,7 @@ import streamlit as st
 from ui import pages
 from ui.database import cursor
 from ui.i18n import lang, t
-from ui.session import current_user, sign_in_page, sign_out
+from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
 
 st.set_page_config(page_title=t("app_title"), page_icon=":material/balance:", layout="wide")
 
@@ -19,6 +19,8 @@ if cursor() is None:
     st.warning(t("no_db"))
     st.stop()
 
+resume()
+cookie_exchange()
 user = current_user()
 if user is None:
     pages.sign_in_navigation(sign_in_page).run()

@@ -7,4 +7,4 @@ if [ -f "${SPZX_DB:-data/demo.duckdb}" ]; then
 else
   .venv/bin/python -m data generate --db data/demo.duckdb
 fi
-exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/streamlit run serve.py --server.port "${PORT:-8501}" "$@"

@@ -37,8 +37,8 @@ with st.container(border=True):
     st.write(briefing.summary)
     table(headline_header(briefing), headline_rows(briefing))
     st.subheader(t("b_short"))
-    for ind_id, r, movers in briefing.short:
-        st.write(short_text(ind_id, r, movers, L))
+    for short in briefing.short:
+        st.write(short_text(short, L))
     if not briefing.short:
         st.write(t("b_all_meet"))
     st.subheader(t("b_units", child=t(f"child_{briefing.child}")))

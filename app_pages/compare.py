@@ -10,12 +10,12 @@ from metrics import CATALOGUE
 from metrics.api import meets_rates
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
-from present import charts, format as fmt
+from present import charts, format as fmt, sheets
 from present.theme import status_color
 from ui import queries
 from ui.drill import case_list
 from ui.export import download_xlsx
-from ui.i18n import columns, label_of, lang, t
+from ui.i18n import label_of, lang, t
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import hold, url_widget
@@ -108,9 +108,11 @@ st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets_rate"): 
                            t("meets_count"): [f"{m}/{j}" for m, j in zip(rates["meets"], rates["judged"])]}),
              hide_index=True, alt="meets rate", width="content")
 
-export = table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left").drop(columns=["unit"])
-export["indicator"] = export["indicator"].map(lambda i: BY_ID[i].name(L))
-download_xlsx(columns(export), f"compare_{level}", f, ctx, key="dl_compare")
+export, formats = sheets.indicators(table.assign(name=table["unit"]), L, t(f"child_{level}"))
+export[t("meets_rate")] = list(table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left")["meets_rate"])
+formats[t("meets_rate")] = "0.00%"
+download_xlsx(export, f"compare_{level}", f, ctx, key="dl_compare", formats=formats,
+              extra={t("compare_level"): t(f"level_{level}")})
 
 # Why did it move: computed only while its section is open.
 why = st.expander(t("why_moved"), on_change="rerun", key="why_open") if ind.kind != "balance" else None

@@ -9,13 +9,14 @@ from ui import queries
 from ui.session import current_access
 from ui.i18n import t
 from ui.layout import page_header
+from ui.tables import show
 
 
 page_header("data_overview")
 summary, by_year, by_type = queries.database_inventory(current_access())
-cols = st.columns(4)
-for col, key in zip(cols, ("courts", "cases", "judges", "pending")):
-    col.metric(t(key), f"{summary[key]:,}")
+cols = st.columns(5)
+for col, key in zip(cols, ("courts", "cases", "judges", "pending", "pre_pending")):
+    col.metric(t(key), f"{summary[key]:,}", help=t(f"{key}_help") if key.endswith("pending") else None)
 st.caption(f"{t('date_range')}: {summary['first_filed']} — {summary['last_filed']}")
 
 by_year["category"] = by_year["category"].map(i18n.category)
@@ -42,4 +43,4 @@ with right:
 st.subheader(t("court_list"))
 courts = queries.courts()
 courts["level"] = courts["level"].map(i18n.level)
-st.dataframe(courts.rename(columns={c: t(c) for c in courts.columns}), hide_index=True, alt=t("court_list"))
+show(courts.rename(columns={c: t(c) for c in courts.columns}), alt=t("court_list"))

@@ -9,6 +9,7 @@ from metrics.evaluation import load_config
 from present.text import unit as unit_name
 from ui.i18n import lang, t
 from ui.layout import page_header
+from ui.tables import show
 
 page_header("definitions")
 L = lang()
@@ -26,4 +27,4 @@ for group in GROUPS:
     )[["id", "name", "formula", "direction", "unit", "range"]]
     labels = {"id": "ID", "name": t("indicator"), "formula": t("definition"), "direction": t("direction"), "unit": t("unit_col"),
               "range": t("range")}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, alt=group_name(group, "en"))
+    show(shown.rename(columns=labels), alt=group_name(group, "en"))

@@ -6,13 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID
-from present import format as fmt
+from present import charts, format as fmt
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, lang, t
 from ui.layout import page_context
+from ui.tables import show
 from ui.session import current_access
 from present.theme import MEETS, status_label
+
+DUE_WITHIN = (7, 15, 30)  # days: this week, the 15-day warning, this month
 
 f, ctx = page_context("my_cases")
 L = lang()
@@ -28,17 +31,17 @@ else:
     def mark(days: int) -> str:
         if days < 0:
             return t("past_limit")
-        return t("within_15") if days <= 15 else t("within_30") if days <= 30 else ""
+        return next((t("within_n", n=n) for n in DUE_WITHIN if days <= n), "")
     shown = pending.assign(mark=pending["days_left"].map(mark))[
         ["mark", "days_left", "case_no", "case_type", "procedure", "cause", "filed_date", "limit_days",
          "extended_days", "deducted_days", "days_on_hand"]]
-    counts = shown["mark"].value_counts()
-    cols = st.columns(4)
+    left = pending["days_left"]
+    cols = st.columns(2 + len(DUE_WITHIN))
     cols[0].metric(t("pending"), f"{len(shown):,}")
-    cols[1].metric(t("past_limit_n"), f"{counts.get(t('past_limit'), 0):,}")
-    cols[2].metric(t("due_15"), f"{counts.get(t('within_15'), 0):,}")
-    cols[3].metric(t("due_30"), f"{counts.get(t('within_30'), 0):,}")
-    st.dataframe(columns(shown), hide_index=True, alt="pending cases")
+    cols[1].metric(t("past_limit_n"), f"{(left < 0).sum():,}")
+    for col, n in zip(cols[2:], DUE_WITHIN):  # each counts every case due within n days, overdue ones aside
+        col.metric(t("due_within", n=n), f"{left.between(0, n).sum():,}")
+    show(shown, alt="pending cases")
     download_xlsx(columns(shown), "my_pending", f, ctx, key="dl_pending")
 
 st.subheader(t("my_figures"))
@@ -55,7 +58,7 @@ for r in compare.to_dict("records"):
                  t("my_division"): fmt.value(ind, r["division"], L),
                  t("range"): "—" if fmt.missing(r["low"]) else f"{fmt.value(ind, r['low'], L)} ~ {fmt.value(ind, r['high'], L)}",
                  t("status"): status_label(r["status"], r["side"], L) or "—"})
-st.dataframe(pd.DataFrame(rows), hide_index=True, alt="my figures")
+show(pd.DataFrame(rows), alt="my figures")
 
 left, right = st.columns(2)
 with left:
@@ -63,7 +66,7 @@ with left:
     monthly = queries.series(mine, f.period_obj.year, "month", ("closed",))
     monthly = monthly[monthly["label"] <= as_of.strftime("%Y-%m")]
     st.altair_chart(alt.Chart(monthly).mark_bar(color=MEETS).encode(
-        x=alt.X("label:O", title=None), y=alt.Y("value:Q", title=t("closed")),
+        x=alt.X("label:O", title=None, axis=charts.month_axis(L)), y=alt.Y("value:Q", title=t("closed")),
         tooltip=["label", alt.Tooltip("value:Q", title=t("closed"))]), alt="closings by month")
 with right:
     month = as_of.strftime("%Y-%m")
@@ -71,4 +74,4 @@ with right:
     closed, total = queries.drill(mine.narrow(period=month, cumulative=False), "closed", "numerator", 0, 200)
     st.caption(t("cases_total", total=total))
     listed = closed[["case_no", "case_type", "filed_date", "closed_date", "closing_method", "days"]]
-    st.dataframe(columns(listed), hide_index=True, alt="closed this month")
+    show(listed, alt="closed this month")

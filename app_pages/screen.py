@@ -10,16 +10,17 @@ queries, keyed by the database file version, so an import shows on the next rota
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import altair as alt
 import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
 from metrics.warnings import KINDS, kind_name
-from present import format as fmt, text
+from present import charts, format as fmt, text
 from metrics.query import Query
 from ui import pages, params, queries
-from ui.filters import CATEGORIES, KINDS, period_options
+from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
 from ui.url_state import held
 from ui.i18n import lang, t
 from ui.session import current_access
@@ -37,10 +38,11 @@ html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1.1vw !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {font-size: 1.1vw !important; color: #b9c6da !important;}
 [data-testid="stWidgetLabel"] * {color: #b9c6da !important; font-size: 0.9vw !important;}
-[data-testid="stTable"] * {font-size: 1.35vw !important; color: #e8eef7 !important; background: #0b1220 !important;}
+[data-testid="stTable"] * {font-size: 1.35vw !important; color: #e8eef7 !important; background: #0b1220 !important;
+                            white-space: nowrap !important;}
 [data-testid="stVerticalBlockBorderWrapper"] {border-color: #2b3a55 !important; background: #111a2e !important;}
+[data-testid="stPageLink"] *, [data-testid="stCheckbox"] * {color: #b9c6da !important;}
 </style>"""
-VIEWS = ["cards", "heatmap", "trend", "warnings"]
 CARDS = in_view(View.SCREEN_CARDS)
 HEAT = in_view(View.SCREEN_HEAT)
 
@@ -61,7 +63,7 @@ try:
 except ValueError:
     scale = 1.0
 district = access.district_wide and held("district", params.default("district"), [True, False])
-periods = [p for kind in KINDS for p in period_options(kind, queries.first_year(), data_date)]
+periods = [p for kind in PERIOD_KINDS for p in period_options(kind, queries.first_year(), data_date)]
 period = held("period", period_options("quarter", data_date.year, data_date)[0], periods)
 cumulative = held("cum", params.default("cum"), [True, False])
 category = held("cat", "", CATEGORIES) or None
@@ -71,67 +73,106 @@ title = names.get(court, court) + (t("district_suffix") if district else "")
 if category:
     title += f" · {text.category(category, L)}"
 q = Query(viewer=access, period=period, cumulative=cumulative and len(period) != 4, court=court, district=district,
-          category=category)
-paused = st.toggle(t("screen_pause"), key="screen_paused")
+          category=category, as_of=data_date)
+FONT = round(26 * scale)  # chart text read from the back of the room
+ROW = round(FONT * 1.9)
+ROWS_PER_VIEW = max(4, int(680 * scale // ROW))  # heat-map rows that fit one view
+TABLE_ROWS = 12  # table rows (their text scales with the screen's width) that fit one view
+
+with st.container(horizontal=True, vertical_alignment="center"):
+    paused = st.toggle(t("screen_pause"), key="screen_paused")
+    st.page_link(pages.BY_KEY["overview"].path, label=t("screen_leave"), icon=":material/logout:")
+
+
+def _pages(frame, per_view: int) -> list:
+    """A long list split into views that fit the screen (each says which part it is)."""
+    return [frame.iloc[i:i + per_view] for i in range(0, max(len(frame), 1), per_view)]
+
+
+def _views() -> list[tuple]:
+    """The rotation: (kind, part, parts, data), data loaded before anything is drawn, so a view
+    replaces the previous one at once."""
+    table = queries.table(q).set_index("indicator")
+    units = queries.table(q, "court" if district else "division")
+    units = units[units.indicator.isin(HEAT) & units["value"].notna()].copy()
+    units["color"] = [status_color(s, d) for s, d in zip(units["status"], units["side"])]
+    units["ind_name"] = units["indicator"].map(lambda i: BY_ID[i].name(L))
+    units["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(units["indicator"], units["value"])]
+    unit_names = list(dict.fromkeys(units["name"].astype(str)))
+    flow = queries.series(q, q.period_obj.year, "month", tuple(in_view(View.FLOW)))
+    flow = flow[flow["label"] <= min(q.period_obj.end, data_date).strftime("%Y-%m")]
+    counts = queries.warning_counts(q, data_date, "court" if district else "division")
+    heat_parts = [units[units["name"].astype(str).isin(part)] for part in
+                  (unit_names[i:i + ROWS_PER_VIEW] for i in range(0, max(len(unit_names), 1), ROWS_PER_VIEW))]
+    warn_parts = _pages(counts, TABLE_ROWS)
+    return ([("cards", 1, 1, table)]
+            + [("heatmap", i + 1, len(heat_parts), part) for i, part in enumerate(heat_parts)]
+            + [("trend", 1, 1, flow)]
+            + [("warnings", i + 1, len(warn_parts), part) for i, part in enumerate(warn_parts)])
+
+
+def _advance(views: list) -> int:
+    """The view to show: the next one when the timer has run out, else the same one (a pause, a
+    resume or a language switch redraws the view on screen, it does not skip it)."""
+    now = time.monotonic()
+    step, since = st.session_state.get("screen_step", 0), st.session_state.get("screen_since")
+    if since is None:
+        since = now
+    elif not paused and now - since >= every - 0.5:
+        step, since = step + 1, now
+    st.session_state.update(screen_step=step, screen_since=since)
+    return step % len(views)
 
 
 @st.fragment(run_every=None if paused else every)
 def rotating_view() -> None:
-    step = st.session_state.get("screen_step", -1) + 1
-    st.session_state["screen_step"] = step
-    view = VIEWS[step % len(VIEWS)]
+    views = _views()
+    index = _advance(views)
+    view, part, parts, data = views[index]
+    part_note = f"（{part}/{parts}）" if parts > 1 and L == "zh" else (f" ({part}/{parts})" if parts > 1 else "")
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    parts = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
-             f"{step % len(VIEWS) + 1}/{len(VIEWS)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
-    st.caption(t("screen_separator").join(parts))
-    table = queries.table(q)
-    rows = table.set_index("indicator")
+    notes = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
+             f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
+    st.caption(t("screen_separator").join(notes))
     if view == "cards":
         st.title(t("screen_cards", scope=title, period=q.period_obj.describe(L)))
         for chunk in (CARDS[:4], CARDS[4:]):
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
-                ind, r = BY_ID[ind_id], rows.loc[ind_id]
+                ind, r = BY_ID[ind_id], data.loc[ind_id]
                 with col.container(border=True):
                     st.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
-                              delta_color={"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"),
+                              delta_color="off" if fmt.is_flat(ind, r["yoy_change"]) else
+                              {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"),
                               delta_description=t("yoy"))
                     st.caption(status_label(r["status"], r["side"], L) or "　")
     elif view == "heatmap":
-        st.title(t("screen_heat", scope=title))
-        units = queries.table(q, "court" if district else "division")
-        units = units[units.indicator.isin(HEAT) & units["value"].notna()].copy()
-        units["color"] = [status_color(s, d) for s, d in zip(units["status"], units["side"])]
-        units["ind_name"] = units["indicator"].map(lambda i: BY_ID[i].name(L))
-        units["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(units["indicator"], units["value"])]
-        n = max(1, units["name"].nunique())
-        chart = alt.Chart(units).mark_rect(stroke="#0b1220", strokeWidth=2).encode(
-            x=alt.X("ind_name:N", sort=[BY_ID[i].name(L) for i in HEAT], title=None,
-                    axis=alt.Axis(labelAngle=0, labelFontSize=17 * scale, labelLimit=190 * scale, orient="top")),
-            y=alt.Y("name:N", title=None, axis=alt.Axis(labelFontSize=18 * scale, labelLimit=300 * scale)),
-            color=alt.Color("color:N", scale=None))
-        text = chart.mark_text(fontSize=18 * scale, fontWeight="bold").encode(text="shown:N", color=alt.value("white"))
-        st.altair_chart((chart + text).properties(height=min(760 * scale, 62 * scale * n + 40 * scale))
-                        .configure(background="#0b1220")
-                        .configure_axis(labelColor="#e8eef7").configure_view(stroke=None), alt="heat map")
+        st.title(t("screen_heat", scope=title) + part_note)
+        order = list(dict.fromkeys(data["name"].astype(str)))
+        chart = charts.heat_map(data.assign(name=data["name"].astype(str)), x="ind_name",
+                                x_order=[BY_ID[i].name(L) for i in HEAT], y="name", y_order=order,
+                                tooltip=[alt.Tooltip("name:N", title=t("unit")), alt.Tooltip("ind_name:N", title=t("indicator")),
+                                         alt.Tooltip("shown:N", title=t("value"))], text="shown", font=FONT, row=ROW,
+                                column=round(150 * scale), x_label_limit=round(150 * scale), y_label_limit=round(360 * scale),
+                                x_angle=0, stroke="#0b1220", wrap=5)
+        st.altair_chart(chart.configure(background="#0b1220").configure_axis(labelColor="#e8eef7")
+                        .configure_view(stroke=None), alt="heat map", width="content")
     elif view == "trend":
         st.title(t("screen_trend", scope=title))
-        flow = queries.series(q, q.period_obj.year, "month", tuple(in_view(View.FLOW)))
-        flow = flow[flow["label"] <= min(q.period_obj.end, data_date).strftime("%Y-%m")].assign(value=lambda d: d["value"].astype(float))
-        flow["series"] = flow["indicator"].map(lambda i: BY_ID[i].name(L))
+        flow = data.assign(value=lambda d: d["value"].astype(float),
+                           series=lambda d: d["indicator"].map(lambda i: BY_ID[i].name(L)))
         chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
-            x=alt.X("label:O", title=None, axis=alt.Axis(labelFontSize=16 * scale, labelAngle=0)),
-            y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFontSize=16 * scale)),
+            x=alt.X("label:O", title=None, axis=alt.Axis(labelFontSize=FONT, labelAngle=0)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFontSize=FONT)),
             color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#E69F00", "#56B4E9", "#D55E00"]),
-                            legend=alt.Legend(labelFontSize=18 * scale, symbolSize=200 * scale, orient="top")))
-        st.altair_chart(chart.properties(height=620 * scale).configure(background="#0b1220")
+                            legend=alt.Legend(labelFontSize=FONT, symbolSize=200 * scale, orient="top")))
+        st.altair_chart(chart.properties(height=600 * scale).configure(background="#0b1220")
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(t("screen_warnings", scope=title, day=data_date))
-        counts = queries.warning_counts(q, data_date, "court" if district else "division")
+        st.title(t("screen_warnings", scope=title, day=data_date) + part_note)
         key = "court_name" if district else "division"
-        shown = counts[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]].head(12)
+        shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})
         st.table(shown.set_index(t("unit")))
 

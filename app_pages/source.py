@@ -5,24 +5,21 @@ import altair as alt
 import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
-from present import format as fmt
+from present import charts, format as fmt
 from ui import queries
+from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.layout import page_context
-from present.theme import MEETS, status_color
+from present.theme import status_color
 
 SOURCE = in_view(View.SOURCE)
 f, ctx = page_context("source")
 L = lang()
 table = queries.table(f).set_index("indicator")
-cols = st.columns(5)
 pre = table.loc["premediation_success_rate"]
-cols[0].metric(t("pre_closed"), fmt.count(pre["denominator"], L), border=True)
-for col, ind_id in zip(cols[1:], SOURCE):
-    ind, r = BY_ID[ind_id], table.loc[ind_id]
-    color = {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off")
-    col.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
-               delta_color=color, delta_description=t("yoy"), border=True)
+with st.columns(3)[0].container(border=True):
+    st.metric(t("pre_closed"), fmt.count(pre["denominator"], L))
+card_grid(SOURCE, table, per_row=3)
 
 st.subheader(t("lawsuits_by_court"))
 by_court = queries.table(f, "court")
@@ -32,14 +29,18 @@ if lw.empty:
 else:
     lw["color"] = [status_color(s, d) for s, d in zip(lw["status"], lw["side"])]
     lw["shown"] = [fmt.value(BY_ID["lawsuits_per_10k"], v, L) for v in lw["value"]]
-    st.altair_chart(alt.Chart(lw).mark_bar(color=MEETS).encode(
-        y=alt.Y("name:N", sort="-x", title=None), x=alt.X("value:Q", title=BY_ID["lawsuits_per_10k"].name(L)),
-        tooltip=["name", "shown"]).properties(height=max(160, 24 * len(lw))), alt="lawsuits per 10k")
+    ind = BY_ID["lawsuits_per_10k"]
+    lw = lw.sort_values("value", ascending=ind.direction == "lower").assign(unit=lambda d: d["name"].astype(str),
+                                                                           plot=lambda d: d["value"].astype(float))
+    st.altair_chart(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value")),
+                    alt="lawsuits per 10k")
 
 st.subheader(t("pre_by_month"))
 trend = queries.series(f, f.period_obj.year, "month", tuple(i for i in SOURCE if BY_ID[i].is_rate))
 trend = trend[trend["label"] <= ctx["data_date"].strftime("%Y-%m")]
 trend = trend.assign(name=trend["indicator"].map(lambda i: BY_ID[i].name(L)), pct=trend["value"].astype(float) * 100)
 st.altair_chart(alt.Chart(trend).mark_line(point=True).encode(
-    x=alt.X("label:O", title=None), y=alt.Y("pct:Q", title="%"), color=alt.Color("name:N", title=None),
-    tooltip=["label", "name", alt.Tooltip("pct:Q", format=".2f")]), alt="pre-filing mediation trend")
+    x=alt.X("label:O", title=None, axis=charts.month_axis(L)), y=alt.Y("pct:Q", title="%"),
+    color=charts.series_color([BY_ID[i].name(L) for i in SOURCE if BY_ID[i].is_rate]),
+    tooltip=[alt.Tooltip("label:O", title=t("month")), alt.Tooltip("name:N", title=t("indicator")),
+             alt.Tooltip("pct:Q", title="%", format=".2f")]), alt="pre-filing mediation trend")

@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import CATALOGUE
 from metrics.catalogue import BY_ID
 from metrics.outlook import PROJECTED_COUNTS
-from present import format as fmt
+from present import charts, format as fmt
 from ui import queries
 from ui.i18n import label_of, lang, t
 from ui.layout import page_context
@@ -52,7 +52,7 @@ chart = alt.Chart(data).mark_line(point=True).encode(
     x=alt.X("step:O", title=t(grain)), y=alt.Y("plot:Q", title=y_title),
     color=alt.Color("year:N", title=t("year"), scale=alt.Scale(range=["#999999", "#0072B2", "#E69F00"])),
     strokeDash=alt.StrokeDash("year:N", legend=None, scale=alt.Scale(range=[[1, 0], [1, 0], [6, 4]])),
-    tooltip=["label:N", "shown:N"])
+    tooltip=[alt.Tooltip("label:N", title=t(grain)), alt.Tooltip("shown:N", title=t("value"))])
 st.altair_chart(chart, alt=ind.name(L))
 st.caption(t("trend_caption"))
 
@@ -74,9 +74,10 @@ if len(unit_names) > 1:
         multi = pd.concat(lines)
         multi["plot"] = multi["value"].astype(float) * scale
         st.altair_chart(alt.Chart(multi).mark_line(point=True).encode(
-            x=alt.X("label:O", title=t(grain)), y=alt.Y("plot:Q", title=y_title),
+            x=alt.X("label:O", title=t(grain), axis=charts.month_axis(L)), y=alt.Y("plot:Q", title=y_title),
             color=alt.Color("unit:N", title=None, scale=alt.Scale(scheme="tableau10")),
-            tooltip=["unit:N", "label:N", alt.Tooltip("plot:Q", format=",.2f")]), alt="units")
+            tooltip=[alt.Tooltip("unit:N", title=t("unit")), alt.Tooltip("label:N", title=t(grain)),
+                     alt.Tooltip("plot:Q", title=y_title, format=",.2f")]), alt="units")
 
 st.subheader(t("outlook"))
 if o["months_left"] == 0 or o["year"] != year:

@@ -9,10 +9,13 @@ from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
 from ui.layout import page_context
+from ui.tables import show
 from ui.session import current_access
 from ui.url_state import url_widget
 
-f, ctx = page_context("warnings")
+SHOWN = 5000  # rows on screen; the export holds them all
+
+f, ctx = page_context("warnings", with_period=False)  # warnings are taken on the data date
 L = lang()
 access = current_access()
 as_of = ctx["data_date"]
@@ -29,7 +32,7 @@ shown = columns(counts.drop(columns=["pending"]).rename(columns=names))
 if counts.empty:
     st.info(t("no_data"))
     st.stop()
-event = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="warn_counts",
+event = show(shown, on_select="rerun", selection_mode="single-row", key="warn_counts",
                      alt="warning counts")
 download_xlsx(shown, f"warnings_by_{by}", f, ctx, key="dl_warn_counts")
 
@@ -49,6 +52,8 @@ cases = queries.warning_list(f.narrow(court=court, district=district, division=d
 st.subheader(t("list_title", name=names[kind], n=len(cases)))
 cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
         "extended_days", "deducted_days", "appeal_waiting"]
-listed = columns(cases[cols])
-st.dataframe(listed.head(1000), hide_index=True, alt="warning list")
+listed = cases[cols]
+if len(listed) > SHOWN:
+    st.caption(t("rows_shown", shown=SHOWN, total=len(listed)))
+show(listed.head(SHOWN), alt="warning list")
 download_xlsx(listed, f"warning_{kind}", f, ctx, key="dl_warn_list")

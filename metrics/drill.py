@@ -128,8 +128,8 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
         marked AS (SELECT *, {decides} AS decides,
                           CASE WHEN used_days > limit_total THEN used_days - limit_total END AS over_limit_days
                    FROM facts),
-        counted AS (SELECT *, count(*) OVER () AS total, count(*) FILTER (WHERE decides) OVER () AS deciding
-                    FROM marked)
+        totals AS (SELECT count(*) AS total, count(*) FILTER (WHERE decides) AS deciding FROM marked),
+        counted AS (SELECT * FROM marked, totals)  -- not a window: DuckDB's filtered count() OVER () is very slow
         SELECT decides, case_no, court_code::VARCHAR AS court_code, court_name, division, judge_id, judge_name,
                case_type::VARCHAR AS case_type, procedure::VARCHAR AS procedure, cause, filed_date, closed_date,
                closing_method::VARCHAR AS closing_method, CASE WHEN NOT open_at_end THEN duration_days END AS days,

@@ -78,3 +78,30 @@ def why_moved(con: duckdb.DuckDBPyConnection, indicator_id: str, scope: Scope, p
     out = decompose(ind.kind, frames[0].drop(columns="name"), frames[1].drop(columns="name"), scale)
     out.insert(1, "name", out["unit"].map(names))
     return out
+
+
+def furthest_from_range(units: pd.DataFrame, indicator_id: str, bound: float, above: bool) -> pd.DataFrame:
+    """Which child units hold the figure outside its range now (units: one row per unit with
+    name, value, numerator, denominator for this indicator; bound: the range edge the figure is
+    past; above: past the upper edge, else the lower).
+
+    A unit on the far side of the bound pulls the total by (value − bound) × its weight, the
+    weight being its share of the denominator; for a count, its own count is its pull and its
+    share of the total its weight. In the indicator's units, ×100 for rates (percentage points).
+    Units on the near side are left out. Returns name, value, weight, pull, the largest first."""
+    ind = BY_ID[indicator_id]
+    u = units.dropna(subset=["value"]).copy()
+    u["value"] = u["value"].astype(float)
+    if ind.kind is Kind.COUNT:
+        total = u["value"].sum()
+        u["weight"] = u["value"] / total if total else float("nan")
+        u["pull"] = u["value"]
+        far = u["value"] > 0
+    else:
+        den = u["denominator"].astype(float)
+        u["weight"] = den / den.sum() if den.sum() else float("nan")
+        u["pull"] = (u["value"] - bound) * u["weight"] * (100 if ind.is_rate else 1)
+        far = u["value"] > bound if above else u["value"] < bound
+    u = u[far]
+    u = u.reindex(u["pull"].abs().sort_values(ascending=False).index)
+    return u[["name", "value", "weight", "pull"]].reset_index(drop=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from . import measures
+
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT key, value FROM meta").fetchall())
@@ -34,12 +36,14 @@ def first_year(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:
-    """Courts, cases, judges, pending and the filing dates (数据概况)."""
-    row = con.execute("""
+    """Courts, cases, judges, pending and the filing dates (数据概况). Pending counts as the
+    indicator 未结 does (every type but 民诉前调); pending pre-filing mediations are counted apart."""
+    row = con.execute(f"""
         SELECT (SELECT count(*) FROM courts), count(*), count(DISTINCT court_code::VARCHAR || judge_id),
-               count(*) FILTER (WHERE closed_date IS NULL), min(filed_date), max(filed_date)
+               count(*) FILTER (WHERE closed_date IS NULL AND {measures.COUNTED}),
+               count(*) FILTER (WHERE closed_date IS NULL AND NOT {measures.COUNTED}), min(filed_date), max(filed_date)
         FROM cases""").fetchone()
-    return dict(zip(["courts", "cases", "judges", "pending", "first_filed", "last_filed"], row))
+    return dict(zip(["courts", "cases", "judges", "pending", "pre_pending", "first_filed", "last_filed"], row))
 
 
 def cases_by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -21,6 +21,7 @@ class Period:
     year: int
     index: int = 1  # quarter 1-4 or month 1-12; 1 for a year
     cumulative: bool = False
+    through: int | None = None  # a period not yet ended on the data date: its last month (to_date)
 
     @staticmethod
     def parse(text: str, cumulative: bool = False) -> "Period":
@@ -61,12 +62,25 @@ class Period:
         return dt.date(self.year, 1, 1) if self.cumulative else self.own_start
 
     @property
-    def end(self) -> dt.date:
+    def full_end(self) -> dt.date:
+        """End of the period as named, whether or not it has ended."""
         if self.kind == "year":
             return dt.date(self.year, 12, 31)
         if self.kind == "quarter":
             return _month_end(self.year, 3 * self.index)
         return _month_end(self.year, self.index)
+
+    @property
+    def end(self) -> dt.date:
+        return self.full_end if self.through is None else min(self.full_end, _month_end(self.year, self.through))
+
+    def to_date(self, day: dt.date | None) -> "Period":
+        """The period computed up to the month of `day` when it has not ended by then (the current
+        year on 2026-09-30 is January–September, compared with January–September a year earlier);
+        unchanged otherwise. No stock is then taken on a day after the data."""
+        if day is None or not (self.own_start <= day < self.full_end):
+            return self
+        return Period(self.kind, self.year, self.index, self.cumulative, day.month)
 
     def months(self) -> list["Period"]:
         """Calendar months from start to end, each a single period."""
@@ -79,18 +93,19 @@ class Period:
     def quarters(self) -> list["Period"]:
         seen: list[Period] = []
         for m in self.months():
-            q = Period("quarter", m.year, (m.index - 1) // 3 + 1)
+            q = Period("quarter", m.year, (m.index - 1) // 3 + 1).to_date(self.end)
             if q not in seen:
                 seen.append(q)
         return seen
 
     def year_ago(self) -> "Period":
         """同比: the same period a year earlier (cumulative against cumulative)."""
-        return Period(self.kind, self.year - 1, self.index, self.cumulative)
+        return Period(self.kind, self.year - 1, self.index, self.cumulative, self.through)
 
     def previous(self) -> "Period | None":
-        """环比: the previous period of the same length; none for cumulative periods."""
-        if self.cumulative:
+        """环比: the previous period of the same length; none for cumulative periods, for a year
+        (its previous period is its 同比) and for a period not yet ended."""
+        if self.cumulative or self.kind == "year" or self.through is not None:
             return None
         if self.kind == "year":
             return Period("year", self.year - 1)
@@ -100,13 +115,19 @@ class Period:
         return Period(self.kind, self.year, self.index - 1)
 
     def describe(self, lang: str = "zh") -> str:
-        """Human label: 2025年前三季度 / 2025 Q1–Q3 (cumulative)."""
+        """Human label: 2025年前三季度 / 2025 Q1–Q3 (cumulative); a period not yet ended by its months."""
+        if self.through is not None:
+            first, last = self.start.month, self.end.month
+            if lang == "zh":
+                return f"{self.year}年{first}月" if first == last else f"{self.year}年{first}—{last}月"
+            names = [dt.date(2000, m, 1).strftime("%b") for m in (first, last)]
+            return f"{names[0]} {self.year}" if first == last else f"{self.year} {names[0]}–{names[1]}"
         if lang == "zh":
             if self.kind == "year":
                 return f"{self.year}年"
             if self.kind == "quarter":
-                if self.cumulative and self.index > 1:
-                    return f"{self.year}年前{'一二三四'[self.index - 1]}季度"
+                if self.cumulative and self.index > 1:  # 上半年, 前三季度, 全年 (as a report says it)
+                    return f"{self.year}年{['', '上半年', '前三季度', '全年'][self.index - 1]}"
                 return f"{self.year}年第{'一二三四'[self.index - 1]}季度"
             if self.cumulative and self.index > 1:
                 return f"{self.year}年1—{self.index}月"
@@ -114,6 +135,8 @@ class Period:
         if self.kind == "year":
             return f"{self.year}"
         if self.kind == "quarter":
-            return f"{self.year} Q1–Q{self.index}" if self.cumulative and self.index > 1 else f"{self.year} Q{self.index}"
+            if self.cumulative and self.index > 1:
+                return f"{self.year} H1" if self.index == 2 else f"{self.year} Q1–Q{self.index}"
+            return f"{self.year} Q{self.index}"
         name = dt.date(2000, self.index, 1).strftime("%b")
         return f"{self.year} Jan–{name}" if self.cumulative and self.index > 1 else f"{name} {self.year}"

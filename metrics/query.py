@@ -6,6 +6,7 @@ cached result is served.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -25,6 +26,7 @@ class Query:
     category: str | None = None
     division: str | None = None
     judge_id: str | None = None
+    as_of: dt.date | None = None  # the data date: a period not yet ended is computed up to it
 
     @property
     def scope(self) -> Scope:
@@ -33,7 +35,7 @@ class Query:
 
     @property
     def period_obj(self) -> Period:
-        return Period.parse(self.period, self.cumulative)
+        return Period.parse(self.period, self.cumulative).to_date(self.as_of)
 
     def narrow(self, **changes) -> "Query":
         """The same question with some filters changed (a unit, a period, a category)."""

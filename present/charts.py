@@ -11,7 +11,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from present.theme import MEETS
+from present.text import tr
+from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
 
@@ -31,7 +32,7 @@ def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | Non
 
 def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,
            low=None, high=None, reference=None, zoom: bool = True, most: float | None = None, selection=None,
-           font: int = 12,
+           font: int = 12, key_lang: str | None = None,
            row: int = ROW, label_limit: int = 220) -> alt.LayerChart:
     """One indicator across units, in the frame's order (frame: unit, plot, color, shown): bars from
     zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line."""
@@ -43,8 +44,13 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
     x = alt.X("plot:Q", title=value_title, scale=x_scale, axis=alt.Axis(labelFontSize=font, titleFontSize=font))
     tooltip = [alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=value_title_short or value_title)]
     base = alt.Chart(frame).encode(y=y, x=x, tooltip=tooltip)
-    marks = (base.mark_circle(size=14 * font, opacity=1) if domain else base.mark_bar()).encode(
-        color=alt.Color("color:N", scale=None))
+    if key_lang:  # colours named in a key under the chart (a printed page has no tooltip)
+        keys = status_key(key_lang)
+        color = alt.Color("color:N", scale=alt.Scale(domain=list(keys.values()), range=list(keys.values())),
+                          legend=alt.Legend(orient="bottom", title=None, labelExpr=_key_expr(keys), labelFontSize=font))
+    else:
+        color = alt.Color("color:N", scale=None)
+    marks = (base.mark_circle(size=14 * font, opacity=1) if domain else base.mark_bar()).encode(color=color)
     if selection is not None:
         marks = marks.add_params(selection)
     layers = []
@@ -67,12 +73,19 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
 
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
              text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 130,
-             y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white"):
-    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown."""
+             y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
+             wrap: int | None = None):
+    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown. wrap:
+    column names longer than this many characters go on two lines (a flat, wide header)."""
+    extra = {}
+    if wrap:
+        extra = dict(labelExpr=f"length(datum.label) > {wrap} ? [substring(datum.label, 0, {wrap}), "
+                               f"substring(datum.label, {wrap})] : datum.label", labelLineHeight=round(font * 1.2),
+                     labelPadding=round(font * 1.3))  # room for the second line above the cells
     chart = alt.Chart(frame).mark_rect(stroke=stroke, strokeWidth=2).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=None,
                 axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=font,
-                              orient="top", labelAlign="left" if x_angle else "center")),
+                              orient="top", labelAlign="left" if x_angle else "center", **extra)),
         y=alt.Y(f"{y}:N", sort=y_order, title=None,
                 axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=font)),
         color=alt.Color("color:N", scale=None),
@@ -81,3 +94,55 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
         chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))
     return chart.properties(height=alt.Step(row), width=alt.Step(column))
+
+
+def status_key(lang: str) -> dict[str, str]:
+    """What each 达标 colour means: label → colour."""
+    return {tr("key_meets", lang): MEETS, tr("key_worse", lang): WORSE, tr("key_better", lang): BETTER,
+            tr("key_none", lang): NO_RANGE}
+
+
+def _key_expr(keys: dict[str, str]) -> str:
+    """A legend label expression naming each colour."""
+    expr = "datum.label"
+    for label, colour in keys.items():
+        expr = f"datum.label === '{colour}' ? '{label}' : ({expr})"
+    return expr
+
+
+def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title: str,
+         lang: str = "zh") -> alt.LayerChart:
+    """收结存 by month (frame: label, indicator, value): received and closed as bars, pending as a
+    line on its own axis; one key names all three."""
+    frame = frame.assign(series=frame["indicator"].map(names), value=frame["value"].astype(float))
+    order = list(names.values())  # the caller's order (the catalogue's flow view)
+    color = alt.Color("series:N", title=None, sort=order,
+                      scale=alt.Scale(domain=order, range=["#0072B2", "#56B4E9", "#D55E00"]),
+                      legend=alt.Legend(orient="top"))
+    bars = alt.Chart(frame[frame.indicator != "pending"]).mark_bar().encode(
+        x=alt.X("label:O", title=None, axis=month_axis(lang)), xOffset=alt.XOffset("series:N", sort=order),
+        y=alt.Y("value:Q", title=y_title), color=color,
+        tooltip=[alt.Tooltip("label:O", title=y_title and None), alt.Tooltip("series:N", title=None),
+                 alt.Tooltip("value:Q", title=y_title, format=",")])
+    line = alt.Chart(frame[frame.indicator == "pending"]).mark_line(point=True).encode(
+        x="label:O", y=alt.Y("value:Q", title=pending_title), color=color,
+        tooltip=[alt.Tooltip("label:O", title=None), alt.Tooltip("value:Q", title=pending_title, format=",")])
+    return alt.layer(bars, line).resolve_scale(y="independent")
+
+
+def month_axis(lang: str, **kwargs) -> alt.Axis:
+    """Month labels ("2026-03") written flat and short: 3月 / Mar (the year is in the title)."""
+    expr = ("toNumber(substring(datum.label, 5)) + '月'" if lang == "zh" else
+            "timeFormat(datetime(2000, toNumber(substring(datum.label, 5)) - 1, 1), '%b')")
+    return alt.Axis(labelAngle=0, labelExpr=f"length(datum.label) == 7 ? {expr} : datum.label", **kwargs)
+
+
+SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def series_color(names: list[str], **kwargs) -> alt.Color:
+    """Series coloured in the order given (the catalogue's), not by sorted name: the same series keeps
+    its colour in Chinese and in English."""
+    return alt.Color("name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=SERIES[:len(names)]),
+                     **kwargs)
+

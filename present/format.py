@@ -59,6 +59,43 @@ def signed_change(ind: Indicator, c, lang: str = "zh") -> str | None:
     return f"{c * 100:+.1f}%"
 
 
+def is_flat(ind: Indicator, c) -> bool:
+    """A change that signed_change writes as zero."""
+    return not missing(c) and (round(c, 2) == 0 if ind.is_rate else round(c * 100, 1) == 0)
+
+
 def percent(v) -> str:
     """A share as 87.50% ("—" when none)."""
     return "—" if missing(v) else f"{v * 100:.2f}%"
+
+
+def excel(ind: Indicator, lang: str = "zh") -> str:
+    """The Excel number format that shows a value as value() writes it, the cell keeping the number."""
+    zh = lang == "zh"
+    return {
+        Format.PERCENT: "0.00%",
+        Format.ONE_TO_X: '"1 : "0.00',
+        Format.COUNT: '#,##0"件"' if zh else "#,##0",
+        Format.DAYS: '0.0"天"' if zh else '0.0" days"',
+        Format.CASES_DECIMAL: '#,##0.0"件"' if zh else "#,##0.0",
+        Format.PER10K: '0.00"件/万人"' if zh else '0.00" per 10k"',
+        Format.RATIO: "0.000",
+    }.get(ind.format, "0.00")
+
+
+def excel_change(ind: Indicator, lang: str = "zh") -> str:
+    """The Excel format of a 同比/环比 change: rates in percentage points, the rest relative."""
+    if ind.is_rate:
+        return '+0.00"个百分点";-0.00"个百分点";0.00' if lang == "zh" else '+0.00" pp";-0.00" pp";0.00'
+    return "+0.0%;-0.0%;0.0%"
+
+
+def excel_value(ind: Indicator, v):
+    """A value as stored in Excel: rates as the fraction the % format shows ×100, blanks empty."""
+    return None if missing(v) else float(v)
+
+
+def excel_change_value(ind: Indicator, c):
+    """A change as stored: points for rates (shown as 个百分点), a fraction otherwise (shown as %)."""
+    return None if missing(c) else float(c)
+

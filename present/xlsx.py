@@ -8,19 +8,58 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 
+WIDEST = 60  # characters; a longer text wraps
+
+
 def _width(value) -> int:
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame (names cut to Excel's 31 characters), each column sized to its content."""
+def workbook(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str | list[str]]] | None = None) -> bytes:
+    """One sheet per frame (names cut to Excel's 31 characters), each column sized to its content,
+    the header row frozen and bold. formats[sheet][column]: an Excel number format for the whole
+    column, or a list with one per row (a column of indicators in their own units)."""
+    from openpyxl.styles import Alignment, Font
+
+    formats = formats or {}
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as xl:
         for name, frame in sheets.items():
             frame.to_excel(xl, sheet_name=name[:31], index=False)
             ws = xl.sheets[name[:31]]
+            ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
             for i, col in enumerate(frame.columns, start=1):
-                widest = max([_width(col)] + [_width(v) for v in frame[col].head(2000)])
-                ws.column_dimensions[get_column_letter(i)].width = min(60, widest + 2)
+                fmt = formats.get(name, {}).get(col)
+                if fmt is not None:
+                    per_row = fmt if isinstance(fmt, list) else [fmt] * len(frame)
+                    for row, number_format in enumerate(per_row, start=2):
+                        ws.cell(row=row, column=i).number_format = number_format
+                shown = [_shown(v, fmt) for v in frame[col].head(2000)]
+                widest = max([_width(col)] + [_width(v) for v in shown])
+                ws.column_dimensions[get_column_letter(i)].width = min(WIDEST, widest + 2)
+                if widest + 2 > WIDEST:  # long notes wrap inside their column
+                    for row in range(2, len(frame) + 2):
+                        ws.cell(row=row, column=i).alignment = Alignment(wrap_text=True, vertical="top")
+            _print_setup(ws)
     return out.getvalue()
+
+
+def _print_setup(ws) -> None:
+    """Printed as a meeting hand-out: landscape, one page wide, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+
+
+def _shown(value, fmt) -> str:
+    """Roughly what a cell shows, for its width: the number plus the unit its format adds."""
+    if value is None or fmt is None or isinstance(value, str):
+        return "" if value is None else str(value)
+    units = "".join(part for part in str(fmt).split('"')[1::2][:1])
+    return f"{value:,.2f}{units}"

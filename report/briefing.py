@@ -17,18 +17,29 @@ from metrics.api import indicator_table
 from metrics.catalogue import BY_ID, Kind, View, in_view
 from metrics.engine import compute
 from metrics.evaluation import EvaluationConfig, load_config
-from metrics.explain import why_moved
+from metrics.explain import furthest_from_range, why_moved
 from metrics.outlook import year_end_outlook
 from metrics.warnings import kind_name, warning_counts
+from present import sheets
 from present import format as fmt
 from present.summary import period_summary
-from present.text import category, tr
-from present.theme import status_color, status_label
+from present.text import category, tr, unit as unit_name
+from present.theme import status_label
 from present.xlsx import workbook
 
 HEADLINE = in_view(View.BRIEFING)
 UNIT_COLUMNS = in_view(View.BRIEFING_UNITS)
+UNIT_CHART = UNIT_COLUMNS[UNIT_COLUMNS.index("within_limit_rate")] if "within_limit_rate" in UNIT_COLUMNS else UNIT_COLUMNS[0]
 WARNING_COLUMNS = ["past_limit", "near_15", "over_12m", "over_18m", "over_36m", "appeal_untransferred"]
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """An indicator outside its range on the worse side, and the units behind it."""
+    indicator: str
+    row: pd.Series            # its line of the indicator table
+    furthest: pd.DataFrame    # units holding it outside the range now (metrics.explain.furthest_from_range)
+    movers: pd.DataFrame      # units that moved it since last year (metrics.explain.why_moved)
 
 
 @dataclass
@@ -41,7 +52,7 @@ class Briefing:
     summary: str
     headline: pd.DataFrame
     flow: pd.DataFrame
-    short: list[tuple[str, pd.Series, pd.DataFrame]]
+    short: list[Shortfall]
     child: str
     units: pd.DataFrame
     warnings: pd.DataFrame
@@ -87,12 +98,17 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     flow = flow[flow["label"] <= period.end.strftime("%Y-%m")]
     child = _child_level(con, scope)
     short = []
-    for ind_id, r in rows.iterrows():
-        if r["status"] in ("above", "below") and r["side"] != "better":
-            movers = pd.DataFrame()
-            if BY_ID[ind_id].kind is not Kind.BALANCE:
-                movers = why_moved(con, ind_id, scope, period, child=child).head(3)
-            short.append((ind_id, r, movers))
+    outside = [i for i, r in rows.iterrows() if r["status"] in ("above", "below") and r["side"] != "better"]
+    by_unit = indicator_table(con, period, scope, child, outside, config) if outside else pd.DataFrame()
+    for ind_id in outside:
+        r = rows.loc[ind_id]
+        movers, furthest = pd.DataFrame(), pd.DataFrame()
+        if BY_ID[ind_id].kind is not Kind.BALANCE:
+            above = r["status"] == "above"
+            furthest = furthest_from_range(by_unit[by_unit.indicator == ind_id], ind_id,
+                                           r["high"] if above else r["low"], above).head(3)
+            movers = why_moved(con, ind_id, scope, period, child=child).head(3)
+        short.append(Shortfall(ind_id, r, furthest, movers))
     units = indicator_table(con, period, scope, child, UNIT_COLUMNS, config)
     warns = warning_counts(con, scope, data_date, child)
     outlook = None
@@ -122,11 +138,27 @@ def headline_rows(b: Briefing) -> list[list[str]]:
     return out
 
 
+def _units_wide(b: Briefing, column: str) -> pd.DataFrame:
+    """Units × indicators of one column of b.units, units in their hierarchy order (the court
+    before its district's courts, as the indicator table lists them)."""
+    return b.units.pivot_table(index="name", columns="indicator", values=column, aggfunc="first", dropna=False,
+                               sort=False)
+
+
 def unit_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
-    wide = b.units.pivot_table(index="name", columns="indicator", values="value", aggfunc="first", dropna=False)
+    wide = _units_wide(b, "value")
     header = [b.tr(f"child_{b.child}")] + [BY_ID[i].name(b.lang) for i in UNIT_COLUMNS]
     rows = [[str(name)] + [fmt.value(BY_ID[i], wide.loc[name, i], b.lang) for i in UNIT_COLUMNS] for name in wide.index]
     return header, rows
+
+
+def unit_shortfalls(b: Briefing) -> list[list[bool]]:
+    """Which cells of unit_rows fall outside their range on the worse side."""
+    status = b.units.assign(short=b.units["status"].isin(["above", "below"]) & (b.units["side"] != "better"))
+    wide = status.pivot_table(index="name", columns="indicator", values="short", aggfunc="first", dropna=False,
+                              sort=False)
+    return [[False] + [bool(wide.loc[name, i]) if i in wide.columns and wide.loc[name, i] == wide.loc[name, i]
+                       else False for i in UNIT_COLUMNS] for name in wide.index]
 
 
 def warning_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
@@ -137,7 +169,18 @@ def warning_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def short_text(ind_id: str, r: pd.Series, movers: pd.DataFrame, lang: str = "zh") -> str:
+def _points(ind, lang: str) -> str:
+    """The unit a contribution is in: percentage points for a rate, else the indicator's own."""
+    if ind.is_rate:
+        return tr("pp", lang)
+    return {Kind.COUNT: tr("cases_unit", lang)}.get(ind.kind, "" if ind.unit in ("", "x") else
+                                                     (ind.unit if lang == "zh" else " " + unit_name(ind.unit, lang)))
+
+
+def short_text(s: "Shortfall", lang: str = "zh") -> str:
+    """What a meeting asks of an indicator outside its range: where it stands, which units hold
+    it there now (their value and weight), and which moved it since last year."""
+    ind_id, r, movers = s.indicator, s.row, s.movers
     ind = BY_ID[ind_id]
     above = r["status"] == "above"
     name = ind.name(lang)
@@ -147,9 +190,14 @@ def short_text(ind_id: str, r: pd.Series, movers: pd.DataFrame, lang: str = "zh"
     if not fmt.missing(r["yoy_change"]):
         text += tr("b_yoy", lang, change=fmt.change(ind, r["yoy_change"], lang))
     text += tr("sentence_end", lang)
+    unit = _points(ind, lang)
+    digits = 0 if ind.kind is Kind.COUNT else 2
+    if len(s.furthest):
+        parts = [tr("b_far_unit", lang, name=u["name"], value=fmt.value(ind, u["value"], lang),
+                    weight=fmt.percent(u["weight"]), pull=f"{u['pull']:+.{digits}f}{unit}")
+                 for u in s.furthest.to_dict("records")]
+        text += tr("b_furthest", lang, units=tr("list_separator", lang).join(parts))
     if len(movers):
-        unit = tr("pp", lang) if ind.is_rate else (tr("cases_unit", lang) if ind.kind is Kind.COUNT else "")
-        digits = 2 if ind.is_rate or ind.kind is Kind.COUNT else 3
         parts = [tr("b_mover", lang, name=m["name"], contribution=f"{m['contribution']:+.{digits}f}{unit}")
                  for m in movers.to_dict("records") if not fmt.missing(m["contribution"])]
         if parts:
@@ -177,7 +225,8 @@ def to_docx(b: Briefing) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    from .charts import flow_chart, to_png, unit_bars
+    from . import word
+    from .charts import flow_chart, to_png, unit_chart
 
     doc = Document()
     style = doc.styles["Normal"]
@@ -191,34 +240,39 @@ def to_docx(b: Briefing) -> bytes:
 
     doc.add_heading(b.tr("b_overall"), level=1)
     doc.add_paragraph(b.summary)
-    _table(doc, headline_header(b), headline_rows(b))
+    word.table(doc, headline_header(b), headline_rows(b))
     names = {i: BY_ID[i].name(b.lang) for i in in_view(View.FLOW)}
     if len(b.flow):
         doc.add_paragraph(b.tr("b_flow"))
-        doc.add_picture(io.BytesIO(to_png(flow_chart(b.flow, names, b.tr("cases_unit").strip()))), width=Cm(16))
+        chart = flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang).properties(
+            title=b.tr("b_chart_flow", year=b.period_text[:4] if b.lang == "zh" else b.period_text.split()[0]))
+        doc.add_picture(io.BytesIO(to_png(chart)), width=Cm(16))
 
     doc.add_heading(b.tr("b_short"), level=1)
     if not b.short:
         doc.add_paragraph(b.tr("b_all_meet"))
-    for ind_id, r, movers in b.short:
-        doc.add_heading(BY_ID[ind_id].name(b.lang), level=2)
-        doc.add_paragraph(short_text(ind_id, r, movers, b.lang))
+    for short in b.short:
+        doc.add_heading(BY_ID[short.indicator].name(b.lang), level=2)
+        doc.add_paragraph(short_text(short, b.lang))
 
+    word.orientation(doc, landscape=True)  # the units × indicators table is wide
     doc.add_heading(b.tr("b_units", child=b.tr(f"child_{b.child}")), level=1)
     header, rows = unit_rows(b)
-    _table(doc, header, rows)
-    chart_ind = BY_ID["within_limit_rate"]
+    word.table(doc, header, rows, unit_shortfalls(b), font_pt=9)
+    doc.add_paragraph(b.tr("b_short_mark"))
+    chart_ind = BY_ID[UNIT_CHART]
     one = b.units[b.units.indicator == chart_ind.id].dropna(subset=["value"])
     if len(one):
-        colors = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
-        doc.add_picture(io.BytesIO(to_png(unit_bars(one[["name", "value"]], chart_ind.name(b.lang), True, colors))),
-                        width=Cm(14))
+        title = b.tr("b_chart_units", name=chart_ind.name(b.lang), period=b.period_text)
+        doc.add_picture(io.BytesIO(to_png(unit_chart(one, chart_ind, title, b.tr(f"child_{b.child}"), b.lang))),
+                        width=Cm(16))
+    word.orientation(doc, landscape=False)
 
     doc.add_heading(b.tr("b_warnings"), level=1)
     header, rows = warning_rows(b)
     if rows:
         doc.add_paragraph(b.tr("b_warnings_intro", day=b.data_date.isoformat(), child=b.tr(f"child_{b.child}")))
-        _table(doc, header, rows)
+        word.table(doc, header, rows)
     else:
         doc.add_paragraph(b.tr("b_no_warnings"))
 
@@ -230,25 +284,26 @@ def to_docx(b: Briefing) -> bytes:
     return out.getvalue()
 
 
-def _table(doc, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row):
-            cell.text = text
-
-
 def to_xlsx(b: Briefing) -> bytes:
-    """The Excel pack: the briefing's tables, a sheet per level, with the filters and data date."""
+    """The Excel pack: the briefing's tables as numbers in their units' formats, a sheet per level,
+    with the filters and data date on a sheet of their own."""
     child = b.tr(f"child_{b.child}")
-    sheets = {
-        b.tr("b_sheet_overall"): pd.DataFrame(headline_rows(b), columns=headline_header(b)),
-        b.tr("b_sheet_units", child=child): pd.DataFrame(unit_rows(b)[1], columns=unit_rows(b)[0]),
-        b.tr("b_sheet_short"): pd.DataFrame([[BY_ID[i].name(b.lang), short_text(i, r, m, b.lang)] for i, r, m in b.short],
+    overall, overall_formats = sheets.indicators(b.headline, b.lang)
+    units, unit_formats = sheets.wide(b.units, UNIT_COLUMNS, b.lang, child)
+    key = {"court": "court_name", "division": "division", "judge": "judge_name"}[b.child]
+    warned = b.warnings[b.warnings[WARNING_COLUMNS].sum(axis=1) > 0]
+    warnings = pd.DataFrame({child: warned[key].astype(str),
+                             **{kind_name(k, b.lang): warned[k].astype(int) for k in WARNING_COLUMNS}})
+    names = {"overall": b.tr("b_sheet_overall"), "units": b.tr("b_sheet_units", child=child),
+             "warnings": b.tr("b_sheet_warnings")}
+    frames = {
+        names["overall"]: overall,
+        names["units"]: units,
+        b.tr("b_sheet_short"): pd.DataFrame([[BY_ID[x.indicator].name(b.lang), short_text(x, b.lang)] for x in b.short],
                                             columns=[b.tr("b_col_indicator"), b.tr("b_col_note")]),
-        b.tr("b_sheet_warnings"): pd.DataFrame(warning_rows(b)[1], columns=warning_rows(b)[0]),
+        names["warnings"]: warnings,
         b.tr("filters_sheet"): pd.DataFrame(list(b.filters.items()), columns=[b.tr("filter"), b.tr("value")]),
     }
-    return workbook(sheets)
+    count = '#,##0"件"' if b.lang == "zh" else "#,##0"
+    return workbook(frames, {names["overall"]: overall_formats, names["units"]: unit_formats,
+                             names["warnings"]: {c: count for c in warnings.columns[1:]}})

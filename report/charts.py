@@ -8,6 +8,9 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from present import charts, format as fmt
+from present.theme import status_color
+
 FONT_DIRS = ["/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts"]
 FONT = "Noto Sans CJK SC"
 
@@ -25,20 +28,21 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_png(spec, scale=scale)
 
 
-def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件") -> alt.LayerChart:
-    """收结存 by month: received and closed as bars, pending as a line (flow: label, indicator, value)."""
-    flow = flow.assign(series=flow["indicator"].map(names), value=flow["value"].astype(float))
-    bars = alt.Chart(flow[flow.indicator != "pending"]).mark_bar().encode(
-        x=alt.X("label:O", title=None), xOffset="series:N", y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#0072B2", "#56B4E9"])))
-    line = alt.Chart(flow[flow.indicator == "pending"]).mark_line(point=True, color="#D55E00").encode(
-        x="label:O", y=alt.Y("value:Q", title=names["pending"]))
-    return alt.layer(bars, line).resolve_scale(y="independent").properties(width=520, height=220)
+def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件", lang: str = "zh") -> alt.LayerChart:
+    """收结存 by month, as on the overview page, sized for a page."""
+    return charts.flow(flow, names, y_title, names.get("pending", ""), lang).properties(width=520, height=220)
 
 
-def unit_bars(units: pd.DataFrame, title: str, percent: bool, colors: list[str]) -> alt.Chart:
-    """Ranked bars of one indicator across units (units: name, value)."""
-    data = units.assign(plot=units["value"].astype(float) * (100 if percent else 1), color=colors)
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("name:N", sort="-x", title=None), x=alt.X("plot:Q", title=title + (" (%)" if percent else "")),
-        color=alt.Color("color:N", scale=None)).properties(width=460, height=max(120, 18 * len(data)))
+def unit_chart(units: pd.DataFrame, ind, title: str, unit_title: str, lang: str) -> alt.LayerChart:
+    """One indicator across units (units: name, value, status, side, low, high), ranked, on an axis
+    zoomed to the values with the range band, its title and a key."""
+    scale = 100 if ind.is_rate else 1
+    data = units.assign(unit=units["name"].astype(str), plot=units["value"].astype(float) * scale,
+                        color=[status_color(s, d) for s, d in zip(units["status"], units["side"])],
+                        shown=[fmt.value(ind, v, lang) for v in units["value"]])
+    data = data.sort_values("plot", ascending=ind.direction == "lower")
+    low, high = data["low"].dropna(), data["high"].dropna()
+    chart = charts.ranked(data, value_title=ind.name(lang) + (" (%)" if ind.is_rate else ""), unit_title=unit_title,
+                          low=low.iloc[0] * scale if len(low) else None, high=high.iloc[0] * scale if len(high) else None,
+                          most=100 if ind.is_rate else None, row=20, key_lang=lang)
+    return chart.properties(width=460, title=title)

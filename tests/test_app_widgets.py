@@ -169,3 +169,32 @@ def test_meets_rate_on_the_overview_and_the_comparison(app):
     for rate, counts in zip(tables[0]["达标率"], tables[0]["达标/有区间"]):
         meets, judged = map(int, counts.split("/"))
         assert rate == (f"{meets / judged * 100:.2f}%" if judged else "—")
+
+
+def test_judge_pseudonyms_hold_between_sessions(unsigned):
+    """法官A in one session is 法官A in the next (same viewer, same year), and real names stay hidden."""
+    import duckdb
+
+    def colleagues() -> list:
+        at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
+        at.session_state["_user"] = "demo_judge"
+        at.run()
+        at.switch_page("app_pages/compare.py").run()
+        assert not at.exception
+        frames = [d.value for d in at.dataframe if "法官" in d.value.columns]
+        return list(frames[0]["法官"])
+
+    first, second = colleagues(), colleagues()
+    assert first == second and any(n.startswith("法官") for n in first)
+    with duckdb.connect(os.environ["SPZX_DB"], read_only=True) as con:
+        names = {r[0] for r in con.execute("SELECT DISTINCT judge_name FROM cases").fetchall()}
+    assert len([n for n in first if n in names]) == 1  # only the judge's own name
+
+
+def test_the_year_view_says_it_runs_to_the_data_date(app):
+    app.query_params.update(pk="year", period="2026")
+    at = app.run()
+    assert not at.exception
+    assert not [w for w in at.toggle if w.key == "cum"]  # a year is its own 年初累计: no switch
+    assert any("2026年尚未结束" in c.value and "2025年1—9月" in c.value for c in at.caption)
+    assert not any(c.value.startswith("环比") for c in at.caption)

@@ -12,7 +12,7 @@ from docx import Document
 from metrics import Period, Scope
 from metrics.api import indicator_table
 from metrics.catalogue import BY_ID
-from report.briefing import HEADLINE, build, to_docx, to_xlsx
+from report.briefing import HEADLINE, UNIT_COLUMNS as HEADLINE_UNITS, build, to_docx, to_xlsx
 from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
 from present import format as fmt
 
@@ -87,6 +87,30 @@ def test_excel_pack_has_a_sheet_per_level(briefing):
     assert wb["各法院"].max_row - 1 == briefing.units["name"].nunique()
 
 
+def test_excel_pack_holds_numbers_in_their_units(briefing):
+    """Numbers are numbers (a sum works in Excel), shown in the indicator's unit by a number format."""
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(briefing)))
+    overall = wb["总体情况"]
+    header = [c.value for c in overall[1]]
+    assert header == ["指标", "数值", "上年同期", "同比", "区间下限", "区间上限", "状态"]
+    rows = {r[0].value: r for r in overall.iter_rows(min_row=2)}
+    rate = rows["审限内结案率"]
+    expected = briefing.headline.set_index("indicator").loc["within_limit_rate"]
+    assert rate[1].value == pytest.approx(expected["value"]) and rate[1].number_format == "0.00%"
+    assert rate[3].value == pytest.approx(expected["yoy_change"]) and "个百分点" in rate[3].number_format
+    count = rows["已结"]
+    assert isinstance(count[1].value, int | float) and count[1].number_format == '#,##0"件"'
+    assert count[3].number_format.startswith("+0.0%")  # a count's change is relative, not in points
+    units = wb["各法院"]
+    assert all(isinstance(c.value, int | float) for row in units.iter_rows(min_row=2, min_col=2) for c in row
+               if c.value is not None)
+    warned = wb["节点管控"]
+    assert all(isinstance(c.value, int) for row in warned.iter_rows(min_row=2, min_col=2) for c in row)
+    for ws in wb:  # printed one page wide, landscape, the header on every page
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$1:$1"
+
+
 def test_command_line(demo, tmp_path):  # noqa: F811
     db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     out, xlsx = tmp_path / "b.docx", tmp_path / "b.xlsx"
@@ -114,3 +138,39 @@ def test_the_english_briefing_has_no_chinese_outside_data_values(demo):  # noqa:
     assert wb.sheetnames == ["Overall", "Courts", "Outside range", "Warnings", "Filters"]
     cells = "\n".join(str(c) for ws in wb for row in ws.values for c in row if c is not None)
     assert chinese_left(cells, data_values(demo)) == []
+
+
+def test_word_tables_read_on_paper(briefing, document):
+    """Headers repeat on every page, rows are never split, the wide table is on a landscape page,
+    courts come in their hierarchy (the high court first), shortfalls are marked."""
+    from docx.oxml.ns import qn
+
+    for table in document.tables:
+        first = table.rows[0]._tr.trPr
+        assert first is not None and first.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    units = next(t for t in document.tables if t.rows[0].cells[0].text == "法院")
+    landscape = [s for s in document.sections if s.page_width > s.page_height]
+    assert landscape and len(units.columns) >= 9
+    names = [r.cells[0].text for r in units.rows[1:]]
+    codes = dict(zip(briefing.units["name"].astype(str), briefing.units["court_code"]))
+    assert names[0] == "示范省高级人民法院" and [codes[n] for n in names] == sorted(codes[n] for n in names)
+    marked = [(r.cells[0].text, c.text) for r in units.rows[1:] for c in r.cells[1:]
+              if any(run.bold and run.font.color.rgb is not None for run in c.paragraphs[0].runs)]
+    short = briefing.units[briefing.units["status"].isin(["above", "below"]) & (briefing.units["side"] != "better")
+                           & briefing.units["indicator"].isin(HEADLINE_UNITS)]
+    assert len(marked) == len(short) > 0
+
+
+def test_shortfalls_name_units_furthest_now_and_movers_with_units(briefing):
+    from report.briefing import short_text
+
+    within = next(s for s in briefing.short if s.indicator == "within_limit_rate")
+    text = short_text(within)
+    assert "目前距区间最远的单位：" in text and "与上年同期相比，变动影响最大的单位：" in text
+    worst = within.furthest.iloc[0]
+    assert worst["value"] < within.row["low"] and f"{worst['value'] * 100:.2f}%" in text
+    assert text.count("个百分点") >= 4
+    days = next((s for s in briefing.short if BY_ID[s.indicator].unit == "天"), None)
+    if days is not None:
+        assert "天）" in short_text(days)

@@ -148,3 +148,48 @@ def test_a_drill_into_a_court_attribute_lists_the_cases_it_divides(demo):  # noq
     by_numerator, m = cases_behind(demo, period, scope, "lawsuits_per_10k", "numerator", page_size=5)
     assert n == m > 0 and list(by_denominator["case_no"]) == list(by_numerator["case_no"])
     assert set(by_denominator["case_type"]) <= {"民初", "行初"}
+
+
+def test_data_overview_counts_pending_as_the_indicator_does(demo):  # noqa: F811
+    from metrics.inventory import summary
+
+    s = summary(demo)
+    pending = compute(demo, Period.parse("2026Q3"), None, Scope(), ["pending"]).iloc[0]["value"]  # ends on the data date
+    assert s["pending"] == pending
+    assert s["pre_pending"] == demo.execute(
+        "SELECT count(*) FROM cases WHERE closed_date IS NULL AND case_type = '民诉前调'").fetchone()[0] > 0
+
+
+def test_furthest_from_range_weighs_each_unit_by_its_share():
+    from metrics.explain import furthest_from_range
+
+    # 审限内结案率 of three courts; the whole is 170/200 = 85%, below a lower bound of 95%
+    units = pd.DataFrame({"name": ["A", "B", "C"], "numerator": [90, 60, 20], "denominator": [100, 60, 40]})
+    units["value"] = units["numerator"] / units["denominator"]
+    far = furthest_from_range(units, "within_limit_rate", 0.95, above=False)
+    assert list(far["name"]) == ["C", "A"]  # B (100%) is inside the range; C pulls hardest
+    assert far.set_index("name").loc["C", "weight"] == pytest.approx(0.2)
+    # each pull is (value − bound) × share, in points; with every unit below, they add up to the gap
+    assert far.set_index("name").loc["C", "pull"] == pytest.approx((0.5 - 0.95) * 0.2 * 100)
+    all_below = units.assign(numerator=[90, 50, 20], value=[0.9, 50 / 60, 0.5])
+    total = all_below["numerator"].sum() / all_below["denominator"].sum()
+    assert furthest_from_range(all_below, "within_limit_rate", 0.95, False)["pull"].sum() == pytest.approx(
+        (total - 0.95) * 100)
+    counts = pd.DataFrame({"name": ["A", "B"], "value": [3.0, 9.0], "numerator": [3, 9], "denominator": [None, None]})
+    over = furthest_from_range(counts, "over12m_pending", 5, above=True)
+    assert list(over["name"]) == ["B", "A"] and list(over["weight"]) == [0.75, 0.25]
+
+
+def test_a_year_not_yet_ended_runs_to_the_data_date(demo):  # noqa: F811
+    """On 2026-09-30 the year 2026 is January–September, against January–September 2025; no stock
+    is taken on a future day and 环比 does not repeat 同比."""
+    running = Period.parse("2026").to_date(dt.date(2026, 9, 30))
+    assert (running.end, running.describe(), running.year_ago().describe()) == (dt.date(2026, 9, 30), "2026年1—9月",
+                                                                                "2025年1—9月")
+    year = indicator_table(demo, running, Scope()).set_index("indicator")
+    ytd = indicator_table(demo, Period.parse("2026Q3", cumulative=True), Scope()).set_index("indicator")
+    for ind in ("received", "closed", "over12m_pending", "within_limit_rate"):
+        assert year.loc[ind, "value"] == pytest.approx(ytd.loc[ind, "value"])
+        assert year.loc[ind, "yoy_value"] == pytest.approx(ytd.loc[ind, "yoy_value"])
+    assert year["mom_value"].isna().all()
+    assert Period.parse("2025").to_date(dt.date(2026, 9, 30)) == Period.parse("2025")  # an ended year is whole

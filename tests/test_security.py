@@ -140,3 +140,32 @@ def test_demo_users_refused_over_real_data():
     with pytest.raises(SignInError):
         sign_in_demo(shipped, "demo_admin", data_is_demo=False)
     assert sign_in_demo(shipped, "demo_admin", data_is_demo=True).username == "demo_admin"
+
+
+def test_session_cookie_once_signed_expiring_and_revocable(monkeypatch, tmp_path):
+    import os
+    import time
+
+    from security import sessions
+
+    ticket, session_id = sessions.issue_ticket("demo_admin")
+    cookie = sessions.redeem_ticket(ticket)
+    assert sessions.read(cookie) == ("demo_admin", session_id)
+    assert sessions.redeem_ticket(ticket) is None  # a ticket works once
+    assert oct(os.stat(tmp_path / "server.key").st_mode)[-3:] == "600"  # the key beside the state, owner only
+    version, user_hex, sid, expires, signature = cookie.split(".")
+    for forged in (f"{version}.{'root'.encode().hex()}.{sid}.{expires}.{signature}",  # another user
+                   f"{version}.{user_hex}.{sid}.{int(expires) + 10**6}.{signature}",  # a longer life
+                   cookie[:-1] + ("0" if cookie[-1] != "0" else "1"), "v1.zz", "", None):
+        assert sessions.read(forged) is None
+    monkeypatch.setenv("SPZX_SECRET", "another installation")
+    assert sessions.read(cookie) is None  # signed with another key
+    monkeypatch.delenv("SPZX_SECRET")
+    sessions.revoke(session_id)
+    assert sessions.read(cookie) is None  # signed out for good
+    monkeypatch.setenv("SPZX_SESSION_HOURS", "-1")
+    ticket, _ = sessions.issue_ticket("demo_admin")
+    assert sessions.read(sessions.redeem_ticket(ticket)) is None  # expired
+    ticket, _ = sessions.issue_ticket("demo_admin")
+    monkeypatch.setattr(time, "time", lambda: 10**12)
+    assert sessions.redeem_ticket(ticket) is None  # a ticket older than a minute

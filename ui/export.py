@@ -12,37 +12,41 @@ from ui.tables import whole_numbers
 from ui.session import current_user
 
 
-def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data", lang: str = "zh") -> bytes:
-    """The table on one sheet, and the filters (with 数据截至) on a sheet of their own."""
+def xlsx_bytes(table: pd.DataFrame, filters: dict, sheet: str = "data", lang: str = "zh",
+               formats: dict | None = None) -> bytes:
+    """The table on one sheet (number formats by column), and the filters (with 数据截至) on a sheet
+    of their own."""
     return workbook({sheet: table, tr("filters_sheet", lang): pd.DataFrame(
-        list(filters.items()), columns=[tr("filter", lang), tr("value", lang)])})
+        list(filters.items()), columns=[tr("filter", lang), tr("value", lang)])}, {sheet: formats or {}})
 
 
 def filters_of(f, ctx: dict, extra: dict | None = None) -> dict:
     """The filters of a view as written into its exports: names as the interface shows them."""
     yes_no = lambda v: t("yes") if v else t("no")  # noqa: E731
     names = queries.courts().set_index("court_code")["court_name"]
-    return {t("court"): f"{names.get(f.court, f.court)}（{f.court}）", t("with_district"): yes_no(f.district),
-            t("period"): f.period_obj.describe(lang()), t("cumulative"): yes_no(f.cumulative),
+    period = ({t("period"): f.period_obj.describe(lang()), t("cumulative"): yes_no(f.cumulative)}
+              if ctx.get("with_period", True) else {})
+    return {t("court"): f"{names.get(f.court, f.court)}（{f.court}）", t("with_district"): yes_no(f.district), **period,
             t("category"): category(f.category) if f.category else t("all"),
             **({t("division"): f.division} if f.division else {}),
             **({t("judge"): f.judge_id} if f.judge_id else {}), **(extra or {}),
             t("data_date"): str(ctx["data_date"])}
 
 
-def download_xlsx(table, name: str, f, ctx: dict, key: str, extra: dict | None = None) -> None:
+def download_xlsx(table, name: str, f, ctx: dict, key: str, extra: dict | None = None,
+                  formats: dict | None = None) -> None:
     """A download button for `table` (a frame, or a function making it: called only when the file is
     downloaded, so a long list is read only then); the export is logged. Headers in the interface's
     language."""
     filters = filters_of(f, ctx, extra)
-    file_name = f"{name}_{f.period}.xlsx"
+    file_name = f"{name}_{f.period if ctx.get('with_period', True) else ctx['data_date']}.xlsx"
     user = current_user()
 
     def make() -> bytes:
         frame = table() if callable(table) else table
         flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
         frame = frame.assign(**{c: frame[c].map({True: t("yes"), False: t("no")}) for c in flags})
-        return xlsx_bytes(columns(whole_numbers(frame)), filters, name, lang())
+        return xlsx_bytes(columns(whole_numbers(frame)), filters, name, lang(), formats)
 
     st.download_button(t("export"), logged_download(user.username if user else "?", file_name, filters, make),
                        file_name=file_name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

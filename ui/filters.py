@@ -6,6 +6,7 @@ URL that is not a valid option falls back to the default, and the page says so.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import streamlit as st
 
 from metrics.query import Query
@@ -32,8 +33,9 @@ def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
     return out
 
 
-def filter_bar(data_date: dt.date, first_year: int) -> Query:
-    """The filters as a Query asked by the signed-in user."""
+def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True) -> Query:
+    """The filters as a Query asked by the signed-in user. A page whose figures are taken on the
+    data date (节点管控) shows no period controls: its Query holds the latest quarter."""
     courts = queries.courts()
     names = dict(zip(courts["court_code"], courts["court_name"]))
     access = current_access()
@@ -41,7 +43,7 @@ def filter_bar(data_date: dt.date, first_year: int) -> Query:
     top = access.court or courts[courts["parent_code"].isna()]["court_code"].iloc[0]
     fixed = not access.district_wide
     kind_labels = {"quarter": t("quarter"), "month": t("month"), "year": t("year")}
-    with st.container(horizontal=True, vertical_alignment="bottom"):
+    with st.container(horizontal=True, vertical_alignment="bottom", key="filter_bar"):
         court = url_widget(st.selectbox, t("court"), codes, "court", top, format_func=lambda c: names.get(c, c),
                            width=260, disabled=len(codes) == 1)
         if fixed:
@@ -49,12 +51,22 @@ def filter_bar(data_date: dt.date, first_year: int) -> Query:
             st.text_input(t("division"), access.division, disabled=True, width=140)
         else:
             district = url_toggle(t("with_district"), "district")
-        kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk",
-                          format_func=kind_labels.get, required=True)
-        options = period_options(kind, first_year, data_date)
-        period = url_widget(st.selectbox, t("period"), options, "period", width=140)
-        cumulative = url_toggle(t("cumulative"), "cum")
+        if with_period:
+            kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk",
+                              format_func=kind_labels.get, required=True)
+            options = period_options(kind, first_year, data_date)
+            period = url_widget(st.selectbox, t("period"), options, "period", width=140)
+            # a year is its own 年初累计: no switch that would do nothing
+            cumulative = url_toggle(t("cumulative"), "cum") if kind != "year" else True
+        else:
+            kind, period, cumulative = "quarter", period_options("quarter", first_year, data_date)[0], True
         category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", width=140,
                               format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now))
-    return Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
-                 district=district, category=category or None)
+    q = Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
+              district=district, category=category or None, as_of=data_date)
+    running = q.period_obj
+    if with_period and running.through is not None:
+        L = i18n.lang()
+        st.caption(t("period_running", period=running.describe(L), named=replace(running, through=None).describe(L),
+                     ago=running.year_ago().describe(L)))
+    return q

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from ui import pages, queries
+from ui import pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
@@ -17,6 +17,7 @@ from ui.session import current_access
 def page_header(key: str) -> dict:
     """The page `key` of the page table: stops a user whose role may not open it, else draws the title."""
     pages.require(key)
+    style.apply(key)
     meta = queries.meta()
     st.title(t(f"page_{key}"))
     note = f"{t('data_date')} {meta.get('data_date', '—')}"
@@ -29,11 +30,12 @@ def page_header(key: str) -> dict:
     return meta
 
 
-def page_context(key: str) -> tuple[Query, dict]:
-    """Header and filter bar; returns the filters and names for the text."""
+def page_context(key: str, with_period: bool = True) -> tuple[Query, dict]:
+    """Header and filter bar; returns the filters and names for the text. with_period=False: a
+    page taken on the data date, without period controls (nor a period in its exports)."""
     meta = page_header(key)
     data_date = dt.date.fromisoformat(meta.get("data_date") or dt.date.today().isoformat())
-    f = filter_bar(data_date, first_year=queries.first_year())
+    f = filter_bar(data_date, first_year=queries.first_year(), with_period=with_period)
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():
@@ -41,4 +43,5 @@ def page_context(key: str) -> tuple[Query, dict]:
     access = current_access()
     if access is not None and access.fixed_division:  # their figures are the division's
         name += access.fixed_division
-    return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"]}
+    return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"],
+               "with_period": with_period}

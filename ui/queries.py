@@ -6,7 +6,6 @@ Other judges are made anonymous here for a role that hides them (per-session sal
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import replace
 
 import pandas as pd
@@ -22,14 +21,18 @@ from metrics.facts import FactsState, facts_state
 from metrics.outlook import year_end_outlook
 from metrics.query import Query
 from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
+from security.keys import keyed
 from report.briefing import build, to_docx, to_xlsx
 from ui.database import cursor, version
 from ui.i18n import t
 
 
-def session_salt() -> str:
-    """A per-session secret so the order of 法官A, 法官B … does not follow the judges' ids."""
-    return st.session_state.setdefault("_alias_salt", secrets.token_hex(8))
+def alias_salt(q: Query) -> str:
+    """The key that orders 法官A, 法官B …: secret (the order does not follow the judges' ids) and
+    the same for one viewer all year, in every session and on every page (a quarter's ranking and
+    the year's trend), so 法官A stays 法官A between meetings."""
+    v = q.viewer
+    return keyed("judge_alias", f"{v.role}|{v.court}|{v.division}|{v.judge_id}|{q.period_obj.year}")
 
 
 def _authorised(q: Query, by: str | None = None, cases: bool = False) -> Query:
@@ -41,7 +44,7 @@ def _authorised(q: Query, by: str | None = None, cases: bool = False) -> Query:
 
 
 def _hide(q: Query, frame: pd.DataFrame, id_column: str = "judge_id", name_column: str = "name") -> pd.DataFrame:
-    return q.viewer.anonymise(frame, id_column, name_column, session_salt(), t("judge_alias"))
+    return q.viewer.anonymise(frame, id_column, name_column, alias_salt(q), t("judge_alias"))
 
 
 def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -2,10 +2,12 @@
 data it may read follow from it (metrics.access), never from what the browser sends."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from metrics.access import Access
-from security import audit
+from security import audit, sessions
 from security.users import SignInError, User, load_users, sign_in, sign_in_demo
 from ui import queries
 from ui.i18n import lang, t
@@ -43,7 +45,39 @@ def _oidc_configured() -> bool:
 
 def _finish(user: User) -> None:
     st.session_state["_user"] = user.username
+    ticket, session_id = sessions.issue_ticket(user.username)
+    st.session_state.update(_ticket=ticket, _session_id=session_id)  # cookie_exchange() sends it
     st.rerun()
+
+
+def resume() -> None:
+    """A new browser session of a signed-in user (a reload, a dropped connection): signed in again
+    by a trusted proxy's header (SPZX_TRUSTED_USER_HEADER, for single sign-on in front of the
+    server) or by the session cookie. Never after the user signed out in this session."""
+    if st.session_state.get("_user") or st.session_state.get("_signed_out"):
+        return
+    header = os.environ.get("SPZX_TRUSTED_USER_HEADER")
+    if header:
+        username = st.context.headers.get(header)
+        if username and username in load_users().users:
+            st.session_state["_user"] = username
+            audit.record(username, "sign_in", f"proxy header {header}")
+        return
+    found = sessions.read(st.context.cookies.get(sessions.COOKIE))
+    if found:
+        st.session_state.update(_user=found[0], _session_id=found[1])
+
+
+def cookie_exchange() -> None:
+    """Once after a sign-in, the page trades its ticket for the HttpOnly session cookie; once after
+    a sign-out it drops the cookie (revoked on the server already)."""
+    ticket = st.session_state.pop("_ticket", None)
+    if ticket:
+        st.html(f"<script>fetch('session/start?ticket={ticket}', {{method: 'POST', credentials: 'same-origin'}})"
+                "</script>", unsafe_allow_javascript=True, width="content")
+    if st.session_state.pop("_drop_cookie", False):
+        st.html("<script>fetch('session/end', {method: 'POST', credentials: 'same-origin'})</script>",
+                unsafe_allow_javascript=True, width="content")
 
 
 def sign_in_page() -> None:
@@ -84,6 +118,10 @@ def sign_in_page() -> None:
 
 def sign_out() -> None:
     user = st.session_state.pop("_user", None)
+    session_id = st.session_state.pop("_session_id", None)
+    if session_id:
+        sessions.revoke(session_id)
+    st.session_state.update(_signed_out=True, _drop_cookie=True)
     if user:
         audit.record(user, "sign_out")
     if _oidc_configured():  # otherwise the identity provider's session signs the user straight back in

@@ -57,7 +57,7 @@ def start_server(db: str, log_name: str = "streamlit.log"):
     os.makedirs(ARTIFACTS, exist_ok=True)
     log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -129,5 +129,6 @@ def open_as(page, url: str, user: str = "demo_admin", timeout: float = 60000) ->
     page.goto(url)
     wait_ready(page, timeout)
     page.get_by_role("button", name=DEMO_LABELS[user]).click()
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=timeout)
+    # signed in: the navigation is there (hidden on the big screen)
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=timeout)
     wait_ready(page, timeout)

@@ -70,12 +70,13 @@ def test_tampered_link_falls_back_with_a_notice(server, page):
 
 
 def _click_first_bar(page) -> None:
+    """Click the first unit's mark (a bar, or a dot on a zoomed axis) of the ranking."""
     chart = page.locator("[data-testid='stVegaLiteChart']").first
-    chart.locator("canvas, svg").first.wait_for(timeout=30000)
+    chart.locator("svg").first.wait_for(timeout=30000)
     page.wait_for_timeout(1000)
-    box = chart.bounding_box()
-    # the first (best) bar: top row of the chart, just right of the axis labels
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + 20)
+    mark = chart.locator("g.role-mark path[aria-label*='unit: ']").first  # not the band or the line
+    box = mark.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def test_drill_down_clicks_court_division_judge_cases(server, page):
@@ -109,8 +110,15 @@ def test_compare_table_downloads_as_xlsx(server, page):
     with open(dl.value.path(), "rb") as f:
         wb = openpyxl.load_workbook(io.BytesIO(f.read()))
     filters = dict(list(wb["筛选条件"].values)[1:])
-    assert filters["期间"] == "2026Q2" and filters["数据截至"] == "2026-09-30"
-    assert wb[wb.sheetnames[0]].max_row > 10  # one row per court and indicator
+    assert filters["期间"] == "2026年上半年" and filters["数据截至"] == "2026-09-30"
+    sheet = wb[wb.sheetnames[0]]
+    assert sheet.max_row > 10  # one row per court and indicator
+    header = [c.value for c in sheet[1]]
+    assert header == ["法院", "指标", "数值", "上年同期", "同比", "区间下限", "区间上限", "状态", "达标率"]
+    rows = [r for r in sheet.iter_rows(min_row=2) if r[1].value == "审限内结案率"]
+    assert all(isinstance(r[2].value, int | float) and r[2].number_format == "0.00%" for r in rows)  # 100% reads back as 1
+    assert all("个百分点" in r[4].number_format for r in rows)  # points for a rate, in the cell's format
+    assert filters["对比层级"] == "辖区内各法院"
 
 
 def test_judge_sees_own_cases_and_anonymous_colleagues(server, page):
@@ -121,8 +129,7 @@ def test_judge_sees_own_cases_and_anonymous_colleagues(server, page):
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, "my_cases_judge")
     page.goto(f"{server}/compare?court=%E7%A4%BA02&level=court")  # a tampered link: another court, every court
-    wait_ready(page, 60000)
-    page.get_by_role("button", name="演示：法官于航怡").click()
+    wait_ready(page, 60000)  # still signed in (the session cookie), as the same judge
     page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60000)
     wait_ready(page, 60000)
     assert page.locator("[data-testid='stSelectbox'] input").first.input_value() == "明湖市湖滨区人民法院"
@@ -159,20 +166,33 @@ def test_briefing_page_downloads_the_docx(server, page):
     assert doc.paragraphs[0].text == "明湖市中级人民法院辖区2026年前三季度审判质效数据会商报告"
 
 
+SCREEN_VIEW_JS = """() => { const h = document.querySelector('h1');
+    const m = document.body.innerText.match(/(\\d+)\\/(\\d+)\\s/); return h && m ? [h.innerText, m[1], m[2]] : false; }"""
+
+
+def _screen_view(page, number: int | None = None) -> tuple[str, int, int]:
+    """The view on screen now (title, its number, how many) — or wait for view `number`."""
+    while True:
+        title, shown, total = page.wait_for_function(SCREEN_VIEW_JS, timeout=90000).json_value()
+        if number is None or int(shown) == number:
+            return title, int(shown), int(total)
+        page.wait_for_timeout(300)
+
+
 @pytest.mark.parametrize("width,height", [(1920, 1080), (3840, 2160)])
 def test_big_screen_fits_and_rotates(server, browser, width, height):
     ctx = browser.new_context(viewport={"width": width, "height": height})
     page = ctx.new_page()
-    open_as(page, f"{server}/screen?every=8&scale={width // 1920}", user="demo_leader")
+    open_as(page, f"{server}/screen?every=6&scale={width // 1920}", user="demo_admin")
+    _, first, total = _screen_view(page)
+    assert total > 4  # 26 courts: the heat map and the warnings take more than one view each
     seen = []
-    for view in range(4):
-        title_of_view = (f"() => {{ const h = document.querySelector('h1'); "
-                         f"return h && document.body.innerText.includes('{view + 1}/4') ? h.innerText : false; }}")
-        page.wait_for_function(title_of_view, timeout=90000)
+    for number in [(first - 1 + k) % total + 1 for k in range(total)]:
+        _screen_view(page, number)
         page.wait_for_timeout(1500)
-        # read in one step with the check: the fragment may replace the heading at any moment
-        seen.append(page.wait_for_function(title_of_view, timeout=90000).json_value())
-        shot(page, f"screen_{width}_{view + 1}")
+        title = _screen_view(page, number)[0]
+        seen.append(title)
+        shot(page, f"screen_{width}_{number}")
         # nothing cut off: the page does not scroll, and no sidebar or toolbar shows
         # (sampled a few times: while a view is being replaced, old and new elements briefly coexist)
         samples = []
@@ -186,13 +206,30 @@ def test_big_screen_fits_and_rotates(server, browser, width, height):
             if max(samples[-1]) <= 2:
                 break
             page.wait_for_timeout(500)
-        overflow = samples[-1]
-        assert max(overflow) <= 2, (view, samples)
+        assert max(samples[-1]) <= 2, (number, samples)
         assert not page.locator("[data-testid='stSidebar']").is_visible()
-    assert "审判质效" in seen[0] and "达标" in seen[1] and "走势" in seen[2] and "预警" in seen[3]
+        if "达标" in title:  # every court and indicator of the part named, nothing dropped
+            hidden = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stVegaLiteChart] svg text'))
+                                          .filter(t => getComputedStyle(t).opacity === '0').length""")
+            assert hidden == 0
+    text = "".join(seen)
+    assert "审判质效" in text and "达标" in text and "走势" in text and "预警" in text
+    assert any("（1/" in s for s in seen if "达标" in s) and any("（1/" in s for s in seen if "预警" in s)
     assert page.get_by_text("数据截至 2026-09-30").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     ctx.close()
+
+
+def test_big_screen_pause_holds_the_view_and_leads_back(server, page):
+    open_as(page, f"{server}/screen?every=5", user="demo_leader")
+    title, number, _ = _screen_view(page)
+    page.get_by_text("暂停轮播").click()
+    page.wait_for_timeout(8000)  # past the 5-second timer
+    assert _screen_view(page)[:2] == (title, number)  # held, not moved on
+    page.get_by_text("暂停轮播").click()  # resumed: the same view until its time is up
+    assert _screen_view(page)[1] == number
+    page.get_by_role("link", name="退出大屏").click()
+    page.get_by_role("heading", name="态势总览").first.wait_for(timeout=60000)
 
 
 # each demo user's navigation, read from the page table

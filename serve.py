@@ -1,0 +1,41 @@
+"""The server: the dashboard (app.py) plus the two routes that set and clear the session cookie
+(security/sessions.py). `streamlit run serve.py` starts it; run.sh does."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import streamlit as st
+from security import sessions
+
+
+def _same_origin(request: Request) -> bool:
+    """A cross-site page may not post here (the cookie is SameSite=Strict as well)."""
+    origin = request.headers.get("origin")
+    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
+
+
+async def start(request: Request) -> Response:
+    value = sessions.redeem_ticket(request.query_params.get("ticket", "")) if _same_origin(request) else None
+    if value is None:
+        return Response(status_code=403)
+    response = Response(status_code=204)
+    response.set_cookie(sessions.COOKIE, value, max_age=sessions.lifetime_seconds(), path="/", httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
+async def end(request: Request) -> Response:
+    if not _same_origin(request):
+        return Response(status_code=403)
+    found = sessions.read(request.cookies.get(sessions.COOKIE))
+    if found:
+        sessions.revoke(found[1])
+    response = Response(status_code=204)
+    response.delete_cookie(sessions.COOKIE, path="/")
+    return response
+
+
+app = st.App("app.py", routes=[Route("/session/start", start, methods=["POST"]),
+                               Route("/session/end", end, methods=["POST"])])
