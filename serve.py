@@ -1,5 +1,7 @@
 """The server: the dashboard (app.py) plus the two routes that set and clear the session cookie
-(security/sessions.py). `streamlit run serve.py` starts it; run.sh does."""
+(security/sessions.py). `streamlit run serve.py` starts it; run.sh does. The routes live at
+the server's root (/session/…), also when the dashboard has a base URL path: a reverse proxy
+forwards them too."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -11,22 +13,30 @@ from security import sessions
 
 
 def _same_origin(request: Request) -> bool:
-    """A cross-site page may not post here (the cookie is SameSite=Strict as well)."""
+    """A cross-site page may not post here (the cookie is SameSite=Strict as well). Behind a
+    reverse proxy the browser's host is the forwarded one."""
     origin = request.headers.get("origin")
-    return origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host")
+    return origin is None or origin.split("://", 1)[-1] == host
 
 
-async def start(request: Request) -> Response:
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+# Plain functions, not coroutines: Starlette runs them in a thread, so the SQLite work never
+# holds up the event loop that carries every page's websocket.
+def start(request: Request) -> Response:
     value = sessions.redeem_ticket(request.query_params.get("ticket", "")) if _same_origin(request) else None
     if value is None:
         return Response(status_code=403)
     response = Response(status_code=204)
     response.set_cookie(sessions.COOKIE, value, max_age=sessions.lifetime_seconds(), path="/", httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
+                        samesite="strict", secure=_https(request))
     return response
 
 
-async def end(request: Request) -> Response:
+def end(request: Request) -> Response:
     if not _same_origin(request):
         return Response(status_code=403)
     found = sessions.read(request.cookies.get(sessions.COOKIE))

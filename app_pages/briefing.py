@@ -14,14 +14,16 @@ from ui.session import current_user
 f, ctx = page_context("briefing")
 L = lang()
 with st.spinner(t("building_briefing")):
-    briefing, docx_bytes, xlsx_bytes = queries.briefing(f, L)
+    briefing = queries.briefing(f, L)
 username = current_user().username
 name = t("b_file", scope=briefing.scope_name, period=f.period)
 with st.container(horizontal=True):
-    st.download_button(t("download_docx"), logged_download(username, f"{name}.docx", briefing.filters, lambda: docx_bytes),
+    st.download_button(t("download_docx"), logged_download(username, f"{name}.docx", briefing.filters,
+                                                               lambda: queries.briefing_file(f, L, "docx")),
                        file_name=f"{name}.docx", key="dl_docx", on_click="ignore", icon=":material/description:",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    st.download_button(t("download_pack"), logged_download(username, f"{name}.xlsx", briefing.filters, lambda: xlsx_bytes),
+    st.download_button(t("download_pack"), logged_download(username, f"{name}.xlsx", briefing.filters,
+                                                               lambda: queries.briefing_file(f, L, "xlsx")),
                        file_name=f"{name}.xlsx", key="dl_pack", on_click="ignore", icon=":material/table:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -43,11 +43,16 @@ def _listable(name: str | None) -> str | None:
     return None if name is None or measures.BY_NAME[name].kind is measures.Kind.COURT else name
 
 
-def _part(scope: Scope, name: str | None) -> tuple[str, list]:
-    """The condition that a case is in measure `name` for this scope and period, on alias `b`."""
+def _origin(name: str | None) -> bool:
+    return name is not None and measures.BY_NAME[name].kind is measures.Kind.ORIGIN
+
+
+def _part(scope: Scope, name: str | None, scoped: bool) -> tuple[str, list]:
+    """The condition that a case is in measure `name` for this period, on alias `b`; and in the
+    scope unless the rows are `scoped` already."""
     if name is None:
         return "false", []
-    where, params = scope.where(origin=measures.BY_NAME[name].kind is measures.Kind.ORIGIN, alias="b")
+    where, params = scope.where(origin=_origin(name), alias="b") if not scoped else ("true", [])
     return f"coalesce(({where}) AND ({measures.case_condition(name)}), false)", params
 
 
@@ -105,11 +110,12 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     (page_size None: all of them)."""
     ind = BY_ID[indicator_id]
     num, den = _parts(ind)
-    num_sql, num_params = _part(scope, num)
-    den_sql, den_params = _part(scope, den)
-    any_num, any_num_params = scope.where(origin=measures.BY_NAME[num].kind is measures.Kind.ORIGIN, alias="c")
-    any_den, any_den_params = (scope.where(origin=measures.BY_NAME[den].kind is measures.Kind.ORIGIN, alias="c")
-                               if den else ("false", []))
+    # both parts in the same scope (not one by the origin case): the rows are filtered by it once
+    scoped = den is None or _origin(num) == _origin(den)
+    num_sql, num_params = _part(scope, num, scoped)
+    den_sql, den_params = _part(scope, den, scoped)
+    any_num, any_num_params = scope.where(origin=_origin(num), alias="c")
+    any_den, any_den_params = scope.where(origin=_origin(den), alias="c") if den and not scoped else ("false", [])
     decides, sort_value = _decides(ind)
     sort = f"{sort_value}" if sort_value else "over_limit_days"
     limit = "" if page_size is None else "LIMIT ? OFFSET ?"

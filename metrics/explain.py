@@ -63,20 +63,32 @@ def why_moved(con: duckdb.DuckDBPyConnection, indicator_id: str, scope: Scope, p
               before: Period | None = None, child: str = "court") -> pd.DataFrame:
     """Contributions of each child unit (by = court | division | judge) to the change of an
     indicator from `before` (default: the same period a year earlier) to `period`."""
-    ind = BY_ID[indicator_id]
-    if ind.kind is Kind.BALANCE:
-        raise ValueError(f"{ind.zh} 不可按单位分解 / cannot be split by unit")
+    return why_moved_each(con, [indicator_id], scope, period, before, child)[indicator_id]
+
+
+def why_moved_each(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], scope: Scope, period: Period,
+                   before: Period | None = None, child: str = "court") -> dict[str, pd.DataFrame]:
+    """why_moved of several indicators, each period computed once for all of them."""
+    for i in indicator_ids:
+        if BY_ID[i].kind is Kind.BALANCE:
+            raise ValueError(f"{BY_ID[i].zh} 不可按单位分解 / cannot be split by unit")
     before = before or period.year_ago()
     keys = GROUP_COLUMNS[child]
-    frames = []
+    computed = []
     for p in (before, period):
-        df = compute(con, p, child, scope, [indicator_id])
+        df = compute(con, p, child, scope, list(indicator_ids))
         df["unit"] = df[keys].astype(str).agg("|".join, axis=1)
-        frames.append(df[["unit", "name", "numerator", "denominator"]].fillna({"denominator": 0}))
-    names = pd.concat(frames).drop_duplicates("unit").set_index("unit")["name"]
-    scale = 100 if ind.is_rate else 1
-    out = decompose(ind.kind, frames[0].drop(columns="name"), frames[1].drop(columns="name"), scale)
-    out.insert(1, "name", out["unit"].map(names))
+        computed.append(df)
+    out = {}
+    for i in indicator_ids:
+        ind = BY_ID[i]
+        frames = [df[df.indicator == i][["unit", "name", "numerator", "denominator"]].fillna({"denominator": 0})
+                  for df in computed]
+        names = pd.concat(frames).drop_duplicates("unit").set_index("unit")["name"]
+        moved = decompose(ind.kind, frames[0].drop(columns="name"), frames[1].drop(columns="name"),
+                          100 if ind.is_rate else 1)
+        moved.insert(1, "name", moved["unit"].map(names))
+        out[i] = moved
     return out
 
 

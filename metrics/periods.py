@@ -75,12 +75,17 @@ class Period:
         return self.full_end if self.through is None else min(self.full_end, _month_end(self.year, self.through))
 
     def to_date(self, day: dt.date | None) -> "Period":
-        """The period computed up to the month of `day` when it has not ended by then (the current
-        year on 2026-09-30 is January–September, compared with January–September a year earlier);
-        unchanged otherwise. No stock is then taken on a day after the data."""
-        if day is None or not (self.own_start <= day < self.full_end):
+        """The period computed up to the last whole month of data when it has not ended by `day`
+        (the data date): on 2026-09-30 the year 2026 is January–September, on 2026-09-15
+        January–August, compared with the same months a year earlier; no stock is taken on a day
+        after the data. Unchanged when it has ended, or when no whole month of it has passed
+        (the figures are kept by month)."""
+        if day is None or not (self.start <= day < self.full_end):
             return self
-        return Period(self.kind, self.year, self.index, self.cumulative, day.month)
+        last = day.month if day == _month_end(day.year, day.month) else day.month - 1
+        if day.year != self.year or last < self.start.month:
+            return self
+        return Period(self.kind, self.year, self.index, self.cumulative, last)
 
     def months(self) -> list["Period"]:
         """Calendar months from start to end, each a single period."""

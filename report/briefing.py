@@ -17,7 +17,7 @@ from metrics.api import indicator_table
 from metrics.catalogue import BY_ID, Kind, View, in_view
 from metrics.engine import compute
 from metrics.evaluation import EvaluationConfig, load_config
-from metrics.explain import furthest_from_range, why_moved
+from metrics.explain import furthest_from_range, why_moved_each
 from metrics.outlook import year_end_outlook
 from metrics.warnings import kind_name, warning_counts
 from present import sheets
@@ -100,6 +100,8 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     short = []
     outside = [i for i, r in rows.iterrows() if r["status"] in ("above", "below") and r["side"] != "better"]
     by_unit = indicator_table(con, period, scope, child, outside, config) if outside else pd.DataFrame()
+    splittable = [i for i in outside if BY_ID[i].kind is not Kind.BALANCE]
+    moved = why_moved_each(con, splittable, scope, period, child=child) if splittable else {}
     for ind_id in outside:
         r = rows.loc[ind_id]
         movers, furthest = pd.DataFrame(), pd.DataFrame()
@@ -107,7 +109,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
             above = r["status"] == "above"
             furthest = furthest_from_range(by_unit[by_unit.indicator == ind_id], ind_id,
                                            r["high"] if above else r["low"], above).head(3)
-            movers = why_moved(con, ind_id, scope, period, child=child).head(3)
+            movers = moved[ind_id].head(3)
         short.append(Shortfall(ind_id, r, furthest, movers))
     units = indicator_table(con, period, scope, child, UNIT_COLUMNS, config)
     warns = warning_counts(con, scope, data_date, child)

@@ -14,25 +14,38 @@ def _key_path() -> str:
     return os.path.join(os.path.dirname(os.path.abspath(state_path())), "server.key")
 
 
+MIN_KEY = 32  # bytes; a shorter (or empty, half-written) key is refused
+
+
 def server_key() -> bytes:
     """SPZX_SECRET if set (several servers behind one address share it), else the key file,
-    created on first use."""
-    if os.environ.get("SPZX_SECRET"):
-        return os.environ["SPZX_SECRET"].encode()
+    created on first use: written to a temporary file and linked into place, so no process
+    ever reads a half-written key."""
+    secret = os.environ.get("SPZX_SECRET")
+    if secret:
+        if len(secret.encode()) < MIN_KEY:
+            raise RuntimeError(f"SPZX_SECRET must be at least {MIN_KEY} bytes")
+        return secret.encode()
     path = _key_path()
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
+    if not os.path.exists(path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        key = secrets.token_hex(32).encode()
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another server process made it first
-            return server_key()
+        tmp = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(key)
-        return key
+            f.write(secrets.token_hex(32).encode())
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)  # fails if another process linked its key first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    with open(path, "rb") as f:
+        key = f.read()
+    if len(key) < MIN_KEY:
+        raise RuntimeError(f"{path} holds no usable key: delete it and restart (signed-in users sign in again)")
+    return key
 
 
 def keyed(purpose: str, text: str) -> str:

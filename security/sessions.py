@@ -84,17 +84,22 @@ def read(cookie: str | None) -> tuple[str, str] | None:
     except ValueError:
         return None
     body = f"{version}.{user_hex}.{session_id}.{expires}"
-    if version != "v1" or expired or not hmac.compare_digest(signature, _sign(body)):
+    if version != "v1" or expired or not hmac.compare_digest(signature.encode(), _sign(body).encode()):
         return None
-    with _connect() as con:
-        if con.execute("SELECT 1 FROM revoked_sessions WHERE session_id = ?", (session_id,)).fetchone():
-            return None
-    return username, session_id
+    return None if revoked(session_id) else (username, session_id)
+
+
+REVOKED_DAYS = 30  # a revocation outlives any cookie it could stop (or the session lifetime, if longer)
 
 
 def revoke(session_id: str) -> None:
     """Sign a session out for good (its cookie no longer signs anyone in)."""
+    keep = max(lifetime_seconds(), REVOKED_DAYS * 86400)
     with _connect() as con:
         con.execute("DELETE FROM revoked_sessions WHERE expires < ?", (time.time(),))
-        con.execute("INSERT OR IGNORE INTO revoked_sessions VALUES (?, ?)",
-                    (session_id, time.time() + lifetime_seconds()))
+        con.execute("INSERT OR IGNORE INTO revoked_sessions VALUES (?, ?)", (session_id, time.time() + keep))
+
+
+def revoked(session_id: str) -> bool:
+    with _connect() as con:
+        return con.execute("SELECT 1 FROM revoked_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None

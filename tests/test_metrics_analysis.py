@@ -193,3 +193,7 @@ def test_a_year_not_yet_ended_runs_to_the_data_date(demo):  # noqa: F811
         assert year.loc[ind, "yoy_value"] == pytest.approx(ytd.loc[ind, "yoy_value"])
     assert year["mom_value"].isna().all()
     assert Period.parse("2025").to_date(dt.date(2026, 9, 30)) == Period.parse("2025")  # an ended year is whole
+    # a data date inside a month: up to the last whole month (the figures are kept by month)
+    mid = Period.parse("2026").to_date(dt.date(2026, 9, 15))
+    assert (mid.end, mid.describe(), mid.year_ago().end) == (dt.date(2026, 8, 31), "2026年1—8月", dt.date(2025, 8, 31))
+    assert Period.parse("2026-09").to_date(dt.date(2026, 9, 15)) == Period.parse("2026-09")  # no whole month

@@ -158,9 +158,10 @@ def test_session_cookie_once_signed_expiring_and_revocable(monkeypatch, tmp_path
                    f"{version}.{user_hex}.{sid}.{int(expires) + 10**6}.{signature}",  # a longer life
                    cookie[:-1] + ("0" if cookie[-1] != "0" else "1"), "v1.zz", "", None):
         assert sessions.read(forged) is None
-    monkeypatch.setenv("SPZX_SECRET", "another installation")
+    monkeypatch.setenv("SPZX_SECRET", "another installation, another key of 32+ bytes")
     assert sessions.read(cookie) is None  # signed with another key
     monkeypatch.delenv("SPZX_SECRET")
+    assert sessions.read(cookie.replace(signature, "é" * len(signature))) is None  # not hex: refused, no error
     sessions.revoke(session_id)
     assert sessions.read(cookie) is None  # signed out for good
     monkeypatch.setenv("SPZX_SESSION_HOURS", "-1")
@@ -169,3 +170,15 @@ def test_session_cookie_once_signed_expiring_and_revocable(monkeypatch, tmp_path
     ticket, _ = sessions.issue_ticket("demo_admin")
     monkeypatch.setattr(time, "time", lambda: 10**12)
     assert sessions.redeem_ticket(ticket) is None  # a ticket older than a minute
+
+
+def test_a_short_or_half_written_key_is_refused(monkeypatch, tmp_path):
+    from security import keys
+
+    (tmp_path / "server.key").write_bytes(b"")  # a crash between creating and writing the file
+    with pytest.raises(RuntimeError, match="no usable key"):
+        keys.server_key()
+    monkeypatch.setenv("SPZX_SECRET", "short")
+    with pytest.raises(RuntimeError, match="at least 32 bytes"):
+        keys.server_key()
+

@@ -195,15 +195,26 @@ def facts_current() -> bool:
 
 
 def briefing(q: Query, lang: str = "zh"):
-    """The 数据会商 briefing of q's scope and period in a language, with its .docx and Excel pack."""
+    """The 数据会商 briefing of q's scope and period in a language (its files: briefing_files)."""
     q = _authorised(q)
     return _briefing(q, lang, version())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _briefing(q: Query, lang: str, db_version):
-    b = build(cursor(), q.scope, q.period_obj, lang=lang)
-    return b, to_docx(b), to_xlsx(b)
+    return build(cursor(), q.scope, q.period_obj, lang=lang)
+
+
+def briefing_file(q: Query, lang: str, kind: str) -> bytes:
+    """The briefing as .docx or .xlsx, made when it is downloaded (charts take a second to draw)."""
+    q = _authorised(q)
+    return _briefing_file(q, lang, kind, version())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _briefing_file(q: Query, lang: str, kind: str, db_version) -> bytes:
+    b = _briefing(q, lang, db_version)
+    return to_docx(b) if kind == "docx" else to_xlsx(b)
 
 
 def _whole_database(viewer: Access | None) -> None:

@@ -24,6 +24,10 @@ def current_user() -> User | None:
     username = st.session_state.get("_user")
     if not username:
         return None
+    session_id = st.session_state.get("_session_id")
+    if session_id and sessions.revoked(session_id):  # signed out in another tab or window
+        st.session_state.pop("_user", None)
+        return None
     config = load_users()
     user = config.users.get(username)
     if user is None or (user.demo and not (config.demo_mode and _data_is_demo())):
@@ -73,10 +77,10 @@ def cookie_exchange() -> None:
     a sign-out it drops the cookie (revoked on the server already)."""
     ticket = st.session_state.pop("_ticket", None)
     if ticket:
-        st.html(f"<script>fetch('session/start?ticket={ticket}', {{method: 'POST', credentials: 'same-origin'}})"
+        st.html(f"<script>fetch('/session/start?ticket={ticket}', {{method: 'POST', credentials: 'same-origin'}})"
                 "</script>", unsafe_allow_javascript=True, width="content")
     if st.session_state.pop("_drop_cookie", False):
-        st.html("<script>fetch('session/end', {method: 'POST', credentials: 'same-origin'})</script>",
+        st.html("<script>fetch('/session/end', {method: 'POST', credentials: 'same-origin'})</script>",
                 unsafe_allow_javascript=True, width="content")
 
 

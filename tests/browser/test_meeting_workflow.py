@@ -182,9 +182,18 @@ def test_a_reload_keeps_the_session_until_sign_out(server, page):
     wait_ready(intruder, 60000)
     assert intruder.locator("[data-testid='stSidebarNav']").count() == 0
     other.close()
-    # signing out ends it, even for a browser that kept the cookie
+    # a second tab shares the session
+    tab = page.context.new_page()
+    tab.goto(f"{server}/trends")
+    wait_ready(tab, 60000)
+    tab.get_by_role("heading", name="趋势分析").first.wait_for(timeout=60000)
+    # signing out ends it, in the other tab too, and even for a browser that kept the cookie
     page.get_by_role("button", name="退出登录").click()
     wait_ready(page, 60000)
+    tab.get_by_text("年初累计").first.click()  # the tab's next action finds the session ended
+    tab.get_by_role("button", name="登录").wait_for(timeout=60000)
+    wait_ready(tab, 60000)
+    assert tab.get_by_role("heading", name="趋势分析").count() == 0
     kept = page.context.browser.new_context()
     kept.add_cookies(cookie)
     again = kept.new_page()
