@@ -254,13 +254,14 @@ def to_docx(b: Briefing) -> bytes:
     if not b.short:
         doc.add_paragraph(b.tr("b_all_meet"))
     for short in b.short:
-        doc.add_heading(BY_ID[short.indicator].name(b.lang), level=2)
+        name = BY_ID[short.indicator].name(b.lang)
+        doc.add_heading(name[:1].upper() + name[1:], level=2)
         doc.add_paragraph(short_text(short, b.lang))
 
     word.orientation(doc, landscape=True)  # the units × indicators table is wide
     doc.add_heading(b.tr("b_units", child=b.tr(f"child_{b.child}")), level=1)
     header, rows = unit_rows(b)
-    word.table(doc, header, rows, unit_shortfalls(b), font_pt=9)
+    word.table(doc, header, rows, unit_shortfalls(b), font_pt=9, first_cm=4.2)
     doc.add_paragraph(b.tr("b_short_mark"))
     chart_ind = BY_ID[UNIT_CHART]
     one = b.units[b.units.indicator == chart_ind.id].dropna(subset=["value"])

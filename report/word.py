@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from present.theme import WORSE
 
@@ -20,9 +20,10 @@ def _row_property(row, name: str) -> None:
 
 
 def table(doc, header: list[str], rows: list[list[str]], short: list[list[bool]] | None = None,
-          font_pt: float | None = None):
+          font_pt: float | None = None, first_cm: float | None = None):
     """A table whose header row repeats on each page and whose rows are not split across pages;
-    a cell flagged in `short` is bold and vermillion (outside its range on the worse side)."""
+    a cell flagged in `short` is bold and vermillion (outside its range on the worse side);
+    first_cm widens the first column."""
     t = doc.add_table(rows=1, cols=len(header))
     t.style = "Light Grid Accent 1"
     for cell, text in zip(t.rows[0].cells, header):
@@ -38,6 +39,15 @@ def table(doc, header: list[str], rows: list[list[str]], short: list[list[bool]]
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
                     run.font.color.rgb = SHORT_COLOR
+    if first_cm:  # the names column wide enough for a court's name on one line, the rest share the page
+        section = doc.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin
+        widths = [Cm(first_cm)] + [int((usable - Cm(first_cm)) / (len(header) - 1))] * (len(header) - 1)
+        t.autofit = False
+        for column, width in zip(t.columns, widths):
+            column.width = width  # the grid (LibreOffice reads it)
+            for cell in column.cells:
+                cell.width = width  # each cell (Word reads it)
     if font_pt:
         for row in t.rows:
             for cell in row.cells:

@@ -126,6 +126,8 @@ def sign_out() -> None:
     if session_id:
         sessions.revoke(session_id)
     st.session_state.update(_signed_out=True, _drop_cookie=True)
+    for held in ("_held", "_url_loaded"):  # the next user of this browser starts from the defaults
+        st.session_state.pop(held, None)
     if user:
         audit.record(user, "sign_out")
     if _oidc_configured():  # otherwise the identity provider's session signs the user straight back in
