@@ -24,5 +24,4 @@ def show(frame: pd.DataFrame, alt: str, **kwargs):
     """st.dataframe of `frame` (raw column names: labelled here); returns its selection event."""
     labelled = columns(whole_numbers(frame))
     height = min(TALLEST, ROW_PX * (len(labelled) + 1) + 3)
-    return st.dataframe(labelled.style.format(na_rep="—", precision=2), hide_index=True, alt=alt, height=height,
-                        **kwargs)
+    return st.dataframe(labelled, hide_index=True, alt=alt, height=height, placeholder="—", **kwargs)
