@@ -26,8 +26,8 @@ from .periods import Period
 from .warnings import dates_as_days
 
 # The columns of a listed case, in the order a page shows them.
-COLUMNS = ["decides", "case_no", "over_limit_days", "days_left", "closing_method", "days", "used_days", "limit_total", "status",
-           "judge_name", "division", "court_name", "case_type", "procedure", "cause", "filed_date", "closed_date",
+COLUMNS = ["decides", "case_no", "over_limit_days", "days_left", "closing_method", "days", "used_days", "limit_total",
+           "status", "judge_name", "division", "court_name", "case_type", "procedure", "cause", "filed_date", "closed_date",
            "in_numerator", "in_denominator", "court_code", "judge_id"]
 
 
@@ -81,9 +81,7 @@ def rule(ind: Indicator) -> Rule:
         return Rule.ADDS_TO_NUMERATOR
     if den is None:
         return Rule.COUNTED if ind.direction is Direction.LOWER else Rule.NONE
-    origin = measures.Kind.ORIGIN
-    if (measures.case_condition(num) == measures.case_condition(den)
-            and (measures.BY_NAME[num].kind is origin) == (measures.BY_NAME[den].kind is origin)):
+    if measures.case_condition(num) == measures.case_condition(den) and _origin(num) == _origin(den):
         return Rule.NONE  # amounts or judges of the same cases
     return Rule.NOT_IN_NUMERATOR if ind.direction is Direction.HIGHER else Rule.IN_NUMERATOR
 
