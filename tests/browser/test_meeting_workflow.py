@@ -264,6 +264,7 @@ def test_topic_pages_say_what_they_count(server, page):
     assert due == sorted(due) and due[-1] > 0, cards
     # 执行: the cards carry their 达标 badge; the judges table spans the district with a court column
     page.get_by_role("button", name="退出登录").click()  # a judge has no 执行 page: the 审管办 next
+    page.get_by_role("button", name="演示：审管办管理员").wait_for(timeout=60000)  # signed out
     open_as(page, f"{server}/enforcement?court=%E7%A4%BA01", user="demo_admin")
     page.locator(".st-key-card_grid [data-testid='stMetric']").first.wait_for(timeout=60000)
     badges = page.locator(".st-key-card_grid").get_by_text(re.compile("^(达标|未达标.*)$"))
