@@ -191,7 +191,7 @@ def test_a_reload_keeps_the_session_until_sign_out(server, page):
     page.get_by_role("button", name="退出登录").click()
     wait_ready(page, 60000)
     tab.get_by_text("年初累计").first.click()  # the tab's next action finds the session ended
-    tab.get_by_role("button", name="登录").wait_for(timeout=60000)
+    tab.get_by_role("button", name="登录", exact=True).wait_for(timeout=60000)
     wait_ready(tab, 60000)
     assert tab.get_by_role("heading", name="趋势分析").count() == 0
     kept = page.context.browser.new_context()
@@ -199,7 +199,7 @@ def test_a_reload_keeps_the_session_until_sign_out(server, page):
     again = kept.new_page()
     again.goto(f"{server}/compare")
     wait_ready(again, 60000)
-    assert again.get_by_role("button", name="登录").count() == 1
+    assert again.get_by_role("button", name="登录", exact=True).count() == 1
     assert again.locator("[data-testid='stSidebarNav']").count() == 0
     kept.close()
     page.reload()
