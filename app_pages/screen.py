@@ -21,6 +21,7 @@ from present import charts, format as fmt, text
 from metrics.query import Query
 from ui import pages, params, queries
 from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
+from ui.cards import yoy_delta
 from ui.url_state import held
 from ui.i18n import lang, t
 from ui.session import current_access
@@ -84,9 +85,9 @@ with st.container(horizontal=True, vertical_alignment="center"):
     st.page_link(pages.BY_KEY["overview"].path, label=t("screen_leave"), icon=":material/logout:")
 
 
-def _pages(frame, per_view: int) -> list:
+def _parts(items: list, per_view: int) -> list[list]:
     """A long list split into views that fit the screen (each says which part it is)."""
-    return [frame.iloc[i:i + per_view] for i in range(0, max(len(frame), 1), per_view)]
+    return [items[i:i + per_view] for i in range(0, max(len(items), 1), per_view)]
 
 
 def _views() -> list[tuple]:
@@ -102,9 +103,8 @@ def _views() -> list[tuple]:
     flow = queries.series(q, q.period_obj.year, "month", tuple(in_view(View.FLOW)))
     flow = flow[flow["label"] <= min(q.period_obj.end, data_date).strftime("%Y-%m")]
     counts = queries.warning_counts(q, data_date, "court" if district else "division")
-    heat_parts = [units[units["name"].astype(str).isin(part)] for part in
-                  (unit_names[i:i + ROWS_PER_VIEW] for i in range(0, max(len(unit_names), 1), ROWS_PER_VIEW))]
-    warn_parts = _pages(counts, TABLE_ROWS)
+    heat_parts = [units[units["name"].astype(str).isin(part)] for part in _parts(unit_names, ROWS_PER_VIEW)]
+    warn_parts = [counts.iloc[rows] for rows in _parts(list(range(len(counts))), TABLE_ROWS)]
     return ([("cards", 1, 1, table)]
             + [("heatmap", i + 1, len(heat_parts), part) for i, part in enumerate(heat_parts)]
             + [("trend", 1, 1, flow)]
@@ -141,10 +141,7 @@ def rotating_view() -> None:
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], data.loc[ind_id]
                 with col.container(border=True):
-                    st.metric(ind.name(L), fmt.value(ind, r["value"], L), fmt.signed_change(ind, r["yoy_change"], L),
-                              delta_color="off" if fmt.is_flat(ind, r["yoy_change"]) else
-                              {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"),
-                              delta_description=t("yoy"))
+                    st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
                     st.caption(status_label(r["status"], r["side"], L) or "　")
     elif view == "heatmap":
         st.title(t("screen_heat", scope=title) + part_note)

@@ -115,7 +115,7 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     any_num, any_num_params = scope.where(origin=_origin(num), alias="c")
     any_den, any_den_params = scope.where(origin=_origin(den), alias="c") if den and not scoped else ("false", [])
     decides, sort_value = _decides(ind)
-    sort = f"{sort_value}" if sort_value else "over_limit_days"
+    sort = sort_value or "over_limit_days"
     limit = "" if page_size is None else "LIMIT ? OFFSET ?"
     sql = f"""
         WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),

@@ -98,7 +98,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     flow = flow[flow["label"] <= period.end.strftime("%Y-%m")]
     child = _child_level(con, scope)
     short = []
-    outside = [i for i, r in rows.iterrows() if r["status"] in ("above", "below") and r["side"] != "better"]
+    outside = [i for i, r in rows.iterrows() if _falls_short(r["status"], r["side"])]
     by_unit = indicator_table(con, period, scope, child, outside, config) if outside else pd.DataFrame()
     splittable = [i for i in outside if BY_ID[i].kind is not Kind.BALANCE]
     moved = why_moved_each(con, splittable, scope, period, child=child) if splittable else {}
@@ -140,15 +140,20 @@ def headline_rows(b: Briefing) -> list[list[str]]:
     return out
 
 
-def _units_wide(b: Briefing, column: str) -> pd.DataFrame:
-    """Units × indicators of one column of b.units, units in their hierarchy order (the court
-    before its district's courts, as the indicator table lists them)."""
-    return b.units.pivot_table(index="name", columns="indicator", values=column, aggfunc="first", dropna=False,
-                               sort=False)
+def _falls_short(status, side) -> bool:
+    """Outside the range on the worse side."""
+    return status in ("above", "below") and side != "better"
+
+
+def _units_wide(units: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Units × indicators of one column, units in their hierarchy order (the court before its
+    district's courts, as the indicator table lists them)."""
+    return units.pivot_table(index="name", columns="indicator", values=column, aggfunc="first", dropna=False,
+                             sort=False)
 
 
 def unit_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
-    wide = _units_wide(b, "value")
+    wide = _units_wide(b.units, "value")
     header = [b.tr(f"child_{b.child}")] + [BY_ID[i].name(b.lang) for i in UNIT_COLUMNS]
     rows = [[str(name)] + [fmt.value(BY_ID[i], wide.loc[name, i], b.lang) for i in UNIT_COLUMNS] for name in wide.index]
     return header, rows
@@ -156,11 +161,9 @@ def unit_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
 
 def unit_shortfalls(b: Briefing) -> list[list[bool]]:
     """Which cells of unit_rows fall outside their range on the worse side."""
-    status = b.units.assign(short=b.units["status"].isin(["above", "below"]) & (b.units["side"] != "better"))
-    wide = status.pivot_table(index="name", columns="indicator", values="short", aggfunc="first", dropna=False,
-                              sort=False)
-    return [[False] + [bool(wide.loc[name, i]) if i in wide.columns and wide.loc[name, i] == wide.loc[name, i]
-                       else False for i in UNIT_COLUMNS] for name in wide.index]
+    short = [_falls_short(s, d) for s, d in zip(b.units["status"], b.units["side"])]
+    wide = _units_wide(b.units.assign(short=short), "short").fillna(False)
+    return [[False] + [i in wide.columns and bool(wide.loc[name, i]) for i in UNIT_COLUMNS] for name in wide.index]
 
 
 def warning_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:

@@ -11,17 +11,22 @@ from ui.i18n import lang, t
 PER_ROW = 4
 
 
+def yoy_delta(ind, row, lang: str) -> dict:
+    """st.metric's delta arguments for 同比: coloured by the indicator's better side; a change that
+    rounds to zero shows no arrow and no colour."""
+    delta = fmt.signed_change(ind, row["yoy_change"], lang)
+    if fmt.is_flat(ind, row["yoy_change"]):
+        return dict(delta="±" + delta.lstrip("+-"), delta_color="off", delta_arrow="off", delta_description=t("yoy"))
+    return dict(delta=delta, delta_color={"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"),
+                delta_description=t("yoy"))
+
+
 def card(ind_id: str, row, *, border: bool = True, with_help: bool = True, badge: bool = True) -> None:
-    """One indicator's card (row: its line of the indicator table). A change that rounds to zero
-    shows no arrow and no colour."""
+    """One indicator's card (row: its line of the indicator table)."""
     ind, L = BY_ID[ind_id], lang()
-    delta = fmt.signed_change(ind, row["yoy_change"], L)
-    flat = fmt.is_flat(ind, row["yoy_change"])
-    color = "off" if flat else {"higher": "normal", "lower": "inverse"}.get(ind.direction, "off")
     with st.container(border=border, key=f"card_{ind_id}"):
-        st.metric(ind.name(L), fmt.value(ind, row["value"], L), ("±" + delta.lstrip("+-")) if flat else delta,
-                  delta_color=color, delta_arrow="off" if flat else "auto", delta_description=t("yoy"),
-                  help=ind.formula(L) if with_help else None)
+        st.metric(ind.name(L), fmt.value(ind, row["value"], L), help=ind.formula(L) if with_help else None,
+                  **yoy_delta(ind, row, L))
         label = status_label(row["status"], row["side"], L) if badge else None
         if label:
             st.badge(label, color=STATUS_COLORS["badge"][row["status"] == "meets"])

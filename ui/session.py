@@ -9,7 +9,7 @@ import streamlit as st
 from metrics.access import Access
 from security import audit, sessions
 from security.users import SignInError, User, load_users, sign_in, sign_in_demo
-from ui import queries
+from ui import queries, url_state
 from ui.i18n import lang, t
 
 
@@ -126,8 +126,7 @@ def sign_out() -> None:
     if session_id:
         sessions.revoke(session_id)
     st.session_state.update(_signed_out=True, _drop_cookie=True)
-    for held in ("_held", "_url_loaded"):  # the next user of this browser starts from the defaults
-        st.session_state.pop(held, None)
+    url_state.forget()
     if user:
         audit.record(user, "sign_out")
     if _oidc_configured():  # otherwise the identity provider's session signs the user straight back in

@@ -33,6 +33,12 @@ def hold(**values) -> None:
     _held().update(values)
 
 
+def forget() -> None:
+    """Drop every held choice (at sign-out: the next user of the browser starts from the defaults)."""
+    for key in (_HELD, _LOADED):
+        st.session_state.pop(key, None)
+
+
 def held(key: str, default=None, options: list | None = None):
     """The value chosen for `key` this session (or given by the link), for a page without its widget."""
     _read_link(key, options)
