@@ -49,4 +49,7 @@ if cases_file and st.button(t("do_import"), type="primary", key="do_import"):
             with open(rejects, "rb") as fh:
                 st.download_button(t("download_rejects"), fh.read(),
                                    file_name="rejects.csv", mime="text/csv", key="dl_rejects", on_click="ignore")
-        st.success(t("imported"))
+        if result.changed:
+            st.success(t("imported"))
+        else:
+            st.warning(t("import_nothing"))

@@ -64,11 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1
-    print(
-        f"读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
-        f"accepted {r.accepted} + rejected {r.rejected}  (新增 added {r.added}, 更新 updated {r.updated})  "
-        f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s"
-    )
+    counts = (f"读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
+              f"accepted {r.accepted} + rejected {r.rejected}")
+    if not r.changed:
+        print(f"{counts}  没有接收任何行，数据库未改动 / no row accepted, database unchanged  "
+              f"拒绝明细 rejects: {r.rejects_path}")
+        return 0
+    print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
+          f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
     return 0
 
 

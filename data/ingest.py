@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ class IngestResult:
     updated: int
     rejects_path: str
 
+    @property
+    def changed(self) -> bool:
+        """False when no row was accepted: the database was left exactly as it was (spec v2)."""
+        return self.accepted > 0
+
 
 def _clean_courts(table: pa.Table, path: str) -> list[tuple]:
     """Validated court rows (code, name, level, parent, population); UnusableFile when broken."""
@@ -35,6 +41,10 @@ def _clean_courts(table: pa.Table, path: str) -> list[tuple]:
     for r in table.to_pylist():
         n = r["row_no"]
         code, cname, level = r["court_code"], r["court_name"], r["level"]
+        for col, value in r.items():
+            if isinstance(value, str) and (len(value) > validate.MAX_TEXT or re.search(validate.CONTROL_RE, value)):
+                raise UnusableFile(f"{name}: 第{n}行{codes.COURT_COLUMNS[col][0]}过长或含有控制字符 / "
+                                   f"row {n}: {col} is longer than {validate.MAX_TEXT} characters or holds a control character")
         if not code or not cname or not level:
             raise UnusableFile(f"{name}: 第{n}行缺少法院代码、名称或层级 / row {n}: court_code, court_name and level are required")
         if code in seen:
@@ -114,9 +124,12 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
     return len(rows)
 
 
-def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str | None = None) -> IngestResult:
+def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str | None = None,
+           today: dt.date | None = None) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
-    Without a court list (courts_path None) the stored one is kept."""
+    Without a court list (courts_path None) the stored one is kept. A date after `today`
+    (the day of the import) rejects its row; when no row is accepted nothing changes."""
+    today = today or dt.date.today()
     new_courts: list[tuple] = []
     if courts_path is not None:
         new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
@@ -145,7 +158,7 @@ def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path:
         con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
         validate.load_lookups(con)
-        validate.check_rows(con, raw)
+        validate.check_rows(con, raw, today)
         _reject_cycles(con, has_old)
         try:
             rejected = write_rejects(con, rejects_path)
@@ -154,6 +167,9 @@ def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path:
         fields = ", ".join(store.CASE_FIELDS)
         # views, not copies: write_cases reads them once into its own table
         con.execute(f"CREATE TEMP VIEW incoming AS SELECT {fields} FROM checked WHERE reason IS NULL")
+        accepted = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
+        if not accepted:
+            raise store.Abandon()  # spec v2: nothing accepted, nothing changes (not even the court list)
         updated = 0
         if has_old:
             updated = con.execute(
@@ -175,5 +191,6 @@ def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path:
         store.write_meta(con, source=os.path.basename(cases_path), kind="import")
         if has_old:
             con.execute("DETACH old")
-        accepted = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
+    if not accepted:
+        return IngestResult(raw.num_rows, 0, rejected, 0, 0, rejects_path)
     return IngestResult(raw.num_rows, accepted, rejected, accepted - updated, updated, rejects_path)

@@ -66,6 +66,12 @@ def _text(cell) -> str:
     return "" if s is None else s
 
 
+def _cut(text: str, most: int = 40) -> str:
+    """A header as quoted in a message: one line, at most `most` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split())
 
@@ -246,7 +252,13 @@ def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[s
     for i, h in enumerate(header):
         key = h.strip()
         col = by_header.get(key.lower()) or by_header.get(key)
-        if col and col not in position:
+        if col and col in position:  # spec v2: which copy would be meant cannot be known
+            first = header[position[col]].strip()
+            raise UnusableFile(
+                f"{name}: 第{position[col] + 1}列“{_cut(first)}”与第{i + 1}列“{_cut(key)}”都是{columns[col][0]}列 / "
+                f"columns {position[col] + 1} and {i + 1} both name column {col}"
+            )
+        if col:
             position[col] = i
     missing = [f"{n}（{columns[n][0]}）" for n, (_zh, _k, req) in columns.items() if req and n not in position]
     if missing:

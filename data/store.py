@@ -143,12 +143,17 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
 
 
+class Abandon(Exception):
+    """Raised inside `building` to drop the new file and keep the database as it is."""
+
+
 @contextlib.contextmanager
 def building(db_path: str):
     """Yield a connection to a new file; on success it replaces `db_path` atomically.
 
     Holds an exclusive lock so two builds of the same database cannot interleave. On any
-    error (or a kill) the database in use is untouched and the partial file is removed.
+    error (or a kill) the database in use is untouched and the partial file is removed;
+    `Abandon` does the same without being an error.
     """
     db_path = os.path.abspath(db_path)
     os.makedirs(os.path.dirname(db_path), exist_ok=True)
@@ -164,12 +169,13 @@ def building(db_path: str):
             con.execute("CHECKPOINT")
             con.close()
             os.replace(tmp, db_path)
-        except BaseException:
+        except BaseException as e:
             con.close()
             for stale in (tmp, tmp + ".wal"):
                 if os.path.exists(stale):
                     os.remove(stale)
-            raise
+            if not isinstance(e, Abandon):
+                raise
 
 
 def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:

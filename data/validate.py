@@ -7,6 +7,8 @@ as column references, never spliced into SQL.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pyarrow as pa
 
@@ -25,17 +27,28 @@ DATE_COLS = ["filed_date", "closed_date", "appeal_received_date", "appeal_transf
 BOOL_COLS = ["hearing", "has_assets"]
 INT_COLS = ["extended_days", "deducted_days"]
 DEC_COLS = ["amount_applied", "amount_recovered"]
+MAX_TEXT = 200  # characters in one cell of a case column (spec v2)
+CONTROL_RE = r"[\x00-\x1F\x7F]"
+EARLIEST = "1950-01-01"  # spec v2: an earlier date rejects the row, as does one after the import day
+SHOWN = 60  # characters of a cell quoted in a reject reason
 
 
 def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def shown_sql(col: str) -> str:
+    """A cell as quoted in a message: control characters replaced, cut to SHOWN characters."""
+    clean = f"regexp_replace({col}, {_lit(CONTROL_RE)}, chr(65533), 'g')"
+    return f"CASE WHEN length({col}) > {SHOWN} THEN left({clean}, {SHOWN}) || '…' ELSE {clean} END"
+
+
 def _msg(*parts: str) -> str:
-    """SQL text of a message: plain strings are literals, `{col}` pieces are column refs."""
+    """SQL text of a message: plain strings are literals, `{col}` pieces are the column's cell
+    as shown (see shown_sql)."""
     sql = []
     for p in parts:
-        sql.append(p[1:-1] if p.startswith("{") and p.endswith("}") else _lit(p))
+        sql.append(shown_sql(p[1:-1]) if p.startswith("{") and p.endswith("}") else _lit(p))
     return "concat(" + ", ".join(sql) + ")"
 
 
@@ -93,10 +106,15 @@ def _bool_sql(col: str) -> str:
 NAMES_ZH = {n: v[0] for n, v in codes.CASE_COLUMNS.items()}
 
 
-def _rules() -> list[tuple[str, str]]:
-    """(condition that breaks the rule, message) in column order."""
+def _rules(today: str) -> list[tuple[str, str]]:
+    """(condition that breaks the rule, message) in column order; `today` is the import's day."""
     r: list[tuple[str, str]] = []
     add = lambda cond, *msg: r.append((cond, _msg(*msg)))  # noqa: E731
+    for col in codes.CASE_COLUMNS:
+        add(f"length({col}) > {MAX_TEXT}",
+            f"{NAMES_ZH[col]}超过{MAX_TEXT}个字符 / {col} is longer than {MAX_TEXT} characters")
+        add(f"regexp_matches({col}, {_lit(CONTROL_RE)})",
+            f"{NAMES_ZH[col]}含有控制字符 / {col} holds a control character")
     add("case_no IS NULL", "缺少案号 / case_no is missing")
     add("case_no IS NOT NULL AND NOT cno_ok",
         "案号格式不正确：", "{case_no}", "（应如 (2025)示0102民初1234号） / case_no is not of the form (2025)示0102民初1234号")
@@ -122,6 +140,12 @@ def _rules() -> list[tuple[str, str]]:
     for col in DATE_COLS:
         add(f"{col} IS NOT NULL AND {col}_d IS NULL",
             f"{NAMES_ZH[col]}不是有效日期：", "{" + col + "}", f" / {col} is not a valid date: ", "{" + col + "}")
+    for col in DATE_COLS:
+        add(f"{col}_d > DATE {_lit(today)}",
+            f"{NAMES_ZH[col]}晚于导入当日（{today}）：", "{" + col + "}",
+            f" / {col} is after the day of the import ({today}): ", "{" + col + "}")
+        add(f"{col}_d < DATE {_lit(EARLIEST)}",
+            f"{NAMES_ZH[col]}早于{EARLIEST}：", "{" + col + "}", f" / {col} is before {EARLIEST}: ", "{" + col + "}")
     add("closed_date_d < filed_date_d", "结案日期早于立案日期 / closed_date is before filed_date")
     add("closed_date IS NOT NULL AND closing_method IS NULL",
         "已填结案日期但缺少结案方式 / closing_method is required when closed_date is given")
@@ -152,13 +176,14 @@ def _rules() -> list[tuple[str, str]]:
     return r
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table) -> None:
-    """Create temp table `checked` from the text table `raw`; needs lookups and table `court_list`."""
+def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table, today: dt.date) -> None:
+    """Create temp table `checked` from the text table `raw`; needs lookups and table `court_list`.
+    `today` is the day of the import: a later date rejects its row."""
     con.register("raw_in", raw)
     dates = ",\n".join(f"{_date_sql(c)} AS {c}_d" for c in DATE_COLS)
     bools = ",\n".join(f"{_bool_sql(c)} AS {c}_b" for c in BOOL_COLS)
     numbers = ",\n".join([f"{_int_sql(c)} AS {c}_i" for c in INT_COLS] + [f"{_dec_sql(c)} AS {c}_f" for c in DEC_COLS])
-    rules = _rules()
+    rules = _rules(today.isoformat())
     reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS

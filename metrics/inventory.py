@@ -1,14 +1,32 @@
 """What the database holds, for the pages and the briefing: courts, divisions, years, counts, meta."""
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 
 from . import measures
 
 
-def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+EARLIEST = dt.date(1950, 1, 1)
+
+
+def meta(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dict[str, str]:
+    """What the meta table says, with a data date the pages can use: a stored date after today
+    (or missing, or not a date) reads as today, the stored text kept as `data_date_stored`.
+    Imports reject such dates (spec v2), but an older database may still hold one."""
+    m = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    today = today or dt.date.today()
+    try:
+        stored = dt.date.fromisoformat(m.get("data_date") or "")
+    except ValueError:
+        stored = None
+    usable = today if stored is None or stored > today else max(stored, EARLIEST)
+    if stored != usable:
+        m["data_date_stored"] = m.get("data_date") or ""
+    m["data_date"] = usable.isoformat()
+    return m
 
 
 def courts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -32,7 +50,10 @@ def divisions(con: duckdb.DuckDBPyConnection, court: str) -> list[str]:
 
 
 def first_year(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT year(min(filed_date)) FROM cases").fetchone()[0]
+    """The first year with a filed case, within EARLIEST's year and the data date's."""
+    last = dt.date.fromisoformat(meta(con)["data_date"]).year
+    first = con.execute("SELECT year(min(filed_date)) FROM cases").fetchone()[0]
+    return last if first is None else min(max(first, EARLIEST.year), last)
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:

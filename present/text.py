@@ -10,6 +10,9 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("审判质效看板", "Trial quality dashboard"),
     "data_date": ("数据截至", "Data as of"),
+    "data_date_odd": ("数据日期记为 {stored}，不是可用的日期（晚于今天或无法识别），各页按 {used} 计算。请检查最近一次导入的数据。",
+                      "The data date is recorded as {stored}, which cannot be used (after today or unreadable); "
+                      "the pages count as of {used}. Please check the last import."),
     "demo_note": ("示范省演示数据，法院与人员均为虚构", "Synthetic demo data of a fictional province; courts and people are invented"),
     "no_db": ("尚无案件数据库。请运行 ./run.sh 生成演示数据，或导入案件信息表。", "No case database yet. Run ./run.sh to build the demo data, or import a case list."),
     "page_data_overview": ("数据概况", "Data overview"),
@@ -260,6 +263,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("拒绝", "Rejected"),
     "updated": ("其中更新", "Of which updates"),
     "download_rejects": ("下载被拒绝的行", "Download the rejected rows"),
+    "import_nothing": ("没有接收任何行，数据库未改动。请查看被拒绝的行。",
+                       "No row was accepted; the database is unchanged. See the rejected rows."),
     "imported": ("导入完成，看板已切换到新数据", "Imported; the dashboard now shows the new data"),
     "col_time": ("时间", "Time"),
     "col_user": ("用户", "User"),

@@ -244,6 +244,24 @@ ok("cells trimmed of U+3000 and U+00A0", case_no="\u3000(2025)示0102民初{n}�
    procedure="\u00a0简易程序\u3000", filed_date=" 2025-03-01\u3000", closing_method="\u3000判决",
    stored={"division": "民一庭", "procedure": "简易程序", "filed_date": D(2025, 3, 1), "closing_method": "判决"})
 
+# spec v2: dates from 1950-01-01 to the day of the import; text of at most 200 characters, no control characters
+rule("closed_date far in the future", closed_date="9999-12-31", reject="closed_date is after the day of the import")
+rule("filed_date tomorrow", case_no="({y})示0102民初{{n}}号".format(y=(dt.date.today() + dt.timedelta(days=1)).year),
+     filed_date=(dt.date.today() + dt.timedelta(days=1)).isoformat(), closed_date="", closing_method="",
+     reject="filed_date is after the day of the import")
+ok("filed_date today", case_no="({y})示0102民初{{n}}号".format(y=dt.date.today().year),
+   filed_date=dt.date.today().isoformat(), closed_date="", closing_method="", stored={"filed_date": dt.date.today()})
+rule("appeal_received_date before 1950", appeal_received_date="1949-12-31", reject="appeal_received_date is before 1950-01-01")
+ok("filed_date 1950-01-01", case_no="(1950)示0102民初{n}号", filed_date="1950-01-01", closed_date="1950-02-01",
+   stored={"filed_date": D(1950, 1, 1)})
+rule("judge_name of 201 characters", judge_name="张" * 201, reject="judge_name is longer than 200 characters")
+ok("judge_name of 200 characters", judge_name="张" * 200, stored={"judge_name": "张" * 200})
+rule("cause of 100,000 characters", cause="x" * 100_000, reject="cause is longer than 200 characters")
+rule("division holding NUL", division="民一庭\x00", reject="division holds a control character")
+rule("judge_name holding a tab inside", judge_name="张\t三", reject="judge_name holds a control character")
+rule("cause holding DEL", cause="合同\x7f纠纷", reject="cause holds a control character")
+rule("case_no holding a newline inside", case_no="(2025)示0102民初{n}\n号", reject="case_no holds a control character")
+
 
 BLANK_ROWS = {  # inserted before the rule of that index: skipped, but they keep their row numbers
     1: [""] * len(HEADER),
@@ -637,13 +655,56 @@ def test_stray_quotes_are_read_as_excel_reads_them(tmp_path):
     assert stored[case_no("民初", 2)]["division"] == '民二"庭'
 
 
-def test_header_only_file_is_processed(tmp_path):
+def test_header_only_file_is_processed_and_creates_nothing(tmp_path):
     cases = write_csv(tmp_path / "c.csv", [], HEADER)
     courts = write_courts(tmp_path / "courts.csv")
     p = run_ingest(cases, courts, tmp_path / "db.duckdb", tmp_path / "R.csv")
     assert p.returncode == 0, p.stderr
     assert counts_from_stdout(p.stdout) == (0, 0, 0)
+    assert "database unchanged" in p.stdout
     assert read_rejects(tmp_path / "R.csv") == []
+    assert not (tmp_path / "db.duckdb").exists()
+
+
+@pytest.mark.parametrize("kind", ["header only", "every row rejected", "16,384 columns, no row", "courts only"])
+def test_import_that_accepts_nothing_changes_nothing(tmp_path, base_db, kind):
+    """Spec v2: the database stays byte-identical (a demo stays a demo), the rejects are written."""
+    db = tmp_path / "db.duckdb"
+    shutil.copy(base_db[0], db)
+    before = sha256(db)
+    rows = {"header only": [], "every row rejected": [case(serial=7, filed_date="2025-02-30"), case(serial=8, division="")],
+            "16,384 columns, no row": [], "courts only": []}[kind]
+    header = HEADER + [f"extra{i}" for i in range(16_384 - len(HEADER))] if kind.startswith("16") else HEADER
+    cases = write_csv(tmp_path / "c.csv", as_rows(rows), header)
+    courts = write_courts(tmp_path / "courts.csv", COURTS + ([["示0199", "新法院", "基层", "示01", ""]] if kind == "courts only" else []))
+    p = run_ingest(cases, courts, db, tmp_path / "R.csv")
+    assert p.returncode == 0, p.stderr
+    assert counts_from_stdout(p.stdout) == (len(rows), 0, len(rows))
+    assert "database unchanged" in p.stdout
+    assert sha256(db) == before
+    assert len(read_rejects(tmp_path / "R.csv")) == len(rows)
+    assert set(os.listdir(tmp_path)) - {"db.duckdb.lock"} == {"db.duckdb", "c.csv", "courts.csv", "R.csv"}
+
+
+@pytest.mark.parametrize("second", ["案号", "case_no", "CASE_NO", " 承办人 "])
+def test_a_column_named_twice_makes_the_file_unusable(tmp_path, base_db, second, capsys):
+    """Spec v2: which copy was meant cannot be known (a stray 承办人 column once renamed every judge)."""
+    db = tmp_path / "db.duckdb"
+    shutil.copy(base_db[0], db)
+    before = sha256(db)
+    header = HEADER + [second]
+    rows = [r + ["重复列"] for r in as_rows([case(serial=9)])]
+    cases = write_csv(tmp_path / "c.csv", rows, header)
+    code = cli_main(["ingest", str(cases), "--courts", str(write_courts(tmp_path / "k.csv")), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 1 and "both name column" in err and len(err.strip().splitlines()) == 1, err
+    assert sha256(db) == before
+
+
+def test_an_unknown_column_named_twice_is_ignored(tmp_path):
+    cases = write_csv(tmp_path / "c.csv", [r + ["a", "b"] for r in as_rows([case(serial=9)])], HEADER + ["备注", "备注"])
+    result, rejects, stored = _import_file(tmp_path, cases)
+    assert (result.accepted, rejects) == (1, [])
 
 
 # --------------------------------------------------------------------------- 5. update

@@ -24,6 +24,8 @@ def page_header(key: str) -> dict:
     if meta.get("kind") == "demo":
         note += f" · {t('demo_note')}"
     st.caption(note)
+    if "data_date_stored" in meta:
+        st.warning(t("data_date_odd", stored=meta["data_date_stored"], used=meta["data_date"]), icon=":material/event_busy:")
     if not queries.facts_current():
         st.warning(t("facts_stale", command=f"python -m data refresh --db {os.path.relpath(db_path())}"),
                    icon=":material/update:")
