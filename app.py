@@ -6,6 +6,7 @@ import streamlit as st
 from ui import pages
 from ui.database import cursor
 from ui.i18n import lang, t
+from ui.plain import md
 from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
 
 st.set_page_config(page_title=t("app_title"), page_icon=":material/balance:", layout="wide")
@@ -27,7 +28,7 @@ if user is None:
     st.stop()
 
 with st.sidebar:
-    st.caption(f"{user.name} · {user.access.rule.name(lang())}")
+    st.caption(md(f"{user.name} · {user.access.rule.name(lang())}"))
     if st.button(t("sign_out"), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()

@@ -9,7 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import streamlit as st
+from data.store import remove_leftovers
 from security import sessions
+from ui.database import db_path
 
 
 def _same_origin(request: Request) -> bool:
@@ -46,6 +48,8 @@ def end(request: Request) -> Response:
     response.delete_cookie(sessions.COOKIE, path="/")
     return response
 
+
+remove_leftovers(db_path())  # an import killed with an earlier server leaves its unfinished file
 
 app = st.App("app.py", routes=[Route("/session/start", start, methods=["POST"]),
                                Route("/session/end", end, methods=["POST"])])

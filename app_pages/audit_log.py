@@ -1,12 +1,20 @@
-"""审计日志 (admin): sign-ins, failed sign-ins, imports and exports, newest first. Read-only."""
+"""审计日志 (admin): sign-ins, failed sign-ins, imports and exports, newest first, with whether the
+chain of entries still holds (security/audit.py). Read-only."""
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from security import audit
 from ui.layout import page_header
+from ui.plain import tm
 from ui.tables import show
 
 page_header("audit_log")
+check = audit.verify()
+if check.holds:
+    st.success(tm("audit_chain_holds", n=check.entries, digest=audit.state_digest()[:16]), icon=":material/verified:")
+else:
+    st.error(tm("audit_chain_broken", id=check.broken_at), icon=":material/gpp_bad:")
 rows = pd.DataFrame(audit.entries(1000), columns=["time", "user", "event", "detail"])
 show(rows, alt="audit log")

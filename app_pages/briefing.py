@@ -8,6 +8,8 @@ from report.briefing import headline_header, headline_rows, outlook_text, short_
 from ui import queries
 from ui.export import logged_download
 from ui.i18n import lang, t
+from ui import plain
+from ui.plain import md, tm
 from ui.layout import page_context
 from ui.session import current_user
 
@@ -29,21 +31,21 @@ with st.container(horizontal=True):
 
 
 def table(header: list[str], rows: list[list[str]]) -> None:
-    st.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
+    plain.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
 
 
 with st.container(border=True):
-    st.header(briefing.title)
-    st.caption(t("b_scope_line", scope=briefing.scope_name, period=briefing.period_text, day=briefing.data_date))
+    st.header(md(briefing.title))
+    st.caption(tm("b_scope_line", scope=briefing.scope_name, period=briefing.period_text, day=briefing.data_date))
     st.subheader(t("b_overall"))
-    st.write(briefing.summary)
+    st.write(md(briefing.summary))
     table(headline_header(briefing), headline_rows(briefing))
     st.subheader(t("b_short"))
     for short in briefing.short:
-        st.write(short_text(short, L))
+        st.write(md(short_text(short, L)))
     if not briefing.short:
         st.write(t("b_all_meet"))
-    st.subheader(t("b_units", child=t(f"child_{briefing.child}")))
+    st.subheader(tm("b_units", child=t(f"child_{briefing.child}")))
     table(*unit_rows(briefing))
     st.subheader(t("b_warnings"))
     header, rows = warning_rows(briefing)
@@ -53,4 +55,4 @@ with st.container(border=True):
         st.write(t("b_no_warnings"))
     st.subheader(t("b_outlook"))
     for line in outlook_text(briefing.outlook, L) if briefing.outlook else [t("b_no_outlook")]:
-        st.write(line)
+        st.write(md(line))

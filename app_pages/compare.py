@@ -16,6 +16,7 @@ from ui import queries
 from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
+from ui.plain import tm
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import hold, url_widget
@@ -58,7 +59,7 @@ one = one.sort_values("value", ascending=ind.direction == "lower", na_position="
 overall = queries.table(scope_q)
 avg = one["value"].mean() if ind.kind == "count" else overall.set_index("indicator").loc[chosen, "value"]
 
-st.subheader(t("ranked_title", name=ind.name(L), period=f.period_obj.describe(L)))
+st.subheader(tm("ranked_title", name=ind.name(L), period=f.period_obj.describe(L)))
 scale = 100 if ind.is_rate else 1
 one["plot"] = one["value"].astype(float) * scale
 pick = alt.selection_point(name="unit", fields=["unit"])
@@ -135,7 +136,7 @@ if clicked not in set(one["unit"]):  # a selection the chart could not have sent
     clicked = None
 if clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
-    st.subheader(t("cases_behind", unit=clicked, name=ind.name(L)))
+    st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
     if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:
         st.info(t("own_cases_only"))
     else:

@@ -1,4 +1,6 @@
-"""数据导入 (admin): upload a case list; the dashboard keeps serving the old data until the new file is complete."""
+"""数据导入 (admin): upload a case list; the dashboard keeps serving the old data until the new file
+is complete. The import runs in a child process with memory and time limits (data/sandbox.py):
+a crafted file can end its own import, never the server."""
 from __future__ import annotations
 
 import os
@@ -6,12 +8,13 @@ import tempfile
 
 import streamlit as st
 
-from data.ingest import ingest
 from data.reader import UnusableFile
+from data.sandbox import ingest_isolated
 from security import audit
 from ui.database import db_path
 from ui.i18n import t
 from ui.layout import page_header
+from ui.plain import md
 from ui.session import current_user
 
 user = current_user()
@@ -20,24 +23,33 @@ st.write(t("import_intro"))
 cases_file = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet"], key="up_cases")
 courts_file = st.file_uploader(t("court_list_file"),
                                type=["csv", "xlsx", "parquet"], key="up_courts")
+
+
+def _failed(message: str) -> None:
+    audit.record(user.username, "import", f"failed: {cases_file.name}: {message}")
+    st.error(md(message))
+    st.stop()
+
+
 if cases_file and st.button(t("do_import"), type="primary", key="do_import"):
     with tempfile.TemporaryDirectory() as tmp:
-        cases_path = os.path.join(tmp, os.path.basename(cases_file.name))
-        with open(cases_path, "wb") as out:
-            out.write(cases_file.getvalue())
+        # the file's own name only in messages: on disk it is ours
+        cases_path = os.path.join(tmp, "cases" + os.path.splitext(cases_file.name)[1].lower()[:8])
         courts_path = None  # without a new court list the stored one is kept
-        if courts_file:
-            courts_path = os.path.join(tmp, "courts_" + os.path.basename(courts_file.name))
-            with open(courts_path, "wb") as out:
-                out.write(courts_file.getvalue())
         rejects = os.path.join(tmp, "rejects.csv")
         with st.spinner(t("importing")):
             try:
-                result = ingest(cases_path, courts_path, db_path(), rejects)
+                with open(cases_path, "wb") as out:
+                    out.write(cases_file.getvalue())
+                if courts_file:
+                    courts_path = os.path.join(tmp, "courts" + os.path.splitext(courts_file.name)[1].lower()[:8])
+                    with open(courts_path, "wb") as out:
+                        out.write(courts_file.getvalue())
+                result = ingest_isolated(cases_path, courts_path, db_path(), rejects)
             except UnusableFile as e:
-                audit.record(user.username, "import", f"failed: {cases_file.name}: {e}")
-                st.error(str(e))
-                st.stop()
+                _failed(str(e).replace(os.path.basename(cases_path), cases_file.name, 1))
+            except OSError as e:  # the upload could not be written (a full disk)
+                _failed(f"{t('import_disk')} ({e.strerror})")
         audit.record(user.username, "import", f"{cases_file.name}: read {result.rows_read}, accepted "
                                                f"{result.accepted}, rejected {result.rejected}")
         cols = st.columns(4)

@@ -8,6 +8,7 @@ from ui import i18n
 from ui import queries
 from ui.session import current_access
 from ui.i18n import t
+from ui.plain import md
 from ui.layout import page_header
 from ui.tables import show
 
@@ -17,7 +18,7 @@ summary, by_year, by_type = queries.database_inventory(current_access())
 cols = st.columns(5)
 for col, key in zip(cols, ("courts", "cases", "judges", "pending", "pre_pending")):
     col.metric(t(key), f"{summary[key]:,}", help=t(f"{key}_help") if key.endswith("pending") else None)
-st.caption(f"{t('date_range')}: {summary['first_filed']} — {summary['last_filed']}")
+st.caption(md(f"{t('date_range')}: {summary['first_filed']} — {summary['last_filed']}"))
 
 by_year["category"] = by_year["category"].map(i18n.category)
 left, right = st.columns(2)

@@ -8,6 +8,7 @@ from metrics.catalogue import GROUPS, group_name
 from metrics.evaluation import load_config
 from present.text import unit as unit_name
 from ui.i18n import lang, t
+from ui.plain import md
 from ui.layout import page_header
 from ui.tables import show
 
@@ -19,7 +20,7 @@ if config.illustrative:
 frame = catalogue_frame(config, L)
 for group in GROUPS:
     part = frame[frame["group"] == group]
-    st.subheader(group_name(group, L))
+    st.subheader(md(group_name(group, L)))
     shown = part.assign(
         direction=part["direction"].map(lambda d: t(f"direction_{d}")),
         unit=part["unit"].map(lambda u: unit_name(u, L)),

@@ -10,6 +10,7 @@ from present import charts, format as fmt
 from ui import queries
 from ui.cards import card_grid
 from ui.i18n import lang, t
+from ui.plain import tm
 from ui.layout import page_context
 from ui.tables import show
 from present.theme import MEETS, WORSE
@@ -60,6 +61,6 @@ else:
 st.subheader(t("terminated_cases"))
 cases, total = queries.drill(f.narrow(category="执行"), "first_exec_termination_rate",
                              "numerator", 0, 200)
-st.caption(t("cases_first", total=total, shown=200))
+st.caption(tm("cases_first", total=total, shown=200))
 listed = cases[["case_no", "court_name", "judge_name", "filed_date", "closed_date", "days"]]
 show(listed, alt="终本 cases")

@@ -10,6 +10,7 @@ from present import charts, format as fmt
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, lang, t
+from ui.plain import tm
 from ui.layout import page_context
 from ui.tables import show
 from ui.session import current_access
@@ -23,7 +24,7 @@ access = current_access()
 as_of = ctx["data_date"]
 mine = f.narrow(district=False, division=access.division, judge_id=access.judge_id)
 
-st.subheader(t("my_pending", day=as_of))
+st.subheader(tm("my_pending", day=as_of))
 pending = queries.warning_list(mine, as_of, "pending")
 if pending.empty:
     st.info(t("no_pending"))
@@ -70,8 +71,8 @@ with left:
         tooltip=["label", alt.Tooltip("value:Q", title=t("closed"))]), alt="closings by month")
 with right:
     month = as_of.strftime("%Y-%m")
-    st.subheader(t("closed_this_month", month=month))
+    st.subheader(tm("closed_this_month", month=month))
     closed, total = queries.drill(mine.narrow(period=month, cumulative=False), "closed", "numerator", 0, 200)
-    st.caption(t("cases_total", total=total))
+    st.caption(tm("cases_total", total=total))
     listed = closed[["case_no", "case_type", "filed_date", "closed_date", "closing_method", "days"]]
     show(listed, alt="closed this month")

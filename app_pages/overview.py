@@ -9,6 +9,7 @@ from present import charts, format as fmt
 from ui import queries
 from ui.cards import card_grid
 from ui.i18n import lang, t
+from ui.plain import md
 from ui.layout import page_context
 from present.summary import period_summary
 
@@ -20,7 +21,7 @@ rows = table.set_index("indicator")
 L = lang()
 
 st.subheader(t("summary"))
-st.write(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L))
+st.write(md(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L)))
 meets = meets_rates(table).iloc[0]
 st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_rate"]), meets=int(meets["meets"]),
                              judged=int(meets["judged"])), help=t("meets_rate_help"), width="content")

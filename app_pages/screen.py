@@ -24,6 +24,8 @@ from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
 from ui.cards import yoy_delta
 from ui.url_state import held
 from ui.i18n import lang, t
+from ui import plain
+from ui.plain import md, tm
 from ui.session import current_access
 from present.theme import status_color, status_label
 
@@ -133,18 +135,18 @@ def rotating_view() -> None:
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     notes = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
-    st.caption(t("screen_separator").join(notes))
+    st.caption(md(t("screen_separator").join(notes)))
     if view == "cards":
-        st.title(t("screen_cards", scope=title, period=q.period_obj.describe(L)))
+        st.title(tm("screen_cards", scope=title, period=q.period_obj.describe(L)))
         for chunk in (CARDS[:4], CARDS[4:]):
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], data.loc[ind_id]
                 with col.container(border=True):
                     st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
-                    st.caption(status_label(r["status"], r["side"], L) or "　")
+                    st.caption(md(status_label(r["status"], r["side"], L) or "　"))
     elif view == "heatmap":
-        st.title(t("screen_heat", scope=title) + part_note)
+        st.title(tm("screen_heat", scope=title) + md(part_note))
         order = list(dict.fromkeys(data["name"].astype(str)))
         chart = charts.heat_map(data.assign(name=data["name"].astype(str)), x="ind_name",
                                 x_order=[BY_ID[i].name(L) for i in HEAT], y="name", y_order=order,
@@ -155,7 +157,7 @@ def rotating_view() -> None:
         st.altair_chart(chart.configure(background="#0b1220").configure_axis(labelColor="#e8eef7")
                         .configure_view(stroke=None), alt="heat map", width="content")
     elif view == "trend":
-        st.title(t("screen_trend", scope=title))
+        st.title(tm("screen_trend", scope=title))
         flow = data.assign(value=lambda d: d["value"].astype(float),
                            series=lambda d: d["indicator"].map(lambda i: BY_ID[i].name(L)))
         chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
@@ -167,11 +169,11 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(t("screen_warnings", scope=title, day=data_date) + part_note)
+        st.title(tm("screen_warnings", scope=title, day=data_date) + md(part_note))
         key = "court_name" if district else "division"
         shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})
-        st.table(shown.set_index(t("unit")))
+        plain.table(shown.set_index(t("unit")))
 
 
 rotating_view()

@@ -12,6 +12,7 @@ from metrics.outlook import PROJECTED_COUNTS
 from present import charts, format as fmt
 from ui import queries
 from ui.i18n import label_of, lang, t
+from ui.plain import tm
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
@@ -89,5 +90,5 @@ cols[2].metric(t("pending_projected"), fmt.count(o["pending_projected"], L))
 cols[3].metric(t("clearance_projected"), fmt.value(BY_ID["clearance_ratio"], o["clearance_ratio_projected"], L))
 for ind_id, need in o["needs"].items():
     name = BY_ID[ind_id].name(L)
-    st.write(t("outlook_need", name=name, low=need["target_low"], months=o["months_left"], needed=need["closings_needed"],
+    st.write(tm("outlook_need", name=name, low=need["target_low"], months=o["months_left"], needed=need["closings_needed"],
                per_month=need["per_month"], pace=need["projected_per_month"]))

@@ -8,6 +8,7 @@ from metrics.warnings import KINDS, kind_name
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
+from ui.plain import md, tm
 from ui.layout import page_context
 from ui.tables import show
 from ui.session import current_access
@@ -19,7 +20,7 @@ f, ctx = page_context("warnings", with_period=False)  # warnings are taken on th
 L = lang()
 access = current_access()
 as_of = ctx["data_date"]
-st.caption(t("warnings_as_of", day=as_of))
+st.caption(tm("warnings_as_of", day=as_of))
 
 choices = list(access.rule.compare_levels)
 by = url_widget(st.segmented_control, t("count_by"), choices, "wby", required=True,
@@ -46,14 +47,14 @@ if unit is not None:
     court, district = unit["court_code"], False
     division = unit.get("division") if by == "division" else None
     judge = unit.get("judge_id") if by == "judge" else None
-    st.caption(t("selected") + " · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit))
+    st.caption(t("selected") + md(" · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit)))
 cases = queries.warning_list(f.narrow(court=court, district=district, division=division, judge_id=judge), as_of, kind,
                               int(transfer_days))
-st.subheader(t("list_title", name=names[kind], n=len(cases)))
+st.subheader(tm("list_title", name=names[kind], n=len(cases)))
 cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
         "extended_days", "deducted_days", "appeal_waiting"]
 listed = cases[cols]
 if len(listed) > SHOWN:
-    st.caption(t("rows_shown", shown=SHOWN, total=len(listed)))
+    st.caption(tm("rows_shown", shown=SHOWN, total=len(listed)))
 show(listed.head(SHOWN), alt="warning list")
 download_xlsx(listed, f"warning_{kind}", f, ctx, key="dl_warn_list")

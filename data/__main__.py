@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
+
+import duckdb
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,9 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--quiet", action="store_true")
     i = sub.add_parser("ingest", help="import a case list and court list")
     i.add_argument("cases_file")
-    i.add_argument("--courts", required=True)
+    i.add_argument("--courts", help="the court list (required for a new database; without it the stored one is kept)")
     i.add_argument("--db", required=True)
     i.add_argument("--rejects")
+    i.add_argument("--json", action="store_true", help="print the result as one JSON line (for the import page)")
     r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
     r.add_argument("--db", required=True)
     r.add_argument("--if-stale", action="store_true", help="only when the facts are out of date")
@@ -64,6 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1
+    except (OSError, duckdb.Error) as e:  # a full disk, a folder that cannot be written
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
+        return 1
+    if args.json:
+        import dataclasses
+        import json
+
+        print(json.dumps(dataclasses.asdict(r)))
+        return 0
     counts = (f"读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
               f"accepted {r.accepted} + rejected {r.rejected}")
     if not r.changed:
@@ -73,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
           f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
     return 0
+
+
+def _disk_message(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    if getattr(e, "errno", None) == errno.ENOSPC or "No space left" in text:
+        return f"磁盘空间不足 / no space left on the disk ({text[:200]})"
+    return f"无法写入 / cannot write ({text[:200]})"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from schema import codes
+from schema.cells import inert
 
 from . import store, validate
 from .reader import UnusableFile, read_table
@@ -120,7 +121,7 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(["row", "case_no", "reason"])
-        w.writerows((r, c or "", reason) for r, c, reason in rows)
+        w.writerows((r, inert(c or ""), inert(reason)) for r, c, reason in rows)
     return len(rows)
 
 

@@ -137,6 +137,9 @@ def _csv_rows(path: str, strict: bool = True) -> Iterator[list[str]]:
 def _xlsx_rows(path: str) -> Iterator[list[str]]:
     from python_calamine import CalamineWorkbook
 
+    from .workbook_check import check_workbook
+
+    check_workbook(path)  # before the reader builds the sheet's whole rectangle in memory
     try:
         rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises its own error types for broken files

@@ -143,6 +143,16 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
 
 
+def _fit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Under an address-space limit (an import in data/sandbox.py), DuckDB keeps to a part of it
+    and spills to disk beyond, instead of failing on its default of most of the machine's memory."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        con.execute(f"SET memory_limit = '{max(256, int(soft * 0.4) >> 20)}MB'")
+
+
 class Abandon(Exception):
     """Raised inside `building` to drop the new file and keep the database as it is."""
 
@@ -164,6 +174,7 @@ def building(db_path: str):
             if os.path.exists(stale):
                 os.remove(stale)
         con = duckdb.connect(tmp)
+        _fit_memory(con)
         try:
             yield con
             con.execute("CHECKPOINT")
@@ -176,6 +187,24 @@ def building(db_path: str):
                     os.remove(stale)
             if not isinstance(e, Abandon):
                 raise
+
+
+def remove_leftovers(db_path: str) -> bool:
+    """Remove the unfinished file of a build that was killed, unless a build is running now.
+    Returns whether anything was removed."""
+    db_path = os.path.abspath(db_path)
+    tmp = db_path + ".building"
+    stale = [p for p in (tmp, tmp + ".wal") if os.path.exists(p)]
+    if not stale or not os.path.isdir(os.path.dirname(db_path)):
+        return False
+    with open(db_path + ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a build holds the lock: the file is its work in progress
+        for p in stale:
+            os.remove(p)
+    return True
 
 
 def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:

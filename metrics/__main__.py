@@ -12,6 +12,7 @@ from .db import DatabaseError, connect
 from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
 from .facts import STALE_NOTE, FactsState, facts_state
 from .periods import BadPeriod, Period
+from schema.cells import inert_row
 
 _GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
               "month": ["month"], "quarter": ["quarter"]}
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if fmt == "csv":
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows(inert_row(r) for r in rows)
     elif fmt == "json":
         json.dump([dict(zip(header, r)) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
         print()

@@ -7,6 +7,8 @@ import unicodedata
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from schema.cells import inert
+
 
 WIDEST = 60  # characters; a longer text wraps
 
@@ -22,10 +24,12 @@ def workbook(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str |
     column, or a list with one per row (a column of indicators in their own units)."""
     from openpyxl.styles import Alignment, Font
 
-    formats = formats or {}
+    formats = dict(formats or {})
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as xl:
         for name, frame in sheets.items():
+            frame = _inert(frame)
+            formats[name] = {inert(c): f for c, f in formats.get(name, {}).items()}
             frame.to_excel(xl, sheet_name=name[:31], index=False)
             ws = xl.sheets[name[:31]]
             ws.freeze_panes = "A2"
@@ -45,6 +49,17 @@ def workbook(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str |
                         ws.cell(row=row, column=i).alignment = Alignment(wrap_text=True, vertical="top")
             _print_setup(ws)
     return out.getvalue()
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell and header a spreadsheet could run made inert."""
+    frame = frame.rename(columns=inert)
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        frame = frame.copy()
+        for c in text:
+            frame[c] = frame[c].map(inert)
+    return frame
 
 
 def _print_setup(ws) -> None:

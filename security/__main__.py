@@ -1,13 +1,18 @@
 """python -m security add-user NAME --role ROLE [--court C] [--division D] [--judge-id J]: prints the TOML
-block of a local account with an Argon2 hash of a password typed at the prompt (never stored in clear)."""
+block of a local account with an Argon2 hash of a password typed at the prompt (never stored in clear).
+
+python -m security verify-audit [--state FILE]: checks the audit log's chain; exit 1 and the first
+broken entry when it does not hold."""
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 
 from metrics.access import ROLES, Access
 
+from . import audit
 from .users import hash_password
 
 
@@ -22,7 +27,11 @@ def main() -> int:
     a.add_argument("--division")
     a.add_argument("--judge-id")
     a.add_argument("--email")
+    v = sub.add_parser("verify-audit", help="check that no audit entry was changed, removed or slipped in")
+    v.add_argument("--state", help="the state database (default: SPZX_STATE or data/app_state.sqlite)")
     args = ap.parse_args()
+    if args.command == "verify-audit":
+        return verify_audit(args.state)
     try:
         Access(args.role, args.court, args.division, args.judge_id)
     except ValueError as e:
@@ -32,13 +41,29 @@ def main() -> int:
     if len(password) < 10 or password != getpass.getpass("再输入一次 / again: "):
         print("python -m security: 密码至少10位且两次一致 / at least 10 characters, typed the same twice", file=sys.stderr)
         return 2
-    print(f"\n[users.{args.username}]")
+    print(f"\n[users.{_toml_string(args.username)}]")
     for key, value in (("name", args.name or args.username), ("role", args.role), ("court", args.court),
                        ("division", args.division), ("judge_id", args.judge_id), ("email", args.email),
                        ("password_hash", hash_password(password))):
         if value:
-            print(f'{key} = "{value}"')
+            print(f"{key} = {_toml_string(value)}")
     return 0
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escaping is valid TOML (quotes, backslashes, control characters)."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML also wants DEL escaped
+
+
+def verify_audit(path: str | None) -> int:
+    check = audit.verify(path)
+    if check.holds:
+        print(f"审计日志完整 / the audit chain holds: {check.entries} 条 entries"
+              + (f"（其中 {check.unchained} 条早于链式记录 / {check.unchained} from before chaining）" if check.unchained else "")
+              + f"  最新哈希 / newest hash {audit.state_digest(path)}")
+        return 0
+    print(f"审计日志已被改动 / the audit chain is broken at entry {check.broken_at}: {check.reason}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

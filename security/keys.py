@@ -7,7 +7,7 @@ import hmac
 import os
 import secrets
 
-from security.audit import state_path
+from security.state import state_path
 
 
 def _key_path() -> str:

@@ -17,7 +17,7 @@ import secrets
 import sqlite3
 import time
 
-from security.audit import state_path
+from security.state import state_path
 from security.keys import server_key
 
 COOKIE = "spzx_session"

@@ -106,8 +106,7 @@ def sign_in(config: UserConfig, username: str, password: str) -> User:
     if not ok:
         audit.record(username, "sign_in_failed", "unknown user" if user is None else "wrong password")
         raise SignInError("wrong_password", "用户名或密码错误 / wrong user name or password")
-    audit.clear_failures(username)
-    audit.record(username, "sign_in")
+    audit.record(username, "sign_in")  # attempts count again from here
     return user
 
 

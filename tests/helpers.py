@@ -229,3 +229,35 @@ def demo_roles() -> dict[str, str]:
         if u.demo:
             out.setdefault(u.access.role, u.username)
     return out
+
+
+def crafted_xlsx(path, kind: str) -> Path:
+    """Workbooks made to hurt a reader: "far" (cells at A1 and XFD1048576: 4.8 KB that would
+    unpack into 17 billion cells) or "bomb" (300 MB of rows packed into under 1 MB)."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "案号"
+    if kind == "far":
+        wb.active["XFD1048576"] = "x"
+        wb.save(path)
+        return Path(path)
+    base = Path(str(path) + ".base.xlsx")
+    wb.save(base)
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(item, data)
+                continue
+            head, rest = data.split(b"<sheetData>")
+            with out.open(item.filename, "w", force_zip64=True) as w:
+                w.write(head + b"<sheetData>")
+                block = b'<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>' * 20_000
+                for _ in range(300_000_000 // len(block)):
+                    w.write(block)
+                w.write(b"</sheetData>" + rest.split(b"</sheetData>")[1])
+    base.unlink()
+    return Path(path)

@@ -112,9 +112,9 @@ ALLOWED = {
     "schema": set(),
     "metrics": {"schema"},
     "data": {"schema", "metrics"},
-    "present": {"metrics"},
-    "security": {"metrics"},
-    "report": {"metrics", "present"},
+    "present": {"schema", "metrics"},
+    "security": {"schema", "metrics"},
+    "report": {"schema", "metrics", "present"},
     "ui": {"metrics", "present", "report", "security", "data"},
 }
 
@@ -132,3 +132,37 @@ def test_package_layers(package):
 def test_queries_do_not_ask_the_session():
     """Who is asking travels in the Query, so ui.queries needs nothing of ui.session (no cycle)."""
     assert not any(n.startswith("ui.session") for n in _imports(os.path.join(ROOT, "ui", "queries.py")))
+
+
+MARKDOWN_SINKS = {"write", "markdown", "caption", "title", "header", "subheader", "toast", "error", "warning",
+                  "info", "success", "expander"}
+NOT_STREAMLIT = {"out", "f", "fh", "w", "buffer"}
+
+
+def _plain_argument(arg: ast.expr) -> bool:
+    """Literal text, t("key") without values (the catalogue's own text), or text through ui.plain."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return True
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        return _plain_argument(arg.left) and _plain_argument(arg.right)
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
+        return arg.func.id in ("md", "tm") or (arg.func.id == "t" and not arg.keywords)
+    return False
+
+
+@pytest.mark.parametrize("path", _files("app.py", "app_pages", "ui"), ids=lambda p: os.path.relpath(p, ROOT))
+def test_markdown_sinks_show_data_as_text(path):
+    """Streamlit reads Markdown in these calls: a name from the data or a link parameter reaches
+    them only escaped (ui/plain.py), and st.table only through plain.table."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        receiver = node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in NOT_STREAMLIT:
+            continue
+        where = f"{os.path.relpath(path, ROOT)}:{node.lineno}"
+        if node.func.attr == "table" and isinstance(receiver, ast.Name) and receiver.id == "st":
+            assert path.endswith(os.path.join("ui", "plain.py")), f"{where}: st.table outside ui/plain.py"
+        if node.func.attr in MARKDOWN_SINKS and node.args:
+            assert _plain_argument(node.args[0]), f"{where}: {node.func.attr}() of text that is not escaped"

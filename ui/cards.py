@@ -7,6 +7,7 @@ from metrics.catalogue import BY_ID
 from present import format as fmt
 from present.theme import STATUS_COLORS, status_label
 from ui.i18n import lang, t
+from ui.plain import md
 
 PER_ROW = 4
 
@@ -31,7 +32,7 @@ def card(ind_id: str, row, *, border: bool = True, with_help: bool = True, badge
         if label:
             st.badge(label, color=STATUS_COLORS["badge"][row["status"] == "meets"])
         if not fmt.missing(row.get("mom_value")):
-            st.caption(f"{t('mom')} {fmt.change(ind, row['mom_change'], L)}")
+            st.caption(md(f"{t('mom')} {fmt.change(ind, row['mom_change'], L)}"))
 
 
 def card_grid(ids: list[str], rows, per_row: int = PER_ROW) -> None:

@@ -8,6 +8,7 @@ from metrics.drill import Rule, rule
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import lang, t
+from ui.plain import tm
 from ui.tables import show
 
 PAGE_SIZE = 50
@@ -35,9 +36,9 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
         st.caption(t(f"deciding_rule_{how.value}"))
         st.toggle(t("only_deciding", n=listed.deciding), key=key + "_only",
                   on_change=lambda: st.session_state.update({key + "_page": 0}))
-        st.caption(t("cases_deciding", total=listed.total, deciding=listed.deciding, page=page + 1, pages=pages))
+        st.caption(tm("cases_deciding", total=listed.total, deciding=listed.deciding, page=page + 1, pages=pages))
     else:
-        st.caption(t("cases_page", total=listed.total, page=page + 1, pages=pages))
+        st.caption(tm("cases_page", total=listed.total, page=page + 1, pages=pages))
     rows = _readable(listed.rows, how is not Rule.NONE)
     show(rows.drop(columns=[c for c in HIDDEN if c in rows.columns]), alt="cases")
     with st.container(horizontal=True):
@@ -48,7 +49,7 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
             st.session_state[key + "_page"] = page + 1
             st.rerun()
         if shown_total > EXPORT_LIMIT:
-            st.caption(t("export_too_long", limit=EXPORT_LIMIT))
+            st.caption(tm("export_too_long", limit=EXPORT_LIMIT))
         else:
             extra = {**({t("unit"): unit} if unit else {}), t("indicator"): BY_ID[indicator].name(lang()),
                       t("only_deciding_filter"): t("yes") if only else t("no")}

@@ -13,6 +13,7 @@ from metrics.query import Query
 from present import text
 from ui import i18n, queries
 from ui.i18n import t
+from ui.plain import tm
 from ui.session import current_access
 from ui.url_state import url_toggle, url_widget
 
@@ -67,6 +68,6 @@ def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True) ->
     running = q.period_obj
     if with_period and running.through is not None:
         L = i18n.lang()
-        st.caption(t("period_running", period=running.describe(L), named=replace(running, through=None).describe(L),
+        st.caption(tm("period_running", period=running.describe(L), named=replace(running, through=None).describe(L),
                      ago=running.year_ago().describe(L)))
     return q

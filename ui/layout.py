@@ -11,6 +11,7 @@ from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
 from ui.i18n import t
+from ui.plain import md, tm
 from ui.session import current_access
 
 
@@ -23,11 +24,11 @@ def page_header(key: str) -> dict:
     note = f"{t('data_date')} {meta.get('data_date', '—')}"
     if meta.get("kind") == "demo":
         note += f" · {t('demo_note')}"
-    st.caption(note)
+    st.caption(md(note))
     if "data_date_stored" in meta:
-        st.warning(t("data_date_odd", stored=meta["data_date_stored"], used=meta["data_date"]), icon=":material/event_busy:")
+        st.warning(tm("data_date_odd", stored=meta["data_date_stored"], used=meta["data_date"]), icon=":material/event_busy:")
     if not queries.facts_current():
-        st.warning(t("facts_stale", command=f"python -m data refresh --db {os.path.relpath(db_path())}"),
+        st.warning(tm("facts_stale", command=f"python -m data refresh --db {os.path.relpath(db_path())}"),
                    icon=":material/update:")
     return meta
 

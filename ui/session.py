@@ -11,6 +11,7 @@ from security import audit, sessions
 from security.users import SignInError, User, load_users, sign_in, sign_in_demo
 from ui import queries, url_state
 from ui.i18n import lang, t
+from ui.plain import tm
 
 
 
@@ -109,7 +110,7 @@ def sign_in_page() -> None:
             try:
                 _finish(sign_in(config, username, password))
             except SignInError as e:
-                st.error(t(e.key, **e.values))
+                st.error(tm(e.key, **e.values))
     demo = config.demo_users() if _data_is_demo() else []
     if demo:
         st.subheader(t("demo_users"))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from ui import params
 from ui.i18n import t
+from ui.plain import md
 
 _HELD = "_held"
 _LOADED = "_url_loaded"
@@ -61,7 +62,7 @@ def _read_link(key: str, options: list | None) -> None:
     if raw in texts:
         _held()[key] = options[texts.index(raw)]
     else:
-        st.toast(f"{t('bad_url_value')}: {key}={raw}", icon=":material/info:")
+        st.toast(md(f"{t('bad_url_value')}: {key}={raw}"), icon=":material/info:")
 
 
 def url_widget(widget, label: str, options: list, key: str, default=None, default_key: str | None = None, **kwargs):

@@ -12,11 +12,24 @@ from tests.browser.conftest import ROOT, open_as, shot, start_server, stop_serve
 EX = os.path.join(ROOT, "tests", "spec", "worked-example")
 
 
-@pytest.fixture(scope="module")
-def own_server(demo_db, tmp_path_factory):
+def _server_on_a_copy(demo_db, tmp_path_factory, log: str):
     db = str(tmp_path_factory.mktemp("import") / "court.duckdb")
     shutil.copy(demo_db, db)
-    url, proc = start_server(db, "streamlit_import.log")
+    url, proc = start_server(db, log)
+    return url, db, proc
+
+
+@pytest.fixture(scope="module")
+def own_server(demo_db, tmp_path_factory):
+    url, db, proc = _server_on_a_copy(demo_db, tmp_path_factory, "streamlit_import.log")
+    yield url, db
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_db, tmp_path_factory):
+    """Its database stays the demo (the crafted files change nothing), so the demo sign-in stays."""
+    url, db, proc = _server_on_a_copy(demo_db, tmp_path_factory, "streamlit_import_crafted.log")
     yield url, db
     stop_server(proc)
 
@@ -54,3 +67,31 @@ def test_upload_imports_and_offers_the_rejected_rows(own_server, page):
     wait_ready(page)
     assert page.get_by_role("button", name="演示：审管办管理员").count() == 0
     assert page.get_by_label("用户名").is_visible()
+
+
+@pytest.mark.parametrize("kind", ["far", "bomb"])
+def test_a_crafted_workbook_is_refused_and_the_server_keeps_answering(demo_server, page, tmp_path, kind):
+    """A 4.8 KB sheet reaching XFD1048576, or a zip bomb, under a file name written as a Markdown link."""
+    import urllib.request
+
+    from tests.helpers import crafted_xlsx, sha256
+
+    url, db = demo_server
+    before = sha256(db)
+    name = f"[会话已过期，点此重新登录](http:127.0.0.1:9999)**{kind}**.xlsx"
+    path = crafted_xlsx(tmp_path / name, kind)
+    open_as(page, f"{url}/import")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(path))
+    page.get_by_role("button", name="开始导入").click()
+    error = page.locator("[data-testid='stAlertContentError']").first
+    error.wait_for(timeout=120000)
+    text = error.inner_text().replace("\u2060", "")
+    assert name in text and ("16,384" in text if kind == "far" else "zip bomb" in text)
+    assert error.locator("a, strong").count() == 0
+    shot(page, f"import_{kind}")
+    assert urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).read() == b"ok"
+    assert sha256(db) == before
+    from security import audit
+
+    details = [e[3] for e in audit.entries(path=os.path.join(os.path.dirname(db), "state.sqlite")) if e[2] == "import"]
+    assert details[0].startswith(f"failed: {name}: ")

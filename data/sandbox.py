@@ -1,0 +1,63 @@
+"""An import run in a child process with memory and time limits, so that no file, however it was
+made, can take the server's process down with it: the worst a file can do is end its own
+import, which then reports a clear message and leaves the database as it was (the atomic swap).
+
+Limits: SPZX_IMPORT_MEMORY_MB (address space of the child, default 4096) and
+SPZX_IMPORT_MINUTES (default 30).
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+
+from . import store
+from .ingest import IngestResult
+from .reader import UnusableFile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def memory_limit() -> int:
+    return int(os.environ.get("SPZX_IMPORT_MEMORY_MB", "4096")) << 20
+
+
+def time_limit() -> float:
+    return float(os.environ.get("SPZX_IMPORT_MINUTES", "30")) * 60
+
+
+def _limit_memory() -> None:  # runs in the child, before it starts Python
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit(), memory_limit()))
+
+
+_OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory")
+
+
+def ingest_isolated(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str) -> IngestResult:
+    """`ingest` in a child process; UnusableFile (database untouched) when the file cannot be used,
+    or when the child ran out of memory or time or was killed."""
+    cmd = [sys.executable, "-m", "data", "ingest", cases_path, "--db", db_path, "--rejects", rejects_path, "--json"]
+    if courts_path:
+        cmd += ["--courts", courts_path]
+    name = os.path.basename(cases_path)
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=time_limit(),
+                           preexec_fn=_limit_memory)
+    except subprocess.TimeoutExpired:
+        store.remove_leftovers(db_path)
+        raise UnusableFile(f"{name}: 导入超过 {time_limit() / 60:g} 分钟，已停止 / the import took longer than "
+                           f"{time_limit() / 60:g} minutes and was stopped") from None
+    if p.returncode != 0:
+        store.remove_leftovers(db_path)  # a child killed mid-build leaves its unfinished file
+    if p.returncode == 0:
+        return IngestResult(**json.loads(p.stdout.strip().splitlines()[-1]))
+    message = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+    if p.returncode == 1 and message.startswith("导入失败"):
+        raise UnusableFile(message.split(": ", 1)[-1])
+    if p.returncode < 0 or any(sign in p.stderr for sign in _OUT_OF_MEMORY):
+        raise UnusableFile(f"{name}: 读取此文件超出导入的内存上限（{memory_limit() >> 20} MB），已停止；请拆分文件或另存为 CSV / "
+                           f"reading this file went past the import's memory limit ({memory_limit() >> 20} MB) and was "
+                           "stopped; split it or save it as CSV")
+    raise UnusableFile(f"{name}: 导入未完成 / the import did not finish ({message[-300:] or f'exit {p.returncode}'})")

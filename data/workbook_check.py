@@ -1,0 +1,87 @@
+"""Checks of an Excel workbook made before any reader touches it, so a crafted file is refused
+with a message instead of taking the process down.
+
+An .xlsx is a zip of XML. A sheet with one cell at A1 and one at XFD1048576 makes a reader
+that builds the whole rectangle allocate 16,384 × 1,048,576 cells; a zip bomb unpacks a few
+megabytes into many gigabytes. So: the archive's declared unpacked size and each member's
+compression ratio are checked, then every worksheet is unpacked in a stream (never more than
+MAX_UNPACKED bytes in all, whatever the headers declare) to find how far its cells reach.
+The import also runs in a child process with memory and time limits (data/sandbox.py), which
+catches what gets past these checks.
+"""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+
+from .reader import UnusableFile
+
+MAX_UNPACKED = 1 << 30  # bytes of XML in the whole workbook (a 1M-row, 25-column sheet is ~300 MB)
+MAX_RATIO = 200  # unpacked / packed for a member over 10 MB; sheets of real data stay near 10-30
+MAX_CELLS = 30_000_000  # the rectangle from A1 to the last cell: a 1M-row, 30-column sheet
+CHUNK = 1 << 20
+
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+_ROW = re.compile(rb"<row[ >]")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _refuse(path: str, zh: str, en: str) -> UnusableFile:
+    return UnusableFile(f"{os.path.basename(path)}: {zh} / {en}")
+
+
+def check_workbook(path: str) -> None:
+    """UnusableFile when the workbook would unpack too large or reaches too far; nothing when it
+    is not a zip at all (an old .xls, or a broken file the reader itself reports)."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with zf:
+        members = zf.infolist()
+        declared = sum(m.file_size for m in members)
+        if declared > MAX_UNPACKED:
+            raise _refuse(path, f"解压后超过 {MAX_UNPACKED >> 20} MB，请拆分文件或另存为 CSV",
+                          f"unpacks to more than {MAX_UNPACKED >> 20} MB; split it or save it as CSV")
+        for m in members:
+            if m.file_size > 10 << 20 and m.file_size > MAX_RATIO * max(1, m.compress_size):
+                raise _refuse(path, "压缩比异常（疑似压缩炸弹），已拒绝", "compression ratio is abnormal (a zip bomb?); refused")
+        unpacked = 0
+        for m in members:
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+                unpacked = _scan_sheet(path, zf, m, unpacked)
+
+
+def _scan_sheet(path: str, zf: zipfile.ZipFile, member: zipfile.ZipInfo, unpacked: int) -> int:
+    """How far the sheet's cells reach (its declared dimension included); returns the bytes unpacked so far."""
+    columns = rows = row_tags = 0
+    tail = b""
+    try:
+        with zf.open(member) as f:
+            while chunk := f.read(CHUNK):
+                unpacked += len(chunk)
+                if unpacked > MAX_UNPACKED:
+                    raise _refuse(path, f"解压后超过 {MAX_UNPACKED >> 20} MB，请拆分文件或另存为 CSV",
+                                  f"unpacks to more than {MAX_UNPACKED >> 20} MB; split it or save it as CSV")
+                text = tail + chunk
+                for found in (_DIMENSION.finditer(text), _CELL.finditer(text)):
+                    for m in found:
+                        columns = max(columns, _column_number(m.group(1)))
+                        rows = max(rows, int(m.group(2)))
+                row_tags += len(_ROW.findall(chunk))  # rows written without an r="…" still count
+                rows = max(rows, row_tags)
+                if columns * rows > MAX_CELLS:
+                    raise _refuse(path, f"工作表范围过大（{columns:,} 列 × {rows:,} 行），请删除多余的单元格或另存为 CSV",
+                                  f"the sheet spans {columns:,} columns × {rows:,} rows; clear the stray cells or save it as CSV")
+                tail = text[-64:]  # a reference cut at the chunk's end is found whole next time
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:  # a bad CRC, a cut-off member
+        raise _refuse(path, "无法读取 Excel 文件", f"cannot read the Excel file ({' '.join(str(e).split())})") from None
+    return unpacked

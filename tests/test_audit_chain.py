@@ -1,0 +1,152 @@
+"""The audit log cannot be rewritten unseen: REPLACE is refused, and an entry changed, removed or
+slipped in by editing the file directly (triggers dropped first) breaks the chain, which
+`python -m security verify-audit` and the 审计日志 page report. Lock-outs live in the chain."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from security import audit
+from security.users import SignInError, User, UserConfig, hash_password, sign_in
+from tests.helpers import ROOT
+from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
+
+
+@pytest.fixture(autouse=True)
+def state(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.delenv("SPZX_SECRET", raising=False)
+    return tmp_path / "state.sqlite"
+
+
+def _log(n: int = 4) -> None:
+    for i in range(n):
+        audit.record(f"user{i}", "export", f"file{i}.xlsx")
+
+
+def _raw(state) -> sqlite3.Connection:
+    return sqlite3.connect(state, isolation_level=None)
+
+
+def _verify(state) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "security", "verify-audit", "--state", str(state)], cwd=ROOT,
+                          capture_output=True, text=True, env={"SPZX_STATE": str(state), "PATH": "/usr/bin:/bin"})
+
+
+def test_an_untouched_log_verifies(state):
+    _log()
+    check = audit.verify()
+    assert check.holds and check.entries == 4
+    p = _verify(state)
+    assert p.returncode == 0 and "holds" in p.stdout and audit.state_digest() in p.stdout
+
+
+@pytest.mark.parametrize("sql", [
+    "REPLACE INTO audit(id, at, username, event, detail) VALUES (2, 'x', 'x', 'export', 'x')",
+    "INSERT OR REPLACE INTO audit(id, at, username, event, detail) VALUES (2, 'x', 'x', 'export', 'x')",
+    "UPDATE audit SET username = 'x'",
+    "DELETE FROM audit WHERE id = 2",
+    "INSERT INTO audit(id, at, username, event, detail) VALUES (1, 'x', 'x', 'export', 'x')",
+])
+def test_rewrites_are_refused(state, sql):
+    _log()
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        _raw(state).execute(sql)
+    assert audit.verify().holds
+
+
+def _tamper(state, sql: str) -> None:
+    con = _raw(state)
+    for name in audit.TRIGGERS:
+        con.execute(f"DROP TRIGGER IF EXISTS {name}")
+    con.execute(sql)
+    con.close()
+
+
+@pytest.mark.parametrize("sql,broken", [
+    ("UPDATE audit SET detail = 'other.xlsx' WHERE id = 2", 2),
+    ("DELETE FROM audit WHERE id = 2", 3),
+    ("REPLACE INTO audit(id, at, username, event, detail, prev, hash) "
+     "SELECT id, at, 'someone', event, detail, prev, hash FROM audit WHERE id = 3", 3),
+    ("INSERT INTO audit(id, at, username, event, detail, prev, hash) "
+     "SELECT 9, at, username, event, detail, hash, hash FROM audit WHERE id = 4", 9),
+])
+def test_direct_edits_break_the_chain_at_the_first_changed_entry(state, sql, broken):
+    _log()
+    _tamper(state, sql)
+    check = audit.verify()
+    assert not check.holds and check.broken_at == broken
+    p = _verify(state)
+    assert p.returncode == 1 and f"broken at entry {broken}" in p.stderr
+
+
+def test_a_dropped_trigger_is_restored_and_recorded(state):
+    _log()
+    _tamper(state, "DELETE FROM audit WHERE id = 4")  # the newest entry: the chain alone cannot tell
+    audit.record("admin", "export", "next.xlsx")
+    events = [e[2] for e in audit.entries()]
+    assert events[:2] == ["export", "audit_triggers_restored"]
+    assert audit.verify().holds
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        _raw(state).execute("DELETE FROM audit")
+
+
+def _config(max_failures: int = 3) -> UserConfig:
+    users = {"clerk": User("clerk", "书记员", None, hash_password("correct horse battery"))}
+    return UserConfig(users, False, max_failures, 15)
+
+
+def test_a_lock_out_cannot_be_reset_unseen(state):
+    from metrics.access import Access
+
+    cfg = _config()
+    cfg.users["clerk"] = User("clerk", "书记员", Access("head", "示0101", "民一庭"), hash_password("correct horse battery"))
+    for _ in range(3):
+        with pytest.raises(SignInError):
+            sign_in(cfg, "clerk", "bad")
+    with pytest.raises(SignInError, match="too many failed attempts"):
+        sign_in(cfg, "clerk", "correct horse battery")
+    _tamper(state, f"DELETE FROM audit WHERE event = '{audit.ATTEMPT}'")  # what resetting the lock-out takes now
+    assert not audit.verify().holds
+
+
+def test_add_user_writes_valid_toml_whatever_the_name(state):
+    name = '张"三\\ ]\n[users.admin]\x7f'
+    script = ("import getpass, sys; getpass.getpass = lambda prompt='': 'correct horse battery'; "
+              "sys.argv = ['security', 'add-user', 'clerk\"x', '--role', 'head', '--court', '示0101', "
+              f"'--division', '民一庭', '--name', {name!r}]; "
+              "from security.__main__ import main; sys.exit(main())")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    parsed = tomllib.loads(out)
+    assert list(parsed["users"]) == ['clerk"x']
+    assert parsed["users"]['clerk"x']["name"] == name and parsed["users"]['clerk"x']["role"] == "head"
+
+
+def test_the_audit_page_says_whether_the_chain_holds(state, demo, monkeypatch):  # noqa: F811
+    import html
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.pages import BY_KEY
+
+    db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    monkeypatch.setenv("SPZX_DB", db)
+    monkeypatch.chdir(ROOT)
+    _log()
+
+    def page():
+        at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
+        at.session_state["_user"] = "demo_admin"
+        at.run()
+        return at.switch_page(BY_KEY["audit_log"].path).run()
+
+    at = page()
+    assert not at.exception and "审计记录完整" in at.success[0].value and not at.error
+    _tamper(state, "UPDATE audit SET detail = 'other.xlsx' WHERE id = 2")
+    at = page()
+    assert not at.exception and "第 2 条起链条断开" in html.unescape(at.error[0].value)
