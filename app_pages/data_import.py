@@ -1,20 +1,24 @@
 """数据导入 (admin): upload a case list; the dashboard keeps serving the old data until the new file
 is complete. The import runs in a child process with memory and time limits (data/sandbox.py):
-a crafted file can end its own import, never the server."""
+a crafted file can end its own import, never the server. Earlier versions of the database are
+listed below, and one can be put back (data/versions.py), recorded in the audit log."""
 from __future__ import annotations
 
 import os
 import tempfile
 
+import pandas as pd
 import streamlit as st
 
+from data import versions
 from data.reader import UnusableFile
 from data.sandbox import ingest_isolated
 from security import audit
 from ui.database import db_path
 from ui.i18n import t
 from ui.layout import page_header
-from ui.plain import md
+from ui.plain import md, tm
+from ui.tables import show
 from ui.session import current_user
 
 user = current_user()
@@ -65,3 +69,24 @@ if cases_file and st.button(t("do_import"), type="primary", key="do_import"):
             st.success(t("imported"))
         else:
             st.warning(t("import_nothing"))
+
+
+st.subheader(t("versions_title"))
+if done := st.session_state.pop("_rolled_back", None):  # said after the rerun that shows the new state
+    st.success(done)
+kept = versions.list_versions(db_path())
+if not kept:
+    st.caption(t("versions_none", n=versions.keep_count()))
+else:
+    st.caption(t("versions_intro", n=versions.keep_count()))
+    show(pd.DataFrame([{"version": v.name, "kind": t(f"kind_{v.kind}") if v.kind in ("demo", "import") else v.kind,
+                        "source": v.source, "cases": v.cases, "data_date_col": v.data_date, "built": v.built_at,
+                        "in_use": t("yes") if v.current else ""} for v in kept]), alt="versions")
+    with st.form("rollback"):
+        chosen = st.selectbox(t("rollback_to"), [v.name for v in kept], key="rollback_version")
+        sure = st.checkbox(t("rollback_sure"), key="rollback_sure")
+        if st.form_submit_button(t("rollback_do"), type="secondary") and sure:
+            back = versions.rollback(db_path(), chosen)
+            audit.record(user.username, "rollback", f"{back.name}: {back.kind} {back.source} ({back.cases} cases)")
+            st.session_state["_rolled_back"] = tm("rolled_back", name=back.name, source=back.source)
+            st.rerun()

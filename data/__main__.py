@@ -1,4 +1,4 @@
-"""Command line: python -m data generate | ingest (see README and spec/cli.md)."""
+"""Command line: python -m data generate | ingest | refresh | versions | rollback (see README and spec/cli.md)."""
 from __future__ import annotations
 
 import argparse
@@ -27,7 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
     r.add_argument("--db", required=True)
     r.add_argument("--if-stale", action="store_true", help="only when the facts are out of date")
+    v = sub.add_parser("versions", help="list the earlier versions kept (newest first)")
+    v.add_argument("--db", required=True)
+    b = sub.add_parser("rollback", help="switch back to an earlier version (default: the newest kept)")
+    b.add_argument("version", nargs="?")
+    b.add_argument("--db", required=True)
     args = ap.parse_args(argv)
+
+    if args.command in ("versions", "rollback"):
+        return _versions(args)
 
     if args.command == "refresh":
         from .store import refresh_facts
@@ -85,6 +93,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
           f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _versions(args) -> int:
+    from . import versions
+
+    if args.command == "versions":
+        kept = versions.list_versions(args.db)
+        if not kept:
+            print("没有保留的早期版本 / no earlier version is kept")
+        for v in kept:
+            print(f"{v.name}  {v.kind:<7} {v.cases if v.cases is not None else '?':>10} 件 cases  "
+                  f"数据截至 data date {v.data_date}  来源 source {v.source}  生成于 built {v.built_at}")
+        return 0
+    try:
+        chosen = versions.rollback(args.db, args.version)
+    except versions.NoSuchVersion as e:
+        print(f"python -m data rollback: {e}", file=sys.stderr)
+        return 2
+    print(f"已回退到版本 / rolled back to {chosen.name} ({chosen.kind}, {chosen.source}, 数据截至 data date {chosen.data_date}); "
+          "被替换的版本已保留 / the version replaced is kept")
     return 0
 
 

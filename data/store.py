@@ -158,18 +158,28 @@ class Abandon(Exception):
 
 
 @contextlib.contextmanager
-def building(db_path: str):
-    """Yield a connection to a new file; on success it replaces `db_path` atomically.
+def build_lock(db_path: str):
+    """The exclusive lock every change of `db_path` holds, so two builds cannot interleave."""
+    with open(os.path.abspath(db_path) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
-    Holds an exclusive lock so two builds of the same database cannot interleave. On any
-    error (or a kill) the database in use is untouched and the partial file is removed;
-    `Abandon` does the same without being an error.
+
+@contextlib.contextmanager
+def building(db_path: str):
+    """Yield a connection to a new file; on success it replaces `db_path` atomically, the file
+    it replaces kept as an earlier version (data/versions.py).
+
+    Holds the build lock so two builds of the same database cannot interleave. On any error
+    (or a kill) the database in use is untouched and the partial file is removed; `Abandon`
+    does the same without being an error.
     """
+    from . import versions
+
     db_path = os.path.abspath(db_path)
     os.makedirs(os.path.dirname(db_path), exist_ok=True)
     tmp = db_path + ".building"
-    with open(db_path + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with build_lock(db_path):
         for stale in (tmp, tmp + ".wal"):
             if os.path.exists(stale):
                 os.remove(stale)
@@ -179,6 +189,7 @@ def building(db_path: str):
             yield con
             con.execute("CHECKPOINT")
             con.close()
+            versions.keep(db_path)
             os.replace(tmp, db_path)
         except BaseException as e:
             con.close()

@@ -43,7 +43,8 @@ def _users_file(folder: str) -> str:
     with open(DEFAULT_USERS, encoding="utf-8") as f:
         text = f.read()
     text += (f'\n[users.clerk]\nname = "书记员"\nrole = "head"\ncourt = "示0101"\ndivision = "民一庭"\n'
-             f'password_hash = "{hash_password(LOCAL_PASSWORD)}"\n')
+             f'password_hash = "{hash_password(LOCAL_PASSWORD)}"\n'
+             f'\n[users.office]\nname = "审管办"\nrole = "admin"\npassword_hash = "{hash_password(LOCAL_PASSWORD)}"\n')
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return path

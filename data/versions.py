@@ -1,0 +1,108 @@
+"""Earlier versions of the database, kept so an import can be undone.
+
+Every build that replaces the database (import, refresh, generate, rollback) first keeps the
+file it replaces in the folder `<db>.versions/` as `<time it was replaced>.duckdb`: a hard
+link, so keeping it costs no time and no space until the file would otherwise be deleted.
+Nothing ever writes into a database file in place (every change is a new file and a rename),
+so a kept version never changes. The newest SPZX_KEEP_VERSIONS (default 5) are kept.
+
+`rollback` puts a kept version back the same way: under the build lock, by rename, the
+version replaced being kept in turn (a rollback can itself be undone).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+
+import duckdb
+
+
+def keep_count() -> int:
+    return max(0, int(os.environ.get("SPZX_KEEP_VERSIONS", "5")))
+
+
+def folder(db_path: str) -> str:
+    return os.path.abspath(db_path) + ".versions"
+
+
+@dataclass(frozen=True)
+class Version:
+    name: str  # the time it was replaced, YYYYMMDDTHHMMSSffffff: what `rollback` takes
+    path: str
+    kind: str  # demo | import | refresh …, from the version's own meta
+    source: str
+    built_at: str
+    data_date: str
+    cases: int | None
+    current: bool  # the same file as the database in use (the version last rolled back to)
+
+
+def keep(db_path: str) -> None:
+    """Keep the database file about to be replaced (called under the build lock), then prune."""
+    db_path = os.path.abspath(db_path)
+    if not os.path.isfile(db_path) or keep_count() == 0:
+        return
+    os.makedirs(folder(db_path), exist_ok=True)
+    name = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    target = os.path.join(folder(db_path), f"{name}.duckdb")
+    try:
+        os.link(db_path, target)
+    except OSError:  # another file system, or no hard links: a copy
+        shutil.copy2(db_path, target)
+    for old in list_versions(db_path, with_meta=False)[keep_count():]:
+        os.remove(old.path)
+
+
+def list_versions(db_path: str, with_meta: bool = True) -> list[Version]:
+    """Kept versions, newest first."""
+    where = folder(db_path)
+    if not os.path.isdir(where):
+        return []
+    out = []
+    try:
+        in_use = os.stat(db_path).st_ino
+    except OSError:
+        in_use = None
+    for file in sorted((f for f in os.listdir(where) if f.endswith(".duckdb")), reverse=True):
+        path = os.path.join(where, file)
+        meta, cases = {}, None
+        if with_meta:
+            try:
+                with duckdb.connect(path, read_only=True) as con:
+                    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+                    cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+            except duckdb.Error:
+                meta = {"kind": "unreadable"}
+        out.append(Version(file[:-len(".duckdb")], path, meta.get("kind", ""), meta.get("source", ""),
+                           meta.get("built_at", ""), meta.get("data_date", ""), cases, os.stat(path).st_ino == in_use))
+    return out
+
+
+class NoSuchVersion(Exception):
+    pass
+
+
+def rollback(db_path: str, name: str | None = None) -> Version:
+    """Put version `name` (default: the newest kept) back in place atomically; returns it."""
+    from .store import build_lock
+
+    kept = list_versions(db_path)
+    if not kept:
+        raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
+    chosen = kept[0] if name is None else next((v for v in kept if v.name == name), None)
+    if chosen is None:
+        raise NoSuchVersion(f"没有版本 {name} / no version {name}; kept: {', '.join(v.name for v in kept)}")
+    db_path = os.path.abspath(db_path)
+    with build_lock(db_path):
+        tmp = db_path + ".building"
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        try:
+            os.link(chosen.path, tmp)
+        except OSError:
+            shutil.copy2(chosen.path, tmp)
+        keep(db_path)
+        os.replace(tmp, db_path)
+    return chosen
