@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--courts", help="the court list (required for a new database; without it the stored one is kept)")
     i.add_argument("--db", required=True)
     i.add_argument("--rejects")
+    i.add_argument("--profile", help="an import profile: config/profiles/NAME.toml, or the path of one")
     i.add_argument("--json", action="store_true", help="print the result as one JSON line (for the import page)")
     r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
     r.add_argument("--db", required=True)
@@ -68,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from .ingest import ingest
+    from .profiles import load as load_profile
     from .reader import UnusableFile
 
     t0 = time.perf_counter()
     try:
-        r = ingest(args.cases_file, args.courts, args.db, args.rejects)
+        profile = load_profile(args.profile) if args.profile else None
+        r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile)
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from schema import codes
 from schema.cells import inert
 
 from . import store, validate
+from .profiles import Profile, apply_values
 from .reader import UnusableFile, read_table
 
 CYCLE_REASON = "原审案号形成循环引用 / origin_case_no links form a cycle"
@@ -126,16 +127,17 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
 
 
 def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str | None = None,
-           today: dt.date | None = None) -> IngestResult:
+           today: dt.date | None = None, profile: Profile | None = None) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
     Without a court list (courts_path None) the stored one is kept. A date after `today`
-    (the day of the import) rejects its row; when no row is accepted nothing changes."""
+    (the day of the import) rejects its row; when no row is accepted nothing changes. A
+    `profile` maps a source system's headers and words onto the format (data/profiles.py)."""
     today = today or dt.date.today()
     new_courts: list[tuple] = []
     if courts_path is not None:
         new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
         check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
-    raw = read_table(cases_path, codes.CASE_COLUMNS)
+    raw = apply_values(read_table(cases_path, codes.CASE_COLUMNS, profile.columns if profile else None), profile)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     with store.building(db_path) as con:
         # only now, under the build lock: an import that ran while this one waited counts as old

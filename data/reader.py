@@ -230,15 +230,17 @@ def _chunk_columns(chunk: list[list[str]], picks: list[tuple[str, int | None]]) 
     return np.flatnonzero(keep), out
 
 
-def read_table(path: str, columns: dict[str, tuple[str, str, bool]]) -> pa.Table:
-    """Read `path` and map its header onto `columns` (English or Chinese names, mixed)."""
+def read_table(path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None = None) -> pa.Table:
+    """Read `path` and map its header onto `columns` (English or Chinese names, mixed; `renamed`:
+    more headers of the file -> column, from an import profile)."""
     try:
-        return _read_table(path, iter_rows(path), columns)
+        return _read_table(path, iter_rows(path), columns, renamed or {})
     except _Lenient:
-        return _read_table(path, iter_rows(path, strict=False), columns)
+        return _read_table(path, iter_rows(path, strict=False), columns, renamed or {})
 
 
-def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]]) -> pa.Table:
+def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]],
+                renamed: dict[str, str]) -> pa.Table:
     name = os.path.basename(path)
     header = None
     for row in rows:  # the header is the first row that is not blank
@@ -254,7 +256,7 @@ def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[s
     position: dict[str, int] = {}
     for i, h in enumerate(header):
         key = h.strip()
-        col = by_header.get(key.lower()) or by_header.get(key)
+        col = renamed.get(key) or by_header.get(key.lower()) or by_header.get(key)
         if col and col in position:  # spec v2: which copy would be meant cannot be known
             first = header[position[col]].strip()
             raise UnusableFile(
