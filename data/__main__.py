@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--end", default="2026-09-30", help="last day of the data (YYYY-MM-DD)")
     g.add_argument("--quiet", action="store_true")
     i = sub.add_parser("ingest", help="import a case list and court list")
-    i.add_argument("cases_file")
+    i.add_argument("cases_file", nargs="+", help="one or more case lists, or a .zip of them: one atomic change")
     i.add_argument("--courts", help="the court list (required for a new database; without it the stored one is kept)")
     i.add_argument("--db", required=True)
     i.add_argument("--rejects")

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 
 import duckdb
@@ -13,7 +14,7 @@ import pyarrow as pa
 from schema import codes
 from schema.cells import inert
 
-from . import store, validate
+from . import archive, store, validate
 from .profiles import Profile, apply_values
 from .reader import UnusableFile, read_table
 
@@ -114,21 +115,38 @@ def _reject_cycles(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
             return
 
 
-def write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
-    rows = con.execute(
-        "SELECT row_no, case_no_written, reason FROM checked WHERE reason IS NOT NULL ORDER BY row_no"
-    ).fetchall()
+def write_rejects(con: duckdb.DuckDBPyConnection, path: str, several: bool) -> int:
+    """row,case_no,reason (spec/cli.md); with several files a fourth column names each row's file."""
+    rows = con.execute("""
+        SELECT c.row_no, c.case_no_written, c.reason, f.name FROM checked c JOIN files f USING (file_no)
+        WHERE c.reason IS NOT NULL ORDER BY c.file_no, c.row_no""").fetchall()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["row", "case_no", "reason"])
-        w.writerows((r, inert(c or ""), inert(reason)) for r, c, reason in rows)
+        w.writerow(["row", "case_no", "reason"] + (["file"] if several else []))
+        w.writerows([r, inert(c or ""), inert(reason)] + ([inert(name)] if several else []) for r, c, reason, name in rows)
     return len(rows)
 
 
-def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str | None = None,
+def read_cases(paths: list[str], profile: Profile | None) -> tuple[pa.Table, list[str]]:
+    """Every case list (a .zip unpacked to the files it holds), as one table with `file_no`,
+    and the names of the files for messages."""
+    tables, names = [], []
+    with tempfile.TemporaryDirectory(prefix="spzx-unpack-") as tmp:
+        for path in paths:
+            parts = archive.unpack(path, tmp) if archive.is_zip(path) else [(path, os.path.basename(path))]
+            for file, shown in parts:
+                t = apply_values(read_table(file, codes.CASE_COLUMNS, profile.columns if profile else None), profile)
+                tables.append(t.append_column("file_no", pa.array([len(names)] * t.num_rows, pa.int32())))
+                names.append(shown)
+    return pa.concat_tables(tables), names
+
+
+def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str | None = None,
            today: dt.date | None = None, profile: Profile | None = None) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
+    Several case lists (or a .zip of them) import as one change: duplicates are judged across
+    them in the order given, and one unusable file stops them all.
     Without a court list (courts_path None) the stored one is kept. A date after `today`
     (the day of the import) rejects its row; when no row is accepted nothing changes. A
     `profile` maps a source system's headers and words onto the format (data/profiles.py)."""
@@ -137,7 +155,8 @@ def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path:
     if courts_path is not None:
         new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
         check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
-    raw = apply_values(read_table(cases_path, codes.CASE_COLUMNS, profile.columns if profile else None), profile)
+    paths = [cases_path] if isinstance(cases_path, str) else list(cases_path)
+    raw, file_names = read_cases(paths, profile)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     with store.building(db_path) as con:
         # only now, under the build lock: an import that ran while this one waited counts as old
@@ -161,10 +180,12 @@ def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path:
         con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
         validate.load_lookups(con)
+        con.execute("CREATE TEMP TABLE files(file_no INTEGER, name VARCHAR)")
+        con.executemany("INSERT INTO files VALUES (?, ?)", list(enumerate(file_names)))
         validate.check_rows(con, raw, today)
         _reject_cycles(con, has_old)
         try:
-            rejected = write_rejects(con, rejects_path)
+            rejected = write_rejects(con, rejects_path, several=len(file_names) > 1)
         except OSError as e:
             raise UnusableFile(f"{rejects_path}: 无法写入拒绝明细 / cannot write the rejects file ({e.strerror})") from None
         fields = ", ".join(store.CASE_FIELDS)
@@ -191,7 +212,8 @@ def ingest(cases_path: str, courts_path: str | None, db_path: str, rejects_path:
         store.create_types(con)
         store.write_courts(con)
         store.write_cases(con, "merged")
-        store.write_meta(con, source=os.path.basename(cases_path), kind="import")
+        source = ", ".join(file_names)
+        store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import")
         if has_old:
             con.execute("DETACH old")
     if not accepted:

@@ -35,16 +35,17 @@ def _limit_memory() -> None:  # runs in the child, before it starts Python
 _OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory")
 
 
-def ingest_isolated(cases_path: str, courts_path: str | None, db_path: str, rejects_path: str,
+def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str,
                     profile: str | None = None) -> IngestResult:
     """`ingest` in a child process; UnusableFile (database untouched) when the file cannot be used,
     or when the child ran out of memory or time or was killed."""
-    cmd = [sys.executable, "-m", "data", "ingest", cases_path, "--db", db_path, "--rejects", rejects_path, "--json"]
+    paths = [cases_path] if isinstance(cases_path, str) else list(cases_path)
+    cmd = [sys.executable, "-m", "data", "ingest", *paths, "--db", db_path, "--rejects", rejects_path, "--json"]
     if courts_path:
         cmd += ["--courts", courts_path]
     if profile:
         cmd += ["--profile", profile]
-    name = os.path.basename(cases_path)
+    name = ", ".join(os.path.basename(p) for p in paths)
     try:
         p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=time_limit(),
                            preexec_fn=_limit_memory)

@@ -214,7 +214,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table, today: dt.date) ->
         ), d AS (
             SELECT *, {reason} AS reason FROM c
         )
-        SELECT row_no, case_no AS case_no_written, cno AS case_no, p_court AS court_code,
+        SELECT file_no, row_no, case_no AS case_no_written, cno AS case_no, p_court AS court_code,
                p_type AS case_type, division, judge_id, judge_name, p_procedure AS procedure,
                cause, filed_date_d AS filed_date, closed_date_d AS closed_date,
                CASE WHEN closed_date IS NOT NULL THEN p_method END AS closing_method,
@@ -227,21 +227,27 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table, today: dt.date) ->
                coalesce(amount_recovered_f, 0) AS amount_recovered,
                coalesce(has_assets_b, false) AS has_assets, limit_days, reason
         FROM d
-        ORDER BY row_no
+        ORDER BY file_no, row_no
     """)
     con.unregister("raw_in")
     mark_duplicates(con)
 
 
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep the first row of a case_no that passes the rules; later rows are duplicates."""
+    """Keep the first row of a case_no that passes the rules (files in the order given, rows in
+    file order); later rows are duplicates. Table `files(file_no, name)` names the files."""
     con.execute("""
-        UPDATE checked SET reason = '案号重复（第' || d.first_row || '行已有此案号） / duplicate case_no (first seen in row ' || d.first_row || ')'
+        UPDATE checked SET reason = CASE WHEN d.first_file = d.file_no
+            THEN '案号重复（第' || d.first_row || '行已有此案号） / duplicate case_no (first seen in row ' || d.first_row || ')'
+            ELSE '案号重复（' || f.name || ' 第' || d.first_row || '行已有此案号） / duplicate case_no (first seen in '
+                 || f.name || ', row ' || d.first_row || ')' END
         FROM (
-            SELECT row_no, min(row_no) OVER (PARTITION BY case_no) AS first_row
+            SELECT file_no, row_no, row_number() OVER w AS k,
+                   first_value(file_no) OVER w AS first_file, first_value(row_no) OVER w AS first_row
             FROM checked WHERE reason IS NULL
-        ) d
-        WHERE checked.row_no = d.row_no AND d.row_no > d.first_row
+            WINDOW w AS (PARTITION BY case_no ORDER BY file_no, row_no)
+        ) d JOIN files f ON f.file_no = d.first_file
+        WHERE checked.file_no = d.file_no AND checked.row_no = d.row_no AND d.k > 1
     """)
 
 
