@@ -73,12 +73,12 @@ if cases_file and st.button(t("do_import"), type="primary", key="do_import"):
 
 st.subheader(t("versions_title"))
 if done := st.session_state.pop("_rolled_back", None):  # said after the rerun that shows the new state
-    st.success(done)
+    st.success(tm("rolled_back", name=done[0], source=done[1]))
 kept = versions.list_versions(db_path())
 if not kept:
-    st.caption(t("versions_none", n=versions.keep_count()))
+    st.caption(tm("versions_none", n=versions.keep_count()))
 else:
-    st.caption(t("versions_intro", n=versions.keep_count()))
+    st.caption(tm("versions_intro", n=versions.keep_count()))
     show(pd.DataFrame([{"version": v.name, "kind": t(f"kind_{v.kind}") if v.kind in ("demo", "import") else v.kind,
                         "source": v.source, "cases": v.cases, "data_date_col": v.data_date, "built": v.built_at,
                         "in_use": t("yes") if v.current else ""} for v in kept]), alt="versions")
@@ -88,5 +88,5 @@ else:
         if st.form_submit_button(t("rollback_do"), type="secondary") and sure:
             back = versions.rollback(db_path(), chosen)
             audit.record(user.username, "rollback", f"{back.name}: {back.kind} {back.source} ({back.cases} cases)")
-            st.session_state["_rolled_back"] = tm("rolled_back", name=back.name, source=back.source)
+            st.session_state["_rolled_back"] = (back.name, back.source)
             st.rerun()

@@ -1,4 +1,4 @@
-"""Command line: python -m data generate | ingest | refresh | versions | rollback (see README and spec/cli.md)."""
+"""Command line: python -m data generate | ingest | refresh | versions | rollback | watch (see README and spec/cli.md)."""
 from __future__ import annotations
 
 import argparse
@@ -33,8 +33,29 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("rollback", help="switch back to an earlier version (default: the newest kept)")
     b.add_argument("version", nargs="?")
     b.add_argument("--db", required=True)
+    w = sub.add_parser("watch", help="import the files dropped into a folder, as they arrive (or once, for cron)")
+    w.add_argument("folder")
+    w.add_argument("--db", required=True)
+    w.add_argument("--courts")
+    w.add_argument("--profile")
+    w.add_argument("--interval", type=float, default=30, help="seconds between looks")
+    w.add_argument("--settle", type=float, default=5, help="with --once: seconds a file must be unchanged")
+    w.add_argument("--once", action="store_true", help="look once and stop (for cron)")
     args = ap.parse_args(argv)
 
+    if args.command == "watch":
+        from .reader import UnusableFile
+        from .watch import watch
+
+        try:
+            n = watch(args.folder, args.db, args.courts, args.profile, args.interval, args.settle, args.once)
+        except UnusableFile as e:
+            print(f"python -m data watch: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 0
+        print(f"已导入 {n} 个文件 / {n} files imported")
+        return 0
     if args.command in ("versions", "rollback"):
         return _versions(args)
 

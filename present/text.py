@@ -10,6 +10,7 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("审判质效看板", "Trial quality dashboard"),
     "data_date": ("数据截至", "Data as of"),
+    "last_import": ("最近导入 {at}（{source}）", "last import {at} ({source})"),
     "data_date_odd": ("数据日期记为 {stored}，不是可用的日期（晚于今天或无法识别），各页按 {used} 计算。请检查最近一次导入的数据。",
                       "The data date is recorded as {stored}, which cannot be used (after today or unreadable); "
                       "the pages count as of {used}. Please check the last import."),

@@ -72,3 +72,5 @@ def test_every_page_opens(far_db, monkeypatch, tmp_path, user, page):
     assert not at.exception, at.exception
     if page != "screen":  # the big screen has no header; it shows the data date it counts from
         assert any("9999-12-31" in html.unescape(w.value) for w in at.warning), [w.value for w in at.warning]
+        # when data last arrived, and from which file
+        assert any("最近导入" in html.unescape(c.value) and "（cases.csv）" in html.unescape(c.value) for c in at.caption)

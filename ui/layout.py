@@ -24,6 +24,8 @@ def page_header(key: str) -> dict:
     note = f"{t('data_date')} {meta.get('data_date', '—')}"
     if meta.get("kind") == "demo":
         note += f" · {t('demo_note')}"
+    elif meta.get("built_at"):  # when data last arrived, and from which file
+        note += f" · {t('last_import', at=meta['built_at'].replace('T', ' ')[:16], source=meta.get('source', ''))}"
     st.caption(md(note))
     if "data_date_stored" in meta:
         st.warning(tm("data_date_odd", stored=meta["data_date_stored"], used=meta["data_date"]), icon=":material/event_busy:")
