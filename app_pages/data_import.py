@@ -1,7 +1,9 @@
-"""数据导入 (admin): upload a case list; the dashboard keeps serving the old data until the new file
-is complete. The import runs in a child process with memory and time limits (data/sandbox.py):
-a crafted file can end its own import, never the server. Earlier versions of the database are
-listed below, and one can be put back (data/versions.py), recorded in the audit log."""
+"""数据导入 (admin): upload case lists (several at once, or a .zip: one atomic change); map a
+source system's columns and words onto the format and save that as a profile (ui/mapping.py);
+the dashboard keeps serving the old data until the new file is complete. The import runs in a
+child process with memory and time limits (data/sandbox.py): a crafted file can end its own
+import, never the server. Earlier versions of the database are listed below, and one can be
+put back (data/versions.py), recorded in the audit log."""
 from __future__ import annotations
 
 import os
@@ -10,66 +12,87 @@ import tempfile
 import pandas as pd
 import streamlit as st
 
-from data import versions
+from data import profiles, versions
 from data.reader import UnusableFile
 from data.sandbox import ingest_isolated
 from security import audit
 from ui.database import db_path
 from ui.i18n import t
 from ui.layout import page_header
+from ui.mapping import mapping_step
 from ui.plain import md, tm
-from ui.tables import show
 from ui.session import current_user
+from ui.tables import show
 
 user = current_user()
 page_header("data_import")
 st.write(t("import_intro"))
-cases_file = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet"], key="up_cases")
-courts_file = st.file_uploader(t("court_list_file"),
-                               type=["csv", "xlsx", "parquet"], key="up_courts")
+uploads = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet", "zip"], key="up_cases",
+                           accept_multiple_files=True)
+courts_file = st.file_uploader(t("court_list_file"), type=["csv", "xlsx", "parquet"], key="up_courts")
 
 
 def _failed(message: str) -> None:
-    audit.record(user.username, "import", f"failed: {cases_file.name}: {message}")
+    audit.record(user.username, "import", f"failed: {', '.join(u.name for u in uploads)}: {message}")
     st.error(md(message))
     st.stop()
 
 
-if cases_file and st.button(t("do_import"), type="primary", key="do_import"):
-    with tempfile.TemporaryDirectory() as tmp:
-        # the file's own name only in messages: on disk it is ours
-        cases_path = os.path.join(tmp, "cases" + os.path.splitext(cases_file.name)[1].lower()[:8])
-        courts_path = None  # without a new court list the stored one is kept
-        rejects = os.path.join(tmp, "rejects.csv")
-        with st.spinner(t("importing")):
-            try:
-                with open(cases_path, "wb") as out:
-                    out.write(cases_file.getvalue())
-                if courts_file:
-                    courts_path = os.path.join(tmp, "courts" + os.path.splitext(courts_file.name)[1].lower()[:8])
-                    with open(courts_path, "wb") as out:
-                        out.write(courts_file.getvalue())
-                result = ingest_isolated(cases_path, courts_path, db_path(), rejects)
-            except UnusableFile as e:
-                _failed(str(e).replace(os.path.basename(cases_path), cases_file.name, 1))
-            except OSError as e:  # the upload could not be written (a full disk)
-                _failed(f"{t('import_disk')} ({e.strerror})")
-        audit.record(user.username, "import", f"{cases_file.name}: read {result.rows_read}, accepted "
-                                               f"{result.accepted}, rejected {result.rejected}")
-        cols = st.columns(4)
-        cols[0].metric(t("rows_read"), f"{result.rows_read:,}")
-        cols[1].metric(t("accepted"), f"{result.accepted:,}")
-        cols[2].metric(t("rejected"), f"{result.rejected:,}")
-        cols[3].metric(t("updated"), f"{result.updated:,}")
-        if result.rejected:
-            with open(rejects, "rb") as fh:
-                st.download_button(t("download_rejects"), fh.read(),
-                                   file_name="rejects.csv", mime="text/csv", key="dl_rejects", on_click="ignore")
-        if result.changed:
-            st.success(t("imported"))
-        else:
-            st.warning(t("import_nothing"))
+def _saved(upload, folder: str, stem: str) -> str:
+    """The upload on disk under a name of ours (its own name only in messages)."""
+    path = os.path.join(folder, stem + os.path.splitext(upload.name)[1].lower()[:8])
+    with open(path, "wb") as out:
+        out.write(upload.getvalue())
+    return path
 
+
+if uploads:
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            paths = [_saved(u, tmp, f"cases{i}") for i, u in enumerate(uploads)]
+            courts_path = _saved(courts_file, tmp, "courts") if courts_file else None  # else the stored list is kept
+        except OSError as e:  # the upload could not be written (a full disk)
+            _failed(f"{t('import_disk')} ({e.strerror})")
+        shown = {os.path.basename(p): u.name for p, u in zip(paths, uploads)}
+        profile = None
+        if len(uploads) == 1 and not uploads[0].name.lower().endswith(".zip"):
+            with st.expander(t("mapping_title"), expanded=True):
+                try:
+                    profile = mapping_step(paths[0], user.username)
+                except UnusableFile as e:
+                    st.error(md(str(e).replace(os.path.basename(paths[0]), uploads[0].name)))
+        else:  # several files: one saved profile for them all
+            name = st.selectbox(t("profile_pick"), [""] + profiles.names(), key="profile_pick_many",
+                                format_func=lambda n: n or t("profile_standard"))
+            profile = profiles.load(name) if name else None
+        if st.button(t("do_import"), type="primary", key="do_import"):
+            rejects = os.path.join(tmp, "rejects.csv")
+            profile_file = (profiles.save(profile, os.path.join(tmp, "profile.toml"))
+                            if profile and (profile.columns or profile.values) else None)
+            with st.spinner(t("importing")):
+                try:
+                    result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file)
+                except UnusableFile as e:
+                    message = str(e)
+                    for ours, theirs in shown.items():
+                        message = message.replace(ours, theirs)
+                    _failed(message)
+            audit.record(user.username, "import", f"{', '.join(shown.values())}: read {result.rows_read}, accepted "
+                                                   f"{result.accepted}, rejected {result.rejected}"
+                                                   + (f", profile {profile.name}" if profile_file else ""))
+            cols = st.columns(4)
+            cols[0].metric(t("rows_read"), f"{result.rows_read:,}")
+            cols[1].metric(t("accepted"), f"{result.accepted:,}")
+            cols[2].metric(t("rejected"), f"{result.rejected:,}")
+            cols[3].metric(t("updated"), f"{result.updated:,}")
+            if result.rejected:
+                with open(rejects, "rb") as fh:
+                    st.download_button(t("download_rejects"), fh.read(),
+                                       file_name="rejects.csv", mime="text/csv", key="dl_rejects", on_click="ignore")
+            if result.changed:
+                st.success(t("imported"))
+            else:
+                st.warning(t("import_nothing"))
 
 st.subheader(t("versions_title"))
 if done := st.session_state.pop("_rolled_back", None):  # said after the rerun that shows the new state

@@ -110,16 +110,17 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def save(profile: Profile) -> str:
-    """Write the profile atomically (a new file renamed into place); returns its path."""
+def save(profile: Profile, path: str | None = None) -> str:
+    """Write the profile atomically (a new file renamed into place) as config/profiles/NAME.toml,
+    or at `path`; returns the path."""
     check(profile)
-    path = _path(profile.name)
+    path = path or _path(profile.name)
     lines = [f"description = {_toml(profile.description)}", "", "[columns]"]
     lines += [f"{_toml(h)} = {_toml(c)}" for h, c in profile.columns.items()]
     for col, words in profile.values.items():
         if words:
             lines += ["", f"[values.{col}]"] + [f"{_toml(w)} = {_toml(v)}" for w, v in words.items()]
-    os.makedirs(folder(), exist_ok=True)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")

@@ -230,17 +230,30 @@ def _chunk_columns(chunk: list[list[str]], picks: list[tuple[str, int | None]]) 
     return np.flatnonzero(keep), out
 
 
-def read_table(path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None = None) -> pa.Table:
+def read_table(path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None = None,
+               limit: int | None = None) -> pa.Table:
     """Read `path` and map its header onto `columns` (English or Chinese names, mixed; `renamed`:
-    more headers of the file -> column, from an import profile)."""
+    more headers of the file -> column, from an import profile); `limit`: the first rows only."""
     try:
-        return _read_table(path, iter_rows(path), columns, renamed or {})
+        return _read_table(path, iter_rows(path), columns, renamed or {}, limit)
     except _Lenient:
-        return _read_table(path, iter_rows(path, strict=False), columns, renamed or {})
+        return _read_table(path, iter_rows(path, strict=False), columns, renamed or {}, limit)
+
+
+def read_header(path: str) -> list[str]:
+    """The file's header (its first row that is not blank), cells trimmed."""
+    try:
+        rows = iter_rows(path)
+        header = next((r for r in rows if not _is_blank(r)), None)
+    except _Lenient:
+        header = next((r for r in iter_rows(path, strict=False) if not _is_blank(r)), None)
+    if header is None:
+        raise UnusableFile(f"{os.path.basename(path)}: 文件为空 / the file is empty")
+    return [h.strip() for h in header]
 
 
 def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]],
-                renamed: dict[str, str]) -> pa.Table:
+                renamed: dict[str, str], limit: int | None = None) -> pa.Table:
     name = os.path.basename(path)
     header = None
     for row in rows:  # the header is the first row that is not blank
@@ -275,7 +288,7 @@ def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[s
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of row lists, none in a cycle: collecting them is wasted time
     try:
-        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS if limit is None else max(0, min(CHUNK_ROWS, limit - start + 1)))):
             kept, cols = _chunk_columns(chunk, picks)
             row_nos.append(kept + start)
             for n, arr in cols.items():

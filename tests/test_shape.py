@@ -115,7 +115,7 @@ ALLOWED = {
     "present": {"schema", "metrics"},
     "security": {"schema", "metrics"},
     "report": {"schema", "metrics", "present"},
-    "ui": {"metrics", "present", "report", "security", "data"},
+    "ui": {"schema", "metrics", "present", "report", "security", "data"},
 }
 
 

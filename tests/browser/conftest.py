@@ -53,8 +53,11 @@ def _users_file(folder: str) -> str:
 def start_server(db: str, log_name: str = "streamlit.log"):
     """A Streamlit server on `db`; returns (url, process)."""
     port = _free_port()
+    profiles = os.path.join(os.path.dirname(db), "profiles")  # saved profiles stay out of the repository
+    if not os.path.isdir(profiles):
+        shutil.copytree(os.path.join(ROOT, "config", "profiles"), profiles)
     env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"),
-               SPZX_USERS=_users_file(os.path.dirname(db)))
+               SPZX_USERS=_users_file(os.path.dirname(db)), SPZX_PROFILES=profiles)
     os.makedirs(ARTIFACTS, exist_ok=True)
     log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(

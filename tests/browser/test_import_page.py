@@ -131,3 +131,34 @@ def test_the_admin_rolls_the_import_back(own_server, page):
     assert events[0] == "rollback"
     page.get_by_role("button", name="退出登录").click()
     page.get_by_role("button", name="演示：审管办管理员").wait_for(timeout=60000)  # the demo is back
+
+
+def test_a_foreign_export_maps_in_and_its_profile_is_saved(demo_server, page, tmp_path):
+    """Another system's headers and words: the profile is picked, every rule's verdict shows on the
+    first rows, the mapping is saved under a new name, and the file imports through it."""
+    from tests.test_profiles import _their_file
+
+    url, db = demo_server
+    foreign = _their_file(tmp_path / "他们的导出.csv")
+    open_as(page, f"{url}/import")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(foreign))
+    page.get_by_text("列与用语对照（导入配置）").wait_for(timeout=60000)
+    wait_ready(page)
+    assert page.get_by_text("按当前对照校验前 6 行：0 行通过。").is_visible()  # the standard headers do not fit
+    page.get_by_label("导入配置").first.click()
+    page.get_by_role("option", name="示例审判系统").click()
+    page.get_by_text("按当前对照校验前 6 行：5 行通过。").wait_for(timeout=60000)
+    page.get_by_label("保存为导入配置（名称）").fill("某院系统")
+    page.get_by_role("button", name="保存配置").click()
+    page.get_by_text("已保存导入配置 某院系统").wait_for(timeout=30000)
+    assert os.path.exists(os.path.join(os.path.dirname(db), "profiles", "某院系统.toml"))
+    shot(page, "import_mapping")
+    with duckdb.connect(db, read_only=True) as con:
+        before = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_text("导入完成").first.wait_for(timeout=120000)
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert metrics[:3] == ["6", "5", "1"]
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM cases").fetchone()[0] >= before
+        assert con.execute("SELECT judge_name FROM cases WHERE case_no = '(2025)示0102民初1号'").fetchone() is not None

@@ -1,0 +1,62 @@
+"""A look at a file before it is imported (the import page's mapping step): its header, the
+mapping an import profile or the aliases propose, and the verdict of every rule on its first
+rows, checked against the courts of the database in use. Nothing is written."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from schema import codes
+
+from . import validate
+from .profiles import Profile, apply_values, propose
+from .reader import read_table
+
+ROWS = 20
+
+
+def proposed_mapping(header: list[str], profile: Profile | None) -> dict[str, str | None]:
+    """Column -> the file's header holding it: the profile's, then the standard names, then aliases."""
+    out: dict[str, str | None] = {c: None for c in codes.CASE_COLUMNS}
+    if profile:
+        for h, col in profile.columns.items():
+            if h in header:
+                out[col] = h
+    for h in header:
+        for col, (zh, _k, _r) in codes.CASE_COLUMNS.items():
+            if out[col] is None and h.strip().lower() in (col, zh.lower()):
+                out[col] = h
+    for h, col in propose(header).items():
+        if out[col] is None:
+            out[col] = h
+    return out
+
+
+def verdicts(path: str, profile: Profile | None, db_path: str, rows: int = ROWS,
+             today: dt.date | None = None) -> pd.DataFrame:
+    """row, case_no, reason (blank when the row passes) for the first `rows` rows. Links between
+    cases (cycles) and the cases already stored are judged only by the import itself."""
+    raw = apply_values(read_table(path, codes.CASE_COLUMNS, profile.columns if profile else None, limit=rows), profile)
+    con = duckdb.connect()
+    try:
+        courts: list[tuple] = []
+        if os.path.isfile(db_path):
+            con.execute("ATTACH ? AS db (READ_ONLY)", [db_path])
+            courts = con.execute("SELECT court_code::VARCHAR, court_name, level, parent_code::VARCHAR, population "
+                                 "FROM db.courts").fetchall()
+        con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, "
+                    "parent_code VARCHAR, population BIGINT)")
+        if courts:
+            con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
+        validate.load_lookups(con)
+        con.execute("CREATE TEMP TABLE files AS SELECT 0 AS file_no, 'file' AS name")
+        raw = raw.append_column("file_no", pa.array([0] * raw.num_rows, pa.int32()))
+        validate.check_rows(con, raw, today or dt.date.today())
+        return con.execute("SELECT row_no AS row, case_no_written AS case_no, coalesce(reason, '') AS reason "
+                           "FROM checked ORDER BY row_no").df()
+    finally:
+        con.close()
