@@ -118,9 +118,9 @@ def _advance(views: list) -> int:
     resume or a language switch redraws the view on screen, it does not skip it)."""
     now = time.monotonic()
     step, since = st.session_state.get("screen_step", 0), st.session_state.get("screen_since")
-    if since is None:
+    if since is None or paused:  # while paused the view's time stands still: a resume shows it a full turn
         since = now
-    elif not paused and now - since >= every - 0.5:
+    elif now - since >= every - 0.5:
         step, since = step + 1, now
     st.session_state.update(screen_step=step, screen_since=since)
     return step % len(views)
