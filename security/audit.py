@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 
-from security.state import state_path  # noqa: F401  (also read by callers as audit.state_path)
+from security.state import open_state, state_path  # noqa: F401  (state_path: also read as audit.state_path)
 
 GENESIS = "0" * 64
 ATTEMPT = "sign_in_attempt"
@@ -34,9 +33,7 @@ TRIGGERS = {
 
 
 def _connect(path: str | None = None) -> sqlite3.Connection:
-    path = path or state_path()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    con = sqlite3.connect(path, timeout=10, isolation_level=None)
+    con = open_state(path, isolation_level=None)
     con.execute("""CREATE TABLE IF NOT EXISTS audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, username TEXT NOT NULL,
         event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', prev TEXT NOT NULL DEFAULT '',

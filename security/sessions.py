@@ -17,7 +17,7 @@ import secrets
 import sqlite3
 import time
 
-from security.state import state_path
+from security.state import open_state
 from security.keys import server_key
 
 COOKIE = "spzx_session"
@@ -30,9 +30,7 @@ def lifetime_seconds() -> int:
 
 
 def _connect() -> sqlite3.Connection:
-    path = state_path()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    con = sqlite3.connect(path, timeout=10)
+    con = open_state()
     con.executescript("""
         CREATE TABLE IF NOT EXISTS session_tickets (ticket TEXT PRIMARY KEY, username TEXT NOT NULL,
                                                     session_id TEXT NOT NULL, expires REAL NOT NULL);

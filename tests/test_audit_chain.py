@@ -150,3 +150,11 @@ def test_the_audit_page_says_whether_the_chain_holds(state, demo, monkeypatch): 
     _tamper(state, "UPDATE audit SET detail = 'other.xlsx' WHERE id = 2")
     at = page()
     assert not at.exception and "第 2 条起链条断开" in html.unescape(at.error[0].value)
+
+
+def test_the_state_file_is_its_owners_only(state):
+    import os
+    import stat
+
+    audit.record("a", "export", "x.xlsx")
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
