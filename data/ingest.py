@@ -16,7 +16,7 @@ from schema.cells import inert
 
 from . import archive, store, validate
 from .profiles import Profile, apply_values
-from .reader import UnusableFile, read_table
+from .reader import UnusableFile, iter_batches, read_table
 
 CYCLE_REASON = "原审案号形成循环引用 / origin_case_no links form a cycle"
 
@@ -128,18 +128,27 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str, several: bool) -> i
     return len(rows)
 
 
-def read_cases(paths: list[str], profile: Profile | None) -> tuple[pa.Table, list[str]]:
-    """Every case list (a .zip unpacked to the files it holds), as one table with `file_no`,
-    and the names of the files for messages."""
-    tables, names = [], []
+def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profile | None) -> tuple[int, list[str]]:
+    """Every case list (a .zip unpacked to the files it holds) into temp table `raw_in`, one
+    batch at a time, with `file_no`: (rows read, the files' names for messages). DuckDB keeps
+    the table within its memory limit, spilling to disk, so a file of any size fits."""
+    columns = ", ".join(f"{c} VARCHAR" for c in codes.CASE_COLUMNS)
+    con.execute(f"CREATE TEMP TABLE raw_in(row_no BIGINT, {columns}, file_no INTEGER)")
+    names: list[str] = []
+    rows = 0
     with tempfile.TemporaryDirectory(prefix="spzx-unpack-") as tmp:
         for path in paths:
             parts = archive.unpack(path, tmp) if archive.is_zip(path) else [(path, os.path.basename(path))]
             for file, shown in parts:
-                t = apply_values(read_table(file, codes.CASE_COLUMNS, profile.columns if profile else None), profile)
-                tables.append(t.append_column("file_no", pa.array([len(names)] * t.num_rows, pa.int32())))
+                for batch in iter_batches(file, codes.CASE_COLUMNS, profile.columns if profile else None):
+                    chunk = apply_values(pa.Table.from_batches([batch]), profile)
+                    chunk = chunk.append_column("file_no", pa.array([len(names)] * chunk.num_rows, pa.int32()))
+                    con.register("chunk_in", chunk)
+                    con.execute("INSERT INTO raw_in SELECT * FROM chunk_in")
+                    con.unregister("chunk_in")
+                    rows += chunk.num_rows
                 names.append(shown)
-    return pa.concat_tables(tables), names
+    return rows, names
 
 
 def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str | None = None,
@@ -156,9 +165,10 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
         check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
     paths = [cases_path] if isinstance(cases_path, str) else list(cases_path)
-    raw, file_names = read_cases(paths, profile)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     with store.building(db_path) as con:
+        store.bound_memory(con, db_path)
+        rows_read, file_names = load_cases(con, paths, profile)
         # only now, under the build lock: an import that ran while this one waited counts as old
         has_old = os.path.exists(db_path)
         old_courts: list[tuple] = []
@@ -182,7 +192,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         validate.load_lookups(con)
         con.execute("CREATE TEMP TABLE files(file_no INTEGER, name VARCHAR)")
         con.executemany("INSERT INTO files VALUES (?, ?)", list(enumerate(file_names)))
-        validate.check_rows(con, raw, today)
+        validate.check_rows(con, "raw_in", today)
         _reject_cycles(con, has_old)
         try:
             rejected = write_rejects(con, rejects_path, several=len(file_names) > 1)
@@ -217,5 +227,5 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         if has_old:
             con.execute("DETACH old")
     if not accepted:
-        return IngestResult(raw.num_rows, 0, rejected, 0, 0, rejects_path)
-    return IngestResult(raw.num_rows, accepted, rejected, accepted - updated, updated, rejects_path)
+        return IngestResult(rows_read, 0, rejected, 0, 0, rejects_path)
+    return IngestResult(rows_read, accepted, rejected, accepted - updated, updated, rejects_path)

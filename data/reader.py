@@ -230,14 +230,31 @@ def _chunk_columns(chunk: list[list[str]], picks: list[tuple[str, int | None]]) 
     return np.flatnonzero(keep), out
 
 
+def schema_of(columns: dict[str, tuple[str, str, bool]]) -> pa.Schema:
+    return pa.schema([("row_no", pa.int64())] + [(n, pa.string()) for n in columns])
+
+
+def iter_batches(path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None = None,
+                 limit: int | None = None) -> Iterator[pa.RecordBatch]:
+    """The file's rows in batches of at most CHUNK_ROWS, mapped onto `columns` (English or Chinese
+    names, mixed; `renamed`: more headers of the file -> column, from an import profile);
+    `limit`: the first rows only. Only one batch is in memory at a time.
+
+    A CSV is read strictly first; when a stray quote shows up, the rest is read leniently
+    (as Excel does) from the first row not yet given, the rows before it read the same."""
+    done = 0  # rows after the header already given, blank ones included
+    try:
+        for batch, done in _batches(path, iter_rows(path), columns, renamed or {}, limit, 0):
+            yield batch
+    except _Lenient:
+        for batch, _done in _batches(path, iter_rows(path, strict=False), columns, renamed or {}, limit, done):
+            yield batch
+
+
 def read_table(path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None = None,
                limit: int | None = None) -> pa.Table:
-    """Read `path` and map its header onto `columns` (English or Chinese names, mixed; `renamed`:
-    more headers of the file -> column, from an import profile); `limit`: the first rows only."""
-    try:
-        return _read_table(path, iter_rows(path), columns, renamed or {}, limit)
-    except _Lenient:
-        return _read_table(path, iter_rows(path, strict=False), columns, renamed or {}, limit)
+    """The whole file (or its first `limit` rows) as one table: small files, court lists, previews."""
+    return pa.Table.from_batches(list(iter_batches(path, columns, renamed, limit)), schema_of(columns))
 
 
 def read_header(path: str) -> list[str]:
@@ -252,8 +269,9 @@ def read_header(path: str) -> list[str]:
     return [h.strip() for h in header]
 
 
-def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]],
-                renamed: dict[str, str], limit: int | None = None) -> pa.Table:
+def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]],
+             renamed: dict[str, str], limit: int | None, skip: int) -> Iterator[tuple[pa.RecordBatch, int]]:
+    """(batch, rows after the header consumed so far); the first `skip` rows after the header are passed over."""
     name = os.path.basename(path)
     header = None
     for row in rows:  # the header is the first row that is not blank
@@ -282,22 +300,19 @@ def _read_table(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[s
     if missing:
         raise UnusableFile(f"{name}: 缺少必需的列 / required column missing: {', '.join(missing)}")
     picks = [(n, position.get(n)) for n in columns]
-    row_nos: list[np.ndarray] = []
-    data: dict[str, list] = {n: [] for n in columns}
-    start = 1
+    schema = schema_of(columns)
+    for _ in itertools.islice(rows, skip):
+        pass
+    start = 1 + skip
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of row lists, none in a cycle: collecting them is wasted time
+    gc.disable()  # a hundred thousand row lists, none in a cycle: collecting them is wasted time
     try:
         while chunk := list(itertools.islice(rows, CHUNK_ROWS if limit is None else max(0, min(CHUNK_ROWS, limit - start + 1)))):
             kept, cols = _chunk_columns(chunk, picks)
-            row_nos.append(kept + start)
-            for n, arr in cols.items():
-                data[n].append(arr)
+            batch = pa.record_batch([pa.array(kept + start, pa.int64())] + [cols[n] for n in columns], schema=schema)
             start += len(chunk)
             del chunk
+            yield batch, start - 1
     finally:
         if gc_was_enabled:
             gc.enable()
-    arrays = {"row_no": pa.array(np.concatenate(row_nos) if row_nos else np.array([], np.int64), pa.int64())}
-    arrays.update({n: pa.chunked_array(v, pa.string()) for n, v in data.items()})
-    return pa.table(arrays)

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import shutil
 
 import duckdb
 
@@ -153,6 +154,19 @@ def _fit_memory(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"SET memory_limit = '{max(256, int(soft * 0.4) >> 20)}MB'")
 
 
+def bound_memory(con: duckdb.DuckDBPyConnection, db_path: str) -> None:
+    """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 1200), spilling to a folder
+    beside the database, so a file of any size imports in bounded memory."""
+    import resource
+
+    limit = int(os.environ.get("SPZX_BUILD_MEMORY_MB", "1200"))
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        limit = min(limit, max(256, int(soft * 0.4) >> 20))
+    con.execute(f"SET memory_limit = '{limit}MB'")
+    con.execute("SET temp_directory = ?", [os.path.abspath(db_path) + ".building.tmp"])
+
+
 class Abandon(Exception):
     """Raised inside `building` to drop the new file and keep the database as it is."""
 
@@ -205,7 +219,7 @@ def remove_leftovers(db_path: str) -> bool:
     Returns whether anything was removed."""
     db_path = os.path.abspath(db_path)
     tmp = db_path + ".building"
-    stale = [p for p in (tmp, tmp + ".wal") if os.path.exists(p)]
+    stale = [p for p in (tmp, tmp + ".wal", tmp + ".tmp") if os.path.exists(p)]
     if not stale or not os.path.isdir(os.path.dirname(db_path)):
         return False
     with open(db_path + ".lock", "w") as lock:
@@ -214,7 +228,7 @@ def remove_leftovers(db_path: str) -> bool:
         except BlockingIOError:
             return False  # a build holds the lock: the file is its work in progress
         for p in stale:
-            os.remove(p)
+            shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
     return True
 
 

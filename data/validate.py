@@ -176,10 +176,15 @@ def _rules(today: str) -> list[tuple[str, str]]:
     return r
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table, today: dt.date) -> None:
-    """Create temp table `checked` from the text table `raw`; needs lookups and table `court_list`.
+def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.date) -> None:
+    """Create temp table `checked` from the text table `raw` (or the table of that name: row_no,
+    the case columns as text, file_no); needs lookups and tables `court_list` and `files`.
     `today` is the day of the import: a later date rejects its row."""
-    con.register("raw_in", raw)
+    if isinstance(raw, str):
+        source = raw
+    else:
+        source = "raw_arrow"
+        con.register(source, raw)
     dates = ",\n".join(f"{_date_sql(c)} AS {c}_d" for c in DATE_COLS)
     bools = ",\n".join(f"{_bool_sql(c)} AS {c}_b" for c in BOOL_COLS)
     numbers = ",\n".join([f"{_int_sql(c)} AS {c}_i" for c in INT_COLS] + [f"{_dec_sql(c)} AS {c}_f" for c in DEC_COLS])
@@ -193,7 +198,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table, today: dt.date) ->
                    {dates},
                    {bools},
                    {numbers}
-            FROM raw_in
+            FROM {source}
         ), b AS (
             SELECT *, coalesce(cn.y, '') <> '' AS cno_ok,
                    CASE WHEN cn.y <> '' THEN cn.y::INTEGER END AS p_year,
@@ -229,7 +234,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table, today: dt.date) ->
         FROM d
         ORDER BY file_no, row_no
     """)
-    con.unregister("raw_in")
+    if not isinstance(raw, str):
+        con.unregister(source)
     mark_duplicates(con)
 
 
