@@ -66,3 +66,24 @@ def test_leftovers_of_a_killed_build_are_removed_unless_a_build_runs(tmp_path):
         assert not store.remove_leftovers(str(db))  # a build in progress keeps its file
     assert store.remove_leftovers(str(db))
     assert sorted(os.listdir(tmp_path)) == ["db.duckdb.lock"]
+
+
+def test_a_disk_that_fills_up_is_a_clear_message(tmp_path):
+    """The file-size limit stands in for a full disk: the build's write fails part way."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    p = subprocess.run([sys.executable, "-m", "data", "ingest", str(WORKED / "cases.csv"), "--courts",
+                        str(WORKED / "courts.csv"), "--db", str(tmp_path / "db.duckdb"), "--rejects", str(tmp_path / "r.csv")],
+                       cwd=ROOT, preexec_fn=small_disk, capture_output=True, text=True)
+    assert p.returncode == 1 and "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert "database unchanged" in p.stderr and "cannot write" in p.stderr
+    assert sorted(os.listdir(tmp_path)) == ["db.duckdb.lock", "r.csv"]

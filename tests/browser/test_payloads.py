@@ -121,3 +121,19 @@ def test_exports_hold_the_names_as_inert_text(payload_server, page, path, button
     assert _formula_cells(wb) == []
     values = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert any(v.startswith(payload) for v in values), values[:40]
+
+
+def test_the_case_list_export_holds_the_judges_names_inert(payload_server, page):
+    """The cases behind a figure, exported: judge names like =王… and @李… stay text."""
+    open_as(page, f"{payload_server}/compare?court=%E7%A4%BA0204&district=false&level=judge"
+                  f"&division=%E6%89%A7%E8%A1%8C%E5%B1%80&pk=year&period=2025")
+    page.get_by_text("本范围明细案件").click()
+    page.get_by_role("button", name="导出 Excel").last.wait_for(timeout=60000)
+    wait_ready(page, 60000)
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="导出 Excel").last.click()
+    with open(dl.value.path(), "rb") as f:
+        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+    assert _formula_cells(wb) == []
+    names = [c.value for row in wb.worksheets[0].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert any(n.startswith("'=王") for n in names), names[:30]
