@@ -58,7 +58,7 @@ if uploads:
         if len(uploads) == 1 and not uploads[0].name.lower().endswith(".zip"):
             with st.expander(t("mapping_title"), expanded=True):
                 try:
-                    profile = mapping_step(paths[0], user.username)
+                    profile = mapping_step(paths[0], uploads[0].name, user.username)
                 except UnusableFile as e:
                     st.error(md(str(e).replace(os.path.basename(paths[0]), uploads[0].name)))
         else:  # several files: one saved profile for them all
@@ -71,7 +71,7 @@ if uploads:
                             if profile and (profile.columns or profile.values) else None)
             with st.spinner(t("importing")):
                 try:
-                    result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file)
+                    result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file, list(shown.values()))
                 except UnusableFile as e:
                     message = str(e)
                     for ours, theirs in shown.items():

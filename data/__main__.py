@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--db", required=True)
     i.add_argument("--rejects")
     i.add_argument("--profile", help="an import profile: config/profiles/NAME.toml, or the path of one")
+    i.add_argument("--shown-as", action="append", help=argparse.SUPPRESS)  # the files' own names (the import page)
     i.add_argument("--json", action="store_true", help="print the result as one JSON line (for the import page)")
     r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
     r.add_argument("--db", required=True)
@@ -41,8 +42,27 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--interval", type=float, default=30, help="seconds between looks")
     w.add_argument("--settle", type=float, default=5, help="with --once: seconds a file must be unchanged")
     w.add_argument("--once", action="store_true", help="look once and stop (for cron)")
+    pv = sub.add_parser("preview", help="the mapping step's look at a file, as JSON (nothing is written)")
+    pv.add_argument("file")
+    pv.add_argument("--db", required=True)
+    pv.add_argument("--profile")
     args = ap.parse_args(argv)
+    _limit_memory()
 
+    if args.command == "preview":
+        import json
+
+        from .preview import describe
+        from .profiles import load as load_profile
+        from .reader import UnusableFile
+
+        try:
+            print(json.dumps(describe(args.file, load_profile(args.profile) if args.profile else None, args.db),
+                             ensure_ascii=False, default=str))
+        except UnusableFile as e:
+            print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "watch":
         from .reader import UnusableFile
         from .watch import watch
@@ -96,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     try:
         profile = load_profile(args.profile) if args.profile else None
-        r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile)
+        r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile, shown_as=args.shown_as)
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1
@@ -118,6 +138,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
           f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
     return 0
+
+
+def _limit_memory() -> None:
+    """SPZX_LIMIT_MEMORY_MB, set by data/sandbox.py for its child: the limit is taken here, by the
+    child itself (a preexec_fn in the threaded server could deadlock)."""
+    import os
+    import resource
+
+    limit = os.environ.get("SPZX_LIMIT_MEMORY_MB")
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (int(limit) << 20, int(limit) << 20))
 
 
 def _versions(args) -> int:

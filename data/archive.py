@@ -21,9 +21,10 @@ def is_zip(path: str) -> bool:
         return f.read(4) == b"PK\x03\x04"
 
 
-def unpack(path: str, into: str) -> list[tuple[str, str]]:
-    """(file on disk, name shown) for each case list in the archive, in the archive's name order."""
-    name = os.path.basename(path)
+def unpack(path: str, into: str, name: str | None = None) -> list[tuple[str, str]]:
+    """(file on disk, name shown) for each case list in the archive, in the archive's name order;
+    `name`: the archive's own name, when it was saved under another."""
+    name = name or os.path.basename(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:

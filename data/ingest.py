@@ -128,7 +128,8 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str, several: bool) -> i
     return len(rows)
 
 
-def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profile | None) -> tuple[int, list[str]]:
+def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profile | None,
+               shown_as: list[str] | None = None) -> tuple[int, list[str]]:
     """Every case list (a .zip unpacked to the files it holds) into temp table `raw_in`, one
     batch at a time, with `file_no`: (rows read, the files' names for messages). DuckDB keeps
     the table within its memory limit, spilling to disk, so a file of any size fits."""
@@ -137,8 +138,9 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
     names: list[str] = []
     rows = 0
     with tempfile.TemporaryDirectory(prefix="spzx-unpack-") as tmp:
-        for path in paths:
-            parts = archive.unpack(path, tmp) if archive.is_zip(path) else [(path, os.path.basename(path))]
+        for k, path in enumerate(paths):
+            own = shown_as[k] if shown_as and k < len(shown_as) else os.path.basename(path)
+            parts = archive.unpack(path, tmp, own) if archive.is_zip(path) else [(path, own)]
             for file, shown in parts:
                 for batch in iter_batches(file, codes.CASE_COLUMNS, profile.columns if profile else None):
                     chunk = apply_values(pa.Table.from_batches([batch]), profile)
@@ -152,13 +154,15 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
 
 
 def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str | None = None,
-           today: dt.date | None = None, profile: Profile | None = None) -> IngestResult:
+           today: dt.date | None = None, profile: Profile | None = None,
+           shown_as: list[str] | None = None) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
     Several case lists (or a .zip of them) import as one change: duplicates are judged across
     them in the order given, and one unusable file stops them all.
     Without a court list (courts_path None) the stored one is kept. A date after `today`
     (the day of the import) rejects its row; when no row is accepted nothing changes. A
-    `profile` maps a source system's headers and words onto the format (data/profiles.py)."""
+    `profile` maps a source system's headers and words onto the format (data/profiles.py);
+    `shown_as`, the files' own names where they were saved under others (the import page)."""
     today = today or dt.date.today()
     new_courts: list[tuple] = []
     if courts_path is not None:
@@ -168,7 +172,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     with store.building(db_path) as con:
         store.bound_memory(con, db_path)
-        rows_read, file_names = load_cases(con, paths, profile)
+        rows_read, file_names = load_cases(con, paths, profile, shown_as)
         # only now, under the build lock: an import that ran while this one waited counts as old
         has_old = os.path.exists(db_path)
         old_courts: list[tuple] = []

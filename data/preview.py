@@ -1,6 +1,9 @@
 """A look at a file before it is imported (the import page's mapping step): its header, the
-mapping an import profile or the aliases propose, and the verdict of every rule on its first
-rows, checked against the courts of the database in use. Nothing is written."""
+mapping an import profile or the aliases propose, the words of 审理程序 and 结案方式 the format
+does not know, and the verdict of every rule on its first rows, checked against the courts of
+the database in use. Nothing is written. The page asks for it in a child process with the
+import's limits (`python -m data preview`, data/sandbox.py): reading a file is what a crafted
+file attacks."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +17,10 @@ from schema import codes
 
 from . import validate
 from .profiles import Profile, apply_values, propose
-from .reader import read_table
+from .reader import UnusableFile, read_table
 
 ROWS = 20
+SAMPLE = 500  # rows read for the words to map
 
 
 def proposed_mapping(header: list[str], profile: Profile | None) -> dict[str, str | None]:
@@ -60,3 +64,29 @@ def verdicts(path: str, profile: Profile | None, db_path: str, rows: int = ROWS,
                            "FROM checked ORDER BY row_no").df()
     finally:
         con.close()
+
+
+def unknown_words(path: str, profile: Profile | None, rows: int = SAMPLE) -> dict[str, list[str]]:
+    """Column -> the words of its first `rows` rows that neither the format nor its aliases know."""
+    from .profiles import VOCABULARIES
+
+    sample = read_table(path, codes.CASE_COLUMNS, profile.columns if profile else None, limit=rows)
+    out = {}
+    for col, vocabulary in VOCABULARIES.items():
+        known = set(vocabulary) | set(codes.PROCEDURE_ALIASES if col == "procedure" else codes.CLOSING_ALIASES)
+        out[col] = sorted({w for w in sample[col].to_pylist() if w and w not in known})
+    return out
+
+
+def describe(path: str, profile: Profile | None, db_path: str) -> dict:
+    """Everything the mapping step shows, as plain data (the child's answer, as JSON)."""
+    from .reader import read_header
+
+    header = read_header(path)
+    result: dict = {"header": header, "proposed": proposed_mapping(header, profile)}
+    try:
+        result["words"] = unknown_words(path, profile)
+        result["verdicts"] = verdicts(path, profile, db_path).values.tolist()
+    except UnusableFile as e:  # the mapping as it stands misses a required column: say so, keep the header
+        result["problem"] = str(e)
+    return result

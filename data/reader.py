@@ -141,12 +141,12 @@ def _xlsx_rows(path: str) -> Iterator[list[str]]:
 
     check_workbook(path)  # before the reader builds the sheet's whole rectangle in memory
     try:
-        rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).iter_rows()
     except Exception as e:  # calamine raises its own error types for broken files
         raise UnusableFile(
             f"{os.path.basename(path)}: 无法读取 Excel 文件 / cannot read the Excel file ({_one_line(e)})"
         ) from None
-    for row in rows:
+    for row in rows:  # one row of Python objects at a time
         yield [_text(c) for c in row]
 
 

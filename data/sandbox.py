@@ -1,15 +1,16 @@
-"""An import run in a child process with memory and time limits, so that no file, however it was
-made, can take the server's process down with it: the worst a file can do is end its own
-import, which then reports a clear message and leaves the database as it was (the atomic swap).
+"""Imports, and the import page's look at a file, run in a child process with memory and time
+limits, so that no file, however it was made, can take the server's process down with it: the
+worst a file can do is end its own child, which then reports a clear message and leaves the
+database as it was (the atomic swap).
 
 Limits: SPZX_IMPORT_MEMORY_MB (address space of the child, default 4096) and
-SPZX_IMPORT_MINUTES (default 30).
+SPZX_IMPORT_MINUTES (default 30). The child takes the memory limit itself, at its start
+(data/__main__.py), since a preexec_fn in the threaded server could deadlock.
 """
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ from .ingest import IngestResult
 from .reader import UnusableFile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory")
 
 
 def memory_limit() -> int:
@@ -28,35 +30,19 @@ def time_limit() -> float:
     return float(os.environ.get("SPZX_IMPORT_MINUTES", "30")) * 60
 
 
-def _limit_memory() -> None:  # runs in the child, before it starts Python
-    resource.setrlimit(resource.RLIMIT_AS, (memory_limit(), memory_limit()))
-
-
-_OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory")
-
-
-def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str,
-                    profile: str | None = None) -> IngestResult:
-    """`ingest` in a child process; UnusableFile (database untouched) when the file cannot be used,
-    or when the child ran out of memory or time or was killed."""
-    paths = [cases_path] if isinstance(cases_path, str) else list(cases_path)
-    cmd = [sys.executable, "-m", "data", "ingest", *paths, "--db", db_path, "--rejects", rejects_path, "--json"]
-    if courts_path:
-        cmd += ["--courts", courts_path]
-    if profile:
-        cmd += ["--profile", profile]
-    name = ", ".join(os.path.basename(p) for p in paths)
+def _run(args: list[str], name: str, db_path: str) -> str:
+    """`python -m data ARGS` in a limited child; its stdout, or UnusableFile saying why it failed."""
+    env = dict(os.environ, SPZX_LIMIT_MEMORY_MB=str(memory_limit() >> 20))
     try:
-        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=time_limit(),
-                           preexec_fn=_limit_memory)
+        p = subprocess.run([sys.executable, "-m", "data", *args], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=time_limit())
     except subprocess.TimeoutExpired:
         store.remove_leftovers(db_path)
         raise UnusableFile(f"{name}: 导入超过 {time_limit() / 60:g} 分钟，已停止 / the import took longer than "
                            f"{time_limit() / 60:g} minutes and was stopped") from None
-    if p.returncode != 0:
-        store.remove_leftovers(db_path)  # a child killed mid-build leaves its unfinished file
     if p.returncode == 0:
-        return IngestResult(**json.loads(p.stdout.strip().splitlines()[-1]))
+        return p.stdout
+    store.remove_leftovers(db_path)  # a child killed mid-build leaves its unfinished file
     message = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
     if p.returncode == 1 and message.startswith("导入失败"):
         raise UnusableFile(message.split(": ", 1)[-1])
@@ -65,3 +51,26 @@ def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_pat
                            f"reading this file went past the import's memory limit ({memory_limit() >> 20} MB) and was "
                            "stopped; split it or save it as CSV")
     raise UnusableFile(f"{name}: 导入未完成 / the import did not finish ({message[-300:] or f'exit {p.returncode}'})")
+
+
+def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str,
+                    profile: str | None = None, shown_as: list[str] | None = None) -> IngestResult:
+    """`ingest` in a child process; UnusableFile (database untouched) when the file cannot be used,
+    or when the child ran out of memory or time or was killed. `shown_as`: the files' own names
+    (for messages, the rejects and the database's record of its source)."""
+    paths = [cases_path] if isinstance(cases_path, str) else list(cases_path)
+    args = ["ingest", *paths, "--db", db_path, "--rejects", rejects_path, "--json"]
+    if courts_path:
+        args += ["--courts", courts_path]
+    if profile:
+        args += ["--profile", profile]
+    for name in shown_as or []:
+        args += ["--shown-as", name]
+    out = _run(args, ", ".join(shown_as or [os.path.basename(p) for p in paths]), db_path)
+    return IngestResult(**json.loads(out.strip().splitlines()[-1]))
+
+
+def preview_isolated(path: str, db_path: str, profile: str | None = None, shown_as: str | None = None) -> dict:
+    """The mapping step's look at a file (data/preview.py `describe`), read in a limited child."""
+    args = ["preview", path, "--db", db_path] + (["--profile", profile] if profile else [])
+    return json.loads(_run(args, shown_as or os.path.basename(path), db_path))

@@ -19,17 +19,20 @@ from .reader import UnusableFile
 
 MAX_UNPACKED = 1 << 30  # bytes of XML in the whole workbook (a 1M-row, 25-column sheet is ~300 MB)
 MAX_RATIO = 200  # unpacked / packed for a member over 10 MB; sheets of real data stay near 10-30
-MAX_CELLS = 30_000_000  # the rectangle from A1 to the last cell: a 1M-row, 30-column sheet
+MAX_CELLS = 12_000_000  # the rectangle from A1 to the last cell (500,000 rows of 24 columns): the reader
+                        # holds a sheet whole, so this keeps an import under 2 GB; larger lists come as CSV
 CHUNK = 1 << 20
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
-_ROW = re.compile(rb"<row[ >]")
+# Any namespace prefix, any attribute order, either quote: <x:c s="1" r='XFD1048576'>
+_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']""")
+_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*["'](?:[^"':]*:)?\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["']""")
+_ROW_AT = re.compile(rb"""<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*["']([0-9]{1,7})["']""")
+_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b")
 
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -55,8 +58,8 @@ def check_workbook(path: str) -> None:
             if m.file_size > 10 << 20 and m.file_size > MAX_RATIO * max(1, m.compress_size):
                 raise _refuse(path, "压缩比异常（疑似压缩炸弹），已拒绝", "compression ratio is abnormal (a zip bomb?); refused")
         unpacked = 0
-        for m in members:
-            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+        for m in members:  # every XML part: a workbook's relations may put a sheet anywhere
+            if m.filename.lower().endswith(".xml"):
                 unpacked = _scan_sheet(path, zf, m, unpacked)
 
 
@@ -76,12 +79,14 @@ def _scan_sheet(path: str, zf: zipfile.ZipFile, member: zipfile.ZipInfo, unpacke
                     for m in found:
                         columns = max(columns, _column_number(m.group(1)))
                         rows = max(rows, int(m.group(2)))
+                for m in _ROW_AT.finditer(text):
+                    rows = max(rows, int(m.group(1)))
                 row_tags += len(_ROW.findall(chunk))  # rows written without an r="…" still count
                 rows = max(rows, row_tags)
                 if columns * rows > MAX_CELLS:
                     raise _refuse(path, f"工作表范围过大（{columns:,} 列 × {rows:,} 行），请删除多余的单元格或另存为 CSV",
                                   f"the sheet spans {columns:,} columns × {rows:,} rows; clear the stray cells or save it as CSV")
-                tail = text[-64:]  # a reference cut at the chunk's end is found whole next time
+                tail = text[-256:]  # a tag cut at the chunk's end is found whole next time
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:  # a bad CRC, a cut-off member
         raise _refuse(path, "无法读取 Excel 文件", f"cannot read the Excel file ({' '.join(str(e).split())})") from None
     return unpacked

@@ -244,6 +244,13 @@ def crafted_xlsx(path, kind: str) -> Path:
         wb.active["XFD1048576"] = "x"
         wb.save(path)
         return Path(path)
+    if kind == "far-quoted":  # the far cell written as other writers may: attribute order, single quotes
+        wb.active["XFD1048576"] = "x"
+        wb.save(path)
+        _rewrite_sheet(path, lambda xml: xml.replace(b'<c r="XFD1048576" t="inlineStr">', b"<c t='inlineStr' r='XFD1048576'>")
+                       .replace(b'<c r="XFD1048576" t="s">', b"<c t='s'  r = 'XFD1048576'>")
+                       .replace(b'<row r="1048576"', b"<row r='1048576'").replace(b'ref="A1:XFD1048576"', b'ref="A1"'))
+        return Path(path)
     base = Path(str(path) + ".base.xlsx")
     wb.save(base)
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
@@ -261,3 +268,17 @@ def crafted_xlsx(path, kind: str) -> Path:
                 w.write(b"</sheetData>" + rest.split(b"</sheetData>")[1])
     base.unlink()
     return Path(path)
+
+
+def _rewrite_sheet(path, change) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        items = [(i, src.read(i.filename)) for i in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                new = change(data)
+                assert new != data, "the sheet was not rewritten"
+                data = new
+            out.writestr(info, data)

@@ -22,7 +22,8 @@ def base_db(tmp_path_factory):
     return db
 
 
-@pytest.mark.parametrize("kind,words", [("far", "16,384 columns × 1,048,576 rows"), ("bomb", "zip bomb")])
+@pytest.mark.parametrize("kind,words", [("far", "16,384 columns × 1,048,576 rows"),
+                                        ("far-quoted", "16,384 columns × 1,048,576 rows"), ("bomb", "zip bomb")])
 def test_crafted_workbooks_are_refused_before_reading(tmp_path, kind, words):
     path = crafted_xlsx(tmp_path / f"{kind}.xlsx", kind)
     assert os.path.getsize(path) < 1 << 20
@@ -30,7 +31,7 @@ def test_crafted_workbooks_are_refused_before_reading(tmp_path, kind, words):
         read_table(str(path), codes.CASE_COLUMNS)
 
 
-@pytest.mark.parametrize("kind", ["far", "bomb"])
+@pytest.mark.parametrize("kind", ["far", "far-quoted", "bomb"])
 def test_the_isolated_import_refuses_them_and_changes_nothing(tmp_path, base_db, kind):
     before = sha256(base_db)
     with pytest.raises(UnusableFile):
@@ -87,3 +88,21 @@ def test_a_disk_that_fills_up_is_a_clear_message(tmp_path):
     assert p.returncode == 1 and "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
     assert "database unchanged" in p.stderr and "cannot write" in p.stderr
     assert sorted(os.listdir(tmp_path)) == ["db.duckdb.lock", "r.csv"]
+
+
+@pytest.mark.parametrize("xml", [
+    b'<c r="XFD1048576">', b"<c t='s' r='XFD1048576'>", b'<x:c s="1" r="XFD1048576">', b'<c\n  r = "XFD1048576">',
+    b'<x:dimension ref="A1:XFD1048576"/>', b"<dimension ref='XFD1048576'/>",
+])
+def test_cell_references_are_found_however_they_are_written(xml):
+    from data.workbook_check import _CELL, _DIMENSION
+
+    found = [m.groups() for pattern in (_CELL, _DIMENSION) for m in pattern.finditer(xml)]
+    assert found == [(b"XFD", b"1048576")]
+
+
+def test_the_preview_child_refuses_them_too(tmp_path, base_db):
+    from data.sandbox import preview_isolated
+
+    with pytest.raises(UnusableFile, match="16,384 columns"):
+        preview_isolated(str(crafted_xlsx(tmp_path / "far.xlsx", "far-quoted")), str(base_db))
