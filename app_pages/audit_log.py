@@ -14,6 +14,8 @@ page_header("audit_log")
 check = audit.verify()
 if check.holds:
     st.success(tm("audit_chain_holds", n=check.entries, digest=audit.state_digest()[:16]), icon=":material/verified:")
+elif check.broken_at is None:  # the triggers that refuse changes were removed
+    st.error(tm("audit_triggers_gone", why=check.reason), icon=":material/gpp_bad:")
 else:
     st.error(tm("audit_chain_broken", id=check.broken_at), icon=":material/gpp_bad:")
 rows = pd.DataFrame(audit.entries(1000), columns=["time", "user", "event", "detail"])

@@ -109,7 +109,12 @@ else:
         chosen = st.selectbox(t("rollback_to"), [v.name for v in kept], key="rollback_version")
         sure = st.checkbox(t("rollback_sure"), key="rollback_sure")
         if st.form_submit_button(t("rollback_do"), type="secondary") and sure:
-            back = versions.rollback(db_path(), chosen)
-            audit.record(user.username, "rollback", f"{back.name}: {back.kind} {back.source} ({back.cases} cases)")
-            st.session_state["_rolled_back"] = (back.name, back.source)
-            st.rerun()
+            try:
+                back = versions.rollback(db_path(), chosen)
+            except (versions.NoSuchVersion, OSError) as e:
+                audit.record(user.username, "rollback", f"failed: {chosen}: {e}")
+                st.error(md(e))
+            else:
+                audit.record(user.username, "rollback", f"{back.name}: {back.kind} {back.source} ({back.cases} cases)")
+                st.session_state["_rolled_back"] = (back.name, back.source)
+                st.rerun()

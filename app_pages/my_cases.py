@@ -41,7 +41,7 @@ else:
     cols[0].metric(t("pending"), f"{len(shown):,}")
     cols[1].metric(t("past_limit_n"), f"{(left < 0).sum():,}")
     for col, n in zip(cols[2:], DUE_WITHIN):  # each counts every case due within n days, overdue ones aside
-        col.metric(t("due_within", n=n), f"{left.between(0, n).sum():,}")
+        col.metric(tm("due_within", n=n), f"{left.between(0, n).sum():,}")
     show(shown, alt="pending cases")
     download_xlsx(columns(shown), "my_pending", f, ctx, key="dl_pending")
 

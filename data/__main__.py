@@ -164,9 +164,15 @@ def _versions(args) -> int:
         return 0
     try:
         chosen = versions.rollback(args.db, args.version)
-    except versions.NoSuchVersion as e:
+    except (versions.NoSuchVersion, OSError) as e:
         print(f"python -m data rollback: {e}", file=sys.stderr)
         return 2
+    import getpass
+
+    from security import audit
+
+    audit.record(getpass.getuser(), "rollback", f"{chosen.name}: {chosen.kind} {chosen.source} ({chosen.cases} cases), "
+                                                "command line")
     print(f"已回退到版本 / rolled back to {chosen.name} ({chosen.kind}, {chosen.source}, 数据截至 data date {chosen.data_date}); "
           "被替换的版本已保留 / the version replaced is kept")
     return 0

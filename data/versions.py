@@ -85,17 +85,20 @@ class NoSuchVersion(Exception):
 
 
 def rollback(db_path: str, name: str | None = None) -> Version:
-    """Put version `name` (default: the newest kept) back in place atomically; returns it."""
+    """Put version `name` (default: the newest kept) back in place atomically; returns it. The
+    choice is made under the build lock, so an import running meanwhile cannot prune it away."""
     from .store import build_lock
 
-    kept = list_versions(db_path)
-    if not kept:
-        raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
-    chosen = kept[0] if name is None else next((v for v in kept if v.name == name), None)
-    if chosen is None:
-        raise NoSuchVersion(f"没有版本 {name} / no version {name}; kept: {', '.join(v.name for v in kept)}")
     db_path = os.path.abspath(db_path)
     with build_lock(db_path):
+        kept = list_versions(db_path)
+        if not kept:
+            raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
+        chosen = kept[0] if name is None else next((v for v in kept if v.name == name), None)
+        if chosen is None:
+            raise NoSuchVersion(f"没有版本 {name} / no version {name}; kept: {', '.join(v.name for v in kept)}")
+        if chosen.kind == "unreadable":
+            raise NoSuchVersion(f"版本 {chosen.name} 无法读取，不能回退到它 / version {chosen.name} cannot be read")
         tmp = db_path + ".building"
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable
 
@@ -31,16 +32,23 @@ def _candidates(folder: str) -> dict[str, tuple[int, int]]:
     out = {}
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        if (name.startswith((".", "~$")) or not name.lower().endswith(TAKEN) or not os.path.isfile(path)):
+        if name.startswith((".", "~$")) or not name.lower().endswith(TAKEN) or os.path.islink(path):
+            continue  # a link could point at any file the service may read: only files put here are taken
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
             continue
-        st = os.stat(path)
         out[name] = (st.st_size, st.st_mtime_ns)
     return out
 
 
 def _move(folder: str, name: str, where: str, stamp: str) -> str:
+    """DIR/name to DIR/where/<stamp>-name, never over a file already there."""
     os.makedirs(os.path.join(folder, where), exist_ok=True)
     target = os.path.join(folder, where, f"{stamp}-{name}")
+    n = 1
+    while os.path.lexists(target):
+        n += 1
+        target = os.path.join(folder, where, f"{stamp}-{n}-{name}")
     shutil.move(os.path.join(folder, name), target)
     return target
 
@@ -48,7 +56,7 @@ def _move(folder: str, name: str, where: str, stamp: str) -> str:
 def import_one(folder: str, name: str, db: str, courts: str | None, profile: str | None,
                record: Callable[[str, str], None]) -> bool:
     """Import DIR/name and file it under done/ or failed/; True when it was imported."""
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
     os.makedirs(os.path.join(folder, "done"), exist_ok=True)
     rejects = os.path.join(folder, "done", f"{stamp}-{name}.rejects.csv")
     try:

@@ -315,6 +315,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_data_date_col": ("数据截至", "Data as of"),
     "col_built": ("生成时间", "Built"),
     "col_in_use": ("当前使用", "In use"),
+    "audit_triggers_gone": ("审计记录的防改动保护已被移除（{why}）。请保全该文件并核查；下一条记录写入时保护将恢复并留痕。",
+                            "The audit log's protection against changes was removed ({why}). Keep the file and "
+                            "investigate; the next entry written puts it back and records that."),
     "col_time": ("时间", "Time"),
     "col_user": ("用户", "User"),
     "col_event": ("事件", "Event"),

@@ -58,11 +58,11 @@ def _toml_string(value: str) -> str:
 def verify_audit(path: str | None) -> int:
     check = audit.verify(path)
     if check.holds:
-        print(f"审计日志完整 / the audit chain holds: {check.entries} 条 entries"
-              + (f"（其中 {check.unchained} 条早于链式记录 / {check.unchained} from before chaining）" if check.unchained else "")
-              + f"  最新哈希 / newest hash {audit.state_digest(path)}")
+        print(f"审计日志完整 / the audit chain holds: {check.entries} 条 entries  "
+              f"最新哈希 / newest hash {audit.state_digest(path)}")
         return 0
-    print(f"审计日志已被改动 / the audit chain is broken at entry {check.broken_at}: {check.reason}", file=sys.stderr)
+    where = f" at entry {check.broken_at}" if check.broken_at is not None else ""
+    print(f"审计日志已被改动 / the audit chain is broken{where}: {check.reason}", file=sys.stderr)
     return 1
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import os
+import pathlib
 import sqlite3
 from dataclasses import dataclass
 
@@ -23,6 +25,7 @@ from security.state import open_state, state_path  # noqa: F401  (state_path: al
 
 GENESIS = "0" * 64
 ATTEMPT = "sign_in_attempt"
+CHAIN_STARTED = "audit_chain_started"
 TRIGGERS = {
     "audit_no_update": "BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
     "audit_no_delete": "BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
@@ -33,7 +36,11 @@ TRIGGERS = {
 
 
 def _connect(path: str | None = None) -> sqlite3.Connection:
+    """A connection for writing: the table, its chain columns and its triggers made sure of. A
+    trigger found missing is put back and that fact recorded; a log from before the chain is
+    anchored by one keyed entry naming how many entries it held and their digest."""
     con = open_state(path, isolation_level=None)
+    existed = con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'").fetchone()[0]
     con.execute("""CREATE TABLE IF NOT EXISTS audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, username TEXT NOT NULL,
         event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', prev TEXT NOT NULL DEFAULT '',
@@ -42,13 +49,37 @@ def _connect(path: str | None = None) -> sqlite3.Connection:
     for col in ("prev", "hash"):
         if col not in columns:  # a log from before the chain
             con.execute(f"ALTER TABLE audit ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
-    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
-    missing = [name for name in TRIGGERS if name not in present]
+    if existed and not con.execute("SELECT count(*) FROM audit WHERE hash <> ''").fetchone()[0]:
+        legacy = con.execute("SELECT id, at, username, event, detail FROM audit ORDER BY id").fetchall()
+        if legacy:  # first the anchor, so that it follows the entries it vouches for
+            _append(con, "system", CHAIN_STARTED, _legacy_detail(legacy))
+    missing = _missing_triggers(con)
     for name in missing:
         con.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {TRIGGERS[name]}")
-    if missing and con.execute("SELECT count(*) FROM audit").fetchone()[0]:
+    if existed and missing:
         _append(con, "system", "audit_triggers_restored", ", ".join(missing))
     return con
+
+
+def _read_only(path: str | None = None) -> sqlite3.Connection | None:
+    """A connection that cannot change the file (checking the log must not write to it); None
+    when there is no log yet."""
+    path = os.path.abspath(path or state_path())
+    if not os.path.exists(path):
+        return None
+    return sqlite3.connect(f"{pathlib.Path(path).as_uri()}?mode=ro", uri=True, timeout=10)
+
+
+def _missing_triggers(con: sqlite3.Connection) -> list[str]:
+    present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+    return [name for name in TRIGGERS if name not in present]
+
+
+def _legacy_detail(rows: list[tuple]) -> str:
+    """The anchor of the entries written before the chain: their count and keyed digest."""
+    from security.keys import keyed
+
+    return f"{len(rows)} earlier entries, digest {keyed('audit-legacy', json.dumps(rows, ensure_ascii=False))}"
 
 
 def _now() -> str:
@@ -91,7 +122,9 @@ def record(username: str, event: str, detail: str = "", path: str | None = None)
 
 def entries(limit: int = 500, path: str | None = None) -> list[tuple]:
     """Newest first, without the sign-in attempts that only count towards a lock-out."""
-    con = _connect(path)
+    con = _read_only(path)
+    if con is None:
+        return []
     try:
         return con.execute("SELECT at, username, event, detail FROM audit WHERE event <> ? ORDER BY id DESC LIMIT ?",
                            (ATTEMPT, limit)).fetchall()
@@ -126,7 +159,6 @@ class ChainCheck:
     entries: int
     broken_at: int | None  # id of the first entry whose link does not hold
     reason: str = ""
-    unchained: int = 0  # entries written before the log was chained
 
     @property
     def holds(self) -> bool:
@@ -135,31 +167,44 @@ class ChainCheck:
 
 def verify(path: str | None = None) -> ChainCheck:
     """Walk the chain from the first entry: every `prev` must be the hash before it and every
-    hash must be the key's HMAC of its entry."""
-    con = _connect(path)
+    hash the key's HMAC of its entry; entries from before the chain must be exactly those its
+    anchor names; and the triggers must all be there. Reads only."""
+    con = _read_only(path)
+    if con is None:
+        return ChainCheck(0, None)
     try:
+        if not con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'").fetchone()[0]:
+            return ChainCheck(0, None)
+        missing = _missing_triggers(con)
         rows = con.execute("SELECT id, at, username, event, detail, prev, hash FROM audit ORDER BY id").fetchall()
     finally:
         con.close()
-    prev, unchained = GENESIS, 0
-    for i, (entry_id, at, username, event, detail, stored_prev, stored_hash) in enumerate(rows):
-        if not stored_hash and i == unchained:  # the log's beginning, from before the chain
-            unchained += 1
-            continue
+    if missing:
+        return ChainCheck(len(rows), None, f"triggers removed: {', '.join(missing)}")
+    legacy = 0
+    while legacy < len(rows) and not rows[legacy][6]:
+        legacy += 1
+    if legacy:  # the log's beginning, from before the chain: its anchor must come next and name it
+        anchor = rows[legacy] if legacy < len(rows) else None
+        if anchor is None or anchor[3] != CHAIN_STARTED or anchor[4] != _legacy_detail([r[:5] for r in rows[:legacy]]):
+            return ChainCheck(len(rows), rows[0][0], "entries without a hash that no anchor vouches for")
+    prev = GENESIS
+    for entry_id, at, username, event, detail, stored_prev, stored_hash in rows[legacy:]:
         if stored_prev != prev:
-            return ChainCheck(len(rows), entry_id, "an entry before it was changed or removed", unchained)
+            return ChainCheck(len(rows), entry_id, "an entry before it was changed or removed")
         if not hmac.compare_digest(stored_hash, _hash(entry_id, at, username, event, detail, stored_prev)):
-            return ChainCheck(len(rows), entry_id, "the entry was changed or written without the key", unchained)
+            return ChainCheck(len(rows), entry_id, "the entry was changed or written without the key")
         prev = stored_hash
-    return ChainCheck(len(rows), None, "", unchained)
+    return ChainCheck(len(rows), None)
 
 
 def state_digest(path: str | None = None) -> str:
     """The hash of the newest entry: written down elsewhere, it shows later that no entry was cut off the end."""
-    con = _connect(path)
+    con = _read_only(path)
+    if con is None:
+        return GENESIS
     try:
         row = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     finally:
         con.close()
     return row[0] if row else GENESIS
-

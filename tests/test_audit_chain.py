@@ -59,11 +59,15 @@ def test_rewrites_are_refused(state, sql):
     assert audit.verify().holds
 
 
-def _tamper(state, sql: str) -> None:
+def _tamper(state, sql: str, restore: bool = True) -> None:
+    """What someone with the file can do: drop the triggers, edit, and (unless told not to) put them back."""
     con = _raw(state)
     for name in audit.TRIGGERS:
         con.execute(f"DROP TRIGGER IF EXISTS {name}")
     con.execute(sql)
+    if restore:
+        for name, body in audit.TRIGGERS.items():
+            con.execute(f"CREATE TRIGGER {name} {body}")
     con.close()
 
 
@@ -84,15 +88,44 @@ def test_direct_edits_break_the_chain_at_the_first_changed_entry(state, sql, bro
     assert p.returncode == 1 and f"broken at entry {broken}" in p.stderr
 
 
-def test_a_dropped_trigger_is_restored_and_recorded(state):
+def test_a_dropped_trigger_is_reported_then_restored_and_recorded(state):
+    from tests.helpers import sha256
+
     _log()
-    _tamper(state, "DELETE FROM audit WHERE id = 4")  # the newest entry: the chain alone cannot tell
+    _tamper(state, "DELETE FROM audit WHERE id = 4", restore=False)  # the newest entry: the chain alone cannot tell
+    before = sha256(state)
+    check = audit.verify()
+    assert not check.holds and "triggers removed" in check.reason
+    assert _verify(state).returncode == 1
+    audit.entries()
+    assert sha256(state) == before  # checking and reading the log write nothing to it
     audit.record("admin", "export", "next.xlsx")
     events = [e[2] for e in audit.entries()]
     assert events[:2] == ["export", "audit_triggers_restored"]
     assert audit.verify().holds
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         _raw(state).execute("DELETE FROM audit")
+
+
+def test_blanking_the_hashes_breaks_the_chain(state):
+    _log()
+    _tamper(state, "UPDATE audit SET hash = '', prev = '', detail = 'forged'")
+    check = audit.verify()
+    assert not check.holds and check.broken_at == 1
+
+
+def test_a_log_from_before_the_chain_is_anchored(state):
+    con = _raw(state)
+    con.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, username TEXT NOT NULL, "
+                "event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')")
+    con.executemany("INSERT INTO audit(at, username, event, detail) VALUES (?, ?, ?, ?)",
+                    [("2026-01-01T00:00:00", "a", "export", "old1.xlsx"), ("2026-01-02T00:00:00", "b", "import", "old2.csv")])
+    con.close()
+    audit.record("admin", "export", "new.xlsx")
+    assert [e[2] for e in audit.entries()] == ["export", "audit_triggers_restored", audit.CHAIN_STARTED, "import", "export"]
+    assert audit.verify().holds
+    _tamper(state, "UPDATE audit SET detail = 'changed.csv' WHERE id = 2")
+    assert audit.verify().broken_at == 1
 
 
 def _config(max_failures: int = 3) -> UserConfig:

@@ -135,7 +135,9 @@ def test_queries_do_not_ask_the_session():
 
 
 MARKDOWN_SINKS = {"write", "markdown", "caption", "title", "header", "subheader", "toast", "error", "warning",
-                  "info", "success", "expander"}
+                  "info", "success", "expander", "popover", "button", "download_button", "form_submit_button",
+                  "checkbox", "toggle", "radio", "metric", "link_button"}  # page_link: its label= below
+CATALOGUE_TEXT = {"name", "formula", "describe"}  # an indicator's or period's own text, from the catalogue
 NOT_STREAMLIT = {"out", "f", "fh", "w", "buffer"}
 
 
@@ -147,7 +149,11 @@ def _plain_argument(arg: ast.expr) -> bool:
         return _plain_argument(arg.left) and _plain_argument(arg.right)
     if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
         return arg.func.id in ("md", "tm") or (arg.func.id == "t" and not arg.keywords)
-    return False
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute):
+        return arg.func.attr in CATALOGUE_TEXT
+    if isinstance(arg, ast.IfExp):
+        return _plain_argument(arg.body) and _plain_argument(arg.orelse)
+    return isinstance(arg, ast.Constant) and arg.value is None
 
 
 @pytest.mark.parametrize("path", _files("app.py", "app_pages", "ui"), ids=lambda p: os.path.relpath(p, ROOT))
@@ -166,3 +172,9 @@ def test_markdown_sinks_show_data_as_text(path):
             assert path.endswith(os.path.join("ui", "plain.py")), f"{where}: st.table outside ui/plain.py"
         if node.func.attr in MARKDOWN_SINKS and node.args:
             assert _plain_argument(node.args[0]), f"{where}: {node.func.attr}() of text that is not escaped"
+        for kw in node.keywords:  # help texts and labels are Markdown too
+            if kw.arg in ("help", "label") and node.func.attr in MARKDOWN_SINKS | {"page_link", "selectbox", "multiselect",
+                                                                                  "segmented_control", "pills",
+                                                                                  "text_input", "file_uploader",
+                                                                                  "data_editor", "dataframe"}:
+                assert _plain_argument(kw.value), f"{where}: {kw.arg}= of text that is not escaped"

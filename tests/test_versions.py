@@ -13,6 +13,11 @@ from data.ingest import ingest
 from tests.helpers import case, sha256, stored_cases, write_cases, write_courts
 
 
+@pytest.fixture(autouse=True)
+def state(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+
+
 def _import(tmp_path, n: int, db) -> str:
     cases = write_cases(tmp_path / f"c{n}.csv", [case(serial=i) for i in range(1, n + 1)])
     ingest(str(cases), str(write_courts(tmp_path / "k.csv")), str(db), str(tmp_path / "r.csv"))
@@ -38,6 +43,9 @@ def test_rollback_puts_the_newest_back_and_can_be_undone(tmp_path, capsys):
     assert [v.cases for v in kept] == [2, 1] and kept[1].current  # the one replaced is kept, the one in use marked
     assert cli_main(["rollback", "--db", str(db), kept[0].name]) == 0
     assert sha256(db) == second
+    from security import audit
+
+    assert [e[2] for e in audit.entries()] == ["rollback", "rollback"]  # the command line's too
     assert cli_main(["versions", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert all(v.name in out for v in versions.list_versions(str(db)))

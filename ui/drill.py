@@ -34,7 +34,7 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
     pages = max(1, -(-shown_total // PAGE_SIZE))
     if how is not Rule.NONE:
         st.caption(t(f"deciding_rule_{how.value}"))
-        st.toggle(t("only_deciding", n=listed.deciding), key=key + "_only",
+        st.toggle(tm("only_deciding", n=listed.deciding), key=key + "_only",
                   on_change=lambda: st.session_state.update({key + "_page": 0}))
         st.caption(tm("cases_deciding", total=listed.total, deciding=listed.deciding, page=page + 1, pages=pages))
     else:

@@ -11,7 +11,7 @@ from security import audit, sessions
 from security.users import SignInError, User, load_users, sign_in, sign_in_demo
 from ui import queries, url_state
 from ui.i18n import lang, t
-from ui.plain import tm
+from ui.plain import md, tm
 
 
 
@@ -117,7 +117,7 @@ def sign_in_page() -> None:
         st.caption(t("demo_mode"))
         for u in demo:
             role = u.access.rule.name(lang())
-            if st.button(f"{u.name} · {role}", key=f"demo_{u.username}"):
+            if st.button(md(f"{u.name} · {role}"), key=f"demo_{u.username}"):
                 _finish(sign_in_demo(config, u.username, _data_is_demo()))
 
 

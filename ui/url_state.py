@@ -95,6 +95,6 @@ def url_widget(widget, label: str, options: list, key: str, default=None, defaul
 
 def url_toggle(label: str, key: str, **kwargs) -> bool:
     """A toggle held and linked the same way (?key=true|false)."""
-    value = url_widget(lambda lab, opts, **kw: st.toggle(lab, **kw), label, [True, False], key, params.default(key),
+    value = url_widget(lambda lab, opts, **kw: st.toggle(md(lab), **kw), label, [True, False], key, params.default(key),
                        **kwargs)
     return bool(value)
