@@ -143,7 +143,7 @@ def test_a_foreign_export_maps_in_and_its_profile_is_saved(demo_server, page, tm
 
     url, db = demo_server
     foreign = _their_file(tmp_path / "他们的导出.csv")
-    open_as(page, f"{url}/import")
+    _sign_in_office(page, url)
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(foreign))
     page.get_by_text("列与用语对照（导入配置）").wait_for(timeout=60000)
     wait_ready(page)
@@ -160,6 +160,7 @@ def test_a_foreign_export_maps_in_and_its_profile_is_saved(demo_server, page, tm
         before = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     page.get_by_role("button", name="开始导入").click()
     page.get_by_text("导入完成").first.wait_for(timeout=120000)
+    wait_ready(page)
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     assert metrics[:3] == ["6", "5", "1"]
     with duckdb.connect(db, read_only=True) as con:
@@ -167,3 +168,41 @@ def test_a_foreign_export_maps_in_and_its_profile_is_saved(demo_server, page, tm
         assert con.execute("SELECT judge_name FROM cases WHERE case_no = '(2025)示0102民初1号'").fetchone() is not None
         # the file's own name, not the name it was saved under, is the data's source (the header shows it)
         assert dict(con.execute("SELECT key, value FROM meta").fetchall())["source"] == "他们的导出.csv"
+
+
+def _sign_in_office(page, url: str) -> None:
+    """The admin's local account: it stays signed in when an import turns the demo into real data."""
+    from tests.browser.conftest import LOCAL_PASSWORD
+
+    page.goto(f"{url}/import")
+    wait_ready(page)
+    page.get_by_label("用户名").fill("office")
+    page.get_by_label("密码").fill(LOCAL_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=60000)
+    wait_ready(page)
+
+
+def test_two_files_import_as_one_change(demo_server, page, tmp_path):
+    """One list per basic court, uploaded together: one import, rejects naming each row's file."""
+    from tests.helpers import case, write_cases
+
+    url, db = demo_server
+    a = write_cases(tmp_path / "城关区.csv", [case(serial=901), case(serial=902)])
+    b = write_cases(tmp_path / "河口区.csv", [case(serial=903, court="示0103"), case(serial=901, judge_name="重复")])
+    _sign_in_office(page, url)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files([str(a), str(b)])
+    page.get_by_label("导入配置").first.wait_for(timeout=60000)  # several files: one profile for them all
+    wait_ready(page)
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_text("导入完成").first.wait_for(timeout=120000)
+    wait_ready(page)
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert metrics[:3] == ["4", "3", "1"]
+    with page.expect_download(timeout=30000) as dl:
+        page.get_by_role("button", name="下载被拒绝的行").click()
+    with open(dl.value.path(), encoding="utf-8-sig") as f:
+        rows = f.read().splitlines()
+    assert rows[0] == "row,case_no,reason,file" and rows[1].endswith(",河口区.csv") and "城关区.csv" in rows[1]
+    with duckdb.connect(db, read_only=True) as con:
+        assert dict(con.execute("SELECT key, value FROM meta").fetchall())["source"] == "城关区.csv, 河口区.csv"
