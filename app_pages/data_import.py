@@ -30,6 +30,7 @@ st.write(t("import_intro"))
 uploads = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet", "zip"], key="up_cases",
                            accept_multiple_files=True)
 courts_file = st.file_uploader(t("court_list_file"), type=["csv", "xlsx", "parquet"], key="up_courts")
+judges_file = st.file_uploader(t("judge_list_file"), type=["csv", "xlsx", "parquet"], key="up_judges")
 
 
 def _failed(message: str) -> None:
@@ -51,6 +52,7 @@ if uploads:
         try:
             paths = [_saved(u, tmp, f"cases{i}") for i, u in enumerate(uploads)]
             courts_path = _saved(courts_file, tmp, "courts") if courts_file else None  # else the stored list is kept
+            judges_path = _saved(judges_file, tmp, "judges") if judges_file else None  # likewise
         except OSError as e:  # the upload could not be written (a full disk)
             _failed(f"{t('import_disk')} ({e.strerror})")
         shown = {os.path.basename(p): u.name for p, u in zip(paths, uploads)}
@@ -71,7 +73,8 @@ if uploads:
                             if profile and (profile.columns or profile.values) else None)
             with st.spinner(t("importing")):
                 try:
-                    result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file, list(shown.values()))
+                    result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file, list(shown.values()),
+                                             judges_path)
                 except UnusableFile as e:
                     message = str(e)
                     for ours, theirs in shown.items():

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--courts", help="the court list (required for a new database; without it the stored one is kept)")
     i.add_argument("--db", required=True)
     i.add_argument("--rejects")
+    i.add_argument("--judges", help="the judges list (spec v2): replaces the stored one as a whole")
     i.add_argument("--profile", help="an import profile: config/profiles/NAME.toml, or the path of one")
     i.add_argument("--shown-as", action="append", help=argparse.SUPPRESS)  # the files' own names (the import page)
     i.add_argument("--json", action="store_true", help="print the result as one JSON line (for the import page)")
@@ -116,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     try:
         profile = load_profile(args.profile) if args.profile else None
-        r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile, shown_as=args.shown_as)
+        r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile, shown_as=args.shown_as,
+                   judges_path=args.judges)
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1

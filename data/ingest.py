@@ -14,7 +14,7 @@ import pyarrow as pa
 from schema import codes
 from schema.cells import inert
 
-from . import archive, store, validate
+from . import archive, judges, store, validate
 from .profiles import Profile, apply_values
 from .reader import UnusableFile, iter_batches, read_table
 
@@ -155,19 +155,21 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
 
 def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str | None = None,
            today: dt.date | None = None, profile: Profile | None = None,
-           shown_as: list[str] | None = None) -> IngestResult:
+           shown_as: list[str] | None = None, judges_path: str | None = None) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
     Several case lists (or a .zip of them) import as one change: duplicates are judged across
     them in the order given, and one unusable file stops them all.
     Without a court list (courts_path None) the stored one is kept. A date after `today`
     (the day of the import) rejects its row; when no row is accepted nothing changes. A
     `profile` maps a source system's headers and words onto the format (data/profiles.py);
-    `shown_as`, the files' own names where they were saved under others (the import page)."""
+    `shown_as`, the files' own names where they were saved under others (the import page).
+    A judges list (`judges_path`, spec v2) replaces the stored one as a whole (data/judges.py)."""
     today = today or dt.date.today()
     new_courts: list[tuple] = []
     if courts_path is not None:
         new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
         check_court_tree(new_courts, os.path.basename(courts_path))  # the list on its own, before any write
+    new_judges = judges.clean(read_table(judges_path, codes.JUDGE_COLUMNS), judges_path) if judges_path else None
     paths = [cases_path] if isinstance(cases_path, str) else list(cases_path)
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "rejects.csv")
     with store.building(db_path) as con:
@@ -191,6 +193,8 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         if not courts:
             raise UnusableFile("新数据库需要法院名录 / a new database needs a court list")
         check_court_tree(courts, os.path.basename(courts_path or db_path))  # with the stored courts it keeps
+        if new_judges is not None:
+            judges.check_courts(new_judges, {c[0] for c in courts}, judges_path)
         con.execute("CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, parent_code VARCHAR, population BIGINT)")
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", courts)
         validate.load_lookups(con)
@@ -225,6 +229,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
             con.execute("CREATE TEMP VIEW merged AS SELECT * FROM incoming")
         store.create_types(con)
         store.write_courts(con)
+        judges.write(con, new_judges, has_old)
         store.write_cases(con, "merged")
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import")

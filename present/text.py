@@ -273,6 +273,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_chain_broken": ("审计记录已被改动：第 {id} 条起链条断开（有记录被修改、删除或插入）。请保全该文件并核查。",
                            "The audit log was tampered with: the chain breaks at entry {id} (an entry was changed, "
                            "removed or slipped in). Keep the file and investigate."),
+    "judge_list_file": ("法官名录（可选：职务、部门、审判团队；上传即整体替换现有名录）",
+                        "Judges list (optional: positions, divisions, trial teams; replaces the stored list as a whole)"),
     "mapping_title": ("列与用语对照（导入配置）", "Columns and words (import profile)"),
     "profile_pick": ("导入配置", "Import profile"),
     "profile_standard": ("标准表头（不用配置）", "standard headers (no profile)"),

@@ -110,6 +110,19 @@ CASE_COLUMNS: dict[str, tuple[str, str, bool]] = {
     "amount_recovered": ("执行到位金额", "decimal", False),
     "has_assets": ("有财产可供执行", "boolean", False),
 }
+# Judges list (spec v2): positions, and the words personnel lists use for them.
+POSITIONS = ["院长", "副院长", "审委会专职委员", "庭长", "副庭长", "法官"]
+POSITION_ALIASES = {"专职委员": "审委会专职委员", "局长": "庭长", "执行局局长": "庭长", "副局长": "副庭长",
+                    "执行局副局长": "副庭长", "审判员": "法官", "员额法官": "法官"}
+LEADER_POSITIONS = [p for p in POSITIONS if p != "法官"]  # 院庭长: every position but 法官
+JUDGE_COLUMNS: dict[str, tuple[str, str, bool]] = {
+    "court_code": ("法院代码", "text", True),
+    "judge_id": ("工号", "text", True),
+    "judge_name": ("姓名", "text", True),
+    "position": ("职务", "text", True),
+    "division": ("部门", "text", False),
+    "team": ("审判团队", "text", False),
+}
 COURT_COLUMNS: dict[str, tuple[str, str, bool]] = {
     "court_code": ("法院代码", "text", True),
     "court_name": ("法院名称", "text", True),

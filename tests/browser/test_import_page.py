@@ -184,14 +184,18 @@ def _sign_in_office(page, url: str) -> None:
 
 
 def test_two_files_import_as_one_change(demo_server, page, tmp_path):
-    """One list per basic court, uploaded together: one import, rejects naming each row's file."""
+    """One list per basic court, uploaded together with a judges list: one import, rejects naming
+    each row's file, the judges list stored with its positions in the format's words."""
     from tests.helpers import case, write_cases
 
     url, db = demo_server
     a = write_cases(tmp_path / "城关区.csv", [case(serial=901), case(serial=902)])
     b = write_cases(tmp_path / "河口区.csv", [case(serial=903, court="示0103"), case(serial=901, judge_name="重复")])
+    roster = tmp_path / "法官名录.csv"
+    roster.write_text("法院代码,工号,姓名,职务,部门\n示0102,J0102001,张法官,员额法官,民一庭\n", encoding="utf-8")
     _sign_in_office(page, url)
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files([str(a), str(b)])
+    page.locator("[data-testid='stFileUploader'] input[type='file']").nth(2).set_input_files(str(roster))
     page.get_by_label("导入配置").first.wait_for(timeout=60000)  # several files: one profile for them all
     wait_ready(page)
     page.get_by_role("button", name="开始导入").click()
@@ -206,3 +210,4 @@ def test_two_files_import_as_one_change(demo_server, page, tmp_path):
     assert rows[0] == "row,case_no,reason,file" and rows[1].endswith(",河口区.csv") and "城关区.csv" in rows[1]
     with duckdb.connect(db, read_only=True) as con:
         assert dict(con.execute("SELECT key, value FROM meta").fetchall())["source"] == "城关区.csv, 河口区.csv"
+        assert con.execute("SELECT * FROM judge_list").fetchall() == [("示0102", "J0102001", "张法官", "法官", "民一庭", None)]
