@@ -857,7 +857,8 @@ def _build_relation(con, g: _Generator, table: pa.Table) -> str:
                g.closed AS closed_date, g.method::VARCHAR AS closing_method, g.ext::INTEGER AS extended_days,
                g.ded::INTEGER AS deducted_days, o.case_no AS origin_case_no, g.hearing,
                g.recv AS appeal_received_date, g.trans AS appeal_transferred_date,
-               g.applied AS amount_applied, g.recovered AS amount_recovered, g.assets AS has_assets
+               g.applied AS amount_applied, g.recovered AS amount_recovered, g.assets AS has_assets,
+               g.proc::VARCHAR AS initial_procedure, false AS four_types, false AS reviewed, false AS enterprise
         FROM gen g
         JOIN gen_no n ON n.id = g.id
         JOIN gen_court c ON c.idx = g.court

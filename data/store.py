@@ -22,7 +22,7 @@ CASE_FIELDS = [
     "case_no", "court_code", "case_type", "division", "judge_id", "judge_name", "procedure", "cause",
     "filed_date", "closed_date", "closing_method", "extended_days", "deducted_days", "origin_case_no",
     "hearing", "appeal_received_date", "appeal_transferred_date", "amount_applied", "amount_recovered",
-    "has_assets",
+    "has_assets", "initial_procedure", "four_types", "reviewed", "enterprise",
 ]
 
 
@@ -111,7 +111,8 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
                (s.closed_date - s.filed_date - s.deducted_days)::INTEGER AS net_days,
                s.origin_case_no, s.hearing, s.appeal_received_date, s.appeal_transferred_date,
                s.amount_applied::DOUBLE AS amount_applied, s.amount_recovered::DOUBLE AS amount_recovered,
-               s.has_assets,
+               s.has_assets, s.initial_procedure::procedure_t AS initial_procedure, s.four_types, s.reviewed,
+               s.enterprise,
                o.court_code::court_t AS origin_court, o.division AS origin_division,
                o.judge_id AS origin_judge_id, ot.instance::instance_t AS origin_instance,
                ot.category::category_t AS origin_category,

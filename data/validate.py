@@ -24,7 +24,7 @@ INT_RE = r"^[0-9]+(\.0+)?$"
 MAX_INT_DIGITS = 9  # day counts are stored as INTEGER and added to limits: keep far from overflow
 DEC_RE = r"^[0-9]+(\.[0-9]+)?$"
 DATE_COLS = ["filed_date", "closed_date", "appeal_received_date", "appeal_transferred_date"]
-BOOL_COLS = ["hearing", "has_assets"]
+BOOL_COLS = ["hearing", "has_assets", "four_types", "reviewed", "enterprise"]
 INT_COLS = ["extended_days", "deducted_days"]
 DEC_COLS = ["amount_applied", "amount_recovered"]
 MAX_TEXT = 200  # characters in one cell of a case column (spec v2)
@@ -136,6 +136,9 @@ def _rules(today: str) -> list[tuple[str, str]]:
     add("procedure IS NOT NULL AND type_code IS NOT NULL AND limit_days IS NULL",
         "审理程序“", "{procedure}", "”不适用于", "{p_type}", "案件 / procedure ", "{procedure}",
         " is not allowed for case type ", "{p_type}")
+    add("initial_procedure IS NOT NULL AND type_code IS NOT NULL AND initial_limit IS NULL",
+        "立案审理程序“", "{initial_procedure}", "”不适用于", "{p_type}", "案件 / initial_procedure ", "{initial_procedure}",
+        " is not allowed for case type ", "{p_type}")
     add("filed_date IS NULL", "缺少立案日期 / filed_date is missing")
     for col in DATE_COLS:
         add(f"{col} IS NOT NULL AND {col}_d IS NULL",
@@ -205,16 +208,20 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
                    CASE WHEN cn.y <> '' THEN cn.c || cn.d END AS p_court,
                    CASE WHEN cn.y <> '' THEN cn.t END AS p_type,
                    coalesce(pa.canonical, procedure) AS p_procedure,
+                   coalesce(ia.canonical, initial_procedure) AS p_initial,
                    coalesce(ca.canonical, closing_method) AS p_method
             FROM a
             LEFT JOIN lk_proc_alias pa ON pa.alias = a.procedure
+            LEFT JOIN lk_proc_alias ia ON ia.alias = a.initial_procedure
             LEFT JOIN lk_close_alias ca ON ca.alias = a.closing_method
         ), c AS (
-            SELECT b.*, ty.code AS type_code, ct.known_court, lim.limit_days, ok.ok_method
+            SELECT b.*, ty.code AS type_code, ct.known_court, lim.limit_days, ok.ok_method,
+                   ilim.limit_days AS initial_limit
             FROM b
             LEFT JOIN lk_type ty ON ty.code = b.p_type
             LEFT JOIN (SELECT court_code AS known_court FROM court_list) ct ON ct.known_court = b.p_court
             LEFT JOIN lk_limit lim ON lim.lim_type = b.p_type AND lim.lim_procedure = b.p_procedure
+            LEFT JOIN lk_limit ilim ON ilim.lim_type = b.p_type AND ilim.lim_procedure = b.p_initial
             LEFT JOIN lk_close_allowed ok ON ok.ok_type = b.p_type AND ok.ok_method = b.p_method
         ), d AS (
             SELECT *, {reason} AS reason FROM c
@@ -230,7 +237,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
                appeal_transferred_date_d AS appeal_transferred_date,
                coalesce(amount_applied_f, 0) AS amount_applied,
                coalesce(amount_recovered_f, 0) AS amount_recovered,
-               coalesce(has_assets_b, false) AS has_assets, limit_days, reason
+               coalesce(has_assets_b, false) AS has_assets,
+               coalesce(p_initial, p_procedure) AS initial_procedure, coalesce(four_types_b, false) AS four_types,
+               coalesce(reviewed_b, false) AS reviewed, coalesce(enterprise_b, false) AS enterprise, limit_days, reason
         FROM d
         ORDER BY file_no, row_no
     """)

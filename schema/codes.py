@@ -109,6 +109,11 @@ CASE_COLUMNS: dict[str, tuple[str, str, bool]] = {
     "amount_applied": ("申请执行标的额", "decimal", False),
     "amount_recovered": ("执行到位金额", "decimal", False),
     "has_assets": ("有财产可供执行", "boolean", False),
+    # spec v2
+    "initial_procedure": ("立案审理程序", "text", False),
+    "four_types": ("四类案件", "boolean", False),
+    "reviewed": ("院庭长阅核", "boolean", False),
+    "enterprise": ("涉企", "boolean", False),
 }
 # Judges list (spec v2): positions, and the words personnel lists use for them.
 POSITIONS = ["院长", "副院长", "审委会专职委员", "庭长", "副庭长", "法官"]

@@ -262,6 +262,18 @@ rule("judge_name holding a tab inside", judge_name="张\t三", reject="judge_nam
 rule("cause holding DEL", cause="合同\x7f纠纷", reject="cause holds a control character")
 rule("case_no holding a newline inside", case_no="(2025)示0102民初{n}\n号", reject="case_no holds a control character")
 
+# spec v2 columns
+ok("initial_procedure blank is the procedure", procedure="普通程序", stored={"initial_procedure": "普通程序"})
+ok("initial_procedure 简易 then 普通 (简转普)", procedure="普通程序", initial_procedure="简易",
+   stored={"initial_procedure": "简易程序", "procedure": "普通程序", "limit_days": 180})
+rule("initial_procedure not for the case type", initial_procedure="速裁程序",
+     reject="initial_procedure 速裁程序 is not allowed for case type 民初")
+ok("four_types, reviewed, enterprise yes", four_types="是", reviewed="Y", enterprise="1",
+   stored={"four_types": True, "reviewed": True, "enterprise": True})
+ok("four_types, reviewed, enterprise blank", stored={"four_types": False, "reviewed": False, "enterprise": False})
+rule("four_types 可能", four_types="可能", reject="four_types must be yes or no")
+rule("enterprise 也许", enterprise="也许", reject="enterprise must be yes or no")
+
 
 BLANK_ROWS = {  # inserted before the rule of that index: skipped, but they keep their row numbers
     1: [""] * len(HEADER),
@@ -708,6 +720,19 @@ def test_an_unknown_column_named_twice_is_ignored(tmp_path):
 
 
 # --------------------------------------------------------------------------- 5. update
+
+
+def test_update_of_a_database_from_before_spec_v2(tmp_path):
+    """Its stored cases lack the spec-v2 columns: they read as blanks do (the procedure, 否)."""
+    db = tmp_path / "db.duckdb"
+    _import(tmp_path, [case(serial=1), case(serial=2)], db=db, name="one.csv")
+    with duckdb.connect(str(db)) as con:
+        for col in ("initial_procedure", "four_types", "reviewed", "enterprise"):
+            con.execute(f"ALTER TABLE cases DROP COLUMN {col}")
+    r, _rejects, stored = _import(tmp_path, [case(serial=3, enterprise="是")], db=db, name="two.csv")
+    assert (r.accepted, len(stored)) == (1, 3)
+    assert stored[case_no("民初", 1)]["initial_procedure"] == stored[case_no("民初", 1)]["procedure"]
+    assert (stored[case_no("民初", 1)]["enterprise"], stored[case_no("民初", 3)]["enterprise"]) == (False, True)
 
 
 def test_update_closes_adds_keeps(tmp_path):
