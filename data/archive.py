@@ -7,7 +7,7 @@ import os
 import zipfile
 
 from .reader import UnusableFile
-from .workbook_check import MAX_RATIO, MAX_UNPACKED
+from .workbook_check import MAX_UNPACKED, check_members, too_large
 
 MAX_FILES = 500
 READABLE = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
@@ -36,20 +36,16 @@ def unpack(path: str, into: str, name: str | None = None) -> list[tuple[str, str
             raise UnusableFile(f"{name}: 压缩包中没有 CSV、Excel 或 Parquet 文件 / the archive holds no CSV, Excel or Parquet file")
         if len(members) > MAX_FILES:
             raise UnusableFile(f"{name}: 压缩包中文件超过 {MAX_FILES} 个 / more than {MAX_FILES} files in the archive")
-        if sum(m.file_size for m in members) > MAX_UNPACKED:
-            raise UnusableFile(f"{name}: 解压后超过 {MAX_UNPACKED >> 20} MB / unpacks to more than {MAX_UNPACKED >> 20} MB")
+        check_members(name, members)
         out, total = [], 0
         for i, m in enumerate(members):
-            if m.file_size > 10 << 20 and m.file_size > MAX_RATIO * max(1, m.compress_size):
-                raise UnusableFile(f"{name}: 压缩比异常（疑似压缩炸弹），已拒绝 / compression ratio is abnormal (a zip bomb?); refused")
             target = os.path.join(into, f"{i:03d}{os.path.splitext(m.filename)[1].lower()}")  # never the archive's path
             try:
                 with zf.open(m) as src, open(target, "wb") as dst:
                     while chunk := src.read(CHUNK):
                         total += len(chunk)
                         if total > MAX_UNPACKED:
-                            raise UnusableFile(f"{name}: 解压后超过 {MAX_UNPACKED >> 20} MB / unpacks to more than "
-                                               f"{MAX_UNPACKED >> 20} MB")
+                            raise too_large(name)
                         dst.write(chunk)
             except (zipfile.BadZipFile, EOFError, ValueError) as e:
                 raise UnusableFile(f"{name}: 无法解压 {m.filename} / cannot unpack {m.filename} ({e})") from None

@@ -145,16 +145,6 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
 
 
-def _fit_memory(con: duckdb.DuckDBPyConnection) -> None:
-    """Under an address-space limit (an import in data/sandbox.py), DuckDB keeps to a part of it
-    and spills to disk beyond, instead of failing on its default of most of the machine's memory."""
-    import resource
-
-    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
-    if soft != resource.RLIM_INFINITY:
-        con.execute(f"SET memory_limit = '{max(256, int(soft * 0.4) >> 20)}MB'")
-
-
 def bound_memory(con: duckdb.DuckDBPyConnection, db_path: str) -> None:
     """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 1200), spilling to a folder
     beside the database, so a file of any size imports in bounded memory."""
@@ -199,7 +189,6 @@ def building(db_path: str):
             if os.path.exists(stale):
                 os.remove(stale)
         con = duckdb.connect(tmp)
-        _fit_memory(con)
         try:
             yield con
             con.execute("CHECKPOINT")

@@ -41,6 +41,21 @@ def _refuse(path: str, zh: str, en: str) -> UnusableFile:
     return UnusableFile(f"{os.path.basename(path)}: {zh} / {en}")
 
 
+def too_large(path: str) -> UnusableFile:
+    return _refuse(path, f"解压后超过 {MAX_UNPACKED >> 20} MB，请拆分文件或另存为 CSV",
+                   f"unpacks to more than {MAX_UNPACKED >> 20} MB; split it or save it as CSV")
+
+
+def check_members(path: str, members: list[zipfile.ZipInfo]) -> None:
+    """The archive's declared unpacked size and each member's compression ratio (a zip bomb's
+    mark); the actual bytes are counted again while unpacking, as headers can lie."""
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise too_large(path)
+    for m in members:
+        if m.file_size > 10 << 20 and m.file_size > MAX_RATIO * max(1, m.compress_size):
+            raise _refuse(path, "压缩比异常（疑似压缩炸弹），已拒绝", "compression ratio is abnormal (a zip bomb?); refused")
+
+
 def check_workbook(path: str) -> None:
     """UnusableFile when the workbook would unpack too large or reaches too far; nothing when it
     is not a zip at all (an old .xls, or a broken file the reader itself reports)."""
@@ -50,13 +65,7 @@ def check_workbook(path: str) -> None:
         return
     with zf:
         members = zf.infolist()
-        declared = sum(m.file_size for m in members)
-        if declared > MAX_UNPACKED:
-            raise _refuse(path, f"解压后超过 {MAX_UNPACKED >> 20} MB，请拆分文件或另存为 CSV",
-                          f"unpacks to more than {MAX_UNPACKED >> 20} MB; split it or save it as CSV")
-        for m in members:
-            if m.file_size > 10 << 20 and m.file_size > MAX_RATIO * max(1, m.compress_size):
-                raise _refuse(path, "压缩比异常（疑似压缩炸弹），已拒绝", "compression ratio is abnormal (a zip bomb?); refused")
+        check_members(path, members)
         unpacked = 0
         for m in members:  # every XML part: a workbook's relations may put a sheet anywhere
             if m.filename.lower().endswith(".xml"):
@@ -72,8 +81,7 @@ def _scan_sheet(path: str, zf: zipfile.ZipFile, member: zipfile.ZipInfo, unpacke
             while chunk := f.read(CHUNK):
                 unpacked += len(chunk)
                 if unpacked > MAX_UNPACKED:
-                    raise _refuse(path, f"解压后超过 {MAX_UNPACKED >> 20} MB，请拆分文件或另存为 CSV",
-                                  f"unpacks to more than {MAX_UNPACKED >> 20} MB; split it or save it as CSV")
+                    raise too_large(path)
                 text = tail + chunk
                 for found in (_DIMENSION.finditer(text), _CELL.finditer(text)):
                     for m in found:

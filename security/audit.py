@@ -86,10 +86,10 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
-def _hash(entry_id: int, at: str, username: str, event: str, detail: str, prev: str) -> str:
+def _hash(entry_id: int, at: str, username: str, event: str, detail: str, prev: str, key: bytes | None = None) -> str:
     from security.keys import keyed
 
-    return keyed("audit", json.dumps([entry_id, at, username, event, detail, prev], ensure_ascii=False))
+    return keyed("audit", json.dumps([entry_id, at, username, event, detail, prev], ensure_ascii=False), key)
 
 
 def _append(con: sqlite3.Connection, username: str, event: str, detail: str = "") -> None:
@@ -188,11 +188,13 @@ def verify(path: str | None = None) -> ChainCheck:
         anchor = rows[legacy] if legacy < len(rows) else None
         if anchor is None or anchor[3] != CHAIN_STARTED or anchor[4] != _legacy_detail([r[:5] for r in rows[:legacy]]):
             return ChainCheck(len(rows), rows[0][0], "entries without a hash that no anchor vouches for")
-    prev = GENESIS
+    from security.keys import server_key
+
+    prev, key = GENESIS, server_key()  # read once for the whole walk
     for entry_id, at, username, event, detail, stored_prev, stored_hash in rows[legacy:]:
         if stored_prev != prev:
             return ChainCheck(len(rows), entry_id, "an entry before it was changed or removed")
-        if not hmac.compare_digest(stored_hash, _hash(entry_id, at, username, event, detail, stored_prev)):
+        if not hmac.compare_digest(stored_hash, _hash(entry_id, at, username, event, detail, stored_prev, key)):
             return ChainCheck(len(rows), entry_id, "the entry was changed or written without the key")
         prev = stored_hash
     return ChainCheck(len(rows), None)

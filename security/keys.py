@@ -48,6 +48,7 @@ def server_key() -> bytes:
     return key
 
 
-def keyed(purpose: str, text: str) -> str:
-    """An HMAC of `text` under the server key, for one purpose (never reversible to `text`)."""
-    return hmac.new(server_key(), f"{purpose}|{text}".encode(), hashlib.sha256).hexdigest()
+def keyed(purpose: str, text: str, key: bytes | None = None) -> str:
+    """An HMAC of `text` under the server key (or `key`, read once by a caller making many), for one
+    purpose (never reversible to `text`)."""
+    return hmac.new(key or server_key(), f"{purpose}|{text}".encode(), hashlib.sha256).hexdigest()

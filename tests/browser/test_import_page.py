@@ -103,22 +103,14 @@ def test_a_crafted_workbook_is_refused_and_the_server_keeps_answering(demo_serve
 def test_the_admin_rolls_the_import_back(own_server, page):
     """After the import above the data is no longer the demo: the admin (a local account) puts the
     demo version back from the list, and the demo sign-in returns with it."""
-    from security import audit
-    from tests.browser.conftest import LOCAL_PASSWORD
-
     from data import versions
+    from security import audit
     from data.ingest import ingest
 
     url, db = own_server
     if not versions.list_versions(db):  # run on its own: make the import the test above makes
         ingest(os.path.join(EX, "cases.csv"), None, db, os.path.join(os.path.dirname(db), "r.csv"))
-    page.goto(f"{url}/import")
-    wait_ready(page)
-    page.get_by_label("用户名").fill("office")
-    page.get_by_label("密码").fill(LOCAL_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=60000)
-    wait_ready(page)
+    _sign_in_office(page, url)
     assert page.get_by_text("早期版本（撤销导入）").is_visible()
     page.get_by_role("button", name="回退").click()  # not confirmed: nothing happens
     wait_ready(page)
