@@ -4,7 +4,12 @@ Everything here is invented: the province, its cities, courts and judges do not 
 cases are drawn at random (numpy, one seed) with the shapes a trial-management office looks
 for: year-on-year growth, a Spring Festival dip in filings, a December closing rush, courts
 and judges that differ in speed, mediation, 发改率 and 终本, a court that gets worse and one
-that gets better, and a couple of judges with many old pending cases.
+that gets better, and a couple of judges with many old pending cases. Spec v2 adds a judges
+list (a president, vice-presidents and a full-time committee member per court, a head and a
+deputy per division, trial teams), summary cases that outgrow their limit and turn ordinary
+(简转普, more in some courts), 四类案件 with most reviewed (fewer in a weak court), 涉企 parties in
+a quarter to a third of civil and enforcement cases, and a year-start backlog each court
+clears at its own pace.
 
 Cases are generated a batch at a time (all cases of one type from one source), each batch as
 numpy arrays, children after their parents: first-instance roots → appeals → remands (a new
@@ -77,6 +82,14 @@ WORSENING = "示0203"   # gets slower, more reversals, less mediation, more 终�
 IMPROVING = "示0301"   # the opposite
 WORSE_ENFORCEMENT = "示0104"  # 终本 share climbs
 SLOW_TRANSFER = {"示0105", "示0402"}  # slow to send appeals up
+WEAK_REVIEW = "示0203"  # reviews fewer of its 四类案件
+MORE_CONVERSIONS = {"示0203"}  # turns many more summary cases into ordinary ones
+# Positions of the judges list: who leads a court, in the divisions they sit in (first free judge).
+PRESIDENT_DIVS = ["民一庭", "刑事审判庭", "民二庭"]
+VICE_DIVS = ["刑事审判庭", "民二庭", "执行局", "民一庭", "行政庭", "审判监督庭"]
+COMMITTEE_DIVS = ["审判监督庭", "行政庭", "民二庭", "刑事审判庭"]
+CASELOAD = {"院长": 0.3, "副院长": 0.45, "审委会专职委员": 0.55, "庭长": 0.65, "副庭长": 0.8}  # of a judge's
+IDLE_VICE_PRESIDENTS = {"示0202", "示03"}  # a vice-president who closes no case
 BACKLOG_JUDGES = [("示0102", "民二庭"), ("示0302", "民一庭")]  # the first judge of each keeps old cases
 TRIBUNALS = ["城郊", "东关", "河西", "新集", "桥头", "马坊", "白沙", "青山", "龙泉", "石桥", "杨柳", "南湖", "北岗",
              "西塘", "田庄", "沙河", "柏林", "红旗", "三里", "五桥"]
@@ -151,6 +164,7 @@ class Batch(dict):
 class _Generator:
     def __init__(self, seed: int, end: dt.date):
         self.rng = np.random.default_rng(seed)
+        self.rng_v2 = np.random.default_rng(seed + 1)  # spec-v2 features, drawn apart from the rest
         self.lo = _day(START)
         self.end = _day(end)
         self.batches: list[Batch] = []
@@ -250,6 +264,13 @@ class _Generator:
         self.tr_speed[w], self.tr_rev[w], self.tr_med[w], self.tr_zb[w] = 0.18, 0.35, -0.2, 0.08
         self.tr_speed[b], self.tr_rev[b], self.tr_med[b], self.tr_zb[b] = -0.15, -0.3, 0.15, -0.08
         self.tr_zb[e] = 0.15
+        v2 = self.rng_v2
+        self.c_enterprise = v2.uniform(0.25, 0.33, nc)
+        self.c_four_types = v2.uniform(0.02, 0.045, nc)
+        self.c_reviewed = np.where(np.array(codes_) == WEAK_REVIEW, 0.55, v2.uniform(0.88, 0.97, nc))
+        # share of the summary civil cases outgrowing 90 days that turn ordinary (the rest close in time)
+        self.c_convert = np.where(np.isin(codes_, list(MORE_CONVERSIONS)), 0.6, v2.uniform(0.04, 0.16, nc))
+        self.c_clearing = v2.uniform(0.1, 0.6, nc)  # share of its year-start backlog a court clears in the year
 
     def _judges(self) -> None:
         rng = self.rng
@@ -316,6 +337,7 @@ class _Generator:
         self.j_rev = rng.lognormal(0, 0.45, nj)
         self.j_med = rng.lognormal(0, 0.25, nj)
         weight = rng.lognormal(0, 0.25, nj)
+        self._positions(weight)
         self.j_backlog = np.zeros(nj, bool)
         for code, d in BACKLOG_JUDGES:
             first = np.flatnonzero((self.j_court == self.ci[code]) & (self.j_div == div_index[d]))[0]
@@ -345,6 +367,50 @@ class _Generator:
             self.trib_count[c] = len(tribunal_at.get(c, []))
             flat += tribunal_at.get(c, [])
         self.trib_flat = np.array(flat or [0], np.int16)
+
+    def _positions(self, weight: np.ndarray) -> None:
+        """Positions and trial teams of the judges list; leaders carry a smaller caseload."""
+        nj = len(self.j_id)
+        position = ["法官"] * nj
+        team: list[str | None] = [None] * nj
+        for c in range(len(self.court_rows)):
+            members: dict[str, list[int]] = {}
+            for j in np.flatnonzero(self.j_court == c).tolist():
+                members.setdefault(self.divisions[self.j_div[j]], []).append(j)
+            for div, js in members.items():
+                if len(js) >= 2 or div.endswith("人民法庭"):
+                    position[js[0]] = "庭长"
+                if len(js) >= 4:
+                    position[js[1]] = "副庭长"
+                if len(js) >= 4:  # trial teams of two to three judges, the head and the deputy leading the first two
+                    teams = min(len(js) // 2, 10)
+                    for k, j in enumerate(js):
+                        team[j] = f"{div}第{'一二三四五六七八九十'[(k % teams)]}团队"
+
+            def seat(divs: list[str], title: str, count: int) -> None:
+                """The last plain judge of each division in order (preferred ones first) takes the title."""
+                for div in dict.fromkeys(divs + list(members)):
+                    free = [j for j in members.get(div, []) if position[j] == "法官"]
+                    if count and free:
+                        position[free[-1]] = title
+                        count -= 1
+
+            level = self.court_rows[c][2]
+            seat(PRESIDENT_DIVS, "院长", 1)
+            seat(VICE_DIVS, "副院长", 2 if level == "基层" else 3)
+            seat(COMMITTEE_DIVS, "审委会专职委员", 0 if level == "基层" and self.population[c] < 500_000 else 1)
+            if self.court_codes[c] in IDLE_VICE_PRESIDENTS:
+                vice = [j for js in members.values() for j in js if position[j] == "副院长"]
+                weight[vice[0]] = 0.0
+        for j, title in enumerate(position):
+            weight[j] *= CASELOAD.get(title, 1.0)
+        self.j_position, self.j_team = position, team
+
+    def judges_list(self) -> list[tuple]:
+        """Rows of table judge_list: court_code, judge_id, judge_name, position, division, team."""
+        return [(self.court_codes[c], jid, name, pos, self.divisions[d], team)
+                for c, d, jid, name, pos, team in zip(self.j_court.tolist(), self.j_div.tolist(), self.j_id,
+                                                       self.j_name, self.j_position, self.j_team)]
 
     def pick_judges(self, court: np.ndarray, division: np.ndarray) -> np.ndarray:
         key = court.astype(np.int64) * self.nd + division
@@ -417,6 +483,8 @@ class _Generator:
         filed = b["filed"]
         ded = np.zeros(n, np.int32) if ded is None else ded.astype(np.int32)
         close = filed + np.rint(np.maximum(dur, 0)).astype(np.int32) + ded
+        close = self.clear_backlog(b, close, ded)
+        close = self.keep_summary(b, close, ded)
         # December rush: part of what would close by mid-February is closed in late December
         jan1 = close.astype("datetime64[D]").astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
         dec31 = (jan1 - 1).astype(np.int32)
@@ -434,6 +502,7 @@ class _Generator:
         ct = b["ctype"]
         proc = b["proc"]
         chain = CONVERSIONS.get(int(ct[0])) if n else None
+        b["init_proc"] = proc.copy()
         if chain:
             u = rng.random(n)
             for i, (p, lim) in enumerate(chain[:-1]):
@@ -446,6 +515,31 @@ class _Generator:
         over = elapsed > LIMIT[ct, proc]
         extend = over & (rng.random(n) < self.c_extend[b["court"]])
         b["ext"] = np.where(extend, EXTENSION[ct, proc], 0).astype(np.int16)
+
+    def clear_backlog(self, b: Batch, close: np.ndarray, ded: np.ndarray) -> np.ndarray:
+        """年初积案: a case over 12 months old and still open at a year's end is, with the
+        court's clearing share, closed in the following months of that year instead."""
+        filed, n = b["filed"], b.n
+        c = b["court"]
+        for year in range(START.year + 1, int(str(np.datetime64(self.end, "D"))[:4]) + 1):
+            d0 = _day(dt.date(year - 1, 12, 31))
+            old = (filed + ded + 366 <= d0) & (close > d0)
+            cleared = old & (self.rng_v2.random(n) < self.c_clearing[c])
+            # the better a court clears, the earlier in the year it does
+            days = self.rng_v2.uniform(20, 120 + 240 * (1 - self.c_clearing[c]), n)
+            close = np.where(cleared, np.minimum(close, d0 + days.astype(np.int32)), close)
+        return close
+
+    def keep_summary(self, b: Batch, close: np.ndarray, ded: np.ndarray) -> np.ndarray:
+        """Most summary civil cases that would outgrow 90 days (but not 180) are closed in time
+        instead; the court's share c_convert goes on to turn ordinary (简转普) below."""
+        if not b.n or b["ctype"][0] != TY["民初"]:
+            return close
+        summary = np.isin(b["proc"], [PR["简易程序"], PR["小额诉讼程序"]])
+        n = b.n
+        elapsed = close - b["filed"] - ded  # those that would overrun even an ordinary limit still turn ordinary
+        outgrow = summary & (elapsed > 90) & (elapsed <= 180) & (self.rng_v2.random(n) >= self.c_convert[b["court"]])
+        return np.where(outgrow, b["filed"] + ded + self.rng_v2.integers(40, 86, n), close).astype(np.int32)
 
     def closed_with(self, b: Batch, *methods: str) -> np.ndarray:
         return (b["closed"] != NA) & np.isin(b["method"], [ME[m] for m in methods])
@@ -828,7 +922,25 @@ class _Generator:
             "applied": col("applied"),
             "recovered": col("recovered"),
             "assets": col("assets"),
+            "init_proc": coded(np.concatenate([b.get("init_proc", b["proc"]) for b in self.batches]), PROCS),
+            **self.v2_flags(col("id"), col("ctype"), self.j_court[judge], origin),
         })
+
+    def v2_flags(self, ids: np.ndarray, ctype: np.ndarray, court: np.ndarray, origin: np.ndarray) -> dict:
+        """涉企 (civil and enforcement cases, inherited along origin links), 四类案件 and their review."""
+        v2, n = self.rng_v2, len(ids)
+        category = np.array([codes.CASE_TYPES[t][1] for t in TYPES])[ctype]
+        counted = ctype != TY["民诉前调"]
+        enterprise = np.isin(category, ["民事", "执行"]) & (v2.random(n) < self.c_enterprise[court])
+        row = np.full(int(ids.max()) + 1 if n else 0, -1, np.int64)
+        row[ids] = np.arange(n)
+        root = np.where(origin == NA, np.arange(n), row[np.where(origin == NA, 0, origin)])
+        for _ in range(7):  # pointer doubling: every case finds its chain's first case
+            root = root[root]
+        enterprise = enterprise[root]  # a chain's cases share the parties of its first case
+        four = counted & (v2.random(n) < self.c_four_types[court])
+        reviewed = four & (v2.random(n) < self.c_reviewed[court])
+        return {"enterprise": enterprise, "four_types": four, "reviewed": reviewed}
 
 
 def _build_relation(con, g: _Generator, table: pa.Table) -> str:
@@ -858,7 +970,7 @@ def _build_relation(con, g: _Generator, table: pa.Table) -> str:
                g.ded::INTEGER AS deducted_days, o.case_no AS origin_case_no, g.hearing,
                g.recv AS appeal_received_date, g.trans AS appeal_transferred_date,
                g.applied AS amount_applied, g.recovered AS amount_recovered, g.assets AS has_assets,
-               g.proc::VARCHAR AS initial_procedure, false AS four_types, false AS reviewed, false AS enterprise
+               g.init_proc::VARCHAR AS initial_procedure, g.four_types, g.reviewed, g.enterprise
         FROM gen g
         JOIN gen_no n ON n.id = g.id
         JOIN gen_court c ON c.idx = g.court
@@ -901,6 +1013,8 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         relation = _build_relation(con, g, table)
         store.create_types(con)
         store.write_courts(con)
+        store.create_judge_list(con)
+        con.executemany("INSERT INTO judge_list VALUES (?, ?, ?, ?, ?, ?)", g.judges_list())
         say(5, "写入案件与派生字段 cases and derived facts")
         store.write_cases(con, relation)
         con.unregister("gen")

@@ -19,8 +19,6 @@ from .profiles import Profile, apply_values
 from .reader import UnusableFile, iter_batches, read_table
 
 CYCLE_REASON = "原审案号形成循环引用 / origin_case_no links form a cycle"
-# A database stored before spec v2 lacks these columns: its cases read as the rules' blanks do.
-_BEFORE_V2 = {"initial_procedure": "procedure::VARCHAR", "four_types": "false", "reviewed": "false", "enterprise": "false"}
 
 
 @dataclass
@@ -219,12 +217,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
             updated = con.execute(
                 "SELECT count(*) FROM old.cases WHERE case_no IN (SELECT case_no FROM incoming)"
             ).fetchone()[0]
-            enum_fields = ("court_code", "case_type", "procedure", "closing_method", "initial_procedure")
-            stored = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' "
-                                                "AND table_name = 'cases'").fetchall()}
-            old_fields = ", ".join(
-                (f"{f}::VARCHAR AS {f}" if f in enum_fields else f) if f in stored else f"{_BEFORE_V2[f]} AS {f}"
-                for f in store.CASE_FIELDS)
+            old_fields = store.stored_case_fields(con, "old")
             con.execute(f"""
                 CREATE TEMP VIEW merged AS
                 SELECT {fields} FROM incoming

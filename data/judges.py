@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from schema import codes
 
-from . import validate
+from . import store, validate
 from .reader import UnusableFile
 
 FIELDS = ["court_code", "judge_id", "judge_name", "position", "division", "team"]
@@ -55,8 +55,7 @@ def check_courts(rows: list[tuple[int, tuple]], courts: set[str], path: str) -> 
 
 def write(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, tuple]] | None, has_old: bool) -> None:
     """Table `judge_list`: the new list when given, else the stored one (none for a database without)."""
-    con.execute("CREATE TABLE judge_list(court_code VARCHAR, judge_id VARCHAR, judge_name VARCHAR, position VARCHAR, "
-                "division VARCHAR, team VARCHAR, PRIMARY KEY (court_code, judge_id))")
+    store.create_judge_list(con)
     if rows is not None:
         con.executemany("INSERT INTO judge_list VALUES (?, ?, ?, ?, ?, ?)", [row for _n, row in rows])
     elif has_old and con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' "

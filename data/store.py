@@ -26,6 +26,23 @@ CASE_FIELDS = [
 ]
 
 
+# How a database from before spec v2 reads the case columns it lacks.
+BEFORE_V2 = {"initial_procedure": "procedure::VARCHAR", "four_types": "false", "reviewed": "false",
+             "enterprise": "false"}
+_ENUM_FIELDS = ("court_code", "case_type", "procedure", "closing_method", "initial_procedure")
+# Derived columns that a database built by older code may lack: its cases are derived again.
+_DERIVED_SINCE_V2 = ("leader", "origin_enterprise")
+
+
+def stored_case_fields(con: duckdb.DuckDBPyConnection, database: str) -> str:
+    """SELECT list reading CASE_FIELDS from `<database>.cases` as write_cases takes them, the
+    columns a database from before spec v2 lacks read as blanks."""
+    stored = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
+                                        "AND table_name = 'cases'", [database]).fetchall()}
+    return ", ".join((f"{f}::VARCHAR AS {f}" if f in _ENUM_FIELDS else f) if f in stored else f"{BEFORE_V2[f]} AS {f}"
+                     for f in CASE_FIELDS)
+
+
 def _enum(values: list[str]) -> str:
     return "ENUM(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
@@ -60,15 +77,23 @@ def write_courts(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def create_judge_list(con: duckdb.DuckDBPyConnection) -> None:
+    """Table `judge_list` (spec v2 judges list), empty; a database without a list keeps it empty."""
+    con.execute("CREATE TABLE IF NOT EXISTS judge_list(court_code VARCHAR, judge_id VARCHAR, judge_name VARCHAR, "
+                "position VARCHAR, division VARCHAR, team VARCHAR, PRIMARY KEY (court_code, judge_id))")
+
+
 def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """Table `cases` from relation `source` (the CASE_FIELDS, typed), with the derived facts.
 
-    Derived per case: category, instance, counted (not 民诉前调), limit_days, net_days; the
-    origin's court, division, judge and instance (for attribution to origin); and from the
+    Derived per case: category, instance, counted (not 民诉前调), limit_days, net_days, leader
+    (its judge holds a leader's position in table `judge_list`); the origin's court, division,
+    judge, instance and 涉企 flag (for attribution to origin); and from the
     descendants (followed through origin links over all cases): how many are counted cases,
     whether one is an appeal, an appeal/petition/retrial, a first enforcement (执); and the
     root first-instance case of the chain.
     """
+    create_judge_list(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE src AS SELECT {', '.join(CASE_FIELDS)} FROM {source}")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE anc AS
@@ -112,10 +137,10 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
                s.origin_case_no, s.hearing, s.appeal_received_date, s.appeal_transferred_date,
                s.amount_applied::DOUBLE AS amount_applied, s.amount_recovered::DOUBLE AS amount_recovered,
                s.has_assets, s.initial_procedure::procedure_t AS initial_procedure, s.four_types, s.reviewed,
-               s.enterprise,
+               s.enterprise, coalesce(jl.position IN ({leaders}), false) AS leader,
                o.court_code::court_t AS origin_court, o.division AS origin_division,
                o.judge_id AS origin_judge_id, ot.instance::instance_t AS origin_instance,
-               ot.category::category_t AS origin_category,
+               ot.category::category_t AS origin_category, o.enterprise AS origin_enterprise,
                coalesce(df.desc_counted, 0)::INTEGER AS desc_counted,
                coalesce(df.has_appeal_desc, false) AS has_appeal_desc,
                coalesce(df.has_review_desc, false) AS has_review_desc,
@@ -128,8 +153,9 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
         LEFT JOIN lk_type ot ON ot.code = o.case_type
         LEFT JOIN desc_facts df ON df.case_no = s.case_no
         LEFT JOIN root_first rf ON rf.case_no = s.case_no
+        LEFT JOIN judge_list jl ON jl.court_code = s.court_code AND jl.judge_id = s.judge_id
         ORDER BY s.court_code, s.filed_date, s.case_no
-    """)
+    """.replace("{leaders}", ", ".join(f"'{p}'" for p in codes.LEADER_POSITIONS)))
     for t in ("src", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
     write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
@@ -204,6 +230,18 @@ def building(db_path: str):
                 raise
 
 
+def _derive_again(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """Table `cases` derived again from its own stored fields (and the facts with it)."""
+    from . import validate
+
+    validate.load_lookups(con)
+    create_judge_list(con)
+    con.execute(f"CREATE TEMP TABLE stored_cases AS SELECT {stored_case_fields(con, database)} FROM cases")
+    con.execute("DROP TABLE cases")
+    write_cases(con, "stored_cases")
+    con.execute("DROP TABLE stored_cases")
+
+
 def remove_leftovers(db_path: str) -> bool:
     """Remove the unfinished file of a build that was killed, unless a build is running now.
     Returns whether anything was removed."""
@@ -234,10 +272,15 @@ def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:
                 return False
     with building(db_path) as con:
         con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
-        target = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
-        con.execute(f'COPY FROM DATABASE old TO "{target}"')
+        target = con.execute("SELECT current_database()").fetchone()[0]
+        con.execute(f'COPY FROM DATABASE old TO "{target.replace(chr(34), chr(34) * 2)}"')
         con.execute("DETACH old")
-        write_facts(con)
+        columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
+                                             "AND table_name = 'cases'", [target]).fetchall()}
+        if not columns >= set(CASE_FIELDS) | set(_DERIVED_SINCE_V2):
+            _derive_again(con, target)  # written by older code: its cases gain the spec-v2 columns
+        else:
+            write_facts(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('facts_built_at', ?)",
                     [dt.datetime.now().isoformat(timespec="seconds")])
     return True

@@ -10,8 +10,10 @@ import sys
 from .catalogue import BY_ID
 from .db import DatabaseError, connect
 from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
+from .evaluation import ConfigError, load_config
 from .facts import STALE_NOTE, FactsState, facts_state
 from .periods import BadPeriod, Period
+from .score import score_table
 from schema.cells import inert_row
 
 _GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
@@ -50,36 +52,66 @@ def rows_for_output(df, by: str | None) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = _Parser(prog="python -m metrics", description="审判质效指标 / trial-quality indicators")
+def score_rows(df, by: str | None) -> tuple[list[str], list[list[str]]]:
+    """The rows of `python -m metrics score` (spec/cli.md, Composite score)."""
+    group = _GROUP_OUT.get(by, [])
+    header = group + ["indicator", "value", "low", "high", "weight", "score"]
+    rows = []
+    for r in df.to_dict("records"):
+        kind = BY_ID[r["indicator"]].kind if r["indicator"] in BY_ID else "ratio"
+        rows.append([str(r[g]) for g in group] + [r["indicator"], _value(r["value"], kind)]
+                    + [_value(r[c], "ratio") for c in ("low", "high", "weight", "score")])
+    return header, rows
+
+
+def _scope_args(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--db", required=True)
     ap.add_argument("--period", required=True, help="2025 | 2025Q3 | 2025-07")
     ap.add_argument("--cumulative", action="store_true", help="年初累计: from January 1")
-    ap.add_argument("--by", choices=BY_CHOICES)
     ap.add_argument("--court")
     ap.add_argument("--with-subordinates", action="store_true")
     ap.add_argument("--category")
-    ap.add_argument("--indicator", action="append", default=[])
+    ap.add_argument("--enterprise", action="store_true", help="涉企案件 / cases with an enterprise party")
     ap.add_argument("--format", choices=("csv", "json", "table"))
-    a = ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    scoring = bool(argv) and argv[0] == "score"
+    if scoring:
+        ap = _Parser(prog="python -m metrics score", description="综合得分 / composite score")
+        _scope_args(ap)
+        ap.add_argument("--by", choices=("court", "division", "judge"))
+        ap.add_argument("--evaluation", help="评价配置文件 / evaluation file (default: config/evaluation.toml)")
+        a = ap.parse_args(argv[1:])
+    else:
+        ap = _Parser(prog="python -m metrics", description="审判质效指标 / trial-quality indicators")
+        _scope_args(ap)
+        ap.add_argument("--by", choices=BY_CHOICES)
+        ap.add_argument("--indicator", action="append", default=[])
+        a = ap.parse_args(argv)
     fmt = a.format or ("table" if sys.stdout.isatty() else "csv")
     try:
-        unknown = [i for i in a.indicator if i not in BY_ID]
+        unknown = [i for i in getattr(a, "indicator", []) if i not in BY_ID]
         if unknown:
             raise UnknownScope(f"未知指标 / unknown indicator: {', '.join(unknown)}")
         if a.with_subordinates and not a.court:
             raise UnknownScope("--with-subordinates 需要 --court / needs --court")
         period = Period.parse(a.period, a.cumulative)
+        config = load_config(a.evaluation) if scoring else None
         con = connect(a.db)
-        scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category)
+        scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category,
+                      enterprise=a.enterprise)
         check_scope(con, scope)
         if facts_state(con) is not FactsState.CURRENT:
             print(f"python -m metrics: {STALE_NOTE.format(db=a.db)}", file=sys.stderr)
-        df = compute(con, period, a.by, scope, a.indicator or None)
-    except (BadPeriod, UnknownScope, DatabaseError) as e:
+        if scoring:
+            header, rows = score_rows(score_table(con, period, a.by, scope, config), a.by)
+        else:
+            header, rows = rows_for_output(compute(con, period, a.by, scope, a.indicator or None), a.by)
+    except (BadPeriod, UnknownScope, DatabaseError, ConfigError) as e:
         print(f"python -m metrics: {e}", file=sys.stderr)
         return 2
-    header, rows = rows_for_output(df, a.by)
     if fmt == "csv":
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(header)

@@ -34,7 +34,7 @@ def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
             out = out.merge(frame[keys + ["indicator", "value"]].rename(columns={"value": f"{prefix}_value"}),
                             on=keys + ["indicator"], how="left")
     levels = inventory.court_levels(con)
-    scope_level = levels.get(scope.court) if scope.court else None
+    scope_level = inventory.scope_level(con, scope.court)
     lows, highs, statuses, sides, yoy, mom = [], [], [], [], [], []
     for r in out.to_dict("records"):
         ind = BY_ID[r["indicator"]]

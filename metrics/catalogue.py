@@ -26,6 +26,7 @@ GROUPS = {
     "effect": ("效果", "Effect"),
     "enforcement": ("执行", "Enforcement"),
     "source": ("一站式与诉源治理", "One-stop and source governance"),
+    "management": ("审判管理", "Management"),
 }
 
 
@@ -84,6 +85,7 @@ class View(StrEnum):
     ENFORCEMENT = "enforcement"        # 执行 page: the 3+1 indicators
     SOURCE = "source"                  # 诉源治理 page
     FLOW = "flow"                      # the 收结存 chart by month (overview, big screen, briefing)
+    MANAGEMENT = "management"          # 审判管理 page
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +104,7 @@ class Indicator:
     views: frozenset[View]
     formula_zh: str
     formula_en: str
+    needs_judge_list: bool = False  # no value at all when the database holds no judges list
 
     def name(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -300,7 +303,33 @@ CATALOGUE: list[Indicator] = [
               unit=Unit.PER10K, format=Format.PER10K, drill=Part.NUMERATOR,
               views=frozenset({View.SOURCE}),
               formula_zh="（有人口数的法院）民初＋行初新收 × 10000 ÷ 辖区常住人口",
-              formula_en="民初 + 行初 received at courts with a population × 10000 ÷ their population"),]
+              formula_en="民初 + 行初 received at courts with a population × 10000 ÷ their population"),
+    Indicator(id="procedure_change_rate", zh="简转普率", en="summary cases changed to ordinary procedure", group="management", kind=Kind.RATIO,
+              numerator="summary_changed", denominator="summary_closed", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.MANAGEMENT, View.BRIEFING}),
+              formula_zh="立案时适用简易程序或小额诉讼程序、结案时为普通程序的民初结案数 ÷ 立案时适用简易程序或小额诉讼程序的民初结案数",
+              formula_en="民初 closed in ordinary procedure that started in summary or small-claims procedure ÷ 民初 closed that started in summary or small-claims procedure"),
+    Indicator(id="backlog_clearance_rate", zh="年初积案化解率", en="year-start backlog cleared", group="management", kind=Kind.RATIO,
+              numerator="backlog_cleared", denominator="year_start_backlog", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.MANAGEMENT, View.OVERVIEW, View.BRIEFING}),
+              formula_zh="上年末已超12个月未结的案件中截至期末已结的件数 ÷ 上年末超12个月未结案件数",
+              formula_en="cases over 12 months old and pending at the end of last year that are closed by the period's end ÷ those cases"),
+    Indicator(id="leader_closed_share", zh="院庭长办案占比", en="cases closed by court and division leaders", group="management", kind=Kind.RATIO,
+              numerator="leader_closed", denominator="closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.MANAGEMENT, View.BRIEFING}),
+              formula_zh="法官名录中院庭长承办的结案数 ÷ 已结；未导入法官名录时无值",
+              formula_en="cases closed by judges whose position in the judges list is a leader's ÷ closed; no value without a judges list",
+              needs_judge_list=True),
+    Indicator(id="four_types_review_rate", zh="四类案件阅核率", en="supervised cases reviewed by a leader", group="management", kind=Kind.RATIO,
+              numerator="four_types_reviewed", denominator="four_types_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset({View.MANAGEMENT, View.BRIEFING}),
+              formula_zh="已阅核的四类案件结案数 ÷ 四类案件结案数",
+              formula_en="supervised (four-type) cases closed that a leader reviewed ÷ supervised cases closed"),
+]
 BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}
 IDS: list[str] = [i.id for i in CATALOGUE]
 

@@ -44,6 +44,7 @@ class Scope:
     division: str | None = None
     judge_id: str | None = None
     case_type: str | None = None
+    enterprise: bool = False  # 涉企 cases only (spec v2)
 
     def where(self, origin: bool = False, alias: str = "c") -> tuple[str, list]:
         """SQL condition on table `alias` and its parameters; origin=True applies it to the origin case."""
@@ -60,6 +61,8 @@ class Scope:
             if value is not None:
                 conds.append(f"{col(column)} = ?")
                 params.append(value)
+        if self.enterprise:
+            conds.append(col("enterprise"))
         if self.case_type is not None and not origin:
             conds.append(f"{alias}.case_type = ?")
             params.append(self.case_type)
@@ -120,10 +123,10 @@ def _scan_aggregate(m: ms.Measure) -> str:
 
 def _relevant() -> str:
     """A case matters for a period when one of its events falls in it or it is in a stock then."""
-    parts = [f"{e.value} BETWEEN p_start AND p_end" for e in dict.fromkeys(
-        m.event for m in ms.of_kind(M.FLOW))]
-    parts += [f"({s.enters} <= p_end AND ({s.leaves} IS NULL OR {s.leaves} >= p_start - 1))" for s in ms.stocks()]
-    return " OR ".join(f"({p})" for p in parts)
+    parts = [f"{m.event.value} BETWEEN {ms.window_start(m)} AND p_end" for m in ms.of_kind(M.FLOW)]
+    parts += [f"({m.stock.enters} <= p_end AND ({m.stock.leaves} IS NULL OR {m.stock.leaves} >= {ms.stock_day(m)}))"
+              for m in ms.of_kind(M.STOCK)]
+    return " OR ".join(f"({p})" for p in dict.fromkeys(parts))
 
 
 def base_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
@@ -144,9 +147,10 @@ def base_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[
 def _facts_aggregate(m: ms.Measure) -> str:
     in_p = "month BETWEEN p_start AND p_end"
     if m.kind is M.FLOW:
-        return f"coalesce(sum({m.name}) FILTER (WHERE {in_p}), 0) AS {m.name}"
-    if m.kind is M.STOCK:
-        before = "month <= p_end" if m.at is ms.At.END else "month < p_start"
+        return f"coalesce(sum({m.name}) FILTER (WHERE month BETWEEN {ms.window_start(m)} AND p_end), 0) AS {m.name}"
+    if m.kind is M.STOCK:  # the stock at the end of the month before the day after the stock's day
+        before = {ms.At.END: "month <= p_end", ms.At.START: "month < p_start",
+                  ms.At.YEAR_START: "month < date_trunc('year', p_start)"}[m.at]
         s = m.stock.name
         return f"coalesce(sum({s}_in - {s}_out) FILTER (WHERE {before}), 0) AS {m.name}"
     # DISTINCT: the judges with a case in the measure counted
@@ -277,6 +281,13 @@ def measure_frame(con: duckdb.DuckDBPyConnection, period: Period, by: str | None
     return frame
 
 
+def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database holds a judges list (院庭长办案占比 has no value without one)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                         "AND table_name = 'judge_list'").fetchone()[0]
+    return bool(exists) and con.execute("SELECT count(*) > 0 FROM judge_list").fetchone()[0]
+
+
 def use_facts_for(con: duckdb.DuckDBPyConnection) -> bool:
     return facts_state(con) is FactsState.CURRENT
 
@@ -312,11 +323,13 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     # Assemble with plain arrays: one DataFrame at the end (pandas column-by-column is the slow part).
     n = len(frame)
     nums, dens, vals = [], [], []
+    judge_list = any(ind.needs_judge_list for ind in chosen) and has_judge_list(con)
     for ind in chosen:
-        if ind.kind is Kind.BALANCE:
+        if ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list):
             nums.append(np.full(n, np.nan))
             dens.append(np.full(n, np.nan))
-            vals.append(np.array(balance[ind.numerator], dtype=float))
+            vals.append(np.array(balance[ind.numerator], dtype=float) if ind.kind is Kind.BALANCE
+                        else np.full(n, np.nan))
             continue
         num = frame[ind.numerator].to_numpy(dtype=float)
         nums.append(num)

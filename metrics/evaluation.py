@@ -20,6 +20,7 @@ class EvaluationConfig:
     ranges: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     rankings: bool = False
     illustrative: bool = True
+    weights: dict[str, float] = field(default_factory=dict)  # composite score weights (spec v2)
 
     def range_for(self, indicator_id: str, level: str | None = None) -> tuple[float, float] | None:
         by_level = self.ranges.get(indicator_id)
@@ -44,7 +45,14 @@ def load_config(path: str | None = None) -> EvaluationConfig:
             if not (isinstance(pair, list) and len(pair) == 2 and pair[0] <= pair[1]):
                 raise ConfigError(f"{path}: {ind_id}.{level} 应为 [下限, 上限] / must be [low, high]")
             ranges[ind_id][level] = (float(pair[0]), float(pair[1]))
-    return EvaluationConfig(ranges, bool(raw.get("rankings", False)), bool(raw.get("illustrative", True)))
+    weights: dict[str, float] = {}
+    for ind_id, w in raw.get("weights", {}).items():
+        if ind_id not in BY_ID:
+            raise ConfigError(f"{path}: [weights] 未知指标 / unknown indicator {ind_id}")
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
+            raise ConfigError(f"{path}: [weights] {ind_id} 应为不小于 0 的数 / must be a number ≥ 0")
+        weights[ind_id] = float(w)
+    return EvaluationConfig(ranges, bool(raw.get("rankings", False)), bool(raw.get("illustrative", True)), weights)
 
 
 def _missing(v) -> bool:
@@ -75,6 +83,29 @@ def change(ind: Indicator, current, previous) -> float | None:
     if previous == 0:
         return None
     return (current - previous) / abs(previous)
+
+
+def score(value, rng: tuple[float, float] | None) -> float | None:
+    """An indicator's score (spec v2): 100 inside the range, falling linearly to 0 one range width
+    outside it (0 at once for a zero-width range); None without a value or a range."""
+    if rng is None or _missing(value):
+        return None
+    low, high = rng
+    if low <= value <= high:
+        return 100.0
+    width = high - low
+    if width <= 0:
+        return 0.0
+    distance = low - value if value < low else value - high
+    return 100.0 * max(0.0, 1.0 - distance / width)
+
+
+def composite(parts: list[tuple[float, float | None]]) -> tuple[float | None, float]:
+    """(composite, the weights that entered it) from (weight, score) pairs: Σ weight × score ÷
+    Σ weight over the scored indicators with a weight > 0; None when there is none."""
+    entered = [(w, s) for w, s in parts if w > 0 and s is not None]
+    total = sum(w for w, _s in entered)
+    return (sum(w * s for w, s in entered) / total if entered else None), total
 
 
 def meets_rate(statuses) -> float | None:

@@ -10,7 +10,7 @@ where a case enters in the month of its `enters` day and leaves in the month of
 max(enters, leaves). So the tables below answer every indicator exactly with small sums,
 whatever the size of `cases`:
 
-  facts         unit (court, division, judge, case type, category) × month: FLOW measures,
+  facts         unit (court, division, judge, case type, category, 涉企) × month: FLOW measures,
                 and <stock>_in / <stock>_out for each stock
   facts_origin  the origin case's unit × month: ORIGIN measures
   judges        one row per judge with the latest name
@@ -29,9 +29,9 @@ import duckdb
 
 from .measures import Kind, Measure, of_kind, stocks
 
-KEYS = ["court_code", "division", "judge_id", "case_type", "category"]
+KEYS = ["court_code", "division", "judge_id", "case_type", "category", "enterprise"]
 ORIGIN_KEYS = {"court_code": "origin_court", "division": "origin_division", "judge_id": "origin_judge_id",
-               "category": "origin_category"}
+               "category": "origin_category", "enterprise": "origin_enterprise"}
 # The cases with their court's attribute that some measures test (has_population).
 _SOURCE = """(SELECT c.*, coalesce(ct.population > 0, false) AS has_population
               FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code)"""

@@ -39,6 +39,15 @@ def court_levels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT court_code::VARCHAR, level FROM courts").fetchall())
 
 
+def scope_level(con: duckdb.DuckDBPyConnection, court: str | None) -> str | None:
+    """The court level whose ranges judge a whole scope: the scope's court, or with every court
+    the top court's (the one court without a parent; None when there is not exactly one)."""
+    if court is not None:
+        return court_levels(con).get(court)
+    tops = con.execute("SELECT level FROM courts WHERE parent_code IS NULL").fetchall()
+    return tops[0][0] if len(tops) == 1 else None
+
+
 def has_district(con: duckdb.DuckDBPyConnection, court: str) -> bool:
     """Whether the court has courts below it."""
     return bool(con.execute("SELECT count(*) FROM courts WHERE parent_code = ?", [court]).fetchone()[0])

@@ -41,9 +41,18 @@ class Event(Enum):
 
 
 class At(Enum):
-    """The day a stock is taken: the period's last day, or the day before its first."""
+    """The day a stock is taken: the period's last day, the day before its first, or the last
+    day of the year before the period's year (年初积案)."""
     END = "end"
     START = "start"
+    YEAR_START = "year_start"
+
+
+class Since(Enum):
+    """Where a flow's window opens: the period's first day, or January 1 of the period's year
+    (the year-start backlog cleared by the period's end)."""
+    PERIOD = "period"
+    YEAR = "year"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +76,7 @@ class Measure:
     at: At = At.END              # STOCK
     of: str | None = None        # DISTINCT: the measure whose judges are counted
     parts: tuple[str, ...] = ()  # SUM
+    since: Since = Since.PERIOD  # FLOW: where its window opens
     courts_only: bool = False    # defined for courts and above, not for divisions or judges
 
 
@@ -80,6 +90,9 @@ PREMEDIATION = "case_type = '民诉前调'"
 LITIGATION = "case_type IN ('民初', '行初')"
 REVERSED_OR_REMANDED = "closing_method IN ('改判', '发回重审')"
 WITHIN_LIMIT = "net_days <= limit_days + extended_days"
+SUMMARY_START = "initial_procedure IN ('简易程序', '小额诉讼程序')"  # stored as the procedure when blank
+LEADER = "leader"            # the judge holds a leader's position in the judges list (derived at load time)
+FOUR_TYPES = "four_types"
 OVER_12_MONTHS = 365  # days
 
 
@@ -94,6 +107,10 @@ OVER_12_MONTHS_FROM = f"filed_date + deducted_days + {OVER_12_MONTHS + 1}"
 
 PENDING = Stock(name="pending", cases=COUNTED, enters="filed_date", leaves="closed_date")
 PENDING_OVER_12M = Stock(name="over12m", cases=COUNTED, enters=OVER_12_MONTHS_FROM, leaves="closed_date")
+YEAR_START_DAY = "(date_trunc('year', p_start)::DATE - 1)"  # d₀ of 年初积案化解率
+# A case closed in year Y was in the year-start backlog of Y when it was over 12 months old on
+# December 31 of Y − 1 (it was pending then, as it closed after).
+IN_YEAR_START_BACKLOG = f"{OVER_12_MONTHS_FROM} <= make_date(year(closed_date), 1, 1) - 1"
 
 
 def _flow(name: str, event: Event, cases: str, value: str | None = None, **kw) -> Measure:
@@ -140,9 +157,16 @@ MEASURES: tuple[Measure, ...] = (
     _flow("pre_received", Event.RECEIVED, PREMEDIATION),
     _flow("litigation_received", Event.RECEIVED, LITIGATION),
     _flow("lawsuits", Event.RECEIVED, f"{LITIGATION} AND has_population", courts_only=True),
+    _closed("summary_closed", f"{CIVIL_FIRST} AND {SUMMARY_START}"),
+    _closed("summary_changed", f"{CIVIL_FIRST} AND {SUMMARY_START} AND procedure = '普通程序'"),
+    _flow("backlog_cleared", Event.CLOSED, f"{COUNTED} AND {IN_YEAR_START_BACKLOG}", since=Since.YEAR),
+    _closed("leader_closed", f"{COUNTED} AND {LEADER}"),
+    _closed("four_types_closed", f"{COUNTED} AND {FOUR_TYPES}"),
+    _closed("four_types_reviewed", f"{COUNTED} AND {FOUR_TYPES} AND reviewed"),
     Measure(name="carried_over", kind=Kind.STOCK, stock=PENDING, at=At.START),
     Measure(name="pending", kind=Kind.STOCK, stock=PENDING, at=At.END),
     Measure(name="over12m_pending", kind=Kind.STOCK, stock=PENDING_OVER_12M, at=At.END),
+    Measure(name="year_start_backlog", kind=Kind.STOCK, stock=PENDING_OVER_12M, at=At.YEAR_START),
     Measure(name="first_reversed", kind=Kind.ORIGIN, event=Event.CLOSED,
             cases=f"{APPEAL} AND {REVERSED_OR_REMANDED} AND origin_instance = 'first'"),
     Measure(name="judges_closing", kind=Kind.DISTINCT, of="closed"),
@@ -168,7 +192,12 @@ def stocks() -> list[Stock]:
 
 def stock_day(m: Measure) -> str:
     """The SQL day a stock measure is taken, in terms of the period columns p_start, p_end."""
-    return "p_end" if m.at is At.END else "(p_start - 1)"
+    return {At.END: "p_end", At.START: "(p_start - 1)", At.YEAR_START: YEAR_START_DAY}[m.at]
+
+
+def window_start(m: Measure) -> str:
+    """The SQL day a flow measure's window opens (it closes on p_end)."""
+    return "p_start" if m.since is Since.PERIOD else "date_trunc('year', p_start)::DATE"
 
 
 def case_condition(name: str) -> str:
@@ -176,7 +205,7 @@ def case_condition(name: str) -> str:
     cases a measure counts in the period: the scan's filter and the drill-down's list."""
     m = BY_NAME[name]
     if m.kind in (Kind.FLOW, Kind.ORIGIN):
-        return f"{m.event.value} BETWEEN p_start AND p_end AND {m.cases}"
+        return f"{m.event.value} BETWEEN {window_start(m)} AND p_end AND {m.cases}"
     if m.kind is Kind.STOCK:
         s, day = m.stock, stock_day(m)
         return f"{s.cases} AND {s.enters} <= {day} AND ({s.leaves} IS NULL OR {s.leaves} > {day})"

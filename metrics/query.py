@@ -24,6 +24,7 @@ class Query:
     court: str | None = None
     district: bool = False
     category: str | None = None
+    enterprise: bool = False  # 涉企 cases only
     division: str | None = None
     judge_id: str | None = None
     as_of: dt.date | None = None  # the data date: a period not yet ended is computed up to it
@@ -31,7 +32,7 @@ class Query:
     @property
     def scope(self) -> Scope:
         return Scope(court=self.court, with_subordinates=self.district, category=self.category,
-                     division=self.division, judge_id=self.judge_id)
+                     division=self.division, judge_id=self.judge_id, enterprise=self.enterprise)
 
     @property
     def period_obj(self) -> Period:

@@ -45,6 +45,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "period_kind": ("期间类型", "Period type"),
     "period": ("期间", "Period"),
     "cumulative": ("年初累计", "Year to date"),
+    "enterprise_only": ("涉企", "Enterprise cases"),
+    "enterprise_help": ("只看当事人含企业的案件（营商环境口径），所有指标、页面、会商报告与大屏一并适用",
+                        "Only cases with an enterprise party (the business-environment view); every indicator, page, "
+                        "the briefing and the big screen follow it"),
     "court": ("法院", "Court"),
     "with_district": ("含辖区", "With its district"),
     "all": ("全部", "All"),

@@ -88,7 +88,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     config = config or load_config()
     meta = inventory.meta(con)
     data_date = dt.date.fromisoformat(meta["data_date"])
-    level = inventory.court_levels(con).get(scope.court) if scope.court else None
+    level = inventory.scope_level(con, scope.court)
     scope_name = _scope_name(con, scope, lang)
     period_text = period.describe(lang)
     table = indicator_table(con, period, scope, None, None, config)

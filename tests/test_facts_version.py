@@ -138,3 +138,38 @@ def test_the_dashboard_and_the_briefing_say_so_in_one_line(worked_db, tmp_path, 
     warnings = [html.unescape(w.value) for w in at.warning]  # the Markdown source: data text is escaped
     assert len(warnings) == 1 and "python -m data refresh --db" in warnings[0]
     assert any(m.label == "新收" for m in at.metric)  # the figures are there, computed by scanning
+
+
+def test_refresh_derives_the_spec_v2_columns_of_a_database_from_before(tmp_path):
+    """A database written before spec v2 (no v2 case columns, no judges list, no derived leader or
+    origin 涉企 flag) gains them on refresh: its figures stay, the management indicators read as
+    blanks do, and the facts are current again."""
+    from tests.test_metrics_worked_example import EX2
+
+    db = str(tmp_path / "v1.duckdb")
+    p = subprocess.run([sys.executable, "-m", "data", "ingest", os.path.join(EX2, "cases.csv"), "--courts",
+                        os.path.join(EX2, "courts.csv"), "--db", db, "--rejects", str(tmp_path / "r.csv")],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    query = ["--db", db, "--period", "2025", "--by", "court", "--format", "csv"]
+    wanted = [i for i in ("received", "closed", "pending", "within_limit_rate", "reversal_remand_rate",
+                          "backlog_clearance_rate")]
+    before = _run("metrics", *query, *[a for i in wanted for a in ("--indicator", i)])
+    with duckdb.connect(db) as con:
+        con.execute("DROP TABLE judge_list")
+        for col in ("initial_procedure", "four_types", "reviewed", "enterprise", "leader", "origin_enterprise"):
+            con.execute(f"ALTER TABLE cases DROP COLUMN {col}")
+        con.execute("UPDATE facts_info SET version = 'older'")
+    refreshed = _run("data", "refresh", "--db", db, "--if-stale")
+    assert refreshed.returncode == 0, refreshed.stderr
+    with duckdb.connect(db, read_only=True) as con:
+        assert facts_state(con) is FactsState.CURRENT
+        assert con.execute("SELECT count(*) FROM judge_list").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FILTER (WHERE leader OR enterprise OR four_types), "
+                           "count(*) FILTER (WHERE initial_procedure IS DISTINCT FROM procedure) FROM cases"
+                           ).fetchone() == (0, 0)
+    after = _run("metrics", *query, *[a for i in wanted for a in ("--indicator", i)])
+    assert after.returncode == 0 and after.stderr == ""
+    assert _same_figures(after.stdout, before.stdout)
+    share = _run("metrics", "--db", db, "--period", "2025", "--indicator", "leader_closed_share", "--format", "csv")
+    assert share.stdout.splitlines()[1] == "leader_closed_share,,,"  # no judges list: no value at all

@@ -157,14 +157,17 @@ def test_closing_mixes(db):
 
 
 def test_import_accepts_every_row_unchanged(db, tmp_path):
-    """Exported as a case list and a court list, the demo imports with no rejects, identically."""
-    cases_csv, courts_csv = tmp_path / "cases.csv", tmp_path / "courts.csv"
+    """Exported as a case list, a court list and a judges list, the demo imports with no rejects,
+    identically (the derived leader flag included)."""
+    cases_csv, courts_csv, judges_csv = tmp_path / "cases.csv", tmp_path / "courts.csv", tmp_path / "judges.csv"
     con = duckdb.connect(str(db), read_only=True)
     con.execute(f"COPY (SELECT {', '.join(store.CASE_FIELDS)} FROM cases) TO '{cases_csv}' (HEADER)")
     con.execute(f"COPY (SELECT {', '.join(codes.COURT_COLUMNS)} FROM courts) TO '{courts_csv}' (HEADER)")
+    con.execute(f"COPY (SELECT {', '.join(codes.JUDGE_COLUMNS)} FROM judge_list) TO '{judges_csv}' (HEADER)")
     con.close()
     imported = tmp_path / "imported.duckdb"
-    result = ingest(str(cases_csv), str(courts_csv), str(imported), str(tmp_path / "rejects.csv"))
+    result = ingest(str(cases_csv), str(courts_csv), str(imported), str(tmp_path / "rejects.csv"),
+                    judges_path=str(judges_csv))
     n = one(db, "SELECT count(*) FROM cases")
     assert (result.rejected, result.accepted) == (0, n)
     con = duckdb.connect(str(imported))

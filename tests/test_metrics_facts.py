@@ -20,6 +20,9 @@ CASES = [
     ("2025Q1", False, None, Scope(court="示0102", case_type="民初")),
     ("2023-01", False, None, Scope()),
     ("2030", False, None, Scope()),  # after the data: stocks still run on
+    ("2025", False, "court", Scope(enterprise=True)),  # spec v2: 涉企 only
+    ("2025Q3", False, "judge", Scope(court="示0101", enterprise=True)),
+    ("2025Q3", False, None, Scope(category="民事")),  # a quarter alone: the year-start backlog from January
 ]
 
 

@@ -1,4 +1,4 @@
-"""The shared filter bar: court (with or without its district), period, category — all in the URL.
+"""The shared filter bar: court (with or without its district), period, category, 涉企 — all in the URL.
 
 Widgets are bound to query parameters, so a copied link opens the same view. A value in the
 URL that is not a valid option falls back to the default, and the page says so.
@@ -63,8 +63,9 @@ def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True) ->
             kind, period, cumulative = "quarter", period_options("quarter", first_year, data_date)[0], True
         category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", width=140,
                               format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now))
+        enterprise = url_toggle(t("enterprise_only"), "ent", help=t("enterprise_help"))
     q = Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
-              district=district, category=category or None, as_of=data_date)
+              district=district, category=category or None, enterprise=enterprise, as_of=data_date)
     running = q.period_obj
     if with_period and running.through is not None:
         L = i18n.lang()

@@ -26,6 +26,7 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(key="period", default=None, meaning="the latest period of that kind begun by the data date"),
     Param(key="cum", default=True, meaning="year to date (年初累计) from January 1; ignored for a year"),
     Param(key="cat", default="", meaning="category 民事, 刑事, 行政 or 执行; empty: all"),
+    Param(key="ent", default=False, meaning="涉企 cases only (营商环境); false: every case"),
     Param(key="level", default=None, meaning="对比分析 level: the first the role compares (courts, or judges "
                                              "for a division head or judge)"),
     Param(key="division", default=None, meaning="对比分析 division when comparing judges: the court's first division"),
