@@ -1,10 +1,16 @@
 """节点管控: near or past the time limit, long pending, remanded, extended, appeals not transferred —
-counts by unit that open the list, with export."""
+counts by unit that open the list, with export; and 清积, the year-start backlog cleared month by
+month against an even pace to December 31."""
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from metrics.management import backlog_progress
 from metrics.warnings import KINDS, kind_name
+from present import charts
+from present.theme import MEETS, NO_RANGE
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
@@ -58,3 +64,37 @@ if len(listed) > SHOWN:
     st.caption(tm("rows_shown", shown=SHOWN, total=len(listed)))
 show(listed.head(SHOWN), alt="warning list")
 download_xlsx(listed, f"warning_{kind}", f, ctx, key="dl_warn_list")
+
+# 清积: the year-start backlog of the data date's year, per unit, month by month against an even pace.
+st.subheader(tm("backlog_title", year=as_of.year))
+backlog = queries.backlog(f, as_of)
+if backlog.empty:
+    st.info(t("no_backlog"))
+else:
+    cleared = int((backlog["status"] == "cleared").sum())
+    st.caption(tm("backlog_caption", n=len(backlog), cleared=cleared, share=f"{cleared / len(backlog):.1%}",
+                  day=as_of))
+    progress = backlog_progress(backlog, as_of)
+    lines = pd.concat([progress.assign(series=t("backlog_cleared_share"), pct=progress["share"] * 100),
+                       progress.assign(series=t("backlog_even_pace"), pct=progress["even"] * 100)])
+    st.altair_chart(alt.Chart(lines).mark_line(point=True).encode(
+        x=alt.X("month:O", title=None, axis=charts.month_axis(L)), y=alt.Y("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=[MEETS, NO_RANGE])),
+        strokeDash=alt.StrokeDash("series:N", legend=None),
+        tooltip=[alt.Tooltip("month:O", title=t("month")), alt.Tooltip("series:N", title=t("value")),
+                 alt.Tooltip("pct:Q", title="%", format=".1f")]), alt=t("backlog_title"))
+    unit_cols = {"court": ["court_code", "court_name"], "division": ["court_name", "division"],
+                 "judge": ["court_name", "division", "judge_name"]}[by]
+    per_unit = backlog.groupby(unit_cols, sort=False).agg(
+        backlog=("case_no", "size"), cleared=("status", lambda s: int((s == "cleared").sum()))).reset_index()
+    per_unit["left"] = per_unit["backlog"] - per_unit["cleared"]
+    per_unit["share"] = (per_unit["cleared"] / per_unit["backlog"]).map(lambda v: f"{v:.1%}")
+    per_unit = per_unit.sort_values(["left", "backlog"], ascending=False).drop(columns=["court_code"], errors="ignore")
+    show(columns(per_unit.rename(columns={"backlog": t("backlog_total"), "cleared": t("backlog_cleared"),
+                                          "left": t("backlog_left"), "share": t("backlog_cleared_share")})),
+         alt="backlog by unit")
+    listed = backlog.assign(status=backlog["status"].map(lambda s: t(f"status_{s}")))[
+        ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "closed_date", "status", "age_days"]]
+    with st.expander(tm("backlog_cases", n=len(listed))):
+        show(columns(listed.head(SHOWN)), alt="backlog cases")
+    download_xlsx(columns(listed), "backlog", f, ctx, key="dl_backlog")

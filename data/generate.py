@@ -566,7 +566,8 @@ class _Generator:
                 division = self.civil_division(cause)
                 u = rng.random(n)
                 has_trib = self.trib_count[court] > 0
-                trib = self.trib_flat[self.trib_start[court] + (u * self.trib_count[court]).astype(np.int64)
+                # u < 0.3 goes to a tribunal; u / 0.3 spreads those over all of the court's tribunals
+                trib = self.trib_flat[self.trib_start[court] + (u / 0.3 * self.trib_count[court]).astype(np.int64)
                                       .clip(0, np.maximum(self.trib_count[court] - 1, 0))]
                 division = np.where(basic & has_trib & (u < 0.3), trib, division)
                 quick = basic & (proc == PR["小额诉讼程序"]) & (rng.random(n) < 0.1)

@@ -29,30 +29,83 @@ class EvaluationConfig:
         return by_level.get(level or "", by_level.get("default"))
 
 
+def config_path() -> str:
+    """The evaluation file in use: SPZX_EVALUATION_CONFIG, else the project's own."""
+    return os.environ.get("SPZX_EVALUATION_CONFIG") or DEFAULT_CONFIG
+
+
 def load_config(path: str | None = None) -> EvaluationConfig:
-    path = path or os.environ.get("SPZX_EVALUATION_CONFIG") or DEFAULT_CONFIG
+    path = path or config_path()
     try:
         with open(path, "rb") as f:
             raw = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"评价配置无法读取 / cannot read evaluation config {path}: {e}") from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict, where: str) -> EvaluationConfig:
+    """The evaluation settings from a parsed TOML table; ConfigError names what is wrong."""
     ranges: dict[str, dict[str, tuple[float, float]]] = {}
     for ind_id, levels in raw.get("ranges", {}).items():
         if ind_id not in BY_ID:
-            raise ConfigError(f"{path}: 未知指标 / unknown indicator {ind_id}")
+            raise ConfigError(f"{where}: 未知指标 / unknown indicator {ind_id}")
         ranges[ind_id] = {}
         for level, pair in levels.items():
-            if not (isinstance(pair, list) and len(pair) == 2 and pair[0] <= pair[1]):
-                raise ConfigError(f"{path}: {ind_id}.{level} 应为 [下限, 上限] / must be [low, high]")
+            if level not in RANGE_LEVELS:
+                raise ConfigError(f"{where}: {ind_id}.{level} 不是法院层级 / is not a court level "
+                                  f"({', '.join(RANGE_LEVELS)})")
+            if not (isinstance(pair, list) and len(pair) == 2 and all(_number(x) for x in pair) and pair[0] <= pair[1]):
+                raise ConfigError(f"{where}: {ind_id}.{level} 应为 [下限, 上限] / must be [low, high]")
             ranges[ind_id][level] = (float(pair[0]), float(pair[1]))
     weights: dict[str, float] = {}
     for ind_id, w in raw.get("weights", {}).items():
         if ind_id not in BY_ID:
-            raise ConfigError(f"{path}: [weights] 未知指标 / unknown indicator {ind_id}")
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
-            raise ConfigError(f"{path}: [weights] {ind_id} 应为不小于 0 的数 / must be a number ≥ 0")
+            raise ConfigError(f"{where}: [weights] 未知指标 / unknown indicator {ind_id}")
+        if not _number(w) or w < 0:
+            raise ConfigError(f"{where}: [weights] {ind_id} 应为不小于 0 的数 / must be a number ≥ 0")
         weights[ind_id] = float(w)
     return EvaluationConfig(ranges, bool(raw.get("rankings", False)), bool(raw.get("illustrative", True)), weights)
+
+
+RANGE_LEVELS = ("default", "高级", "中级", "基层")
+
+
+def _number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def to_toml(config: EvaluationConfig) -> str:
+    """The evaluation file's text for `config` (what the settings page writes)."""
+    lines = ["# 审判质效指标评价设置：合理区间与综合得分权重（由“评价设置”页面写入）",
+             "# Evaluation settings: reference ranges and composite-score weights (written by the settings page)",
+             f"illustrative = {str(config.illustrative).lower()}", f"rankings = {str(config.rankings).lower()}", "",
+             "[weights]"]
+    lines += [f"{i} = {w!r}" for i, w in config.weights.items()]
+    for ind_id, levels in config.ranges.items():
+        lines += ["", f"[ranges.{ind_id}]"]
+        lines += [f'{lv if lv == "default" else chr(34) + lv + chr(34)} = [{lo!r}, {hi!r}]'
+                  for lv, (lo, hi) in levels.items()]
+    return "\n".join(lines) + "\n"
+
+
+def save_config(config: EvaluationConfig, path: str | None = None) -> None:
+    """Write `config` to the evaluation file atomically (a reader sees the old file or the new
+    one), after checking that the text reads back as the same settings."""
+    path = path or config_path()
+    text = to_toml(config)
+    if parse_config(tomllib.loads(text), path) != config:
+        raise ConfigError(f"{path}: 设置无法按原样写入 / the settings do not read back as written")
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def _missing(v) -> bool:

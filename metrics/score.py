@@ -57,5 +57,40 @@ def score_table(con: duckdb.DuckDBPyConnection, period: Period, by: str | None =
 
 def composites(table: pd.DataFrame) -> pd.DataFrame:
     """Only the composite rows of a score_table, as [group, name], composite, weight."""
-    out = table[table["indicator"] == COMPOSITE].drop(columns=["indicator", "value", "low", "high"])
+    unit = [c for c in table.columns if c in ("court_code", "division", "judge_id", "name")]
+    out = table.loc[table["indicator"] == COMPOSITE, unit + ["score", "weight"]]
     return out.rename(columns={"score": "composite"}).reset_index(drop=True)
+
+
+def points_lost(table: pd.DataFrame) -> pd.Series:
+    """What each scored indicator row costs its unit's composite, in points: weight × (100 −
+    score) ÷ the weights that entered. A unit's losses add up to 100 − its composite."""
+    rows = table[table["indicator"] != COMPOSITE]
+    keys = [c for c in table.columns if c in ("court_code", "division", "judge_id")]
+    entered = rows["weight"].where(rows["score"].notna(), 0.0)
+    totals = entered.groupby([rows[k] for k in keys]).transform("sum") if keys else entered.sum()
+    return (entered * (100 - rows["score"]) / totals).where(rows["score"].notna())
+
+
+def assessment(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = None, scope: Scope = Scope(),
+               config: EvaluationConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units, detail) for the 综合评估 page.
+
+    units: one row per unit: [group, name], composite, weight, composite_prev (the same period a
+    year earlier), change (points; > 0 进位), and with rankings on rank, rank_prev, rank_change
+    (> 0: moved up). detail: the score_table with `lost` (points_lost)."""
+    config = config or load_config()
+    keys = GROUP_COLUMNS.get(by, [])
+    detail = score_table(con, period, by, scope, config)
+    detail["lost"] = points_lost(detail).reindex(detail.index)
+    units = composites(detail)
+    before = composites(score_table(con, period.year_ago(), by, scope, config))
+    before = before[keys + ["composite"]].rename(columns={"composite": "composite_prev"})
+    units = units.merge(before, on=keys, how="left") if keys else units.assign(
+        composite_prev=before["composite_prev"].iloc[0] if len(before) else np.nan)
+    units["change"] = units["composite"] - units["composite_prev"]
+    if config.rankings and keys:
+        units["rank"] = units["composite"].rank(ascending=False, method="min")
+        units["rank_prev"] = units["composite_prev"].rank(ascending=False, method="min")
+        units["rank_change"] = units["rank_prev"] - units["rank"]
+    return units.sort_values("composite", ascending=False, na_position="last").reset_index(drop=True), detail

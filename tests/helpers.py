@@ -200,7 +200,8 @@ def data_values(con) -> list[str]:
                 "SELECT DISTINCT division FROM cases", "SELECT DISTINCT judge_name FROM cases",
                 "SELECT DISTINCT case_type::VARCHAR FROM cases", "SELECT DISTINCT cause FROM cases",
                 "SELECT DISTINCT closing_method::VARCHAR FROM cases", "SELECT DISTINCT procedure::VARCHAR FROM cases",
-                "SELECT DISTINCT court_code::VARCHAR FROM courts"):
+                "SELECT DISTINCT court_code::VARCHAR FROM courts",
+                "SELECT DISTINCT judge_name FROM judge_list", "SELECT DISTINCT division FROM judge_list"):
         values |= {r[0] for r in con.execute(sql).fetchall() if r[0]}
     return sorted(values, key=len, reverse=True)
 

@@ -40,8 +40,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="overview", url="", icon=":material/dashboard:", section="analysis", roles=MANAGERS),
     PageSpec(key="my_cases", url="", icon=":material/assignment_ind:", section="analysis", roles=frozenset({"judge"})),
     PageSpec(key="compare", url="compare", icon=":material/leaderboard:", section="analysis", roles=ALL),
+    PageSpec(key="assessment", url="assessment", icon=":material/military_tech:", section="analysis", roles=ALL),
     PageSpec(key="trends", url="trends", icon=":material/trending_up:", section="analysis", roles=MANAGERS),
     PageSpec(key="warnings", url="warnings", icon=":material/alarm:", section="topics", roles=MANAGERS),
+    PageSpec(key="management", url="management", icon=":material/supervisor_account:", section="topics", roles=MANAGERS),
     PageSpec(key="enforcement", url="enforcement", icon=":material/gavel:", section="topics", roles=DISTRICT),
     PageSpec(key="source", url="source", icon=":material/handshake:", section="topics", roles=DISTRICT),
     PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=MANAGERS),
@@ -49,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="definitions", url="definitions", icon=":material/menu_book:", section="reference", roles=ALL),
     PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN),
     PageSpec(key="data_import", url="import", icon=":material/upload_file:", section="admin", roles=ADMIN),
+    PageSpec(key="evaluation_settings", url="evaluation", icon=":material/tune:", section="admin", roles=ADMIN),
     PageSpec(key="audit_log", url="audit", icon=":material/history:", section="admin", roles=ADMIN),
 )
 BY_KEY = {p.key: p for p in PAGES}
@@ -74,7 +77,7 @@ def navigation(role: str):
     sections: dict[str, list] = {}
     for s in specs:
         sections.setdefault(t(f"section_{s.section}"), []).append(_st_page(s))
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # every page listed: no "View more" hiding the admin pages
 
 
 def sign_in_navigation(sign_in_page):
@@ -84,6 +87,18 @@ def sign_in_navigation(sign_in_page):
     pages = [st.Page(sign_in_page, title=t("sign_in"), default=True)]
     pages += [st.Page(sign_in_page, title=url, url_path=url) for url in urls]
     return st.navigation(pages, position="hidden")
+
+
+def may_open(key: str) -> bool:
+    access = current_access()
+    return access is not None and access.role in BY_KEY[key].roles
+
+
+def link(key: str) -> None:
+    """A link to page `key`, shown only to a user who may open it."""
+    if may_open(key):
+        spec = BY_KEY[key]
+        st.page_link(spec.path, label=t(f"page_{key}"), icon=spec.icon)
 
 
 def require(key: str) -> None:

@@ -6,6 +6,7 @@ Other judges are made anonymous here for a role that hides them (per-session sal
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import replace
 
 import pandas as pd
@@ -16,7 +17,10 @@ from metrics.access import Access, AccessDenied, Reach
 from metrics.api import cases_behind, indicator_table
 from metrics.drill import CaseList, indicator_cases
 from metrics.engine import compute
+from metrics.evaluation import config_path
 from metrics.explain import why_moved
+from metrics import management
+from metrics.score import assessment as _assessment_of
 from metrics.facts import FactsState, facts_state
 from metrics.outlook import year_end_outlook
 from metrics.query import Query
@@ -25,6 +29,17 @@ from security.keys import keyed
 from report.briefing import build, to_docx, to_xlsx
 from ui.database import cursor, version
 from ui.i18n import t
+
+
+def _versions() -> tuple[str, str]:
+    """Every cache key's last part: the database file's version and the evaluation file's (the
+    settings page changes ranges and weights while the server runs)."""
+    try:
+        stat = os.stat(config_path())
+        config = f"{stat.st_mtime_ns}:{stat.st_size}"
+    except OSError:
+        config = ""
+    return version(), config
 
 
 def alias_salt(q: Query) -> str:
@@ -50,7 +65,7 @@ def _hide(q: Query, frame: pd.DataFrame, id_column: str = "judge_id", name_colum
 def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Indicators with 同比/环比, range and 达标 (metrics.api.indicator_table)."""
     q = _authorised(q, by)
-    return _hide(q, _table(q, by, indicators, version()))
+    return _hide(q, _table(q, by, indicators, _versions()))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -61,7 +76,7 @@ def _table(q: Query, by, indicators, db_version) -> pd.DataFrame:
 def series(q: Query, year: int, by: str, indicators: tuple[str, ...]) -> pd.DataFrame:
     """Indicators of a whole year by month or quarter, for the scope of q."""
     q = _authorised(q.narrow(period=str(year), cumulative=False), by)
-    return _hide(q, _series(q, by, indicators, version()))
+    return _hide(q, _series(q, by, indicators, _versions()))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -71,7 +86,7 @@ def _series(q: Query, by, indicators, db_version) -> pd.DataFrame:
 
 def warning_list(q: Query, as_of: dt.date, kind: str, transfer_days: int = 5) -> pd.DataFrame:
     q = _authorised(q, cases=True)
-    return _hide(q, _warning_list(q, as_of, kind, transfer_days, version()), "judge_id", "judge_name")
+    return _hide(q, _warning_list(q, as_of, kind, transfer_days, _versions()), "judge_id", "judge_name")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -81,7 +96,7 @@ def _warning_list(q: Query, as_of, kind, transfer_days, db_version) -> pd.DataFr
 
 def warning_counts(q: Query, as_of: dt.date, by: str, transfer_days: int = 5) -> pd.DataFrame:
     q = _authorised(q.narrow(judge_id=None), by)
-    return _hide(q, _warning_counts(q, as_of, by, transfer_days, version()), "judge_id", "judge_name")
+    return _hide(q, _warning_counts(q, as_of, by, transfer_days, _versions()), "judge_id", "judge_name")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -92,7 +107,7 @@ def _warning_counts(q: Query, as_of, by, transfer_days, db_version) -> pd.DataFr
 def moved(q: Query, indicator: str, child: str) -> pd.DataFrame:
     """Why did it move: each child unit's contribution against the same period last year."""
     q = _authorised(q.narrow(judge_id=None), child)
-    out = _moved(q, indicator, child, version())
+    out = _moved(q, indicator, child, _versions())
     if child == "judge":  # units are "court|judge_id": no real id leaves the server for a judge
         out = out.assign(judge_id=out["unit"].str.split("|").str[1])
         out = _hide(q, out).drop(columns=["judge_id", "unit"])
@@ -104,9 +119,54 @@ def _moved(q: Query, indicator, child, db_version) -> pd.DataFrame:
     return why_moved(cursor(), indicator, q.scope, q.period_obj, child=child)
 
 
+def assessment(q: Query, by: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """综合评估 of q's units at level `by`: (units with composite and change, per-indicator detail)."""
+    q = _authorised(q, by)
+    units, detail = _assessment(q, by, _versions())
+    return _hide(q, units), _hide(q, detail)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _assessment(q: Query, by, db_version) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _assessment_of(cursor(), q.period_obj, by, q.scope)
+
+
+def leaders(q: Query) -> pd.DataFrame:
+    """The leaders of the judges list in q's scope and what each closed in the period (审判管理)."""
+    q = _authorised(q.narrow(judge_id=None))
+    return _leaders(q, _versions())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _leaders(q: Query, db_version) -> pd.DataFrame:
+    return management.leader_caseload(cursor(), q.period_obj, q.scope)
+
+
+def four_types(q: Query) -> pd.DataFrame:
+    """四类案件 of q's scope, closed in the period or pending at its end, unreviewed first."""
+    q = _authorised(q, cases=True)
+    return _hide(q, _four_types(q, _versions()), "judge_id", "judge_name")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _four_types(q: Query, db_version) -> pd.DataFrame:
+    return management.four_types_cases(cursor(), q.period_obj, q.scope)
+
+
+def backlog(q: Query, as_of: dt.date) -> pd.DataFrame:
+    """The year-start backlog of q's scope with each case's status on as_of (清积)."""
+    q = _authorised(q, cases=True)
+    return _hide(q, _backlog(q, as_of, _versions()), "judge_id", "judge_name")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _backlog(q: Query, as_of, db_version) -> pd.DataFrame:
+    return management.year_start_backlog(cursor(), q.scope, as_of)
+
+
 def outlook(q: Query, as_of: dt.date, level: str | None) -> dict:
     q = _authorised(q.narrow(judge_id=None))
-    return _outlook(q, as_of, level, version())
+    return _outlook(q, as_of, level, _versions())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -118,7 +178,7 @@ def drill(q: Query, indicator: str, part: str | None = None, page: int = 0,
           page_size: int = 50) -> tuple[pd.DataFrame, int]:
     """The cases of one part of an indicator, one page, and how many in all."""
     q = _authorised(q, cases=True)
-    rows, total = _drill(q, indicator, part, page, page_size, version())
+    rows, total = _drill(q, indicator, part, page, page_size, _versions())
     # a judge's reversal list holds appeal cases handled by other judges: show those anonymously
     return _hide(q, rows, "judge_id", "judge_name"), total
 
@@ -133,7 +193,7 @@ def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
     """The cases behind an indicator's figure, deciding ones first (metrics.drill); page_size
     None: the whole list, for an export."""
     q = _authorised(q, cases=True)
-    listed = _behind(q, indicator, only_deciding, page, page_size, version())
+    listed = _behind(q, indicator, only_deciding, page, page_size, _versions())
     return replace(listed, rows=_hide(q, listed.rows, "judge_id", "judge_name"))
 
 
@@ -154,7 +214,7 @@ def _courts(db_version) -> pd.DataFrame:
 
 
 def courts() -> pd.DataFrame:
-    return _courts(version())
+    return _courts(_versions())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -163,7 +223,7 @@ def _meta(db_version) -> dict:
 
 
 def meta() -> dict:
-    return _meta(version())
+    return _meta(_versions())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -172,7 +232,7 @@ def _divisions(court: str, db_version) -> list[str]:
 
 
 def divisions(court: str) -> list[str]:
-    return _divisions(court, version())
+    return _divisions(court, _versions())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -181,7 +241,7 @@ def _first_year(db_version) -> int:
 
 
 def first_year() -> int:
-    return _first_year(version())
+    return _first_year(_versions())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -190,14 +250,14 @@ def _facts_current(db_version) -> bool:
 
 
 def facts_current() -> bool:
-    return _facts_current(version())
+    return _facts_current(_versions())
 
 
 
 def briefing(q: Query, lang: str = "zh"):
     """The 数据会商 briefing of q's scope and period in a language (its files: briefing_files)."""
     q = _authorised(q)
-    return _briefing(q, lang, version())
+    return _briefing(q, lang, _versions())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -208,7 +268,7 @@ def _briefing(q: Query, lang: str, db_version):
 def briefing_file(q: Query, lang: str, kind: str) -> bytes:
     """The briefing as .docx or .xlsx, made when it is downloaded (charts take a second to draw)."""
     q = _authorised(q)
-    return _briefing_file(q, lang, kind, version())
+    return _briefing_file(q, lang, kind, _versions())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -232,4 +292,4 @@ def _inventory(db_version) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
 def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """What the database holds (数据概况): counts, cases by year and category, cases by type."""
     _whole_database(viewer)
-    return _inventory(version())
+    return _inventory(_versions())

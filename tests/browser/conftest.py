@@ -56,8 +56,11 @@ def start_server(db: str, log_name: str = "streamlit.log"):
     profiles = os.path.join(os.path.dirname(db), "profiles")  # saved profiles stay out of the repository
     if not os.path.isdir(profiles):
         shutil.copytree(os.path.join(ROOT, "config", "profiles"), profiles)
+    evaluation = os.path.join(os.path.dirname(db), "evaluation.toml")  # the settings page writes it
+    if not os.path.exists(evaluation):
+        shutil.copy(os.path.join(ROOT, "config", "evaluation.toml"), evaluation)
     env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"),
-               SPZX_USERS=_users_file(os.path.dirname(db)), SPZX_PROFILES=profiles)
+               SPZX_USERS=_users_file(os.path.dirname(db)), SPZX_PROFILES=profiles, SPZX_EVALUATION_CONFIG=evaluation)
     os.makedirs(ARTIFACTS, exist_ok=True)
     log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(

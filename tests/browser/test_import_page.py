@@ -189,6 +189,7 @@ def test_two_files_import_as_one_change(demo_server, page, tmp_path):
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files([str(a), str(b)])
     page.locator("[data-testid='stFileUploader'] input[type='file']").nth(2).set_input_files(str(roster))
     page.get_by_label("导入配置").first.wait_for(timeout=60000)  # several files: one profile for them all
+    page.get_by_text("法官名录.csv").first.wait_for(timeout=60000)  # the judges list is uploaded too
     wait_ready(page)
     page.get_by_role("button", name="开始导入").click()
     page.get_by_text("导入完成").first.wait_for(timeout=120000)

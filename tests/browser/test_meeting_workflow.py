@@ -1,17 +1,19 @@
 """The meeting workflow across pages, in a real browser: the scope chosen once holds everywhere."""
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 
 import pytest
 
 from present.text import TEXT
-from tests.browser.conftest import open_as, shot, wait_ready
+from tests.browser.conftest import ROOT, open_as, shot, wait_ready
 from tests.helpers import demo_roles
 from ui.pages import pages_for
 
-FILTER_PAGES = {"overview", "my_cases", "compare", "trends", "warnings", "enforcement", "source", "briefing"}
+FILTER_PAGES = {"overview", "my_cases", "compare", "assessment", "trends", "warnings", "management", "enforcement", "source",
+                "briefing"}
 
 
 def choose(page, label: str, option: str) -> None:
@@ -155,7 +157,10 @@ def test_heat_map_and_ranking_label_every_row(server, page, link, rows):
     names = [BY_ID[i].name() for i in BY_ID]
     columns = [n for n in heat if any(name.startswith(n.rstrip("…")) for name in names)]
     units = [n for n in heat if n not in columns]
-    assert rows is None or (len(units), len(columns)) == (rows, 22)  # every court, every indicator with a range
+    from metrics.evaluation import load_config
+
+    ranged = len(load_config(os.path.join(ROOT, "config", "evaluation.toml")).ranges)
+    assert rows is None or (len(units), len(columns)) == (rows, ranged)  # every court, every indicator with a range
     assert len(units) >= 2 and set(units) <= set(ranked)  # each unit named in the ranking too
     shot(page, f"heat_map{'_division' if link else ''}")
     # the ranking's values sit on an axis zoomed to them: no tick at 0, none past 100%

@@ -1,0 +1,108 @@
+"""综合评估: every court, division or judge in the user's scope scored on the weighted indicators
+(metrics/score.py) — the composites ranked, their distribution, where the points were lost, and
+进位 / 退位 against the same period last year (ranks only when rankings are switched on)."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from metrics.catalogue import BY_ID
+from metrics.evaluation import load_config
+from metrics.score import COMPOSITE
+from present import format as fmt
+from present.theme import MEETS, NO_RANGE, WORSE
+from ui import pages, queries
+from ui.export import download_xlsx
+from ui.i18n import label_of, lang, t
+from ui.layout import page_context
+from ui.plain import tm
+from ui.session import current_access
+from ui.tables import show
+from ui.url_state import url_widget
+
+f, ctx = page_context("assessment")
+L = lang()
+config = load_config()
+access = current_access()
+if config.illustrative:
+    st.info(t("weights_illustrative"), icon=":material/info:")
+pages.link("evaluation_settings")
+if not config.weights:
+    st.warning(t("no_weights"))
+    st.stop()
+
+level = url_widget(st.segmented_control, t("compare_level"), list(access.rule.compare_levels), "level",
+                   required=True, format_func=label_of("level_"))
+units, detail = queries.assessment(f, level)
+if units.empty:
+    st.info(t("no_data"))
+    st.stop()
+keys = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}[level]
+courts = queries.courts().set_index("court_code")["court_name"]
+# a division or a judge is named with its court when the scope holds several courts
+several = units["court_code"].nunique() > 1
+units["unit"] = (units["name"].astype(str) if level == "court" or not several
+                 else units["court_code"].map(courts).fillna(units["court_code"]) + " " + units["name"].astype(str))
+units["unit"] = units["unit"].where(~units["unit"].duplicated(keep=False), units["unit"] + " · " + units[keys[-1]])
+
+scored = units.dropna(subset=["composite"])
+moved_up, moved_down = int((units["change"] > 0).sum()), int((units["change"] < 0).sum())
+with st.container(horizontal=True):
+    st.metric(t("units_scored"), f"{len(scored)}/{len(units)}", border=True)
+    st.metric(t("composite_mean"), f"{scored['composite'].mean():.1f}" if len(scored) else "—", border=True)
+    st.metric(t("moved_up"), str(moved_up), border=True)
+    st.metric(t("moved_down"), str(moved_down), border=True)
+
+st.subheader(tm("composite_title", period=f.period_obj.describe(L)))
+units["shown"] = units["composite"].map(lambda v: "—" if fmt.missing(v) else f"{v:.1f}")
+units["change_shown"] = units["change"].map(lambda v: "—" if fmt.missing(v) else f"{v:+.1f}")
+units["color"] = units["change"].map(lambda v: NO_RANGE if fmt.missing(v) or v == 0 else (MEETS if v > 0 else WORSE))
+ranked = units.dropna(subset=["composite"])
+if len(ranked) <= 60:
+    bars = alt.Chart(ranked).mark_bar().encode(
+        y=alt.Y("unit:N", sort=list(ranked["unit"]), title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+        x=alt.X("composite:Q", title=t("composite"), scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("color:N", scale=None),
+        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")), alt.Tooltip("shown:N", title=t("composite")),
+                 alt.Tooltip("change_shown:N", title=t("change_vs_last_year"))])
+    st.altair_chart(bars.properties(height=alt.Step(22)), alt=t("composite"))
+    st.caption(t("composite_caption"))
+
+st.subheader(t("composite_distribution"))
+hist = alt.Chart(ranked).mark_bar(color=MEETS).encode(
+    x=alt.X("composite:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=t("composite")),
+    y=alt.Y("count():Q", title=t(f"units_{level}")))
+st.altair_chart(hist.properties(height=200), alt=t("composite_distribution"))
+
+st.subheader(t("points_lost"))
+rows = detail[detail["indicator"] != COMPOSITE].copy()
+rows["ind_name"] = rows["indicator"].map(lambda i: BY_ID[i].name(L))
+lost = rows.groupby("ind_name", sort=False)["lost"].mean().dropna().reset_index()
+lost = lost[lost["lost"] > 0].sort_values("lost", ascending=False)
+if lost.empty:
+    st.success(t("no_points_lost"))
+else:
+    st.altair_chart(alt.Chart(lost).mark_bar(color=WORSE).encode(
+        y=alt.Y("ind_name:N", sort=list(lost["ind_name"]), title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("lost:Q", title=t("points_lost_mean")),
+        tooltip=[alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("lost:Q", title=t("points_lost_mean"),
+                                                                          format=".2f")]
+    ).properties(height=alt.Step(22)), alt=t("points_lost"))
+
+# The table: each unit's composite and change, then each weighted indicator's score.
+wide = rows.pivot_table(index=keys, columns="indicator", values="score", aggfunc="first")
+order = [i for i in dict.fromkeys(rows["indicator"]) if i in wide.columns]
+table = units.merge(wide[order].reset_index(), on=keys, how="left")
+shown = pd.DataFrame({t(f"child_{level}"): table["unit"], t("composite"): table["composite"].round(1),
+                      t("change_vs_last_year"): table["change"].round(1)})
+if config.rankings and "rank" in table:
+    shown[t("rank")] = table["rank"]
+    shown[t("rank_change")] = table["rank_change"]
+for i in order:
+    shown[BY_ID[i].name(L)] = table[i].round(1)
+st.caption(t("score_table_caption"))
+show(shown, alt="scores", column_config={t("composite"): st.column_config.ProgressColumn(
+    t("composite"), min_value=0, max_value=100, format="%.1f")})
+download_xlsx(shown, f"assessment_{level}", f, ctx, key="dl_assessment",
+              extra={t("compare_level"): t(f"level_{level}")})
