@@ -25,7 +25,8 @@ def test_assessment_under_each_role(server, page, user, levels):
     assert page.get_by_text("失分在哪里").first.is_visible()
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 2  # the composites, their distribution …
     assert page.locator("[data-testid='stDataFrame']").count() == 1
-    assert page.get_by_role("link", name="评价设置").count() == (1 if user == "demo_admin" else 0)
+    main = page.locator("[data-testid='stMain']")
+    assert main.get_by_role("link", name="评价设置").count() == (1 if user == "demo_admin" else 0)
     _no_error(page)
     shot(page, f"assessment_{user}")
 
