@@ -11,6 +11,7 @@ import streamlit as st
 
 from metrics.catalogue import CATALOGUE
 from metrics.evaluation import RANGE_LEVELS, ConfigError, EvaluationConfig, config_path, load_config, save_config
+from present.format import missing
 from security import audit
 from ui.i18n import lang, t
 from ui.layout import page_header
@@ -43,10 +44,6 @@ def _frame(c: EvaluationConfig) -> pd.DataFrame:
     return frame
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
 def _read(edited: pd.DataFrame, rankings: bool) -> tuple[EvaluationConfig | None, list[tuple[str, dict]]]:
     """The settings the table describes, or the problems (text key and values), each naming the
     indicator and the cell."""
@@ -54,7 +51,7 @@ def _read(edited: pd.DataFrame, rankings: bool) -> tuple[EvaluationConfig | None
     for r in edited.to_dict("records"):
         name = r["name"]
         w = r["weight"]
-        if not _blank(w):
+        if not missing(w):
             if not math.isfinite(w) or w < 0:
                 problems.append(("bad_weight", dict(name=name, value=w)))
             elif w > 0:
@@ -62,9 +59,9 @@ def _read(edited: pd.DataFrame, rankings: bool) -> tuple[EvaluationConfig | None
         for lv in RANGE_LEVELS:
             low, high = r[f"{LEVEL_KEYS[lv]}_low"], r[f"{LEVEL_KEYS[lv]}_high"]
             level = t(f"range_level_{LEVEL_KEYS[lv]}")
-            if _blank(low) and _blank(high):
+            if missing(low) and missing(high):
                 continue
-            if _blank(low) or _blank(high):
+            if missing(low) or missing(high):
                 problems.append(("bad_range_half", dict(name=name, level=level)))
             elif not (math.isfinite(low) and math.isfinite(high)) or low > high:
                 problems.append(("bad_range_order", dict(name=name, level=level, low=low, high=high)))

@@ -521,7 +521,7 @@ class _Generator:
         court's clearing share, closed in the following months of that year instead."""
         filed, n = b["filed"], b.n
         c = b["court"]
-        for year in range(START.year + 1, int(str(np.datetime64(self.end, "D"))[:4]) + 1):
+        for year in range(START.year + 1, int(_year_month(np.array([self.end]))[0][0]) + 1):
             d0 = _day(dt.date(year - 1, 12, 31))
             old = (filed + ded + 366 <= d0) & (close > d0)
             cleared = old & (self.rng_v2.random(n) < self.c_clearing[c])

@@ -123,7 +123,8 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
         WHERE t.instance = 'first'
         GROUP BY anc.case_no
     """)
-    con.execute("""
+    leaders = ", ".join(f"'{p}'" for p in codes.LEADER_POSITIONS)
+    con.execute(f"""
         CREATE TABLE cases AS
         SELECT s.case_no, s.court_code::court_t AS court_code, s.case_type::case_type_t AS case_type,
                t.category::category_t AS category, t.instance::instance_t AS instance,
@@ -155,7 +156,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
         LEFT JOIN root_first rf ON rf.case_no = s.case_no
         LEFT JOIN judge_list jl ON jl.court_code = s.court_code AND jl.judge_id = s.judge_id
         ORDER BY s.court_code, s.filed_date, s.case_no
-    """.replace("{leaders}", ", ".join(f"'{p}'" for p in codes.LEADER_POSITIONS)))
+    """)
     for t in ("src", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
     write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
@@ -273,7 +274,8 @@ def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:
     with building(db_path) as con:
         con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
         target = con.execute("SELECT current_database()").fetchone()[0]
-        con.execute(f'COPY FROM DATABASE old TO "{target.replace(chr(34), chr(34) * 2)}"')
+        quoted = target.replace('"', '""')
+        con.execute(f'COPY FROM DATABASE old TO "{quoted}"')
         con.execute("DETACH old")
         columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
                                              "AND table_name = 'cases'", [target]).fetchall()}

@@ -68,18 +68,18 @@ def year_start_backlog(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.d
     court_code, court_name, division, judge_id, judge_name, case_type, filed_date, closed_date,
     status (cleared | pending), age_days (on as_of or at closing)."""
     where, params = scope.where()
-    d0 = dt.date(as_of.year - 1, 12, 31)
     sql = f"""
+        WITH p AS (SELECT ?::DATE AS p_start)
         SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.judge_id, c.judge_name,
                c.case_type::VARCHAR AS case_type, c.filed_date,
                CASE WHEN c.closed_date <= ? THEN c.closed_date END AS closed_date,
                CASE WHEN c.closed_date <= ? THEN 'cleared' ELSE 'pending' END AS status,
                (least(coalesce(c.closed_date, ?), ?) - c.filed_date) AS age_days
-        FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code
-        WHERE {where} AND c.counted AND {ms.OVER_12_MONTHS_FROM} <= ?::DATE
-          AND (c.closed_date IS NULL OR c.closed_date > ?::DATE)
+        FROM cases c CROSS JOIN p LEFT JOIN courts ct ON ct.court_code = c.court_code
+        WHERE {where} AND {ms.case_condition("year_start_backlog")}
         ORDER BY status = 'cleared', c.filed_date, c.case_no"""
-    return dates_as_days(con.execute(sql, [as_of, as_of, as_of, as_of] + params + [d0, d0]).df())
+    year_start = dt.date(as_of.year, 1, 1)
+    return dates_as_days(con.execute(sql, [year_start, as_of, as_of, as_of, as_of] + params).df())
 
 
 def backlog_progress(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

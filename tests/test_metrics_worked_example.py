@@ -63,8 +63,7 @@ def _queries(ex: str, count: int) -> list[tuple[str, list[str]]]:
 
 
 def _compare(db: str, ex: str, name: str, args: list[str]) -> None:
-    p = _run("-m", "metrics", *args[:1], "--db", db, *args[1:]) if args[0] == "score" else \
-        _run("-m", "metrics", "--db", db, *args)
+    p = _run("-m", "metrics", *args, "--db", db)
     assert p.returncode == 0, p.stderr
     with open(os.path.join(ex, "expected", f"{name}.csv"), encoding="utf-8") as f:
         expected = list(csv.DictReader(f))
