@@ -127,6 +127,21 @@ class Access:
             raise AccessDenied("只能查看本人的数据 / only your own figures")
         return scope  # a judge's division as a whole, or its judges compared (names hidden by `anonymise`)
 
+    @property
+    def profile_levels(self) -> tuple[str, ...]:
+        """The units whose 画像 this user may open: a judge their own, a division head their
+        division and its judges, a leader or the office every level within reach."""
+        return {Reach.OWN: ("judge",), Reach.DIVISION: ("division", "judge")}.get(
+            self.rule.reach, ("court", "division", "judge"))
+
+    def check_profile(self, con: duckdb.DuckDBPyConnection, level: str, scope: Scope) -> Scope:
+        """The scope of a unit's 画像 if this user may open it, else AccessDenied."""
+        if level not in self.profile_levels:
+            raise AccessDenied(f"无权查看该画像 / not allowed to see a {level} profile")
+        if self.rule.reach is Reach.OWN and scope.judge_id != self.judge_id:
+            raise AccessDenied("只能查看本人的画像 / only your own profile")
+        return self.check(con, scope)
+
     def check_cases(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> Scope:
         """Case lists: a user whose role lists only their own cases sees only those, whatever was asked."""
         scope = self.check(con, scope)

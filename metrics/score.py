@@ -21,6 +21,25 @@ def weighted(config: EvaluationConfig) -> list[str]:
     return [i.id for i in CATALOGUE if config.weights.get(i.id, 0) > 0]
 
 
+def unit_scores(values, level: str | None, config: EvaluationConfig) -> list[dict]:
+    """One unit's rows of a score_table from its (indicator, value) pairs (weighted indicators
+    only), judged at court level `level`: each indicator's row, then the composite row."""
+    rows, parts = [], []
+    for indicator, value in values:
+        weight = config.weights.get(indicator, 0)
+        if weight <= 0:
+            continue
+        rng = config.range_for(indicator, level)
+        s = score(value, rng)
+        parts.append((weight, s))
+        rows.append({"indicator": indicator, "value": value, "low": rng[0] if rng else np.nan,
+                     "high": rng[1] if rng else np.nan, "weight": weight, "score": np.nan if s is None else s})
+    total, weights = composite(parts)
+    rows.append({"indicator": COMPOSITE, "value": np.nan, "low": np.nan, "high": np.nan, "weight": weights,
+                 "score": np.nan if total is None else total})
+    return rows
+
+
 def score_table(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = None, scope: Scope = Scope(),
                 config: EvaluationConfig | None = None) -> pd.DataFrame:
     """Per unit (group columns and `name`, as `compute` lists them): one row per weighted
@@ -40,18 +59,7 @@ def score_table(con: duckdb.DuckDBPyConnection, period: Period, by: str | None =
     for _key, part in (values.groupby(group, sort=False) if group else [((), values)]):
         unit = {c: part.iloc[0][c] for c in unit_cols}
         level = levels.get(unit["court_code"]) if group else whole
-        parts = []
-        for r in part.itertuples(index=False):
-            weight = config.weights[r.indicator]
-            rng = config.range_for(r.indicator, level)
-            s = score(r.value, rng)
-            parts.append((weight, s))
-            rows.append({**unit, "indicator": r.indicator, "value": r.value,
-                         "low": rng[0] if rng else np.nan, "high": rng[1] if rng else np.nan,
-                         "weight": weight, "score": np.nan if s is None else s})
-        total, weights = composite(parts)
-        rows.append({**unit, "indicator": COMPOSITE, "value": np.nan, "low": np.nan, "high": np.nan,
-                     "weight": weights, "score": np.nan if total is None else total})
+        rows += [{**unit, **r} for r in unit_scores(zip(part["indicator"], part["value"]), level, config)]
     return pd.DataFrame(rows, columns=unit_cols + COLUMNS)
 
 

@@ -49,13 +49,13 @@ def kind_name(kind: str, lang: str = "zh") -> str:
     return KINDS[kind][0 if lang == "zh" else 1]
 
 
-def _condition(kind: str, transfer_days: int) -> str:
+def condition(kind: str, transfer_days: int) -> str:
     cond = KINDS[kind][2].replace("?", str(int(transfer_days)))
     # an appeal waits for transfer after its case is closed; every other warning is about pending cases
     return cond if kind == "appeal_untransferred" else f"({cond}) AND is_pending"
 
 
-def _cases(scope: Scope, as_of: dt.date) -> tuple[str, list]:
+def cases_on(scope: Scope, as_of: dt.date) -> tuple[str, list]:
     where, params = scope.where()
     return _CASES_SQL.format(where=where), [as_of] + params
 
@@ -65,9 +65,9 @@ def warning_list(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date, k
     """The cases of one warning kind, most urgent first."""
     if kind not in KINDS:
         raise KeyError(f"unknown warning kind {kind}")
-    sql, params = _cases(scope, as_of)
+    sql, params = cases_on(scope, as_of)
     order = "appeal_waiting DESC" if kind == "appeal_untransferred" else "days_left, filed_date"
-    df = con.execute(f"SELECT * EXCLUDE (is_pending, day) FROM ({sql}) WHERE {_condition(kind, transfer_days)} "
+    df = con.execute(f"SELECT * EXCLUDE (is_pending, day) FROM ({sql}) WHERE {condition(kind, transfer_days)} "
                      f"ORDER BY {order}, case_no", params).df()
     return dates_as_days(df)
 
@@ -85,7 +85,7 @@ def warning_counts(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date,
     """Counts of every warning kind per court / division / judge."""
     group = {"court": ["court_code", "court_name"], "division": ["court_code", "division"],
              "judge": ["court_code", "judge_id", "judge_name"]}[by]
-    sql, params = _cases(scope, as_of)
-    counts = ", ".join(f"coalesce(count_if({_condition(k, transfer_days)}), 0)::BIGINT AS {k}" for k in KINDS)
+    sql, params = cases_on(scope, as_of)
+    counts = ", ".join(f"coalesce(count_if({condition(k, transfer_days)}), 0)::BIGINT AS {k}" for k in KINDS)
     return con.execute(f"SELECT {', '.join(group)}, {counts} FROM ({sql}) GROUP BY ALL "
                        f"ORDER BY past_limit DESC, over_12m DESC, {group[0]}", params).df()
