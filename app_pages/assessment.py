@@ -101,8 +101,15 @@ if config.rankings and "rank" in table:
     shown[t("rank_change")] = table["rank_change"]
 for i in order:
     shown[BY_ID[i].name(L)] = table[i].round(1)
-st.caption(t("score_table_caption"))
-show(shown, alt="scores", column_config={t("composite"): st.column_config.ProgressColumn(
-    t("composite"), min_value=0, max_value=100, format="%.1f")})
+st.caption(t("score_table_caption") + " " + t("open_profile_hint"))
+picked = show(shown, alt="scores", on_select="rerun", selection_mode="single-row", key="score_rows",
+              column_config={t("composite"): st.column_config.ProgressColumn(t("composite"), min_value=0,
+                                                                             max_value=100, format="%.1f")})
+for i in picked.selection.rows:  # a row opens that unit's 画像 (a judge only their own)
+    unit_row = table.iloc[i]
+    if level != "judge" or not access.rule.own_cases_only or unit_row["judge_id"] == access.judge_id:
+        pages.open_profile(level, unit_row["court_code"], unit_row.get("division") or access.fixed_division,
+                           unit_row.get("judge_id"))
+    st.info(t("own_profile_only"))
 download_xlsx(shown, f"assessment_{level}", f, ctx, key="dl_assessment",
               extra={t("compare_level"): t(f"level_{level}")})

@@ -12,7 +12,7 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import status_color
-from ui import queries
+from ui import pages, queries
 from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
@@ -105,9 +105,18 @@ st.altair_chart(heat, alt="heat map")
 # 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.
 rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)
 rates = rates.set_index("unit").reindex(list(one["unit"])).reset_index()
-st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets_rate"): rates["meets_rate"].map(fmt.percent),
-                           t("meets_count"): [f"{m}/{j}" for m, j in zip(rates["meets"], rates["judged"])]}),
-             hide_index=True, alt="meets rate", width="content")
+# A row picked here opens that unit's 画像 (a judge only their own).
+st.caption(t("open_profile_hint"))
+picked = st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets_rate"): rates["meets_rate"].map(fmt.percent),
+                                    t("meets_count"): [f"{m}/{j}" for m, j in zip(rates["meets"], rates["judged"])]}),
+                      hide_index=True, alt="meets rate", width="content", on_select="rerun",
+                      selection_mode="single-row", key="meets_rows")
+for i in picked.selection.rows:
+    unit_row = rates.iloc[i]
+    if level != "judge" or not access.rule.own_cases_only or unit_row["judge_id"] == access.judge_id:
+        pages.open_profile(level, unit_row["court_code"], unit_row.get("division") if level == "division" else division,
+                           unit_row.get("judge_id"))
+    st.info(t("own_profile_only"))
 
 export, formats = sheets.indicators(table.assign(name=table["unit"]), L, t(f"child_{level}"))
 export[t("meets_rate")] = list(table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left")["meets_rate"])
@@ -138,7 +147,7 @@ if clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
     if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:
-        st.info(t("own_cases_only"))
+        st.info(t("own_profile_only"))
     else:
         case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen, clicked)
 elif not access.rule.own_cases_only:

@@ -58,6 +58,21 @@ def divisions(con: duckdb.DuckDBPyConnection, court: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def judges(con: duckdb.DuckDBPyConnection, court: str, division: str) -> pd.DataFrame:
+    """The judges with cases in a court's division: judge_id, judge_name (by name, then id)."""
+    return con.execute("""
+        SELECT judge_id, any_value(judge_name) AS judge_name FROM cases
+        WHERE court_code = ? AND division = ? GROUP BY judge_id ORDER BY judge_name, judge_id""",
+                       [court, division]).df()
+
+
+def judge_division(con: duckdb.DuckDBPyConnection, court: str, judge_id: str) -> str | None:
+    """The division where a judge handles most cases (a judge's profile is of one division)."""
+    row = con.execute("SELECT division FROM cases WHERE court_code = ? AND judge_id = ? GROUP BY division "
+                      "ORDER BY count(*) DESC, division LIMIT 1", [court, judge_id]).fetchone()
+    return row[0] if row else None
+
+
 def first_year(con: duckdb.DuckDBPyConnection) -> int:
     """The first year with a filed case, within EARLIEST's year and the data date's."""
     last = dt.date.fromisoformat(meta(con)["data_date"]).year

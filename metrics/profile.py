@@ -94,22 +94,29 @@ def _unit_key(level: str, scope: Scope) -> tuple:
             "judge": (scope.court, scope.judge_id)}[level]
 
 
-def peer_values(con: duckdb.DuckDBPyConnection, period: Period, level: str, scope: Scope) -> tuple[pd.DataFrame, str | None]:
-    """The ranked indicators of every peer of the unit (the unit included): [group], indicator,
-    value; and the division name the peers share (None when not required)."""
-    base = Scope(category=scope.category, enterprise=scope.enterprise)
-    levels = inventory.court_levels(con)
-    same_level = {c for c, lv in levels.items() if lv == levels.get(scope.court)}
+def peer_base(level: str, scope: Scope) -> Scope:
+    """What a unit's peers share besides their court level: category and 涉企, and for a division
+    or a judge the division's name."""
+    return Scope(division=scope.division if level != "court" else None, category=scope.category,
+                 enterprise=scope.enterprise)
+
+
+def peer_values(con: duckdb.DuckDBPyConnection, period: Period, level: str, court_level: str | None,
+                base: Scope) -> tuple[pd.DataFrame, str | None]:
+    """The ranked indicators of every unit at `level` in courts of `court_level` that shares
+    `base` (peer_base): [group], indicator, value; and the division name they share (None when
+    fewer than MIN_PEERS share it and it is not required)."""
+    same_level = {c for c, lv in inventory.court_levels(con).items() if lv == court_level}
     ids = ranked_indicators(level)
     frame = None
-    division = scope.division if level in ("division", "judge") else None
-    if division is not None:
-        frame = compute(con, period, level, replace(base, division=division), ids)
+    if base.division is not None:
+        frame = compute(con, period, level, base, ids)
         frame = frame[frame["court_code"].isin(same_level)]
         if frame.drop_duplicates(GROUP_COLUMNS[level]).shape[0] < MIN_PEERS:
-            frame, division = None, None
+            frame = None
+    division = base.division if frame is not None else None
     if frame is None:
-        frame = compute(con, period, level, base, ids)
+        frame = compute(con, period, level, replace(base, division=None), ids)
         frame = frame[frame["court_code"].isin(same_level)]
     return frame[GROUP_COLUMNS[level] + ["indicator", "value"]], division
 
@@ -128,7 +135,7 @@ def standing(peers: pd.DataFrame, level: str, scope: Scope) -> pd.DataFrame:
         others = part.loc[~is_mine, "value"].to_numpy(dtype=float)
         rows.append({"indicator": ind_id, "percentile": percentile(value, others, BY_ID[ind_id].direction),
                      "peers": int(part["value"].notna().sum())})
-    return pd.DataFrame(rows, columns=["indicator", "percentile", "peers"])
+    return pd.DataFrame(rows, columns=["indicator", "percentile", "peers"]).astype({"percentile": float})
 
 
 def history(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, years: int = HISTORY_YEARS) -> pd.DataFrame:
@@ -194,17 +201,19 @@ def check_unit(level: str, scope: Scope) -> None:
 def profile(con: duckdb.DuckDBPyConnection, period: Period, level: str, scope: Scope,
             config: EvaluationConfig | None = None, peers: tuple[pd.DataFrame, str | None] | None = None) -> Profile:
     """The profile of the unit `scope` names at `level` (check_unit). `peers`: peer_values
-    already computed for this period and level (they are the same for every unit of a level)."""
+    already computed for this period, level, court level and peer_base (the same for every unit
+    that shares them)."""
     check_unit(level, scope)
     config = config or load_config()
     table = indicator_table(con, period, scope, config=config)
     rates = meets_rates(table)
-    peer_frame, division = peers if peers is not None else peer_values(con, period, level, scope)
+    court_level = inventory.court_levels(con).get(scope.court)
+    peer_frame, division = peers if peers is not None else peer_values(con, period, level, court_level,
+                                                                       peer_base(level, scope))
     table = table.merge(standing(peer_frame, level, scope), on="indicator", how="left")
-    level_of_court = inventory.court_levels(con).get(scope.court)
 
     def composite_of(column: str) -> float | None:  # the table holds this period's values and last year's
-        total = unit_scores(zip(table["indicator"], table[column]), level_of_court, config)[-1]["score"]
+        total = unit_scores(zip(table["indicator"], table[column]), court_level, config)[-1]["score"]
         return None if np.isnan(total) else float(total)
     types, causes = caseload_mix(con, period, scope)
     return Profile(

@@ -16,14 +16,14 @@ FONT = "Noto Sans CJK SC"
 
 
 @functools.cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     for d in FONT_DIRS:
         if os.path.isdir(d):
             vlc.register_font_directory(d)
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    _register_fonts()
+    register_fonts()
     spec = chart.configure(font=FONT).to_dict()
     return vlc.vegalite_to_png(spec, scale=scale)
 

@@ -178,3 +178,13 @@ def test_markdown_sinks_show_data_as_text(path):
                                                                                   "text_input", "file_uploader",
                                                                                   "data_editor", "dataframe"}:
                 assert _plain_argument(kw.value), f"{where}: {kw.arg}= of text that is not escaped"
+
+
+def test_no_text_key_is_written_twice():
+    """A key given twice in the text catalogue silently keeps only the last text (one page's words
+    would show on another)."""
+    tree = ast.parse(open(os.path.join(ROOT, "present", "text.py"), encoding="utf-8").read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})

@@ -34,9 +34,10 @@ def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
     return out
 
 
-def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True) -> Query:
+def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True, with_district: bool = True) -> Query:
     """The filters as a Query asked by the signed-in user. A page whose figures are taken on the
-    data date (节点管控) shows no period controls: its Query holds the latest quarter."""
+    data date (节点管控) shows no period controls: its Query holds the latest quarter. A page of one
+    court's unit (画像) shows no district switch."""
     courts = queries.courts()
     names = dict(zip(courts["court_code"], courts["court_name"]))
     access = current_access()
@@ -47,9 +48,10 @@ def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True) ->
     with st.container(horizontal=True, vertical_alignment="bottom", key="filter_bar"):
         court = url_widget(st.selectbox, t("court"), codes, "court", top, format_func=lambda c: names.get(c, c),
                            width=260, disabled=len(codes) == 1)
-        if fixed:
+        if fixed or not with_district:
             district = False
-            st.text_input(t("division"), access.division, disabled=True, width=140)
+            if fixed:
+                st.text_input(t("division"), access.division, disabled=True, width=140)
         else:
             district = url_toggle(t("with_district"), "district")
         if with_period:

@@ -35,12 +35,13 @@ def page_header(key: str) -> dict:
     return meta
 
 
-def page_context(key: str, with_period: bool = True) -> tuple[Query, dict]:
+def page_context(key: str, with_period: bool = True, with_district: bool = True) -> tuple[Query, dict]:
     """Header and filter bar; returns the filters and names for the text. with_period=False: a
-    page taken on the data date, without period controls (nor a period in its exports)."""
+    page taken on the data date, without period controls (nor a period in its exports);
+    with_district=False: a page of one court's unit, without the district switch."""
     meta = page_header(key)
     data_date = dt.date.fromisoformat(meta.get("data_date") or dt.date.today().isoformat())
-    f = filter_bar(data_date, first_year=queries.first_year(), with_period=with_period)
+    f = filter_bar(data_date, first_year=queries.first_year(), with_period=with_period, with_district=with_district)
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from metrics.access import ROLES
+from ui import queries
 from ui.i18n import t
 from ui.session import current_access
+from ui.url_state import hold
 
 ALL = frozenset({"admin", "leader", "head", "judge"})
 MANAGERS = frozenset({"admin", "leader", "head"})
@@ -41,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="my_cases", url="", icon=":material/assignment_ind:", section="analysis", roles=frozenset({"judge"})),
     PageSpec(key="compare", url="compare", icon=":material/leaderboard:", section="analysis", roles=ALL),
     PageSpec(key="assessment", url="assessment", icon=":material/military_tech:", section="analysis", roles=ALL),
+    PageSpec(key="profile", url="profile", icon=":material/id_card:", section="analysis", roles=ALL),
     PageSpec(key="trends", url="trends", icon=":material/trending_up:", section="analysis", roles=MANAGERS),
     PageSpec(key="warnings", url="warnings", icon=":material/alarm:", section="topics", roles=MANAGERS),
     PageSpec(key="management", url="management", icon=":material/supervisor_account:", section="topics", roles=MANAGERS),
@@ -99,6 +102,16 @@ def link(key: str) -> None:
     if may_open(key):
         spec = BY_KEY[key]
         st.page_link(spec.path, label=t(f"page_{key}"), icon=spec.icon)
+
+
+def open_profile(level: str, court: str, division: str | None = None, judge: str | None = None) -> None:
+    """Go to the 画像 of a unit (a click on its name in a comparison); the profile page checks again
+    that the user may open it."""
+    if level == "judge" and not division:
+        division = queries.judge_division(court, judge)
+    hold(court=court, district=False, plevel=level,
+         **({"division": division} if division else {}), **({"judge": judge} if judge else {}))
+    st.switch_page(BY_KEY["profile"].path)
 
 
 def require(key: str) -> None:

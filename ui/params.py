@@ -30,6 +30,8 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(key="level", default=None, meaning="对比分析 level: the first the role compares (courts, or judges "
                                              "for a division head or judge)"),
     Param(key="division", default=None, meaning="对比分析 division when comparing judges: the court's first division"),
+    Param(key="plevel", default=None, meaning="画像 of a court, a division or a judge: the first the role may open"),
+    Param(key="judge", default=None, meaning="画像 judge id: the division's first judge (a judge: themselves)"),
     Param(key="ind", default="within_limit_rate", meaning="indicator id (one choice shared by 对比分析 and 趋势分析); "
                                                         "on 对比分析 its default is this one"),
     Param(key="ind_trends", default="closed", meaning="not a link parameter: the default of ind on 趋势分析"),

@@ -21,6 +21,7 @@ from metrics.evaluation import config_path
 from metrics.explain import why_moved
 from metrics import management
 from metrics.score import assessment as _assessment_of
+from metrics.profile import Profile, peer_base, peer_values, profile as profile_of
 from metrics.facts import FactsState, facts_state
 from metrics.outlook import year_end_outlook
 from metrics.query import Query
@@ -131,6 +132,28 @@ def _assessment(q: Query, by, db_version) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _assessment_of(cursor(), q.period_obj, by, q.scope)
 
 
+def profile(q: Query, level: str) -> Profile:
+    """画像 of the unit q names at `level` (a court alone, a division, a judge), if the viewer may
+    open it (Access.check_profile). The peers' figures stay on the server: only percentiles leave."""
+    q = _authorised(q.narrow(district=False))
+    q.viewer.check_profile(cursor(), level, q.scope)
+    return _profile(q, level, _versions())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _profile(q: Query, level, db_version) -> Profile:
+    scope = q.scope
+    court_level = inventory.court_levels(cursor()).get(scope.court)
+    peers = _peers(q.period_obj, level, court_level, peer_base(level, scope), db_version)
+    return profile_of(cursor(), q.period_obj, level, scope, peers=peers)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _peers(period, level, court_level, base, db_version):
+    """Every peer's ranked indicators (the same for every unit of a level, court level and peer_base)."""
+    return peer_values(cursor(), period, level, court_level, base)
+
+
 def leaders(q: Query) -> pd.DataFrame:
     """The leaders of the judges list in q's scope and what each closed in the period (审判管理)."""
     q = _authorised(q.narrow(judge_id=None))
@@ -233,6 +256,31 @@ def _divisions(court: str, db_version) -> list[str]:
 
 def divisions(court: str) -> list[str]:
     return _divisions(court, _versions())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _judges(court: str, division: str, db_version) -> pd.DataFrame:
+    return inventory.judges(cursor(), court, division)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _judge_division(court: str, judge_id: str, db_version) -> str | None:
+    return inventory.judge_division(cursor(), court, judge_id)
+
+
+def judge_division(court: str, judge_id: str) -> str | None:
+    """The division a judge mostly works in (to open their 画像 from a list of judges)."""
+    return _judge_division(court, judge_id, _versions())
+
+
+def judges(q: Query) -> pd.DataFrame:
+    """The judges of q's division (judge_id, judge_name) that q's viewer may choose: a judge
+    only themselves."""
+    q = _authorised(q.narrow(district=False, judge_id=None))
+    frame = _judges(q.court, q.division, _versions())
+    if q.viewer.rule.own_cases_only:
+        frame = frame[frame["judge_id"] == q.viewer.judge_id]
+    return frame
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

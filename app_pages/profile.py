@@ -1,0 +1,124 @@
+"""画像: one court, division or judge for the year-end file — composite and 达标率, where it stands
+among its peers (percentiles), three years of key indicators, caseload mix, pending ages and
+warnings — with a one-page PNG or PDF export. A judge sees their own; a division head their
+division and its judges; leaders the units of their courts (metrics/access.py check_profile)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.catalogue import BY_ID
+from present import format as fmt, profile as pp
+from present.theme import status_label
+from report import profile_sheet
+from ui import queries
+from ui.export import download_xlsx, filters_of, logged_download
+from ui.i18n import label_of, lang, t
+from ui.layout import page_context
+from ui.plain import md, tm
+from ui.session import current_access, current_user
+from ui.tables import show
+from ui.url_state import url_widget
+
+f, ctx = page_context("profile", with_district=False)
+L = lang()
+access = current_access()
+
+level = url_widget(st.segmented_control, t("profile_level"), list(access.profile_levels), "plevel",
+                   required=True, format_func=label_of("profile_"))
+division = judge = None
+with st.container(horizontal=True):
+    if level != "court":
+        division = access.fixed_division
+        if division is None:
+            options = queries.divisions(f.court)
+            division = url_widget(st.selectbox, t("division"), options, "division", width=200) if options else None
+        if division is None:
+            st.info(t("no_data"))
+            st.stop()
+    if level == "judge":
+        people = queries.judges(f.narrow(district=False, division=division))
+        if people.empty:
+            st.info(t("no_judges"))
+            st.stop()
+        names = dict(zip(people["judge_id"], people["judge_name"]))
+        judge = url_widget(st.selectbox, t("judge"), list(names), "judge", width=200,
+                           format_func=lambda j: f"{names.get(j, j)}（{j}）" if L == "zh" else f"{names.get(j, j)} ({j})")
+
+q = f.narrow(district=False, division=division, judge_id=judge)
+p = queries.profile(q, level)
+court_name = ctx["scope_name"] if level == "court" or not access.fixed_division else ctx["scope_name"][: -len(division)]
+unit = " ".join(x for x in (court_name, division if level != "court" else None,
+                            names.get(judge) if level == "judge" else None) if x)
+st.header(tm("profile_of", unit=unit), anchor="unit")
+court_level = queries.courts().set_index("court_code").loc[f.court, "level"]
+st.caption(md(f"{f.period_obj.describe(L)} · {pp.peers_text(p, L, court_level)}"))
+
+with st.container(horizontal=True):
+    for label, value in pp.headline(p, L):
+        st.metric(md(label), value, border=True)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("standing_title"))
+    if p.indicators["percentile"].notna().any():
+        st.altair_chart(pp.standing_chart(p, L, width=380), alt=t("standing_title"))
+    else:
+        st.info(t("no_data"))
+    st.caption(t("standing_caption"))
+with right:
+    for key, rows, colour in (("strengths", p.strengths(), "blue"), ("weaknesses", p.weaknesses(), "orange")):
+        st.subheader(t(key))
+        for r in rows.itertuples():
+            st.markdown(tm("coloured_item", colour=colour, line=pp.standing_line(r, L)))
+        if rows.empty:
+            st.markdown(t("none_listed"))
+
+st.subheader(t("history_title"))
+st.altair_chart(pp.history_chart(p, L, columns=4, cell=170), alt=t("history_title"))
+
+mix, causes = st.columns(2)
+with mix:
+    st.subheader(t("case_types_title"))
+    st.altair_chart(pp.types_chart(p, L, width=300), alt=t("case_types_title"))
+with causes:
+    st.subheader(t("causes_title"))
+    st.altair_chart(pp.causes_chart(p, L, width=300), alt=t("causes_title"))
+ages, warns = st.columns(2)
+with ages:
+    st.subheader(t("ages_title"))
+    st.altair_chart(pp.ages_chart(p, L, width=300), alt=t("ages_title"))
+with warns:
+    st.subheader(t("warnings_title"))
+    st.altair_chart(pp.warnings_chart(p, L, width=300), alt=t("warnings_title"))
+
+st.subheader(t("profile_table"))
+rows = p.indicators
+table = pd.DataFrame({
+    t("indicator"): [BY_ID[i].name(L) for i in rows["indicator"]],
+    t("value"): [fmt.value(BY_ID[i], v, L) for i, v in zip(rows["indicator"], rows["value"])],
+    t("col_yoy_change"): [fmt.change(BY_ID[i], c, L) for i, c in zip(rows["indicator"], rows["yoy_change"])],
+    t("col_low"): [fmt.value(BY_ID[i], v, L) for i, v in zip(rows["indicator"], rows["low"])],
+    t("col_high"): [fmt.value(BY_ID[i], v, L) for i, v in zip(rows["indicator"], rows["high"])],
+    t("status"): [status_label(s, d, L) or "—" for s, d in zip(rows["status"], rows["side"])],
+    t("percentile"): rows["percentile"].round(0)})
+show(table, alt="profile")
+
+# The one-page file: drawn only when downloaded (a page takes a few seconds to render).
+filters = filters_of(q, ctx, {t("profile_level"): t(f"profile_{level}")})
+subtitle = t("profile_sub", period=f.period_obj.describe(L),
+             filters=" · ".join(f"{k} {v}" for k, v in filters.items() if k not in (t("period"), t("data_date"))),
+             date=str(ctx["data_date"]))
+title = tm("profile_of", unit=unit)
+user = current_user()
+base_name = f"profile_{level}_{f.court}{'_' + division if division and level != 'court' else ''}{'_' + judge if judge else ''}_{f.period}"
+with st.container(horizontal=True):
+    for kind, mime in (("png", "image/png"), ("pdf", "application/pdf")):
+        make = (lambda kind=kind: (profile_sheet.to_png if kind == "png" else profile_sheet.to_pdf)(
+            profile_sheet.sheet(p, title, subtitle, L)))
+        st.download_button(t(f"export_{kind}"), logged_download(user.username if user else "?", f"{base_name}.{kind}",
+                                                                filters, make),
+                           file_name=f"{base_name}.{kind}", mime=mime, key=f"dl_profile_{kind}",
+                           icon=":material/download:", on_click="ignore")
+    download_xlsx(table, f"profile_{level}", q, ctx, key="dl_profile_xlsx",
+                  extra={t("profile_level"): t(f"profile_{level}")})
