@@ -5,7 +5,7 @@
 Prints the median wall time of each query after one warm-up run, and the peak resident
 memory of the process. Targets: one scope, all indicators, cumulative quarter ≤ 300 ms;
 the same by court for every court ≤ 1 s; one judge's figures ≤ 100 ms; the assessment of every
-judge of the province ≤ 2 s; memory ≤ 2 GB.
+judge of the province ≤ 2 s; a unit's 画像 (profile) ≤ 1 s; memory ≤ 2 GB.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from metrics import Period, Scope, compute  # noqa: E402
 from metrics.db import connect  # noqa: E402
 from metrics.management import four_types_cases, leader_caseload, year_start_backlog  # noqa: E402
+from metrics.profile import peer_base, peer_values, profile  # noqa: E402
 from metrics.score import assessment, score_table  # noqa: E402
 
 
@@ -43,9 +44,12 @@ def main() -> None:
     con = connect(a.db)
     n = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     period = Period.parse(a.period, cumulative=True)
-    court, judge = con.execute("""
-        SELECT court_code::VARCHAR, judge_id FROM cases WHERE closed_date >= ?
+    court, division, judge = con.execute("""
+        SELECT court_code::VARCHAR, division, judge_id FROM cases WHERE closed_date >= ?
         GROUP BY ALL ORDER BY count(*) DESC LIMIT 1""", [period.start]).fetchone()
+    level = con.execute("SELECT level FROM courts WHERE court_code = ?", [court]).fetchone()[0]
+    judge_scope = Scope(court=court, division=division, judge_id=judge)
+    judge_peers = peer_values(con, period, "judge", level, peer_base("judge", judge_scope))
     top = con.execute("SELECT court_code::VARCHAR FROM courts WHERE parent_code IS NULL").fetchone()[0]
     cases = [
         ("all indicators, whole province, cumulative quarter", lambda: compute(con, period, None, Scope())),
@@ -59,6 +63,12 @@ def main() -> None:
         ("management lists of the province (leaders, 四类案件, year-start backlog)",
          lambda: (leader_caseload(con, period, Scope()), four_types_cases(con, period, Scope()),
                   year_start_backlog(con, Scope(), period.end))),
+        ("画像 of one court (its peers' figures included)", lambda: profile(con, period, "court", Scope(court=court))),
+        ("画像 of one division (its peers' figures included)",
+         lambda: profile(con, period, "division", Scope(court=court, division=division))),
+        ("画像 of one judge (its peers' figures included)", lambda: profile(con, period, "judge", judge_scope)),
+        ("画像 of one judge, peers as the page caches them", lambda: profile(con, period, "judge", judge_scope,
+                                                                         peers=judge_peers)),
         ("涉企: all indicators by court, every court", lambda: compute(con, period, "court", Scope(enterprise=True))),
     ]
     print(f"database {a.db}: {n:,} cases; period {period.label} cumulative; {os.cpu_count()} cores")
