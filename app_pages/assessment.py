@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from metrics import ownership
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from metrics.score import COMPOSITE
@@ -99,6 +100,14 @@ shown = pd.DataFrame({t(f"child_{level}"): table["unit"], t("composite"): table[
 if config.rankings and "rank" in table:
     shown[t("rank")] = table["rank"]
     shown[t("rank_change")] = table["rank_change"]
+# 对口认领: each unit's indicators that lost points, most first, with the division that owns each there.
+owned = ownership.load()
+losing = rows[rows["lost"] > 0].sort_values("lost", ascending=False)
+lost_owned = {key: t("list_separator").join(
+    n + (t("owned_suffix", owner=owned.owner(i, c)) if owned.owner(i, c) else "")
+    for i, n, c in zip(part["indicator"], part["ind_name"], part["court_code"]))
+    for key, part in losing.groupby(keys if len(keys) > 1 else keys[0], sort=False)}
+shown[t("lost_owned")] = [lost_owned.get(tuple(k) if len(keys) > 1 else k[0], "") for k in table[keys].itertuples(index=False)]
 for i in order:
     shown[BY_ID[i].name(L)] = table[i].round(1)
 st.caption(t("score_table_caption") + " " + t("open_profile_hint"))

@@ -4,8 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.api import meets_rates
-from metrics.catalogue import View, in_view
+from metrics import ownership
+from metrics.catalogue import BY_ID, View, in_view
+import pandas as pd
+
 from present import charts, format as fmt
+from present.theme import falls_short, status_label
+from ui.tables import show
 from ui import queries
 from ui.cards import card_grid
 from ui.i18n import lang, t
@@ -29,7 +34,20 @@ st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_r
 st.subheader(t("headline"))
 order = sorted(HEADLINE, key=lambda i: (rows.loc[i, "status"] not in ("above", "below") or rows.loc[i, "side"] == "better",
                                        HEADLINE.index(i)))
-card_grid(order, rows)
+owned = ownership.load()
+card_grid(order, rows, owners={i: owned.owner(i, f.court) for i in rows.index})
+
+# 对口认领: every indicator out of range on the worse side, with the division that owns it.
+short = table[[falls_short(s, d) for s, d in zip(table["status"], table["side"])]]
+if len(short):
+    st.subheader(t("short_owned"))
+    show(pd.DataFrame({
+        t("indicator"): [BY_ID[i].name(L) for i in short["indicator"]],
+        t("value"): [fmt.value(BY_ID[i], v, L) for i, v in zip(short["indicator"], short["value"])],
+        t("range"): [f"{fmt.value(BY_ID[i], lo, L)} – {fmt.value(BY_ID[i], hi, L)}"
+                     for i, lo, hi in zip(short["indicator"], short["low"], short["high"])],
+        t("status"): [status_label(s, d, L) for s, d in zip(short["status"], short["side"])],
+        t("owner"): [owned.owner(i, f.court) or "—" for i in short["indicator"]]}), alt="owners")
 
 st.subheader(t("flow"))
 year = f.period_obj.year

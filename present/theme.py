@@ -22,6 +22,11 @@ def status_color(status: str | None, side: str | None) -> str:
     return BETTER if side == "better" else WORSE
 
 
+def falls_short(status: str | None, side: str | None) -> bool:
+    """Outside the range on the worse side (what 对口认领 asks an owner to move)."""
+    return _none(status) in ("above", "below") and _none(side) != "better"
+
+
 def status_label(status: str | None, side: str | None, lang: str = "zh") -> str | None:
     status, side = _none(status), _none(side)
     if status is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
@@ -17,14 +17,17 @@ from metrics.api import indicator_table
 from metrics.catalogue import BY_ID, Kind, View, in_view
 from metrics.engine import compute
 from metrics.evaluation import EvaluationConfig, load_config
+from metrics import ownership
 from metrics.explain import furthest_from_range, why_moved_each
+from metrics.management import four_types_cases, leader_caseload
+from metrics.score import assessment
 from metrics.outlook import year_end_outlook
 from metrics.warnings import kind_name, warning_counts
 from present import sheets
 from present import format as fmt
 from present.summary import period_summary
 from present.text import category, tr, unit as unit_name
-from present.theme import status_label
+from present.theme import falls_short, status_label
 from present.xlsx import workbook
 
 HEADLINE = in_view(View.BRIEFING)
@@ -40,6 +43,7 @@ class Shortfall:
     row: pd.Series            # its line of the indicator table
     furthest: pd.DataFrame    # units holding it outside the range now (metrics.explain.furthest_from_range)
     movers: pd.DataFrame      # units that moved it since last year (metrics.explain.why_moved)
+    owner: str | None = None  # the division that owns it (对口认领, metrics/ownership.py)
 
 
 @dataclass
@@ -57,6 +61,10 @@ class Briefing:
     units: pd.DataFrame
     warnings: pd.DataFrame
     outlook: dict | None
+    assessed: pd.DataFrame = field(default_factory=pd.DataFrame)    # metrics.score.assessment units of the child level
+    management: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 审判管理 indicators' table rows
+    leaders: pd.DataFrame = field(default_factory=pd.DataFrame)     # metrics.management.leader_caseload
+    four_types: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.management.four_types_cases
     filters: dict = field(default_factory=dict)
     lang: str = "zh"
 
@@ -98,7 +106,8 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     flow = flow[flow["label"] <= period.end.strftime("%Y-%m")]
     child = _child_level(con, scope)
     short = []
-    outside = [i for i, r in rows.iterrows() if _falls_short(r["status"], r["side"])]
+    owners = ownership.load()
+    outside = [i for i, r in rows.iterrows() if falls_short(r["status"], r["side"])]
     by_unit = indicator_table(con, period, scope, child, outside, config) if outside else pd.DataFrame()
     splittable = [i for i in outside if BY_ID[i].kind is not Kind.BALANCE]
     moved = why_moved_each(con, splittable, scope, period, child=child) if splittable else {}
@@ -110,7 +119,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
             furthest = furthest_from_range(by_unit[by_unit.indicator == ind_id], ind_id,
                                            r["high"] if above else r["low"], above).head(3)
             movers = moved[ind_id].head(3)
-        short.append(Shortfall(ind_id, r, furthest, movers))
+        short.append(Shortfall(ind_id, r, furthest, movers, owners.owner(ind_id, scope.court)))
     units = indicator_table(con, period, scope, child, UNIT_COLUMNS, config)
     warns = warning_counts(con, scope, data_date, child)
     outlook = None
@@ -119,10 +128,15 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     filters = {tr("b_filter_scope", lang): scope_name, tr("b_filter_period", lang): period_text,
                tr("b_filter_cumulative", lang): tr("yes" if period.cumulative else "no", lang),
                tr("b_filter_category", lang): category(scope.category, lang) if scope.category else tr("all", lang),
+               tr("b_filter_enterprise", lang): tr("yes" if scope.enterprise else "no", lang),
                tr("b_filter_data_date", lang): data_date.isoformat()}
+    assessed, _detail = assessment(con, period, child, scope, config)
     return Briefing(tr("b_title", lang, scope=scope_name, period=period_text), scope_name, period_text, data_date,
                     meta.get("kind") == "demo", period_summary(table, scope_name, period_text, lang), headline, flow,
-                    short, child, units, warns, outlook, filters, lang)
+                    short, child, units, warns, outlook, assessed=assessed,
+                    management=rows.loc[in_view(View.MANAGEMENT)].reset_index(),
+                    leaders=leader_caseload(con, period, scope), four_types=four_types_cases(con, period, scope),
+                    filters=filters, lang=lang)
 
 
 def headline_header(b: Briefing) -> list[str]:
@@ -138,11 +152,6 @@ def headline_rows(b: Briefing) -> list[list[str]]:
         out.append([ind.name(b.lang), v(r["value"]), fmt.change(ind, r["yoy_change"], b.lang), rng,
                     status_label(r["status"], r["side"], b.lang) or "—"])
     return out
-
-
-def _falls_short(status, side) -> bool:
-    """Outside the range on the worse side."""
-    return status in ("above", "below") and side != "better"
 
 
 def _units_wide(units: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -161,7 +170,7 @@ def unit_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
 
 def unit_shortfalls(b: Briefing) -> list[list[bool]]:
     """Which cells of unit_rows fall outside their range on the worse side."""
-    short = [_falls_short(s, d) for s, d in zip(b.units["status"], b.units["side"])]
+    short = [falls_short(s, d) for s, d in zip(b.units["status"], b.units["side"])]
     wide = _units_wide(b.units.assign(short=short), "short").fillna(False)
     return [[False] + [i in wide.columns and bool(wide.loc[name, i]) for i in UNIT_COLUMNS] for name in wide.index]
 
@@ -207,7 +216,53 @@ def short_text(s: "Shortfall", lang: str = "zh") -> str:
                  for m in movers.to_dict("records") if not fmt.missing(m["contribution"])]
         if parts:
             text += tr("b_movers", lang, units=tr("list_separator", lang).join(parts))
+    if s.owner:
+        text += tr("b_owner", lang, owner=s.owner)
     return text
+
+
+def assessment_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
+    """综合评估 of the child units, best first: composite, last year's, 进位 / 退位 (and ranks when on)."""
+    ranks = "rank" in b.assessed.columns
+    header = [b.tr(f"child_{b.child}"), b.tr("composite"), b.tr("b_col_composite_prev"), b.tr("change_vs_last_year")]
+    header += [b.tr("rank"), b.tr("rank_change")] if ranks else []
+    num = lambda v, f="{:.1f}": "—" if fmt.missing(v) else f.format(v)  # noqa: E731
+    rows = []
+    for r in b.assessed.to_dict("records"):
+        moved = "" if fmt.missing(r["change"]) or r["change"] == 0 else b.tr("b_up" if r["change"] > 0 else "b_down")
+        row = [str(r["name"]), num(r["composite"]), num(r["composite_prev"]), num(r["change"], "{:+.1f}") + moved]
+        rows.append(row + ([num(r["rank"], "{:.0f}"), num(r["rank_change"], "{:+.0f}")] if ranks else []))
+    return header, rows
+
+
+def assessment_line(b: Briefing) -> str:
+    up, down = int((b.assessed["change"] > 0).sum()), int((b.assessed["change"] < 0).sum())
+    return b.tr("b_assessment_line", n=int(b.assessed["composite"].notna().sum()), child=b.tr(f"child_{b.child}"),
+                up=up, down=down)
+
+
+def management_rows(b: Briefing) -> list[list[str]]:
+    return headline_rows(replace(b, headline=b.management))
+
+
+def management_lines(b: Briefing) -> list[str]:
+    """院庭长办案 and 四类案件 in words: the leaders who closed nothing, the cases not reviewed."""
+    idle = b.leaders[b.leaders["closed"] == 0]
+    names = b.tr("list_separator").join(b.tr("b_leader", name=r["judge_name"], position=b.tr(f"position_{r['position']}"))
+                                        for r in idle.head(12).to_dict("records"))
+    if not len(b.leaders):
+        lines = [b.tr("b_no_judge_list")]
+    elif len(idle):
+        lines = [b.tr("b_leaders_line", n=len(b.leaders), idle=len(idle), names=names)]
+    else:
+        lines = [b.tr("b_leaders_all_closed", n=len(b.leaders))]
+    four = b.four_types
+    if len(four):
+        closed = four[four["status"] == "closed"]
+        lines.append(b.tr("b_four_types_line", n=len(four), closed=len(closed),
+                          unreviewed=int((~closed["reviewed"].astype(bool)).sum()),
+                          pending=int((four["status"] == "pending").sum())))
+    return lines
 
 
 def outlook_text(o: dict, lang: str = "zh") -> list[str]:
@@ -285,6 +340,19 @@ def to_docx(b: Briefing) -> bytes:
     doc.add_heading(b.tr("b_outlook"), level=1)
     for line in (outlook_text(b.outlook, b.lang) if b.outlook else [b.tr("b_no_outlook")]):
         doc.add_paragraph(line)
+
+    doc.add_heading(b.tr("b_assessment"), level=1)
+    if len(b.assessed) and b.assessed["composite"].notna().any():
+        doc.add_paragraph(assessment_line(b))
+        header, rows = assessment_rows(b)
+        word.table(doc, header, rows)
+    else:
+        doc.add_paragraph(b.tr("b_no_assessment"))
+
+    doc.add_heading(b.tr("b_management"), level=1)
+    word.table(doc, headline_header(b), management_rows(b))
+    for line in management_lines(b):
+        doc.add_paragraph(line)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -301,15 +369,32 @@ def to_xlsx(b: Briefing) -> bytes:
     warnings = pd.DataFrame({child: warned[key].astype(str),
                              **{kind_name(k, b.lang): warned[k].astype(int) for k in WARNING_COLUMNS}})
     names = {"overall": b.tr("b_sheet_overall"), "units": b.tr("b_sheet_units", child=child),
-             "warnings": b.tr("b_sheet_warnings")}
+             "warnings": b.tr("b_sheet_warnings"), "assessment": b.tr("b_sheet_assessment"),
+             "management": b.tr("b_sheet_management")}
+    management, management_formats = sheets.indicators(b.management, b.lang)
+    assessed = pd.DataFrame({child: b.assessed["name"].astype(str) if len(b.assessed) else [],
+                             b.tr("composite"): b.assessed.get("composite"), b.tr("b_col_composite_prev"):
+                             b.assessed.get("composite_prev"), b.tr("change_vs_last_year"): b.assessed.get("change")})
+    if "rank" in b.assessed.columns:
+        assessed[b.tr("rank")], assessed[b.tr("rank_change")] = b.assessed["rank"], b.assessed["rank_change"]
+    leaders = pd.DataFrame({b.tr("court_name"): b.leaders.get("court_name"), b.tr("judge"): b.leaders.get("judge_name"),
+                            b.tr("b_col_position"): [b.tr(f"position_{p}") for p in b.leaders.get("position", [])],
+                            b.tr("division"): b.leaders.get("division"),
+                            b.tr("closed"): b.leaders.get("closed")})
     frames = {
         names["overall"]: overall,
         names["units"]: units,
         b.tr("b_sheet_short"): pd.DataFrame([[BY_ID[x.indicator].name(b.lang), short_text(x, b.lang)] for x in b.short],
                                             columns=[b.tr("b_col_indicator"), b.tr("b_col_note")]),
         names["warnings"]: warnings,
+        names["assessment"]: assessed,
+        names["management"]: management,
+        b.tr("b_sheet_leaders"): leaders,
         b.tr("filters_sheet"): pd.DataFrame(list(b.filters.items()), columns=[b.tr("filter"), b.tr("value")]),
     }
     count = '#,##0"件"' if b.lang == "zh" else "#,##0"
     return workbook(frames, {names["overall"]: overall_formats, names["units"]: unit_formats,
-                             names["warnings"]: {c: count for c in warnings.columns[1:]}})
+                             names["warnings"]: {c: count for c in warnings.columns[1:]},
+                             names["management"]: management_formats,
+                             names["assessment"]: {c: "0.0" for c in assessed.columns[1:4]},
+                             b.tr("b_sheet_leaders"): {b.tr("closed"): count}})

@@ -33,7 +33,7 @@ def document(briefing):
 def test_headings_and_title(document):
     heads = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading 1", "Title"))]
     assert heads == ["示范省高级人民法院辖区2026年前三季度审判质效数据会商报告", "一、总体情况", "二、未达标指标及主要影响单位",
-                     "三、各法院对比", "四、节点管控预警", "五、年末预测"]
+                     "三、各法院对比", "四、节点管控预警", "五、年末预测", "六、综合评估", "七、审判管理"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "数据截至：2026-09-30" in text and "虚构" in text
 
@@ -81,9 +81,9 @@ def test_outlook_text_uses_the_projection(briefing, document):
 
 def test_excel_pack_has_a_sheet_per_level(briefing):
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(briefing)))
-    assert wb.sheetnames == ["总体情况", "各法院", "未达标指标", "节点管控", "筛选条件"]
+    assert wb.sheetnames == ["总体情况", "各法院", "未达标指标", "节点管控", "综合评估", "审判管理", "院庭长办案", "筛选条件"]
     filters = dict(list(wb["筛选条件"].values)[1:])
-    assert filters["数据截至"] == "2026-09-30" and filters["期间"] == "2026年前三季度"
+    assert filters["数据截至"] == "2026-09-30" and filters["期间"] == "2026年前三季度" and filters["仅涉企案件"] == "否"
     assert wb["各法院"].max_row - 1 == briefing.units["name"].nunique()
 
 
@@ -135,7 +135,8 @@ def test_the_english_briefing_has_no_chinese_outside_data_values(demo):  # noqa:
     assert "1. Overall" in text and "5. Year-end outlook" in text
     assert chinese_left(text, data_values(demo)) == []
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(b)))
-    assert wb.sheetnames == ["Overall", "Courts", "Outside range", "Warnings", "Filters"]
+    assert wb.sheetnames == ["Overall", "Courts", "Outside range", "Warnings", "Assessment", "Management",
+                             "Leaders' cases", "Filters"]
     cells = "\n".join(str(c) for ws in wb for row in ws.values for c in row if c is not None)
     assert chinese_left(cells, data_values(demo)) == []
 
@@ -174,3 +175,42 @@ def test_shortfalls_name_units_furthest_now_and_movers_with_units(briefing):
     days = next((s for s in briefing.short if BY_ID[s.indicator].unit == "天"), None)
     if days is not None:
         assert "天）" in short_text(days)
+
+
+def test_assessment_and_management_sections_match_the_metrics(demo, briefing, document):  # noqa: F811
+    from metrics.management import four_types_cases, leader_caseload
+    from metrics.score import assessment
+
+    units, _ = assessment(demo, PERIOD, "court", SCOPE)
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+    scored = next(t for t in tables if t[0][:4] == ["法院", "综合得分", "上年同期", "较上年同期"])
+    assert [r[0] for r in scored[1:]] == list(units["name"])  # best first
+    for row, unit in zip(scored[1:], units.to_dict("records")):
+        assert row[1] == f"{unit['composite']:.1f}"
+        assert row[3].startswith(f"{unit['change']:+.1f}") and row[3].endswith("（进位）" if unit["change"] > 0 else "（退位）")
+    text = "\n".join(p.text for p in document.paragraphs)
+    up = int((units["change"] > 0).sum())
+    assert f"进位{up}个、退位{len(units) - up}个" in text.replace(" ", "")
+    managed = next(t for t in tables if t[1:] and t[1][0] == "简转普率")
+    values = indicator_table(demo, PERIOD, SCOPE).set_index("indicator")["value"]
+    assert [r[0] for r in managed[1:]] == ["简转普率", "年初积案化解率", "院庭长办案占比", "四类案件阅核率"]
+    assert managed[1][1] == fmt.value(BY_ID["procedure_change_rate"], values["procedure_change_rate"])
+    leaders = leader_caseload(demo, PERIOD, SCOPE)
+    assert f"院庭长共{len(leaders)}人" in text.replace(" ", "")
+    four = four_types_cases(demo, PERIOD, SCOPE)
+    assert f"四类案件{len(four)}件" in text.replace(" ", "")
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(briefing)))
+    assert [r[0] for r in list(wb["综合评估"].values)[1:]] == list(units["name"])
+    assert sum(r[4] for r in list(wb["院庭长办案"].values)[1:]) == leaders["closed"].sum()
+
+
+def test_each_shortfall_names_the_division_that_owns_it(briefing, document):
+    from metrics.ownership import load
+
+    owners = load()
+    assert briefing.short and all(s.owner == owners.owner(s.indicator, "示") for s in briefing.short)
+    owned = [s for s in briefing.short if s.owner]
+    assert owned
+    text = "\n".join(p.text for p in document.paragraphs)
+    for s in owned:
+        assert f"认领部门：{s.owner}。" in text

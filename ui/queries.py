@@ -18,6 +18,7 @@ from metrics.api import cases_behind, indicator_table
 from metrics.drill import CaseList, indicator_cases
 from metrics.engine import compute
 from metrics.evaluation import config_path
+from metrics.ownership import ownership_path
 from metrics.explain import why_moved
 from metrics import management
 from metrics.score import assessment as _assessment_of
@@ -32,15 +33,18 @@ from ui.database import cursor, version
 from ui.i18n import t
 
 
-def _versions() -> tuple[str, str]:
-    """Every cache key's last part: the database file's version and the evaluation file's (the
-    settings page changes ranges and weights while the server runs)."""
+def _stamp(path: str) -> str:
     try:
-        stat = os.stat(config_path())
-        config = f"{stat.st_mtime_ns}:{stat.st_size}"
+        stat = os.stat(path)
+        return f"{stat.st_mtime_ns}:{stat.st_size}"
     except OSError:
-        config = ""
-    return version(), config
+        return ""
+
+
+def _versions() -> tuple[str, str, str]:
+    """Every cache key's last part: the database file's version, the evaluation file's (the
+    settings page changes ranges and weights while the server runs) and the ownership file's."""
+    return version(), _stamp(config_path()), _stamp(ownership_path())
 
 
 def alias_salt(q: Query) -> str:
