@@ -15,12 +15,15 @@ from enum import Enum
 
 import duckdb
 
+from schema import codes
+
 from .engine import Scope
 
 
 class Reach(Enum):
     ALL = "all"            # every court
     DISTRICT = "district"  # their court and its district
+    LINE = "line"          # their court and its district, in one category (条线: a business line)
     DIVISION = "division"  # their division of their court
     OWN = "own"            # their own cases and figures, and their division's figures as a whole
 
@@ -41,8 +44,8 @@ class Role:
     @property
     def needs(self) -> tuple[str, ...]:
         """The fields of a user's account this role needs."""
-        return {Reach.ALL: (), Reach.DISTRICT: ("court",), Reach.DIVISION: ("court", "division"),
-                Reach.OWN: ("court", "division", "judge_id")}[self.reach]
+        return {Reach.ALL: (), Reach.DISTRICT: ("court",), Reach.LINE: ("court", "category"),
+                Reach.DIVISION: ("court", "division"), Reach.OWN: ("court", "division", "judge_id")}[self.reach]
 
 
 _ALL_LEVELS = ("court", "division", "judge")
@@ -50,6 +53,8 @@ ROLES: dict[str, Role] = {r.id: r for r in (
     Role(id="admin", zh="审管办", en="Trial management office", reach=Reach.ALL, compare_levels=_ALL_LEVELS,
          own_cases_only=False, others_anonymous=False),
     Role(id="leader", zh="院领导", en="Court leader", reach=Reach.DISTRICT, compare_levels=_ALL_LEVELS,
+         own_cases_only=False, others_anonymous=False),
+    Role(id="line", zh="条线庭长", en="Business-line head", reach=Reach.LINE, compare_levels=_ALL_LEVELS,
          own_cases_only=False, others_anonymous=False),
     Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("judge",),
          own_cases_only=False, others_anonymous=False),
@@ -69,6 +74,7 @@ class Access:
     division: str | None = None
     judge_id: str | None = None
     judge_names_visible: bool = False
+    category: str | None = None  # the business line (民事, 刑事, 行政, 执行) of a 条线 head
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -76,6 +82,10 @@ class Access:
         for needed in self.rule.needs:
             if not getattr(self, needed):
                 raise ValueError(f"role {self.role} needs a {needed}")
+        if self.category is not None and self.rule.reach is not Reach.LINE:
+            raise ValueError(f"role {self.role} takes no category")
+        if self.category is not None and self.category not in codes.CATEGORIES:
+            raise ValueError(f"unknown category {self.category} (民事|刑事|行政|执行)")
 
     @property
     def rule(self) -> Role:
@@ -84,7 +94,7 @@ class Access:
     @property
     def district_wide(self) -> bool:
         """Sees courts (with their districts), not only a division."""
-        return self.rule.reach in (Reach.ALL, Reach.DISTRICT)
+        return self.rule.reach in (Reach.ALL, Reach.DISTRICT, Reach.LINE)
 
     @property
     def fixed_division(self) -> str | None:
@@ -95,7 +105,7 @@ class Access:
         """Court codes this user may choose."""
         if self.rule.reach is Reach.ALL:
             rows = con.execute("SELECT court_code::VARCHAR FROM courts ORDER BY court_code").fetchall()
-        elif self.rule.reach is Reach.DISTRICT:
+        elif self.rule.reach in (Reach.DISTRICT, Reach.LINE):
             rows = con.execute("SELECT court_code::VARCHAR FROM court_tree WHERE ancestor = ? ORDER BY court_code",
                                [self.court]).fetchall()
         else:
@@ -105,6 +115,7 @@ class Access:
     def home_scope(self) -> Scope:
         return {Reach.ALL: Scope(),
                 Reach.DISTRICT: Scope(court=self.court, with_subordinates=True),
+                Reach.LINE: Scope(court=self.court, with_subordinates=True, category=self.category),
                 Reach.DIVISION: Scope(court=self.court, division=self.division),
                 Reach.OWN: Scope(court=self.court, division=self.division, judge_id=self.judge_id)}[self.rule.reach]
 
@@ -115,9 +126,11 @@ class Access:
             return scope
         if scope.court is None:
             raise AccessDenied("需要选择法院 / a court must be chosen")
-        if reach is Reach.DISTRICT:
+        if reach in (Reach.DISTRICT, Reach.LINE):
             if scope.court not in self.courts(con):
                 raise AccessDenied(f"无权查看该法院 / not allowed to see court {scope.court}")
+            if reach is Reach.LINE and scope.category != self.category:
+                raise AccessDenied(f"只能查看本条线 / only your line ({self.category})")
             return scope
         if scope.court != self.court or scope.with_subordinates:
             raise AccessDenied(f"只能查看本院 / only your own court ({self.court})")
@@ -170,6 +183,8 @@ class Access:
         user, and their own id on case lists that hold only their own cases."""
         if not self.district_wide:
             return replace(scope, court=self.court, with_subordinates=False, division=self.division)
+        if self.rule.reach is Reach.LINE:
+            return replace(scope, category=self.category)
         return scope
 
 

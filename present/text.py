@@ -64,6 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile_division": ("部门", "A division"),
     "profile_judge": ("法官", "A judge"),
     "coloured_item": ("- :{colour}[{line}]", "- :{colour}[{line}]"),
+    "line_suffix": ("（{category}条线）", " ({category} line)"),
     "owned_by": ("认领：{owner}", "Owner: {owner}"),
     "owner": ("认领部门", "Owner"),
     "owned_suffix": ("（{owner}）", " ({owner})"),

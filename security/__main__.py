@@ -26,6 +26,7 @@ def main() -> int:
     a.add_argument("--court")
     a.add_argument("--division")
     a.add_argument("--judge-id")
+    a.add_argument("--category", help="a 条线 (line) head's category: 民事, 刑事, 行政 or 执行")
     a.add_argument("--email")
     v = sub.add_parser("verify-audit", help="check that no audit entry was changed, removed or slipped in")
     v.add_argument("--state", help="the state database (default: SPZX_STATE or data/app_state.sqlite)")
@@ -33,7 +34,7 @@ def main() -> int:
     if args.command == "verify-audit":
         return verify_audit(args.state)
     try:
-        Access(args.role, args.court, args.division, args.judge_id)
+        Access(args.role, args.court, args.division, args.judge_id, category=args.category)
     except ValueError as e:
         print(f"python -m security: {e}", file=sys.stderr)
         return 2
@@ -43,7 +44,8 @@ def main() -> int:
         return 2
     print(f"\n[users.{_toml_string(args.username)}]")
     for key, value in (("name", args.name or args.username), ("role", args.role), ("court", args.court),
-                       ("division", args.division), ("judge_id", args.judge_id), ("email", args.email),
+                       ("division", args.division), ("judge_id", args.judge_id), ("category", args.category),
+                       ("email", args.email),
                        ("password_hash", hash_password(password))):
         if value:
             print(f"{key} = {_toml_string(value)}")

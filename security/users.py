@@ -72,7 +72,8 @@ def _parse_users(path: str, mtime_ns: int) -> UserConfig:
     names_visible = bool(settings.get("judge_names_visible", False))
     users = {}
     for username, u in raw.get("users", {}).items():
-        access = Access(u["role"], u.get("court"), u.get("division"), u.get("judge_id"), names_visible)
+        access = Access(u["role"], u.get("court"), u.get("division"), u.get("judge_id"), names_visible,
+                        u.get("category"))
         users[username] = User(username, u.get("name", username), access, u.get("password_hash"), u.get("email"),
                                bool(u.get("demo", False)))
     return UserConfig(users, bool(settings.get("demo_mode", False)), int(settings.get("max_failures", 5)),

@@ -107,7 +107,8 @@ def test_sign_in_page_and_demo_users(unsigned):
     at = unsigned.run()
     assert not at.exception
     assert [b.label for b in at.button if b.key and b.key.startswith("demo_")] == [
-        "演示：审管办管理员 · 审管办", "演示：明湖市中院院领导 · 院领导", "演示：湖滨区法院民一庭庭长 · 庭长", "演示：法官于航怡 · 法官"]
+        "演示：审管办管理员 · 审管办", "演示：明湖市中院院领导 · 院领导", "演示：明湖市中院民一庭庭长（民事条线） · 条线庭长",
+        "演示：湖滨区法院民一庭庭长 · 庭长", "演示：法官于航怡 · 法官"]
     at.button(key="demo_demo_judge").click().run()
     assert not at.exception
     assert at.title[0].value == "我的案件"

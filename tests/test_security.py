@@ -94,7 +94,7 @@ def test_demo_users_only_in_demo_mode():
         sign_in_demo(_config(demo_mode=False), "clerk")
     shipped = load_users()
     assert shipped.demo_mode and {u.username for u in shipped.demo_users()} == {
-        "demo_admin", "demo_leader", "demo_head", "demo_judge"}
+        "demo_admin", "demo_leader", "demo_line", "demo_head", "demo_judge"}
     assert all(u.password_hash is None for u in shipped.users.values())  # no secrets in the repository
     with pytest.raises(SignInError):
         sign_in(shipped, "demo_admin", "")  # a demo user has no password to sign in with

@@ -63,8 +63,10 @@ def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True, wi
             cumulative = url_toggle(t("cumulative"), "cum") if kind != "year" else True
         else:
             kind, period, cumulative = "quarter", period_options("quarter", first_year, data_date)[0], True
-        category = url_widget(st.selectbox, t("category"), CATEGORIES, "cat", width=140,
-                              format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now))
+        line = access.category  # a 条线 head sees one category only (checked again on every query)
+        category = url_widget(st.selectbox, t("category"), [line] if line else CATEGORIES, "cat", line, width=140,
+                              format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now),
+                              disabled=bool(line))
         enterprise = url_toggle(t("enterprise_only"), "ent", help=t("enterprise_help"))
     q = Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
               district=district, category=category or None, enterprise=enterprise, as_of=data_date)

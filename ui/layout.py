@@ -10,7 +10,7 @@ from ui import pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
-from ui.i18n import t
+from ui.i18n import category, t
 from ui.plain import md, tm
 from ui.session import current_access
 
@@ -49,5 +49,7 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True)
     access = current_access()
     if access is not None and access.fixed_division:  # their figures are the division's
         name += access.fixed_division
+    if access is not None and access.category:  # a 条线 head's figures are their line's
+        name += t("line_suffix", category=category(access.category))
     return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"],
                "with_period": with_period}

@@ -18,8 +18,9 @@ from ui.i18n import t
 from ui.session import current_access
 from ui.url_state import hold
 
-ALL = frozenset({"admin", "leader", "head", "judge"})
+ALL = frozenset({"admin", "leader", "line", "head", "judge"})
 MANAGERS = frozenset({"admin", "leader", "head"})
+ANALYSTS = MANAGERS | {"line"}  # the managers and the 条线 head, who watches one category across the district
 DISTRICT = frozenset({"admin", "leader"})
 ADMIN = frozenset({"admin"})
 GROUP_FROM = 7
@@ -39,17 +40,17 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec(key="overview", url="", icon=":material/dashboard:", section="analysis", roles=MANAGERS),
+    PageSpec(key="overview", url="", icon=":material/dashboard:", section="analysis", roles=ANALYSTS),
     PageSpec(key="my_cases", url="", icon=":material/assignment_ind:", section="analysis", roles=frozenset({"judge"})),
     PageSpec(key="compare", url="compare", icon=":material/leaderboard:", section="analysis", roles=ALL),
     PageSpec(key="assessment", url="assessment", icon=":material/military_tech:", section="analysis", roles=ALL),
     PageSpec(key="profile", url="profile", icon=":material/id_card:", section="analysis", roles=ALL),
-    PageSpec(key="trends", url="trends", icon=":material/trending_up:", section="analysis", roles=MANAGERS),
-    PageSpec(key="warnings", url="warnings", icon=":material/alarm:", section="topics", roles=MANAGERS),
+    PageSpec(key="trends", url="trends", icon=":material/trending_up:", section="analysis", roles=ANALYSTS),
+    PageSpec(key="warnings", url="warnings", icon=":material/alarm:", section="topics", roles=ANALYSTS),
     PageSpec(key="management", url="management", icon=":material/supervisor_account:", section="topics", roles=MANAGERS),
     PageSpec(key="enforcement", url="enforcement", icon=":material/gavel:", section="topics", roles=DISTRICT),
     PageSpec(key="source", url="source", icon=":material/handshake:", section="topics", roles=DISTRICT),
-    PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=MANAGERS),
+    PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=ANALYSTS),
     PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),
     PageSpec(key="definitions", url="definitions", icon=":material/menu_book:", section="reference", roles=ALL),
     PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN),

@@ -127,7 +127,7 @@ def shot(page, name: str) -> str:
     return path
 
 
-DEMO_LABELS = {"demo_admin": "演示：审管办管理员", "demo_leader": "演示：明湖市中院院领导",
+DEMO_LABELS = {"demo_admin": "演示：审管办管理员", "demo_leader": "演示：明湖市中院院领导", "demo_line": "演示：明湖市中院民一庭庭长",
                "demo_head": "演示：湖滨区法院民一庭庭长", "demo_judge": "演示：法官于航怡"}
 
 
