@@ -70,13 +70,16 @@ periods = [p for kind in PERIOD_KINDS for p in period_options(kind, queries.firs
 period = held("period", period_options("quarter", data_date.year, data_date)[0], periods)
 cumulative = held("cum", params.default("cum"), [True, False])
 category = held("cat", "", CATEGORIES) or None
+enterprise = held("ent", params.default("ent"), [True, False])  # 涉企, as chosen in the filter bar
 names = queries.courts().set_index("court_code")["court_name"]
 L = lang()
 title = names.get(court, court) + (t("district_suffix") if district else "")
 if category:
     title += f" · {text.category(category, L)}"
+if enterprise:
+    title += f" · {t('enterprise_only')}"
 q = Query(viewer=access, period=period, cumulative=cumulative and len(period) != 4, court=court, district=district,
-          category=category, as_of=data_date)
+          category=category, enterprise=enterprise, as_of=data_date)
 FONT = round(26 * scale)  # chart text read from the back of the room
 ROW = round(FONT * 1.9)
 ROWS_PER_VIEW = max(4, int(680 * scale // ROW))  # heat-map rows that fit one view

@@ -86,6 +86,7 @@ class View(StrEnum):
     SOURCE = "source"                  # 诉源治理 page
     FLOW = "flow"                      # the 收结存 chart by month (overview, big screen, briefing)
     MANAGEMENT = "management"          # 审判管理 page
+    BUSINESS = "business"              # 营商环境 page: 涉企 cases against all cases
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +128,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="received", zh="新收", en="cases received", group="volume", kind=Kind.COUNT,
               numerator="received", denominator=None, direction=Direction.NONE,
               unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
-              views=frozenset({View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
+              views=frozenset({View.BUSINESS, View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
               formula_zh="期内立案的受理案件数",
               formula_en="counted cases filed in the period"),
     Indicator(id="carried_over", zh="旧存", en="carried over", group="volume", kind=Kind.COUNT,
@@ -139,7 +140,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="closed", zh="已结", en="cases closed", group="volume", kind=Kind.COUNT,
               numerator="closed", denominator=None, direction=Direction.NONE,
               unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
-              views=frozenset({View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
+              views=frozenset({View.BUSINESS, View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
               formula_zh="期内结案的受理案件数",
               formula_en="counted cases closed in the period"),
     Indicator(id="pending", zh="未结", en="pending at end", group="volume", kind=Kind.COUNT,
@@ -163,13 +164,13 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="within_limit_rate", zh="审限内结案率", en="closed within time limit", group="efficiency", kind=Kind.RATIO,
               numerator="closed_within_limit", denominator="closed", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
-              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT, View.SUMMARY}),
+              views=frozenset({View.BUSINESS, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT, View.SUMMARY}),
               formula_zh="审限内结案数 ÷ 已结；审限内指（结案天数－扣除天数）≤ 审限＋延长天数",
               formula_en="closed with (days − deducted) ≤ limit + extension ÷ closed"),
     Indicator(id="avg_duration", zh="平均审理天数", en="average days to close", group="efficiency", kind=Kind.MEAN,
               numerator="closed_days_sum", denominator="closed", direction=Direction.LOWER,
               unit=Unit.DAYS, format=Format.DAYS, drill=Part.DENOMINATOR,
-              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT}),
+              views=frozenset({View.BUSINESS, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SCREEN_HEAT}),
               formula_zh="期内结案案件（结案日期－立案日期）的平均天数",
               formula_en="mean of (closed − filed) days over cases closed"),
     Indicator(id="over12m_pending", zh="超12个月未结案件数", en="pending over 12 months", group="efficiency", kind=Kind.COUNT,
@@ -223,7 +224,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="mediation_rate", zh="调解率", en="mediation rate", group="effect", kind=Kind.RATIO,
               numerator="civil_mediated", denominator="civil_closed", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
-              views=frozenset({View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_HEAT}),
+              views=frozenset({View.BUSINESS, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_HEAT}),
               formula_zh="民事一审调解结案数 ÷ 民事一审结案数",
               formula_en="民初 closed by mediation ÷ 民初 closed"),
     Indicator(id="withdrawal_rate", zh="撤诉率", en="withdrawal rate", group="effect", kind=Kind.RATIO,
@@ -259,13 +260,13 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="exec_completion_rate", zh="执行完毕率", en="enforcement completed", group="enforcement", kind=Kind.RATIO,
               numerator="exec_completed", denominator="exec_closed", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
-              views=frozenset({View.OVERVIEW, View.BRIEFING, View.SCREEN_HEAT, View.ENFORCEMENT}),
+              views=frozenset({View.BUSINESS, View.OVERVIEW, View.BRIEFING, View.SCREEN_HEAT, View.ENFORCEMENT}),
               formula_zh="执行完毕结案数 ÷ 执行结案数（执、执恢）",
               formula_en="closed as completed ÷ enforcement cases closed"),
     Indicator(id="exec_recovery_rate", zh="执行到位率", en="amount recovered", group="enforcement", kind=Kind.RATIO,
               numerator="exec_recovered", denominator="exec_applied", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
-              views=frozenset({View.ENFORCEMENT}),
+              views=frozenset({View.BUSINESS, View.ENFORCEMENT}),
               formula_zh="执行到位金额 ÷ 申请执行标的额（期内执结案件）",
               formula_en="amount recovered ÷ amount applied, over enforcement cases closed"),
     Indicator(id="first_exec_termination_rate", zh="首执终本率", en="first enforcement ended for lack of assets", group="enforcement", kind=Kind.RATIO,

@@ -49,6 +49,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="warnings", url="warnings", icon=":material/alarm:", section="topics", roles=ANALYSTS),
     PageSpec(key="management", url="management", icon=":material/supervisor_account:", section="topics", roles=MANAGERS),
     PageSpec(key="enforcement", url="enforcement", icon=":material/gavel:", section="topics", roles=DISTRICT),
+    PageSpec(key="business", url="business", icon=":material/storefront:", section="topics", roles=ANALYSTS),
     PageSpec(key="source", url="source", icon=":material/handshake:", section="topics", roles=DISTRICT),
     PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=ANALYSTS),
     PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),

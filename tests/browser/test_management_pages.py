@@ -41,7 +41,8 @@ def test_backlog_campaign_in_node_control(server, page):
     page.screenshot(path="tests/artifacts/backlog_campaign.png")
 
 
-ENTERPRISE_PAGES = ["compare", "assessment", "trends", "warnings", "management", "enforcement", "source", "briefing"]
+ENTERPRISE_PAGES = ["compare", "assessment", "profile", "trends", "warnings", "management", "enforcement", "source",
+                    "briefing"]
 
 
 def test_enterprise_filter_is_carried_through_every_page(server, page):
@@ -67,3 +68,42 @@ def test_enterprise_filter_is_carried_through_every_page(server, page):
         assert "ent=true" in page.url, key
         assert page.get_by_role("switch", name="涉企").first.is_checked(), key
         _no_error(page)
+
+
+def _screen_received(page) -> int:
+    card = page.locator("[data-testid='stMetric']").filter(has_text="新收").first
+    card.wait_for(timeout=60000)
+    return int(card.locator("[data-testid='stMetricValue']").inner_text().replace(",", "").rstrip("件"))
+
+
+def test_the_big_screen_honours_the_enterprise_filter(server, page, browser):
+    other = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+    open_as(other, f"{server}/screen", user="demo_leader")
+    everything = _screen_received(other)
+    assert "涉企" not in other.locator("h1").first.inner_text()
+    other.context.close()
+    open_as(page, f"{server}/screen?ent=true", user="demo_leader")
+    assert "涉企" in page.locator("h1").first.inner_text()
+    enterprise = _screen_received(page)
+    assert 0 < enterprise < everything
+    _no_error(page)
+    shot(page, "screen_enterprise")
+
+
+@pytest.mark.parametrize("user", ["demo_admin", "demo_leader", "demo_line"])
+def test_business_environment_sets_enterprise_cases_against_all(server, page, user):
+    open_as(page, f"{server}/business", user=user)
+    page.get_by_role("heading", name="各法院：涉企与全部案件").first.wait_for()
+    received = page.locator("[data-testid='stMetric']").filter(has_text="新收").first
+    ours = int(received.locator("[data-testid='stMetricValue']").inner_text().replace(",", "").rstrip("件"))
+    caption = page.get_by_text("全部案件：").first  # under the first card, 新收
+    every = int(caption.inner_text().split("：")[1].replace(",", "").rstrip("件"))
+    assert 0 < ours < every
+    assert page.get_by_text("平均审理天数").count() and page.get_by_text("执行到位率").count()
+    _no_error(page)
+    shot(page, f"business_{user}")
+
+
+def test_business_environment_is_not_served_to_a_judge(server, page):
+    open_as(page, f"{server}/business", user="demo_judge")
+    assert page.get_by_role("heading", name="营商环境").count() == 0

@@ -1,0 +1,77 @@
+"""营商环境: 涉企 cases against all cases of the same scope and period — how long they take, how
+many close within the time limit, how much enforcement recovers — for the scope and by court."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from metrics.catalogue import BY_ID, View, in_view
+from present import format as fmt, sheets
+from present.theme import MEETS, NO_RANGE
+from ui import queries
+from ui.export import download_xlsx
+from ui.i18n import lang, t
+from ui.layout import page_context
+from ui.plain import tm
+from ui.tables import show
+
+IDS = in_view(View.BUSINESS)
+f, ctx = page_context("business")
+L = lang()
+all_cases = f.narrow(enterprise=False)
+enterprise = f.narrow(enterprise=True)
+ours = queries.table(enterprise, indicators=tuple(IDS)).set_index("indicator")
+every = queries.table(all_cases, indicators=tuple(IDS)).set_index("indicator")
+st.caption(t("business_caption"))
+
+st.subheader(tm("business_title", scope=ctx["scope_name"], period=f.period_obj.describe(L)))
+for start in range(0, len(IDS), 4):
+    for col, ind_id in zip(st.columns(4), IDS[start:start + 4]):
+        ind = BY_ID[ind_id]
+        mine, base = ours.loc[ind_id, "value"], every.loc[ind_id, "value"]
+        gap = None if fmt.missing(mine) or fmt.missing(base) or ind.kind.value == "count" else mine - base
+        with col, st.container(border=True):
+            st.metric(ind.name(L), fmt.value(ind, mine, L),
+                      delta=None if gap is None else tm("business_gap", gap=fmt.signed_change(
+                          ind, gap * 100 if ind.is_rate else gap / base, L)),  # points for a rate, else relative
+                      delta_color={"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"))
+            st.caption(tm("business_all", value=fmt.value(ind, base, L)))
+
+# The same by court: 涉企 beside all cases for each court of the scope.
+st.subheader(t("business_by_court"))
+chosen = st.segmented_control(t("indicator"), [i for i in IDS if BY_ID[i].kind.value != "count"], required=True,
+                              default="avg_duration", format_func=lambda i: BY_ID[i].name(L), key="business_ind")
+ind = BY_ID[chosen]
+by_court = pd.concat([
+    queries.table(enterprise, "court", (chosen,)).assign(series=t("enterprise_cases")),
+    queries.table(all_cases, "court", (chosen,)).assign(series=t("all_cases"))])
+by_court = by_court.dropna(subset=["value"]).assign(
+    plot=lambda d: d["value"].astype(float) * (100 if ind.is_rate else 1),
+    shown=lambda d: [fmt.value(ind, v, L) for v in d["value"]], court=lambda d: d["name"].astype(str))
+if by_court.empty:
+    st.info(t("no_data"))
+else:
+    order = list(by_court[by_court["series"] == t("enterprise_cases")].sort_values(
+        "plot", ascending=ind.direction == "lower")["court"])
+    st.altair_chart(alt.Chart(by_court).mark_bar().encode(
+        y=alt.Y("court:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("plot:Q", title=ind.name(L) + (" (%)" if ind.is_rate else "")),
+        yOffset=alt.YOffset("series:N", sort=[t("enterprise_cases"), t("all_cases")]),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[t("enterprise_cases"), t("all_cases")],
+                                                    range=[MEETS, NO_RANGE]), legend=alt.Legend(orient="top", title=None)),
+        tooltip=[alt.Tooltip("court:N", title=t("court")), alt.Tooltip("series:N", title=t("unit")),
+                 alt.Tooltip("shown:N", title=t("value"))]).properties(height=alt.Step(12)),
+        alt=t("business_by_court"))
+
+# The figures side by side, for the file.
+side = pd.DataFrame({
+    t("indicator"): [BY_ID[i].name(L) for i in IDS],
+    t("enterprise_cases"): [fmt.value(BY_ID[i], ours.loc[i, "value"], L) for i in IDS],
+    t("all_cases"): [fmt.value(BY_ID[i], every.loc[i, "value"], L) for i in IDS],
+    t("enterprise_yoy"): [fmt.change(BY_ID[i], ours.loc[i, "yoy_change"], L) for i in IDS]})
+show(side, alt="business")
+export, formats = sheets.indicators(ours.reset_index(), L)
+export.insert(2, t("all_cases"), [fmt.excel_value(BY_ID[i], every.loc[i, "value"]) for i in IDS])
+formats[t("all_cases")] = [fmt.excel(BY_ID[i], L) for i in IDS]
+download_xlsx(export, "business", enterprise, ctx, key="dl_business", formats=formats)
