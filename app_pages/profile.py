@@ -47,11 +47,11 @@ with st.container(horizontal=True):
 
 q = f.narrow(district=False, division=division, judge_id=judge)
 p = queries.profile(q, level)
-court_name = ctx["scope_name"] if level == "court" or not access.fixed_division else ctx["scope_name"][: -len(division)]
-unit = " ".join(x for x in (court_name, division if level != "court" else None,
+court = queries.courts().set_index("court_code").loc[f.court]
+unit = " ".join(x for x in (court["court_name"], division if level != "court" else None,
                             names.get(judge) if level == "judge" else None) if x)
 st.header(tm("profile_of", unit=unit), anchor="unit")
-court_level = queries.courts().set_index("court_code").loc[f.court, "level"]
+court_level = court["level"]
 st.caption(md(f"{f.period_obj.describe(L)} · {pp.peers_text(p, L, court_level)}"))
 
 with st.container(horizontal=True):
@@ -67,10 +67,10 @@ with left:
         st.info(t("no_data"))
     st.caption(t("standing_caption"))
 with right:
-    for key, rows, colour in (("strengths", p.strengths(), "blue"), ("weaknesses", p.weaknesses(), "orange")):
+    for key, rows in (("strengths", p.strengths()), ("weaknesses", p.weaknesses())):
         st.subheader(t(key))
-        for r in rows.itertuples():
-            st.markdown(tm("coloured_item", colour=colour, line=pp.standing_line(r, L)))
+        for r in rows.itertuples():  # plain text: a coloured span would read like styling smuggled in by data
+            st.markdown(tm("list_item", line=pp.standing_line(r, L)))
         if rows.empty:
             st.markdown(t("none_listed"))
 
@@ -109,7 +109,7 @@ filters = filters_of(q, ctx, {t("profile_level"): t(f"profile_{level}")})
 subtitle = t("profile_sub", period=f.period_obj.describe(L),
              filters=" · ".join(f"{k} {v}" for k, v in filters.items() if k not in (t("period"), t("data_date"))),
              date=str(ctx["data_date"]))
-title = tm("profile_of", unit=unit)
+title = t("profile_of", unit=unit)  # drawn as text in the file, not read as Markdown
 user = current_user()
 base_name = f"profile_{level}_{f.court}{'_' + division if division and level != 'court' else ''}{'_' + judge if judge else ''}_{f.period}"
 with st.container(horizontal=True):

@@ -58,12 +58,13 @@ def divisions(con: duckdb.DuckDBPyConnection, court: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def judges(con: duckdb.DuckDBPyConnection, court: str, division: str) -> pd.DataFrame:
-    """The judges with cases in a court's division: judge_id, judge_name (by name, then id)."""
+def judges(con: duckdb.DuckDBPyConnection, court: str, division: str, category: str | None = None) -> pd.DataFrame:
+    """The judges with cases in a court's division (of a category, when given): judge_id,
+    judge_name (by name, then id)."""
     return con.execute("""
         SELECT judge_id, any_value(judge_name) AS judge_name FROM cases
-        WHERE court_code = ? AND division = ? GROUP BY judge_id ORDER BY judge_name, judge_id""",
-                       [court, division]).df()
+        WHERE court_code = ? AND division = ? AND (?::VARCHAR IS NULL OR category = ?)
+        GROUP BY judge_id ORDER BY judge_name, judge_id""", [court, division, category, category]).df()
 
 
 def judge_division(con: duckdb.DuckDBPyConnection, court: str, judge_id: str) -> str | None:

@@ -43,9 +43,10 @@ def leader_caseload(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
                        + ([scope.division] if scope.division else []) + [codes.LEADER_POSITIONS]).df()
 
 
-def four_types_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, limit: int = 2000) -> pd.DataFrame:
+def four_types_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope,
+                     limit: int | None = 2000) -> pd.DataFrame:
     """四类案件 in scope closed in the period or pending at its end, the unreviewed first (the
-    pending among them first). Columns: case_no, court_name, division, judge_id, judge_name,
+    pending among them first); limit None: all of them. Columns: case_no, court_name, division, judge_id, judge_name,
     case_type, cause, filed_date, closed_date, status (pending | closed), reviewed."""
     where, params = scope.where()
     sql = f"""

@@ -4,9 +4,11 @@ peers (as percentiles), three years of its key indicators, its caseload mix, the
 pending cases and its warnings.
 
 Peers are the units of the same level at courts of the same court level across the database:
-for a division, the divisions of the same name (民一庭 with 民一庭); for a judge, the judges of
-divisions of that name — unless fewer than MIN_PEERS such units exist, when the name is not
-required. Only the unit's own percentile leaves this module, never another unit's figures.
+for a division, the divisions of the same name (民一庭 with 民一庭) — unless fewer than MIN_PEERS
+such divisions exist, when the name is not required; for a judge, always the judges of divisions
+of that name (a judge's figures are those of their division). With fewer than MIN_PEERS other
+peers holding a value there is no percentile: among so few it would be a rank. Only the unit's
+own percentile leaves this module, never another unit's figures.
 """
 from __future__ import annotations
 
@@ -79,9 +81,10 @@ class Profile:
 
 def percentile(value, others: np.ndarray, direction: Direction) -> float | None:
     """The share of the other peers this value does better than, ties counting half, in percent
-    (100: better than every peer). None without a value or without another peer with one."""
+    (100: better than every peer). None without a value or with fewer than MIN_PEERS other peers
+    holding one."""
     others = others[~np.isnan(others)]
-    if value is None or (isinstance(value, float) and np.isnan(value)) or not len(others):
+    if value is None or (isinstance(value, float) and np.isnan(value)) or len(others) < MIN_PEERS:
         return None
     below, equal = float((others < value).sum()), float((others == value).sum())
     above = len(others) - below - equal
@@ -112,7 +115,7 @@ def peer_values(con: duckdb.DuckDBPyConnection, period: Period, level: str, cour
     if base.division is not None:
         frame = compute(con, period, level, base, ids)
         frame = frame[frame["court_code"].isin(same_level)]
-        if frame.drop_duplicates(GROUP_COLUMNS[level]).shape[0] < MIN_PEERS:
+        if level == "division" and frame.drop_duplicates(GROUP_COLUMNS[level]).shape[0] < MIN_PEERS:
             frame = None
     division = base.division if frame is not None else None
     if frame is None:

@@ -130,5 +130,7 @@ def headline(p: Profile, lang: str) -> list[tuple[str, str]]:
 
 def peers_text(p: Profile, lang: str, court_level: str) -> str:
     """Who the unit is compared with: 同级（基层）民一庭 21 个."""
+    if p.peers <= 1:
+        return tr("peers_none", lang)
     key = f"peers_{p.level}" + ("" if p.level == "court" or p.peer_division else "_any")
     return tr(key, lang, n=p.peers, level=level_name(court_level, lang), division=p.peer_division or "")

@@ -63,7 +63,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile_court": ("法院", "A court"),
     "profile_division": ("部门", "A division"),
     "profile_judge": ("法官", "A judge"),
-    "coloured_item": ("- :{colour}[{line}]", "- :{colour}[{line}]"),
+    "list_item": ("- {line}", "- {line}"),
     "line_suffix": ("（{category}条线）", " ({category} line)"),
     "owned_by": ("认领：{owner}", "Owner: {owner}"),
     "owner": ("认领部门", "Owner"),
@@ -102,6 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "age_m12_18": ("12–18个月", "12–18 months"),
     "age_m18_36": ("18个月–3年", "18 months – 3 years"),
     "age_m36_": ("3年以上", "Over 3 years"),
+    "peers_none": ("同级没有其他单位，不计百分位", "No other unit at this level: no percentiles"),
     "peers_court": ("同级：全省{level}法院 {n} 个", "Peers: the {n} {level} courts"),
     "peers_division": ("同级：{level}法院的{division} {n} 个", "Peers: the {n} {division} divisions of {level} courts"),
     "peers_division_any": ("同级：{level}法院的部门 {n} 个", "Peers: the {n} divisions of {level} courts"),
@@ -114,10 +115,11 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Cases with an enterprise party against all cases: days to close, within the time limit, amount "
                       "recovered, by court."),
     "business_caption": ("涉企：当事人中有企业的案件（含其执行与上诉等后续案件）；本页总是与同范围、同期间的全部案件对比，不受“涉企”开关影响。",
-                         "涉企: cases with an enterprise party (and their enforcement and appeals); this page always "
-                         "sets them against all cases of the same scope and period, whatever the 涉企 switch says."),
+                         "Enterprise cases: those with an enterprise party (and their enforcement and appeals); this "
+                         "page always sets them against all cases of the same scope and period, whatever the "
+                         "enterprise switch says."),
     "business_title": ("{scope}涉企案件（{period}）", "Enterprise cases: {scope}, {period}"),
-    "business_gap": ("较全部案件 {gap}", "{gap} vs all cases"),
+    "business_gap": ("{gap}（较全部案件）", "{gap} vs all cases"),
     "business_all": ("全部案件：{value}", "All cases: {value}"),
     "business_by_court": ("各法院：涉企与全部案件", "By court: enterprise cases and all cases"),
     "enterprise_cases": ("涉企案件", "Enterprise cases"),
@@ -609,6 +611,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "b_leaders_line": ("院庭长共{n}人，本期未办结案件的{idle}人：{names}。",
                        "{n} court and division leaders; {idle} closed no case this period: {names}."),
     "b_leaders_all_closed": ("院庭长共{n}人，本期均有办结案件。", "{n} court and division leaders; each closed cases this period."),
+    "b_leaders_narrowed": ("（只计{what}案件）", " (counting only cases in: {what})"),
     "b_no_judge_list": ("未导入法官名册，院庭长办案无从统计。", "No judges list imported: leaders' caseload cannot be counted."),
     "b_four_types_line": ("四类案件{n}件，其中本期审结{closed}件、未阅核{unreviewed}件，未结{pending}件。",
                           "{n} supervised cases of the four kinds: {closed} closed this period, {unreviewed} of them not reviewed; "

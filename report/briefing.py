@@ -15,7 +15,7 @@ import pandas as pd
 from metrics import Period, Scope, inventory
 from metrics.api import indicator_table
 from metrics.catalogue import BY_ID, Kind, View, in_view
-from metrics.engine import compute
+from metrics.engine import compute, has_judge_list
 from metrics.evaluation import EvaluationConfig, load_config
 from metrics import ownership
 from metrics.explain import furthest_from_range, why_moved_each
@@ -65,6 +65,8 @@ class Briefing:
     management: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 审判管理 indicators' table rows
     leaders: pd.DataFrame = field(default_factory=pd.DataFrame)     # metrics.management.leader_caseload
     four_types: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.management.four_types_cases
+    judge_list: bool = False       # whether the database holds a judges list (院庭长办案 needs one)
+    narrowed: str | None = None    # the category or 涉企 the scope keeps to: leaders' cases counted in it only
     filters: dict = field(default_factory=dict)
     lang: str = "zh"
 
@@ -135,7 +137,11 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
                     meta.get("kind") == "demo", period_summary(table, scope_name, period_text, lang), headline, flow,
                     short, child, units, warns, outlook, assessed=assessed,
                     management=rows.loc[in_view(View.MANAGEMENT)].reset_index(),
-                    leaders=leader_caseload(con, period, scope), four_types=four_types_cases(con, period, scope),
+                    leaders=leader_caseload(con, period, scope),
+                    four_types=four_types_cases(con, period, scope, limit=None), judge_list=has_judge_list(con),
+                    narrowed=tr("list_separator", lang).join(
+                        ([category(scope.category, lang)] if scope.category else [])
+                        + ([tr("enterprise_only", lang)] if scope.enterprise else [])) or None,
                     filters=filters, lang=lang)
 
 
@@ -250,12 +256,14 @@ def management_lines(b: Briefing) -> list[str]:
     idle = b.leaders[b.leaders["closed"] == 0]
     names = b.tr("list_separator").join(b.tr("b_leader", name=r["judge_name"], position=b.tr(f"position_{r['position']}"))
                                         for r in idle.head(12).to_dict("records"))
-    if not len(b.leaders):
+    if not b.judge_list:
         lines = [b.tr("b_no_judge_list")]
     elif len(idle):
         lines = [b.tr("b_leaders_line", n=len(b.leaders), idle=len(idle), names=names)]
     else:
         lines = [b.tr("b_leaders_all_closed", n=len(b.leaders))]
+    if b.judge_list and b.narrowed:  # a leader of another line closes none of this line's cases
+        lines[0] = lines[0].rstrip("。.") + b.tr("b_leaders_narrowed", what=b.narrowed) + b.tr("sentence_end")
     four = b.four_types
     if len(four):
         closed = four[four["status"] == "closed"]

@@ -18,13 +18,14 @@ PERIOD = Period.parse("2026Q3", cumulative=True)
 
 
 def test_percentile_counts_the_peers_beaten_with_ties_as_half():
-    others = np.array([0.5, 0.6, 0.7, 0.8, np.nan])
-    assert percentile(0.75, others, Direction.HIGHER) == 75.0   # beats 3 of 4
-    assert percentile(0.75, others, Direction.LOWER) == 25.0    # lower is better: beats 1 of 4
-    assert percentile(0.7, others, Direction.HIGHER) == 62.5    # beats 2, ties 1
+    others = np.array([0.4, 0.5, 0.6, 0.7, 0.8, np.nan])
+    assert percentile(0.75, others, Direction.HIGHER) == 80.0   # beats 4 of 5
+    assert percentile(0.75, others, Direction.LOWER) == 20.0    # lower is better: beats 1 of 5
+    assert percentile(0.7, others, Direction.HIGHER) == 70.0    # beats 3, ties 1
     assert percentile(0.9, others, Direction.HIGHER) == 100.0
     assert percentile(None, others, Direction.HIGHER) is None
-    assert percentile(0.7, np.array([np.nan]), Direction.HIGHER) is None
+    # among fewer than five others a percentile would be a rank: none
+    assert percentile(0.7, np.array([0.5, 0.6, 0.8, 0.9, np.nan]), Direction.HIGHER) is None
 
 
 def test_a_profile_names_exactly_one_unit():
@@ -96,7 +97,7 @@ def test_percentiles_match_a_count_over_the_peers(con, which):  # noqa: F811
         value = part.loc[mine, "value"].iloc[0]
         others = [v for v in part.loc[~mine, "value"] if not np.isnan(v)]
         got = p.indicators.set_index("indicator").loc[ind_id, "percentile"]
-        if np.isnan(value) or not others:
+        if np.isnan(value) or len(others) < 5:
             assert np.isnan(got)
             continue
         higher = BY_ID[ind_id].direction is Direction.HIGHER

@@ -263,8 +263,8 @@ def divisions(court: str) -> list[str]:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _judges(court: str, division: str, db_version) -> pd.DataFrame:
-    return inventory.judges(cursor(), court, division)
+def _judges(court: str, division: str, category: str | None, db_version) -> pd.DataFrame:
+    return inventory.judges(cursor(), court, division, category)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -278,10 +278,10 @@ def judge_division(court: str, judge_id: str) -> str | None:
 
 
 def judges(q: Query) -> pd.DataFrame:
-    """The judges of q's division (judge_id, judge_name) that q's viewer may choose: a judge
-    only themselves."""
+    """The judges of q's division (judge_id, judge_name) with cases in q's category that q's
+    viewer may choose: a judge only themselves."""
     q = _authorised(q.narrow(district=False, judge_id=None))
-    frame = _judges(q.court, q.division, _versions())
+    frame = _judges(q.court, q.division, q.category, _versions())
     if q.viewer.rule.own_cases_only:
         frame = frame[frame["judge_id"] == q.viewer.judge_id]
     return frame
