@@ -90,7 +90,7 @@ def test_the_big_screen_honours_the_enterprise_filter(server, page, browser):
     shot(page, "screen_enterprise")
 
 
-@pytest.mark.parametrize("user", ["demo_admin", "demo_leader", "demo_line"])
+@pytest.mark.parametrize("user", ["demo_admin", "demo_leader", "demo_line", "demo_head"])
 def test_business_environment_sets_enterprise_cases_against_all(server, page, user):
     open_as(page, f"{server}/business", user=user)
     page.get_by_role("heading", name="各法院：涉企与全部案件").first.wait_for()

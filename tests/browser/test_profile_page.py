@@ -26,7 +26,8 @@ def _unit_heading(page) -> str:
 
 
 @pytest.mark.parametrize("user,levels", [("demo_admin", ["法院", "部门", "法官"]), ("demo_leader", ["法院", "部门", "法官"]),
-                                         ("demo_head", ["部门", "法官"]), ("demo_judge", ["法官"])])
+                                         ("demo_line", ["法院", "部门", "法官"]), ("demo_head", ["部门", "法官"]),
+                                         ("demo_judge", ["法官"])])
 def test_profile_under_each_role(server, page, user, levels):
     open_as(page, f"{server}/profile", user=user)
     assert page.get_by_role("heading", name="画像").first.is_visible()
