@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import BY_ID, View, in_view
+from metrics.catalogue import BY_ID, Kind, View, in_view
 from present import format as fmt, sheets
 from present.theme import MEETS, NO_RANGE
 from ui import queries
@@ -30,7 +30,7 @@ for start in range(0, len(IDS), 4):
     for col, ind_id in zip(st.columns(4), IDS[start:start + 4]):
         ind = BY_ID[ind_id]
         mine, base = ours.loc[ind_id, "value"], every.loc[ind_id, "value"]
-        gap = None if fmt.missing(mine) or fmt.missing(base) or ind.kind.value == "count" else mine - base
+        gap = None if fmt.missing(mine) or fmt.missing(base) or ind.kind is Kind.COUNT else mine - base
         with col, st.container(border=True):
             st.metric(ind.name(L), fmt.value(ind, mine, L),
                       delta=None if gap is None else tm("business_gap", gap=fmt.signed_change(
@@ -40,7 +40,7 @@ for start in range(0, len(IDS), 4):
 
 # The same by court: 涉企 beside all cases for each court of the scope.
 st.subheader(t("business_by_court"))
-chosen = st.segmented_control(t("indicator"), [i for i in IDS if BY_ID[i].kind.value != "count"], required=True,
+chosen = st.segmented_control(t("indicator"), [i for i in IDS if BY_ID[i].kind is not Kind.COUNT], required=True,
                               default="avg_duration", format_func=lambda i: BY_ID[i].name(L), key="business_ind")
 ind = BY_ID[chosen]
 by_court = pd.concat([

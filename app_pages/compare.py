@@ -147,7 +147,7 @@ if clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
     if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:
-        st.info(t("own_profile_only"))
+        st.info(t("own_cases_only"))
     else:
         case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen, clicked)
 elif not access.rule.own_cases_only:

@@ -38,6 +38,8 @@ else:
     idle = leaders[leaders["closed"] == 0]
     st.caption(tm("leaders_caption", n=len(leaders), idle=len(idle),
                   mean=f"{leaders['closed'].mean():.1f}"))
+    if f.category or f.enterprise:  # a leader of another line closes none of this line's cases
+        st.caption(t("leaders_narrowed"))
     by_position = leaders.groupby("position", sort=False)["closed"].agg(["count", "mean"]).reset_index()
     st.altair_chart(alt.Chart(by_position).mark_bar(color=MEETS).encode(
         y=alt.Y("position:N", sort=list(by_position["position"]), title=None),

@@ -67,10 +67,12 @@ def judges(con: duckdb.DuckDBPyConnection, court: str, division: str, category: 
         GROUP BY judge_id ORDER BY judge_name, judge_id""", [court, division, category, category]).df()
 
 
-def judge_division(con: duckdb.DuckDBPyConnection, court: str, judge_id: str) -> str | None:
-    """The division where a judge handles most cases (a judge's profile is of one division)."""
-    row = con.execute("SELECT division FROM cases WHERE court_code = ? AND judge_id = ? GROUP BY division "
-                      "ORDER BY count(*) DESC, division LIMIT 1", [court, judge_id]).fetchone()
+def judge_division(con: duckdb.DuckDBPyConnection, court: str, judge_id: str, category: str | None = None) -> str | None:
+    """The division where a judge handles most cases (of a category, when given): a judge's
+    profile is of one division."""
+    row = con.execute("SELECT division FROM cases WHERE court_code = ? AND judge_id = ? "
+                      "AND (?::VARCHAR IS NULL OR category = ?) GROUP BY division ORDER BY count(*) DESC, division "
+                      "LIMIT 1", [court, judge_id, category, category]).fetchone()
     return row[0] if row else None
 
 

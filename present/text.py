@@ -611,6 +611,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "b_leaders_line": ("院庭长共{n}人，本期未办结案件的{idle}人：{names}。",
                        "{n} court and division leaders; {idle} closed no case this period: {names}."),
     "b_leaders_all_closed": ("院庭长共{n}人，本期均有办结案件。", "{n} court and division leaders; each closed cases this period."),
+    "leaders_narrowed": ("只计所选类别或涉企的案件：其他条线的院庭长在此会显示为未办结。",
+                         "Only cases of the chosen category or enterprise cases count: leaders of other lines show "
+                         "as having closed none."),
     "b_leaders_narrowed": ("（只计{what}案件）", " (counting only cases in: {what})"),
     "b_no_judge_list": ("未导入法官名册，院庭长办案无从统计。", "No judges list imported: leaders' caseload cannot be counted."),
     "b_four_types_line": ("四类案件{n}件，其中本期审结{closed}件、未阅核{unreviewed}件，未结{pending}件。",

@@ -110,7 +110,8 @@ def open_profile(level: str, court: str, division: str | None = None, judge: str
     """Go to the 画像 of a unit (a click on its name in a comparison); the profile page checks again
     that the user may open it."""
     if level == "judge" and not division:
-        division = queries.judge_division(court, judge)
+        access = current_access()  # a line head's judge is placed by the cases of their line
+        division = queries.judge_division(court, judge, access.category if access else None)
     hold(court=court, district=False, plevel=level,
          **({"division": division} if division else {}), **({"judge": judge} if judge else {}))
     st.switch_page(BY_KEY["profile"].path)

@@ -268,13 +268,14 @@ def _judges(court: str, division: str, category: str | None, db_version) -> pd.D
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _judge_division(court: str, judge_id: str, db_version) -> str | None:
-    return inventory.judge_division(cursor(), court, judge_id)
+def _judge_division(court: str, judge_id: str, category: str | None, db_version) -> str | None:
+    return inventory.judge_division(cursor(), court, judge_id, category)
 
 
-def judge_division(court: str, judge_id: str) -> str | None:
-    """The division a judge mostly works in (to open their 画像 from a list of judges)."""
-    return _judge_division(court, judge_id, _versions())
+def judge_division(court: str, judge_id: str, category: str | None = None) -> str | None:
+    """The division a judge mostly works in, in a category when given (to open their 画像 from a
+    list of judges)."""
+    return _judge_division(court, judge_id, category, _versions())
 
 
 def judges(q: Query) -> pd.DataFrame:

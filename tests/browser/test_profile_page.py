@@ -111,3 +111,25 @@ def test_profile_in_english(server, page):
         assert page.get_by_role("heading", name=title).count() == 1, title
     _no_error(page)
     shot(page, "profile_english")
+
+
+def test_a_judge_opens_their_own_profile_from_the_comparison_and_no_one_elses(server, page):
+    open_as(page, f"{server}/compare", user="demo_judge")
+    page.get_by_text("点选表中一行").first.wait_for()
+    grid = page.locator("[data-testid='stDataFrame']").last
+    names = [c.strip() for c in grid.locator("[role='gridcell']").all_inner_texts()][::3]  # the unit column
+    own = next(i for i, n in enumerate(names) if not n.startswith("法官"))  # others appear as 法官A, 法官B …
+    other = next(i for i, n in enumerate(names) if n.startswith("法官"))
+    grid.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(600)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * (other + 1) + 17)
+    page.get_by_text("只能查看本人的画像").first.wait_for(timeout=30000)
+    assert "/compare" in page.url
+    grid.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(600)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 * (own + 1) + 17)
+    page.wait_for_function("() => location.pathname.endsWith('/profile')", timeout=60000)
+    assert names[own] in _unit_heading(page)
+    _no_error(page)
