@@ -1,6 +1,8 @@
 """审判质效看板 entry point: page config, language, sign-in, the pages each role may open (ui/pages.py)."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from ui import pages
@@ -9,7 +11,10 @@ from ui.i18n import lang, t
 from ui.plain import md
 from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
 
-st.set_page_config(page_title=t("app_title"), page_icon=":material/balance:", layout="wide")
+# A local icon: a Material icon as favicon is fetched from a public font host, and courts run on
+# closed intranets (nothing leaves the machine).
+ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "present", "icon.png")
+st.set_page_config(page_title=t("app_title"), page_icon=ICON, layout="wide")
 
 with st.sidebar:
     st.segmented_control("语言 / Language", ["中文", "English"], key="lang", bind="query-params", default="中文",

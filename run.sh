@@ -7,4 +7,5 @@ if [ -f "${SPZX_DB:-data/demo.duckdb}" ]; then
 else
   .venv/bin/python -m data generate --db data/demo.duckdb
 fi
+echo "审判质效看板 / dashboard: http://localhost:${PORT:-8501}"
 exec .venv/bin/streamlit run serve.py --server.port "${PORT:-8501}" "$@"

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import streamlit as st
+from streamlit import net_util
 from data.store import remove_leftovers
 from security import sessions
 from ui.database import db_path
@@ -48,6 +49,11 @@ def end(request: Request) -> Response:
     response.delete_cookie(sessions.COOKIE, path="/")
     return response
 
+
+# Courts run on closed intranets: the server never asks a public service for its external address.
+# Streamlit asks when checking a request's origin it does not know (and, at start, to print the
+# URLs: .streamlit/config.toml hides that message, which is printed before this file is loaded).
+net_util.get_external_ip = lambda: None
 
 remove_leftovers(db_path())  # an import killed with an earlier server leaves its unfinished file
 

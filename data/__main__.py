@@ -7,6 +7,7 @@ import sys
 import time
 
 import duckdb
+from schema.pipes import run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,4 +189,4 @@ def _disk_message(e: BaseException) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -15,6 +15,7 @@ from .facts import STALE_NOTE, FactsState, facts_state
 from .periods import BadPeriod, Period
 from .score import score_table
 from schema.cells import inert_row
+from schema.pipes import run
 
 _GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
               "month": ["month"], "quarter": ["quarter"]}
@@ -128,4 +129,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -8,6 +8,7 @@ import sys
 from metrics import BadPeriod, Period, Scope, UnknownScope, check_scope
 from metrics.db import DatabaseError, connect
 from metrics.facts import STALE_NOTE, FactsState, facts_state
+from schema.pipes import run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,4 +48,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -11,6 +11,7 @@ import json
 import sys
 
 from metrics.access import ROLES, Access
+from schema.pipes import run
 
 from . import audit
 from .users import hash_password
@@ -69,4 +70,4 @@ def verify_audit(path: str | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

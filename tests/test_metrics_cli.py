@@ -46,3 +46,19 @@ def test_json_and_table_formats(worked_db):  # noqa: F811
                      "value": rows[0]["numerator"]}]
     t = run("--db", worked_db, "--period", "2025", "--indicator", "closed", "--format", "table")
     assert t.stdout.splitlines()[0].split() == ["indicator", "numerator", "denominator", "value"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`python -m metrics … | head -1`: the pipe closes after one line; no traceback follows."""
+    from data.generate import generate
+
+    db = str(tmp_path / "demo.duckdb")
+    generate(db, cases=20_000, progress=False)
+    cmd = [sys.executable, "-m", "metrics", "--db", db, "--period", "2026Q3", "--by", "judge"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as head does after its line
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert first.startswith(b"court_code")
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -50,8 +50,8 @@ def _users_file(folder: str) -> str:
     return path
 
 
-def start_server(db: str, log_name: str = "streamlit.log"):
-    """A Streamlit server on `db`; returns (url, process)."""
+def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0.0.1"):
+    """A Streamlit server on `db` listening on `address`; returns (url, process)."""
     port = _free_port()
     profiles = os.path.join(os.path.dirname(db), "profiles")  # saved profiles stay out of the repository
     if not os.path.isdir(profiles):
@@ -65,7 +65,7 @@ def start_server(db: str, log_name: str = "streamlit.log"):
     log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
+         f"--server.port={port}", f"--server.address={address}"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
