@@ -116,10 +116,8 @@ picked = show(shown, alt="scores", on_select="rerun", selection_mode="single-row
                                                                              max_value=100, format="%.1f")})
 for i in picked.selection.rows:  # a row opens that unit's 画像 (a judge only their own)
     unit_row = table.iloc[i]
-    if level != "judge" or not access.rule.own_cases_only or unit_row["judge_id"] == access.judge_id:
-        division = unit_row.get("division")
-        pages.open_profile(level, unit_row["court_code"], division if pd.notna(division) else access.fixed_division,
-                           unit_row.get("judge_id"))
-    st.info(t("own_profile_only"))
+    division = unit_row.get("division")
+    pages.open_profile(level, unit_row["court_code"], division if pd.notna(division) else access.fixed_division,
+                       unit_row.get("judge_id"))
 download_xlsx(shown, f"assessment_{level}", f, ctx, key="dl_assessment",
               extra={t("compare_level"): t(f"level_{level}")})

@@ -113,10 +113,8 @@ picked = st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets
                       selection_mode="single-row", key="meets_rows")
 for i in picked.selection.rows:
     unit_row = rates.iloc[i]
-    if level != "judge" or not access.rule.own_cases_only or unit_row["judge_id"] == access.judge_id:
-        pages.open_profile(level, unit_row["court_code"], unit_row.get("division") if level == "division" else division,
-                           unit_row.get("judge_id"))
-    st.info(t("own_profile_only"))
+    pages.open_profile(level, unit_row["court_code"], unit_row.get("division") if level == "division" else division,
+                       unit_row.get("judge_id"))
 
 export, formats = sheets.indicators(table.assign(name=table["unit"]), L, t(f"child_{level}"))
 export[t("meets_rate")] = list(table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left")["meets_rate"])

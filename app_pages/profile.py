@@ -77,20 +77,12 @@ with right:
 st.subheader(t("history_title"))
 st.altair_chart(pp.history_chart(p, L, columns=4, cell=170), alt=t("history_title"))
 
-mix, causes = st.columns(2)
-with mix:
-    st.subheader(t("case_types_title"))
-    st.altair_chart(pp.types_chart(p, L, width=300), alt=t("case_types_title"))
-with causes:
-    st.subheader(t("causes_title"))
-    st.altair_chart(pp.causes_chart(p, L, width=300), alt=t("causes_title"))
-ages, warns = st.columns(2)
-with ages:
-    st.subheader(t("ages_title"))
-    st.altair_chart(pp.ages_chart(p, L, width=300), alt=t("ages_title"))
-with warns:
-    st.subheader(t("warnings_title"))
-    st.altair_chart(pp.warnings_chart(p, L, width=300), alt=t("warnings_title"))
+for pair in ((("case_types_title", pp.types_chart), ("causes_title", pp.causes_chart)),
+             (("ages_title", pp.ages_chart), ("warnings_title", pp.warnings_chart))):
+    for column, (title, chart) in zip(st.columns(2), pair):
+        with column:
+            st.subheader(t(title))
+            st.altair_chart(chart(p, L, width=300), alt=t(title))
 
 st.subheader(t("profile_table"))
 rows = p.indicators

@@ -34,14 +34,20 @@ def config_path() -> str:
     return os.environ.get("SPZX_EVALUATION_CONFIG") or DEFAULT_CONFIG
 
 
-def load_config(path: str | None = None) -> EvaluationConfig:
-    path = path or config_path()
+def read_toml(path: str, what: str) -> dict:
+    """A configuration file's table; ConfigError naming `what` ("评价配置 / evaluation config")
+    and the file when it cannot be read or parsed."""
     try:
         with open(path, "rb") as f:
-            raw = tomllib.load(f)
+            return tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"评价配置无法读取 / cannot read evaluation config {path}: {e}") from None
-    return parse_config(raw, path)
+        zh, en = what.split(" / ")
+        raise ConfigError(f"{zh}无法读取 / cannot read {en} {path}: {e}") from None
+
+
+def load_config(path: str | None = None) -> EvaluationConfig:
+    path = path or config_path()
+    return parse_config(read_toml(path, "评价配置 / evaluation config"), path)
 
 
 def parse_config(raw: dict, where: str) -> EvaluationConfig:

@@ -14,11 +14,10 @@ out of range on the worse side.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 
 from .catalogue import BY_ID
-from .evaluation import ConfigError
+from .evaluation import ConfigError, read_toml
 
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "config", "ownership.toml")
 
@@ -67,9 +66,4 @@ def load(path: str | None = None) -> Ownership:
     path = path or ownership_path()
     if not os.path.exists(path):
         return Ownership()
-    try:
-        with open(path, "rb") as f:
-            raw = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"对口认领配置无法读取 / cannot read the ownership file {path}: {e}") from None
-    return parse(raw, path)
+    return parse(read_toml(path, "对口认领配置 / the ownership file"), path)

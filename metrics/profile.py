@@ -169,21 +169,16 @@ def caseload_mix(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -
     return types, causes.rename(columns={"top": "cause"})
 
 
-def pending_ages(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    """The counted cases pending on as_of by age band (AGE_BANDS): band, cases (every band listed)."""
+def pending_picture(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, int]]:
+    """In one pass over the scope's cases on as_of: the counted cases pending by age band
+    (AGE_BANDS: band, cases, every band listed), and the cases of each warning kind
+    (WARNING_KINDS) as 节点管控 counts them."""
     sql, params = cases_on(scope, as_of)
-    counts = ", ".join(f"count_if(is_pending AND age > {lo}{'' if hi is None else f' AND age <= {hi}'}) AS {key}"
-                       for key, lo, hi in AGE_BANDS)
-    row = con.execute(f"SELECT {counts} FROM ({sql})", params).fetchone()
-    return pd.DataFrame({"band": [b[0] for b in AGE_BANDS], "cases": [int(v or 0) for v in row]})
-
-
-def warning_totals(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date) -> dict[str, int]:
-    """Cases of each warning kind (WARNING_KINDS) in the scope on as_of, as 节点管控 counts them."""
-    sql, params = cases_on(scope, as_of)
-    counts = ", ".join(f"coalesce(count_if({condition(k, 5)}), 0)::BIGINT" for k in WARNING_KINDS)
-    row = con.execute(f"SELECT {counts} FROM ({sql})", params).fetchone()
-    return dict(zip(WARNING_KINDS, (int(v) for v in row)))
+    ages = [f"count_if(is_pending AND age > {lo}{'' if hi is None else f' AND age <= {hi}'})" for _k, lo, hi in AGE_BANDS]
+    warnings = [f"count_if({condition(k, 5)})" for k in WARNING_KINDS]
+    row = [int(v or 0) for v in con.execute(f"SELECT {', '.join(ages + warnings)} FROM ({sql})", params).fetchone()]
+    return (pd.DataFrame({"band": [b[0] for b in AGE_BANDS], "cases": row[:len(AGE_BANDS)]}),
+            dict(zip(WARNING_KINDS, row[len(AGE_BANDS):])))
 
 
 def check_unit(level: str, scope: Scope) -> None:
@@ -219,11 +214,12 @@ def profile(con: duckdb.DuckDBPyConnection, period: Period, level: str, scope: S
         total = unit_scores(zip(table["indicator"], table[column]), court_level, config)[-1]["score"]
         return None if np.isnan(total) else float(total)
     types, causes = caseload_mix(con, period, scope)
+    ages, warnings = pending_picture(con, scope, period.end)
     return Profile(
         level=level, scope=scope, period=period, indicators=table,
         composite=composite_of("value"), composite_prev=composite_of("yoy_value"),
         meets_rate=rates["meets_rate"].iloc[0], meets=int(rates["meets"].iloc[0]), judged=int(rates["judged"].iloc[0]),
         peers=int(peer_frame.drop_duplicates(GROUP_COLUMNS[level]).shape[0]), peer_division=division,
         history=history(con, period, scope), case_types=types, causes=causes,
-        ages=pending_ages(con, scope, period.end), warnings=warning_totals(con, scope, period.end))
+        ages=ages, warnings=warnings)
 

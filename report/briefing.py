@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -149,15 +149,20 @@ def headline_header(b: Briefing) -> list[str]:
     return [b.tr(k) for k in ("b_col_indicator", "b_col_value", "b_col_yoy", "b_col_range", "b_col_status")]
 
 
-def headline_rows(b: Briefing) -> list[list[str]]:
+def indicator_rows(table: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Rows of an indicator table as the briefing's tables print them (headline_header's columns)."""
     out = []
-    for r in b.headline.to_dict("records"):
+    for r in table.to_dict("records"):
         ind = BY_ID[r["indicator"]]
-        v = lambda x: fmt.value(ind, x, b.lang)  # noqa: E731
+        v = lambda x: fmt.value(ind, x, lang)  # noqa: E731
         rng = "—" if fmt.missing(r["low"]) else f"{v(r['low'])} ~ {v(r['high'])}"
-        out.append([ind.name(b.lang), v(r["value"]), fmt.change(ind, r["yoy_change"], b.lang), rng,
-                    status_label(r["status"], r["side"], b.lang) or "—"])
+        out.append([ind.name(lang), v(r["value"]), fmt.change(ind, r["yoy_change"], lang), rng,
+                    status_label(r["status"], r["side"], lang) or "—"])
     return out
+
+
+def headline_rows(b: Briefing) -> list[list[str]]:
+    return indicator_rows(b.headline, b.lang)
 
 
 def _units_wide(units: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -248,7 +253,7 @@ def assessment_line(b: Briefing) -> str:
 
 
 def management_rows(b: Briefing) -> list[list[str]]:
-    return headline_rows(replace(b, headline=b.management))
+    return indicator_rows(b.management, b.lang)
 
 
 def management_lines(b: Briefing) -> list[str]:

@@ -107,11 +107,15 @@ def link(key: str) -> None:
 
 
 def open_profile(level: str, court: str, division: str | None = None, judge: str | None = None) -> None:
-    """Go to the 画像 of a unit (a click on its name in a comparison); the profile page checks again
-    that the user may open it."""
-    if level == "judge" and not division:
-        access = current_access()  # a line head's judge is placed by the cases of their line
-        division = queries.judge_division(court, judge, access.category if access else None)
+    """Go to the 画像 of a unit (a click on its name in a comparison), or say why not: a judge
+    opens only their own. The profile page checks again that the user may open it."""
+    access = current_access()
+    if access is None or level not in access.profile_levels or (
+            access.rule.own_cases_only and judge != access.judge_id):
+        st.info(t("own_profile_only"))
+        return
+    if level == "judge" and not division:  # a line head's judge is placed by the cases of their line
+        division = queries.judge_division(court, judge, access.category)
     hold(court=court, district=False, plevel=level,
          **({"division": division} if division else {}), **({"judge": judge} if judge else {}))
     st.switch_page(BY_KEY["profile"].path)
