@@ -3,8 +3,9 @@
   .venv/bin/python bench/metrics_bench.py --db /tmp/demo10m.duckdb [--period 2026Q3] [--repeat 5]
 
 Prints the median wall time of each query after one warm-up run, and the peak resident
-memory of the process. Targets: one scope, all indicators, cumulative quarter ≤ 300 ms;
-the same by court for every court ≤ 1 s; one judge's figures ≤ 100 ms; the assessment of every
+memory of the process. Targets: one scope, all indicators, cumulative quarter ≤ 30 ms; the same by court for every
+court ≤ 50 ms; by month for a year ≤ 60 ms (each ≤ 2× the hand-written query over the same facts
+printed beside it, timed in the same run); one judge's figures ≤ 100 ms; the assessment of every
 judge of the province ≤ 2 s; a unit's 画像 (profile) ≤ 1 s; memory ≤ 2 GB.
 """
 from __future__ import annotations
@@ -25,17 +26,32 @@ from metrics.profile import peer_base, peer_values, profile  # noqa: E402
 from metrics.score import assessment, score_table  # noqa: E402
 
 
-def reference(con, period: Period, group: str | None) -> None:
-    """The floor issue 13 measures against: one hand-written query over the same facts summing
-    every flow over the period and every stock up to its end (no measure logic, no pandas)."""
+def _facts_columns(con) -> tuple[list[str], list[str]]:
     columns = [r[0] for r in con.execute("DESCRIBE facts").fetchall()[7:]]
     flows = [c for c in columns if not c.endswith(("_in", "_out"))]
     stocks = sorted({c.rsplit("_", 1)[0] for c in columns if c.endswith(("_in", "_out"))})
+    return flows, stocks
+
+
+def reference(con, period: Period, group: str | None) -> None:
+    """The floor issue 13 measures against: one hand-written query over the same facts summing
+    every flow over the period and every stock up to its end (no measure logic, no pandas)."""
+    flows, stocks = _facts_columns(con)
     sums = [f"sum({c}) FILTER (WHERE month >= ?) AS {c}" for c in flows]
     sums += [f"sum({s}_in - {s}_out) AS {s}" for s in stocks]
     by = f"{group}, " if group else ""
     con.execute(f"SELECT {by}{', '.join(sums)} FROM facts WHERE month <= ? {'GROUP BY ' + group if group else ''}",
                 [period.start] * len(flows) + [period.end]).fetchall()
+
+
+def reference_by_month(con, year: Period) -> None:
+    """The same floor by month: every flow per month of the year, every stock at each month's end
+    (a running sum over the months)."""
+    flows, stocks = _facts_columns(con)
+    sums = [f"sum({c}) AS {c}" for c in flows]
+    sums += [f"sum(sum({s}_in - {s}_out)) OVER (ORDER BY month) AS {s}" for s in stocks]
+    con.execute(f"""SELECT * FROM (SELECT month, {', '.join(sums)} FROM facts WHERE month <= ? GROUP BY month)
+                    WHERE month >= ?""", [year.end, year.start]).fetchall()
 
 
 def timed(fn, repeat: int) -> float:
@@ -85,7 +101,8 @@ def main() -> None:
         ("涉企: all indicators by court, every court", lambda: compute(con, period, "court", Scope(enterprise=True))),
     ]
     # (query, the hand-written floor over the same facts it is held to: issue 13 asks ≤ 2×)
-    floors = {cases[0][0]: lambda: reference(con, period, None), cases[2][0]: lambda: reference(con, period, "court_code")}
+    floors = {cases[0][0]: lambda: reference(con, period, None), cases[2][0]: lambda: reference(con, period, "court_code"),
+              cases[4][0]: lambda: reference_by_month(con, Period.parse(a.period[:4]))}
     print(f"database {a.db}: {n:,} cases; period {period.label} cumulative; {os.cpu_count()} cores")
     for name, fn in cases:
         ms = timed(fn, a.repeat)

@@ -1,8 +1,8 @@
 """Compute the catalogue's indicators for a scope, a period and a grouping, in DuckDB.
 
 Both ways of computing are generated from the measure declarations (measures.py):
-  facts  small sums over the monthly facts built at load time (facts.py), when the database
-         holds facts of this code's version;
+  facts  the monthly facts built at load time (facts.py), summed once per unit and month and
+         windowed per period (facts_sums.py), when the database holds facts of this code's version;
   scan   one pass over the scope's cases, for a database whose facts are missing or stale,
          and as the reference the facts are tested against.
 The indicators then combine the measures as the catalogue says. Values reach DuckDB only as
@@ -22,6 +22,7 @@ from schema import codes
 from . import measures as ms
 from .catalogue import BY_ID, CATALOGUE, Indicator, Kind
 from .facts import ORIGIN_KEYS, FactsState, facts_state
+from .facts_sums import MonthlySums, ScopeSums
 from .measures import Kind as M
 from .periods import Period
 
@@ -144,47 +145,12 @@ def base_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[
 
 # ---- the monthly facts ---------------------------------------------------------------------
 
-def _facts_aggregate(m: ms.Measure) -> str:
-    in_p = "month BETWEEN p_start AND p_end"
-    if m.kind is M.FLOW:
-        return f"coalesce(sum({m.name}) FILTER (WHERE month BETWEEN {ms.window_start(m)} AND p_end), 0) AS {m.name}"
-    if m.kind is M.STOCK:  # the stock at the end of the month before the day after the stock's day
-        before = {ms.At.END: "month <= p_end", ms.At.START: "month < p_start",
-                  ms.At.YEAR_START: "month < date_trunc('year', p_start)"}[m.at]
-        s = m.stock.name
-        return f"coalesce(sum({s}_in - {s}_out) FILTER (WHERE {before}), 0) AS {m.name}"
-    # DISTINCT: the judges with a case in the measure counted
-    return (f"count(DISTINCT court_code::VARCHAR || '|' || judge_id) "
-            f"FILTER (WHERE {in_p} AND {m.of} > 0) AS {m.name}")
-
-
-def facts_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
-                     group: list[str]) -> pd.DataFrame:
-    """base_aggregates from the monthly facts: the same numbers, small sums."""
-    psql, pparams = _periods_sql(periods)
-    fsql, fparams = _scoped("facts", scope, "f")
-    aggs = ",\n".join(_facts_aggregate(m) for m in ms.of_kind(*_CASE_KINDS))
-    sql = f"""WITH {psql}, {fsql}
-        SELECT p.label, {_group_select(group)}{aggs}
-        FROM f JOIN p ON f.month <= p.p_end
-        GROUP BY ALL"""
-    return con.execute(sql, pparams + fparams).df()
-
-
 def origin_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
-                      group: list[str], use_facts: bool) -> pd.DataFrame:
-    """ORIGIN measures (一审被改判发回重审): flows counted for the court, division and judge of
-    the origin case, so the scope and the grouping apply to the origin."""
+                      group: list[str]) -> pd.DataFrame:
+    """ORIGIN measures (一审被改判发回重审) by scanning `cases`: flows counted for the court,
+    division and judge of the origin case, so the scope and the grouping apply to the origin."""
     psql, pparams = _periods_sql(periods)
     origin = ms.of_kind(M.ORIGIN)
-    if use_facts:  # facts_origin is keyed by the origin's court, division, judge and category
-        where, params = replace(scope, case_type=None).where()
-        sums = ", ".join(f"sum({m.name}) AS {m.name}" for m in origin)
-        sql = f"""WITH {psql}
-            SELECT p.label, {_group_select(group)}{sums}
-            FROM facts_origin c JOIN p ON c.month BETWEEN p.p_start AND p.p_end
-            WHERE {where} GROUP BY ALL"""
-        return con.execute(sql, pparams + params).df()
     where, params = scope.where(origin=True)
     aggs = ", ".join(f"coalesce(count_if({ms.case_condition(m.name)}), 0) AS {m.name}" for m in origin)
     events = " OR ".join(f"c.{e.value} BETWEEN p.p_start AND p.p_end" for e in dict.fromkeys(m.event for m in origin))
@@ -197,36 +163,27 @@ def origin_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: lis
 
 
 def monthly_counts(con: duckdb.DuckDBPyConnection, measure: str, scope: Scope, periods: list[Period],
-                   group: list[str], use_facts: bool) -> pd.DataFrame:
-    """A FLOW measure per calendar month of each period (for 结案均衡度)."""
+                   group: list[str]) -> pd.DataFrame:
+    """A FLOW measure per calendar month of each period (for 结案均衡度), by scanning `cases`."""
     psql, pparams = _periods_sql(periods)
-    m = ms.BY_NAME[measure]
-    if use_facts:
-        fsql, fparams = _scoped("facts", scope, "f")
-        sql = f"""WITH {psql}, {fsql}
-            SELECT p.label, {_group_select(group)}strftime(month, '%Y-%m') AS month, sum({m.name}) AS n
-            FROM f JOIN p ON f.month BETWEEN p.p_start AND p.p_end
-            GROUP BY ALL"""
-        return con.execute(sql, pparams + fparams).df()
     ssql, sparams = _scoped("cases", scope, "s")
     sql = f"""WITH {psql}, {ssql}
-        SELECT p.label, {_group_select(group)}strftime({m.event.value}, '%Y-%m') AS month, count(*) AS n
+        SELECT p.label, {_group_select(group)}strftime({ms.BY_NAME[measure].event.value}, '%Y-%m') AS month,
+               count(*) AS n
         FROM s JOIN p ON {ms.case_condition(measure)}
         GROUP BY ALL"""
     return con.execute(sql, pparams + sparams).df()
 
 
-def list_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str],
-                use_facts: bool = False) -> pd.DataFrame:
+def list_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str]) -> pd.DataFrame:
     """Every court, division or judge with at least one case in scope (of any date), with a name."""
     where, params = scope.where()
-    table, judge_name = ("facts", "any_value(j.judge_name)") if use_facts else ("cases", "any_value(c.judge_name)")
     gsel = ", ".join(f"c.{g}::VARCHAR AS {g}" for g in group)
-    name = {"court_code": "any_value(ct.court_name)", "division": "c.division", "judge_id": judge_name}[group[-1]]
+    name = {"court_code": "any_value(ct.court_name)", "division": "c.division",
+            "judge_id": "any_value(c.judge_name)"}[group[-1]]
     keys = ", ".join("c." + g for g in group)
-    judges = "LEFT JOIN judges j ON j.court_code = c.court_code AND j.judge_id = c.judge_id" if use_facts else ""
-    sql = f"""SELECT {gsel}, {name} AS name FROM {table} c
-        LEFT JOIN courts ct ON ct.court_code = c.court_code {judges}
+    sql = f"""SELECT {gsel}, {name} AS name FROM cases c
+        LEFT JOIN courts ct ON ct.court_code = c.court_code
         WHERE {where} GROUP BY {keys} ORDER BY {keys}"""
     return con.execute(sql, params).df()
 
@@ -254,31 +211,88 @@ def _balance(counts: list[int]) -> float | None:
     return max(0.0, 1 - sigma / mu)
 
 
-def measure_frame(con: duckdb.DuckDBPyConnection, period: Period, by: str | None, scope: Scope,
-                  use_facts: bool, with_origin: bool = True) -> pd.DataFrame:
-    """Every measure (columns) per period label and unit (rows), zero where a unit has no case."""
-    group = GROUP_COLUMNS.get(by, [])
-    periods = sub_periods(period, by)
-    keys = ["label"] + group
-    frame = pd.DataFrame({"label": [p.label for p in periods]})
-    if group:
-        frame = frame.merge(list_groups(con, scope, group, use_facts), how="cross")
-    base = (facts_aggregates if use_facts else base_aggregates)(con, scope, periods, group)
-    frame = frame.merge(base, on=keys, how="left")
-    if with_origin:
-        frame = frame.merge(origin_aggregates(con, scope, periods, group, use_facts), on=keys, how="left")
-    for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN):
-        frame[m.name] = frame[m.name].fillna(0) if m.name in frame else 0
-    for m in ms.of_kind(M.SUM):
-        frame[m.name] = sum(frame[p] for p in m.parts)
-    pop = _population(con, scope)
-    frame["population"] = (frame["court_code"].map(pop).fillna(0) if by == "court"
-                           else sum(pop.values()))
-    if by in ("division", "judge"):  # court attributes say nothing of a division or a judge
-        for m in ms.MEASURES:
-            if m.courts_only:
-                frame[m.name] = np.nan
-    return frame
+class MeasureTable:
+    """Every measure per period label and unit, as columns of equal length (periods outermost),
+    zero where a unit has no case; `monthly` gives a FLOW measure per month of each row's period."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, period: Period, by: str | None, scope: Scope,
+                 use_facts: bool, with_origin: bool = True):
+        group = GROUP_COLUMNS.get(by, [])
+        self.periods, self.group = sub_periods(period, by), group
+        self._con, self._scope, self._use_facts = con, scope, use_facts
+        if use_facts:
+            self._sums = ScopeSums(con, scope, group)
+            units = self._sums.units
+            self.columns = {"label": np.repeat(np.array([p.label for p in self.periods], dtype=object), units.count)}
+            for g in group:
+                self.columns[g] = np.tile(units.keys[g], len(self.periods))
+            if group:
+                self.columns["name"] = np.tile(units.names, len(self.periods))
+            self.columns.update(self._sums.measures(self.periods))
+        else:
+            self.columns = self._scan(con, scope, group)
+        self.rows = len(self.columns["label"])
+        if with_origin:
+            self._place(self._origin_facts(con, scope) if use_facts
+                        else origin_aggregates(con, scope, self.periods, group))
+        for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN):
+            if m.name not in self.columns:
+                self.columns[m.name] = np.zeros(self.rows)
+        for m in ms.of_kind(M.SUM):
+            self.columns[m.name] = sum(self.columns[p] for p in m.parts)
+        pop = _population(con, scope)
+        self.columns["population"] = (np.array([pop.get(c, 0) for c in self.columns["court_code"]], dtype=float)
+                                      if by == "court" else np.full(self.rows, float(sum(pop.values()))))
+        if by in ("division", "judge"):  # court attributes say nothing of a division or a judge
+            for m in ms.MEASURES:
+                if m.courts_only:
+                    self.columns[m.name] = np.full(self.rows, np.nan)
+
+    def keys(self) -> list[tuple]:
+        return list(zip(*(self.columns[k] for k in ["label"] + self.group)))
+
+    def _scan(self, con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str]) -> dict[str, np.ndarray]:
+        frame = pd.DataFrame({"label": [p.label for p in self.periods]})
+        if group:
+            frame = frame.merge(list_groups(con, scope, group), how="cross")
+        base = base_aggregates(con, scope, self.periods, group)
+        frame = frame.merge(base, on=["label"] + group, how="left")
+        columns = {c: frame[c].to_numpy(dtype=object) for c in ["label"] + group + (["name"] if group else [])}
+        for m in ms.of_kind(*_CASE_KINDS):
+            columns[m.name] = frame[m.name].fillna(0).to_numpy(dtype=float)
+        return columns
+
+    def _origin_facts(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+        """ORIGIN measures from facts_origin, keyed by the origin case's court, division, judge and
+        category, so the scope and the grouping apply to the origin."""
+        where, params = replace(scope, case_type=None).where()
+        sums = MonthlySums(con, "facts_origin", {m.name: f"sum(c.{m.name})" for m in ms.of_kind(M.ORIGIN)},
+                           where, params, self.group)
+        found = {"label": np.repeat(np.array([p.label for p in self.periods], dtype=object), sums.units.count)}
+        found.update({g: np.tile(sums.units.keys[g], len(self.periods)) for g in self.group})
+        found.update(sums.between(self.periods))
+        return pd.DataFrame(found)
+
+    def _place(self, found: pd.DataFrame) -> None:
+        """Measures found per (label, unit) put on this table's rows (units absent stay zero)."""
+        index = {k: i for i, k in enumerate(self.keys())}
+        rows = [index.get(k) for k in found[["label"] + self.group].itertuples(index=False, name=None)]
+        present = np.array([r is not None for r in rows], dtype=bool)
+        at = np.array([r for r in rows if r is not None], dtype=np.int64)
+        for name in found.columns.difference(["label"] + self.group):
+            values = np.zeros(self.rows)
+            values[at] = found[name].to_numpy(dtype=float)[present]
+            self.columns[name] = values
+
+    def monthly(self, name: str) -> list[list[int]]:
+        """A FLOW measure per calendar month of each row's period (for 结案均衡度)."""
+        if self._use_facts:
+            return [list(r) for r in self._sums.monthly(name, self.periods)]
+        found = monthly_counts(self._con, name, self._scope, self.periods, self.group)
+        counts = {tuple(r[:-1]): r[-1] for r in found[["label"] + self.group + ["month", "n"]].itertuples(
+            index=False, name=None)}
+        months = {p.label: [m.label for m in p.months()] for p in self.periods}
+        return [[counts.get(k + (m,), 0) for m in months[k[0]]] for k in self.keys()]
 
 
 def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
@@ -305,23 +319,16 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
         use_facts = use_facts_for(con)
     chosen: list[Indicator] = [BY_ID[i] for i in indicators] if indicators else CATALOGUE
     group = GROUP_COLUMNS.get(by, [])
-    periods = sub_periods(period, by)
     keys = ["label"] + group
     needed = {i.numerator for i in chosen} | {i.denominator for i in chosen}
     with_origin = any(ms.BY_NAME[n].kind is M.ORIGIN for n in needed if n)
-    frame = measure_frame(con, period, by, scope, use_facts, with_origin)
-
-    balance: dict[tuple, list[float | None]] = {}
-    for ind in chosen:
-        if ind.kind is Kind.BALANCE and ind.numerator not in balance:
-            monthly = monthly_counts(con, ind.numerator, scope, periods, group, use_facts)
-            counts = {tuple(r[:-2]) + (r[-2],): r[-1] for r in monthly[keys + ["month", "n"]].itertuples(index=False)}
-            months = {p.label: [m.label for m in p.months()] for p in periods}
-            balance[ind.numerator] = [_balance([counts.get(tuple(row) + (m,), 0) for m in months[row[0]]])
-                                      for row in frame[keys].itertuples(index=False)]
+    table = MeasureTable(con, period, by, scope, use_facts, with_origin)
+    frame = table.columns
+    balance = {ind.numerator: [_balance(c) for c in table.monthly(ind.numerator)]
+               for ind in chosen if ind.kind is Kind.BALANCE}
 
     # Assemble with plain arrays: one DataFrame at the end (pandas column-by-column is the slow part).
-    n = len(frame)
+    n = table.rows
     nums, dens, vals = [], [], []
     judge_list = any(ind.needs_judge_list for ind in chosen) and has_judge_list(con)
     for ind in chosen:
@@ -331,22 +338,20 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
             vals.append(np.array(balance[ind.numerator], dtype=float) if ind.kind is Kind.BALANCE
                         else np.full(n, np.nan))
             continue
-        num = frame[ind.numerator].to_numpy(dtype=float)
+        num = np.asarray(frame[ind.numerator], dtype=float)
         nums.append(num)
         if ind.kind is Kind.COUNT:
             dens.append(np.full(n, np.nan))
             vals.append(num)
             continue
-        den = frame[ind.denominator].to_numpy(dtype=float)
+        den = np.asarray(frame[ind.denominator], dtype=float)
         dens.append(den)
         scale = 10000 if ind.kind is Kind.PER10K else 1
         with np.errstate(divide="ignore", invalid="ignore"):
             vals.append(np.where(den > 0, num * scale / np.where(den > 0, den, 1), np.nan))
-    columns = {k: np.tile(frame[k].to_numpy(dtype=object), len(chosen)) for k in keys + (["name"] if group else [])}
+    shown = (group if not by or by in GROUP_COLUMNS else keys) + (["name"] if group else [])
+    columns = {k: np.tile(np.asarray(frame[k], dtype=object), len(chosen)) for k in shown}
     columns["indicator"] = np.repeat([i.id for i in chosen], n)
-    result = pd.DataFrame(columns)
     for col, parts in (("numerator", nums), ("denominator", dens), ("value", vals)):
-        result[col] = np.concatenate(parts) if parts else np.array([], dtype=float)  # NaN = no value
-    if not by or by in GROUP_COLUMNS:
-        result = result.drop(columns="label")
-    return result
+        columns[col] = np.concatenate(parts) if parts else np.array([], dtype=float)  # NaN = no value
+    return pd.DataFrame(columns)
