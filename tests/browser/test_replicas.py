@@ -150,3 +150,26 @@ def test_failures_on_two_servers_add_up_to_one_lock_out(group, browser):
         _sign_in(page, "", "guarded", LOCAL_PASSWORD)
         assert page.get_by_text(LOCKED).first.is_visible()
         page.context.close()
+
+
+def test_a_stopped_servers_users_come_back_signed_in_on_another(group, page):
+    """Last in this file: it stops a server. The page's connection drops, nginx sends it to the
+    other server, and the session cookie signs the user back in there without a sign-in."""
+    replicas, _ = group
+    page.goto(f"{replicas.url}/compare")
+    wait_ready(page, 60000)
+    _sign_in(page, replicas.url, "office", LOCAL_PASSWORD)
+    page.get_by_role("heading", name="对比分析").first.wait_for(timeout=60000)
+    for _ in range(100):
+        if any(c["name"] == "spzx_session" for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(200)
+    route = next(c["value"] for c in page.context.cookies() if c["name"] == "spzx_route")
+    (server,) = _routes(replicas)[route]
+    replicas.kill([f"127.0.0.1:{p}" for p in replicas.ports].index(server))
+    page.reload()  # what the browser does by itself after a while; here at once
+    wait_ready(page, 90000)
+    page.get_by_role("heading", name="对比分析").first.wait_for(timeout=90000)
+    assert page.get_by_label("用户名").count() == 0  # no sign-in form: signed in by the cookie
+    assert page.locator("[data-testid='stSidebarNav']").count() == 1
+    assert _routes(replicas)[route] - {server}  # served by the other server now
