@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Set up and run every test. Browser tests need Debian's chromium and a CJK font:
-# installed here with apt-get when running as root; otherwise install them once with
-#   sudo apt-get install -y chromium fonts-noto-cjk
+# Set up and run every test. Browser tests need Debian's chromium and a CJK font, the tests of
+# several servers nginx and PostgreSQL: installed here with apt-get when running as root;
+# otherwise install them once with
+#   sudo apt-get install -y chromium fonts-noto-cjk nginx postgresql
 source "$(dirname "$0")/scripts_common.sh"
-if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "缺少 chromium 或中文字体，请先执行 / missing chromium or a CJK font, run: sudo apt-get install -y chromium fonts-noto-cjk" >&2
+    echo "缺少 / missing: ${missing[*]}，请先执行 / run: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi

@@ -1,8 +1,12 @@
 """python -m security add-user NAME --role ROLE [--court C] [--division D] [--judge-id J]: prints the TOML
 block of a local account with an Argon2 hash of a password typed at the prompt (never stored in clear).
 
-python -m security verify-audit [--state FILE]: checks the audit log's chain; exit 1 and the first
-broken entry when it does not hold."""
+python -m security verify-audit [--state FILE|URL]: checks the audit log's chain; exit 1 and the first
+broken entry when it does not hold.
+
+python -m security init-state --url postgresql://OWNER@HOST/DB [--app-role ROLE]: makes the state's
+tables and the audit log's guards in PostgreSQL as their owner, and lets ROLE (the servers'
+sign-in, SPZX_STATE_URL) read and append to the log and keep sessions, nothing more."""
 from __future__ import annotations
 
 import argparse
@@ -30,10 +34,21 @@ def main() -> int:
     a.add_argument("--category", help="a 条线 (line) head's category: 民事, 刑事, 行政 or 执行")
     a.add_argument("--email")
     v = sub.add_parser("verify-audit", help="check that no audit entry was changed, removed or slipped in")
-    v.add_argument("--state", help="the state database (default: SPZX_STATE or data/app_state.sqlite)")
+    v.add_argument("--state", help="the state: a SQLite file or a postgresql:// URL "
+                                   "(default: SPZX_STATE_URL, else SPZX_STATE or data/app_state.sqlite)")
+    i = sub.add_parser("init-state", help="set up the state in PostgreSQL (run once, as the tables' owner)")
+    i.add_argument("--url", required=True, help="postgresql:// URL of the owner")
+    i.add_argument("--app-role", help="the role the servers sign in with")
     args = ap.parse_args()
     if args.command == "verify-audit":
         return verify_audit(args.state)
+    if args.command == "init-state":
+        from .state_pg import connect, setup
+
+        with connect(args.url) as con:
+            setup(con, args.app_role)
+        print("状态库已就绪 / the state database is ready")
+        return 0
     try:
         Access(args.role, args.court, args.division, args.judge_id, category=args.category)
     except ValueError as e:

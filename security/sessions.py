@@ -14,11 +14,10 @@ import hashlib
 import hmac
 import os
 import secrets
-import sqlite3
 import time
 
-from security.state import open_state
 from security.keys import server_key
+from security.state import store
 
 COOKIE = "spzx_session"
 TICKET_SECONDS = 60
@@ -29,16 +28,6 @@ def lifetime_seconds() -> int:
     return int(float(os.environ.get("SPZX_SESSION_HOURS", "12")) * 3600)
 
 
-def _connect() -> sqlite3.Connection:
-    con = open_state()
-    con.executescript("""
-        CREATE TABLE IF NOT EXISTS session_tickets (ticket TEXT PRIMARY KEY, username TEXT NOT NULL,
-                                                    session_id TEXT NOT NULL, expires REAL NOT NULL);
-        CREATE TABLE IF NOT EXISTS revoked_sessions (session_id TEXT PRIMARY KEY, expires REAL NOT NULL);
-    """)
-    return con
-
-
 def _sign(body: str) -> str:
     return hmac.new(server_key(), f"session|{body}".encode(), hashlib.sha256).hexdigest()
 
@@ -46,24 +35,14 @@ def _sign(body: str) -> str:
 def issue_ticket(username: str) -> tuple[str, str]:
     """A one-time ticket for the cookie of a new session; returns (ticket, session id)."""
     ticket, session_id = secrets.token_urlsafe(32), secrets.token_hex(16)
-    with _connect() as con:
-        con.execute("DELETE FROM session_tickets WHERE expires < ?", (time.time(),))
-        con.execute("INSERT INTO session_tickets VALUES (?, ?, ?, ?)",
-                    (ticket, username, session_id, time.time() + TICKET_SECONDS))
+    now = time.time()
+    store().put_ticket(ticket, username, session_id, now + TICKET_SECONDS, now)
     return ticket, session_id
 
 
 def redeem_ticket(ticket: str) -> str | None:
     """The cookie value for a ticket, once; None for an unknown, used or expired ticket."""
-    con = _connect()
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        row = con.execute("SELECT username, session_id, expires FROM session_tickets WHERE ticket = ?",
-                          (ticket,)).fetchone()
-        con.execute("DELETE FROM session_tickets WHERE ticket = ?", (ticket,))
-        con.commit()
-    finally:
-        con.close()
+    row = store().take_ticket(ticket)
     if row is None or row[2] < time.time():
         return None
     username, session_id, _ = row
@@ -93,11 +72,9 @@ REVOKED_DAYS = 30  # a revocation outlives any cookie it could stop (or the sess
 def revoke(session_id: str) -> None:
     """Sign a session out for good (its cookie no longer signs anyone in)."""
     keep = max(lifetime_seconds(), REVOKED_DAYS * 86400)
-    with _connect() as con:
-        con.execute("DELETE FROM revoked_sessions WHERE expires < ?", (time.time(),))
-        con.execute("INSERT OR IGNORE INTO revoked_sessions VALUES (?, ?)", (session_id, time.time() + keep))
+    now = time.time()
+    store().revoke(session_id, now + keep, now)
 
 
 def revoked(session_id: str) -> bool:
-    with _connect() as con:
-        return con.execute("SELECT 1 FROM revoked_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None
+    return store().is_revoked(session_id)

@@ -1,22 +1,55 @@
-"""Where the application's own state lives: one SQLite file (audit log, sign-in sessions) next
-to the case database by default, or SPZX_STATE."""
+"""Where the application's own state lives (audit log, lock-outs, sign-in sessions): one SQLite
+file next to the case database by default (SPZX_STATE), or a PostgreSQL database shared by
+several servers (SPZX_STATE_URL=postgresql://…). `store()` picks the backend; audit.py and
+sessions.py ask it and hold no SQL of either."""
 from __future__ import annotations
 
 import os
-import sqlite3
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 DEFAULT_STATE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "app_state.sqlite")
+POSTGRES = ("postgresql://", "postgres://")
 
 
 def state_path() -> str:
+    """The SQLite file; also where the server key is kept (security/keys.py), whichever backend."""
     return os.environ.get("SPZX_STATE", DEFAULT_STATE)
 
 
-def open_state(path: str | None = None, **kwargs) -> sqlite3.Connection:
-    """A connection to the state database, created readable and writable by its owner only
-    (it holds the audit log and the sign-in sessions)."""
-    path = path or state_path()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    if not os.path.exists(path):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    return sqlite3.connect(path, timeout=10, **kwargs)
+def state_location() -> str:
+    return os.environ.get("SPZX_STATE_URL") or state_path()
+
+
+class AuditWriter(Protocol):
+    """A transaction holding the audit log's write lock: every append and every count of
+    attempts in it sees all entries committed before and none written beside it."""
+    legacy: list[tuple]  # entries from before the chain that no anchor vouches for yet
+    restored: list[str]  # guards (triggers) found missing and put back in this transaction
+
+    def last(self) -> tuple[int, str] | None: ...
+    def insert(self, entry: tuple) -> None: ...  # (id, at, username, event, detail, prev, hash)
+    def attempts(self, username: str, attempt: str, reset: str, since: str) -> int: ...
+
+
+class Store(Protocol):
+    def audit_writer(self) -> AbstractContextManager[AuditWriter]: ...
+    def audit_chain(self) -> tuple[list[str], list[tuple]] | None: ...  # (missing guards, rows by id); reads only
+    def audit_entries(self, limit: int, without: str) -> list[tuple]: ...
+    def newest_hash(self) -> str | None: ...
+    def put_ticket(self, ticket: str, username: str, session_id: str, expires: float, now: float) -> None: ...
+    def take_ticket(self, ticket: str) -> tuple | None: ...
+    def revoke(self, session_id: str, until: float, now: float) -> None: ...
+    def is_revoked(self, session_id: str) -> bool: ...
+
+
+def store(where: str | None = None) -> Store:
+    """The backend for `where`: a postgresql:// URL or a file path (default SPZX_STATE_URL, else SPZX_STATE)."""
+    where = where or state_location()
+    if where.startswith(POSTGRES):
+        from security.state_pg import PostgresStore
+
+        return PostgresStore(where)
+    from security.state_sqlite import SqliteStore
+
+    return SqliteStore(where)

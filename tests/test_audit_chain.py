@@ -1,8 +1,10 @@
 """The audit log cannot be rewritten unseen: REPLACE is refused, and an entry changed, removed or
 slipped in by editing the file directly (triggers dropped first) breaks the chain, which
-`python -m security verify-audit` and the 审计日志 page report. Lock-outs live in the chain."""
+`python -m security verify-audit` and the 审计日志 page report. Lock-outs live in the chain.
+Each test that touches the log runs on both state backends (SQLite, PostgreSQL)."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
 @pytest.fixture(autouse=True)
 def state(tmp_path, monkeypatch):
     monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
     monkeypatch.delenv("SPZX_SECRET", raising=False)
     return tmp_path / "state.sqlite"
 
@@ -28,93 +31,98 @@ def _log(n: int = 4) -> None:
         audit.record(f"user{i}", "export", f"file{i}.xlsx")
 
 
-def _raw(state) -> sqlite3.Connection:
-    return sqlite3.connect(state, isolation_level=None)
+def _verify(backend) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "security", "verify-audit", "--state", backend.location], cwd=ROOT,
+                          capture_output=True, text=True, env={"SPZX_STATE": os.environ["SPZX_STATE"],
+                                                               "PATH": "/usr/bin:/bin"})
 
 
-def _verify(state) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "security", "verify-audit", "--state", str(state)], cwd=ROOT,
-                          capture_output=True, text=True, env={"SPZX_STATE": str(state), "PATH": "/usr/bin:/bin"})
-
-
-def test_an_untouched_log_verifies(state):
+def test_an_untouched_log_verifies(backend):
     _log()
     check = audit.verify()
     assert check.holds and check.entries == 4
-    p = _verify(state)
+    p = _verify(backend)
     assert p.returncode == 0 and "holds" in p.stdout and audit.state_digest() in p.stdout
 
 
+# each rewrite as the backend spells it (None: the backend has no such statement)
+REPLACE = ("REPLACE INTO audit(id, at, username, event, detail) VALUES (2, 'x', 'x', 'export', 'x')",
+           "INSERT INTO audit(id, at, username, event, detail, prev, hash) VALUES (2, 'x', 'x', 'export', 'x', '', '') "
+           "ON CONFLICT (id) DO UPDATE SET username = excluded.username")
+
+
 @pytest.mark.parametrize("sql", [
-    "REPLACE INTO audit(id, at, username, event, detail) VALUES (2, 'x', 'x', 'export', 'x')",
-    "INSERT OR REPLACE INTO audit(id, at, username, event, detail) VALUES (2, 'x', 'x', 'export', 'x')",
+    REPLACE,
+    ("INSERT OR REPLACE INTO audit(id, at, username, event, detail) VALUES (2, 'x', 'x', 'export', 'x')",
+     "MERGE INTO audit a USING (SELECT 2 AS id) s ON a.id = s.id WHEN MATCHED THEN UPDATE SET username = 'x'"),
     "UPDATE audit SET username = 'x'",
     "DELETE FROM audit WHERE id = 2",
-    "INSERT INTO audit(id, at, username, event, detail) VALUES (1, 'x', 'x', 'export', 'x')",
+    (None, "TRUNCATE audit"),
+    ("INSERT INTO audit(id, at, username, event, detail) VALUES (1, 'x', 'x', 'export', 'x')",
+     "INSERT INTO audit(id, at, username, event, detail, prev, hash) VALUES (1, 'x', 'x', 'export', 'x', '', '')"),
 ])
-def test_rewrites_are_refused(state, sql):
+def test_rewrites_are_refused(backend, sql):
+    sql = sql if isinstance(sql, str) else sql[backend.kind == "postgres"]
+    if sql is None:
+        pytest.skip(f"no such statement in {backend.kind}")
     _log()
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        _raw(state).execute(sql)
+    with pytest.raises(backend.error, match="append-only"):
+        backend.raw().execute(sql)
     assert audit.verify().holds
-
-
-def _tamper(state, sql: str, restore: bool = True) -> None:
-    """What someone with the file can do: drop the triggers, edit, and (unless told not to) put them back."""
-    con = _raw(state)
-    for name in audit.TRIGGERS:
-        con.execute(f"DROP TRIGGER IF EXISTS {name}")
-    con.execute(sql)
-    if restore:
-        for name, body in audit.TRIGGERS.items():
-            con.execute(f"CREATE TRIGGER {name} {body}")
-    con.close()
 
 
 @pytest.mark.parametrize("sql,broken", [
     ("UPDATE audit SET detail = 'other.xlsx' WHERE id = 2", 2),
     ("DELETE FROM audit WHERE id = 2", 3),
-    ("REPLACE INTO audit(id, at, username, event, detail, prev, hash) "
-     "SELECT id, at, 'someone', event, detail, prev, hash FROM audit WHERE id = 3", 3),
+    (("REPLACE INTO audit(id, at, username, event, detail, prev, hash) "
+      "SELECT id, at, 'someone', event, detail, prev, hash FROM audit WHERE id = 3",
+      "INSERT INTO audit(id, at, username, event, detail, prev, hash) "
+      "SELECT id, at, 'someone', event, detail, prev, hash FROM audit WHERE id = 3 "
+      "ON CONFLICT (id) DO UPDATE SET username = excluded.username"), 3),
     ("INSERT INTO audit(id, at, username, event, detail, prev, hash) "
      "SELECT 9, at, username, event, detail, hash, hash FROM audit WHERE id = 4", 9),
 ])
-def test_direct_edits_break_the_chain_at_the_first_changed_entry(state, sql, broken):
+def test_direct_edits_break_the_chain_at_the_first_changed_entry(backend, sql, broken):
     _log()
-    _tamper(state, sql)
+    backend.tamper(sql if isinstance(sql, str) else sql[backend.kind == "postgres"])
     check = audit.verify()
     assert not check.holds and check.broken_at == broken
-    p = _verify(state)
+    p = _verify(backend)
     assert p.returncode == 1 and f"broken at entry {broken}" in p.stderr
 
 
-def test_a_dropped_trigger_is_reported_then_restored_and_recorded(state):
-    from tests.helpers import sha256
-
+def test_a_dropped_trigger_is_reported_then_restored_and_recorded(backend):
     _log()
-    _tamper(state, "DELETE FROM audit WHERE id = 4", restore=False)  # the newest entry: the chain alone cannot tell
-    before = sha256(state)
+    backend.tamper("DELETE FROM audit WHERE id = 4", restore=False)  # the newest entry: the chain alone cannot tell
+    before = backend.fingerprint()
     check = audit.verify()
     assert not check.holds and "triggers removed" in check.reason
-    assert _verify(state).returncode == 1
+    assert _verify(backend).returncode == 1
     audit.entries()
-    assert sha256(state) == before  # checking and reading the log write nothing to it
+    assert backend.fingerprint() == before  # checking and reading the log write nothing to it
     audit.record("admin", "export", "next.xlsx")
     events = [e[2] for e in audit.entries()]
     assert events[:2] == ["export", "audit_triggers_restored"]
     assert audit.verify().holds
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        _raw(state).execute("DELETE FROM audit")
+    with pytest.raises(backend.error, match="append-only"):
+        backend.raw().execute("DELETE FROM audit")
 
 
-def test_blanking_the_hashes_breaks_the_chain(state):
+def test_blanking_the_hashes_breaks_the_chain(backend):
     _log()
-    _tamper(state, "UPDATE audit SET hash = '', prev = '', detail = 'forged'")
+    backend.tamper("UPDATE audit SET hash = '', prev = '', detail = 'forged'")
     check = audit.verify()
     assert not check.holds and check.broken_at == 1
 
 
+def _raw(state) -> sqlite3.Connection:
+    return sqlite3.connect(state, isolation_level=None)
+
+
 def test_a_log_from_before_the_chain_is_anchored(state):
+    """SQLite only: a PostgreSQL log is chained from its first entry."""
+    from tests.state_backends import SqliteBackend
+
     con = _raw(state)
     con.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, username TEXT NOT NULL, "
                 "event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')")
@@ -124,7 +132,7 @@ def test_a_log_from_before_the_chain_is_anchored(state):
     audit.record("admin", "export", "new.xlsx")
     assert [e[2] for e in audit.entries()] == ["export", "audit_triggers_restored", audit.CHAIN_STARTED, "import", "export"]
     assert audit.verify().holds
-    _tamper(state, "UPDATE audit SET detail = 'changed.csv' WHERE id = 2")
+    SqliteBackend(str(state)).tamper("UPDATE audit SET detail = 'changed.csv' WHERE id = 2")
     assert audit.verify().broken_at == 1
 
 
@@ -133,7 +141,7 @@ def _config(max_failures: int = 3) -> UserConfig:
     return UserConfig(users, False, max_failures, 15)
 
 
-def test_a_lock_out_cannot_be_reset_unseen(state):
+def test_a_lock_out_cannot_be_reset_unseen(backend):
     from metrics.access import Access
 
     cfg = _config()
@@ -143,7 +151,7 @@ def test_a_lock_out_cannot_be_reset_unseen(state):
             sign_in(cfg, "clerk", "bad")
     with pytest.raises(SignInError, match="too many failed attempts"):
         sign_in(cfg, "clerk", "correct horse battery")
-    _tamper(state, f"DELETE FROM audit WHERE event = '{audit.ATTEMPT}'")  # what resetting the lock-out takes now
+    backend.tamper(f"DELETE FROM audit WHERE event = '{audit.ATTEMPT}'")  # what resetting the lock-out takes now
     assert not audit.verify().holds
 
 
@@ -159,7 +167,7 @@ def test_add_user_writes_valid_toml_whatever_the_name(state):
     assert parsed["users"]['clerk"x']["name"] == name and parsed["users"]['clerk"x']["role"] == "head"
 
 
-def test_the_audit_page_says_whether_the_chain_holds(state, demo, monkeypatch):  # noqa: F811
+def test_the_audit_page_says_whether_the_chain_holds(backend, demo, monkeypatch):  # noqa: F811
     import html
     import os
 
@@ -180,7 +188,7 @@ def test_the_audit_page_says_whether_the_chain_holds(state, demo, monkeypatch): 
 
     at = page()
     assert not at.exception and "审计记录完整" in at.success[0].value and not at.error
-    _tamper(state, "UPDATE audit SET detail = 'other.xlsx' WHERE id = 2")
+    backend.tamper("UPDATE audit SET detail = 'other.xlsx' WHERE id = 2")
     at = page()
     assert not at.exception and "第 2 条起链条断开" in html.unescape(at.error[0].value)
 

@@ -1,7 +1,6 @@
-"""Roles enforced on the data, passwords hashed, lock-out, unknown users, the append-only audit log."""
+"""Roles enforced on the data, passwords hashed, lock-out, unknown users, the append-only audit log.
+The tests of sign-in state run on both state backends (SQLite, PostgreSQL)."""
 from __future__ import annotations
-
-import sqlite3
 
 import pytest
 
@@ -19,6 +18,7 @@ LEADER = Access("leader", "示01")
 @pytest.fixture(autouse=True)
 def state(tmp_path, monkeypatch):
     monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
 
 
 def test_leader_sees_their_district_only(demo):  # noqa: F811
@@ -67,7 +67,7 @@ def _config(**kw) -> UserConfig:
     return UserConfig(users, kw.get("demo_mode", False), kw.get("max_failures", 3), 15)
 
 
-def test_password_sign_in_and_wrong_password():
+def test_password_sign_in_and_wrong_password(backend):
     cfg = _config()
     assert cfg.users["clerk"].password_hash.startswith("$argon2")
     assert sign_in(cfg, "clerk", "correct horse battery").username == "clerk"
@@ -79,7 +79,7 @@ def test_password_sign_in_and_wrong_password():
     assert events == ["sign_in_failed", "sign_in_failed", "sign_in"]
 
 
-def test_lock_out_after_repeated_failures():
+def test_lock_out_after_repeated_failures(backend):
     cfg = _config(max_failures=3)
     for _ in range(3):
         with pytest.raises(SignInError):
@@ -100,16 +100,16 @@ def test_demo_users_only_in_demo_mode():
         sign_in(shipped, "demo_admin", "")  # a demo user has no password to sign in with
 
 
-def test_audit_log_is_append_only(tmp_path):
+def test_audit_log_is_append_only(backend):
     audit.record("a", "export", "x.xlsx")
-    con = sqlite3.connect(audit.state_path())
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    con = backend.raw()
+    with pytest.raises(backend.error, match="append-only"):
         con.execute("UPDATE audit SET username = 'b'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(backend.error, match="append-only"):
         con.execute("DELETE FROM audit")
 
 
-def test_parallel_guesses_cannot_pass_the_lock_out():
+def test_parallel_guesses_cannot_pass_the_lock_out(backend):
     from concurrent.futures import ThreadPoolExecutor
 
     cfg = _config(max_failures=5)
@@ -135,14 +135,14 @@ def test_aliases_do_not_follow_the_id_order(demo):  # noqa: F811
     assert len(orders) > 1  # the letters depend on the session's salt
 
 
-def test_demo_users_refused_over_real_data():
+def test_demo_users_refused_over_real_data(backend):
     shipped = load_users()
     with pytest.raises(SignInError):
         sign_in_demo(shipped, "demo_admin", data_is_demo=False)
     assert sign_in_demo(shipped, "demo_admin", data_is_demo=True).username == "demo_admin"
 
 
-def test_session_cookie_once_signed_expiring_and_revocable(monkeypatch, tmp_path):
+def test_session_cookie_once_signed_expiring_and_revocable(backend, monkeypatch, tmp_path):
     import os
     import time
 

@@ -61,6 +61,7 @@ def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0
         shutil.copy(os.path.join(ROOT, "config", "evaluation.toml"), evaluation)
     env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"),
                SPZX_USERS=_users_file(os.path.dirname(db)), SPZX_PROFILES=profiles, SPZX_EVALUATION_CONFIG=evaluation)
+    env.pop("SPZX_STATE_URL", None)  # its own state file, whatever this shell's state is
     os.makedirs(ARTIFACTS, exist_ok=True)
     log = open(os.path.join(ARTIFACTS, log_name), "w")
     proc = subprocess.Popen(
