@@ -341,22 +341,30 @@ def _sql_text(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _fast_csv(path: str) -> bool:
-    """Whether the file is a UTF-8 CSV that DuckDB reads exactly as the Python reader does."""
+def _fast_csv(path: str) -> int | None:
+    """The number of lines of a UTF-8 CSV that DuckDB reads exactly as the Python reader does
+    (each line one record: a cell holding a line break is left to the Python reader); None for
+    any other file."""
     import mmap
 
     if os.path.splitext(path)[1].lower() not in _CSV_EXT or not os.path.isfile(path):
-        return False
+        return None
     with open(path, "rb") as f:
         if f.read(4) in (b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-            return False
+            return None
     enc, skip = _csv_encoding(path)  # UnusableFile for an encoding that is neither
     if enc != "utf-8" or os.path.getsize(path) <= skip:
-        return False
+        return None
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        if m[skip:skip + 1] in (b"\r", b"\n"):
-            return False
-        return all(m.find(seq) < 0 for seq in _NOT_FAST)
+        if m[skip:skip + 1] in (b"\r", b"\n") or any(m.find(seq) >= 0 for seq in _NOT_FAST):
+            return None
+        data = np.frombuffer(m, np.uint8)
+        lf = int(np.count_nonzero(data == 10))
+        cr = int(np.count_nonzero(data == 13))
+        crlf = int(np.count_nonzero((data[:-1] == 13) & (data[1:] == 10))) if cr else 0
+        lines = lf + cr - crlf + (m[-1:] not in (b"\r", b"\n"))
+        del data
+    return lines
 
 
 def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None,
@@ -366,7 +374,8 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     without a Python object per cell. Returns the rows added (blank rows are skipped, keeping
     their place in the numbering), or None when the file needs the Python reader (GB18030, an empty
     line, a stray quote, a cell over the csv module's field limit …); then nothing was added."""
-    if not _fast_csv(path):
+    lines = _fast_csv(path)
+    if lines is None:
         return None
     name = os.path.basename(path)
     before = 0  # records before the header (blank ones)
@@ -385,14 +394,11 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     width = len(header)
     spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     read = (f"read_csv(?, header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {spec}, null_padding = true, strict_mode = true, parallel = PARALLEL)")
-    for parallel in ("true", "false"):
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE csv_cells AS SELECT * FROM {read.replace('PARALLEL', parallel)}", [path])
-            break
-        except duckdb.Error:
-            con.execute("DROP TABLE IF EXISTS csv_cells")
-    else:
+            f"columns = {spec}, null_padding = true, strict_mode = true)")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE csv_cells AS SELECT * FROM {read}", [path])
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS csv_cells")
         return None
     # trim only the cells that start or end with white space: DuckDB's trim with a set of
     # characters is several times slower than the test
@@ -401,7 +407,9 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
              for i in range(width)]
     longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))
     records, most = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM csv_cells").fetchone()
-    if records <= before or (most or 0) > FIELD_LIMIT:  # the header row must be where Python saw it
+    # one record per line, as counted in the file (a quote left open or a line DuckDB passed
+    # over would break this); no cell over the csv module's limit, which makes a file unusable
+    if records != lines or records <= before or (most or 0) > FIELD_LIMIT:
         con.execute("DROP TABLE csv_cells")
         return None
     known = {pos for _n, pos in picks if pos is not None}
