@@ -188,11 +188,11 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
 
 
 def bound_memory(con: duckdb.DuckDBPyConnection, db_path: str) -> None:
-    """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 1200), spilling to a folder
+    """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 500), spilling to a folder
     beside the database, so a file of any size imports in bounded memory."""
     import resource
 
-    limit = int(os.environ.get("SPZX_BUILD_MEMORY_MB", "1200"))
+    limit = int(os.environ.get("SPZX_BUILD_MEMORY_MB", "500"))
     soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
     if soft != resource.RLIM_INFINITY:
         limit = min(limit, max(256, int(soft * 0.4) >> 20))
