@@ -14,9 +14,8 @@ clears at its own pace.
 Cases are generated a batch at a time (all cases of one type from one source), each batch as
 numpy arrays, children after their parents: first-instance roots → appeals → remands (a new
 first instance) → petitions and retrials; judgments → enforcement → resumed enforcement,
-objections and reviews. Case numbers and origin case numbers are then derived in numpy/Arrow
-(origins taken by row), the cases put in court and filing order, and the database is written
-by `store`, exactly as an import writes it.
+objections and reviews. Case numbers and origin case numbers are then derived in DuckDB by
+joining on integer ids, and the database is written by `store`, exactly as an import writes it.
 """
 from __future__ import annotations
 
@@ -945,55 +944,41 @@ class _Generator:
         return {"enterprise": enterprise, "four_types": four, "reviewed": reviewed}
 
 
-def _case_table(g: _Generator, table: pa.Table) -> pa.Table:
-    """The generated table as the CASE_FIELDS, in court and filing order, with case numbers and
-    origin case numbers derived in numpy/Arrow: serials follow the filing order (then the id)
-    within a court, type and year; the origin's number is taken by its row."""
-    import pyarrow.compute as pc
-
-    def codes_of(name: str) -> np.ndarray:
-        return table[name].combine_chunks().indices.to_numpy(zero_copy_only=False)
-
-    def text(name: str) -> pa.Array:
-        return table[name].combine_chunks().dictionary_decode()
-
-    ids = table["id"].to_numpy()
-    court = table["court"].to_numpy().astype(np.int64)
-    ctype = codes_of("ctype").astype(np.int64)
-    filed = table["filed"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
-    year, _month = _year_month(filed)
-    order = np.lexsort((ids, filed, year, ctype, court))  # the numbering order
-    key = ((court * len(TYPES) + ctype) * 10_000 + year)[order]
-    start = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1]
-    run = np.diff(np.r_[start, len(order)])
-    serial = np.empty(len(order), np.int64)
-    serial[order] = np.arange(len(order)) - np.repeat(start, run) + 1
-    court_code = pa.array(g.court_codes, pa.string()).take(pa.array(court))
-    case_type = pa.array(TYPES, pa.string()).take(pa.array(ctype))
-    case_no = pc.binary_join_element_wise(
-        "(", pa.array(year).cast(pa.string()), ")", court_code, case_type, pa.array(serial).cast(pa.string()), "号", "")
-    row = np.zeros(int(ids.max()) + 1 if len(ids) else 0, np.int64)
-    row[ids] = np.arange(len(ids))
-    origin = table["origin"].combine_chunks()
-    has_origin = origin.is_valid()
-    origin_no = case_no.take(pa.array(row[origin.fill_null(0).to_numpy(zero_copy_only=False)], mask=~has_origin.to_numpy(zero_copy_only=False)))
-    judge = table["judge"].to_numpy()
-    out = pa.table({
-        "case_no": case_no, "court_code": court_code, "case_type": case_type,
-        "division": pa.array(g.divisions, pa.string()).take(pa.array(g.j_div[judge])),
-        "judge_id": pa.array(g.j_id, pa.string()).take(pa.array(judge)),
-        "judge_name": pa.array(g.j_name, pa.string()).take(pa.array(judge)),
-        "procedure": text("proc"), "cause": text("cause"), "filed_date": table["filed"],
-        "closed_date": table["closed"], "closing_method": text("method"),
-        "extended_days": table["ext"].cast(pa.int32()), "deducted_days": table["ded"].cast(pa.int32()),
-        "origin_case_no": origin_no, "hearing": table["hearing"],
-        "appeal_received_date": table["recv"], "appeal_transferred_date": table["trans"],
-        "amount_applied": table["applied"], "amount_recovered": table["recovered"], "has_assets": table["assets"],
-        "initial_procedure": text("init_proc"), "four_types": table["four_types"], "reviewed": table["reviewed"],
-        "enterprise": table["enterprise"],
-    })
-    rank = np.argsort(np.argsort(g.court_codes))  # the court codes' text order, as the stored enum has it
-    return out.take(pa.array(np.lexsort((serial, ctype, filed, rank[court]))))  # clustered by court, then day
+def _build_relation(con, g: _Generator, table: pa.Table) -> str:
+    """Register the generated table and derive case numbers; returns the relation to store."""
+    con.execute("CREATE TEMP TABLE gen_court(idx SMALLINT, court_code VARCHAR)")
+    con.executemany("INSERT INTO gen_court VALUES (?, ?)", list(enumerate(g.court_codes)))
+    con.execute("CREATE TEMP TABLE gen_judge(idx SMALLINT, division VARCHAR, judge_id VARCHAR, judge_name VARCHAR)")
+    con.executemany(
+        "INSERT INTO gen_judge VALUES (?, ?, ?, ?)",
+        [(i, g.divisions[d], g.j_id[i], g.j_name[i]) for i, d in enumerate(g.j_div.tolist())],
+    )
+    con.register("gen", table)
+    con.execute("""
+        CREATE TEMP TABLE gen_no AS
+        SELECT n.id, '(' || n.y || ')' || c.court_code || n.case_type || n.serial || '号' AS case_no
+        FROM (
+            SELECT id, court, ctype::VARCHAR AS case_type, year(filed) AS y,
+                   row_number() OVER (PARTITION BY court, ctype, year(filed) ORDER BY filed, id) AS serial
+            FROM gen
+        ) n JOIN gen_court c ON c.idx = n.court
+    """)
+    con.execute("""
+        CREATE TEMP VIEW gen_cases AS
+        SELECT n.case_no, c.court_code, g.ctype::VARCHAR AS case_type, j.division, j.judge_id, j.judge_name,
+               g.proc::VARCHAR AS procedure, g.cause::VARCHAR AS cause, g.filed AS filed_date,
+               g.closed AS closed_date, g.method::VARCHAR AS closing_method, g.ext::INTEGER AS extended_days,
+               g.ded::INTEGER AS deducted_days, o.case_no AS origin_case_no, g.hearing,
+               g.recv AS appeal_received_date, g.trans AS appeal_transferred_date,
+               g.applied AS amount_applied, g.recovered AS amount_recovered, g.assets AS has_assets,
+               g.init_proc::VARCHAR AS initial_procedure, g.four_types, g.reviewed, g.enterprise
+        FROM gen g
+        JOIN gen_no n ON n.id = g.id
+        JOIN gen_court c ON c.idx = g.court
+        JOIN gen_judge j ON j.idx = g.judge
+        LEFT JOIN gen_no o ON o.id = g.origin
+    """)
+    return "gen_cases"
 
 
 def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date = dt.date(2026, 9, 30),
@@ -1026,15 +1011,18 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         )
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", g.court_rows)
         validate.load_lookups(con)
-        con.register("gen_cases", _case_table(g, table))
-        del table
+        relation = _build_relation(con, g, table)
         store.create_types(con)
         store.write_courts(con)
         store.create_judge_list(con)
         con.executemany("INSERT INTO judge_list VALUES (?, ?, ?, ?, ?, ?)", g.judges_list())
         say(5, "写入案件与派生字段 cases and derived facts")
-        store.write_cases(con, "gen_cases")
-        con.unregister("gen_cases")
+        store.write_cases(con, relation)
+        con.unregister("gen")
+        del table
+        con.execute("DROP VIEW gen_cases")
+        for t in ("gen_no", "gen_court", "gen_judge"):
+            con.execute(f"DROP TABLE {t}")
         say(6, "写入元数据 meta")
         store.write_meta(con, kind="demo", data_date=end.isoformat(), source=SOURCE)
         n = con.execute("SELECT count(*) FROM cases").fetchone()[0]
