@@ -1,8 +1,10 @@
 """Benchmark of `python -m data ingest` on a large valid case list (not part of the test suite).
 
 Writes a 1,000,000-row CSV (vectorised with numpy/pyarrow: several courts and case types,
-origin links, plausible dates and amounts), then times the import into a new database and
-prints rows/s, seconds and the peak RSS of the import process.
+origin links, plausible dates and amounts), then times the import into a new database and,
+in the same run, the floor it is measured against: a plain DuckDB `CREATE TABLE t AS SELECT *
+FROM read_csv(...)` of the same file into a new DuckDB file. Each runs in a child process of
+its own; the bench prints the wall time, CPU (user+sys) and peak RSS of both and the ratios.
 
     .venv/bin/python bench/ingest_bench.py [--rows N] [--dir DIR] [--keep]
 """
@@ -187,6 +189,21 @@ def write_files(directory: str, rows: int) -> tuple[str, str]:
     return cases, courts
 
 
+# The floor: DuckDB's own CSV reader into a table of a new database file, nothing else.
+REFERENCE = ("import sys, duckdb; con = duckdb.connect(sys.argv[2]); "
+             "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[1]]); con.close()")
+
+
+def _child(cmd: list[str], log: str) -> tuple[float, float, float, int]:
+    """Run `cmd` in a child of its own: (wall seconds, CPU seconds user+sys, peak RSS MB, exit code)."""
+    t0 = time.perf_counter()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak and CPU
+    return (time.perf_counter() - t0, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -211,25 +228,28 @@ def main() -> int:
             os.remove(p)
     shutil.rmtree(db + ".versions", ignore_errors=True)
     load = os.getloadavg()
-    t0 = time.perf_counter()
     log = os.path.join(directory, "ingest.log")
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "data", "ingest", cases, "--courts", courts, "--db", db,
-             "--rejects", os.path.join(directory, "rejects.csv")],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak and CPU
-    returncode = os.waitstatus_to_exitcode(status)
-    secs = time.perf_counter() - t0
-    rss = usage.ru_maxrss / 1024
-    cpu = usage.ru_utime + usage.ru_stime
+    secs, cpu, rss, returncode = _child(
+        [sys.executable, "-m", "data", "ingest", cases, "--courts", courts, "--db", db,
+         "--rejects", os.path.join(directory, "rejects.csv")], log)
     with open(log) as f:
         print(f.read().strip())
     if returncode != 0:
         return returncode
-    print(f"ingest: {args.rows:,} rows in {secs:.1f}s = {args.rows / secs:,.0f} rows/s, "
-          f"CPU {cpu:.1f}s (user+sys, {os.cpu_count()} cores), peak RSS {rss:,.0f} MB, "
-          f"load average before {load[0]:.1f}")
+    ref_db = os.path.join(directory, "reference.duckdb")
+    for p in (ref_db, ref_db + ".wal"):
+        if os.path.exists(p):
+            os.remove(p)
+    ref_secs, ref_cpu, ref_rss, returncode = _child([sys.executable, "-c", REFERENCE, cases, ref_db],
+                                                    os.path.join(directory, "reference.log"))
+    if returncode != 0:
+        return returncode
+    print(f"ingest:    {args.rows:,} rows in {secs:.1f}s = {args.rows / secs:,.0f} rows/s, "
+          f"CPU {cpu:.1f}s (user+sys, {os.cpu_count()} cores), peak RSS {rss:,.0f} MB")
+    print(f"read_csv:  {ref_secs:.1f}s, CPU {ref_cpu:.1f}s, peak RSS {ref_rss:,.0f} MB "
+          f"(CREATE TABLE t AS SELECT * FROM read_csv(...) into a new DuckDB file)")
+    print(f"ratio:     CPU {cpu / ref_cpu:.2f}x, peak RSS {rss / ref_rss:.2f}x, wall {secs / ref_secs:.2f}x; "
+          f"load average before {load[0]:.1f}, after {os.getloadavg()[0]:.1f}")
     if not args.keep and not args.dir:
         shutil.rmtree(directory)
     return 0

@@ -16,7 +16,7 @@ from schema.cells import inert
 
 from . import archive, judges, store, validate
 from .profiles import Profile, apply_values
-from .reader import UnusableFile, iter_batches, read_table
+from .reader import UnusableFile, iter_batches, load_csv, read_table
 
 CYCLE_REASON = "原审案号形成循环引用 / origin_case_no links form a cycle"
 
@@ -128,10 +128,25 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str, several: bool) -> i
     return len(rows)
 
 
+def _apply_values_sql(con: duckdb.DuckDBPyConnection, profile: Profile | None, file_no: int) -> None:
+    """apply_values on the rows of one file already in `raw_in`: the profile's words replaced by the format's."""
+    if profile is None:
+        return
+    for col, words in profile.values.items():
+        if not words or col not in codes.CASE_COLUMNS:
+            continue
+        con.register("profile_words", pa.table({"word": pa.array(list(words), pa.string()),
+                                                "meant": pa.array(list(words.values()), pa.string())}))
+        con.execute(f"UPDATE raw_in SET {col} = w.meant FROM profile_words w "
+                    f"WHERE raw_in.file_no = ? AND raw_in.{col} = w.word", [file_no])
+        con.unregister("profile_words")
+
+
 def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profile | None,
                shown_as: list[str] | None = None) -> tuple[int, list[str]]:
-    """Every case list (a .zip unpacked to the files it holds) into temp table `raw_in`, one
-    batch at a time, with `file_no`: (rows read, the files' names for messages). DuckDB keeps
+    """Every case list (a .zip unpacked to the files it holds) into temp table `raw_in` with
+    `file_no`: a UTF-8 CSV by DuckDB's own reader (reader.load_csv), any other file one batch
+    at a time: (rows read, the files' names for messages). DuckDB keeps
     the table within its memory limit, spilling to disk, so a file of any size fits."""
     columns = ", ".join(f"{c} VARCHAR" for c in codes.CASE_COLUMNS)
     con.execute(f"CREATE TEMP TABLE raw_in(row_no BIGINT, {columns}, file_no INTEGER)")
@@ -142,6 +157,13 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
             own = shown_as[k] if shown_as and k < len(shown_as) else os.path.basename(path)
             parts = archive.unpack(path, tmp, own) if archive.is_zip(path) else [(path, own)]
             for file, shown in parts:
+                fast = load_csv(con, file, codes.CASE_COLUMNS, profile.columns if profile else None,
+                                "raw_in", len(names))
+                if fast is not None:
+                    _apply_values_sql(con, profile, len(names))
+                    rows += fast
+                    names.append(shown)
+                    continue
                 for batch in iter_batches(file, codes.CASE_COLUMNS, profile.columns if profile else None):
                     chunk = apply_values(pa.Table.from_batches([batch]), profile)
                     chunk = chunk.append_column("file_no", pa.array([len(names)] * chunk.num_rows, pa.int32()))

@@ -21,6 +21,7 @@ import math
 import os
 from collections.abc import Iterator
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -269,17 +270,10 @@ def read_header(path: str) -> list[str]:
     return [h.strip() for h in header]
 
 
-def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]],
-             renamed: dict[str, str], limit: int | None, skip: int) -> Iterator[tuple[pa.RecordBatch, int]]:
-    """(batch, rows after the header consumed so far); the first `skip` rows after the header are passed over."""
-    name = os.path.basename(path)
-    header = None
-    for row in rows:  # the header is the first row that is not blank
-        if not _is_blank(row):
-            header = row
-            break
-    if header is None:
-        raise UnusableFile(f"{name}: 文件为空 / the file is empty")
+def _picks(name: str, header: list[str], columns: dict[str, tuple[str, str, bool]],
+           renamed: dict[str, str]) -> list[tuple[str, int | None]]:
+    """(column, its position in the header or None) for every known column; UnusableFile when a
+    column is named twice or a required one is missing."""
     by_header = {}
     for col, (zh, _kind, _req) in columns.items():
         by_header[col.lower()] = col
@@ -299,7 +293,21 @@ def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str,
     missing = [f"{n}（{columns[n][0]}）" for n, (_zh, _k, req) in columns.items() if req and n not in position]
     if missing:
         raise UnusableFile(f"{name}: 缺少必需的列 / required column missing: {', '.join(missing)}")
-    picks = [(n, position.get(n)) for n in columns]
+    return [(n, position.get(n)) for n in columns]
+
+
+def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str, str, bool]],
+             renamed: dict[str, str], limit: int | None, skip: int) -> Iterator[tuple[pa.RecordBatch, int]]:
+    """(batch, rows after the header consumed so far); the first `skip` rows after the header are passed over."""
+    name = os.path.basename(path)
+    header = None
+    for row in rows:  # the header is the first row that is not blank
+        if not _is_blank(row):
+            header = row
+            break
+    if header is None:
+        raise UnusableFile(f"{name}: 文件为空 / the file is empty")
+    picks = _picks(name, header, columns, renamed)
     schema = schema_of(columns)
     for _ in itertools.islice(rows, skip):
         pass
@@ -316,3 +324,102 @@ def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str,
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+# --------------------------------------------------------------------------- CSV through DuckDB
+
+WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())  # what str.strip() removes
+_WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"  # the same, as an RE2 class
+FIELD_LIMIT = csv.field_size_limit()
+# Byte sequences where DuckDB's CSV reader and Python's csv module (the reference) could read a
+# file differently: an empty line (DuckDB skips it, the numbering counts it), white space beside
+# a quote (DuckDB drops it), a NUL. A file holding one is read by the Python reader.
+_NOT_FAST = (b"\n\n", b"\n\r", b"\r\r", b' "', b'" ', b'\t"', b'"\t', b"\x00")
+
+
+def _sql_text(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _fast_csv(path: str) -> int | None:
+    """The number of lines of a UTF-8 CSV that DuckDB reads exactly as the Python reader does
+    (each line one record: a cell holding a line break is left to the Python reader); None for
+    any other file."""
+    import mmap
+
+    if os.path.splitext(path)[1].lower() not in _CSV_EXT or not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        if f.read(4) in (b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+            return None
+    enc, skip = _csv_encoding(path)  # UnusableFile for an encoding that is neither
+    if enc != "utf-8" or os.path.getsize(path) <= skip:
+        return None
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        if m[skip:skip + 1] in (b"\r", b"\n") or any(m.find(seq) >= 0 for seq in _NOT_FAST):
+            return None
+        data = np.frombuffer(m, np.uint8)
+        lf = int(np.count_nonzero(data == 10))
+        cr = int(np.count_nonzero(data == 13))
+        crlf = int(np.count_nonzero((data[:-1] == 13) & (data[1:] == 10))) if cr else 0
+        lines = lf + cr - crlf + (m[-1:] not in (b"\r", b"\n"))
+        del data
+    return lines
+
+
+def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None,
+             target: str, file_no: int) -> int | None:
+    """Append a UTF-8 CSV's rows to table `target` (row_no, the columns, file_no) with DuckDB's own
+    reader, every cell as text, trimmed in SQL: the same rows, numbers and cells as iter_batches,
+    without a Python object per cell. Returns the rows added (blank rows are skipped, keeping
+    their place in the numbering), or None when the file needs the Python reader (GB18030, an empty
+    line, a stray quote, a cell over the csv module's field limit …); then nothing was added."""
+    lines = _fast_csv(path)
+    if lines is None:
+        return None
+    name = os.path.basename(path)
+    before = 0  # records before the header (blank ones)
+    header = None
+    try:
+        for row in _csv_rows(path):
+            if not _is_blank(row):
+                header = row
+                break
+            before += 1
+    except _Lenient:
+        return None
+    if header is None:
+        raise UnusableFile(f"{name}: 文件为空 / the file is empty")
+    picks = _picks(name, header, columns, renamed or {})
+    width = len(header)
+    spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    read = (f"read_csv(?, header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            f"columns = {spec}, null_padding = true, strict_mode = true)")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE csv_cells AS SELECT * FROM {read}", [path])
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS csv_cells")
+        return None
+    # trim only the cells that start or end with white space: DuckDB's trim with a set of
+    # characters is several times slower than the test
+    ws, edge = _sql_text(WHITESPACE), _sql_text(f"^{_WS_CLASS}|{_WS_CLASS}$")
+    cells = [f"CASE WHEN regexp_matches(c{i}, {edge}) THEN nullif(trim(c{i}, {ws}), '') ELSE nullif(c{i}, '') END"
+             for i in range(width)]
+    longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))
+    records, most = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM csv_cells").fetchone()
+    # one record per line, as counted in the file (a quote left open or a line DuckDB passed
+    # over would break this); no cell over the csv module's limit, which makes a file unusable
+    if records != lines or records <= before or (most or 0) > FIELD_LIMIT:
+        con.execute("DROP TABLE csv_cells")
+        return None
+    known = {pos for _n, pos in picks if pos is not None}
+    order = sorted(range(width), key=lambda i: i not in known)  # known columns first: most rows stop there
+    blank = " AND ".join(f"{cells[i]} IS NULL" for i in order)
+    picked = ", ".join(f"{cells[pos]}" if pos is not None else "NULL" for _n, pos in picks)
+    added = con.execute(f"""
+        INSERT INTO {target}
+        SELECT rowid - {before}, {picked}, {int(file_no)} FROM csv_cells
+        WHERE rowid > {before} AND NOT ({blank})
+    """).fetchone()[0]
+    con.execute("DROP TABLE csv_cells")
+    return added

@@ -92,36 +92,52 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
     descendants (followed through origin links over all cases): how many are counted cases,
     whether one is an appeal, an appeal/petition/retrial, a first enforcement (执); and the
     root first-instance case of the chain.
+
+    Cases keep the order of `source` (no global sort: the demo generator gives them in court
+    and filing order, an import in the file's order). Origin links are resolved to row
+    numbers once, by case number; the walk up the chains and every later join use them.
     """
     create_judge_list(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE src AS SELECT {', '.join(CASE_FIELDS)} FROM {source}")
+    # k: the case's row in src; origin_k: its origin's row (an origin not among the cases has none)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE link AS
+        SELECT s.rowid AS k, o.rowid AS origin_k, o.court_code AS o_court, o.division AS o_division,
+               o.judge_id AS o_judge_id, o.case_type AS o_type, o.enterprise AS o_enterprise
+        FROM src s JOIN src o ON o.case_no = s.origin_case_no
+        WHERE s.origin_case_no IS NOT NULL
+    """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE anc AS
-        WITH RECURSIVE up(case_no, ancestor, depth) AS (
-            SELECT case_no, origin_case_no, 1 FROM src WHERE origin_case_no IS NOT NULL
+        WITH RECURSIVE up(k, ancestor, depth) AS (
+            SELECT k, origin_k, 1 FROM link
             UNION ALL
-            SELECT up.case_no, p.origin_case_no, up.depth + 1
-            FROM up JOIN src p ON p.case_no = up.ancestor
-            WHERE p.origin_case_no IS NOT NULL AND up.depth < 100
+            SELECT up.k, p.origin_k, up.depth + 1
+            FROM up JOIN link p ON p.k = up.ancestor
+            WHERE up.depth < 100
         )
-        SELECT up.case_no, up.ancestor, up.depth FROM up JOIN src a ON a.case_no = up.ancestor
+        SELECT k, ancestor, depth FROM up
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE desc_facts AS
-        SELECT anc.ancestor AS case_no,
+        SELECT anc.ancestor AS k,
                count(*) FILTER (WHERE d.case_type <> '民诉前调') AS desc_counted,
                bool_or(t.instance = 'appeal') AS has_appeal_desc,
                bool_or(t.instance IN ('appeal', 'petition', 'retrial')) AS has_review_desc,
                bool_or(d.case_type = '执') AS has_exec_desc
-        FROM anc JOIN src d ON d.case_no = anc.case_no JOIN lk_type t ON t.code = d.case_type
+        FROM anc JOIN (SELECT rowid AS k, case_type FROM src) d ON d.k = anc.k JOIN lk_type t ON t.code = d.case_type
         GROUP BY anc.ancestor
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE root_first AS
-        SELECT anc.case_no, arg_max(anc.ancestor, anc.depth) AS root_case_no
-        FROM anc JOIN src a ON a.case_no = anc.ancestor JOIN lk_type t ON t.code = a.case_type
-        WHERE t.instance = 'first'
-        GROUP BY anc.case_no
+        SELECT r.k, a.case_no AS root_case_no
+        FROM (
+            SELECT anc.k, arg_max(anc.ancestor, anc.depth) AS root_k
+            FROM anc JOIN (SELECT rowid AS k, case_type FROM src) a ON a.k = anc.ancestor
+            JOIN lk_type t ON t.code = a.case_type
+            WHERE t.instance = 'first'
+            GROUP BY anc.k
+        ) r JOIN (SELECT rowid AS k, case_no FROM src) a ON a.k = r.root_k
     """)
     leaders = ", ".join(f"'{p}'" for p in codes.LEADER_POSITIONS)
     con.execute(f"""
@@ -139,25 +155,24 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
                s.amount_applied::DOUBLE AS amount_applied, s.amount_recovered::DOUBLE AS amount_recovered,
                s.has_assets, s.initial_procedure::procedure_t AS initial_procedure, s.four_types, s.reviewed,
                s.enterprise, coalesce(jl.position IN ({leaders}), false) AS leader,
-               o.court_code::court_t AS origin_court, o.division AS origin_division,
-               o.judge_id AS origin_judge_id, ot.instance::instance_t AS origin_instance,
-               ot.category::category_t AS origin_category, o.enterprise AS origin_enterprise,
+               o.o_court::court_t AS origin_court, o.o_division AS origin_division,
+               o.o_judge_id AS origin_judge_id, ot.instance::instance_t AS origin_instance,
+               ot.category::category_t AS origin_category, o.o_enterprise AS origin_enterprise,
                coalesce(df.desc_counted, 0)::INTEGER AS desc_counted,
                coalesce(df.has_appeal_desc, false) AS has_appeal_desc,
                coalesce(df.has_review_desc, false) AS has_review_desc,
                coalesce(df.has_exec_desc, false) AS has_exec_desc,
                rf.root_case_no
-        FROM src s
+        FROM (SELECT rowid AS k, * FROM src) s
         JOIN lk_type t ON t.code = s.case_type
         JOIN lk_limit lim ON lim.lim_type = s.case_type AND lim.lim_procedure = s.procedure
-        LEFT JOIN src o ON o.case_no = s.origin_case_no
-        LEFT JOIN lk_type ot ON ot.code = o.case_type
-        LEFT JOIN desc_facts df ON df.case_no = s.case_no
-        LEFT JOIN root_first rf ON rf.case_no = s.case_no
+        LEFT JOIN link o ON o.k = s.k
+        LEFT JOIN lk_type ot ON ot.code = o.o_type
+        LEFT JOIN desc_facts df ON df.k = s.k
+        LEFT JOIN root_first rf ON rf.k = s.k
         LEFT JOIN judge_list jl ON jl.court_code = s.court_code AND jl.judge_id = s.judge_id
-        ORDER BY s.court_code, s.filed_date, s.case_no
     """)
-    for t in ("src", "anc", "desc_facts", "root_first"):
+    for t in ("src", "link", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
     write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
 
@@ -173,11 +188,11 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
 
 
 def bound_memory(con: duckdb.DuckDBPyConnection, db_path: str) -> None:
-    """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 1200), spilling to a folder
+    """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 500), spilling to a folder
     beside the database, so a file of any size imports in bounded memory."""
     import resource
 
-    limit = int(os.environ.get("SPZX_BUILD_MEMORY_MB", "1200"))
+    limit = int(os.environ.get("SPZX_BUILD_MEMORY_MB", "500"))
     soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
     if soft != resource.RLIM_INFINITY:
         limit = min(limit, max(256, int(soft * 0.4) >> 20))

@@ -110,10 +110,10 @@ def _rules(today: str) -> list[tuple[str, str]]:
     """(condition that breaks the rule, message) in column order; `today` is the import's day."""
     r: list[tuple[str, str]] = []
     add = lambda cond, *msg: r.append((cond, _msg(*msg)))  # noqa: E731
-    for col in codes.CASE_COLUMNS:
-        add(f"length({col}) > {MAX_TEXT}",
+    for col in codes.CASE_COLUMNS:  # most rows have neither: the per-cell tests only on the rows that do
+        add(f"any_long AND length({col}) > {MAX_TEXT}",
             f"{NAMES_ZH[col]}超过{MAX_TEXT}个字符 / {col} is longer than {MAX_TEXT} characters")
-        add(f"regexp_matches({col}, {_lit(CONTROL_RE)})",
+        add(f"any_control AND regexp_matches({col}, {_lit(CONTROL_RE)})",
             f"{NAMES_ZH[col]}含有控制字符 / {col} holds a control character")
     add("case_no IS NULL", "缺少案号 / case_no is missing")
     add("case_no IS NOT NULL AND NOT cno_ok",
@@ -192,11 +192,16 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
     bools = ",\n".join(f"{_bool_sql(c)} AS {c}_b" for c in BOOL_COLS)
     numbers = ",\n".join([f"{_int_sql(c)} AS {c}_i" for c in INT_COLS] + [f"{_dec_sql(c)} AS {c}_f" for c in DEC_COLS])
     rules = _rules(today.isoformat())
+    # a cell of more than MAX_TEXT characters has more than MAX_TEXT bytes (strlen is the cheap one)
+    longest = ", ".join(f"coalesce(strlen({c}), 0)" for c in codes.CASE_COLUMNS)
+    every = ", ".join(codes.CASE_COLUMNS)
     reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         WITH a AS (
             SELECT *, {_norm('case_no')} AS cno, {_norm('origin_case_no')} AS origin_no,
+                   greatest({longest}) > {MAX_TEXT} AS any_long,
+                   regexp_matches(concat({every}), {_lit(CONTROL_RE)}) AS any_control,
                    regexp_extract({_norm('case_no')}, {_lit(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
                    {dates},
                    {bools},
@@ -241,7 +246,6 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
                coalesce(p_initial, p_procedure) AS initial_procedure, coalesce(four_types_b, false) AS four_types,
                coalesce(reviewed_b, false) AS reviewed, coalesce(enterprise_b, false) AS enterprise, limit_days, reason
         FROM d
-        ORDER BY file_no, row_no
     """)
     if not isinstance(raw, str):
         con.unregister(source)
