@@ -110,6 +110,17 @@ async def run(a, url: str, pids: list[int], mix: Mix) -> list[dict]:
     return levels
 
 
+def _no_nan(value):
+    """JSON has no NaN: a figure that could not be taken is null."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return value
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = ap.add_mutually_exclusive_group(required=True)
@@ -167,7 +178,7 @@ def main() -> None:
         print(table(levels))
         print(verdict)
         if a.json:
-            text = json.dumps({"config": config, "levels": levels, "knee": verdict}, ensure_ascii=False, indent=1)
+            text = json.dumps(_no_nan({"config": config, "levels": levels, "knee": verdict}), ensure_ascii=False, indent=1)
             if a.json == "-":
                 print(text)
             else:

@@ -8,7 +8,7 @@ import random
 import time
 
 from loadsim.procstat import Watch
-from loadsim.user import Mix, Record, User
+from loadsim.user import CYCLE, Mix, Record, User
 
 
 async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, seconds: float, ramp: float,
@@ -22,7 +22,8 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
     async def one(i: int) -> None:
         rng = random.Random(seed * 1_000_003 + i)  # each user's own sequence, the same on every run
         await asyncio.sleep(rng.uniform(0, ramp))  # users arrive over the ramp, not all at once
-        await User(usernames[i % len(usernames)], base_url, mix, rng, record).live(until)
+        first = i * len(CYCLE) // n  # users spread evenly over the cycle, not all starting with one action
+        await User(usernames[i % len(usernames)], base_url, mix, rng, record, first=first).live(until)
 
     # The slowest action ends by `until` plus its time limit; the reconnect loop by `until`.
     try:

@@ -21,9 +21,12 @@ def summarise(level: dict) -> dict:
     actions = {a: _stats(v) for a, v in sorted(lat.items())}
     together = [x for a in INTERACTIVE for x in lat.get(a, [])]
     done = sum(len(v) for v in lat.values())
+    server = level["server"]
+    if server is not None:  # the cost of an action, whatever else the machine is doing
+        server = server | {"cpu_per_action_s": server["cpu_s"] / done if done else float("nan")}
     return {k: v for k, v in level.items() if k != "latencies"} | {
-        "actions": actions, "interactive": _stats(together), "actions_per_s": done / level["wall_s"],
-        "errors_total": sum(level["errors"].values())}
+        "server": server, "actions": actions, "interactive": _stats(together),
+        "actions_done": done, "actions_per_s": done / level["wall_s"], "errors_total": sum(level["errors"].values())}
 
 
 def _stats(values: list[float]) -> dict:
@@ -72,7 +75,7 @@ def _resources(lv: dict) -> str:
         text = "server: no --pid, no figures"
     else:
         text = (f"server CPU {server['user_s']:.0f}+{server['sys_s']:.0f} s user+sys = {server['cores_pct']:.0f}% "
-                f"of {lv['cores']} cores; RSS peak {server['rss_peak_mb']:.0f} MB, end {server['rss_end_mb']:.0f} MB")
+                f"of {lv['cores']} cores, {server['cpu_per_action_s']:.2f} s per action; RSS peak {server['rss_peak_mb']:.0f} MB, end {server['rss_end_mb']:.0f} MB")
     return (f"{text}; client CPU {c['cpu_s']:.1f} s = {c['cores_pct']:.0f}%; {lv['actions_per_s']:.2f} actions/s "
             f"over {lv['wall_s']:.0f} s; load average {load}")
 

@@ -61,8 +61,9 @@ class SignInFailed(Exception):
 
 
 class User:
-    def __init__(self, username: str, base_url: str, mix: Mix, rng: random.Random, record: Record):
+    def __init__(self, username: str, base_url: str, mix: Mix, rng: random.Random, record: Record, first: int = 0):
         self.username, self.base, self.mix, self.rng, self.record = username, base_url, mix, rng, record
+        self.first = first  # where in the cycle this user begins (users do not all start with the same action)
         self.cookie: str | None = None
         self.conn: Connection | None = None
         self.page = Page()
@@ -76,7 +77,7 @@ class User:
                 await asyncio.sleep(self.rng.uniform(*self.mix.think))
                 if time.monotonic() >= until:
                     break
-                await self._act(CYCLE[step % len(CYCLE)], until)
+                await self._act(CYCLE[(self.first + step) % len(CYCLE)], until)
                 step += 1
         except SignInFailed as e:
             self.record.error("sign_in", str(e))
@@ -149,6 +150,7 @@ class User:
         # A click in the navigation: the page's hash, the sidebar's widgets, no query string.
         await self._timed("page", states=self.page.states(sidebar_only=True), page_hash=self.page.pages[path][0],
                           path=path)
+        self._check("page", self.page.current == path, f"asked for {path or 'landing'!r}, drew {self.page.current!r}")
 
     async def _choose(self, key: str) -> None:
         w = self.page.find(key)
@@ -157,7 +159,10 @@ class User:
         if w is None or w.disabled or not others:
             self.record.skipped[key] += 1
             return
-        await self._rerun(key, [state(w, self.rng.choice(others))], replace=w.id)
+        chosen = self.rng.choice(others)
+        await self._rerun(key, [state(w, chosen)], replace=w.id)
+        now = self.page.find(key)
+        self._check(key, now is not None and now.value == chosen, f"chose {chosen!r}, drawn {now and now.value!r}")
 
     async def _drill(self) -> None:
         if self.page.current != DRILL_PAGE:
@@ -170,6 +175,13 @@ class User:
             await self._rerun("drill_close", [state(w, False)], replace=w.id)
             w = self.page.find(DRILL_KEY)
         await self._rerun("drill", [state(w, True)], replace=w.id)
+        now = self.page.find(DRILL_KEY)
+        self._check("drill", now is not None and now.value is True, "the case list did not open")
+
+    def _check(self, action: str, applied: bool, detail: str) -> None:
+        """The page drawn shows what was asked for (else the action timed something else)."""
+        if not applied:
+            self.record.error("not_applied", f"{action}: {detail}")
 
     async def _rerun(self, action: str, changed: list, replace: str) -> None:
         """A widget changed on the current page: every widget's state, that one's new."""
