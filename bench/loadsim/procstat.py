@@ -33,55 +33,60 @@ def own_cpu_seconds() -> float:
 
 class Watch:
     """CPU used by some processes between start() and stop(), and their largest summed resident
-    memory, sampled twice a second (a level's peak, not the process's lifetime peak)."""
+    memory, sampled twice a second (a level's peak, not the process's lifetime peak). A process
+    that ends meanwhile (a replica killed in a scale-out run) counts up to its last sample."""
 
     def __init__(self, pids: list[int]):
         self.pids = pids
         self.rss_peak = 0.0
         self._task = None
+        self._cpu_first: dict[int, tuple[float, float]] = {}
+        self._cpu_last: dict[int, tuple[float, float]] = {}
 
-    def _cpu(self) -> tuple[float, float]:
-        both = [cpu_seconds(p) for p in self.pids]
-        return sum(u for u, _ in both), sum(s for _, s in both)
-
-    def _rss(self) -> float:
-        return sum(memory_mb(p)[0] for p in self.pids)
+    def _read(self) -> float:
+        """Note each live process's CPU; return their summed resident memory now."""
+        rss = 0.0
+        for p in self.pids:
+            try:
+                self._cpu_last[p] = cpu_seconds(p)
+                rss += memory_mb(p)[0]
+            except OSError:
+                continue
+            self._cpu_first.setdefault(p, self._cpu_last[p])
+        return rss
 
     async def _sample(self) -> None:
         while True:
-            try:
-                self.rss_peak = max(self.rss_peak, self._rss())
-            except OSError:  # a replica that was killed (scale-out runs): counted no more
-                pass
+            self.rss_peak = max(self.rss_peak, self._read())
             await asyncio.sleep(0.5)
 
     def start(self) -> None:
-        self._cpu0, self._own0 = self._alive_cpu(), own_cpu_seconds()
+        self._read()
+        self._own0 = own_cpu_seconds()
         self._t0 = asyncio.get_running_loop().time()
         self._task = asyncio.create_task(self._sample())
-
-    def _alive_cpu(self) -> tuple[float, float]:
-        try:
-            return self._cpu()
-        except OSError:
-            return float("nan"), float("nan")
 
     async def stop(self) -> dict:
         self._task.cancel()
         wall = asyncio.get_running_loop().time() - self._t0
-        (u0, s0), (u1, s1) = self._cpu0, self._alive_cpu()
+        rss_now = self._read()
         own = own_cpu_seconds() - self._own0
-        try:
-            rss_now, hwm = self._rss(), sum(memory_mb(p)[1] for p in self.pids)
-        except OSError:
-            rss_now = hwm = float("nan")
         cores = os.cpu_count() or 1
+        client = {"cpu_s": own, "cores_pct": 100 * own / wall / cores}
         if not self.pids:  # attached to a server without its process id: no server figures
-            return {"wall_s": wall, "cores": cores, "server": None,
-                    "client": {"cpu_s": own, "cores_pct": 100 * own / wall / cores}, "loadavg_end": list(os.getloadavg())}
-        server = {"user_s": u1 - u0, "sys_s": s1 - s0, "cpu_s": (u1 - u0) + (s1 - s0)}
-        server["cores_pct"] = 100 * server["cpu_s"] / wall / cores
-        return {"wall_s": wall, "cores": cores, "server": server | {
-                    "rss_peak_mb": max(self.rss_peak, rss_now), "rss_end_mb": rss_now, "rss_lifetime_peak_mb": hwm},
-                "client": {"cpu_s": own, "cores_pct": 100 * own / wall / cores},
+            return {"wall_s": wall, "cores": cores, "server": None, "client": client,
+                    "loadavg_end": list(os.getloadavg())}
+        user = sum(self._cpu_last[p][0] - self._cpu_first[p][0] for p in self._cpu_first)
+        system = sum(self._cpu_last[p][1] - self._cpu_first[p][1] for p in self._cpu_first)
+        hwm = 0.0
+        for p in self.pids:
+            try:
+                hwm += memory_mb(p)[1]
+            except OSError:
+                pass
+        server = {"user_s": user, "sys_s": system, "cpu_s": user + system,
+                  "cores_pct": 100 * (user + system) / wall / cores, "rss_peak_mb": max(self.rss_peak, rss_now),
+                  "rss_end_mb": rss_now, "rss_lifetime_peak_mb": hwm,
+                  "processes_alive_at_end": sum(os.path.exists(f"/proc/{p}") for p in self.pids)}
+        return {"wall_s": wall, "cores": cores, "server": server, "client": client,
                 "loadavg_end": list(os.getloadavg())}
