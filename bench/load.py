@@ -24,6 +24,7 @@ import asyncio
 import ipaddress
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -37,7 +38,7 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH)
 
 from loadsim.level import run_level  # noqa: E402
-from loadsim.report import knee, summarise, table  # noqa: E402
+from loadsim.report import cpu_bound_estimate, knee, summarise, table  # noqa: E402
 from loadsim.user import CYCLE, Mix, Record, User  # noqa: E402
 
 ROOT = os.path.dirname(BENCH)
@@ -64,10 +65,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, root: str, folder: str) -> tuple[str, subprocess.Popen]:
-    """Streamlit on `db` from checkout `root`, its state (sign-in tickets, key) in `folder`."""
+def start_server(db: str, root: str, folder: str, log_path: str) -> tuple[str, subprocess.Popen]:
+    """Streamlit on `db` from checkout `root`, its state (sign-in tickets, key) in `folder`, its
+    output in `log_path` (kept: an exception drawn in a page is told in full only there)."""
     port = _free_port()
-    log = open(os.path.join(folder, "streamlit.log"), "w")
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
                              f"--server.port={port}", "--server.address=127.0.0.1"], cwd=root,
                             env=dict(os.environ, SPZX_DB=os.path.abspath(db), SPZX_STATE=os.path.join(folder, "state.sqlite")),
@@ -89,7 +92,6 @@ async def warm(url: str, usernames: list[str], mix: Mix) -> Record:
     """One user per role through one round of the mix, not counted: imports, first connection."""
     record = Record()
     quick = Mix(pages=mix.pages, periods=mix.periods, think=(0.0, 0.0), timeout=mix.timeout)
-    import random
     await asyncio.gather(*(User(u, url, quick, random.Random(i), record).live(float("inf"), steps=len(CYCLE))
                            for i, u in enumerate(usernames)))
     return record
@@ -140,6 +142,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=60, help="seconds an action may take before it is an error")
     ap.add_argument("--deadline", type=float, help="seconds for the whole run (default: worked out from the levels)")
     ap.add_argument("--no-warm", dest="warm", action="store_false", help="skip the warm-up round")
+    ap.add_argument("--server-log", default=os.path.join(BENCH, "out", "load_server.log"),
+                    help="with --db: where the server's output goes")
     ap.add_argument("--json", help="also write the figures as JSON to this file (- for standard output)")
     a = ap.parse_args()
     if any(n < 1 or n > MAX_SESSIONS for n in a.sessions):
@@ -156,7 +160,7 @@ def main() -> None:
         if a.db:
             if not os.path.isfile(a.db):
                 sys.exit(f"no database at {a.db}")
-            url, server = start_server(a.db, a.root, folder)
+            url, server = start_server(a.db, a.root, folder, a.server_log)
             pids = [server.pid]
         else:
             url, pids = a.url.rstrip("/") + "/", a.pid
@@ -167,9 +171,12 @@ def main() -> None:
         except asyncio.TimeoutError:
             sys.exit(f"stopped: the run passed its deadline of {deadline:.0f} s")
         verdict = knee(levels)
+        estimate = cpu_bound_estimate(levels, mix.think)
         config = {"db": a.db, "url": url, "pids": pids, "sessions": a.sessions, "seconds": a.seconds, "ramp": a.ramp,
                   "think": a.think, "seed": a.seed, "roles": a.roles.split(","), "mix": mix.describe(),
                   "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))}
+        if a.db:
+            print(f"server log: {a.server_log}")
         print(f"{'database ' + a.db if a.db else 'server ' + url}; server pid {', '.join(map(str, pids)) or '—'}; "
               f"{os.cpu_count()} cores; roles {a.roles}; seed {a.seed}")
         print(mix.describe())
@@ -177,8 +184,11 @@ def main() -> None:
               f"until script_finished; interactive = page, court, period, drill")
         print(table(levels))
         print(verdict)
+        if estimate:
+            print(estimate)
         if a.json:
-            text = json.dumps(_no_nan({"config": config, "levels": levels, "knee": verdict}), ensure_ascii=False, indent=1)
+            figures = {"config": config, "levels": levels, "knee": verdict, "cpu_bound_estimate": estimate}
+            text = json.dumps(_no_nan(figures), ensure_ascii=False, indent=1)
             if a.json == "-":
                 print(text)
             else:

@@ -7,13 +7,14 @@ import os
 import random
 import time
 
-from loadsim.procstat import Watch
+from loadsim.procstat import Watch, settle
 from loadsim.user import CYCLE, Mix, Record, User
 
 
 async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, seconds: float, ramp: float,
                     seed: int, pids: list[int]) -> dict:
     record = Record()
+    settled = await settle(pids)
     watch = Watch(pids)
     load_start = list(os.getloadavg())
     watch.start()
@@ -31,7 +32,7 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
     except asyncio.TimeoutError:
         record.error("level_timeout", f"users still busy {2 * mix.timeout + 30:.0f} s after the level's end")
     figures = await watch.stop()
-    return {"sessions": n, "seconds": seconds, "ramp": ramp, "loadavg_start": load_start, **figures,
+    return {"sessions": n, "seconds": seconds, "ramp": ramp, "settled_s": settled, "loadavg_start": load_start, **figures,
             "latencies": record.latencies, "errors": dict(record.errors), "error_samples": record.samples,
             "signed_in": record.signed_in, "landing": dict(record.landing), "resumed": dict(record.resumed),
             "skipped": dict(record.skipped), "received_mb": record.received / 2**20}

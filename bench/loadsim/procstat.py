@@ -90,3 +90,21 @@ class Watch:
                   "processes_alive_at_end": sum(os.path.exists(f"/proc/{p}") for p in self.pids)}
         return {"wall_s": wall, "cores": cores, "server": server, "client": client,
                 "loadavg_end": list(os.getloadavg())}
+
+
+async def settle(pids: list[int], quiet_cores: float = 0.1, longest: float = 120.0) -> float:
+    """Wait until the processes use less than `quiet_cores` of a core over two seconds (runs
+    left over from the last level, timed out on the client, still run on the server), at most
+    `longest` seconds; returns the seconds waited."""
+    waited = 0.0
+    while pids and waited < longest:
+        try:
+            before = sum(sum(cpu_seconds(p)) for p in pids)
+            await asyncio.sleep(2)
+            used = sum(sum(cpu_seconds(p)) for p in pids) - before
+        except OSError:
+            return waited
+        waited += 2
+        if used / 2 < quiet_cores:
+            break
+    return waited

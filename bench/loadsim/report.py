@@ -35,14 +35,16 @@ def _stats(values: list[float]) -> dict:
 
 
 def knee(levels: list[dict], target: float = TARGET_S) -> str:
-    """Where one server's p95 of the interactive actions passes the target, in words."""
-    passed = [(lv["sessions"], lv["interactive"]["p95_s"]) for lv in levels]
+    """Where one server's p95 of the interactive actions passes the target, in words. A level at
+    which no interactive action finished (every user stuck signing in, say) has passed it."""
     under = None
-    for n, p95 in passed:
-        if p95 > target:
+    for lv in levels:
+        n, timed = lv["sessions"], lv["interactive"]
+        if timed["n"] == 0 or timed["p95_s"] > target:
+            why = f"p95 {timed['p95_s']:.2f} s" if timed["n"] else "no interactive action finished"
             if under is None:
-                return f"p95 is over {target:g} s already at N={n} (p95 {p95:.2f} s)"
-            return f"p95 passes {target:g} s between N={under} and N={n}"
+                return f"p95 is over {target:g} s already at N={n} ({why})"
+            return f"p95 passes {target:g} s between N={under} and N={n} ({why} at N={n})"
         under = n
     return f"p95 stays under {target:g} s up to N={under}" if under is not None else "no level ran"
 
@@ -88,3 +90,18 @@ def _outcome(lv: dict) -> str:
     if lv["skipped"]:
         text += "; skipped " + ", ".join(f"{k} {v}" for k, v in sorted(lv["skipped"].items()))
     return text
+
+
+def cpu_bound_estimate(levels: list[dict], think: tuple[float, float]) -> str | None:
+    """The number of users whose actions would use up every core, from the server CPU one action
+    costs at the first level: a user asks one action per (think + response) seconds. A model,
+    not a measurement: it ignores the GIL and whatever else the machine runs, which is why it is
+    worth printing beside the measured latencies on a shared machine."""
+    first = levels[0] if levels else None
+    if not first or first["server"] is None or not first["actions_done"] or first["interactive"]["n"] == 0:
+        return None
+    cost = first["server"]["cpu_per_action_s"]
+    cycle = sum(think) / 2 + first["interactive"]["p50_s"]
+    users = first["cores"] * cycle / cost
+    return (f"CPU-bound estimate: {cost:.2f} s of server CPU per action at N={first['sessions']}; a user asks one "
+            f"action per {cycle:.1f} s (mean think + p50), so {first['cores']} cores are used up at N≈{users:.0f}")

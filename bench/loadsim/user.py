@@ -134,7 +134,7 @@ class User:
     async def _act(self, action: str, until: float) -> None:
         try:
             if action == "page":
-                await self._open(self.rng.choice([p for p in self.mix.pages if p != self.page.current]))
+                await self._open(self.rng.choice([p for p in self.mix.pages if p != self.page.current] or self.mix.pages))
             elif action in ("court", "period"):
                 await self._choose(action)
             elif action == "drill":
