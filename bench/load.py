@@ -2,6 +2,7 @@
 
   .venv/bin/python bench/load.py --db /tmp/demo10m.duckdb [--sessions 1 10 25 50 100] [--seconds 60]
   .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --pid 12345 [...]      # a running server (or proxy)
+  .venv/bin/python bench/load.py --db ... --server-option runner.postScriptGC=false  # compare a Streamlit setting
 
 Each simulated user opens the dashboard's websocket (/_stcore/stream) and speaks the frontend's
 protocol (BackMsg rerun_script with widget states; ForwardMsg deltas until script_finished):
@@ -65,14 +66,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, root: str, folder: str, log_path: str) -> tuple[str, subprocess.Popen]:
+def start_server(db: str, root: str, folder: str, log_path: str, options: list[str]) -> tuple[str, subprocess.Popen]:
     """Streamlit on `db` from checkout `root`, its state (sign-in tickets, key) in `folder`, its
-    output in `log_path` (kept: an exception drawn in a page is told in full only there)."""
+    output in `log_path` (kept: an exception drawn in a page is told in full only there), with
+    Streamlit `options` ("runner.postScriptGC=false") to compare a setting."""
     port = _free_port()
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1"], cwd=root,
+                             f"--server.port={port}", "--server.address=127.0.0.1", *(f"--{o}" for o in options)],
+                            cwd=root,
                             env=dict(os.environ, SPZX_DB=os.path.abspath(db), SPZX_STATE=os.path.join(folder, "state.sqlite")),
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -142,6 +145,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=60, help="seconds an action may take before it is an error")
     ap.add_argument("--deadline", type=float, help="seconds for the whole run (default: worked out from the levels)")
     ap.add_argument("--no-warm", dest="warm", action="store_false", help="skip the warm-up round")
+    ap.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
+                    help="with --db: a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
     ap.add_argument("--server-log", default=os.path.join(BENCH, "out", "load_server.log"),
                     help="with --db: where the server's output goes")
     ap.add_argument("--json", help="also write the figures as JSON to this file (- for standard output)")
@@ -160,7 +165,7 @@ def main() -> None:
         if a.db:
             if not os.path.isfile(a.db):
                 sys.exit(f"no database at {a.db}")
-            url, server = start_server(a.db, a.root, folder, a.server_log)
+            url, server = start_server(a.db, a.root, folder, a.server_log, a.server_option)
             pids = [server.pid]
         else:
             url, pids = a.url.rstrip("/") + "/", a.pid
@@ -172,11 +177,11 @@ def main() -> None:
             sys.exit(f"stopped: the run passed its deadline of {deadline:.0f} s")
         verdict = knee(levels)
         estimate = cpu_bound_estimate(levels, mix.think)
-        config = {"db": a.db, "url": url, "pids": pids, "sessions": a.sessions, "seconds": a.seconds, "ramp": a.ramp,
+        config = {"db": a.db, "server_options": a.server_option, "url": url, "pids": pids, "sessions": a.sessions, "seconds": a.seconds, "ramp": a.ramp,
                   "think": a.think, "seed": a.seed, "roles": a.roles.split(","), "mix": mix.describe(),
                   "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))}
         if a.db:
-            print(f"server log: {a.server_log}")
+            print(f"server log: {a.server_log}" + (f"; options {' '.join(a.server_option)}" if a.server_option else ""))
         print(f"{'database ' + a.db if a.db else 'server ' + url}; server pid {', '.join(map(str, pids)) or '—'}; "
               f"{os.cpu_count()} cores; roles {a.roles}; seed {a.seed}")
         print(mix.describe())

@@ -93,15 +93,16 @@ def _outcome(lv: dict) -> str:
 
 
 def cpu_bound_estimate(levels: list[dict], think: tuple[float, float]) -> str | None:
-    """The number of users whose actions would use up every core, from the server CPU one action
-    costs at the first level: a user asks one action per (think + response) seconds. A model,
-    not a measurement: it ignores the GIL and whatever else the machine runs, which is why it is
-    worth printing beside the measured latencies on a shared machine."""
-    first = levels[0] if levels else None
-    if not first or first["server"] is None or not first["actions_done"] or first["interactive"]["n"] == 0:
+    """Where the knee would be if the server's CPU were the only limit (asymptotic bounds of a
+    closed system: N* = (Z + D) / D_max, Z the mean think time, D the CPU one action costs, D_max
+    the bottleneck's share of it). Between one core (Python runs one thread at a time, so the
+    pages' Python work does not spread over cores) and every core (DuckDB's work does). A model
+    from the measured cost, not a measurement; on a shared machine it says what the latencies cannot."""
+    first = next((lv for lv in levels if lv["server"] is not None and lv["actions_done"]), None)
+    if first is None:
         return None
     cost = first["server"]["cpu_per_action_s"]
-    cycle = sum(think) / 2 + first["interactive"]["p50_s"]
-    users = first["cores"] * cycle / cost
-    return (f"CPU-bound estimate: {cost:.2f} s of server CPU per action at N={first['sessions']}; a user asks one "
-            f"action per {cycle:.1f} s (mean think + p50), so {first['cores']} cores are used up at N≈{users:.0f}")
+    z = sum(think) / 2
+    one, every = (z + cost) / cost, first["cores"] * (z + cost) / cost
+    return (f"CPU-bound estimate: an action costs {cost:.2f} s of server CPU (at N={first['sessions']}); with "
+            f"{z:g} s mean think the knee lies between N≈{one:.0f} (one core) and N≈{every:.0f} ({first['cores']} cores)")
