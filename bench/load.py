@@ -108,11 +108,16 @@ async def run(a, url: str, pids: list[int], mix: Mix) -> list[dict]:
             print(f"warm-up errors: {dict(w.errors)}; {w.samples[:3]}", file=sys.stderr)
     levels = []
     for n in a.sessions:
-        level = summarise(await run_level(n, url, usernames, mix, a.seconds, a.ramp, a.seed, pids))
+        level = summarise(await run_level(n, url, usernames, mix, a.seconds, ramp(a, n), a.seed, pids))
         levels.append(level)
         print(f"N={n}: interactive p95 {level['interactive']['p95_s']:.2f} s, "
               f"{level['errors_total']} errors", file=sys.stderr, flush=True)
     return levels
+
+
+def ramp(a, n: int) -> float:
+    """Users arrive two a second (at least over 5 s): a level measures use, not a sign-in storm."""
+    return a.ramp if a.ramp is not None else max(5.0, n / 2)
 
 
 def _no_nan(value):
@@ -135,7 +140,8 @@ def main() -> None:
     ap.add_argument("--root", default=ROOT, help="with --db: the checkout to serve (default: this one)")
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 25, 50, 100])
     ap.add_argument("--seconds", type=float, default=60, help="per level, after the ramp")
-    ap.add_argument("--ramp", type=float, default=5, help="users arrive spread over this many seconds")
+    ap.add_argument("--ramp", type=float, help="users arrive spread over this many seconds (default: two a second, "
+                                               "at least 5 s; a shorter ramp measures a sign-in storm)")
     ap.add_argument("--think", type=float, nargs=2, default=[2.0, 5.0], metavar=("MIN", "MAX"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--roles", default=",".join(ROLES), help="demo users, taken in turn")
@@ -153,11 +159,11 @@ def main() -> None:
     a = ap.parse_args()
     if any(n < 1 or n > MAX_SESSIONS for n in a.sessions):
         sys.exit(f"--sessions: 1 to {MAX_SESSIONS}")
-    if not 0 <= a.think[0] <= a.think[1] or a.seconds <= 0 or a.ramp < 0:
+    if not 0 <= a.think[0] <= a.think[1] or a.seconds <= 0 or (a.ramp or 0) < 0:
         sys.exit("--think MIN MAX with 0 ≤ MIN ≤ MAX; --seconds > 0; --ramp ≥ 0")
     mix = Mix(pages=tuple("" if p == "landing" else p for p in a.pages.split(",")), periods=a.periods,
               think=(a.think[0], a.think[1]), timeout=a.timeout)
-    deadline = a.deadline or sum(a.ramp + a.seconds + 2 * a.timeout + 60 for _ in a.sessions) + 300
+    deadline = a.deadline or sum(ramp(a, n) + a.seconds + 2 * a.timeout + 180 for n in a.sessions) + 300
 
     folder = tempfile.mkdtemp(prefix="spzx-load-")
     server = None
@@ -177,7 +183,8 @@ def main() -> None:
             sys.exit(f"stopped: the run passed its deadline of {deadline:.0f} s")
         verdict = knee(levels)
         estimate = cpu_bound_estimate(levels, mix.think)
-        config = {"db": a.db, "server_options": a.server_option, "url": url, "pids": pids, "sessions": a.sessions, "seconds": a.seconds, "ramp": a.ramp,
+        config = {"db": a.db, "server_options": a.server_option, "url": url, "pids": pids, "sessions": a.sessions,
+                  "seconds": a.seconds, "ramp": [ramp(a, n) for n in a.sessions],
                   "think": a.think, "seed": a.seed, "roles": a.roles.split(","), "mix": mix.describe(),
                   "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))}
         if a.db:
@@ -185,7 +192,8 @@ def main() -> None:
         print(f"{'database ' + a.db if a.db else 'server ' + url}; server pid {', '.join(map(str, pids)) or '—'}; "
               f"{os.cpu_count()} cores; roles {a.roles}; seed {a.seed}")
         print(mix.describe())
-        print(f"each level: users arrive over {a.ramp:g} s, then {a.seconds:g} s; latency from the BackMsg sent "
+        print(f"each level: users arrive over {', '.join(f'{ramp(a, n):g}' for n in a.sessions)} s, then {a.seconds:g} s; "
+              f"latency from the BackMsg sent "
               f"until script_finished; interactive = page, court, period, drill")
         print(table(levels))
         print(verdict)
