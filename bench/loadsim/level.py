@@ -32,7 +32,8 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
     except asyncio.TimeoutError:
         record.error("level_timeout", f"users still busy {2 * mix.timeout + 30:.0f} s after the level's end")
     figures = await watch.stop()
-    return {"sessions": n, "seconds": seconds, "ramp": ramp, "settled_s": settled, "loadavg_start": load_start, **figures,
-            "latencies": record.latencies, "errors": dict(record.errors), "error_samples": record.samples,
+    return {"sessions": n, "seconds": seconds, "ramp": ramp, "settled_s": settled, "loadavg_start": load_start,
+            **figures, "latencies": record.latencies, "page_latencies": record.pages, "errors": dict(record.errors),
+            "error_samples": record.samples,
             "signed_in": record.signed_in, "landing": dict(record.landing), "resumed": dict(record.resumed),
             "skipped": dict(record.skipped), "received_mb": record.received / 2**20}

@@ -24,8 +24,9 @@ def summarise(level: dict) -> dict:
     server = level["server"]
     if server is not None:  # the cost of an action, whatever else the machine is doing
         server = server | {"cpu_per_action_s": server["cpu_s"] / done if done else float("nan")}
-    return {k: v for k, v in level.items() if k != "latencies"} | {
-        "server": server, "actions": actions, "interactive": _stats(together),
+    pages = {p: _stats(v) for p, v in sorted(level["page_latencies"].items())}
+    return {k: v for k, v in level.items() if k not in ("latencies", "page_latencies")} | {
+        "pages": pages, "server": server, "actions": actions, "interactive": _stats(together),
         "actions_done": done, "actions_per_s": done / level["wall_s"], "errors_total": sum(level["errors"].values())}
 
 
@@ -59,6 +60,9 @@ def table(levels: list[dict]) -> str:
             s = lv["interactive"] if a == "interactive" else lv["actions"].get(a)
             if s and s["n"]:
                 rows.append(f"{lv['sessions']:>4} {a:13} {s['n']:>5} {s['p50_s']:>7.2f} {s['p95_s']:>7.2f} {s['max_s']:>7.2f}")
+        if lv["pages"]:
+            rows.append("     page p50/p95 s: " + ", ".join(f"{p} {s['p50_s']:.2f}/{s['p95_s']:.2f}"
+                                                          for p, s in lv["pages"].items()))
         rows.append(f"     {_resources(lv)}")
         rows.append(f"     {_outcome(lv)}")
     return "\n".join(rows)
@@ -77,7 +81,8 @@ def _resources(lv: dict) -> str:
         text = "server: no --pid, no figures"
     else:
         text = (f"server CPU {server['user_s']:.0f}+{server['sys_s']:.0f} s user+sys = {server['cores_pct']:.0f}% "
-                f"of {lv['cores']} cores, {server['cpu_per_action_s']:.2f} s per action; RSS peak {server['rss_peak_mb']:.0f} MB, end {server['rss_end_mb']:.0f} MB")
+                f"of {lv['cores']} cores, {server['cpu_per_action_s']:.2f} s per action; "
+                f"RSS peak {server['rss_peak_mb']:.0f} MB, end {server['rss_end_mb']:.0f} MB")
     return (f"{text}; client CPU {c['cpu_s']:.1f} s = {c['cores_pct']:.0f}%; {lv['actions_per_s']:.2f} actions/s "
             f"over {lv['wall_s']:.0f} s; load average {load}")
 

@@ -39,6 +39,7 @@ class Mix:
 class Record:
     """What every user of one level saw."""
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    pages: dict[str, list[float]] = field(default_factory=dict)   # the "page" action's latencies by page opened
     errors: Counter = field(default_factory=Counter)
     samples: list[str] = field(default_factory=list)   # the first few error messages
     landing: Counter = field(default_factory=Counter)   # the page drawn right after sign-in
@@ -148,8 +149,10 @@ class User:
             self.record.skipped[f"page {path or 'landing'}"] += 1
             return
         # A click in the navigation: the page's hash, the sidebar's widgets, no query string.
-        await self._timed("page", states=self.page.states(sidebar_only=True), page_hash=self.page.pages[path][0],
-                          path=path)
+        seconds = await self._timed("page", states=self.page.states(sidebar_only=True),
+                                    page_hash=self.page.pages[path][0], path=path)
+        if seconds is not None:
+            self.record.pages.setdefault(path or "landing", []).append(seconds)
         self._check("page", self.page.current == path, f"asked for {path or 'landing'!r}, drew {self.page.current!r}")
 
     async def _choose(self, key: str) -> None:
@@ -189,14 +192,16 @@ class User:
         await self._timed(action, states=states, page_hash=self.page.current_hash,
                           query_string=self.page.query_string, path=self.page.current)
 
-    async def _timed(self, action: str, **run) -> None:
+    async def _timed(self, action: str, **run) -> float | None:
+        """Run and time; the seconds, or None when the page drew an exception (an error, not a time)."""
         seconds, page = await self.conn.run(self.mix.timeout, **run)
         self.page = page
         if page.exceptions:
             for text in page.exceptions:
                 self.record.error("exception", f"{action} on {page.current or 'landing'}: {text}")
-        else:
-            self.record.time(action, seconds)
+            return None
+        self.record.time(action, seconds)
+        return seconds
 
     # --- reconnect ----------------------------------------------------------------------------
 
