@@ -82,6 +82,8 @@ class User:
                 step += 1
         except SignInFailed as e:
             self.record.error("sign_in", str(e))
+        except Exception as e:  # noqa: BLE001 — a message this client does not understand ends this user only
+            self.record.error("client", repr(e))
         finally:
             if self.conn is not None:
                 await self.conn.close()
@@ -177,6 +179,9 @@ class User:
         if w.value:  # open since the last drill: closed first, as a user would to open it again
             await self._rerun("drill_close", [state(w, False)], replace=w.id)
             w = self.page.find(DRILL_KEY)
+            if w is None:
+                self.record.error("not_applied", "drill: the case list's section went away when closed")
+                return
         await self._rerun("drill", [state(w, True)], replace=w.id)
         now = self.page.find(DRILL_KEY)
         self._check("drill", now is not None and now.value is True, "the case list did not open")
