@@ -1,0 +1,62 @@
+"""bench/load.py against a real server on a small demo database: simulated users sign in through
+the sign-in page, every action of the mix runs and is timed, and the server's CPU and memory
+are reported. Its sign-in check can fail: a demo user the sign-in page does not offer is an error."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from present.text import tr
+from tests.browser.conftest import ROOT, start_server, stop_server
+
+LOAD = os.path.join(ROOT, "bench", "load.py")
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("load") / "demo.duckdb")
+    subprocess.run([sys.executable, "-m", "data", "generate", "--db", db, "--cases", "30000", "--quiet"],
+                   cwd=ROOT, check=True)
+    url, proc = start_server(db, "load_bench.log")
+    yield url, proc.pid
+    stop_server(proc)
+
+
+def _load(running, tmp_path, *extra: str) -> dict:
+    url, pid = running
+    out = tmp_path / "load.json"
+    subprocess.run([sys.executable, LOAD, "--url", url, "--pid", str(pid), "--sessions", "2", "--seconds", "20",
+                    "--ramp", "1", "--think", "0.2", "0.6", "--timeout", "30", "--no-warm", "--json", str(out), *extra],
+                   cwd=ROOT, check=True, timeout=120)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_two_users_sign_in_and_run_the_mix(running, tmp_path):
+    report = _load(running, tmp_path, "--roles", "demo_leader,demo_admin")
+    level, = report["levels"]
+    assert level["signed_in"] == 2
+    # the landing page of both roles (态势总览), not the sign-in page
+    assert level["landing"] == {tr("page_overview"): 2}, level["landing"]
+    for action in ("sign_in_page", "sign_in", "page", "court", "period", "drill"):
+        timed = level["actions"].get(action, {"n": 0})
+        assert timed["n"] >= 1 and 0 < timed["p50_s"] <= timed["p95_s"] <= timed["max_s"] < 30, (action, timed)
+    assert level["errors"] == {} and level["skipped"] == {}, (level["error_samples"], level["skipped"])
+    server, client = level["server"], level["client"]
+    assert 0 < server["cpu_s"] == pytest.approx(server["user_s"] + server["sys_s"])
+    assert 0 < server["cores_pct"] <= 100
+    assert 0 < server["cpu_per_action_s"] < 30
+    assert 50 < server["rss_end_mb"] <= server["rss_peak_mb"] < 4000
+    assert 0 < client["cpu_s"] and client["cores_pct"] < 50
+    assert report["knee"].startswith("p95 ")
+
+
+def test_a_user_the_sign_in_page_does_not_offer_is_not_signed_in(running, tmp_path):
+    report = _load(running, tmp_path, "--roles", "demo_nobody")
+    level, = report["levels"]
+    assert level["signed_in"] == 0 and level["landing"] == {}
+    assert level["errors"] == {"sign_in": 2}
+    assert set(level["actions"]) == {"sign_in_page"}  # nothing else was timed
