@@ -29,7 +29,8 @@ def session(master: str | None = None, conf: dict[str, str] | None = None, shuff
             builder = builder.master(master)
         if (master or "").startswith("local"):
             builder = (builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                       .config("spark.ui.enabled", "false").config("spark.local.dir", scratch)
+                       .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                       .config("spark.local.dir", scratch)
                        .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse")))
         if shuffle_partitions:
             builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
