@@ -65,6 +65,8 @@ def facts_version(folder: str) -> str | None:
 def load_facts(db_path: str, folder: str) -> None:
     """Replace the fact tables of a stored database by the ones computed under `folder`."""
     found, wanted = facts_version(folder), facts.version()
+    if found is None:
+        raise StaleFacts(f"{folder} 下没有完整的汇总表 / no finished facts under {folder} (no facts_info)")
     if found != wanted:
         raise StaleFacts(f"汇总表版本 {found} 与本程序的 {wanted} 不同，请用本版本重新计算 / the facts under {folder} "
                          f"are version {found}, this code's are {wanted}: compute them again with this code")
