@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Set up and run every test. Browser tests need Debian's chromium and a CJK font, the tests of
-# several servers nginx and PostgreSQL: installed here with apt-get when running as root;
-# otherwise install them once with
-#   sudo apt-get install -y chromium fonts-noto-cjk nginx postgresql
+# several servers nginx and PostgreSQL, the Spark facts test Java 17+: installed here with
+# apt-get when running as root; otherwise install them once with
+#   sudo apt-get install -y chromium fonts-noto-cjk nginx postgresql openjdk-17-jre-headless
 source "$(dirname "$0")/scripts_common.sh"
+install_pinned requirements-spark.txt  # pyspark: large, so only for the tests (run.sh does without)
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

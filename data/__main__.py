@@ -1,4 +1,5 @@
-"""Command line: python -m data generate | ingest | refresh | versions | rollback | watch (see README and spec/cli.md)."""
+"""Command line: python -m data generate | ingest | refresh | versions | rollback | watch | export-cases | facts |
+load-facts (see README and spec/cli.md; the last three: data/exchange.py)."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     pv.add_argument("file")
     pv.add_argument("--db", required=True)
     pv.add_argument("--profile")
+    x = sub.add_parser("export-cases", help="write the cases and courts as Parquet, for another engine's facts build")
+    x.add_argument("--db", required=True)
+    x.add_argument("--parquet", required=True, help="folder: cases/ and courts/ are written in it")
+    f = sub.add_parser("facts", help="compute the monthly facts from cases as Parquet, written as Parquet")
+    f.add_argument("--engine", choices=["spark", "duckdb"], default="spark")
+    f.add_argument("--cases", required=True, help="the folder export-cases wrote")
+    f.add_argument("--out", required=True)
+    f.add_argument("--master", default="local[*]", help="spark: where to run (default: this machine)")
+    f.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="spark: a setting")
+    lf = sub.add_parser("load-facts", help="put facts computed by another engine into the database")
+    lf.add_argument("--db", required=True)
+    lf.add_argument("--parquet", required=True, help="the folder `facts` wrote")
     args = ap.parse_args(argv)
     _limit_memory()
 
@@ -78,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         print(f"已导入 {n} 个文件 / {n} files imported")
         return 0
+    if args.command in ("export-cases", "facts", "load-facts"):
+        return _exchange(args)
     if args.command in ("versions", "rollback"):
         return _versions(args)
 
@@ -140,6 +155,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
           f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _exchange(args) -> int:
+    from . import exchange
+
+    t0 = time.perf_counter()
+    try:
+        if args.command == "export-cases":
+            n = exchange.export_cases(args.db, args.parquet)
+            print(f"已导出 / exported {n:,} 件 cases: {args.parquet}  {time.perf_counter() - t0:.1f}s")
+        elif args.command == "load-facts":
+            exchange.load_facts(args.db, args.parquet)
+            print(f"汇总表已载入 / facts loaded: {args.db}  {time.perf_counter() - t0:.1f}s")
+        elif args.engine == "duckdb":
+            exchange.build_duckdb(args.cases, args.out)
+            print(f"汇总表已计算 / facts computed (duckdb): {args.out}  {time.perf_counter() - t0:.1f}s")
+        else:
+            from . import spark_facts
+
+            conf = dict(c.split("=", 1) for c in args.conf)
+            with spark_facts.session(args.master, conf) as spark:
+                spark_facts.build(spark, args.cases, args.out)
+            print(f"汇总表已计算 / facts computed (spark): {args.out}  {time.perf_counter() - t0:.1f}s")
+    except (FileNotFoundError, exchange.StaleFacts, ValueError) as e:
+        print(f"python -m data {args.command}: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -276,16 +276,12 @@ def remove_leftovers(db_path: str) -> bool:
     return True
 
 
-def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:
-    """Rebuild the fact tables of a stored database from its cases, with the same atomic swap
-    as an import. Returns whether it rebuilt (with only_if_stale, nothing happens when the
-    facts are current)."""
+@contextlib.contextmanager
+def rebuilding(db_path: str):
+    """Yield a connection to a copy of the stored database `db_path`, its cases brought up to this
+    code's columns; on success the copy replaces it atomically (as `building`)."""
     if not os.path.isfile(db_path):
         raise FileNotFoundError(f"数据库不存在 / database not found: {db_path}")
-    if only_if_stale:
-        with duckdb.connect(db_path, read_only=True) as con:
-            if facts_state(con) is FactsState.CURRENT:
-                return False
     with building(db_path) as con:
         con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
         target = con.execute("SELECT current_database()").fetchone()[0]
@@ -296,8 +292,21 @@ def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:
                                              "AND table_name = 'cases'", [target]).fetchall()}
         if not columns >= set(CASE_FIELDS) | set(_DERIVED_SINCE_V2):
             _derive_again(con, target)  # written by older code: its cases gain the spec-v2 columns
-        else:
-            write_facts(con)
+        yield con
         con.execute("INSERT OR REPLACE INTO meta VALUES ('facts_built_at', ?)",
                     [dt.datetime.now().isoformat(timespec="seconds")])
+
+
+def refresh_facts(db_path: str, only_if_stale: bool = False) -> bool:
+    """Rebuild the fact tables of a stored database from its cases, with the same atomic swap
+    as an import. Returns whether it rebuilt (with only_if_stale, nothing happens when the
+    facts are current)."""
+    if not os.path.isfile(db_path):
+        raise FileNotFoundError(f"数据库不存在 / database not found: {db_path}")
+    if only_if_stale:
+        with duckdb.connect(db_path, read_only=True) as con:
+            if facts_state(con) is FactsState.CURRENT:
+                return False
+    with rebuilding(db_path) as con:
+        write_facts(con)
     return True
