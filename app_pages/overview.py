@@ -8,10 +8,10 @@ from metrics import ownership
 from metrics.catalogue import BY_ID, View, in_view
 import pandas as pd
 
-from present import charts, format as fmt
+from present import format as fmt
 from present.theme import falls_short, status_label
 from ui.tables import show
-from ui import queries
+from ui import queries, vega
 from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.plain import md
@@ -57,4 +57,4 @@ if flow.empty:
     st.info(t("no_data"))
 else:
     names = {"received": t("received"), "closed": t("closed"), "pending": t("pending")}
-    st.altair_chart(charts.flow(flow, names, t("count"), t("pending"), L), alt=t("flow"))
+    vega.chart("flow", flow, names, t("count"), t("pending"), L, alt_text=t("flow"))
