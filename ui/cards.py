@@ -48,8 +48,8 @@ def card_html(ind_id: str, row, *, with_help: bool = True, badge: bool = True, o
     ind, L = BY_ID[ind_id], lang()
     name = escape(ind.name(L))
     help_icon = (f'<span class="spzx-help" role="img" title="{escape(ind.formula(L))}" '
-                 f'aria-label="{escape(ind.formula(L))}">?</span>' if with_help else "")
-    parts = [f'<div class="spzx-label">{name}{help_icon}</div>',
+                 f'aria-label="{escape(ind.formula(L))}"></span>' if with_help else "")
+    parts = [f'<div class="spzx-label"><span>{name}</span>{help_icon}</div>',
              f'<div class="spzx-value">{escape(fmt.value(ind, row["value"], L))}</div>',
              _delta_html(yoy_delta(ind, row, L))]
     label = status_label(row["status"], row["side"], L) if badge else None

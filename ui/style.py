@@ -17,6 +17,7 @@ CSS = f"""<style>
 .spzx-help {{display: inline-flex; align-items: center; justify-content: center; width: 13px; height: 13px;
   border: 1.5px solid currentColor; border-radius: 50%; font-size: 10px; font-weight: 700; line-height: 1; cursor: help;
   opacity: 0.8;}}
+.spzx-help::after {{content: "?";}}
 .spzx-value {{font-size: 2.25rem; line-height: 1.4; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .spzx-delta-row {{display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap;}}
 .spzx-delta {{display: inline-flex; align-items: center; font-size: 0.875rem; border-radius: 9999px;
