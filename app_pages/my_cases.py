@@ -7,6 +7,7 @@ import streamlit as st
 from metrics.catalogue import BY_ID
 from present import format as fmt
 from ui import queries, vega
+from ui.cards import figure_row
 from ui.export import download_xlsx
 from ui.i18n import columns, lang, t
 from ui.plain import tm
@@ -40,11 +41,9 @@ def my_cases() -> None:
             ["mark", "days_left", "case_no", "case_type", "procedure", "cause", "filed_date", "limit_days",
              "extended_days", "deducted_days", "days_on_hand"]]
         left = pending["days_left"]
-        cols = st.columns(2 + len(DUE_WITHIN))
-        cols[0].metric(t("pending"), f"{len(shown):,}")
-        cols[1].metric(t("past_limit_n"), f"{(left < 0).sum():,}")
-        for col, n in zip(cols[2:], DUE_WITHIN):  # each counts every case due within n days, overdue ones aside
-            col.metric(tm("due_within", n=n), f"{left.between(0, n).sum():,}")
+        # each "due within n days" counts every case due by then, overdue ones aside
+        figure_row([(t("pending"), f"{len(shown):,}"), (t("past_limit_n"), f"{(left < 0).sum():,}")]
+                   + [(t("due_within", n=n), f"{left.between(0, n).sum():,}") for n in DUE_WITHIN])
         show(shown, alt="pending cases")
         download_xlsx(columns(shown), "my_pending", f, ctx, key="dl_pending")
 

@@ -70,3 +70,9 @@ def card_grid(ids: list[str], rows, per_row: int = PER_ROW, owners: dict[str, st
     with st.container(key="card_grid"):
         st.html(f'<div class="spzx-cards" style="--per-row: {int(per_row)}">{cards}</div>')
 
+
+def figure_row(figures: list[tuple[str, str]]) -> None:
+    """Plain figures side by side, label over value (as st.metric without a border), as one element."""
+    cells = "".join(f'<div class="spzx-card spzx-plain"><div class="spzx-label"><span>{escape(label)}</span></div>'
+                    f'<div class="spzx-value">{escape(value)}</div></div>' for label, value in figures)
+    st.html(f'<div class="spzx-cards" style="--per-row: {len(figures)}">{cells}</div>')

@@ -13,6 +13,7 @@ CSS = f"""<style>
   font-family: "Source Sans", sans-serif; color: rgb(47, 45, 43);}}
 .spzx-card {{border: 1px solid rgb(220, 216, 212); border-radius: 0.5rem; padding: calc(1rem - 1px);
   display: flex; flex-direction: column; gap: 0.5rem; min-width: 0;}}
+.spzx-plain {{border: none; padding: 0; gap: 0;}}
 .spzx-label {{font-size: 0.875rem; line-height: 1.6; display: flex; align-items: center; gap: 0.375rem;}}
 .spzx-help {{display: inline-flex; align-items: center; justify-content: center; width: 13px; height: 13px;
   border: 1.5px solid currentColor; border-radius: 50%; font-size: 10px; font-weight: 700; line-height: 1; cursor: help;

@@ -258,13 +258,15 @@ def _metrics(page) -> dict[str, str]:
     for m in page.locator("[data-testid='stMetric']").all():
         out[m.locator("[data-testid='stMetricLabel']").inner_text().strip()] = \
             m.locator("[data-testid='stMetricValue']").inner_text().strip()
+    for m in page.locator(".spzx-card").all():
+        out[m.locator(".spzx-label").inner_text().strip()] = m.locator(".spzx-value").inner_text().strip()
     return out
 
 
 def test_topic_pages_say_what_they_count(server, page):
     # 我的案件: due counts are cumulative and labelled by their window; 7 days for "this week"
     open_as(page, f"{server}/", user="demo_judge")
-    page.locator("[data-testid='stMetric']").first.wait_for(timeout=60000)
+    page.locator(".spzx-card").first.wait_for(timeout=60000)
     cards = _metrics(page)
     due = [int(cards[f"{n}天内到期"].replace(",", "")) for n in (7, 15, 30)]
     assert due == sorted(due) and due[-1] > 0, cards
