@@ -8,10 +8,10 @@ from metrics import ownership
 from metrics.catalogue import BY_ID, View, in_view
 import pandas as pd
 
-from present import charts, format as fmt
+from present import format as fmt
 from present.theme import falls_short, status_label
 from ui.tables import show
-from ui import queries
+from ui import queries, vega
 from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.plain import md
@@ -20,41 +20,48 @@ from present.summary import period_summary
 
 HEADLINE = in_view(View.OVERVIEW)
 
-f, ctx = page_context("overview")
-table = queries.table(f)
-rows = table.set_index("indicator")
-L = lang()
 
-st.subheader(t("summary"))
-st.write(md(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L)))
-meets = meets_rates(table).iloc[0]
-st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_rate"]), meets=int(meets["meets"]),
-                             judged=int(meets["judged"])), help=t("meets_rate_help"), width="content")
+@st.fragment
+def overview() -> None:
+    """The page. A filter change reruns this fragment only: not the sign-in checks, the sidebar and the navigation."""
+    f, ctx = page_context("overview")
+    table = queries.table(f)
+    rows = table.set_index("indicator")
+    L = lang()
 
-st.subheader(t("headline"))
-order = sorted(HEADLINE, key=lambda i: (rows.loc[i, "status"] not in ("above", "below") or rows.loc[i, "side"] == "better",
-                                       HEADLINE.index(i)))
-owned = ownership.load()
-card_grid(order, rows, owners={i: owned.owner(i, f.court) for i in rows.index})
+    st.subheader(t("summary"))
+    st.write(md(period_summary(table, ctx["scope_name"], f.period_obj.describe(L), L)))
+    meets = meets_rates(table).iloc[0]
+    st.metric(t("meets_rate"), t("meets_rate_value", rate=fmt.percent(meets["meets_rate"]), meets=int(meets["meets"]),
+                                 judged=int(meets["judged"])), help=t("meets_rate_help"), width="content")
 
-# 对口认领: every indicator out of range on the worse side, with the division that owns it.
-short = table[[falls_short(s, d) for s, d in zip(table["status"], table["side"])]]
-if len(short):
-    st.subheader(t("short_owned"))
-    show(pd.DataFrame({
-        t("indicator"): [BY_ID[i].name(L) for i in short["indicator"]],
-        t("value"): [fmt.value(BY_ID[i], v, L) for i, v in zip(short["indicator"], short["value"])],
-        t("range"): [f"{fmt.value(BY_ID[i], lo, L)} – {fmt.value(BY_ID[i], hi, L)}"
-                     for i, lo, hi in zip(short["indicator"], short["low"], short["high"])],
-        t("status"): [status_label(s, d, L) for s, d in zip(short["status"], short["side"])],
-        t("owner"): [owned.owner(i, f.court) or "—" for i in short["indicator"]]}), alt="owners")
+    st.subheader(t("headline"))
+    order = sorted(HEADLINE, key=lambda i: (rows.loc[i, "status"] not in ("above", "below") or rows.loc[i, "side"] == "better",
+                                           HEADLINE.index(i)))
+    owned = ownership.load()
+    card_grid(order, rows, owners={i: owned.owner(i, f.court) for i in rows.index})
 
-st.subheader(t("flow"))
-year = f.period_obj.year
-flow = queries.series(f, year, "month", tuple(in_view(View.FLOW)))
-flow = flow[flow["label"] <= f.period_obj.end.strftime("%Y-%m")]
-if flow.empty:
-    st.info(t("no_data"))
-else:
-    names = {"received": t("received"), "closed": t("closed"), "pending": t("pending")}
-    st.altair_chart(charts.flow(flow, names, t("count"), t("pending"), L), alt=t("flow"))
+    # 对口认领: every indicator out of range on the worse side, with the division that owns it.
+    short = table[[falls_short(s, d) for s, d in zip(table["status"], table["side"])]]
+    if len(short):
+        st.subheader(t("short_owned"))
+        show(pd.DataFrame({
+            t("indicator"): [BY_ID[i].name(L) for i in short["indicator"]],
+            t("value"): [fmt.value(BY_ID[i], v, L) for i, v in zip(short["indicator"], short["value"])],
+            t("range"): [f"{fmt.value(BY_ID[i], lo, L)} – {fmt.value(BY_ID[i], hi, L)}"
+                         for i, lo, hi in zip(short["indicator"], short["low"], short["high"])],
+            t("status"): [status_label(s, d, L) for s, d in zip(short["status"], short["side"])],
+            t("owner"): [owned.owner(i, f.court) or "—" for i in short["indicator"]]}), alt="owners")
+
+    st.subheader(t("flow"))
+    year = f.period_obj.year
+    flow = queries.series(f, year, "month", tuple(in_view(View.FLOW)))
+    flow = flow[flow["label"] <= f.period_obj.end.strftime("%Y-%m")]
+    if flow.empty:
+        st.info(t("no_data"))
+    else:
+        names = {"received": t("received"), "closed": t("closed"), "pending": t("pending")}
+        vega.chart("flow", flow, names, t("count"), t("pending"), L, alt_text=t("flow"))
+
+
+overview()

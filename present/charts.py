@@ -114,7 +114,8 @@ def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title
          lang: str = "zh") -> alt.LayerChart:
     """收结存 by month (frame: label, indicator, value): received and closed as bars, pending as a
     line on its own axis; one key names all three."""
-    frame = frame.assign(series=frame["indicator"].map(names), value=frame["value"].astype(float))
+    frame = frame.assign(series=frame["indicator"].map(names), value=frame["value"].astype(float))[
+        ["label", "indicator", "series", "value"]]  # only what is drawn: the data goes inside the spec
     order = list(names.values())  # the caller's order (the catalogue's flow view)
     color = alt.Color("series:N", title=None, sort=order,
                       scale=alt.Scale(domain=order, range=["#0072B2", "#56B4E9", "#D55E00"]),
@@ -128,6 +129,13 @@ def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title
         x="label:O", y=alt.Y("value:Q", title=pending_title), color=color,
         tooltip=[alt.Tooltip("label:O", title=None), alt.Tooltip("value:Q", title=pending_title, format=",")])
     return alt.layer(bars, line).resolve_scale(y="independent")
+
+
+def monthly_bars(frame: pd.DataFrame, y_title: str, lang: str = "zh") -> alt.Chart:
+    """One measure by month as bars (frame: label, value)."""
+    return alt.Chart(frame[["label", "value"]]).mark_bar(color=MEETS).encode(
+        x=alt.X("label:O", title=None, axis=month_axis(lang)), y=alt.Y("value:Q", title=y_title),
+        tooltip=["label", alt.Tooltip("value:Q", title=y_title)])
 
 
 def month_axis(lang: str, **kwargs) -> alt.Axis:

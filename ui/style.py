@@ -7,17 +7,38 @@ import streamlit as st
 
 PHONE = 640  # px: below this Streamlit stacks columns
 
+# The indicator cards (ui/cards.py) as st.metric in a bordered container draws them.
 CSS = f"""<style>
+.spzx-cards {{display: grid; grid-template-columns: repeat(var(--per-row, 4), minmax(0, 1fr)); gap: 1rem;
+  font-family: "Source Sans", sans-serif; color: rgb(47, 45, 43);}}
+.spzx-card {{border: 1px solid rgb(220, 216, 212); border-radius: 0.5rem; padding: calc(1rem - 1px);
+  display: flex; flex-direction: column; gap: 0.5rem; min-width: 0;}}
+.spzx-plain {{border: none; padding: 0; gap: 0;}}
+.spzx-label {{font-size: 0.875rem; line-height: 1.6; display: flex; align-items: center; gap: 0.375rem;}}
+.spzx-help {{display: inline-flex; align-items: center; justify-content: center; width: 13px; height: 13px;
+  border: 1.5px solid currentColor; border-radius: 50%; font-size: 10px; font-weight: 700; line-height: 1; cursor: help;
+  opacity: 0.8;}}
+.spzx-help::after {{content: "?";}}
+.spzx-value {{font-size: 2.25rem; line-height: 1.4; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.spzx-delta-row {{display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap;}}
+.spzx-delta {{display: inline-flex; align-items: center; font-size: 0.875rem; border-radius: 9999px;
+  padding: 2px 6px 2px 4px;}}
+.spzx-arrow {{margin-right: 2px; font-weight: 700;}}
+.spzx-good {{color: rgb(12, 90, 68); background: rgb(241, 251, 246);}}
+.spzx-bad {{color: rgb(158, 48, 59); background: rgb(255, 241, 242);}}
+.spzx-off {{color: rgb(104, 98, 85); background: rgb(245, 244, 242);}}
+.spzx-note {{font-size: 0.875rem; line-height: 1.6; color: rgba(47, 45, 43, 0.6);}}
+.spzx-badge {{display: inline-block; font-size: 0.875rem; line-height: 1.6; border-radius: 4px; padding: 0 4px;}}
+.spzx-meets {{color: rgb(0, 84, 163); background: rgb(236, 245, 255);}}
+.spzx-short {{color: rgb(155, 69, 25); background: rgb(255, 246, 237);}}
 @media (max-width: {PHONE}px) {{
   .st-key-filter_bar {{flex-wrap: nowrap !important; overflow-x: auto !important; gap: 0.5rem !important;}}
   .st-key-filter_bar > div {{flex: 0 0 auto !important; min-width: 0 !important;}}
   .st-key-filter_bar [data-testid="stSelectbox"] [data-testid="stWidgetLabel"],
   .st-key-filter_bar [data-testid="stButtonGroup"] [data-testid="stWidgetLabel"] {{display: none !important;}}
-  .st-key-card_grid [data-testid="stHorizontalBlock"] {{flex-wrap: wrap !important; gap: 0.5rem !important;}}
-  .st-key-card_grid [data-testid="stColumn"] {{flex: 1 1 calc(50% - 0.5rem) !important;
-                                              min-width: calc(50% - 0.5rem) !important;}}
-  .st-key-card_grid [data-testid="stMetricValue"] {{font-size: 1.5rem !important;}}
-  .st-key-card_grid [data-testid="stMetricLabel"] p {{font-size: 0.8rem !important;}}
+  .spzx-cards {{grid-template-columns: repeat(2, minmax(0, 1fr)) !important; gap: 0.5rem !important;}}
+  .spzx-value {{font-size: 1.5rem !important;}}
+  .spzx-label {{font-size: 0.8rem !important;}}
 }}
 </style>"""
 

@@ -86,9 +86,11 @@ def url_widget(widget, label: str, options: list, key: str, default=None, defaul
     value = widget(label, options, key=key, on_change=keep, **kwargs)
     if value is None:
         value = default
-    if value == fixed_default:  # a default worked out here (the user's court, the latest period) is written out
+    # A default worked out here (the user's court, the latest period) is written out. Only a change is
+    # written: each write sends the browser a message, and every message redraws the page.
+    if value == fixed_default:
         st.query_params.pop(key, None)
-    else:
+    elif st.query_params.get(key) != _text(value):
         st.query_params[key] = _text(value)
     return value
 

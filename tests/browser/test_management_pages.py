@@ -48,12 +48,12 @@ ENTERPRISE_PAGES = ["compare", "assessment", "profile", "trends", "warnings", "m
 def test_enterprise_filter_is_carried_through_every_page(server, page):
     """Switched on once, 涉企 stays on across the pages (in the link too) and changes the figures."""
     open_as(page, f"{server}/", user="demo_admin")
-    received = page.locator("[data-testid='stMetric']").filter(has_text="新收").first
-    all_cases = received.locator("[data-testid='stMetricValue']").inner_text()
+    received = page.locator(".spzx-card").filter(has_text="新收").first
+    all_cases = received.locator(".spzx-value").inner_text()
     page.get_by_text("涉企", exact=True).first.click()
     wait_ready(page)
     assert "ent=true" in page.url
-    enterprise = received.locator("[data-testid='stMetricValue']").inner_text()
+    enterprise = received.locator(".spzx-value").inner_text()
     as_number = lambda s: int(s.replace(",", "").rstrip("件"))  # noqa: E731
     assert 0 < as_number(enterprise) < as_number(all_cases) / 2  # 涉企 are a quarter to a third of civil and enforcement
     nav = page.locator("[data-testid='stSidebarNav']")

@@ -216,12 +216,13 @@ def test_a_leader_reads_the_overview_on_a_phone(server, browser):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
     page = ctx.new_page()
     open_as(page, f"{server}/", user="demo_leader")
-    page.locator(".st-key-card_grid [data-testid='stMetric']").first.wait_for(timeout=60000)
+    page.locator(".st-key-card_grid .spzx-card").first.wait_for(timeout=60000)
     bar = page.locator(".st-key-filter_bar").bounding_box()
     assert bar["height"] < 60  # the filters on one line (it scrolls sideways), not a screenful
-    cards = [page.locator(".st-key-card_grid [data-testid='stColumn']").nth(i).bounding_box() for i in range(2)]
+    cards = [page.locator(".st-key-card_grid .spzx-card").nth(i).bounding_box() for i in range(3)]
     assert cards[0]["y"] == cards[1]["y"] and cards[1]["x"] > cards[0]["x"]  # two cards to a row
-    first = page.locator(".st-key-card_grid [data-testid='stMetricLabel']").first.inner_text()
+    assert cards[2]["y"] > cards[0]["y"] and cards[1]["x"] + cards[1]["width"] <= 390
+    first = page.locator(".st-key-card_grid .spzx-label").first.inner_text()
     assert first.strip() != "新收"  # out-of-range indicators come first (the demo has some)
     shot(page, "phone_overview")
     page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
@@ -257,13 +258,15 @@ def _metrics(page) -> dict[str, str]:
     for m in page.locator("[data-testid='stMetric']").all():
         out[m.locator("[data-testid='stMetricLabel']").inner_text().strip()] = \
             m.locator("[data-testid='stMetricValue']").inner_text().strip()
+    for m in page.locator(".spzx-card").all():
+        out[m.locator(".spzx-label").inner_text().strip()] = m.locator(".spzx-value").inner_text().strip()
     return out
 
 
 def test_topic_pages_say_what_they_count(server, page):
     # 我的案件: due counts are cumulative and labelled by their window; 7 days for "this week"
     open_as(page, f"{server}/", user="demo_judge")
-    page.locator("[data-testid='stMetric']").first.wait_for(timeout=60000)
+    page.locator(".spzx-card").first.wait_for(timeout=60000)
     cards = _metrics(page)
     due = [int(cards[f"{n}天内到期"].replace(",", "")) for n in (7, 15, 30)]
     assert due == sorted(due) and due[-1] > 0, cards
@@ -271,7 +274,7 @@ def test_topic_pages_say_what_they_count(server, page):
     page.get_by_role("button", name="退出登录").click()  # a judge has no 执行 page: the 审管办 next
     page.get_by_role("button", name="演示：审管办管理员").wait_for(timeout=60000)  # signed out
     open_as(page, f"{server}/enforcement?court=%E7%A4%BA01", user="demo_admin")
-    page.locator(".st-key-card_grid [data-testid='stMetric']").first.wait_for(timeout=60000)
+    page.locator(".st-key-card_grid .spzx-card").first.wait_for(timeout=60000)
     badges = page.locator(".st-key-card_grid").get_by_text(re.compile("^(达标|未达标.*)$"))
     assert badges.count() >= 3
     grid = page.get_by_role("heading", name="执行局法官对比").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
@@ -281,7 +284,7 @@ def test_topic_pages_say_what_they_count(server, page):
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="诉源治理").click()
     page.get_by_role("heading", name="诉源治理").first.wait_for(timeout=60000)
     wait_ready(page, 60000)
-    cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stMetricValue] div, [data-testid=stMetricValue]'))
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stMetricValue] div, [data-testid=stMetricValue], .spzx-value'))
                              .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
     assert cut == []
     shot(page, "source_cards")
