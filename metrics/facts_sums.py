@@ -159,11 +159,12 @@ class ScopeSums(MonthlySums):
                 GROUP BY {keys}j.rowid, c.month""", params).fetchnumpy()
             unit = self._unit_of([_objects(found[g]) for g in self.group], len(found["judge"]))
             month, judge = found["month_index"].astype(np.int64), found["judge"].astype(np.int64)
-            pair = unit * (int(judge.max(initial=0)) + 1) + judge  # one number per (unit, judge)
+            judges = int(judge.max(initial=0)) + 1
+            pair = unit * judges + judge  # one number per (unit, judge)
             values = []
             for p in periods:
                 inside = (month >= _month_index(p.start)) & (month <= _month_index(p.end))
-                units_of_pairs = np.unique(pair[inside]) // (int(judge.max(initial=0)) + 1)
+                units_of_pairs = np.unique(pair[inside]) // judges
                 values.append(np.bincount(units_of_pairs, minlength=self.units.count).astype(float))
             out[m.name] = np.concatenate(values) if values else np.zeros(0)
         return out
