@@ -137,7 +137,7 @@ def _apply_values_sql(con: duckdb.DuckDBPyConnection, profile: Profile | None, f
             continue
         con.register("profile_words", pa.table({"word": pa.array(list(words), pa.string()),
                                                 "meant": pa.array(list(words.values()), pa.string())}))
-        con.execute(f"UPDATE raw_in SET {col} = w.meant FROM profile_words w "
+        con.execute(f"UPDATE raw_in SET {col} = w.meant, plain = NULL FROM profile_words w "
                     f"WHERE raw_in.file_no = ? AND raw_in.{col} = w.word", [file_no])
         con.unregister("profile_words")
 
@@ -149,7 +149,8 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
     at a time: (rows read, the files' names for messages). DuckDB keeps
     the table within its memory limit, spilling to disk, so a file of any size fits."""
     columns = ", ".join(f"{c} VARCHAR" for c in codes.CASE_COLUMNS)
-    con.execute(f"CREATE TEMP TABLE raw_in(row_no BIGINT, {columns}, file_no INTEGER)")
+    # plain: the row holds no control character (known from the CSV reader's one test per row; NULL: not known)
+    con.execute(f"CREATE TEMP TABLE raw_in(row_no BIGINT, {columns}, file_no INTEGER, plain BOOLEAN)")
     names: list[str] = []
     rows = 0
     with tempfile.TemporaryDirectory(prefix="spzx-unpack-") as tmp:
@@ -168,7 +169,7 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
                     chunk = apply_values(pa.Table.from_batches([batch]), profile)
                     chunk = chunk.append_column("file_no", pa.array([len(names)] * chunk.num_rows, pa.int32()))
                     con.register("chunk_in", chunk)
-                    con.execute("INSERT INTO raw_in SELECT * FROM chunk_in")
+                    con.execute("INSERT INTO raw_in BY NAME SELECT * FROM chunk_in")
                     con.unregister("chunk_in")
                     rows += chunk.num_rows
                 names.append(shown)

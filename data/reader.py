@@ -330,6 +330,8 @@ def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str,
 
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())  # what str.strip() removes
 _WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"  # the same, as an RE2 class
+_JOIN = "\ue000"  # joins a row's cells for the row's one test: neither white space nor a control character
+_ODD_RE = (f"[\\x00-\\x1F\\x7F]|(?:^|{_JOIN}){_WS_CLASS}|{_WS_CLASS}(?:{_JOIN}|$)")
 FIELD_LIMIT = csv.field_size_limit()
 # Byte sequences where DuckDB's CSV reader and Python's csv module (the reference) could read a
 # file differently: an empty line (DuckDB skips it, the numbering counts it), white space beside
@@ -400,11 +402,14 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     except duckdb.Error:
         con.execute("DROP TABLE IF EXISTS csv_cells")
         return None
-    # trim only the cells that start or end with white space: DuckDB's trim with a set of
-    # characters is several times slower than the test
-    ws, edge = _sql_text(WHITESPACE), _sql_text(f"^{_WS_CLASS}|{_WS_CLASS}$")
-    cells = [f"CASE WHEN regexp_matches(c{i}, {edge}) THEN nullif(trim(c{i}, {ws}), '') ELSE nullif(c{i}, '') END"
-             for i in range(width)]
+    # one test per row: `odd` when some cell starts or ends with white space or holds a control
+    # character (cells joined by a character that is neither; a cell holding it only makes a
+    # row odd that need not be). Only the cells of odd rows are trimmed: DuckDB's trim with a
+    # set of characters is several times slower than the test. The flag goes into the target
+    # as `plain` (NOT odd), so the rules look for control characters only in odd rows.
+    ws = _sql_text(WHITESPACE)
+    joined = "concat_ws(" + _sql_text(_JOIN) + ", " + ", ".join(f"c{i}" for i in range(width)) + ")"
+    cells = [f"CASE WHEN odd THEN nullif(trim(c{i}, {ws}), '') ELSE nullif(c{i}, '') END" for i in range(width)]
     longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))
     records, most = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM csv_cells").fetchone()
     # one record per line, as counted in the file (a quote left open or a line DuckDB passed
@@ -415,11 +420,13 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     known = {pos for _n, pos in picks if pos is not None}
     order = sorted(range(width), key=lambda i: i not in known)  # known columns first: most rows stop there
     blank = " AND ".join(f"{cells[i]} IS NULL" for i in order)
-    picked = ", ".join(f"{cells[pos]}" if pos is not None else "NULL" for _n, pos in picks)
+    picked = ", ".join(f"{cells[pos]} AS {n}" for n, pos in picks if pos is not None)
     added = con.execute(f"""
-        INSERT INTO {target}
-        SELECT rowid - {before}, {picked}, {int(file_no)} FROM csv_cells
-        WHERE rowid > {before} AND NOT ({blank})
+        INSERT INTO {target} BY NAME
+        SELECT r - {before} AS row_no, {picked}, {int(file_no)} AS file_no, NOT odd AS plain
+        FROM (SELECT rowid AS r, *, regexp_matches({joined}, {_sql_text(_ODD_RE)}) AS odd
+              FROM csv_cells WHERE rowid > {before})
+        WHERE NOT ({blank})
     """).fetchone()[0]
     con.execute("DROP TABLE csv_cells")
     return added

@@ -195,13 +195,16 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
     # a cell of more than MAX_TEXT characters has more than MAX_TEXT bytes (strlen is the cheap one)
     longest = ", ".join(f"coalesce(strlen({c}), 0)" for c in codes.CASE_COLUMNS)
     every = ", ".join(codes.CASE_COLUMNS)
+    control = f"regexp_matches(concat({every}), {_lit(CONTROL_RE)})"
+    if "plain" in [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]:
+        control = f"coalesce(NOT plain, true) AND {control}"  # plain rows were tested as they were read
     reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         WITH a AS (
             SELECT *, {_norm('case_no')} AS cno, {_norm('origin_case_no')} AS origin_no,
                    greatest({longest}) > {MAX_TEXT} AS any_long,
-                   regexp_matches(concat({every}), {_lit(CONTROL_RE)}) AS any_control,
+                   {control} AS any_control,
                    regexp_extract({_norm('case_no')}, {_lit(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
                    {dates},
                    {bools},
