@@ -76,8 +76,12 @@ def load_lookups(con: duckdb.DuckDBPyConnection) -> None:
 def _date_sql(col: str) -> str:
     """The date of a cell in one of the accepted forms, NULL for anything else or a day that does
     not exist. DATE_RE checks the form; DATE_PARTS then only picks year, month and day."""
+    # the common forms YYYY-MM-DD and YYYY/MM/DD by a GLOB first: the same date as the regexes give
+    digits = "[0-9][0-9][0-9][0-9]{0}[0-9][0-9]{0}[0-9][0-9]"
     return (
-        f"CASE WHEN regexp_full_match({col}, {_lit(DATE_RE)}) THEN "
+        f"CASE WHEN {col} GLOB '{digits.format('-')}' THEN try_strptime({col}, '%Y-%m-%d')::DATE "
+        f"WHEN {col} GLOB '{digits.format('/')}' THEN try_strptime({col}, '%Y/%m/%d')::DATE "
+        f"WHEN regexp_full_match({col}, {_lit(DATE_RE)}) THEN "
         f"try_strptime(regexp_replace({col}, {_lit(DATE_PARTS)}, '\\1-\\2-\\3'), '%Y-%m-%d')::DATE END"
     )
 
