@@ -202,7 +202,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
     control = f"regexp_matches(concat({every}), {_lit(CONTROL_RE)})"
     if "plain" in [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]:
         control = f"coalesce(NOT plain, true) AND {control}"  # plain rows were tested as they were read
-    reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
+    # the messages only on the rows that break a rule (most break none)
+    broken = " OR ".join(f"({c})" for c, _m in rules)
+    reason = ("CASE WHEN " + broken + " THEN nullif(concat_ws('；', "
+              + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '') END")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         WITH a AS (
@@ -270,7 +273,9 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
         FROM (
             SELECT file_no, row_no, row_number() OVER w AS k,
                    first_value(file_no) OVER w AS first_file, first_value(row_no) OVER w AS first_row
-            FROM checked WHERE reason IS NULL
+            FROM checked
+            WHERE reason IS NULL AND case_no IN (  -- the window only over the case numbers written twice
+                SELECT case_no FROM checked WHERE reason IS NULL GROUP BY case_no HAVING count(*) > 1)
             WINDOW w AS (PARTITION BY case_no ORDER BY file_no, row_no)
         ) d JOIN files f ON f.file_no = d.first_file
         WHERE checked.file_no = d.file_no AND checked.row_no = d.row_no AND d.k > 1
