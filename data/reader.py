@@ -350,6 +350,31 @@ def _sql_text(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _utf8_ok(data) -> bool:
+    """Whether the bytes `data` are valid UTF-8: Arrow's check, strict as Python's decoder (no
+    surrogates, no overlong forms, nothing past U+10FFFF) and without making a str."""
+    buf = pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([0, buf.size], np.int32))
+    try:
+        pa.Array.from_buffers(pa.string(), 1, [None, offsets, buf]).validate(full=True)
+        return True
+    except pa.ArrowInvalid:
+        return False
+
+
+def _whole_chars(data: bytes) -> int:
+    """The length of `data` up to the end of its last complete UTF-8 character: the rest (at
+    most three bytes of a character cut by the end of a block) belongs with the next block."""
+    for back in range(1, min(4, len(data)) + 1):
+        b = data[-back]
+        if b < 0x80:
+            return len(data)
+        if b >= 0xC0:  # the lead byte of the last character
+            need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+            return len(data) if back >= need else len(data) - back
+    return len(data)  # no lead byte where one must be: invalid, the check says so
+
+
 def _fast_csv(path: str) -> int | None:
     """The number of lines of a UTF-8 CSV that DuckDB reads exactly as the Python reader does
     (each line one record: a cell holding a line break is left to the Python reader); None for
@@ -363,16 +388,20 @@ def _fast_csv(path: str) -> int | None:
         f.seek(0)
         skip = len(BOM) if f.read(len(BOM)) == BOM else 0
         f.seek(skip)
-        decoder = codecs.getincrementaldecoder("utf-8")()
         lf = cr = crlf = 0
         tail = b""  # the last byte of the block before: a sequence may span two blocks
+        carry = b""  # the start of a character cut by the end of the block before
         first = True
         try:
             while block := f.read(1 << 24):
                 if first and block[:1] in (b"\r", b"\n"):
                     return None
                 first = False
-                decoder.decode(block)
+                text = carry + block if carry else block
+                cut = _whole_chars(text)
+                if not _utf8_ok(memoryview(text)[:cut]):
+                    raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid")
+                carry = text[cut:]
                 joined = tail + block
                 if pc.match_substring_regex(pa.array([joined], pa.binary()), _NOT_FAST_RE)[0].as_py():
                     return None
@@ -382,7 +411,8 @@ def _fast_csv(path: str) -> int | None:
                     cr += n
                     crlf += joined.count(b"\r\n")
                 tail = block[-1:]
-            decoder.decode(b"", final=True)
+            if carry:  # the file ends inside a character
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "truncated")
         except UnicodeDecodeError:
             _csv_encoding(path)  # GB18030 (the Python reader's) or UnusableFile
             return None
