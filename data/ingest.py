@@ -261,12 +261,12 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
                 UNION ALL
                 SELECT {old_fields} FROM old.cases WHERE case_no NOT IN (SELECT case_no FROM incoming)
             """)
-        else:
-            con.execute("CREATE TEMP VIEW merged AS SELECT * FROM incoming")
+        else:  # the accepted rows of checked where they are, numbered by their row in it
+            con.execute(f"CREATE TEMP VIEW merged AS SELECT rowid AS k, {fields} FROM checked WHERE reason IS NULL")
         store.create_types(con)
         store.write_courts(con)
         judges.write(con, new_judges, has_old)
-        store.write_cases(con, "merged")
+        store.write_cases(con, "merged", keyed=not has_old)
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import")
         if has_old:
