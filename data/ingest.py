@@ -137,19 +137,30 @@ def _apply_values_sql(con: duckdb.DuckDBPyConnection, profile: Profile | None, f
             continue
         con.register("profile_words", pa.table({"word": pa.array(list(words), pa.string()),
                                                 "meant": pa.array(list(words.values()), pa.string())}))
-        con.execute(f"UPDATE raw_in SET {col} = w.meant FROM profile_words w "
+        con.execute(f"UPDATE raw_in SET {col} = w.meant, plain = NULL FROM profile_words w "
                     f"WHERE raw_in.file_no = ? AND raw_in.{col} = w.word", [file_no])
         con.unregister("profile_words")
 
 
 def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profile | None,
-               shown_as: list[str] | None = None) -> tuple[int, list[str]]:
+               shown_as: list[str] | None = None) -> tuple[int | None, list[str]]:
     """Every case list (a .zip unpacked to the files it holds) into temp table `raw_in` with
     `file_no`: a UTF-8 CSV by DuckDB's own reader (reader.load_csv), any other file one batch
-    at a time: (rows read, the files' names for messages). DuckDB keeps
+    at a time: (rows read, the files' names for messages). One CSV alone makes `raw_in` a view
+    of its reading (reader.load_csv), the rows read None: count them in `checked`. DuckDB keeps
     the table within its memory limit, spilling to disk, so a file of any size fits."""
+    one = paths[0] if len(paths) == 1 and not archive.is_zip(paths[0]) else None
+    tried = None  # the file DuckDB's reader has already turned down
+    if one is not None and not (profile and any(profile.values.values())):
+        # one CSV and no words to replace: raw_in a view of DuckDB's reading, counted later (None)
+        shown = shown_as[0] if shown_as else os.path.basename(one)
+        if load_csv(con, one, codes.CASE_COLUMNS, profile.columns if profile else None, "raw_in", 0,
+                    view=True) is not None:
+            return None, [shown]
+        tried = one
     columns = ", ".join(f"{c} VARCHAR" for c in codes.CASE_COLUMNS)
-    con.execute(f"CREATE TEMP TABLE raw_in(row_no BIGINT, {columns}, file_no INTEGER)")
+    # plain: the row holds no control character (known from the CSV reader's one test per row; NULL: not known)
+    con.execute(f"CREATE TEMP TABLE raw_in(row_no BIGINT, {columns}, file_no INTEGER, plain BOOLEAN)")
     names: list[str] = []
     rows = 0
     with tempfile.TemporaryDirectory(prefix="spzx-unpack-") as tmp:
@@ -157,8 +168,8 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
             own = shown_as[k] if shown_as and k < len(shown_as) else os.path.basename(path)
             parts = archive.unpack(path, tmp, own) if archive.is_zip(path) else [(path, own)]
             for file, shown in parts:
-                fast = load_csv(con, file, codes.CASE_COLUMNS, profile.columns if profile else None,
-                                "raw_in", len(names))
+                fast = None if file == tried else load_csv(con, file, codes.CASE_COLUMNS,
+                                                           profile.columns if profile else None, "raw_in", len(names))
                 if fast is not None:
                     _apply_values_sql(con, profile, len(names))
                     rows += fast
@@ -168,7 +179,7 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
                     chunk = apply_values(pa.Table.from_batches([batch]), profile)
                     chunk = chunk.append_column("file_no", pa.array([len(names)] * chunk.num_rows, pa.int32()))
                     con.register("chunk_in", chunk)
-                    con.execute("INSERT INTO raw_in SELECT * FROM chunk_in")
+                    con.execute("INSERT INTO raw_in BY NAME SELECT * FROM chunk_in")
                     con.unregister("chunk_in")
                     rows += chunk.num_rows
                 names.append(shown)
@@ -223,6 +234,10 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         con.execute("CREATE TEMP TABLE files(file_no INTEGER, name VARCHAR)")
         con.executemany("INSERT INTO files VALUES (?, ?)", list(enumerate(file_names)))
         validate.check_rows(con, "raw_in", today)
+        if rows_read is None:  # raw_in was a view
+            rows_read = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+            con.execute("DROP VIEW raw_in")
+            con.execute("DROP TABLE csv_cells")
         _reject_cycles(con, has_old)
         try:
             rejected = write_rejects(con, rejects_path, several=len(file_names) > 1)
@@ -246,12 +261,12 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
                 UNION ALL
                 SELECT {old_fields} FROM old.cases WHERE case_no NOT IN (SELECT case_no FROM incoming)
             """)
-        else:
-            con.execute("CREATE TEMP VIEW merged AS SELECT * FROM incoming")
+        else:  # the accepted rows of checked where they are, numbered by their row in it
+            con.execute(f"CREATE TEMP VIEW merged AS SELECT rowid AS k, {fields} FROM checked WHERE reason IS NULL")
         store.create_types(con)
         store.write_courts(con)
         judges.write(con, new_judges, has_old)
-        store.write_cases(con, "merged")
+        store.write_cases(con, "merged", keyed=not has_old)
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import")
         if has_old:

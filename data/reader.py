@@ -80,6 +80,11 @@ def _one_line(e: BaseException) -> str:
 # --------------------------------------------------------------------------- CSV
 
 
+def _has_bom(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(BOM)) == BOM
+
+
 def _csv_encoding(path: str) -> tuple[str, int]:
     """(encoding, bytes to skip): UTF-8 (BOM skipped) or GB18030; UnusableFile otherwise."""
     with open(path, "rb") as f:
@@ -104,11 +109,12 @@ class _Lenient(Exception):
     """A quote in an odd place: read the file again the lenient way (as Excel does)."""
 
 
-def _csv_rows(path: str, strict: bool = True) -> Iterator[list[str]]:
+def _csv_rows(path: str, strict: bool = True, encoding: tuple[str, int] | None = None) -> Iterator[list[str]]:
     """Rows of a CSV file. Strict first, so that a quote left open (which would swallow every
     row after it into one cell) makes the file unusable instead of silently losing rows; a
-    stray quote elsewhere (`"ab" ,c`) only means reading it again leniently."""
-    enc, skip = _csv_encoding(path)
+    stray quote elsewhere (`"ab" ,c`) only means reading it again leniently. `encoding`:
+    (encoding, bytes to skip) when already known."""
+    enc, skip = encoding or _csv_encoding(path)
     f = open(path, "rb")
     f.seek(skip)
     text = io.TextIOWrapper(f, encoding=enc, newline="")
@@ -330,50 +336,100 @@ def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str,
 
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())  # what str.strip() removes
 _WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"  # the same, as an RE2 class
+_JOIN = "\ue000"  # joins a row's cells for the row's one test: neither white space nor a control character
+_ODD_RE = (f"[\\x00-\\x1F\\x7F]|(?:^|{_JOIN}){_WS_CLASS}|{_WS_CLASS}(?:{_JOIN}|$)")
 FIELD_LIMIT = csv.field_size_limit()
 # Byte sequences where DuckDB's CSV reader and Python's csv module (the reference) could read a
 # file differently: an empty line (DuckDB skips it, the numbering counts it), white space beside
 # a quote (DuckDB drops it), a NUL. A file holding one is read by the Python reader.
 _NOT_FAST = (b"\n\n", b"\n\r", b"\r\r", b' "', b'" ', b'\t"', b'"\t', b"\x00")
+_NOT_FAST_RE = r'\n\n|\n\r|\r\r| "|" |\t"|"\t|\x00'  # the same, one RE2 pattern: one scan instead of eight
 
 
 def _sql_text(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _utf8_ok(data) -> bool:
+    """Whether the bytes `data` are valid UTF-8: Arrow's check, strict as Python's decoder (no
+    surrogates, no overlong forms, nothing past U+10FFFF) and without making a str."""
+    buf = pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([0, buf.size], np.int32))
+    try:
+        pa.Array.from_buffers(pa.string(), 1, [None, offsets, buf]).validate(full=True)
+        return True
+    except pa.ArrowInvalid:
+        return False
+
+
+def _whole_chars(data: bytes) -> int:
+    """The length of `data` up to the end of its last complete UTF-8 character: the rest (at
+    most three bytes of a character cut by the end of a block) belongs with the next block."""
+    for back in range(1, min(4, len(data)) + 1):
+        b = data[-back]
+        if b < 0x80:
+            return len(data)
+        if b >= 0xC0:  # the lead byte of the last character
+            need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+            return len(data) if back >= need else len(data) - back
+    return len(data)  # no lead byte where one must be: invalid, the check says so
+
+
 def _fast_csv(path: str) -> int | None:
     """The number of lines of a UTF-8 CSV that DuckDB reads exactly as the Python reader does
     (each line one record: a cell holding a line break is left to the Python reader); None for
-    any other file."""
-    import mmap
-
+    any other file. One pass over the file, a block at a time: the UTF-8 check, the byte
+    sequences of _NOT_FAST and the line ends."""
     if os.path.splitext(path)[1].lower() not in _CSV_EXT or not os.path.isfile(path):
         return None
     with open(path, "rb") as f:
         if f.read(4) in (b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
             return None
-    enc, skip = _csv_encoding(path)  # UnusableFile for an encoding that is neither
-    if enc != "utf-8" or os.path.getsize(path) <= skip:
-        return None
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        if m[skip:skip + 1] in (b"\r", b"\n") or any(m.find(seq) >= 0 for seq in _NOT_FAST):
+        f.seek(0)
+        skip = len(BOM) if f.read(len(BOM)) == BOM else 0
+        f.seek(skip)
+        lf = cr = crlf = 0
+        tail = b""  # the last byte of the block before: a sequence may span two blocks
+        carry = b""  # the start of a character cut by the end of the block before
+        first = True
+        try:
+            while block := f.read(1 << 24):
+                if first and block[:1] in (b"\r", b"\n"):
+                    return None
+                first = False
+                text = carry + block if carry else block
+                cut = _whole_chars(text)
+                if not _utf8_ok(memoryview(text)[:cut]):
+                    raise UnicodeDecodeError("utf-8", b"", 0, 1, "invalid")
+                carry = text[cut:]
+                joined = tail + block
+                if pc.match_substring_regex(pa.array([joined], pa.binary()), _NOT_FAST_RE)[0].as_py():
+                    return None
+                lf += block.count(b"\n")
+                n = block.count(b"\r")
+                if n or tail == b"\r":
+                    cr += n
+                    crlf += joined.count(b"\r\n")
+                tail = block[-1:]
+            if carry:  # the file ends inside a character
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "truncated")
+        except UnicodeDecodeError:
+            _csv_encoding(path)  # GB18030 (the Python reader's) or UnusableFile
             return None
-        data = np.frombuffer(m, np.uint8)
-        lf = int(np.count_nonzero(data == 10))
-        cr = int(np.count_nonzero(data == 13))
-        crlf = int(np.count_nonzero((data[:-1] == 13) & (data[1:] == 10))) if cr else 0
-        lines = lf + cr - crlf + (m[-1:] not in (b"\r", b"\n"))
-        del data
-    return lines
+    if first:  # nothing after the BOM
+        return None
+    return lf + cr - crlf + (tail not in (b"\r", b"\n"))
 
 
 def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed: dict[str, str] | None,
-             target: str, file_no: int) -> int | None:
-    """Append a UTF-8 CSV's rows to table `target` (row_no, the columns, file_no) with DuckDB's own
-    reader, every cell as text, trimmed in SQL: the same rows, numbers and cells as iter_batches,
+             target: str, file_no: int, view: bool = False) -> int | None:
+    """Append a UTF-8 CSV's rows to table `target` (row_no, the columns, file_no, plain) with DuckDB's
+    own reader, every cell as text, trimmed in SQL: the same rows, numbers and cells as iter_batches,
     without a Python object per cell. Returns the rows added (blank rows are skipped, keeping
     their place in the numbering), or None when the file needs the Python reader (GB18030, an empty
-    line, a stray quote, a cell over the csv module's field limit …); then nothing was added."""
+    line, a stray quote, a cell over the csv module's field limit …); then nothing was added.
+    With `view`, `target` is made a view of those rows over table csv_cells instead (the one
+    file of an import: no copy), and 0 is returned; the caller counts the rows and drops both."""
     lines = _fast_csv(path)
     if lines is None:
         return None
@@ -381,7 +437,7 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     before = 0  # records before the header (blank ones)
     header = None
     try:
-        for row in _csv_rows(path):
+        for row in _csv_rows(path, encoding=("utf-8", len(BOM) if _has_bom(path) else 0)):
             if not _is_blank(row):
                 header = row
                 break
@@ -400,11 +456,14 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     except duckdb.Error:
         con.execute("DROP TABLE IF EXISTS csv_cells")
         return None
-    # trim only the cells that start or end with white space: DuckDB's trim with a set of
-    # characters is several times slower than the test
-    ws, edge = _sql_text(WHITESPACE), _sql_text(f"^{_WS_CLASS}|{_WS_CLASS}$")
-    cells = [f"CASE WHEN regexp_matches(c{i}, {edge}) THEN nullif(trim(c{i}, {ws}), '') ELSE nullif(c{i}, '') END"
-             for i in range(width)]
+    # one test per row: `odd` when some cell starts or ends with white space or holds a control
+    # character (cells joined by a character that is neither; a cell holding it only makes a
+    # row odd that need not be). Only the cells of odd rows are trimmed: DuckDB's trim with a
+    # set of characters is several times slower than the test. The flag goes into the target
+    # as `plain` (NOT odd), so the rules look for control characters only in odd rows.
+    ws = _sql_text(WHITESPACE)
+    joined = "concat_ws(" + _sql_text(_JOIN) + ", " + ", ".join(f"c{i}" for i in range(width)) + ")"
+    cells = [f"CASE WHEN odd THEN nullif(trim(c{i}, {ws}), '') ELSE nullif(c{i}, '') END" for i in range(width)]
     longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))
     records, most = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM csv_cells").fetchone()
     # one record per line, as counted in the file (a quote left open or a line DuckDB passed
@@ -415,11 +474,16 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     known = {pos for _n, pos in picks if pos is not None}
     order = sorted(range(width), key=lambda i: i not in known)  # known columns first: most rows stop there
     blank = " AND ".join(f"{cells[i]} IS NULL" for i in order)
-    picked = ", ".join(f"{cells[pos]}" if pos is not None else "NULL" for _n, pos in picks)
-    added = con.execute(f"""
-        INSERT INTO {target}
-        SELECT rowid - {before}, {picked}, {int(file_no)} FROM csv_cells
-        WHERE rowid > {before} AND NOT ({blank})
-    """).fetchone()[0]
+    picked = ", ".join(f"{cells[pos]} AS {n}" if pos is not None else f"NULL::VARCHAR AS {n}" for n, pos in picks)
+    select = f"""
+        SELECT r - {before} AS row_no, {picked}, {int(file_no)} AS file_no, NOT odd AS plain
+        FROM (SELECT rowid AS r, *, regexp_matches({joined}, {_sql_text(_ODD_RE)}) AS odd
+              FROM csv_cells WHERE rowid > {before})
+        WHERE NOT ({blank})
+    """
+    if view:  # read where it is used, not copied: csv_cells stays until the caller drops it
+        con.execute(f"CREATE TEMP VIEW {target} AS {select}")
+        return 0
+    added = con.execute(f"INSERT INTO {target} BY NAME {select}").fetchone()[0]
     con.execute("DROP TABLE csv_cells")
     return added

@@ -83,8 +83,10 @@ def create_judge_list(con: duckdb.DuckDBPyConnection) -> None:
                 "position VARCHAR, division VARCHAR, team VARCHAR, PRIMARY KEY (court_code, judge_id))")
 
 
-def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
+def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False) -> None:
     """Table `cases` from relation `source` (the CASE_FIELDS, typed), with the derived facts.
+    `keyed`: `source` also has a column `k` numbering its rows (a view of a table, read where it
+    is instead of copied).
 
     Derived per case: category, instance, counted (not 民诉前调), limit_days, net_days, leader
     (its judge holds a leader's position in table `judge_list`); the origin's court, division,
@@ -98,11 +100,16 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
     numbers once, by case number; the walk up the chains and every later join use them.
     """
     create_judge_list(con)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE src AS SELECT {', '.join(CASE_FIELDS)} FROM {source}")
+    # src: the cases, k the row of each (origin links are resolved to it)
+    if keyed:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT k, {', '.join(CASE_FIELDS)} FROM {source}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE src_rows AS SELECT {', '.join(CASE_FIELDS)} FROM {source}")
+        con.execute("CREATE OR REPLACE TEMP VIEW src AS SELECT rowid AS k, * FROM src_rows")
     # k: the case's row in src; origin_k: its origin's row (an origin not among the cases has none)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE link AS
-        SELECT s.rowid AS k, o.rowid AS origin_k, o.court_code AS o_court, o.division AS o_division,
+        SELECT s.k, o.k AS origin_k, o.court_code AS o_court, o.division AS o_division,
                o.judge_id AS o_judge_id, o.case_type AS o_type, o.enterprise AS o_enterprise
         FROM src s JOIN src o ON o.case_no = s.origin_case_no
         WHERE s.origin_case_no IS NOT NULL
@@ -125,7 +132,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
                bool_or(t.instance = 'appeal') AS has_appeal_desc,
                bool_or(t.instance IN ('appeal', 'petition', 'retrial')) AS has_review_desc,
                bool_or(d.case_type = '执') AS has_exec_desc
-        FROM anc JOIN (SELECT rowid AS k, case_type FROM src) d ON d.k = anc.k JOIN lk_type t ON t.code = d.case_type
+        FROM anc JOIN (SELECT k, case_type FROM src) d ON d.k = anc.k JOIN lk_type t ON t.code = d.case_type
         GROUP BY anc.ancestor
     """)
     con.execute("""
@@ -133,11 +140,11 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
         SELECT r.k, a.case_no AS root_case_no
         FROM (
             SELECT anc.k, arg_max(anc.ancestor, anc.depth) AS root_k
-            FROM anc JOIN (SELECT rowid AS k, case_type FROM src) a ON a.k = anc.ancestor
+            FROM anc JOIN (SELECT k, case_type FROM src) a ON a.k = anc.ancestor
             JOIN lk_type t ON t.code = a.case_type
             WHERE t.instance = 'first'
             GROUP BY anc.k
-        ) r JOIN (SELECT rowid AS k, case_no FROM src) a ON a.k = r.root_k
+        ) r JOIN (SELECT k, case_no FROM src) a ON a.k = r.root_k
     """)
     leaders = ", ".join(f"'{p}'" for p in codes.LEADER_POSITIONS)
     con.execute(f"""
@@ -163,7 +170,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
                coalesce(df.has_review_desc, false) AS has_review_desc,
                coalesce(df.has_exec_desc, false) AS has_exec_desc,
                rf.root_case_no
-        FROM (SELECT rowid AS k, * FROM src) s
+        FROM src s
         JOIN lk_type t ON t.code = s.case_type
         JOIN lk_limit lim ON lim.lim_type = s.case_type AND lim.lim_procedure = s.procedure
         LEFT JOIN link o ON o.k = s.k
@@ -172,7 +179,10 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str) -> None:
         LEFT JOIN root_first rf ON rf.k = s.k
         LEFT JOIN judge_list jl ON jl.court_code = s.court_code AND jl.judge_id = s.judge_id
     """)
-    for t in ("src", "link", "anc", "desc_facts", "root_first"):
+    con.execute("DROP VIEW src")
+    if not keyed:
+        con.execute("DROP TABLE src_rows")
+    for t in ("link", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
     write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
 

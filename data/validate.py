@@ -76,8 +76,12 @@ def load_lookups(con: duckdb.DuckDBPyConnection) -> None:
 def _date_sql(col: str) -> str:
     """The date of a cell in one of the accepted forms, NULL for anything else or a day that does
     not exist. DATE_RE checks the form; DATE_PARTS then only picks year, month and day."""
+    # the common forms YYYY-MM-DD and YYYY/MM/DD by a GLOB first: the same date as the regexes give
+    digits = "[0-9][0-9][0-9][0-9]{0}[0-9][0-9]{0}[0-9][0-9]"
     return (
-        f"CASE WHEN regexp_full_match({col}, {_lit(DATE_RE)}) THEN "
+        f"CASE WHEN {col} GLOB '{digits.format('-')}' THEN try_strptime({col}, '%Y-%m-%d')::DATE "
+        f"WHEN {col} GLOB '{digits.format('/')}' THEN try_strptime({col}, '%Y/%m/%d')::DATE "
+        f"WHEN regexp_full_match({col}, {_lit(DATE_RE)}) THEN "
         f"try_strptime(regexp_replace({col}, {_lit(DATE_PARTS)}, '\\1-\\2-\\3'), '%Y-%m-%d')::DATE END"
     )
 
@@ -195,13 +199,19 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
     # a cell of more than MAX_TEXT characters has more than MAX_TEXT bytes (strlen is the cheap one)
     longest = ", ".join(f"coalesce(strlen({c}), 0)" for c in codes.CASE_COLUMNS)
     every = ", ".join(codes.CASE_COLUMNS)
-    reason = "nullif(concat_ws('；', " + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '')"
+    control = f"regexp_matches(concat({every}), {_lit(CONTROL_RE)})"
+    if "plain" in [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]:
+        control = f"coalesce(NOT plain, true) AND {control}"  # plain rows were tested as they were read
+    # the messages only on the rows that break a rule (most break none)
+    broken = " OR ".join(f"({c})" for c, _m in rules)
+    reason = ("CASE WHEN " + broken + " THEN nullif(concat_ws('；', "
+              + ", ".join(f"CASE WHEN {c} THEN {m} END" for c, m in rules) + "), '') END")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         WITH a AS (
             SELECT *, {_norm('case_no')} AS cno, {_norm('origin_case_no')} AS origin_no,
                    greatest({longest}) > {MAX_TEXT} AS any_long,
-                   regexp_matches(concat({every}), {_lit(CONTROL_RE)}) AS any_control,
+                   {control} AS any_control,
                    regexp_extract({_norm('case_no')}, {_lit(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
                    {dates},
                    {bools},
@@ -263,7 +273,9 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
         FROM (
             SELECT file_no, row_no, row_number() OVER w AS k,
                    first_value(file_no) OVER w AS first_file, first_value(row_no) OVER w AS first_row
-            FROM checked WHERE reason IS NULL
+            FROM checked
+            WHERE reason IS NULL AND case_no IN (  -- the window only over the case numbers written twice
+                SELECT case_no FROM checked WHERE reason IS NULL GROUP BY case_no HAVING count(*) > 1)
             WINDOW w AS (PARTITION BY case_no ORDER BY file_no, row_no)
         ) d JOIN files f ON f.file_no = d.first_file
         WHERE checked.file_no = d.file_no AND checked.row_no = d.row_no AND d.k > 1
