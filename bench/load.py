@@ -14,7 +14,9 @@ action (from the BackMsg sent until that run's script_finished), errors (excepti
 disconnects, timeouts), the server's CPU (user+sys seconds, % of all cores) and resident memory,
 the client's own CPU, the load average, and the N at which the p95 of the interactive actions
 passes 1 s. A dropped connection is counted, reopened with the same cookie, and whether the
-user came back signed in is recorded (for runs behind a proxy with replicas killed mid-run).
+user came back signed in is recorded (for runs behind a proxy with replicas killed mid-run);
+the JSON has each user's own errors, reconnects and actions too (which users a stopped server's
+loss touched, and that they went on).
 
 Loopback only; at most 200 sessions; every level and the whole run have time limits.
 """

@@ -45,6 +45,10 @@ def test_two_users_sign_in_and_run_the_mix(running, tmp_path):
         timed = level["actions"].get(action, {"n": 0})
         assert timed["n"] >= 1 and 0 < timed["p50_s"] <= timed["p95_s"] <= timed["max_s"] < 30, (action, timed)
     assert level["errors"] == {} and level["skipped"] == {}, (level["error_samples"], level["skipped"])
+    # each user's own account adds up to the level's
+    assert [(u["number"], u["user"], u["errors"], u["resumed"]) for u in level["users"]] == [
+        (0, "demo_leader", {}, {}), (1, "demo_admin", {}, {})]
+    assert sum(u["actions"] for u in level["users"]) == level["actions_done"]
     server, client = level["server"], level["client"]
     assert 0 < server["cpu_s"] == pytest.approx(server["user_s"] + server["sys_s"])
     assert 0 < server["cores_pct"] <= 100
@@ -59,4 +63,5 @@ def test_a_user_the_sign_in_page_does_not_offer_is_not_signed_in(running, tmp_pa
     level, = report["levels"]
     assert level["signed_in"] == 0 and level["landing"] == {}
     assert level["errors"] == {"sign_in": 2}
+    assert [u["errors"] for u in level["users"]] == [{"sign_in": 1}] * 2
     assert set(level["actions"]) == {"sign_in_page"}  # nothing else was timed

@@ -24,7 +24,8 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
         rng = random.Random(seed * 1_000_003 + i)  # each user's own sequence, the same on every run
         await asyncio.sleep(rng.uniform(0, ramp))  # users arrive over the ramp, not all at once
         first = i * len(CYCLE) // n  # users spread evenly over the cycle, not all starting with one action
-        await User(usernames[i % len(usernames)], base_url, mix, rng, record, first=first).live(until)
+        await User(usernames[i % len(usernames)], base_url, mix, rng, record, first=first,
+                   number=i).live(until)
 
     # The slowest action ends by `until` plus its time limit; the reconnect loop by `until`.
     try:
@@ -36,4 +37,5 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
             **figures, "latencies": record.latencies, "page_latencies": record.pages, "errors": dict(record.errors),
             "error_samples": record.samples,
             "signed_in": record.signed_in, "landing": dict(record.landing), "resumed": dict(record.resumed),
-            "skipped": dict(record.skipped), "received_mb": record.received / 2**20}
+            "skipped": dict(record.skipped), "received_mb": record.received / 2**20,
+            "users": sorted(record.users, key=lambda u: u["number"])}

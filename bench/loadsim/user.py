@@ -47,6 +47,7 @@ class Record:
     resumed: Counter = field(default_factory=Counter)   # after a reconnect: signed_in / signed_out
     skipped: Counter = field(default_factory=Counter)   # actions the page did not offer
     received: int = 0
+    users: list[dict] = field(default_factory=list)     # each user's own figures, when it ends
 
     def time(self, action: str, seconds: float) -> None:
         self.latencies.setdefault(action, []).append(seconds)
@@ -62,12 +63,20 @@ class SignInFailed(Exception):
 
 
 class User:
-    def __init__(self, username: str, base_url: str, mix: Mix, rng: random.Random, record: Record, first: int = 0):
+    def __init__(self, username: str, base_url: str, mix: Mix, rng: random.Random, record: Record, first: int = 0,
+                 number: int = 0):
         self.username, self.base, self.mix, self.rng, self.record = username, base_url, mix, rng, record
+        self.number = number  # which of the level's users
         self.first = first  # where in the cycle this user begins (users do not all start with the same action)
         self.cookie: str | None = None
         self.conn: Connection | None = None
         self.page = Page()
+        # this user's own share of the record: which users a dropped server's loss touched
+        self.errors: Counter = Counter()
+        self.resumed: Counter = Counter()
+        self.done = 0                    # actions timed
+        self.since_reconnect = 0         # actions timed after the last reconnect, the reconnect not counted
+        self.last_done: float | None = None  # when the last of them finished (epoch seconds)
 
     async def live(self, until: float, steps: int | None = None) -> None:
         """Sign in, then act and think until the time `until` (time.monotonic), or `steps` actions."""
@@ -81,13 +90,20 @@ class User:
                 await self._act(CYCLE[(self.first + step) % len(CYCLE)], until)
                 step += 1
         except SignInFailed as e:
-            self.record.error("sign_in", str(e))
+            self._error("sign_in", str(e))
         except Exception as e:  # noqa: BLE001 — a message this client does not understand ends this user only
-            self.record.error("client", repr(e))
+            self._error("client", repr(e))
         finally:
             if self.conn is not None:
                 await self.conn.close()
             self.record.received += self.conn.received if self.conn else 0
+            self.record.users.append({"number": self.number, "user": self.username, "actions": self.done, "last_done": self.last_done,
+                                      "errors": dict(self.errors), "resumed": dict(self.resumed),
+                                      "since_reconnect": self.since_reconnect})
+
+    def _error(self, kind: str, detail: str) -> None:
+        self.errors[kind] += 1
+        self.record.error(kind, detail)
 
     # --- sign-in ------------------------------------------------------------------------------
 
@@ -116,7 +132,7 @@ class User:
         if self.page.ticket:
             self.cookie = await asyncio.to_thread(self._redeem, self.page.ticket)
         if not self.cookie:
-            self.record.error("cookie", "no session cookie for the sign-in ticket")
+            self._error("cookie", "no session cookie for the sign-in ticket")
 
     def _redeem(self, ticket: str) -> str | None:
         """What the page's script does after a sign-in: trade the ticket for the session cookie."""
@@ -143,7 +159,7 @@ class User:
             elif action == "drill":
                 await self._drill()
         except (Dropped, TimedOut) as e:
-            self.record.error("timeout" if isinstance(e, TimedOut) else "disconnect", f"{action}: {e}")
+            self._error("timeout" if isinstance(e, TimedOut) else "disconnect", f"{action}: {e}")
             await self._reconnect(until)
 
     async def _open(self, path: str) -> None:
@@ -180,7 +196,7 @@ class User:
             await self._rerun("drill_close", [state(w, False)], replace=w.id)
             w = self.page.find(DRILL_KEY)
             if w is None:
-                self.record.error("not_applied", "drill: the case list's section went away when closed")
+                self._error("not_applied", "drill: the case list's section went away when closed")
                 return
         await self._rerun("drill", [state(w, True)], replace=w.id)
         now = self.page.find(DRILL_KEY)
@@ -189,7 +205,7 @@ class User:
     def _check(self, action: str, applied: bool, detail: str) -> None:
         """The page drawn shows what was asked for (else the action timed something else)."""
         if not applied:
-            self.record.error("not_applied", f"{action}: {detail}")
+            self._error("not_applied", f"{action}: {detail}")
 
     async def _rerun(self, action: str, changed: list, replace: str) -> None:
         """A widget changed on the current page: every widget's state, that one's new."""
@@ -203,9 +219,12 @@ class User:
         self.page = page
         if page.exceptions:
             for text in page.exceptions:
-                self.record.error("exception", f"{action} on {page.current or 'landing'}: {text}")
+                self._error("exception", f"{action} on {page.current or 'landing'}: {text}")
             return None
         self.record.time(action, seconds)
+        self.done += 1
+        self.since_reconnect = 0 if action == "reconnect" else self.since_reconnect + 1
+        self.last_done = time.time()
         return seconds
 
     # --- reconnect ----------------------------------------------------------------------------
@@ -227,14 +246,15 @@ class User:
             except (Dropped, TimedOut) as e:
                 await self.conn.close()
                 if time.monotonic() >= until:
-                    self.record.error("reconnect", f"gave up: {e}")
+                    self._error("reconnect", f"gave up: {e}")
                     return
                 await asyncio.sleep(1.0)
-        if self.page.signed_in():
-            self.record.resumed["signed_in"] += 1
+        outcome = "signed_in" if self.page.signed_in() else "signed_out"
+        self.record.resumed[outcome] += 1
+        self.resumed[outcome] += 1
+        if outcome == "signed_in":
             return
-        self.record.resumed["signed_out"] += 1
         try:
             await self._press_demo_button()
         except SignInFailed as e:
-            self.record.error("sign_in", f"after reconnect: {e}")
+            self._error("sign_in", f"after reconnect: {e}")

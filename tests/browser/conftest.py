@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -48,6 +50,30 @@ def _users_file(folder: str) -> str:
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return path
+
+
+@contextmanager
+def replicas_sharing_postgres(count: int, demo_db: str, postgres, run, extra_users: str = ""):
+    """`count` servers and nginx (deploy/replicas.py), their state in a new PostgreSQL database
+    signed in with the servers' role; yields (replicas, state URL). The test process shares their
+    settings, so audit.verify() and friends read the same state."""
+    from deploy.postgres import new_database
+    from deploy.replicas import Replicas
+
+    state_url = new_database(postgres, f"replicas_{secrets.token_hex(4)}", app=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SPZX_DB", demo_db)
+        mp.setenv("SPZX_STATE", str(run / "state.sqlite"))  # the server key lives beside it
+        mp.setenv("SPZX_STATE_URL", state_url)
+        mp.setenv("SPZX_USERS", _users_file(str(run)))
+        with open(os.environ["SPZX_USERS"], "a", encoding="utf-8") as f:
+            f.write(extra_users)
+        mp.delenv("SPZX_SECRET", raising=False)
+        replicas = Replicas(count, str(run / "run"), dict(os.environ)).start()
+        try:
+            yield replicas, state_url
+        finally:
+            replicas.stop()
 
 
 def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0.0.1"):

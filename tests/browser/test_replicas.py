@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import subprocess
 import sys
 import urllib.request
 
 import pytest
 
-from tests.browser.conftest import LOCAL_PASSWORD, ROOT, _users_file, shot, wait_ready
+from tests.browser.conftest import LOCAL_PASSWORD, ROOT, replicas_sharing_postgres, shot, wait_ready
 
 WRONG = "用户名或密码错误"
 LOCKED = "失败次数过多"
@@ -20,27 +19,13 @@ LOCKED = "失败次数过多"
 
 @pytest.fixture(scope="module")
 def group(demo_db, postgres, tmp_path_factory):
-    """Two servers and nginx; yields (replicas, state URL). The test process shares their settings,
-    so audit.verify() and friends read the same state."""
-    from deploy.postgres import new_database
-    from deploy.replicas import Replicas
+    """Two servers and nginx; yields (replicas, state URL)."""
     from security.users import hash_password
 
-    run = tmp_path_factory.mktemp("replicas")
-    state_url = new_database(postgres, f"replicas_{secrets.token_hex(4)}", app=True)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SPZX_DB", demo_db)
-        mp.setenv("SPZX_STATE", str(run / "state.sqlite"))  # the server key lives beside it
-        mp.setenv("SPZX_STATE_URL", state_url)
-        mp.setenv("SPZX_USERS", _users_file(str(run)))
-        with open(os.environ["SPZX_USERS"], "a", encoding="utf-8") as f:  # locked out by the last test only
-            f.write(f'\n[users.guarded]\nrole = "admin"\npassword_hash = "{hash_password(LOCAL_PASSWORD)}"\n')
-        mp.delenv("SPZX_SECRET", raising=False)
-        replicas = Replicas(2, str(run / "run"), dict(os.environ)).start()
-        try:
-            yield replicas, state_url
-        finally:
-            replicas.stop()
+    guarded = f'\n[users.guarded]\nrole = "admin"\npassword_hash = "{hash_password(LOCAL_PASSWORD)}"\n'
+    with replicas_sharing_postgres(2, demo_db, postgres, tmp_path_factory.mktemp("replicas"),
+                                   extra_users=guarded) as found:  # locked out by the last test only
+        yield found
 
 
 def _routes(replicas) -> dict[str, set[str]]:
