@@ -283,3 +283,16 @@ def _rewrite_sheet(path, change) -> None:
                 assert new != data, "the sheet was not rewritten"
                 data = new
             out.writestr(info, data)
+
+
+_CARD = re.compile(r'<div class="spzx-label"><span>(.*?)</span>.*?<div class="spzx-value">(.*?)</div>', re.S)
+
+
+def headline_figures(at) -> dict[str, str]:
+    """The figures a page shows as metrics or as indicator cards (one HTML block): label -> value."""
+    import html
+
+    figures = {m.label: m.value for m in at.metric}
+    for block in at.html:
+        figures.update({html.unescape(label): html.unescape(value) for label, value in _CARD.findall(block.value)})
+    return figures
