@@ -222,12 +222,9 @@ class MeasureTable:
         self._con, self._scope, self._use_facts = con, scope, use_facts
         if use_facts:
             self._sums = ScopeSums(con, scope, group)
-            units = self._sums.units
-            self.columns = {"label": np.repeat(np.array([p.label for p in self.periods], dtype=object), units.count)}
-            for g in group:
-                self.columns[g] = np.tile(units.keys[g], len(self.periods))
+            self.columns = self._sums.rows(self.periods)
             if group:
-                self.columns["name"] = np.tile(units.names, len(self.periods))
+                self.columns["name"] = np.tile(self._sums.units.names, len(self.periods))
             self.columns.update(self._sums.measures(self.periods))
         else:
             self.columns = self._scan(con, scope, group)
@@ -268,9 +265,7 @@ class MeasureTable:
         where, params = replace(scope, case_type=None).where()
         sums = MonthlySums(con, "facts_origin", {m.name: f"sum(c.{m.name})" for m in ms.of_kind(M.ORIGIN)},
                            where, params, self.group)
-        found = {"label": np.repeat(np.array([p.label for p in self.periods], dtype=object), sums.units.count)}
-        found.update({g: np.tile(sums.units.keys[g], len(self.periods)) for g in self.group})
-        found.update(sums.between(self.periods))
+        found = sums.rows(self.periods) | sums.between(self.periods)
         return pd.DataFrame(found)
 
     def _place(self, found: pd.DataFrame) -> None:

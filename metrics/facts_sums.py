@@ -98,6 +98,12 @@ class MonthlySums:
                 out[:, i] = np.bincount(self.unit[inside], weights=self.amounts[n][inside], minlength=self.units.count)
         return out
 
+    def rows(self, periods: list[Period]) -> dict[str, np.ndarray]:
+        """The label and group keys of each (period, unit) row, periods outermost."""
+        labels = np.array([p.label for p in periods], dtype=object)
+        return {"label": np.repeat(labels, self.units.count)} | {
+            g: np.tile(self.units.keys[g], len(periods)) for g in self.group}
+
     def between(self, periods: list[Period]) -> dict[str, np.ndarray]:
         """Every sum over each period's own months, per (period, unit), periods outermost."""
         names = list(self.column) + list(self.amounts)
