@@ -14,8 +14,9 @@ clears at its own pace.
 Cases are generated a batch at a time (all cases of one type from one source), each batch as
 numpy arrays, children after their parents: first-instance roots → appeals → remands (a new
 first instance) → petitions and retrials; judgments → enforcement → resumed enforcement,
-objections and reviews. Case numbers and origin case numbers are then derived in DuckDB by
-joining on integer ids, and the database is written by `store`, exactly as an import writes it.
+objections and reviews. Case numbers (serials per court, type and year) and origin links (as
+row numbers) are then worked out in numpy, and the database is written by `store`, as an import
+writes it.
 """
 from __future__ import annotations
 
@@ -891,10 +892,13 @@ class _Generator:
         self.objections(e)
 
     def table(self) -> pa.Table:
-        """All batches as one Arrow table: integer codes, dictionary-coded strings, dates."""
+        """All batches as one Arrow table: integer codes, dictionary-coded strings, dates, each
+        case's row `k`, its case number's year and serial, and its origin's row and case number
+        parts. Columns are moved out of the batches one at a time, so the batches and the table
+        never both hold the data (100M cases fit)."""
 
         def col(name: str) -> np.ndarray:
-            return np.concatenate([b[name] for b in self.batches])
+            return np.concatenate([b.pop(name) for b in self.batches])
 
         def dates(a: np.ndarray) -> pa.Array:
             return pa.array(a, pa.int32(), mask=a == NA).cast(pa.date32())
@@ -902,40 +906,57 @@ class _Generator:
         def coded(a: np.ndarray, values: list[str]) -> pa.Array:
             return pa.DictionaryArray.from_arrays(pa.array(a, mask=a == NA), pa.array(values, pa.string()))
 
-        judge = col("judge")
-        origin = col("origin")
+        for b in self.batches:
+            b.setdefault("init_proc", b["proc"])
+        ids, ctype, judge, filed, origin = col("id"), col("ctype"), col("judge"), col("filed"), col("origin")
+        court = self.j_court[judge]
+        row = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, np.int32)
+        row[ids] = np.arange(len(ids), dtype=np.int32)
+        has_origin = origin != NA
+        origin_k = np.where(has_origin, row[np.where(has_origin, origin, 0)], NA).astype(np.int32)
+        del row
+        year, serial = case_number_parts(court, ctype, filed, ids)
+        at_origin = np.where(has_origin, origin_k, 0)
+        courts = pa.array(self.court_codes, pa.string())
+        flags = self.v2_flags(origin_k, ctype, court)
         return pa.table({
-            "id": col("id"),
-            "court": self.j_court[judge],
-            "ctype": coded(col("ctype"), TYPES),
-            "judge": judge,
+            "k": np.arange(len(ids), dtype=np.int64),
+            "court_code": pa.DictionaryArray.from_arrays(pa.array(court), courts),
+            "ctype": coded(ctype, TYPES),
+            "year": year,
+            "serial": serial,
+            "division": pa.DictionaryArray.from_arrays(pa.array(self.j_div[judge]), pa.array(self.divisions)),
+            "judge_id": pa.DictionaryArray.from_arrays(pa.array(judge), pa.array(self.j_id, pa.string())),
+            "judge_name": pa.DictionaryArray.from_arrays(pa.array(judge), pa.array(self.j_name, pa.string())),
             "proc": coded(col("proc"), PROCS),
             "cause": coded(col("cause"), CAUSES),
-            "filed": dates(col("filed")),
+            "filed": dates(filed),
             "closed": dates(col("closed")),
             "method": coded(col("method"), METHODS),
             "ext": col("ext"),
             "ded": col("ded"),
-            "origin": pa.array(origin, pa.int32(), mask=origin == NA),
+            "origin_k": pa.array(origin_k, pa.int64(), mask=~has_origin),
+            "o_court_code": pa.DictionaryArray.from_arrays(pa.array(court[at_origin], mask=~has_origin), courts),
+            "o_ctype": coded(np.where(has_origin, ctype[at_origin], NA).astype(np.int8), TYPES),
+            "o_year": year[at_origin],
+            "o_serial": serial[at_origin],
             "hearing": col("hearing"),
             "recv": dates(col("recv")),
             "trans": dates(col("trans")),
             "applied": col("applied"),
             "recovered": col("recovered"),
             "assets": col("assets"),
-            "init_proc": coded(np.concatenate([b.get("init_proc", b["proc"]) for b in self.batches]), PROCS),
-            **self.v2_flags(col("id"), col("ctype"), self.j_court[judge], origin),
+            "init_proc": coded(col("init_proc"), PROCS),
+            **flags,
         })
 
-    def v2_flags(self, ids: np.ndarray, ctype: np.ndarray, court: np.ndarray, origin: np.ndarray) -> dict:
+    def v2_flags(self, origin_k: np.ndarray, ctype: np.ndarray, court: np.ndarray) -> dict:
         """涉企 (civil and enforcement cases, inherited along origin links), 四类案件 and their review."""
-        v2, n = self.rng_v2, len(ids)
+        v2, n = self.rng_v2, len(ctype)
         category = np.array([codes.CASE_TYPES[t][1] for t in TYPES])[ctype]
         counted = ctype != TY["民诉前调"]
         enterprise = np.isin(category, ["民事", "执行"]) & (v2.random(n) < self.c_enterprise[court])
-        row = np.full(int(ids.max()) + 1 if n else 0, -1, np.int64)
-        row[ids] = np.arange(n)
-        root = np.where(origin == NA, np.arange(n), row[np.where(origin == NA, 0, origin)])
+        root = np.where(origin_k == NA, np.arange(n), origin_k)
         for _ in range(7):  # pointer doubling: every case finds its chain's first case
             root = root[root]
         enterprise = enterprise[root]  # a chain's cases share the parties of its first case
@@ -944,39 +965,51 @@ class _Generator:
         return {"enterprise": enterprise, "four_types": four, "reviewed": reviewed}
 
 
-def _build_relation(con, g: _Generator, table: pa.Table) -> str:
-    """Register the generated table and derive case numbers; returns the relation to store."""
-    con.execute("CREATE TEMP TABLE gen_court(idx SMALLINT, court_code VARCHAR)")
-    con.executemany("INSERT INTO gen_court VALUES (?, ?)", list(enumerate(g.court_codes)))
-    con.execute("CREATE TEMP TABLE gen_judge(idx SMALLINT, division VARCHAR, judge_id VARCHAR, judge_name VARCHAR)")
-    con.executemany(
-        "INSERT INTO gen_judge VALUES (?, ?, ?, ?)",
-        [(i, g.divisions[d], g.j_id[i], g.j_name[i]) for i, d in enumerate(g.j_div.tolist())],
-    )
+def case_number_parts(court: np.ndarray, ctype: np.ndarray, filed: np.ndarray, ids: np.ndarray):
+    """(year, serial) of each case's number （year）court type serial 号: cases numbered from 1 per
+    court, type and year of filing, in order of filing date and then id. One sort of a packed
+    int64 key (court, type, filing day, id), so 100M cases number in seconds and little memory."""
+    n = len(ids)
+    day = filed.astype(np.int64) - int(filed.min() if n else 0)
+    widths = [int(x.max() if n else 0).bit_length() for x in (ctype.astype(np.int64), day, ids.astype(np.int64))]
+    key = court.astype(np.int64)
+    for part, width in zip((ctype, day, ids), widths):
+        key = (key << width) | part.astype(np.int64)
+    if int(court.max() if n else 0).bit_length() + sum(widths) > 63:
+        order = np.lexsort((ids, filed, ctype, court))  # a key too wide to pack (not at any real size)
+    else:
+        order = np.argsort(key, kind="stable")
+    del key
+    year = filed.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int16) + np.int16(1970)
+    group = (court.astype(np.int64)[order] << 24) | (ctype.astype(np.int64)[order] << 16) | year[order]
+    first = np.ones(n, bool)
+    first[1:] = group[1:] != group[:-1]
+    position = np.arange(n, dtype=np.int32)
+    serial = np.empty(n, np.int32)
+    serial[order] = position - np.maximum.accumulate(np.where(first, position, 0)) + 1
+    return year, serial
+
+
+def _build_relation(con, table: pa.Table) -> str:
+    """Register the generated table as the cases to store (row `k`, origin row `origin_k`, the
+    CASE_FIELDS); case numbers are put together from their parts, without a join."""
     con.register("gen", table)
     con.execute("""
-        CREATE TEMP TABLE gen_no AS
-        SELECT n.id, '(' || n.y || ')' || c.court_code || n.case_type || n.serial || '号' AS case_no
-        FROM (
-            SELECT id, court, ctype::VARCHAR AS case_type, year(filed) AS y,
-                   row_number() OVER (PARTITION BY court, ctype, year(filed) ORDER BY filed, id) AS serial
-            FROM gen
-        ) n JOIN gen_court c ON c.idx = n.court
-    """)
-    con.execute("""
         CREATE TEMP VIEW gen_cases AS
-        SELECT n.case_no, c.court_code, g.ctype::VARCHAR AS case_type, j.division, j.judge_id, j.judge_name,
+        SELECT g.k, g.origin_k,
+               '(' || g.year || ')' || g.court_code::VARCHAR || g.ctype::VARCHAR || g.serial || '号' AS case_no,
+               g.court_code::VARCHAR AS court_code, g.ctype::VARCHAR AS case_type,
+               g.division::VARCHAR AS division, g.judge_id::VARCHAR AS judge_id,
+               g.judge_name::VARCHAR AS judge_name,
                g.proc::VARCHAR AS procedure, g.cause::VARCHAR AS cause, g.filed AS filed_date,
                g.closed AS closed_date, g.method::VARCHAR AS closing_method, g.ext::INTEGER AS extended_days,
-               g.ded::INTEGER AS deducted_days, o.case_no AS origin_case_no, g.hearing,
-               g.recv AS appeal_received_date, g.trans AS appeal_transferred_date,
+               g.ded::INTEGER AS deducted_days,
+               CASE WHEN g.origin_k IS NOT NULL THEN '(' || g.o_year || ')' || g.o_court_code::VARCHAR
+                    || g.o_ctype::VARCHAR || g.o_serial || '号' END AS origin_case_no,
+               g.hearing, g.recv AS appeal_received_date, g.trans AS appeal_transferred_date,
                g.applied AS amount_applied, g.recovered AS amount_recovered, g.assets AS has_assets,
                g.init_proc::VARCHAR AS initial_procedure, g.four_types, g.reviewed, g.enterprise
         FROM gen g
-        JOIN gen_no n ON n.id = g.id
-        JOIN gen_court c ON c.idx = g.court
-        JOIN gen_judge j ON j.idx = g.judge
-        LEFT JOIN gen_no o ON o.id = g.origin
     """)
     return "gen_cases"
 
@@ -1000,9 +1033,9 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         civil_roots = max(1, round(civil_roots * cases / g.next_id))
         g = _Generator(seed, end)
         g.run(civil_roots, lambda *_: None)
+    say(4, "案号与原审案号 case numbers and origins")
     table = g.table()
     del g.batches
-    say(4, "案号与原审案号 case numbers and origins")
     with store.building(db_path) as con:
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB}MB'")
         con.execute(
@@ -1011,18 +1044,16 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         )
         con.executemany("INSERT INTO court_list VALUES (?, ?, ?, ?, ?)", g.court_rows)
         validate.load_lookups(con)
-        relation = _build_relation(con, g, table)
+        relation = _build_relation(con, table)
         store.create_types(con)
         store.write_courts(con)
         store.create_judge_list(con)
         con.executemany("INSERT INTO judge_list VALUES (?, ?, ?, ?, ?, ?)", g.judges_list())
         say(5, "写入案件与派生字段 cases and derived facts")
-        store.write_cases(con, relation)
+        store.write_cases(con, relation, keyed=True, linked=True)
+        con.execute("DROP VIEW gen_cases")
         con.unregister("gen")
         del table
-        con.execute("DROP VIEW gen_cases")
-        for t in ("gen_no", "gen_court", "gen_judge"):
-            con.execute(f"DROP TABLE {t}")
         say(6, "写入元数据 meta")
         store.write_meta(con, kind="demo", data_date=end.isoformat(), source=SOURCE)
         n = con.execute("SELECT count(*) FROM cases").fetchone()[0]

@@ -83,10 +83,11 @@ def create_judge_list(con: duckdb.DuckDBPyConnection) -> None:
                 "position VARCHAR, division VARCHAR, team VARCHAR, PRIMARY KEY (court_code, judge_id))")
 
 
-def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False) -> None:
+def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False, linked: bool = False) -> None:
     """Table `cases` from relation `source` (the CASE_FIELDS, typed), with the derived facts.
     `keyed`: `source` also has a column `k` numbering its rows (a view of a table, read where it
-    is instead of copied).
+    is instead of copied). `linked`: it also has `origin_k`, the row of each case's origin (the
+    generator knows it), so origins need not be found by case number.
 
     Derived per case: category, instance, counted (not 民诉前调), limit_days, net_days, leader
     (its judge holds a leader's position in table `judge_list`); the origin's court, division,
@@ -103,17 +104,18 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
     create_judge_list(con)
     # src: the cases, k the row of each (origin links are resolved to it)
     if keyed:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT k, {', '.join(CASE_FIELDS)} FROM {source}")
+        extra = "k, origin_k" if linked else "k"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {extra}, {', '.join(CASE_FIELDS)} FROM {source}")
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE src_rows AS SELECT {', '.join(CASE_FIELDS)} FROM {source}")
         con.execute("CREATE OR REPLACE TEMP VIEW src AS SELECT rowid AS k, * FROM src_rows")
     # k: the case's row in src; origin_k: its origin's row (an origin not among the cases has none)
-    con.execute("""
+    origin_of = "o.k = s.origin_k" if linked else "o.case_no = s.origin_case_no"
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE link AS
         SELECT s.k, o.k AS origin_k, o.court_code AS o_court, o.division AS o_division,
                o.judge_id AS o_judge_id, o.case_type AS o_type, o.enterprise AS o_enterprise
-        FROM src s JOIN src o ON o.case_no = s.origin_case_no
-        WHERE s.origin_case_no IS NOT NULL
+        FROM src s JOIN src o ON {origin_of}
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE anc AS

@@ -223,6 +223,24 @@ def test_case_numbers(db):
     """) == 0
 
 
+def test_case_number_parts_by_hand():
+    """Serials count from 1 per court, type and year of filing, by filing day and then id."""
+    import numpy as np
+
+    from data.generate import case_number_parts
+
+    day = lambda d: (np.datetime64(d) - np.datetime64("1970-01-01")).astype(np.int32)  # noqa: E731
+    court = np.array([0, 0, 0, 0, 1, 0], np.int16)
+    ctype = np.array([2, 2, 2, 2, 2, 3], np.int8)
+    filed = np.array([day("2025-03-01"), day("2025-01-05"), day("2025-03-01"), day("2026-01-02"),
+                      day("2025-01-01"), day("2025-01-01")], np.int32)
+    ids = np.array([5, 1, 2, 3, 4, 0], np.int32)
+    year, serial = case_number_parts(court, ctype, filed, ids)
+    assert year.tolist() == [2025, 2025, 2025, 2026, 2025, 2025]
+    # court 0 type 2 in 2025: 01-05 (id 1), 03-01 (id 2), 03-01 (id 5); 2026 starts again at 1
+    assert serial.tolist() == [3, 1, 2, 1, 1, 1]
+
+
 def test_origins_exist_and_link_sensibly(db):
     assert one(db, """
         SELECT count(*) FROM cases WHERE origin_case_no IS NOT NULL
