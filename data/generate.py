@@ -142,7 +142,8 @@ CRIMINAL_PER_CIVIL = 0.095
 ADMIN_PER_CIVIL = 0.02
 ENFORCEMENT_ROOTS_PER_CIVIL = 0.14
 ROWS_PER_CIVIL_ROOT = 1.72  # all rows written per 民初 root, measured; the size is corrected once if off
-DUCKDB_MEMORY_MB = 2000  # the build connection's memory limit (DuckDB spills beyond it): ~2.8 GB peak at 10M cases
+DUCKDB_MEMORY_MB = 2000  # the build connection's memory limit (DuckDB spills beyond it): ~3 GB peak at 10M cases
+DUCKDB_MEMORY_MB_LARGE = 4000  # from 50M cases: fewer passes over the spilled joins and sort
 
 
 def _day(d) -> int:
@@ -920,7 +921,7 @@ class _Generator:
         courts = pa.array(self.court_codes, pa.string())
         flags = self.v2_flags(origin_k, ctype, court)
         return pa.table({
-            "k": np.arange(len(ids), dtype=np.int64),
+            "k": np.arange(len(ids), dtype=np.int32),
             "court_code": pa.DictionaryArray.from_arrays(pa.array(court), courts),
             "ctype": coded(ctype, TYPES),
             "year": year,
@@ -935,7 +936,7 @@ class _Generator:
             "method": coded(col("method"), METHODS),
             "ext": col("ext"),
             "ded": col("ded"),
-            "origin_k": pa.array(origin_k, pa.int64(), mask=~has_origin),
+            "origin_k": pa.array(origin_k, mask=~has_origin),
             "o_court_code": pa.DictionaryArray.from_arrays(pa.array(court[at_origin], mask=~has_origin), courts),
             "o_ctype": coded(np.where(has_origin, ctype[at_origin], NA).astype(np.int8), TYPES),
             "o_year": year[at_origin],
@@ -1037,7 +1038,7 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
     table = g.table()
     del g.batches
     with store.building(db_path) as con:
-        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB}MB'")
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB_LARGE if cases >= 50_000_000 else DUCKDB_MEMORY_MB}MB'")
         con.execute(
             "CREATE TEMP TABLE court_list(court_code VARCHAR, court_name VARCHAR, level VARCHAR, "
             "parent_code VARCHAR, population BIGINT)"
