@@ -21,7 +21,7 @@ from schema import codes
 
 from . import measures as ms
 from .catalogue import BY_ID, CATALOGUE, Indicator, Kind
-from .facts import ORIGIN_KEYS, FactsState, facts_state
+from .facts import ORIGIN_KEYS, FactsState, facts_state, version as facts_version
 from .facts_sums import MonthlySums, ScopeSums
 from .measures import Kind as M
 from .periods import Period
@@ -297,6 +297,18 @@ def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(exists) and con.execute("SELECT count(*) > 0 FROM judge_list").fetchone()[0]
 
 
+def database_state(con: duckdb.DuckDBPyConnection) -> tuple[bool, bool]:
+    """(whether the facts are current, whether a judges list is held), in one round trip on a
+    database that has every table; an older one is asked table by table."""
+    try:
+        built, listed, _ = con.execute(
+            "SELECT (SELECT version FROM facts_info LIMIT 1), (SELECT count(*) > 0 FROM judge_list), "
+            "(SELECT count(*) FROM (SELECT 1 FROM facts LIMIT 0))").fetchone()
+    except duckdb.CatalogException:
+        return use_facts_for(con), has_judge_list(con)
+    return built == facts_version(), bool(listed)
+
+
 def use_facts_for(con: duckdb.DuckDBPyConnection) -> bool:
     return facts_state(con) is FactsState.CURRENT
 
@@ -310,8 +322,9 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     Computed from the monthly facts when the database holds current ones (use_facts=None),
     else by a scan.
     """
+    current, listed = database_state(con)
     if use_facts is None:
-        use_facts = use_facts_for(con)
+        use_facts = current
     chosen: list[Indicator] = [BY_ID[i] for i in indicators] if indicators else CATALOGUE
     group = GROUP_COLUMNS.get(by, [])
     keys = ["label"] + group
@@ -325,7 +338,7 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     # Assemble with plain arrays: one DataFrame at the end (pandas column-by-column is the slow part).
     n = table.rows
     nums, dens, vals = [], [], []
-    judge_list = any(ind.needs_judge_list for ind in chosen) and has_judge_list(con)
+    judge_list = any(ind.needs_judge_list for ind in chosen) and listed
     for ind in chosen:
         if ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list):
             nums.append(np.full(n, np.nan))
