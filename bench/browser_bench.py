@@ -19,7 +19,10 @@ each demo role's dashboard in a fresh browser context (a new session) and times:
   briefing      on 会商报告, a period not asked for before chosen, until its preview is drawn
 
 and prints the medians, and each role's first page and filter change as a multiple of the
-trivial app's (targets, issue 13: filter change ≤ 2×, first page ≤ 1.5×). The machine's load
+trivial app's (targets, issue 13: filter change ≤ 2×, first page ≤ 1.5×). A second reference,
+bench/elements_app.py ("same el."), draws the same kinds and numbers of elements as a leader's
+landing page from constants, timed the same way: the part of a page's cost that is Streamlit's
+browser side drawing those elements, not the dashboard's work. The machine's load
 average is printed with them: the ratios hold on a busy machine, the seconds do not.
 
 --detail also prints, per action, where its time went: the server (from the browser's first
@@ -46,6 +49,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRIVIAL = os.path.join(ROOT, "bench", "trivial_app.py")
+ELEMENTS = os.path.join(ROOT, "bench", "elements_app.py")
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -234,6 +238,28 @@ def _trivial(browser, url: str, run: int, times: dict, details: dict, detail: bo
     ctx.close()
 
 
+def _elements(browser, url: str, times: dict, details: dict, detail: bool) -> None:
+    """The same-elements app (bench/elements_app.py) timed as a role is: from its 进入 click until
+    the landing page is drawn, then 年初累计 switched off until it is drawn again."""
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    probe = Probe(page) if detail else None
+    page.goto(url)
+    _ready(page)
+    found: list = []
+    times.setdefault(("same el.", "first page"), []).append(_timed(
+        lambda: page.get_by_role("button", name="进入").click(),
+        lambda: (page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=120000),
+                 _drawn(page)), probe, found))
+    times.setdefault(("same el.", "filter change"), []).append(_timed(
+        lambda: page.get_by_text("年初累计").first.click(),
+        lambda: (page.get_by_text("当期。").first.wait_for(timeout=120000), _drawn(page)), probe, found))
+    if detail:
+        details.setdefault(("same el.", "first page"), []).append(found[0])
+        details.setdefault(("same el.", "filter change"), []).append(found[1])
+    ctx.close()
+
+
 def _start(args: list[str], cwd: str, env: dict) -> tuple[subprocess.Popen, str]:
     port = _port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", *args, "--server.headless=true",
@@ -286,6 +312,7 @@ def main() -> None:
     entry = "serve.py" if os.path.exists(os.path.join(a.root, "serve.py")) else "app.py"
     server, url = _start([entry], a.root, dict(os.environ, SPZX_DB=a.db, SPZX_STATE=state))
     trivial, trivial_url = _start([TRIVIAL], os.path.dirname(TRIVIAL), dict(os.environ))
+    elements, elements_url = _start([ELEMENTS], os.path.dirname(ELEMENTS), dict(os.environ))
     times: dict[tuple[str, str], list[float]] = {}
     details: dict[tuple[str, str], list[dict]] = {}
     loads: list[float] = []
@@ -293,6 +320,7 @@ def main() -> None:
     try:
         _healthy(url)
         _healthy(trivial_url)
+        _healthy(elements_url)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
             warm = browser.new_page()
@@ -300,9 +328,11 @@ def main() -> None:
             warm.goto(trivial_url)
             _drawn(warm)
             warm.close()
+            _elements(browser, elements_url, {}, {}, False)  # warm too
             for run in range(a.repeat):
                 loads.append(os.getloadavg()[0])
                 _trivial(browser, trivial_url, run, times, details, a.detail)
+                _elements(browser, elements_url, times, details, a.detail)
                 for role in roles:
                     ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
                     page = ctx.new_page()
@@ -328,14 +358,16 @@ def main() -> None:
         print(f"database {a.db}; checkout {a.root}; {os.cpu_count()} cores; load average (1 min) "
               f"{statistics.median(loads):.1f} (median over the runs); median (max) of {a.repeat} runs, s")
         for (role, action), values in times.items():
-            base = times.get(("trivial", action)) if role != "trivial" else None
-            ratio = f"  {statistics.median(values) / statistics.median(base):4.2f}× trivial" if base else ""
+            ratio = ""
+            for ref in ("trivial", "same el.") if role != "trivial" else ():
+                base = times.get((ref, action)) if role != ref else None
+                ratio += f"  {statistics.median(values) / statistics.median(base):4.2f}× {ref}" if base else ""
             print(f"  {role:7s} {action:14s} {statistics.median(values):6.2f}  ({max(values):.2f}){ratio}")
         print(f"  largest websocket message: {payload / 1024:.0f} KB")
         if a.detail:
             _print_detail(details)
     finally:
-        for proc in (server, trivial):
+        for proc in (server, trivial, elements):
             proc.terminate()
             proc.wait(10)
 
