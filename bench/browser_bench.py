@@ -40,14 +40,16 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from deploy.local import free_port, wait_healthy  # noqa: E402
+
 TRIVIAL = os.path.join(ROOT, "bench", "trivial_app.py")
 ELEMENTS = os.path.join(ROOT, "bench", "elements_app.py")
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -74,12 +76,6 @@ WS_CLOCK = """(() => {
   }
   window.WebSocket = Clocked;
 })();"""
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ready(page) -> None:
@@ -261,20 +257,11 @@ def _elements(browser, url: str, times: dict, details: dict, detail: bool) -> No
 
 
 def _start(args: list[str], cwd: str, env: dict) -> tuple[subprocess.Popen, str]:
-    port = _port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", *args, "--server.headless=true",
                                f"--server.port={port}"], cwd=cwd, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return server, f"http://127.0.0.1:{port}/"
-
-
-def _healthy(url: str) -> None:
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "_stcore/health", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.5)
 
 
 def _print_detail(details: dict) -> None:
@@ -318,9 +305,9 @@ def main() -> None:
     loads: list[float] = []
     payload = 0
     try:
-        _healthy(url)
-        _healthy(trivial_url)
-        _healthy(elements_url)
+        for proc, address in ((server, url), (trivial, trivial_url), (elements, elements_url)):
+            if not wait_healthy(address, proc):
+                sys.exit(f"{address} did not start")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
             warm = browser.new_page()

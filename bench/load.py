@@ -34,15 +34,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from urllib.parse import urlsplit
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, BENCH)
+sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 
 from loadsim.level import run_level  # noqa: E402
 from loadsim.report import cpu_bound_estimate, knee, summarise, table  # noqa: E402
 from loadsim.user import CYCLE, Mix, Record, User  # noqa: E402
+from deploy.local import free_port, wait_healthy  # noqa: E402
 
 ROOT = os.path.dirname(BENCH)
 MAX_SESSIONS = 200
@@ -62,17 +62,11 @@ def loopback_only(url: str) -> None:
         sys.exit(f"refused: {host} is not a loopback address ({', '.join(sorted(addresses))})")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db: str, root: str, folder: str, log_path: str, options: list[str]) -> tuple[str, subprocess.Popen]:
     """Streamlit on `db` from checkout `root`, its state (sign-in tickets, key) in `folder`, its
     output in `log_path` (kept: an exception drawn in a page is told in full only there), with
     Streamlit `options` ("runner.postScriptGC=false") to compare a setting."""
-    port = _free_port()
+    port = free_port()
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
@@ -81,14 +75,8 @@ def start_server(db: str, root: str, folder: str, log_path: str, options: list[s
                             env=dict(os.environ, SPZX_DB=os.path.abspath(db), SPZX_STATE=os.path.join(folder, "state.sqlite")),
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(url + "_stcore/health", timeout=1).read() == b"ok":
-                return url, proc
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
+    if wait_healthy(url, proc):
+        return url, proc
     proc.kill()
     sys.exit(f"the server did not start; its log: {log.name}")
 

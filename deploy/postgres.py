@@ -18,11 +18,12 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
+
+from deploy.local import free_port
 
 DATABASE = "spzx"
 ADMIN, OWNER, APP = "spzx_admin", "spzx_owner", "spzx_app"
@@ -54,12 +55,6 @@ def _as_server_user(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _url(role: str, password: str, port: int, database: str = DATABASE) -> str:
     return f"postgresql://{role}:{password}@127.0.0.1:{port}/{database}"
 
@@ -71,7 +66,7 @@ def start(port: int | None = None) -> Cluster:
     if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         os.chown(folder, user.pw_uid, user.pw_gid)
-    port = port or _free_port()
+    port = port or free_port()
     passwords = {role: secrets.token_urlsafe(24) for role in (ADMIN, OWNER, APP)}
     data, pwfile = os.path.join(folder, "data"), os.path.join(folder, "pw")
     try:

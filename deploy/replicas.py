@@ -13,21 +13,15 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 
+from deploy.local import free_port, wait_healthy
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def shared_env(env: dict[str, str]) -> dict[str, str]:
@@ -82,15 +76,9 @@ class Replicas:
             raise
 
     def _wait_healthy(self, i: int, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.servers[i].poll() is not None:
-                raise RuntimeError(f"server {i + 1} stopped: see {self.run}/replica-{i + 1}.log")
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{self.ports[i]}/_stcore/health", timeout=2).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"server {i + 1} did not start: see {self.run}/replica-{i + 1}.log")
+        if not wait_healthy(f"http://127.0.0.1:{self.ports[i]}", self.servers[i], deadline - time.monotonic()):
+            state = "stopped" if self.servers[i].poll() is not None else "did not start"
+            raise RuntimeError(f"server {i + 1} {state}: see {self.run}/replica-{i + 1}.log")
 
     def kill(self, i: int) -> None:
         """Server i stops at once, as on a crash (its open connections drop)."""

@@ -4,26 +4,19 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 
 import pytest
+
+from deploy.local import free_port, wait_healthy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +71,7 @@ def replicas_sharing_postgres(count: int, demo_db: str, postgres, run, extra_use
 
 def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0.0.1"):
     """A Streamlit server on `db` listening on `address`; returns (url, process)."""
-    port = _free_port()
+    port = free_port()
     profiles = os.path.join(os.path.dirname(db), "profiles")  # saved profiles stay out of the repository
     if not os.path.isdir(profiles):
         shutil.copytree(os.path.join(ROOT, "config", "profiles"), profiles)
@@ -95,12 +88,8 @@ def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0
          f"--server.port={port}", f"--server.address={address}"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return url, proc
-        except OSError:
-            time.sleep(0.5)
+    if wait_healthy(url, proc, 60):
+        return url, proc
     proc.kill()
     pytest.fail("streamlit server did not start")
 
