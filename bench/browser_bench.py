@@ -268,9 +268,9 @@ def _print_detail(details: dict) -> None:
     cols = ["server", "browser after", "busy", "runs", "messages", "KB", "elements", "blocks", "cached", "charts",
             "chart KB"]
     print("where the time went (medians; s, counts, KB):")
-    print(f"  {'':22s}" + "".join(f"{c:>14s}" for c in cols))
+    print(f"  {'':23s}" + "".join(f"{c:>14s}" for c in cols))
     for (who, action), found in details.items():
-        line = f"  {who:7s} {action:14s}"
+        line = f"  {who:8s} {action:14s}"
         for c in cols:
             values = [d[c] for d in found if c in d]
             v = statistics.median(values) if values else float("nan")
@@ -279,7 +279,7 @@ def _print_detail(details: dict) -> None:
         kinds: dict[str, int] = {}
         for k, n in found[-1]["kinds"].items():
             kinds[k] = n
-        print(f"  {'':22s}elements: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda x: -x[1])))
+        print(f"  {'':23s}elements: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda x: -x[1])))
 
 
 def main() -> None:
@@ -349,7 +349,7 @@ def main() -> None:
             for ref in ("trivial", "same el.") if role != "trivial" else ():
                 base = times.get((ref, action)) if role != ref else None
                 ratio += f"  {statistics.median(values) / statistics.median(base):4.2f}× {ref}" if base else ""
-            print(f"  {role:7s} {action:14s} {statistics.median(values):6.2f}  ({max(values):.2f}){ratio}")
+            print(f"  {role:8s} {action:14s} {statistics.median(values):6.2f}  ({max(values):.2f}){ratio}")
         print(f"  largest websocket message: {payload / 1024:.0f} KB")
         if a.detail:
             _print_detail(details)

@@ -142,7 +142,7 @@ CRIMINAL_PER_CIVIL = 0.095
 ADMIN_PER_CIVIL = 0.02
 ENFORCEMENT_ROOTS_PER_CIVIL = 0.14
 ROWS_PER_CIVIL_ROOT = 1.72  # all rows written per 民初 root, measured; the size is corrected once if off
-DUCKDB_MEMORY_MB = 2000  # the build connection's memory limit (DuckDB spills beyond it): ~3 GB peak at 10M cases
+DUCKDB_MEMORY_MB = 2000  # the build connection's memory limit (DuckDB spills beyond it): ~2.8 GB peak at 10M cases
 DUCKDB_MEMORY_MB_LARGE = 4000  # from 50M cases, so the joins and the sort of `cases` spill less (100M: 11.6 GB peak in all)
 
 
@@ -895,8 +895,8 @@ class _Generator:
     def table(self) -> pa.Table:
         """All batches as one Arrow table: integer codes, dictionary-coded strings, dates, each
         case's row `k`, its case number's year and serial, and its origin's row and case number
-        parts. Columns are moved out of the batches one at a time, so the batches and the table
-        never both hold the data (100M cases fit)."""
+        parts. Columns are moved out of the batches one at a time, so the data is not held twice
+        (100M cases fit)."""
 
         def col(name: str) -> np.ndarray:
             return np.concatenate([b.pop(name) for b in self.batches])
@@ -909,12 +909,13 @@ class _Generator:
 
         for b in self.batches:
             b.setdefault("init_proc", b["proc"])
+            del b["court"], b["fi_judge"]  # not stored: a case's court is its judge's
         ids, ctype, judge, filed, origin = col("id"), col("ctype"), col("judge"), col("filed"), col("origin")
         court = self.j_court[judge]
         row = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, np.int32)
         row[ids] = np.arange(len(ids), dtype=np.int32)
-        has_origin = origin != NA
-        origin_k = np.where(has_origin, row[np.where(has_origin, origin, 0)], NA).astype(np.int32)
+        origin_k = np.where(origin != NA, row[np.where(origin != NA, origin, 0)], NA).astype(np.int32)
+        has_origin = origin_k != NA  # an origin among the cases (every generated one is)
         del row
         year, serial = case_number_parts(court, ctype, filed, ids)
         at_origin = np.where(has_origin, origin_k, 0)
@@ -939,8 +940,8 @@ class _Generator:
             "origin_k": pa.array(origin_k, mask=~has_origin),
             "o_court_code": pa.DictionaryArray.from_arrays(pa.array(court[at_origin], mask=~has_origin), courts),
             "o_ctype": coded(np.where(has_origin, ctype[at_origin], NA).astype(np.int8), TYPES),
-            "o_year": year[at_origin],
-            "o_serial": serial[at_origin],
+            "o_year": pa.array(year[at_origin], mask=~has_origin),
+            "o_serial": pa.array(serial[at_origin], mask=~has_origin),
             "hearing": col("hearing"),
             "recv": dates(col("recv")),
             "trans": dates(col("trans")),
@@ -973,14 +974,14 @@ def case_number_parts(court: np.ndarray, ctype: np.ndarray, filed: np.ndarray, i
     n = len(ids)
     day = filed.astype(np.int64) - int(filed.min() if n else 0)
     widths = [int(x.max() if n else 0).bit_length() for x in (ctype.astype(np.int64), day, ids.astype(np.int64))]
-    key = court.astype(np.int64)
-    for part, width in zip((ctype, day, ids), widths):
-        key = (key << width) | part.astype(np.int64)
     if int(court.max() if n else 0).bit_length() + sum(widths) > 63:
         order = np.lexsort((ids, filed, ctype, court))  # a key too wide to pack (not at any real size)
     else:
+        key = court.astype(np.int64)
+        for part, width in zip((ctype, day, ids), widths):
+            key = (key << width) | part.astype(np.int64)
         order = np.argsort(key, kind="stable")
-    del key
+        del key
     year = filed.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int16) + np.int16(1970)
     group = (court.astype(np.int64)[order] << 24) | (ctype.astype(np.int64)[order] << 16) | year[order]
     first = np.ones(n, bool)

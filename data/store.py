@@ -99,8 +99,9 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
     Cases are stored grouped by court (sorted on that one small key only, not on dates or text):
     a court's, division's or judge's case list then reads that court's blocks alone (3–4× faster
     on 10M cases than cases in the joins' order). Origin links are resolved to row numbers once,
-    by case number; the walk up the chains and every later join use them.
+    by case number (unless `linked`); the walk up the chains and every later join use them.
     """
+    assert keyed or not linked, "origin rows need the source's own row numbers"
     create_judge_list(con)
     # src: the cases, k the row of each (origin links are resolved to it)
     if keyed:

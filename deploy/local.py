@@ -24,7 +24,8 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, seconds: float 
             if urllib.request.urlopen(url.rstrip("/") + "/_stcore/health", timeout=2).read() == b"ok":
                 return True
         except OSError:
-            if proc is not None and proc.poll() is not None:
-                return False
-            time.sleep(0.5)
+            pass
+        if proc is not None and proc.poll() is not None:
+            return False
+        time.sleep(0.5)
     return False

@@ -299,7 +299,8 @@ def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
 
 def database_state(con: duckdb.DuckDBPyConnection) -> tuple[bool, bool]:
     """(whether the facts are current, whether a judges list is held), in one round trip on a
-    database that has every table; an older one is asked table by table."""
+    database that has every table; an older one is asked table by table (outside a transaction,
+    which DuckDB would abort at the missing table: the app's connections open none)."""
     try:
         built, listed, _ = con.execute(
             "SELECT (SELECT version FROM facts_info LIMIT 1), (SELECT count(*) > 0 FROM judge_list), "
@@ -322,10 +323,11 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     Computed from the monthly facts when the database holds current ones (use_facts=None),
     else by a scan.
     """
-    current, listed = database_state(con)
+    chosen: list[Indicator] = [BY_ID[i] for i in indicators] if indicators else CATALOGUE
+    needs_list = any(ind.needs_judge_list for ind in chosen)
+    current, listed = database_state(con) if use_facts is None or needs_list else (use_facts, False)
     if use_facts is None:
         use_facts = current
-    chosen: list[Indicator] = [BY_ID[i] for i in indicators] if indicators else CATALOGUE
     group = GROUP_COLUMNS.get(by, [])
     keys = ["label"] + group
     needed = {i.numerator for i in chosen} | {i.denominator for i in chosen}
@@ -338,7 +340,7 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     # Assemble with plain arrays: one DataFrame at the end (pandas column-by-column is the slow part).
     n = table.rows
     nums, dens, vals = [], [], []
-    judge_list = any(ind.needs_judge_list for ind in chosen) and listed
+    judge_list = needs_list and listed
     for ind in chosen:
         if ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list):
             nums.append(np.full(n, np.nan))

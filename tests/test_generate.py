@@ -239,6 +239,20 @@ def test_case_number_parts_by_hand():
     assert year.tolist() == [2025, 2025, 2025, 2026, 2025, 2025]
     # court 0 type 2 in 2025: 01-05 (id 1), 03-01 (id 2), 03-01 (id 5); 2026 starts again at 1
     assert serial.tolist() == [3, 1, 2, 1, 1, 1]
+    # ids too large to pack with the rest into 63 bits: the same numbers by the slower sort
+    wide = ids.astype(np.int64) + (1 << 60)
+    assert [v.tolist() for v in case_number_parts(court, ctype, filed, wide)] == [year.tolist(), serial.tolist()]
+
+
+def test_case_numbers_unique_and_origins_linked_by_number(db):
+    """Origins are linked by row number when generated: each must be the case its number names."""
+    assert one(db, "SELECT count(*) - count(DISTINCT case_no) FROM cases") == 0
+    assert one(db, "SELECT count(origin_case_no) - count(origin_court) FROM cases") == 0
+    assert one(db, """
+        SELECT count(*) FROM cases c JOIN cases o ON o.case_no = c.origin_case_no
+        WHERE c.origin_court IS DISTINCT FROM o.court_code OR c.origin_judge_id IS DISTINCT FROM o.judge_id
+           OR c.origin_division IS DISTINCT FROM o.division OR c.origin_enterprise IS DISTINCT FROM o.enterprise
+    """) == 0
 
 
 def test_origins_exist_and_link_sensibly(db):

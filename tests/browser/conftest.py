@@ -88,7 +88,7 @@ def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0
          f"--server.port={port}", f"--server.address={address}"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    if wait_healthy(url, proc, 60):
+    if wait_healthy(url, proc, 120):
         return url, proc
     proc.kill()
     pytest.fail("streamlit server did not start")
