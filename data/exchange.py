@@ -19,17 +19,13 @@ import duckdb
 from metrics import facts
 
 from . import store
+from .validate import sql_literal  # COPY's file name takes no parameter
 
 TABLES = ("facts", "facts_origin", "judges")
 
 
 class StaleFacts(Exception):
     """Facts computed from other measure declarations than this code's."""
-
-
-def sql_string(text: str) -> str:
-    """A SQL string literal (for COPY's file name, which takes no parameter)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def parquet_files(folder: str, table: str) -> str:
@@ -46,7 +42,7 @@ def export_cases(db_path: str, folder: str) -> int:
         for table in ("cases", "courts"):
             target = os.path.join(folder, table)
             # one file per thread: written in parallel, read in parallel by the other engine
-            con.execute(f"COPY (SELECT * FROM {table}) TO {sql_string(target)} "
+            con.execute(f"COPY (SELECT * FROM {table}) TO {sql_literal(target)} "
                         "(FORMAT parquet, PER_THREAD_OUTPUT true, OVERWRITE_OR_IGNORE true)")
         return con.execute("SELECT count(*) FROM cases").fetchone()[0]
 
@@ -84,10 +80,10 @@ def build_duckdb(cases: str, out: str) -> None:
     with duckdb.connect() as con:
         con.execute("SET temp_directory = ?", [os.path.join(out, ".spill")])
         for table in ("cases", "courts"):
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({sql_string(parquet_files(cases, table))})")
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({sql_literal(parquet_files(cases, table))})")
         for table, sql in list(facts.selects(facts.DUCKDB).items()) + [("facts_info", "SELECT ? AS version")]:
             folder = os.path.join(out, table)
             shutil.rmtree(folder, ignore_errors=True)
             os.makedirs(folder)
-            target = sql_string(os.path.join(folder, "part-0.parquet"))
+            target = sql_literal(os.path.join(folder, "part-0.parquet"))
             con.execute(f"COPY ({sql}) TO {target} (FORMAT parquet)", [facts.version()] if table == "facts_info" else [])

@@ -26,6 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .validate import sql_literal
+
 CHUNK_ROWS = 100_000
 BOM = b"\xef\xbb\xbf"
 
@@ -341,13 +343,9 @@ _ODD_RE = (f"[\\x00-\\x1F\\x7F]|(?:^|{_JOIN}){_WS_CLASS}|{_WS_CLASS}(?:{_JOIN}|$
 FIELD_LIMIT = csv.field_size_limit()
 # Byte sequences where DuckDB's CSV reader and Python's csv module (the reference) could read a
 # file differently: an empty line (DuckDB skips it, the numbering counts it), white space beside
-# a quote (DuckDB drops it), a NUL. A file holding one is read by the Python reader.
-_NOT_FAST = (b"\n\n", b"\n\r", b"\r\r", b' "', b'" ', b'\t"', b'"\t', b"\x00")
-_NOT_FAST_RE = r'\n\n|\n\r|\r\r| "|" |\t"|"\t|\x00'  # the same, one RE2 pattern: one scan instead of eight
-
-
-def _sql_text(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
+# a quote (DuckDB drops it), a NUL. A file holding one is read by the Python reader. One RE2
+# pattern: one scan of each block.
+_NOT_FAST_RE = r'\n\n|\n\r|\r\r| "|" |\t"|"\t|\x00'
 
 
 def _utf8_ok(data) -> bool:
@@ -379,7 +377,7 @@ def _fast_csv(path: str) -> int | None:
     """The number of lines of a UTF-8 CSV that DuckDB reads exactly as the Python reader does
     (each line one record: a cell holding a line break is left to the Python reader); None for
     any other file. One pass over the file, a block at a time: the UTF-8 check, the byte
-    sequences of _NOT_FAST and the line ends."""
+    sequences of _NOT_FAST_RE and the line ends."""
     if os.path.splitext(path)[1].lower() not in _CSV_EXT or not os.path.isfile(path):
         return None
     with open(path, "rb") as f:
@@ -461,8 +459,8 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     # row odd that need not be). Only the cells of odd rows are trimmed: DuckDB's trim with a
     # set of characters is several times slower than the test. The flag goes into the target
     # as `plain` (NOT odd), so the rules look for control characters only in odd rows.
-    ws = _sql_text(WHITESPACE)
-    joined = "concat_ws(" + _sql_text(_JOIN) + ", " + ", ".join(f"c{i}" for i in range(width)) + ")"
+    ws = sql_literal(WHITESPACE)
+    joined = "concat_ws(" + sql_literal(_JOIN) + ", " + ", ".join(f"c{i}" for i in range(width)) + ")"
     cells = [f"CASE WHEN odd THEN nullif(trim(c{i}, {ws}), '') ELSE nullif(c{i}, '') END" for i in range(width)]
     longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))
     records, most = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM csv_cells").fetchone()
@@ -477,7 +475,7 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     picked = ", ".join(f"{cells[pos]} AS {n}" if pos is not None else f"NULL::VARCHAR AS {n}" for n, pos in picks)
     select = f"""
         SELECT r - {before} AS row_no, {picked}, {int(file_no)} AS file_no, NOT odd AS plain
-        FROM (SELECT rowid AS r, *, regexp_matches({joined}, {_sql_text(_ODD_RE)}) AS odd
+        FROM (SELECT rowid AS r, *, regexp_matches({joined}, {sql_literal(_ODD_RE)}) AS odd
               FROM csv_cells WHERE rowid > {before})
         WHERE NOT ({blank})
     """

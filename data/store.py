@@ -83,8 +83,10 @@ def create_judge_list(con: duckdb.DuckDBPyConnection) -> None:
                 "position VARCHAR, division VARCHAR, team VARCHAR, PRIMARY KEY (court_code, judge_id))")
 
 
-def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False, linked: bool = False) -> None:
-    """Table `cases` from relation `source` (the CASE_FIELDS, typed), with the derived facts.
+def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False, linked: bool = False,
+                with_facts: bool = True) -> None:
+    """Table `cases` from relation `source` (the CASE_FIELDS, typed), with the derived facts, and
+    then the monthly fact tables (unless `with_facts` is False: the caller writes them).
     `keyed`: `source` also has a column `k` numbering its rows (a view of a table, read where it
     is instead of copied). `linked`: it also has `origin_k`, the row of each case's origin (the
     generator knows it), so origins need not be found by case number.
@@ -189,7 +191,8 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
         con.execute("DROP TABLE src_rows")
     for t in ("link", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
-    write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
+    if with_facts:
+        write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
@@ -262,14 +265,14 @@ def building(db_path: str):
 
 
 def _derive_again(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    """Table `cases` derived again from its own stored fields (and the facts with it)."""
+    """Table `cases` derived again from its own stored fields (the caller writes the facts)."""
     from . import validate
 
     validate.load_lookups(con)
     create_judge_list(con)
     con.execute(f"CREATE TEMP TABLE stored_cases AS SELECT {stored_case_fields(con, database)} FROM cases")
     con.execute("DROP TABLE cases")
-    write_cases(con, "stored_cases")
+    write_cases(con, "stored_cases", with_facts=False)
     con.execute("DROP TABLE stored_cases")
 
 
@@ -294,7 +297,8 @@ def remove_leftovers(db_path: str) -> bool:
 @contextlib.contextmanager
 def rebuilding(db_path: str):
     """Yield a connection to a copy of the stored database `db_path`, its cases brought up to this
-    code's columns; on success the copy replaces it atomically (as `building`)."""
+    code's columns, for the caller to write the fact tables; on success the copy replaces it
+    atomically (as `building`)."""
     if not os.path.isfile(db_path):
         raise FileNotFoundError(f"数据库不存在 / database not found: {db_path}")
     with building(db_path) as con:

@@ -33,13 +33,14 @@ EARLIEST = "1950-01-01"  # spec v2: an earlier date rejects the row, as does one
 SHOWN = 60  # characters of a cell quoted in a reject reason
 
 
-def _lit(s: str) -> str:
+def sql_literal(s: str) -> str:
+    """A SQL string literal, for the places that take no parameter (rule texts, file names)."""
     return "'" + s.replace("'", "''") + "'"
 
 
 def shown_sql(col: str) -> str:
     """A cell as quoted in a message: control characters replaced, cut to SHOWN characters."""
-    clean = f"regexp_replace({col}, {_lit(CONTROL_RE)}, chr(65533), 'g')"
+    clean = f"regexp_replace({col}, {sql_literal(CONTROL_RE)}, chr(65533), 'g')"
     return f"CASE WHEN length({col}) > {SHOWN} THEN left({clean}, {SHOWN}) || '…' ELSE {clean} END"
 
 
@@ -48,7 +49,7 @@ def _msg(*parts: str) -> str:
     as shown (see shown_sql)."""
     sql = []
     for p in parts:
-        sql.append(shown_sql(p[1:-1]) if p.startswith("{") and p.endswith("}") else _lit(p))
+        sql.append(shown_sql(p[1:-1]) if p.startswith("{") and p.endswith("}") else sql_literal(p))
     return "concat(" + ", ".join(sql) + ")"
 
 
@@ -81,8 +82,8 @@ def _date_sql(col: str) -> str:
     return (
         f"CASE WHEN {col} GLOB '{digits.format('-')}' THEN try_strptime({col}, '%Y-%m-%d')::DATE "
         f"WHEN {col} GLOB '{digits.format('/')}' THEN try_strptime({col}, '%Y/%m/%d')::DATE "
-        f"WHEN regexp_full_match({col}, {_lit(DATE_RE)}) THEN "
-        f"try_strptime(regexp_replace({col}, {_lit(DATE_PARTS)}, '\\1-\\2-\\3'), '%Y-%m-%d')::DATE END"
+        f"WHEN regexp_full_match({col}, {sql_literal(DATE_RE)}) THEN "
+        f"try_strptime(regexp_replace({col}, {sql_literal(DATE_PARTS)}, '\\1-\\2-\\3'), '%Y-%m-%d')::DATE END"
     )
 
 
@@ -90,7 +91,7 @@ def _int_sql(col: str) -> str:
     """The value of a well-formed integer cell of at most MAX_INT_DIGITS digits, else NULL."""
     digits = f"ltrim(split_part({col}, '.', 1), '0')"
     return (
-        f"CASE WHEN regexp_full_match({col}, {_lit(INT_RE)}) AND length({digits}) <= {MAX_INT_DIGITS} "
+        f"CASE WHEN regexp_full_match({col}, {sql_literal(INT_RE)}) AND length({digits}) <= {MAX_INT_DIGITS} "
         f"THEN try_cast(coalesce(nullif({digits}, ''), '0') AS INTEGER) END"
     )
 
@@ -98,12 +99,12 @@ def _int_sql(col: str) -> str:
 def _dec_sql(col: str) -> str:
     """The value of a well-formed decimal cell that is a finite double, else NULL."""
     v = f"try_cast({col} AS DOUBLE)"
-    return f"CASE WHEN regexp_full_match({col}, {_lit(DEC_RE)}) AND isfinite({v}) THEN {v} END"
+    return f"CASE WHEN regexp_full_match({col}, {sql_literal(DEC_RE)}) AND isfinite({v}) THEN {v} END"
 
 
 def _bool_sql(col: str) -> str:
-    yes = ", ".join(_lit(w) for w in codes.TRUE_WORDS)
-    no = ", ".join(_lit(w) for w in codes.FALSE_WORDS)
+    yes = ", ".join(sql_literal(w) for w in codes.TRUE_WORDS)
+    no = ", ".join(sql_literal(w) for w in codes.FALSE_WORDS)
     return f"CASE WHEN lower({col}) IN ({yes}) THEN true WHEN {col} IS NULL OR lower({col}) IN ({no}) THEN false END"
 
 
@@ -117,7 +118,7 @@ def _rules(today: str) -> list[tuple[str, str]]:
     for col in codes.CASE_COLUMNS:  # most rows have neither: the per-cell tests only on the rows that do
         add(f"any_long AND length({col}) > {MAX_TEXT}",
             f"{NAMES_ZH[col]}超过{MAX_TEXT}个字符 / {col} is longer than {MAX_TEXT} characters")
-        add(f"any_control AND regexp_matches({col}, {_lit(CONTROL_RE)})",
+        add(f"any_control AND regexp_matches({col}, {sql_literal(CONTROL_RE)})",
             f"{NAMES_ZH[col]}含有控制字符 / {col} holds a control character")
     add("case_no IS NULL", "缺少案号 / case_no is missing")
     add("case_no IS NOT NULL AND NOT cno_ok",
@@ -148,10 +149,10 @@ def _rules(today: str) -> list[tuple[str, str]]:
         add(f"{col} IS NOT NULL AND {col}_d IS NULL",
             f"{NAMES_ZH[col]}不是有效日期：", "{" + col + "}", f" / {col} is not a valid date: ", "{" + col + "}")
     for col in DATE_COLS:
-        add(f"{col}_d > DATE {_lit(today)}",
+        add(f"{col}_d > DATE {sql_literal(today)}",
             f"{NAMES_ZH[col]}晚于导入当日（{today}）：", "{" + col + "}",
             f" / {col} is after the day of the import ({today}): ", "{" + col + "}")
-        add(f"{col}_d < DATE {_lit(EARLIEST)}",
+        add(f"{col}_d < DATE {sql_literal(EARLIEST)}",
             f"{NAMES_ZH[col]}早于{EARLIEST}：", "{" + col + "}", f" / {col} is before {EARLIEST}: ", "{" + col + "}")
     add("closed_date_d < filed_date_d", "结案日期早于立案日期 / closed_date is before filed_date")
     add("closed_date IS NOT NULL AND closing_method IS NULL",
@@ -162,9 +163,9 @@ def _rules(today: str) -> list[tuple[str, str]]:
         "结案方式“", "{closing_method}", "”不适用于", "{p_type}", "案件 / closing_method ", "{closing_method}",
         " is not allowed for case type ", "{p_type}")
     for col in INT_COLS:
-        add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(INT_RE)})",
+        add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {sql_literal(INT_RE)})",
             f"{NAMES_ZH[col]}应为非负整数：", "{" + col + "}", f" / {col} must be a whole number ≥ 0: ", "{" + col + "}")
-        add(f"{col} IS NOT NULL AND regexp_full_match({col}, {_lit(INT_RE)}) AND {col}_i IS NULL",
+        add(f"{col} IS NOT NULL AND regexp_full_match({col}, {sql_literal(INT_RE)}) AND {col}_i IS NULL",
             f"{NAMES_ZH[col]}数值过大：", "{" + col + "}", f"（最多 {MAX_INT_DIGITS} 位） / {col} is too large: ",
             "{" + col + "}", f" (at most {MAX_INT_DIGITS} digits)")
     add("origin_no IS NOT NULL AND origin_no = cno", "原审案号不能是本案案号 / origin_case_no must differ from case_no")
@@ -176,9 +177,9 @@ def _rules(today: str) -> list[tuple[str, str]]:
     add("appeal_transferred_date_d < appeal_received_date_d",
         "上诉移送日期早于收到上诉状日期 / appeal_transferred_date is before appeal_received_date")
     for col in DEC_COLS:
-        add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(DEC_RE)})",
+        add(f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {sql_literal(DEC_RE)})",
             f"{NAMES_ZH[col]}应为非负数：", "{" + col + "}", f" / {col} must be a number ≥ 0: ", "{" + col + "}")
-        add(f"{col} IS NOT NULL AND regexp_full_match({col}, {_lit(DEC_RE)}) AND {col}_f IS NULL",
+        add(f"{col} IS NOT NULL AND regexp_full_match({col}, {sql_literal(DEC_RE)}) AND {col}_f IS NULL",
             f"{NAMES_ZH[col]}数值过大：", "{" + col + "}", f" / {col} is too large: ", "{" + col + "}")
     return r
 
@@ -199,7 +200,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
     # a cell of more than MAX_TEXT characters has more than MAX_TEXT bytes (strlen is the cheap one)
     longest = ", ".join(f"coalesce(strlen({c}), 0)" for c in codes.CASE_COLUMNS)
     every = ", ".join(codes.CASE_COLUMNS)
-    control = f"regexp_matches(concat({every}), {_lit(CONTROL_RE)})"
+    control = f"regexp_matches(concat({every}), {sql_literal(CONTROL_RE)})"
     if "plain" in [d[0] for d in con.execute(f"SELECT * FROM {source} LIMIT 0").description]:
         control = f"coalesce(NOT plain, true) AND {control}"  # plain rows were tested as they were read
     # the messages only on the rows that break a rule (most break none)
@@ -212,7 +213,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, raw: pa.Table | str, today: dt.da
             SELECT *, {_norm('case_no')} AS cno, {_norm('origin_case_no')} AS origin_no,
                    greatest({longest}) > {MAX_TEXT} AS any_long,
                    {control} AS any_control,
-                   regexp_extract({_norm('case_no')}, {_lit(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
+                   regexp_extract({_norm('case_no')}, {sql_literal(CASE_NO_RE)}, ['y','c','d','t','s']) AS cn,
                    {dates},
                    {bools},
                    {numbers}

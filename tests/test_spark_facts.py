@@ -20,6 +20,7 @@ if shutil.which("java") is None:
     pytest.skip("Spark needs Java (test.sh installs it)", allow_module_level=True)
 
 from data import exchange, spark_facts  # noqa: E402
+from data.validate import sql_literal  # noqa: E402
 from data.generate import generate  # noqa: E402
 from metrics import facts  # noqa: E402
 from metrics.facts import FactsState, facts_state  # noqa: E402
@@ -109,7 +110,7 @@ def test_a_perturbed_measure_is_caught(demo, spark, spark_out, tmp_path, monkeyp
     assert perturbed != facts.version()
     with duckdb.connect() as con:
         os.makedirs(out + '/facts_info')
-        con.execute(f"COPY (SELECT ? AS version) TO {exchange.sql_string(out + '/facts_info/part-0.parquet')}", [perturbed])
+        con.execute(f"COPY (SELECT ? AS version) TO {sql_literal(out + '/facts_info/part-0.parquet')}", [perturbed])
     with pytest.raises(exchange.StaleFacts):
         exchange.load_facts(db, out)
 
