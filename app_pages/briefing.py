@@ -37,6 +37,8 @@ def table(header: list[str], rows: list[list[str]]) -> None:
 with st.container(border=True):
     st.header(md(briefing.title))
     st.caption(tm("b_scope_line", scope=briefing.scope_name, period=briefing.period_text, day=briefing.data_date))
+    if briefing.dates_note:
+        st.caption(md(briefing.dates_note))
     st.subheader(t("b_overall"))
     st.write(md(briefing.summary))
     table(headline_header(briefing), headline_rows(briefing))

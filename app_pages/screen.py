@@ -21,6 +21,7 @@ from present import charts, format as fmt, text
 from metrics.query import Query
 from ui import pages, params, queries
 from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
+from ui.layout import age_text
 from ui.cards import yoy_delta
 from ui.url_state import held
 from ui.i18n import lang, t
@@ -53,7 +54,6 @@ pages.require("screen")
 st.html(CSS)
 access = current_access()
 meta = queries.meta()
-data_date = dt.date.fromisoformat(meta["data_date"])
 allowed = queries.allowed_courts(access)
 # The scope chosen on the other pages (or given by the link) holds here too.
 court = held("court", access.court or allowed[0], allowed)
@@ -66,6 +66,8 @@ try:
 except ValueError:
     scale = 1.0
 district = access.district_wide and held("district", params.default("district"), [True, False])
+dates = queries.scope_dates(court, district)
+data_date = dates.through  # where all the scope's courts have data
 periods = [p for kind in PERIOD_KINDS for p in period_options(kind, queries.first_year(), data_date)]
 period = held("period", period_options("quarter", data_date.year, data_date)[0], periods)
 cumulative = held("cum", params.default("cum"), [True, False])
@@ -136,7 +138,9 @@ def rotating_view() -> None:
     view, part, parts, data = views[index]
     part_note = f"（{part}/{parts}）" if parts > 1 and L == "zh" else (f" ({part}/{parts})" if parts > 1 else "")
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    notes = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
+    age = f"{t('data_date')} {data_date}" + (f"（{age_text(data_date)}）" if L == "zh" else f" ({age_text(data_date)})")
+    notes = [now, age + (f" · {t('dates_range', first=data_date, last=dates.latest)}" if dates.mixed else ""),
+             t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
     st.caption(md(t("screen_separator").join(notes)))
     if view == "cards":

@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--rejects")
     i.add_argument("--judges", help="the judges list (spec v2): replaces the stored one as a whole")
     i.add_argument("--profile", help="an import profile: config/profiles/NAME.toml, or the path of one")
+    i.add_argument("--replace", action="store_true",
+                   help="start a new database from these files instead of updating the stored one (kept as a "
+                        "version for rollback); e.g. a court's first import over the demo")
     i.add_argument("--shown-as", action="append", help=argparse.SUPPRESS)  # the files' own names (the import page)
     i.add_argument("--json", action="store_true", help="print the result as one JSON line (for the import page)")
     r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
@@ -134,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         profile = load_profile(args.profile) if args.profile else None
         r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile, shown_as=args.shown_as,
-                   judges_path=args.judges)
+                   judges_path=args.judges, replace=args.replace)
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1

@@ -1058,6 +1058,8 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         del table
         say(6, "写入元数据 meta")
         store.write_meta(con, kind="demo", data_date=end.isoformat(), source=SOURCE)
+        store.write_court_data(con, "SELECT court_code, ?::DATE AS through, (SELECT value FROM meta WHERE key = "
+                               "'built_at') AS imported_at, ? AS source FROM court_list", [end, SOURCE])
         n = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     if progress:
         print(f"完成 done: {n:,} 件 cases ({time.perf_counter() - t0:.1f}s)", file=sys.stderr, flush=True)

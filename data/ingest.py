@@ -186,9 +186,37 @@ def load_cases(con: duckdb.DuckDBPyConnection, paths: list[str], profile: Profil
     return rows, names
 
 
+def _carried_dates(con: duckdb.DuckDBPyConnection) -> str:
+    """A SELECT of the stored database's court dates (attached as `old`): its table `court_data`,
+    or for a database written before it, every court with cases on its data date."""
+    has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = 'court_data'"
+                      ).fetchone()[0]
+    if has:
+        return "SELECT court_code, through, imported_at, source FROM old.court_data"
+    return ("SELECT DISTINCT c.court_code::VARCHAR AS court_code, TRY_CAST(d.value AS DATE) AS through, b.value AS "
+            "imported_at, s.value AS source FROM old.cases c LEFT JOIN old.meta d ON d.key = 'data_date' "
+            "LEFT JOIN old.meta b ON b.key = 'built_at' LEFT JOIN old.meta s ON s.key = 'source'")
+
+
+def _write_court_data(con: duckdb.DuckDBPyConnection, has_old: bool, imported_at: str) -> None:
+    """Each court of this import reaches the latest date of the files that carried its accepted
+    rows (an export is complete up to its last filing or closing); the other courts keep theirs."""
+    new = f"""
+        WITH f AS (SELECT file_no, max(greatest(filed_date, coalesce(closed_date, filed_date))) AS through
+                   FROM checked WHERE reason IS NULL GROUP BY file_no),
+             cf AS (SELECT DISTINCT court_code, file_no FROM checked WHERE reason IS NULL)
+        SELECT cf.court_code, max(f.through) AS through, ? AS imported_at,
+               string_agg(DISTINCT files.name, ', ' ORDER BY files.name) AS source
+        FROM cf JOIN f USING (file_no) JOIN files USING (file_no) GROUP BY cf.court_code"""
+    rows = new if not has_old else (
+        f"WITH n AS ({new}) SELECT * FROM n UNION ALL "
+        f"SELECT * FROM ({_carried_dates(con)}) o WHERE o.court_code NOT IN (SELECT court_code FROM n)")
+    store.write_court_data(con, rows, [imported_at])
+
+
 def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str | None = None,
            today: dt.date | None = None, profile: Profile | None = None,
-           shown_as: list[str] | None = None, judges_path: str | None = None) -> IngestResult:
+           shown_as: list[str] | None = None, judges_path: str | None = None, replace: bool = False) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
     Several case lists (or a .zip of them) import as one change: duplicates are judged across
     them in the order given, and one unusable file stops them all.
@@ -196,7 +224,9 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
     (the day of the import) rejects its row; when no row is accepted nothing changes. A
     `profile` maps a source system's headers and words onto the format (data/profiles.py);
     `shown_as`, the files' own names where they were saved under others (the import page).
-    A judges list (`judges_path`, spec v2) replaces the stored one as a whole (data/judges.py)."""
+    A judges list (`judges_path`, spec v2) replaces the stored one as a whole (data/judges.py).
+    `replace`: a new database of these files alone (a court's first import over the demo: no
+    synthetic case, court or judge is carried into real data); the stored one is kept as a version."""
     today = today or dt.date.today()
     new_courts: list[tuple] = []
     if courts_path is not None:
@@ -209,7 +239,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         store.bound_memory(con, db_path)
         rows_read, file_names = load_cases(con, paths, profile, shown_as)
         # only now, under the build lock: an import that ran while this one waited counts as old
-        has_old = os.path.exists(db_path)
+        has_old = os.path.exists(db_path) and not replace
         old_courts: list[tuple] = []
         if has_old:
             try:
@@ -267,8 +297,11 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         store.write_courts(con)
         judges.write(con, new_judges, has_old)
         store.write_cases(con, "merged", keyed=not has_old)
+        imported_at = dt.datetime.now().isoformat(timespec="seconds")
+        _write_court_data(con, has_old, imported_at)
         source = ", ".join(file_names)
-        store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import")
+        store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import",
+                         built_at=imported_at)
         if has_old:
             con.execute("DETACH old")
     if not accepted:

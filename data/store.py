@@ -205,6 +205,17 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: str) -> None:
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(values.items()))
 
 
+def write_court_data(con: duckdb.DuckDBPyConnection, rows: str, params: list | None = None) -> None:
+    """Table `court_data(court_code, through, imported_at, source)`: each court's data-through date
+    (数据截至), when its cases last arrived and from which file, from the SELECT `rows`. Only
+    courts of the list are kept."""
+    con.execute(f"""
+        CREATE TABLE court_data AS
+        SELECT r.court_code::VARCHAR AS court_code, r.through::DATE AS through, r.imported_at::VARCHAR AS imported_at,
+               r.source::VARCHAR AS source
+        FROM ({rows}) r WHERE r.court_code IN (SELECT court_code::VARCHAR FROM courts) ORDER BY 1""", params or [])
+
+
 def bound_memory(con: duckdb.DuckDBPyConnection, db_path: str) -> None:
     """An import's DuckDB work within SPZX_BUILD_MEMORY_MB (default 500), spilling to a folder
     beside the database, so a file of any size imports in bounded memory."""

@@ -11,6 +11,7 @@ from .catalogue import BY_ID
 from .db import DatabaseError, connect
 from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
 from .evaluation import ConfigError, load_config
+from . import inventory
 from .facts import STALE_NOTE, FactsState, facts_state
 from .periods import BadPeriod, Period
 from .score import score_table
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         check_scope(con, scope)
         if facts_state(con) is not FactsState.CURRENT:
             print(f"python -m metrics: {STALE_NOTE.format(db=a.db)}", file=sys.stderr)
+        if note := _dates_note(con, scope, period):
+            print(f"python -m metrics: {note}", file=sys.stderr)
         if scoring:
             header, rows = score_rows(score_table(con, period, a.by, scope, config), a.by)
         else:
@@ -126,6 +129,22 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     return 0
+
+
+def _dates_note(con, scope: Scope, period: Period) -> str | None:
+    """When the scope's courts have data up to different dates and the period runs past the
+    earliest: which courts reach further (the figures are printed for the period as asked)."""
+    import datetime as dt
+
+    dates = inventory.court_dates(con)
+    found = inventory.scope_dates(dates, scope.court, scope.with_subordinates,
+                                  dt.date.fromisoformat(inventory.meta(con)["data_date"]))
+    if not found.mixed or period.end <= found.through:
+        return None
+    ahead = ", ".join(f"{c} {d}" for c, d in sorted(found.ahead.items()))
+    return (f"各法院数据截至日期不同 / the courts' data end on different dates: {found.through} for most, {ahead}; "
+            f"{period.label} 超出 {found.through}，未报送的月份计为空 / runs past {found.through}: months a court has "
+            f"not sent count as empty")
 
 
 if __name__ == "__main__":

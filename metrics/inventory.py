@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -27,6 +28,78 @@ def meta(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dict[s
         m["data_date_stored"] = m.get("data_date") or ""
     m["data_date"] = usable.isoformat()
     return m
+
+
+def _clamp(day: dt.date | None, today: dt.date) -> dt.date | None:
+    """A stored date the pages can use (as meta does): none stays none, a date after today reads as today."""
+    return None if day is None else min(max(day, EARLIEST), today)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND table_name = ?", [name]).fetchone()[0])
+
+
+def court_dates(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> pd.DataFrame:
+    """Each court of the list with its data-through date (数据截至: from the import that last
+    brought its cases, table `court_data`), its cases, when it was last imported and from which
+    file. A court without cases has no date. A database written before the table: every court
+    with cases is taken to reach the data date. Columns: court_code, court_name, level,
+    parent_code, through, cases, last_import, source."""
+    today = today or dt.date.today()
+    m = meta(con, today)
+    if _has_table(con, "court_data"):
+        dates = "SELECT court_code, through, imported_at, source FROM court_data"
+        params: list = []
+    else:
+        dates = "SELECT DISTINCT court_code::VARCHAR AS court_code, ?::DATE AS through, ? AS imported_at, ? AS source FROM cases"
+        params = [m["data_date"], m.get("built_at"), m.get("source")]
+    df = con.execute(f"""
+        WITH d AS ({dates}), n AS (SELECT court_code::VARCHAR AS court_code, count(*) AS cases FROM cases GROUP BY 1)
+        SELECT c.court_code::VARCHAR AS court_code, c.court_name, c.level, c.parent_code::VARCHAR AS parent_code,
+               CASE WHEN coalesce(n.cases, 0) > 0 THEN d.through END AS through, coalesce(n.cases, 0) AS cases,
+               d.imported_at AS last_import, d.source
+        FROM courts c LEFT JOIN d ON d.court_code = c.court_code::VARCHAR LEFT JOIN n ON n.court_code = c.court_code::VARCHAR
+        ORDER BY c.court_code""", params).df()
+    df["through"] = [_clamp(d.date() if hasattr(d, "date") else d, today) if not pd.isna(d) else None
+                     for d in df["through"]]
+    return df
+
+
+@dataclass(frozen=True)
+class ScopeDates:
+    """How complete a scope's data is: `through`, the date all its courts with data have reached
+    (its periods and 同比 are computed up to it); the courts whose data reaches further (`ahead`,
+    code → date) and the courts with no data yet (`missing`, codes)."""
+    through: dt.date
+    ahead: dict[str, dt.date]
+    missing: tuple[str, ...]
+    latest: dt.date
+
+    @property
+    def mixed(self) -> bool:
+        return bool(self.ahead)
+
+
+def scope_dates(dates: pd.DataFrame, court: str | None, district: bool, fallback: dt.date) -> ScopeDates:
+    """The ScopeDates of the courts in a scope (one court, a court with its district, or every
+    court when `court` is None), from a court_dates frame; `fallback` (the data date) when none
+    of them has data."""
+    if court is not None:
+        codes = {court}
+        if district:
+            parents = dict(zip(dates["court_code"], dates["parent_code"]))
+            frontier = {court}
+            while frontier:
+                frontier = {c for c, p in parents.items() if p in frontier} - codes
+                codes |= frontier
+        dates = dates[dates["court_code"].isin(codes)]
+    known = {c: d for c, d in zip(dates["court_code"], dates["through"]) if d is not None}
+    missing = tuple(c for c in dates["court_code"] if c not in known)
+    if not known:
+        return ScopeDates(fallback, {}, missing, fallback)
+    through = min(known.values())
+    return ScopeDates(through, {c: d for c, d in known.items() if d > through}, missing, max(known.values()))
 
 
 def courts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -14,6 +14,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_date_odd": ("数据日期记为 {stored}，不是可用的日期（晚于今天或无法识别），各页按 {used} 计算。请检查最近一次导入的数据。",
                       "The data date is recorded as {stored}, which cannot be used (after today or unreadable); "
                       "the pages count as of {used}. Please check the last import."),
+    "data_age": ("{days}天前", "{days} days ago"),
+    "data_age_today": ("今天", "today"),
+    "dates_range": ("各法院 {first} 至 {last}", "courts from {first} to {last}"),
+    "dates_mixed": ("本范围各法院的数据截至日期不同：{ahead} 的数据已到更晚的日期，其余法院截至 {day}。各期间、同比与未结均只计算到 {day}"
+                    "（所有法院都已报送的日期），以免把尚未报送的月份算作下降。要看更晚的数据，请单独选择这些法院。",
+                    "The courts of this scope send data up to different dates: {ahead} reach later than the others, "
+                    "which end on {day}. Periods, year-on-year changes and pending cases are computed up to {day} "
+                    "(the date every court has reached), so months not yet sent do not read as a fall. To see the "
+                    "later data, choose those courts on their own."),
+    "dates_missing": ("尚无数据的法院（{n}家，未计入）：{names}", "Courts with no data yet ({n}, not counted): {names}"),
+    "data_stale": ("数据截至 {day}，已是 {days} 天前（今天 {today}）。下列未结案件是截至 {day} 的状态，其中一些可能已经结案；剩余审限天数按今天计算。",
+                   "The data ends on {day}, {days} days ago (today is {today}). The pending cases below are as they "
+                   "stood on {day}; some may have closed since. Days left to the time limit are counted from today."),
+    "data_fresh": ("数据截至 {day}；剩余审限天数按今天（{today}）计算。",
+                   "Data as of {day}; days left to the time limit are counted from today ({today})."),
     "demo_note": ("示范省演示数据，法院与人员均为虚构", "Synthetic demo data of a fictional province; courts and people are invented"),
     "no_db": ("尚无案件数据库。请运行 ./run.sh 生成演示数据，或导入案件信息表。", "No case database yet. Run ./run.sh to build the demo data, or import a case list."),
     "page_data_overview": ("数据概况", "Data overview"),

@@ -67,6 +67,7 @@ class Briefing:
     four_types: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.management.four_types_cases
     judge_list: bool = False       # whether the database holds a judges list (院庭长办案 needs one)
     narrowed: str | None = None    # the category or 涉企 the scope keeps to: leaders' cases counted in it only
+    dates_note: str | None = None  # the scope's courts reach different dates: said, with the date used
     filters: dict = field(default_factory=dict)
     lang: str = "zh"
 
@@ -97,7 +98,16 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
           config: EvaluationConfig | None = None, lang: str = "zh") -> Briefing:
     config = config or load_config()
     meta = inventory.meta(con)
-    data_date = dt.date.fromisoformat(meta["data_date"])
+    court_dates = inventory.court_dates(con)
+    dates = inventory.scope_dates(court_dates, scope.court, scope.with_subordinates,
+                                  dt.date.fromisoformat(meta["data_date"]))
+    data_date = dates.through  # every court of the scope has data up to it: the period ends there
+    period = period.to_date(data_date)
+    dates_note = None
+    if dates.mixed:
+        names = dict(zip(court_dates["court_code"], court_dates["court_name"]))
+        ahead = ("、" if lang == "zh" else ", ").join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
+        dates_note = tr("dates_mixed", lang, ahead=ahead, day=data_date)
     level = inventory.scope_level(con, scope.court)
     scope_name = _scope_name(con, scope, lang)
     period_text = period.describe(lang)
@@ -142,7 +152,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
                     narrowed=tr("list_separator", lang).join(
                         ([category(scope.category, lang)] if scope.category else [])
                         + ([tr("enterprise_only", lang)] if scope.enterprise else [])) or None,
-                    filters=filters, lang=lang)
+                    filters=filters, lang=lang, dates_note=dates_note)
 
 
 def headline_header(b: Briefing) -> list[str]:
@@ -308,6 +318,8 @@ def to_docx(b: Briefing) -> bytes:
     style.font.size = Pt(11)
     doc.add_heading(b.title, level=0)
     doc.add_paragraph(b.tr("b_scope_line", scope=b.scope_name, period=b.period_text, day=b.data_date.isoformat()))
+    if b.dates_note:
+        doc.add_paragraph(b.dates_note)
     if b.demo:
         doc.add_paragraph(b.tr("b_demo"))
 

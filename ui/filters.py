@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import replace
 import streamlit as st
 
+from metrics.inventory import ScopeDates
 from metrics.query import Query
 from present import text
 from ui import i18n, queries
@@ -34,10 +35,12 @@ def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
     return out
 
 
-def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True, with_district: bool = True) -> Query:
-    """The filters as a Query asked by the signed-in user. A page whose figures are taken on the
-    data date (节点管控) shows no period controls: its Query holds the latest quarter. A page of one
-    court's unit (画像) shows no district switch."""
+def filter_bar(first_year: int, with_period: bool = True, with_district: bool = True) -> tuple[Query, ScopeDates]:
+    """The filters as a Query asked by the signed-in user, and how complete the chosen scope's data
+    is. The scope's data date is the date all its courts have reached: the periods offered, and
+    every figure (as_of), end there. A page whose figures are taken on the data date (节点管控)
+    shows no period controls: its Query holds the latest quarter. A page of one court's unit
+    (画像) shows no district switch."""
     courts = queries.courts()
     names = dict(zip(courts["court_code"], courts["court_name"]))
     access = current_access()
@@ -54,6 +57,8 @@ def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True, wi
                 st.text_input(t("division"), access.division, disabled=True, width=140)
         else:
             district = url_toggle(t("with_district"), "district")
+        dates = queries.scope_dates(court, district)  # the periods end where all the scope's courts have data
+        data_date = dates.through
         if with_period:
             kind = url_widget(st.segmented_control, t("period_kind"), KINDS, "pk",
                               format_func=kind_labels.get, required=True)
@@ -75,4 +80,4 @@ def filter_bar(data_date: dt.date, first_year: int, with_period: bool = True, wi
         L = i18n.lang()
         st.caption(tm("period_running", period=running.describe(L), named=replace(running, through=None).describe(L),
                      ago=running.year_ago().describe(L)))
-    return q
+    return q, dates

@@ -6,7 +6,8 @@ import os
 
 import streamlit as st
 
-from ui import pages, queries, style
+from metrics.inventory import ScopeDates
+from ui import i18n, pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
@@ -16,32 +17,80 @@ from ui.session import current_access
 
 
 def page_header(key: str) -> dict:
-    """The page `key` of the page table: stops a user whose role may not open it, else draws the title."""
+    """The page `key` of the page table: stops a user whose role may not open it, else draws the
+    title and the data note of the whole database."""
+    meta, slot = _header(key)
+    slot.caption(md(data_note(meta, queries.scope_dates(None, False))))
+    return meta
+
+
+def _header(key: str):
+    """Title, then a place for the data note (filled once the scope is known), then the notices
+    about the database itself."""
     pages.require(key)
     style.apply(key)
     meta = queries.meta()
     st.title(t(f"page_{key}"))
-    note = f"{t('data_date')} {meta.get('data_date', '—')}"
-    if meta.get("kind") == "demo":
-        note += f" · {t('demo_note')}"
-    elif meta.get("built_at"):  # when data last arrived, and from which file
-        note += f" · {t('last_import', at=meta['built_at'].replace('T', ' ')[:16], source=meta.get('source', ''))}"
-    st.caption(md(note))
+    slot = st.empty()
     if "data_date_stored" in meta:
         st.warning(tm("data_date_odd", stored=meta["data_date_stored"], used=meta["data_date"]), icon=":material/event_busy:")
     if not queries.facts_current():
         st.warning(tm("facts_stale", command=f"python -m data refresh --db {os.path.relpath(db_path())}"),
                    icon=":material/update:")
-    return meta
+    return meta, slot
+
+
+def age_text(day: dt.date, today: dt.date | None = None) -> str:
+    days = ((today or dt.date.today()) - day).days
+    return t("data_age_today") if days <= 0 else t("data_age", days=days)
+
+
+def data_note(meta: dict, dates: ScopeDates) -> str:
+    """数据截至 with the data's age (the scope's date: all its courts have reached it), then the
+    demo notice or when data last arrived and from which file."""
+    note = f"{t('data_date')} {dates.through}（{age_text(dates.through)}）" if i18n.lang() == "zh" else \
+        f"{t('data_date')} {dates.through} ({age_text(dates.through)})"
+    if dates.mixed:
+        note += f" · {t('dates_range', first=dates.through, last=dates.latest)}"
+    if meta.get("kind") == "demo":
+        note += f" · {t('demo_note')}"
+    elif meta.get("built_at"):  # when data last arrived, and from which file
+        note += f" · {t('last_import', at=meta['built_at'].replace('T', ' ')[:16], source=meta.get('source', ''))}"
+    return note
+
+
+def scope_notice(dates: ScopeDates) -> None:
+    """Say plainly when the scope's courts have data up to different dates, and which have none."""
+    names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
+    sep = "、" if i18n.lang() == "zh" else ", "
+    if dates.mixed:
+        ahead = sep.join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
+        st.warning(tm("dates_mixed", ahead=ahead, day=dates.through), icon=":material/event_note:")
+    if dates.missing:
+        shown = [names.get(c, c) for c in dates.missing]
+        st.caption(tm("dates_missing", n=len(shown), names=sep.join(shown[:8]) + ("…" if len(shown) > 8 else "")))
+
+
+def data_age_notice(day: dt.date) -> None:
+    """Where deadlines appear: how old the data is, said prominently when it is not today's."""
+    today = dt.date.today()
+    days = (today - day).days
+    if days > 1:
+        st.warning(tm("data_stale", day=day, days=days, today=today), icon=":material/schedule:")
+    else:
+        st.info(tm("data_fresh", day=day, today=today), icon=":material/schedule:")
 
 
 def page_context(key: str, with_period: bool = True, with_district: bool = True) -> tuple[Query, dict]:
     """Header and filter bar; returns the filters and names for the text. with_period=False: a
     page taken on the data date, without period controls (nor a period in its exports);
-    with_district=False: a page of one court's unit, without the district switch."""
-    meta = page_header(key)
-    data_date = dt.date.fromisoformat(meta.get("data_date") or dt.date.today().isoformat())
-    f = filter_bar(data_date, first_year=queries.first_year(), with_period=with_period, with_district=with_district)
+    with_district=False: a page of one court's unit, without the district switch. The data date
+    is the scope's: the date all its courts have reached."""
+    meta, slot = _header(key)
+    f, dates = filter_bar(first_year=queries.first_year(), with_period=with_period, with_district=with_district)
+    slot.caption(md(data_note(meta, dates)))
+    scope_notice(dates)
+    data_date = dates.through
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():
@@ -52,4 +101,4 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True)
     if access is not None and access.category:  # a 条线 head's figures are their line's
         name += t("line_suffix", category=category(access.category))
     return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"],
-               "with_period": with_period}
+               "with_period": with_period, "dates": dates}

@@ -253,6 +253,22 @@ def meta() -> dict:
     return _meta(_versions())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _court_dates(db_version, today: dt.date) -> pd.DataFrame:
+    return inventory.court_dates(cursor(), today)
+
+
+def court_dates() -> pd.DataFrame:
+    """Every court's data-through date, cases, last import and file (数据概况's completeness table)."""
+    return _court_dates(_versions(), dt.date.today())
+
+
+def scope_dates(court: str | None, district: bool) -> inventory.ScopeDates:
+    """How complete a scope's data is: the date all its courts have reached, the courts ahead of
+    it and those without data (metrics.inventory.scope_dates)."""
+    return inventory.scope_dates(court_dates(), court, district, dt.date.fromisoformat(meta()["data_date"]))
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _divisions(court: str, db_version) -> list[str]:
     return inventory.divisions(cursor(), court)
