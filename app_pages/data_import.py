@@ -21,11 +21,26 @@ from ui.i18n import t
 from ui.layout import page_header
 from ui.mapping import mapping_step
 from ui.plain import md, tm
-from ui.session import current_user
+from ui import queries
+from ui.session import current_user, first_admin_form, real_admins
 from ui.tables import show
 
 user = current_user()
-page_header("data_import")
+_meta, refresh_header = page_header("data_import", refreshable=True)
+if made := st.session_state.pop("_first_admin", None):
+    st.success(tm("first_admin_done", name=made))
+leaving_demo = queries.meta().get("kind") == "demo"
+if leaving_demo:  # a court's first import: say what happens, and make sure an admin can sign in after it
+    admins = real_admins()
+    who = (t("leave_demo_you", name=user.username) if not user.demo else
+           t("leave_demo_other", names=", ".join(admins)) if admins else t("leave_demo_make"))
+    with st.container(border=True):
+        st.markdown(t("leave_demo"))
+        st.markdown(tm("leave_demo_points", who=who))
+    if user.demo:
+        if not admins:
+            first_admin_form(user)
+        st.stop()
 st.write(t("import_intro"))
 uploads = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet", "zip"], key="up_cases",
                            accept_multiple_files=True)
@@ -67,14 +82,18 @@ if uploads:
             name = st.selectbox(t("profile_pick"), [""] + profiles.names(), key="profile_pick_many",
                                 format_func=lambda n: n or t("profile_standard"))
             profile = profiles.load(name) if name else None
-        if st.button(t("do_import"), type="primary", key="do_import"):
+        sure = st.checkbox(t("leave_demo_sure"), key="leave_demo_sure") if leaving_demo else True
+        clicked = st.button(t("do_import"), type="primary", key="do_import")
+        if clicked and not sure:
+            st.warning(t("leave_demo_unsure"))
+        elif clicked:
             rejects = os.path.join(tmp, "rejects.csv")
             profile_file = (profiles.save(profile, os.path.join(tmp, "profile.toml"))
                             if profile and (profile.columns or profile.values) else None)
             with st.spinner(t("importing")):
                 try:
                     result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file, list(shown.values()),
-                                             judges_path)
+                                             judges_path, replace=leaving_demo)
                 except UnusableFile as e:
                     message = str(e)
                     for ours, theirs in shown.items():
@@ -93,6 +112,7 @@ if uploads:
                     st.download_button(t("download_rejects"), fh.read(),
                                        file_name="rejects.csv", mime="text/csv", key="dl_rejects", on_click="ignore")
             if result.changed:
+                refresh_header()  # the header drawn before the import shows the new data date
                 st.success(t("imported"))
             else:
                 st.warning(t("import_nothing"))

@@ -41,7 +41,14 @@ with right:
     )
     st.altair_chart(chart, alt=t("cases_by_type"))
 
-st.subheader(t("court_list"))
-courts = queries.courts()
+st.subheader(t("completeness"))
+st.caption(t("completeness_help"))
+courts = queries.completeness(current_access())
+latest = courts["through"].dropna().max() if courts["through"].notna().any() else None
 courts["level"] = courts["level"].map(i18n.level)
-show(courts.rename(columns={c: t(c) for c in courts.columns}), alt=t("court_list"))
+courts["behind"] = [(latest - d).days if d is not None and latest is not None and d < latest else None
+                    for d in courts["through"]]
+courts["last_import"] = courts["last_import"].map(lambda v: v.replace("T", " ")[:16] if isinstance(v, str) else v)
+show(courts[["court_code", "court_name", "level", "parent_code", "through", "behind", "cases", "last_import", "source"]]
+     .rename(columns={c: t(c) for c in ("court_code", "court_name", "level", "parent_code")}),
+     alt=t("completeness"))

@@ -1,6 +1,8 @@
 """我的案件: a judge's pending cases by days left to the time limit, figures against the division, closings."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,8 @@ from ui.cards import figure_row
 from ui.export import download_xlsx
 from ui.i18n import columns, lang, t
 from ui.plain import tm
-from ui.layout import page_context
+from metrics.warnings import counted_from_today, week_end
+from ui.layout import data_age_notice, page_context
 from ui.tables import show
 from ui.session import current_access
 from present.theme import status_label
@@ -26,23 +29,32 @@ def my_cases() -> None:
     L = lang()
     access = current_access()
     as_of = ctx["data_date"]
+    today = dt.date.today()
     mine = f.narrow(district=False, division=access.division, judge_id=access.judge_id)
 
+    data_age_notice(as_of)  # the list is the data's; the days left are today's
     st.subheader(tm("my_pending", day=as_of))
     pending = queries.warning_list(mine, as_of, "pending")
     if pending.empty:
         st.info(t("no_pending"))
     else:
-        def mark(days: int) -> str:
+        pending = counted_from_today(pending, as_of, today)
+        sunday = week_end(today)
+
+        def mark(days: int, due: dt.date) -> str:
             if days < 0:
                 return t("past_limit")
+            if due <= sunday:
+                return t("due_this_week")
             return next((t("within_n", n=n) for n in DUE_WITHIN if days <= n), "")
-        shown = pending.assign(mark=pending["days_left"].map(mark))[
-            ["mark", "days_left", "case_no", "case_type", "procedure", "cause", "filed_date", "limit_days",
-             "extended_days", "deducted_days", "days_on_hand"]]
-        left = pending["days_left"]
+        shown = pending.assign(mark=[mark(d, due) for d, due in zip(pending["days_left_today"], pending["due_date"])])[
+            ["mark", "days_left_today", "due_date", "case_no", "case_type", "procedure", "cause", "filed_date",
+             "limit_days", "extended_days", "deducted_days", "days_on_hand"]]
+        left = pending["days_left_today"]
+        this_week = ((left >= 0) & (pending["due_date"] <= sunday)).sum()
         # each "due within n days" counts every case due by then, overdue ones aside
-        figure_row([(t("pending"), f"{len(shown):,}"), (t("past_limit_n"), f"{(left < 0).sum():,}")]
+        figure_row([(t("pending"), f"{len(shown):,}"), (t("past_limit_n"), f"{(left < 0).sum():,}"),
+                    (t("due_this_week"), f"{this_week:,}")]
                    + [(t("due_within", n=n), f"{left.between(0, n).sum():,}") for n in DUE_WITHIN])
         show(shown, alt="pending cases")
         download_xlsx(columns(shown), "my_pending", f, ctx, key="dl_pending")

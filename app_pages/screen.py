@@ -176,7 +176,8 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(tm("screen_warnings", scope=title, day=data_date) + md(part_note))
+        st.title(tm("screen_warnings", scope=title, day=f"{data_date}（{age_text(data_date)}）" if L == "zh"
+                    else f"{data_date} ({age_text(data_date)})") + md(part_note))
         key = "court_name" if district else "division"
         shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})

@@ -3,19 +3,21 @@ counts by unit that open the list, with export; and 清积, the year-start backl
 month against an even pace to December 31."""
 from __future__ import annotations
 
+import datetime as dt
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from metrics.management import backlog_progress
-from metrics.warnings import KINDS, kind_name
+from metrics.warnings import KINDS, counted_from_today, kind_name
 from present import charts
 from present.theme import MEETS, NO_RANGE
 from ui import queries
 from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
 from ui.plain import md, tm
-from ui.layout import page_context
+from ui.layout import data_age_notice, page_context
 from ui.tables import show
 from ui.session import current_access
 from ui.url_state import url_widget
@@ -27,6 +29,7 @@ L = lang()
 access = current_access()
 as_of = ctx["data_date"]
 st.caption(tm("warnings_as_of", day=as_of))
+data_age_notice(as_of)
 
 choices = list(access.rule.compare_levels)
 by = url_widget(st.segmented_control, t("count_by"), choices, "wby", required=True,
@@ -57,8 +60,9 @@ if unit is not None:
 cases = queries.warning_list(f.narrow(court=court, district=district, division=division, judge_id=judge), as_of, kind,
                               int(transfer_days))
 st.subheader(tm("list_title", name=names[kind], n=len(cases)))
-cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand", "days_left",
-        "extended_days", "deducted_days", "appeal_waiting"]
+cases = counted_from_today(cases, as_of, dt.date.today())  # the list is the data date's; the limit's date and days left today's
+cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand",
+        "due_date", "days_left_today", "extended_days", "deducted_days", "appeal_waiting"]
 listed = cases[cols]
 if len(listed) > SHOWN:
     st.caption(tm("rows_shown", shown=SHOWN, total=len(listed)))

@@ -226,7 +226,8 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
     `shown_as`, the files' own names where they were saved under others (the import page).
     A judges list (`judges_path`, spec v2) replaces the stored one as a whole (data/judges.py).
     `replace`: a new database of these files alone (a court's first import over the demo: no
-    synthetic case, court or judge is carried into real data); the stored one is kept as a version."""
+    synthetic case, judge or data date is carried into real data; the stored court list only when
+    no court list is given); the stored database is kept as a version."""
     today = today or dt.date.today()
     new_courts: list[tuple] = []
     if courts_path is not None:
@@ -239,9 +240,10 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         store.bound_memory(con, db_path)
         rows_read, file_names = load_cases(con, paths, profile, shown_as)
         # only now, under the build lock: an import that ran while this one waited counts as old
-        has_old = os.path.exists(db_path) and not replace
+        stored = os.path.exists(db_path)
+        has_old = stored and not replace  # its cases, judges and dates are carried over
         old_courts: list[tuple] = []
-        if has_old:
+        if stored:
             try:
                 con.execute("ATTACH ? AS old (READ_ONLY)", [os.path.abspath(db_path)])
                 old_courts = con.execute(
@@ -252,7 +254,8 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
                     f"{os.path.basename(db_path)}: 无法读取现有数据库 / cannot read the existing database "
                     f"({' '.join(str(e).split())})"
                 ) from None
-        courts = _merge_courts(new_courts, old_courts)
+        # replacing: the new court list alone, or without one the stored list (its cases are not carried)
+        courts = (new_courts or old_courts) if replace else _merge_courts(new_courts, old_courts)
         if not courts:
             raise UnusableFile("新数据库需要法院名录 / a new database needs a court list")
         check_court_tree(courts, os.path.basename(courts_path or db_path))  # with the stored courts it keeps
@@ -302,7 +305,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import",
                          built_at=imported_at)
-        if has_old:
+        if stored:
             con.execute("DETACH old")
     if not accepted:
         return IngestResult(rows_read, 0, rejected, 0, 0, rejects_path)

@@ -72,6 +72,23 @@ def warning_list(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date, k
     return dates_as_days(df)
 
 
+def counted_from_today(frame: pd.DataFrame, as_of: dt.date, today: dt.date) -> pd.DataFrame:
+    """A warning list of the data date with each case's limit as a date (`due_date`: the data
+    date plus its days left) and its days left counted from `today` (`days_left_today`). The
+    cases are those pending on the data date; whether they are still pending the data cannot say."""
+    out = frame.copy()
+    left = out["days_left"].astype("Int64")
+    out["due_date"] = [as_of + dt.timedelta(days=int(d)) if not pd.isna(d) else None for d in left]
+    out["days_left_today"] = [(d - today).days if d is not None else None for d in out["due_date"]]
+    out["days_left_today"] = out["days_left_today"].astype("Int64")
+    return out
+
+
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday ending `today`'s week (本周: Monday to Sunday)."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
 def dates_as_days(df: pd.DataFrame) -> pd.DataFrame:
     """DATE columns as calendar days (pandas would show them as midnight timestamps)."""
     for col in df.columns:

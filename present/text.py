@@ -39,6 +39,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "cases_by_year": ("各年立案数（按类别）", "Cases filed by year and category"),
     "cases_by_type": ("各类型案件数", "Cases by type"),
     "court_list": ("法院名录", "Court list"),
+    "completeness": ("各法院数据完整性", "How complete each court's data is"),
+    "completeness_help": ("数据截至：该法院最近一次导入的文件所到的日期。各页按所选范围内所有法院都已到达的日期计算；没有案件的法院尚无数据。",
+                          "Data as of: the date the file of the court's last import reaches. Each page counts up "
+                          "to the date every court of its scope has reached; a court without cases has no data yet."),
     "year": ("年份", "Year"),
     "category": ("类别", "Category"),
     "count": ("件数", "Cases"),
@@ -330,6 +334,40 @@ TEXT: dict[str, tuple[str, str]] = {
     "password": ("密码", "Password"),
     "sso_sign_in": ("单点登录", "Sign in"),
     "no_access": ("该账号未被授权", "This account has no access here"),
+    "demo_ended": ("演示数据已由本院数据取代，演示账户已停用（演示用户看不到真实数据）。请用管理员分配的账户登录。",
+                   "The demo data has been replaced by the court's own data, and the demo accounts are off (demo "
+                   "users never see real data). Sign in with the account the administrator gave you."),
+    "account_name_bad": ("用户名须为3—32位字母、数字、点、横线或下划线", "The user name must be 3–32 letters, digits, dots, dashes or underscores"),
+    "account_taken": ("用户名已存在：{name}", "The user name is taken: {name}"),
+    "account_password_bad": ("密码至少{n}位，且两次输入一致", "The password needs at least {n} characters, typed the same twice"),
+    "leave_demo": ("当前是示范省演示数据（虚构）。导入本院数据后：", "This is the demo data of a fictional province. Once the court's own data is imported:"),
+    "leave_demo_points": ("- 以上传的文件新建数据库，演示案件不会并入真实数据；演示数据保留为早期版本，可随时回退。\n"
+                          "- 未上传法院名录时沿用演示的法院名录；本院的法院代码不同时，请同时上传法院名录。\n"
+                          "- 演示账户随即停用，演示用户看不到真实数据；正在使用演示账户的人会回到登录页。\n"
+                          "- 之后用管理员账户登录：{who}",
+                          "- A new database is made of the uploaded files; no demo case is merged into real data. The demo "
+                          "stays as an earlier version that can be put back at any time.\n"
+                          "- Without a court list the demo's court list is kept: upload the court's own list when its codes differ.\n"
+                          "- The demo accounts stop at once, and demo users never see real data; anyone using one goes "
+                          "back to the sign-in page.\n"
+                          "- From then on, sign in with an admin account: {who}"),
+    "leave_demo_you": ("您当前的账户 {name}。", "your current account, {name}."),
+    "leave_demo_make": ("请先在下方创建第一个管理员账户（演示账户无法导入真实数据）。",
+                        "first make the first admin account below (a demo account cannot import real data)."),
+    "leave_demo_other": ("已有管理员账户 {names}：请退出演示账户，用它登录后再导入。",
+                         "An admin account exists ({names}): sign out of the demo and sign in with it to import."),
+    "first_admin": ("创建第一个管理员账户", "Make the first admin account"),
+    "first_admin_help": ("密码以 Argon2 哈希保存在服务器的状态目录中（不在代码仓库里）；其他账户请用 python -m security add-user 添加。",
+                         "The password is kept as an Argon2 hash in the server's state folder (not in the repository); "
+                         "add other accounts with python -m security add-user."),
+    "display_name": ("姓名", "Name"),
+    "password_again": ("再次输入密码", "Password again"),
+    "first_admin_do": ("创建并用它登录", "Create it and sign in with it"),
+    "first_admin_done": ("已创建管理员账户 {name} 并用它登录。请记住密码：导入本院数据后演示账户将停用。",
+                         "The admin account {name} is made and you are signed in with it. Keep the password: the demo "
+                         "accounts stop once the court's data is imported."),
+    "leave_demo_sure": ("我已了解：导入将以本院数据取代演示数据，演示账户停用", "I understand: the import replaces the demo data and the demo accounts stop"),
+    "leave_demo_unsure": ("请先勾选上面的确认。", "Please tick the confirmation above first."),
     "demo_users": ("演示用户（示范省虚构数据）", "Demo users (synthetic data of a fictional province)"),
     "demo_mode": ("演示模式：无需密码，仅用于示范数据；正式部署请在 config/users.toml 中关闭。",
                   "Demo mode: no password, for the demo data only; turn it off in config/users.toml for real data."),
@@ -414,6 +452,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_pending": ("目前没有未结案件", "No pending cases"),
     "past_limit": ("已超审限", "past the limit"),
     "within_n": ("{n}天内到期", "due within {n} days"),
+    "due_this_week": ("本周到期", "Due this week"),
     "past_limit_n": ("已超审限", "Past the limit"),
     "due_within": ("{n}天内到期", "Due within {n} days"),
     "my_figures": ("本人指标与本部门对比", "My figures against my division"),
@@ -492,6 +531,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_source": ("来源文件", "Source file"),
     "col_cases": ("案件数", "Cases"),
     "col_data_date_col": ("数据截至", "Data as of"),
+    "col_through": ("数据截至", "Data as of"),
+    "col_behind": ("落后天数", "Days behind"),
+    "col_last_import": ("最近导入", "Last import"),
     "col_built": ("生成时间", "Built"),
     "col_in_use": ("当前使用", "In use"),
     "audit_triggers_gone": ("审计记录的防改动保护已被移除（{why}）。请保全该文件并核查；下一条记录写入时保护将恢复并留痕。",
@@ -516,6 +558,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_closing_method": ("结案方式", "How closed"),
     "col_days": ("用时天数", "Days taken"),
     "col_days_left": ("剩余审限天数", "Days left"),
+    "col_days_left_today": ("剩余审限天数（按今天）", "Days left (from today)"),
+    "col_due_date": ("审限届满日", "Limit date"),
     "col_status": ("状态", "Status"),
     "col_days_on_hand": ("已用天数", "Days on hand"),
     "col_limit_days": ("审限", "Time limit"),

@@ -58,26 +58,93 @@ def users_path() -> str:
     return os.environ.get("SPZX_USERS", DEFAULT_USERS)
 
 
+def added_users_path() -> str:
+    """Accounts made on the server (the first admin of a court leaving the demo): a file beside
+    the application state, never in the repository (SPZX_ADDED_USERS names another)."""
+    from .state import state_path
+
+    return os.environ.get("SPZX_ADDED_USERS") or os.path.join(os.path.dirname(os.path.abspath(state_path())),
+                                                              "users.added.toml")
+
+
+def _stamp(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
 def load_users(path: str | None = None) -> UserConfig:
-    """The configuration, parsed again only when the file changes (it is read on every page run)."""
+    """The configuration, parsed again only when a file changes (it is read on every page run):
+    the users file, plus the accounts made on the server (a name of the users file wins)."""
     path = path or users_path()
-    return _parse_users(path, os.stat(path).st_mtime_ns)
+    added = added_users_path()
+    return _parse_users(path, os.stat(path).st_mtime_ns, added, _stamp(added))
 
 
 @functools.lru_cache(maxsize=4)
-def _parse_users(path: str, mtime_ns: int) -> UserConfig:
+def _parse_users(path: str, mtime_ns: int, added: str, added_ns: int) -> UserConfig:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
     settings = raw.get("settings", {})
     names_visible = bool(settings.get("judge_names_visible", False))
+    listed = dict(_added_users(added) if added_ns else {})
+    listed.update(raw.get("users", {}))
     users = {}
-    for username, u in raw.get("users", {}).items():
+    for username, u in listed.items():
         access = Access(u["role"], u.get("court"), u.get("division"), u.get("judge_id"), names_visible,
                         u.get("category"))
         users[username] = User(username, u.get("name", username), access, u.get("password_hash"), u.get("email"),
                                bool(u.get("demo", False)))
     return UserConfig(users, bool(settings.get("demo_mode", False)), int(settings.get("max_failures", 5)),
                       int(settings.get("lockout_minutes", 15)))
+
+
+def _added_users(path: str) -> dict:
+    """The [users.*] of the accounts file; an unreadable file adds nobody (and is not fatal: the
+    users file's accounts still sign in)."""
+    try:
+        with open(path, "rb") as f:
+            return {name: dict(u, demo=False) for name, u in tomllib.load(f).get("users", {}).items()}
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+NAME_RE = r"[A-Za-z0-9_.\-]{3,32}"
+MIN_PASSWORD = 10
+
+
+def add_admin(username: str, name: str, password: str, again: str, by: str) -> User:
+    """Make an admin account in the accounts file (Argon2 hash, as `python -m security add-user`
+    prints), audited; SignInError when the name is taken or malformed or the password too short
+    or not typed the same twice. The file is replaced atomically."""
+    import json
+    import re
+    import tempfile
+
+    username = (username or "").strip()
+    if not re.fullmatch(NAME_RE, username):
+        raise SignInError("account_name_bad", "用户名须为3—32位字母、数字、点、横线或下划线 / the user name must be 3–32 "
+                          "letters, digits, dots, dashes or underscores")
+    if username in load_users().users:
+        raise SignInError("account_taken", f"用户名已存在：{username} / the user name is taken", name=username)
+    if len(password or "") < MIN_PASSWORD or password != again:
+        raise SignInError("account_password_bad", f"密码至少{MIN_PASSWORD}位且两次一致 / at least {MIN_PASSWORD} "
+                          "characters, typed the same twice", n=MIN_PASSWORD)
+    path = added_users_path()
+    old = open(path, encoding="utf-8").read() if os.path.exists(path) else \
+        "# 在看板上创建的账户 / accounts made on the dashboard (python -m security add-user for others)\n"
+    quote = lambda v: json.dumps(v, ensure_ascii=False)  # a TOML basic string
+    block = (f"\n[users.{quote(username)}]\nname = {quote((name or '').strip()[:MAX_NAME] or username)}\n"
+             f'role = "admin"\npassword_hash = {quote(hash_password(password))}\n')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".users.")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(old + block)
+    os.chmod(tmp, 0o600)  # password hashes: readable by the server alone
+    os.replace(tmp, path)
+    audit.record(by, "add_user", f"{username}: admin")
+    return load_users().users[username]
 
 
 def hash_password(password: str) -> str:

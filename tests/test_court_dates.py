@@ -166,3 +166,16 @@ def test_a_replacing_import_carries_nothing_of_the_stored_database(two_dates, tm
         assert [r[0] for r in con.execute("SELECT court_code::VARCHAR FROM courts ORDER BY 1").fetchall()] == ["示", "示0102"]
         assert con.execute("SELECT court_code, through FROM court_data").fetchall() == [("示0102", dt.date(2026, 2, 5))]
     assert len(versions.list_versions(db)) >= 1
+
+
+def test_a_replacing_import_without_a_court_list_keeps_only_the_court_list(two_dates, tmp_path):
+    import shutil
+
+    db = str(tmp_path / "kept_courts.duckdb")
+    shutil.copy(two_dates, db)
+    ingest(str(write_cases(tmp_path / "own.csv", _rows("示0201", [1, 2], 700))), None, db, str(tmp_path / "r.csv"),
+           today=TODAY, replace=True)
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT DISTINCT court_code::VARCHAR FROM cases").fetchall() == [("示0201",)]
+        assert con.execute("SELECT count(*) FROM courts").fetchone()[0] == 6
+        assert con.execute("SELECT count(*) FROM judge_list").fetchone()[0] == 0

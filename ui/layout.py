@@ -16,12 +16,16 @@ from ui.plain import md, tm
 from ui.session import current_access
 
 
-def page_header(key: str) -> dict:
+def page_header(key: str, refreshable: bool = False):
     """The page `key` of the page table: stops a user whose role may not open it, else draws the
-    title and the data note of the whole database."""
+    title and the data note of the whole database. `refreshable`: (meta, a function drawing the
+    note again from the database as it is then, for a page that changes it)."""
     meta, slot = _header(key)
-    slot.caption(md(data_note(meta, queries.scope_dates(None, False))))
-    return meta
+
+    def draw() -> None:
+        slot.caption(md(data_note(queries.meta(), queries.scope_dates(None, False))))
+    draw()
+    return (meta, draw) if refreshable else meta
 
 
 def _header(key: str):

@@ -358,6 +358,12 @@ def _inventory(db_version) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     return inventory.summary(con), inventory.cases_by_year(con), inventory.cases_by_type(con)
 
 
+def completeness(viewer: Access) -> pd.DataFrame:
+    """Every court with its data-through date, cases, last import and file (数据概况)."""
+    _whole_database(viewer)
+    return court_dates()
+
+
 def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """What the database holds (数据概况): counts, cases by year and category, cases by type."""
     _whole_database(viewer)

@@ -69,8 +69,9 @@ def replicas_sharing_postgres(count: int, demo_db: str, postgres, run, extra_use
             replicas.stop()
 
 
-def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0.0.1"):
-    """A Streamlit server on `db` listening on `address`; returns (url, process)."""
+def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0.0.1", users: str | None = None):
+    """A Streamlit server on `db` listening on `address` (with the users file `users`, else the
+    shipped users and two local accounts); returns (url, process)."""
     port = free_port()
     profiles = os.path.join(os.path.dirname(db), "profiles")  # saved profiles stay out of the repository
     if not os.path.isdir(profiles):
@@ -79,7 +80,7 @@ def start_server(db: str, log_name: str = "streamlit.log", address: str = "127.0
     if not os.path.exists(evaluation):
         shutil.copy(os.path.join(ROOT, "config", "evaluation.toml"), evaluation)
     env = dict(os.environ, SPZX_DB=db, SPZX_STATE=os.path.join(os.path.dirname(db), "state.sqlite"),
-               SPZX_USERS=_users_file(os.path.dirname(db)), SPZX_PROFILES=profiles, SPZX_EVALUATION_CONFIG=evaluation)
+               SPZX_USERS=users or _users_file(os.path.dirname(db)), SPZX_PROFILES=profiles, SPZX_EVALUATION_CONFIG=evaluation)
     env.pop("SPZX_STATE_URL", None)  # its own state file, whatever this shell's state is
     os.makedirs(ARTIFACTS, exist_ok=True)
     log = open(os.path.join(ARTIFACTS, log_name), "w")
