@@ -37,6 +37,7 @@ class Role:
     compare_levels: tuple[str, ...]  # what 对比分析 and 节点管控 group by: court, division, judge
     own_cases_only: bool             # case lists hold only the user's own cases
     others_anonymous: bool           # other judges appear as 法官A, 法官B … (unless judge_names_visible)
+    manages_data: bool = False       # imports the data and makes the first account when the demo is left
 
     def name(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -51,7 +52,7 @@ class Role:
 _ALL_LEVELS = ("court", "division", "judge")
 ROLES: dict[str, Role] = {r.id: r for r in (
     Role(id="admin", zh="审管办", en="Trial management office", reach=Reach.ALL, compare_levels=_ALL_LEVELS,
-         own_cases_only=False, others_anonymous=False),
+         own_cases_only=False, others_anonymous=False, manages_data=True),
     Role(id="leader", zh="院领导", en="Court leader", reach=Reach.DISTRICT, compare_levels=_ALL_LEVELS,
          own_cases_only=False, others_anonymous=False),
     Role(id="line", zh="条线庭长", en="Business-line head", reach=Reach.LINE, compare_levels=_ALL_LEVELS,
@@ -61,6 +62,9 @@ ROLES: dict[str, Role] = {r.id: r for r in (
     Role(id="judge", zh="法官", en="Judge", reach=Reach.OWN, compare_levels=("judge",),
          own_cases_only=True, others_anonymous=True),
 )}
+
+
+DATA_MANAGER = next(r.id for r in ROLES.values() if r.manages_data)  # the role of the first real account
 
 
 class AccessDenied(PermissionError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from metrics.access import Access
+from metrics.access import DATA_MANAGER, Access
 
 from . import audit
 
@@ -136,14 +136,14 @@ def add_admin(username: str, name: str, password: str, again: str, by: str) -> U
         "# 在看板上创建的账户 / accounts made on the dashboard (python -m security add-user for others)\n"
     quote = lambda v: json.dumps(v, ensure_ascii=False)  # a TOML basic string
     block = (f"\n[users.{quote(username)}]\nname = {quote((name or '').strip()[:MAX_NAME] or username)}\n"
-             f'role = "admin"\npassword_hash = {quote(hash_password(password))}\n')
+             f"role = {quote(DATA_MANAGER)}\npassword_hash = {quote(hash_password(password))}\n")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".users.")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(old + block)
     os.chmod(tmp, 0o600)  # password hashes: readable by the server alone
     os.replace(tmp, path)
-    audit.record(by, "add_user", f"{username}: admin")
+    audit.record(by, "add_user", f"{username}: {DATA_MANAGER}")
     return load_users().users[username]
 
 

@@ -203,6 +203,8 @@ def data_values(con) -> list[str]:
                 "SELECT DISTINCT court_code::VARCHAR FROM courts",
                 "SELECT DISTINCT judge_name FROM judge_list", "SELECT DISTINCT division FROM judge_list"):
         values |= {r[0] for r in con.execute(sql).fetchall() if r[0]}
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'court_data'").fetchone()[0]:
+        values |= {r[0] for r in con.execute("SELECT DISTINCT source FROM court_data").fetchall() if r[0]}  # file names
     return sorted(values, key=len, reverse=True)
 
 

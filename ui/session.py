@@ -125,7 +125,7 @@ def sign_in_page() -> None:
 
 def real_admins() -> list[str]:
     """The accounts that can sign in to real data as admin (not the demo's)."""
-    return sorted(u.username for u in load_users().users.values() if u.access.role == "admin" and not u.demo)
+    return sorted(u.username for u in load_users().users.values() if u.access.rule.manages_data and not u.demo)
 
 
 def first_admin_form(current: User) -> None:
