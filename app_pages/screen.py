@@ -21,7 +21,7 @@ from present import charts, format as fmt, text
 from metrics.query import Query
 from ui import pages, params, queries
 from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
-from ui.layout import age_text
+from ui.layout import dated
 from ui.cards import yoy_delta
 from ui.url_state import held
 from ui.i18n import lang, t
@@ -138,8 +138,8 @@ def rotating_view() -> None:
     view, part, parts, data = views[index]
     part_note = f"（{part}/{parts}）" if parts > 1 and L == "zh" else (f" ({part}/{parts})" if parts > 1 else "")
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    age = f"{t('data_date')} {data_date}" + (f"（{age_text(data_date)}）" if L == "zh" else f" ({age_text(data_date)})")
-    notes = [now, age + (f" · {t('dates_range', first=data_date, last=dates.latest)}" if dates.mixed else ""),
+    mixed = f" · {t('dates_range', first=data_date, last=dates.latest)}" if dates.mixed else ""
+    notes = [now, f"{t('data_date')} {dated(data_date)}{mixed}",
              t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
     st.caption(md(t("screen_separator").join(notes)))
@@ -176,8 +176,7 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(tm("screen_warnings", scope=title, day=f"{data_date}（{age_text(data_date)}）" if L == "zh"
-                    else f"{data_date} ({age_text(data_date)})") + md(part_note))
+        st.title(tm("screen_warnings", scope=title, day=dated(data_date)) + md(part_note))
         key = "court_name" if district else "division"
         shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})

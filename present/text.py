@@ -344,16 +344,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "leave_demo_points": ("- 以上传的文件新建数据库，演示案件不会并入真实数据；演示数据保留为早期版本，可随时回退。\n"
                           "- 未上传法院名录时沿用演示的法院名录；本院的法院代码不同时，请同时上传法院名录。\n"
                           "- 演示账户随即停用，演示用户看不到真实数据；正在使用演示账户的人会回到登录页。\n"
-                          "- 之后用管理员账户登录：{who}",
+                          "- {who}",
                           "- A new database is made of the uploaded files; no demo case is merged into real data. The demo "
                           "stays as an earlier version that can be put back at any time.\n"
                           "- Without a court list the demo's court list is kept: upload the court's own list when its codes differ.\n"
                           "- The demo accounts stop at once, and demo users never see real data; anyone using one goes "
                           "back to the sign-in page.\n"
-                          "- From then on, sign in with an admin account: {who}"),
-    "leave_demo_you": ("您当前的账户 {name}。", "your current account, {name}."),
-    "leave_demo_make": ("请先在下方创建第一个管理员账户（演示账户无法导入真实数据）。",
-                        "first make the first admin account below (a demo account cannot import real data)."),
+                          "- {who}"),
+    "leave_demo_you": ("导入后请继续用您当前的账户 {name} 登录。", "Afterwards, sign in with your current account, {name}."),
+    "leave_demo_make": ("请先在下方创建第一个管理员账户（演示账户不能导入真实数据），之后用它登录。",
+                        "First make the first admin account below (a demo account cannot import real data); "
+                        "sign in with it from then on."),
     "leave_demo_other": ("已有管理员账户 {names}：请退出演示账户，用它登录后再导入。",
                          "An admin account exists ({names}): sign out of the demo and sign in with it to import."),
     "first_admin": ("创建第一个管理员账户", "Make the first admin account"),

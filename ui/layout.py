@@ -44,16 +44,17 @@ def _header(key: str):
     return meta, slot
 
 
-def age_text(day: dt.date, today: dt.date | None = None) -> str:
-    days = ((today or dt.date.today()) - day).days
-    return t("data_age_today") if days <= 0 else t("data_age", days=days)
+def dated(day: dt.date) -> str:
+    """A data date with its age: 2026-09-30（65天前） / 2026-09-30 (65 days ago)."""
+    days = (dt.date.today() - day).days
+    age = t("data_age_today") if days <= 0 else t("data_age", days=days)
+    return f"{day}（{age}）" if i18n.lang() == "zh" else f"{day} ({age})"
 
 
 def data_note(meta: dict, dates: ScopeDates) -> str:
     """数据截至 with the data's age (the scope's date: all its courts have reached it), then the
     demo notice or when data last arrived and from which file."""
-    note = f"{t('data_date')} {dates.through}（{age_text(dates.through)}）" if i18n.lang() == "zh" else \
-        f"{t('data_date')} {dates.through} ({age_text(dates.through)})"
+    note = f"{t('data_date')} {dated(dates.through)}"
     if dates.mixed:
         note += f" · {t('dates_range', first=dates.through, last=dates.latest)}"
     if meta.get("kind") == "demo":
