@@ -134,7 +134,7 @@ def rotating_view() -> None:
     views = _views()
     index = _advance(views)
     view, part, parts, data = views[index]
-    part_note = f"（{part}/{parts}）" if parts > 1 and L == "zh" else (f" ({part}/{parts})" if parts > 1 else "")
+    part_note = t("part_of_parts", part=part, parts=parts) if parts > 1 else ""
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     notes = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])

@@ -17,6 +17,11 @@ from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 ROW = 26  # px per row of a ranked chart or a heat map
 
 
+def count_axis(**kwargs) -> alt.Axis:
+    """An axis of case or unit counts: whole numbers only (Vega would tick 0.2, 0.4 … under 2)."""
+    return alt.Axis(tickMinStep=1, format=",d", **kwargs)
+
+
 def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | None = None) -> list[float] | None:
     """An x domain around the values, the range's low edge and the reference line; None when the
     values reach down to zero anyway (bars from zero read fine)."""
@@ -28,6 +33,11 @@ def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | Non
         return None
     pad = max((hi - lo) * 0.15, abs(hi) * 0.01, 1e-9)
     return [lo - pad, hi + pad if most is None else min(most, hi + pad)]
+
+
+def ranked_as_dots(values: pd.Series, low=None, reference=None, zoom: bool = True, most: float | None = None) -> bool:
+    """Whether `ranked` draws these values as dots on a zoomed axis (else as bars from zero)."""
+    return zoom and zoomed_domain(values, low, reference, most) is not None
 
 
 def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,

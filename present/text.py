@@ -68,6 +68,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "owned_by": ("认领：{owner}", "Owner: {owner}"),
     "owner": ("认领部门", "Owner"),
     "owned_suffix": ("（{owner}）", " ({owner})"),
+    "name_with_id": ("{name}（{id}）", "{name} ({id})"),
+    "part_of_parts": ("（{part}/{parts}）", " ({part}/{parts})"),
+    # a case-record column: its Chinese name, or in English the column itself
+    "field_name": ("{zh}", "{column}"),
     "lost_owned": ("失分指标（认领部门）", "Indicators losing points (owner)"),
     "short_owned": ("未达合理区间的指标与认领部门", "Indicators short of their range, and their owners"),
     "own_profile_only": ("只能查看本人的画像", "You can open only your own profile"),
@@ -86,6 +90,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "weaknesses": ("短板", "Weaknesses"),
     "none_listed": ("无", "None"),
     "standing_line": ("{name} {value}，优于同级 {pct}%", "{name} {value}: better than {pct}% of peers"),
+    "standing_line_behind": ("{name} {value}，落后于同级 {pct}%", "{name} {value}: behind {pct}% of peers"),
     "history_title": ("近三年关键指标（同期）", "Key indicators, same period of three years"),
     "case_types_title": ("收案结构（案件类型）", "Caseload by case type"),
     "causes_title": ("主要案由", "Top causes"),
@@ -207,8 +212,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "moved_up": ("进位（得分上升）", "Moved up (score)"),
     "moved_down": ("退位（得分下降）", "Moved down (score)"),
     "composite_title": ("{period}综合得分", "Composite scores, {period}"),
-    "composite_caption": ("蓝色：较上年同期得分上升（进位）；红色：下降（退位）；灰色：持平或上年无得分。",
-                          "Blue: higher than the same period last year (moved up); red: lower (moved down); grey: "
+    "composite_caption": ("蓝色：较上年同期得分上升（进位）；橙红色：下降（退位）；灰色：持平或上年无得分。",
+                          "Blue: higher than the same period last year (moved up); vermillion: lower (moved down); grey: "
                           "unchanged or no score last year."),
     "change_vs_last_year": ("较上年同期", "vs last year"),
     "composite_distribution": ("得分分布", "Distribution of scores"),
@@ -272,6 +277,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "level_court": ("辖区内各法院", "Courts of the district"),
     "level_division": ("本院各部门", "Divisions of the court"),
     "level_judge": ("部门内各法官", "Judges of a division"),
+    "all_divisions": ("全部部门", "All divisions"),
     "count_court": ("按法院", "By court"),
     "count_division": ("按部门", "By division"),
     "count_judge": ("按法官", "By judge"),
@@ -341,9 +347,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # compare
     "compare_level": ("对比层级", "Compare"),
     "ranked_title": ("{name}（{period}）", "{name} ({period})"),
-    "compare_caption": ("蓝色达标、橙红色未达标（劣于区间）、橙色未达标（优于区间）、灰色无区间；浅蓝带为合理区间，虚线为整体值。点击条形可下钻。",
+    "compare_caption": ("蓝色达标、橙红色未达标（劣于区间）、橙色未达标（优于区间）、灰色无区间；浅蓝带为合理区间，虚线为整体值。",
                         "Blue meets the range, vermillion falls short, orange is outside on the better side, grey has "
-                        "no range; the light band is the range, the dashed line the overall value. Click a bar to drill down."),
+                        "no range; the light band is the range, the dashed line the overall value."),
+    "compare_click_dots": ("点击圆点可下钻。", " Click a dot to drill down."),
+    "compare_click_bars": ("点击条形可下钻。", " Click a bar to drill down."),
     "rank": ("排名", "Rank"),
     "heat_map": ("达标热力图", "Range heat map"),
     "why_moved": ("变动归因：哪些单位拉动了变化（与上年同期比）", "Why did it move (against the same period last year)"),

@@ -1,0 +1,46 @@
+"""What the pages say about what they draw, in a real browser: the assessment's judges of one
+division, the compare caption naming the marks it draws."""
+from __future__ import annotations
+
+import duckdb
+
+from tests.browser.conftest import open_as, shot, wait_ready
+
+
+def _scored(page) -> tuple[int, int]:
+    """有得分的单位 n/m."""
+    n, m = page.locator("[data-testid='stMetric']").first.inner_text().split("\n")[-1].split("/")
+    return int(n), int(m)
+
+
+def test_the_assessment_of_judges_offers_their_division(server, demo_db, page):
+    with duckdb.connect(demo_db, read_only=True) as con:
+        in_division = con.execute("SELECT count(DISTINCT judge_id) FROM cases WHERE court_code = '示0101' "
+                                  "AND division = '民一庭'").fetchone()[0]
+        in_court = con.execute("SELECT count(DISTINCT judge_id) FROM cases WHERE court_code = '示0101'").fetchone()[0]
+    assert 0 < in_division < in_court
+    open_as(page, f"{server}/assessment?level=judge&court=示0101&district=false")
+    page.get_by_text("平均综合得分").first.wait_for()
+    assert _scored(page)[1] == in_court  # every division at first
+    page.get_by_label("部门", exact=True).click()
+    page.get_by_role("option", name="民一庭", exact=True).click()
+    wait_ready(page)
+    page.wait_for_function("() => !document.querySelector(\"[data-testid='stMetric']\").innerText.includes("
+                           f"'/{in_court}')", timeout=30000)
+    assert _scored(page)[1] == in_division
+    assert "division=%E6%B0%91%E4%B8%80%E5%BA%AD" in page.url  # 民一庭, in the link
+    assert page.get_by_text("橙红色：下降（退位）").first.is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "assessment_one_division")
+
+
+def test_the_compare_caption_names_dots_or_bars(server, page):
+    open_as(page, f"{server}/compare?court=示01")  # 审限内结案率: dots on a zoomed axis
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    assert page.get_by_text("点击圆点可下钻。", exact=False).count() == 1
+    assert page.get_by_text("点击条形", exact=False).count() == 0
+    page.goto(f"{server}/compare?court=示01&ind=closed")  # a count: bars from zero
+    wait_ready(page)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    assert page.get_by_text("点击条形可下钻。", exact=False).count() == 1
+    assert page.get_by_text("点击圆点", exact=False).count() == 0
