@@ -44,3 +44,13 @@ def test_the_compare_caption_names_dots_or_bars(server, page):
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
     assert page.get_by_text("点击条形可下钻。", exact=False).count() == 1
     assert page.get_by_text("点击圆点", exact=False).count() == 0
+
+
+def test_the_briefing_preview_tables_have_no_row_numbers(server, page):
+    open_as(page, f"{server}/briefing")
+    tables = page.locator("[data-testid='stTable']")
+    tables.first.wait_for(timeout=60000)
+    assert tables.count() >= 2
+    assert page.get_by_role("cell", name="新收", exact=True).first.is_visible()  # the first column is the indicator
+    assert tables.locator("tbody th[scope='row']").count() == 0  # no index column 0, 1 … 18
+    assert tables.locator("thead th.index_name").count() == 0
