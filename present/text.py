@@ -155,6 +155,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_source": ("诉源治理", "Source governance"),
     "page_data_import": ("数据导入", "Data import"),
     "page_audit_log": ("审计日志", "Audit log"),
+    "page_not_found": ("没有这个页面", "Page not found"),
+    "page_not_found_text": ("没有地址为 {address} 的页面，或者您的角色不能打开它。请从左侧导航选择页面。",
+                            "There is no page at {address}, or your role cannot open it. Choose a page in the "
+                            "navigation on the left."),
+    "page_not_found_home": ("回到首页", "Back to the first page"),
     "page_my_cases": ("我的案件", "My caseload"),
     "sign_out": ("退出登录", "Sign out"),
     "division": ("部门", "Division"),

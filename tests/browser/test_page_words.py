@@ -54,3 +54,25 @@ def test_the_briefing_preview_tables_have_no_row_numbers(server, page):
     assert page.get_by_role("cell", name="新收", exact=True).first.is_visible()  # the first column is the indicator
     assert tables.locator("tbody th[scope='row']").count() == 0  # no index column 0, 1 … 18
     assert tables.locator("thead th.index_name").count() == 0
+
+
+def test_an_unknown_address_is_answered_in_the_interface_language(server, page):
+    open_as(page, f"{server}/nosuchpage")  # the sign-in form first, at that address
+    page.get_by_role("heading", name="没有这个页面").wait_for(timeout=30000)
+    assert page.get_by_text("没有地址为 nosuchpage 的页面").first.is_visible()
+    assert page.get_by_role("dialog").count() == 0 and page.get_by_text("Page not found").count() == 0
+    shot(page, "page_not_found_zh")
+    page.get_by_role("link", name="回到首页").click()
+    page.get_by_role("heading", name="态势总览").first.wait_for(timeout=30000)
+    page.goto(f"{server}/nosuchpage?lang=English")
+    wait_ready(page)
+    page.get_by_role("heading", name="Page not found").wait_for(timeout=30000)
+    assert page.get_by_text("There is no page at nosuchpage").first.is_visible()
+    assert page.get_by_role("dialog").count() == 0
+
+
+def test_a_page_the_role_may_not_open_is_answered_in_chinese(server, page):
+    open_as(page, f"{server}/import", user="demo_judge")
+    page.get_by_role("heading", name="没有这个页面").wait_for(timeout=30000)
+    assert page.get_by_role("dialog").count() == 0
+    assert page.get_by_role("heading", name="数据导入").count() == 0
