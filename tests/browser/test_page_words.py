@@ -76,3 +76,21 @@ def test_a_page_the_role_may_not_open_is_answered_in_chinese(server, page):
     page.get_by_role("heading", name="没有这个页面").wait_for(timeout=30000)
     assert page.get_by_role("dialog").count() == 0
     assert page.get_by_role("heading", name="数据导入").count() == 0
+
+
+def _audit_cells(page) -> list[str]:
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.locator("[role='gridcell']").first.wait_for(state="attached", timeout=30000)  # the grid's hidden twin
+    return [c.strip() for c in grid.locator("[role='gridcell']").all_text_contents()]
+
+
+def test_the_audit_log_reads_in_the_interface_language(server, page):
+    open_as(page, f"{server}/audit")  # the demo sign-in is the newest entry: sign_in, "demo"
+    cells = _audit_cells(page)
+    assert "登录" in cells and "演示用户" in cells
+    assert not {"sign_in", "demo", "sign_out", "rollback", "import", "export"} & set(cells)
+    shot(page, "audit_log_zh")
+    page.goto(f"{server}/audit?lang=English")
+    wait_ready(page)
+    cells = _audit_cells(page)
+    assert "Sign-in" in cells and "demo user" in cells and "登录" not in cells
