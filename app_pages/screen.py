@@ -134,7 +134,6 @@ def rotating_view() -> None:
     views = _views()
     index = _advance(views)
     view, part, parts, data = views[index]
-    part_note = t("part_of_parts", part=part, parts=parts) if parts > 1 else ""
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     notes = [now, f"{t('data_date')} {data_date}", t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
@@ -149,7 +148,8 @@ def rotating_view() -> None:
                     st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
                     st.caption(md(status_label(r["status"], r["side"], L) or "　"))
     elif view == "heatmap":
-        st.title(tm("screen_heat", scope=title) + md(part_note))
+        st.title(tm("screen_heat", scope=title) + (tm("part_of_parts", part=part, parts=parts) if parts > 1
+                                                   else ""))
         order = list(dict.fromkeys(data["name"].astype(str)))
         chart = charts.heat_map(data.assign(name=data["name"].astype(str)), x="ind_name",
                                 x_order=[BY_ID[i].name(L) for i in HEAT], y="name", y_order=order,
@@ -172,7 +172,8 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(tm("screen_warnings", scope=title, day=data_date) + md(part_note))
+        st.title(tm("screen_warnings", scope=title, day=data_date)
+                 + (tm("part_of_parts", part=part, parts=parts) if parts > 1 else ""))
         key = "court_name" if district else "division"
         shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from metrics import Period, Scope
+from metrics import CATALOGUE, Period, Scope
 from metrics.profile import AGE_BANDS, Profile
 from present import charts, profile as pp
 from present.text import tr
@@ -67,7 +67,8 @@ def _axis_labels(chart: alt.TopLevelMixin, axis: str) -> list[str]:
     svg = vlc.vegalite_to_svg(chart.to_dict())
     groups = re.findall(rf'aria-label="{axis}-axis[^"]*".*?role-axis-label"[^>]*>(.*?)</g>', svg, flags=re.S)
     assert groups, f"no {axis} axis"
-    return [x for g in groups for x in re.findall(r"<text[^>]*>([^<]*)</text>", g)]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", x)).strip()  # a label's lines as one
+            for g in groups for x in re.findall(r"<text[^>]*>(.*?)</text>", g, flags=re.S)]
 
 
 @pytest.mark.parametrize("chart", ["types_chart", "causes_chart", "ages_chart", "warnings_chart"])
@@ -83,6 +84,28 @@ def test_the_assessment_distribution_counts_whole_units():
                                               y=alt.Y("count():Q", axis=charts.count_axis()))
     labels = _axis_labels(hist, "Y")
     assert "0" in labels and "1" in labels and [x for x in labels if not x.isdigit()] == []
+
+
+def _heat(names: list[str], **kwargs) -> alt.Chart:
+    frame = pd.DataFrame({"ind": names, "unit": "示0101", "color": MEETS, "shown": "91.67%"})
+    return charts.heat_map(frame, x="ind", x_order=names, y="unit", y_order=["示0101"], tooltip=[], **kwargs)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_compare_heat_map_shows_indicator_names_whole(lang):
+    names = [i.name(lang) for i in CATALOGUE]
+    assert _axis_labels(_heat(names), "X") == names  # none cut with "…"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_big_screen_heat_map_wraps_names_without_cutting_words(lang):
+    names = [i.name(lang) for i in CATALOGUE]
+    drawn = _axis_labels(_heat(names, font=26, column=150, x_label_limit=150, x_angle=0, wrap=5), "X")
+    assert "…" not in "".join(drawn)
+    assert [d.replace(" ", "") for d in drawn] == [n.replace(" ", "") for n in names]
+    if lang == "en":
+        assert drawn == names  # the lines broken between words only
+    assert max(len(line) for n in names for line in charts.wrapped(n, 5)) <= (5 if lang == "zh" else 16)
 
 
 SWITCH = re.compile(r"""\b(L|lang|lang\(\))\s*[!=]=\s*["'](zh|en)["']""")
