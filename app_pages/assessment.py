@@ -23,7 +23,6 @@ from ui.tables import show
 from ui.url_state import url_widget
 
 
-
 def scope_divisions(f) -> list[str]:
     """The division names of the chosen court, and with its district of every court below it."""
     courts = queries.courts()

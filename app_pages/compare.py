@@ -51,7 +51,8 @@ last_key = unit_cols[-1]
 same_name = table.drop_duplicates(unit_cols).duplicated("unit", keep=False)
 twins = set(table.drop_duplicates(unit_cols)[same_name]["unit"])
 twin = table["unit"].isin(twins)
-table.loc[twin, "unit"] = [t("name_with_id", name=u, id=k) for u, k in zip(table.loc[twin, "unit"], table.loc[twin, last_key])]
+table.loc[twin, "unit"] = [t("name_with_id", name=u, id=k)
+                           for u, k in zip(table.loc[twin, "unit"], table.loc[twin, last_key])]
 one = table[table.indicator == chosen].copy()
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]

@@ -2,9 +2,9 @@
 
 Every row and column is labelled: discrete axes are sized by a step per row (never squeezed
 into a fixed height), labels are never dropped for overlapping (Vega's default), long unit names
-are cut with "…" and given whole in the tooltip; a heat map's indicator names are shown whole. Rates that sit close together (84%–98%) are drawn
-as dots on an axis zoomed to the values and the range, with the scale shown, not as bars on
-0–100 that all look the same.
+are cut with "…" and given whole in the tooltip; a heat map's indicator names are shown whole.
+Rates that sit close together (84%–98%) are drawn as dots on an axis zoomed to the values and
+the range, with the scale shown, not as bars on 0–100 that all look the same.
 """
 from __future__ import annotations
 
