@@ -11,7 +11,7 @@ from metrics import ownership
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from metrics.score import COMPOSITE
-from present import format as fmt
+from present import charts, format as fmt
 from present.theme import MEETS, NO_RANGE, WORSE
 from ui import pages, queries
 from ui.export import download_xlsx
@@ -21,6 +21,17 @@ from ui.plain import tm
 from ui.session import current_access
 from ui.tables import show
 from ui.url_state import url_widget
+
+
+def scope_divisions(f) -> list[str]:
+    """The division names of the chosen court, and with its district of every court below it."""
+    courts = queries.courts()
+    codes, level = [f.court], [f.court]
+    while f.district and level:
+        level = list(courts.loc[courts["parent_code"].isin(level), "court_code"])
+        codes += level
+    return sorted({d for c in codes for d in queries.divisions(c)})
+
 
 f, ctx = page_context("assessment")
 L = lang()
@@ -35,7 +46,11 @@ if not config.weights:
 
 level = url_widget(st.segmented_control, t("compare_level"), list(access.rule.compare_levels), "level",
                    required=True, format_func=label_of("level_"))
-units, detail = queries.assessment(f, level)
+division = access.fixed_division
+if level == "judge" and division is None:  # judges of one division, or of every division ("")
+    division = url_widget(st.selectbox, t("division"), [""] + scope_divisions(f), "division", width=200,
+                          format_func=lambda d: d or t("all_divisions")) or None
+units, detail = queries.assessment(f.narrow(division=division) if level == "judge" else f, level)
 if units.empty:
     st.info(t("no_data"))
     st.stop()
@@ -73,7 +88,7 @@ if len(ranked) <= 60:
 st.subheader(t("composite_distribution"))
 hist = alt.Chart(ranked).mark_bar(color=MEETS).encode(
     x=alt.X("composite:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=t("composite")),
-    y=alt.Y("count():Q", title=t(f"units_{level}")))
+    y=alt.Y("count():Q", title=t(f"units_{level}"), axis=charts.count_axis()))
 st.altair_chart(hist.properties(height=200), alt=t("composite_distribution"))
 
 st.subheader(t("points_lost"))
@@ -116,8 +131,8 @@ picked = show(shown, alt="scores", on_select="rerun", selection_mode="single-row
                                                                              max_value=100, format="%.1f")})
 for i in picked.selection.rows:  # a row opens that unit's 画像 (a judge only their own)
     unit_row = table.iloc[i]
-    division = unit_row.get("division")
-    pages.open_profile(level, unit_row["court_code"], division if pd.notna(division) else access.fixed_division,
+    unit_division = unit_row.get("division")
+    pages.open_profile(level, unit_row["court_code"], unit_division if pd.notna(unit_division) else division,
                        unit_row.get("judge_id"))
 download_xlsx(shown, f"assessment_{level}", f, ctx, key="dl_assessment",
               extra={t("compare_level"): t(f"level_{level}")})

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from present import audit_text
 from security import audit
+from ui.i18n import lang
 from ui.layout import page_header
 from ui.plain import tm
 from ui.tables import show
@@ -19,4 +21,7 @@ elif check.broken_at is None:  # the triggers that refuse changes were removed
 else:
     st.error(tm("audit_chain_broken", id=check.broken_at), icon=":material/gpp_bad:")
 rows = pd.DataFrame(audit.entries(1000), columns=["time", "user", "event", "detail"])
+L = lang()  # the stored entries stay as written; shown in the interface's language
+rows["detail"] = [audit_text.detail_text(e, d, L) for e, d in zip(rows["event"], rows["detail"])]
+rows["event"] = [audit_text.event_name(e, L) for e in rows["event"]]
 show(rows, alt="audit log")

@@ -50,7 +50,9 @@ table = table.assign(unit=table["name"].astype(str))
 last_key = unit_cols[-1]
 same_name = table.drop_duplicates(unit_cols).duplicated("unit", keep=False)
 twins = set(table.drop_duplicates(unit_cols)[same_name]["unit"])
-table.loc[table["unit"].isin(twins), "unit"] = table["unit"] + (" (" if L == "en" else "（") + table[last_key].astype(str) + (")" if L == "en" else "）")
+twin = table["unit"].isin(twins)
+table.loc[twin, "unit"] = [t("name_with_id", name=u, id=k)
+                           for u, k in zip(table.loc[twin, "unit"], table.loc[twin, last_key])]
 one = table[table.indicator == chosen].copy()
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
@@ -86,7 +88,9 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
 event = st.altair_chart(chart, key=f"bars_{level}", alt=ind.name(L),
                         on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
-st.caption(t("compare_caption"))
+dots = charts.ranked_as_dots(one["plot"], low, None if fmt.missing(avg) else avg * scale, ind.kind != "count",
+                             100 if ind.unit == "%" else None)
+st.caption(t("compare_caption") + t("compare_click_dots" if dots else "compare_click_bars"))
 if config.rankings:
     st.dataframe(one[["unit", "shown", "rank"]].rename(columns={"unit": t(f"child_{level}"), "shown": t("value"), "rank": t("rank")}),
                  hide_index=True, alt="rank")

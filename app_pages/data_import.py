@@ -128,10 +128,12 @@ else:
     show(pd.DataFrame([{"version": v.name, "kind": t(f"kind_{v.kind}") if v.kind in ("demo", "import") else v.kind,
                         "source": v.source, "cases": v.cases, "data_date_col": v.data_date, "built": v.built_at,
                         "in_use": t("yes") if v.current else ""} for v in kept]), alt="versions")
-    with st.form("rollback"):
-        chosen = st.selectbox(t("rollback_to"), [v.name for v in kept], key="rollback_version")
+    # cleared on submit: after a rollback the next one is chosen and confirmed anew; the version in
+    # use is no choice (putting it back would change nothing)
+    with st.form("rollback", clear_on_submit=True):
+        chosen = st.selectbox(t("rollback_to"), [v.name for v in kept if not v.current], key="rollback_version")
         sure = st.checkbox(t("rollback_sure"), key="rollback_sure")
-        if st.form_submit_button(t("rollback_do"), type="secondary") and sure:
+        if st.form_submit_button(t("rollback_do"), type="secondary") and sure and chosen:
             try:
                 back = versions.rollback(db_path(), chosen)
             except (versions.NoSuchVersion, OSError) as e:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID
-from present import format as fmt, profile as pp
+from present import format as fmt, profile as pp, text
 from present.theme import status_label
 from report import profile_sheet
 from ui import queries
@@ -43,7 +43,7 @@ with st.container(horizontal=True):
             st.stop()
         names = dict(zip(people["judge_id"], people["judge_name"]))
         judge = url_widget(st.selectbox, t("judge"), list(names), "judge", width=200,
-                           format_func=lambda j: f"{names.get(j, j)}（{j}）" if L == "zh" else f"{names.get(j, j)} ({j})")
+                           format_func=lambda j, now=L: text.tr("name_with_id", now, name=names.get(j, j), id=j))
 
 q = f.narrow(district=False, division=division, judge_id=judge)
 p = queries.profile(q, level)

@@ -136,7 +136,6 @@ def rotating_view() -> None:
     views = _views()
     index = _advance(views)
     view, part, parts, data = views[index]
-    part_note = f"（{part}/{parts}）" if parts > 1 and L == "zh" else (f" ({part}/{parts})" if parts > 1 else "")
     now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     mixed = f" · {t('dates_range', first=data_date, last=dates.latest)}" if dates.mixed else ""
     notes = [now, f"{t('data_date')} {dated(data_date)}{mixed}",
@@ -153,7 +152,8 @@ def rotating_view() -> None:
                     st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
                     st.caption(md(status_label(r["status"], r["side"], L) or "　"))
     elif view == "heatmap":
-        st.title(tm("screen_heat", scope=title) + md(part_note))
+        st.title(tm("screen_heat", scope=title) + (tm("part_of_parts", part=part, parts=parts) if parts > 1
+                                                   else ""))
         order = list(dict.fromkeys(data["name"].astype(str)))
         chart = charts.heat_map(data.assign(name=data["name"].astype(str)), x="ind_name",
                                 x_order=[BY_ID[i].name(L) for i in HEAT], y="name", y_order=order,
@@ -176,7 +176,8 @@ def rotating_view() -> None:
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
-        st.title(tm("screen_warnings", scope=title, day=dated(data_date)) + md(part_note))
+        st.title(tm("screen_warnings", scope=title, day=dated(data_date))
+                 + (tm("part_of_parts", part=part, parts=parts) if parts > 1 else ""))
         key = "court_name" if district else "division"
         shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})

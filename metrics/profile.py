@@ -71,8 +71,9 @@ class Profile:
     warnings: dict[str, int]   # warning kind → pending cases on the period's end
 
     def strengths(self, n: int = 3) -> pd.DataFrame:
+        """Up to n indicators above the middle of the peers, best first (the middle itself is neither)."""
         ranked = self.indicators.dropna(subset=["percentile"])
-        return ranked[ranked["percentile"] >= 50].nlargest(n, "percentile")
+        return ranked[ranked["percentile"] > 50].nlargest(n, "percentile")
 
     def weaknesses(self, n: int = 3) -> pd.DataFrame:
         ranked = self.indicators.dropna(subset=["percentile"])

@@ -1,12 +1,15 @@
 """Charts drawn the same way on the pages, the big screen and in the Word briefing.
 
 Every row and column is labelled: discrete axes are sized by a step per row (never squeezed
-into a fixed height), labels are never dropped for overlapping (Vega's default), long names are
-cut with "…" and given whole in the tooltip. Rates that sit close together (84%–98%) are drawn
-as dots on an axis zoomed to the values and the range, with the scale shown, not as bars on
-0–100 that all look the same.
+into a fixed height), labels are never dropped for overlapping (Vega's default), long unit names
+are cut with "…" and given whole in the tooltip; a heat map's indicator names are shown whole.
+Rates that sit close together (84%–98%) are drawn as dots on an axis zoomed to the values and
+the range, with the scale shown, not as bars on 0–100 that all look the same.
 """
 from __future__ import annotations
+
+import json
+import textwrap
 
 import altair as alt
 import pandas as pd
@@ -15,6 +18,11 @@ from present.text import tr
 from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
+
+
+def count_axis(**kwargs) -> alt.Axis:
+    """An axis of case or unit counts: whole numbers only (Vega would tick 0.2, 0.4 … under 2)."""
+    return alt.Axis(tickMinStep=1, format=",d", **kwargs)
 
 
 def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | None = None) -> list[float] | None:
@@ -28,6 +36,11 @@ def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | Non
         return None
     pad = max((hi - lo) * 0.15, abs(hi) * 0.01, 1e-9)
     return [lo - pad, hi + pad if most is None else min(most, hi + pad)]
+
+
+def ranked_as_dots(values: pd.Series, low=None, reference=None, zoom: bool = True, most: float | None = None) -> bool:
+    """Whether `ranked` draws these values as dots on a zoomed axis (else as bars from zero)."""
+    return zoom and zoomed_domain(values, low, reference, most) is not None
 
 
 def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,
@@ -71,17 +84,30 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
     return alt.layer(*layers).properties(height=alt.Step(row))
 
 
+def wrapped(name: str, width: int) -> list[str]:
+    """A column name on lines of about `width` Chinese characters: words kept whole (a Latin
+    letter is about half as wide), a Chinese name cut after `width` characters."""
+    if " " not in name:
+        return [name[i:i + width] for i in range(0, len(name), width)] or [""]
+    return textwrap.wrap(name, width * 2, break_long_words=False, break_on_hyphens=False)
+
+
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
-             text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 130,
+             text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 0,
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
              wrap: int | None = None):
-    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown. wrap:
-    column names longer than this many characters go on two lines (a flat, wide header)."""
+    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown, and the
+    columns' names whole (x_label_limit 0: an English name is three times as long as its Chinese
+    one). wrap: column names on lines of about this many Chinese characters (a flat, wide header)."""
     extra = {}
     if wrap:
-        extra = dict(labelExpr=f"length(datum.label) > {wrap} ? [substring(datum.label, 0, {wrap}), "
-                               f"substring(datum.label, {wrap})] : datum.label", labelLineHeight=round(font * 1.2),
-                     labelPadding=round(font * 1.3))  # room for the second line above the cells
+        lines = {str(name): wrapped(str(name), wrap) for name in x_order}
+        most = max(map(len, lines.values()), default=1)
+        # Vega writes a label's further lines below its first: each label gets as many lines, blank
+        # ones on top, and the first lines stand high enough for the last to sit on the cells
+        lines = {name: [""] * (most - len(part)) + part for name, part in lines.items()}
+        extra = dict(labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.label] || datum.label",
+                     labelLineHeight=round(font * 1.2), labelPadding=round(font * (1.2 * (most - 1) + 0.4)))
     chart = alt.Chart(frame).mark_rect(stroke=stroke, strokeWidth=2).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=None,
                 axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=font,

@@ -8,6 +8,7 @@ from metrics.catalogue import BY_ID
 from metrics.profile import Profile
 from metrics.warnings import kind_name
 from present import format as fmt
+from present.charts import count_axis
 from present.text import level as level_name, tr
 from present.theme import MEETS, NO_RANGE, WORSE
 
@@ -16,13 +17,13 @@ LONG_PENDING = {"m12_18", "m18_36", "m36_"}  # the bands 超12个月未结 count
 
 def standing_frame(p: Profile, lang: str) -> pd.DataFrame:
     """The ranked indicators with a percentile, best first: indicator, name, value_shown, percentile,
-    peers, color (blue at or above the middle of the peers, vermillion below)."""
+    peers, color (blue above the middle of the peers, vermillion below, grey at it)."""
     rows = p.indicators.dropna(subset=["percentile"]).sort_values("percentile", ascending=False)
     return pd.DataFrame({
         "indicator": rows["indicator"], "name": [BY_ID[i].name(lang) for i in rows["indicator"]],
         "value_shown": [fmt.value(BY_ID[i], v, lang) for i, v in zip(rows["indicator"], rows["value"])],
         "percentile": rows["percentile"].round(1), "peers": rows["peers"].astype(int),
-        "color": [MEETS if v >= 50 else WORSE for v in rows["percentile"]]})
+        "color": [MEETS if v > 50 else WORSE if v < 50 else NO_RANGE for v in rows["percentile"]]})
 
 
 def standing_chart(p: Profile, lang: str, width: int = 360, font: int = 12) -> alt.LayerChart:
@@ -74,7 +75,7 @@ def _bars(frame: pd.DataFrame, label: str, value: str, title: str, lang: str, wi
     mark = alt.Chart(frame).mark_bar(color=color) if isinstance(color, str) else alt.Chart(frame).mark_bar()
     return mark.encode(
         y=alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=180, labelFontSize=font)),
-        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(labelFontSize=font - 1, titleFontSize=font)),
+        x=alt.X(f"{value}:Q", title=title, axis=count_axis(labelFontSize=font - 1, titleFontSize=font)),
         tooltip=[alt.Tooltip(f"{label}:N", title=tr("unit", lang)), alt.Tooltip(f"{value}:Q", title=title, format=",")],
         **({} if isinstance(color, str) else {"color": color})
     ).properties(width=width, height=alt.Step(16 if font <= 11 else 20))
@@ -113,9 +114,12 @@ def warnings_chart(p: Profile, lang: str, width: int = 260, font: int = 12) -> a
 
 
 def standing_line(row, lang: str) -> str:
-    """超过同级 82% 的单位 — one strength or weakness in words."""
-    return tr("standing_line", lang, name=BY_ID[row.indicator].name(lang),
-              value=fmt.value(BY_ID[row.indicator], row.value, lang), pct=f"{row.percentile:.0f}")
+    """One strength or weakness in words: 优于同级 82% above the middle, 落后于同级 82% below it
+    (the share of peers doing better, ties counting half), never "better than 0%"."""
+    behind = row.percentile < 50
+    return tr("standing_line_behind" if behind else "standing_line", lang, name=BY_ID[row.indicator].name(lang),
+              value=fmt.value(BY_ID[row.indicator], row.value, lang),
+              pct=f"{100 - row.percentile if behind else row.percentile:.0f}")
 
 
 def headline(p: Profile, lang: str) -> list[tuple[str, str]]:

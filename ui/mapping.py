@@ -19,7 +19,7 @@ from schema import codes
 from security import audit
 
 from .database import db_path, db_version
-from .i18n import lang, t
+from .i18n import t
 from .plain import md, tm
 
 
@@ -62,7 +62,8 @@ def mapping_step(path: str, shown_as: str, username: str) -> Profile:
         if not words:
             continue
         before = base.values.get(col, {}) if base else {}
-        st.caption(tm("mapping_words", column=codes.CASE_COLUMNS[col][0] if lang() == "zh" else col, n=len(words)))
+        field = t("field_name", zh=codes.CASE_COLUMNS[col][0], column=col)
+        st.caption(tm("mapping_words", column=field, n=len(words)))
         words_table = st.data_editor(
             pd.DataFrame({"word": words, "means": [before.get(w, "") for w in words]}), hide_index=True,
             key=f"words_{col}_{chosen}", disabled=["word"],

@@ -15,6 +15,7 @@ import streamlit as st
 from metrics.access import ROLES
 from ui import queries
 from ui.i18n import t
+from ui.plain import tm
 from ui.session import current_access
 from ui.url_state import hold
 
@@ -24,6 +25,7 @@ ANALYSTS = MANAGERS | {"line"}  # the managers and the 条线 head, who watches 
 DISTRICT = frozenset({"admin", "leader"})
 ADMIN = frozenset({"admin"})
 GROUP_FROM = 7
+_ASKED = "_asked_address"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,14 +76,47 @@ def _st_page(spec: PageSpec) -> st.Page:
     return st.Page(spec.path, default=True, **kw) if spec.url == "" else st.Page(spec.path, url_path=spec.url, **kw)
 
 
+def _unknown_address(known: set[str]) -> str | None:
+    """The page address the browser asks for when no page of `known` has it. st.navigation would
+    answer it with its own dialog, in English whatever the interface's language."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    if ctx.pages_manager.intended_page_script_hash:  # a rerun names its page by a hash of its address
+        asked = st.session_state.get(_ASKED)
+        if asked and st.Page(lambda: None, url_path=asked)._script_hash != ctx.pages_manager.intended_page_script_hash:
+            asked = None
+    else:
+        asked = (ctx.pages_manager.intended_page_name or "").strip().strip("/")
+        st.session_state[_ASKED] = asked  # for the rerun that signs the user in at this address
+    return None if not asked or asked in known or "/" in asked else asked
+
+
+def _not_found(address: str, home: str) -> st.Page:
+    """A hidden page at `address` that says, in the interface's language, that there is no such
+    page, with a link to the role's first page `home`."""
+    def page() -> None:
+        st.title(t("page_not_found"))
+        st.warning(tm("page_not_found_text", address=address), icon=":material/link_off:")
+        st.page_link(home, label=t("page_not_found_home"), icon=":material/home:")
+    return st.Page(page, title=t("page_not_found"), url_path=address, visibility="hidden")
+
+
 def navigation(role: str):
-    """The st.navigation of a role's pages, in sections when there are many."""
+    """The st.navigation of a role's pages, in sections when there are many, and an address that
+    is none of them answered in the interface's language."""
     specs = pages_for(role)
+    unknown = _unknown_address({s.url for s in specs})
+    extra = [_not_found(unknown, next(s.path for s in specs if s.url == ""))] if unknown else []
     if len(specs) < GROUP_FROM:
-        return st.navigation([_st_page(s) for s in specs])
+        return st.navigation([_st_page(s) for s in specs] + extra)
     sections: dict[str, list] = {}
     for s in specs:
         sections.setdefault(t(f"section_{s.section}"), []).append(_st_page(s))
+    if extra:
+        sections[next(iter(sections))] += extra
     return st.navigation(sections, expanded=True)  # every page listed: no "View more" hiding the admin pages
 
 
@@ -89,8 +124,9 @@ def sign_in_navigation(sign_in_page):
     """Before sign-in every page's address shows the sign-in form, so a shared link opens its
     view right after signing in."""
     urls = dict.fromkeys(p.url for p in PAGES if p.url)
+    unknown = _unknown_address(set(urls))  # signed in, it says there is no such page
     pages = [st.Page(sign_in_page, title=t("sign_in"), default=True)]
-    pages += [st.Page(sign_in_page, title=url, url_path=url) for url in urls]
+    pages += [st.Page(sign_in_page, title=url, url_path=url) for url in urls | ({unknown: None} if unknown else {})]
     return st.navigation(pages, position="hidden")
 
 

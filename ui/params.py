@@ -29,7 +29,8 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(key="ent", default=False, meaning="涉企 cases only (营商环境); false: every case"),
     Param(key="level", default=None, meaning="对比分析 level: the first the role compares (courts, or judges "
                                              "for a division head or judge)"),
-    Param(key="division", default=None, meaning="对比分析 division when comparing judges: the court's first division"),
+    Param(key="division", default="", meaning="the division whose judges are compared: on 对比分析 and 画像 the "
+                                              "court's first division; on 综合评估 every division"),
     Param(key="plevel", default=None, meaning="画像 of a court, a division or a judge: the first the role may open"),
     Param(key="judge", default=None, meaning="画像 judge id: the division's first judge (a judge: themselves)"),
     Param(key="ind", default="within_limit_rate", meaning="indicator id (one choice shared by 对比分析 and 趋势分析); "

@@ -46,8 +46,10 @@ def tm(key: str, **values) -> str:
 def table(data) -> None:
     """st.table of a frame or a dict of columns, every text cell, header and index label escaped."""
     frame = pd.DataFrame(data)
+    # rows numbered 0, 1 … get no index column; asked before the renaming, which turns a RangeIndex into an Index
+    numbered = isinstance(frame.index, pd.RangeIndex)
     frame = frame.rename(columns=md, index=lambda i: md(i) if isinstance(i, str) else i)
     for col in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[col]):
             frame[col] = frame[col].map(lambda v: md(v) if isinstance(v, str) else v)
-    st.table(frame, hide_index=isinstance(frame.index, pd.RangeIndex))
+    st.table(frame, hide_index=numbered)

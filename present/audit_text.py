@@ -1,0 +1,81 @@
+"""The audit log in the interface's language. The stored entries stay as written (they are a
+hash-chained record, in English words a machine can read); the audit page shows each event by
+its catalogue name and each detail of a known shape in words of the catalogue. An event or a
+detail of a shape not known here is shown as stored."""
+from __future__ import annotations
+
+import re
+
+from metrics.catalogue import BY_ID
+from present.text import TEXT, tr
+
+# How the recording code words each detail (the pages, data and security): the first that
+# matches the whole detail gives its catalogue key; the named groups fill its placeholders.
+_IMPORT = re.compile(r"(?P<files>.*): read (?P<read>\d+), accepted (?P<accepted>\d+), rejected (?P<rejected>\d+)"
+                     r"(?:, profile (?P<profile>.*?))?(?P<watch> \(watch\))?")
+_ROLLBACK = re.compile(r"(?P<version>\d{8}T\d{6,12}): (?P<kind>\S+) (?P<source>.*) \((?P<cases>\d+|None) cases\)"
+                       r"(?P<cli>, command line)?")
+_PROFILE_SAVED = re.compile(r"(?P<name>.*): (?P<columns>\d+) columns, (?P<words>\d+) words")
+_SETTINGS = re.compile(r"(?P<path>.*): (?P<changed>.*) changed; rankings (?P<rankings>True|False)")
+_CHAIN = re.compile(r"(?P<n>\d+) earlier entries, digest (?P<digest>\S+)")
+_PROXY = re.compile(r"proxy header (?P<header>.*)")
+_FAILED = re.compile(r"failed: (?P<why>.*)", re.S)
+_WORDS = {"demo": "audit_demo", "oidc": "audit_oidc", "unknown user": "audit_unknown_user",
+          "wrong password": "audit_wrong_password", "oidc user not in users.toml": "audit_oidc_unknown"}
+
+
+def event_name(event: str, lang: str) -> str:
+    """The event in the interface's language; an event this catalogue does not know, as stored."""
+    key = f"audit_event_{event}"
+    return tr(key, lang) if key in TEXT else event
+
+
+def _import(m: re.Match, lang: str) -> str:
+    text = tr("audit_import", lang, files=m["files"], read=int(m["read"]), accepted=int(m["accepted"]),
+              rejected=int(m["rejected"]))
+    if m["profile"] is not None:
+        text += tr("audit_import_profile", lang, name=m["profile"])
+    return text + (tr("audit_import_watch", lang) if m["watch"] else "")
+
+
+def _rollback(m: re.Match, lang: str) -> str:
+    kind = tr(f"kind_{m['kind']}", lang) if f"kind_{m['kind']}" in TEXT else m["kind"]
+    text = tr("audit_rollback", lang, version=m["version"], kind=kind, source=m["source"],
+              cases="?" if m["cases"] == "None" else f"{int(m['cases']):,}")
+    return text + (tr("audit_command_line", lang) if m["cli"] else "")
+
+
+def _settings(m: re.Match, lang: str) -> str:
+    ids = m["changed"].split(", ")
+    changed = (tr("audit_no_indicator", lang) if ids == ["no indicator"] else
+               tr("list_separator", lang).join(BY_ID[i].name(lang) if i in BY_ID else i for i in ids))
+    return tr("audit_settings", lang, path=m["path"], changed=changed,
+              rankings=tr("audit_rankings_on" if m["rankings"] == "True" else "audit_rankings_off", lang))
+
+
+_SHAPES = (
+    (_IMPORT, _import),
+    (_ROLLBACK, _rollback),
+    (_PROFILE_SAVED, lambda m, lang: tr("audit_profile_saved", lang, name=m["name"], columns=int(m["columns"]),
+                                         words=int(m["words"]))),
+    (_SETTINGS, _settings),
+    (_CHAIN, lambda m, lang: tr("audit_chain_anchor", lang, n=int(m["n"]), digest=m["digest"])),
+    (_PROXY, lambda m, lang: tr("audit_proxy", lang, header=m["header"])),
+)
+
+
+def detail_text(event: str, detail: str | None, lang: str) -> str:
+    """The detail in the interface's language where its shape is known; otherwise as stored."""
+    detail = detail or ""
+    failed = _FAILED.fullmatch(detail)
+    if failed:  # the reason is the error's own message: kept as it was
+        return tr("audit_failed", lang, why=failed["why"])
+    if detail in _WORDS:
+        return tr(_WORDS[detail], lang)
+    if event == "export":  # the file's name and its filters, written in the language of the export
+        return detail
+    for shape, words in _SHAPES:
+        m = shape.fullmatch(detail)
+        if m:
+            return words(m, lang)
+    return detail

@@ -1,0 +1,67 @@
+"""The audit page's words: the stored entries (English words a machine reads, hash-chained) shown
+in the interface's language, each detail in the shape the recording code writes it; an event or
+a detail of unknown shape shown as stored."""
+from __future__ import annotations
+
+import pytest
+
+from metrics.catalogue import BY_ID
+from present.audit_text import detail_text, event_name
+
+
+@pytest.mark.parametrize("event,zh,en", [("sign_in", "登录", "Sign-in"), ("rollback", "回退", "Rollback"),
+                                         ("import", "导入", "Import"), ("sign_in_failed", "登录失败", "Failed sign-in"),
+                                         ("evaluation_settings", "评价设置", "Evaluation settings")])
+def test_known_events_are_named_in_the_interface_language(event, zh, en):
+    assert event_name(event, "zh") == zh and event_name(event, "en") == en
+
+
+def test_an_event_added_later_is_shown_as_stored():
+    assert event_name("add_user", "zh") == "add_user" and event_name("add_user", "en") == "add_user"
+
+
+# (event, detail as app_pages/data_import.py, data/watch.py, data/__main__.py, ui/mapping.py,
+#  app_pages/evaluation_settings.py, security/users.py and ui/session.py write it, Chinese shown)
+STORED = [
+    ("import", "鹤鸣县.csv: read 13, accepted 5, rejected 8", "鹤鸣县.csv：读取 13 行，接收 5 行，拒绝 8 行"),
+    ("import", "a.csv, b.csv: read 1200, accepted 1199, rejected 1, profile 某院系统",
+     "a.csv, b.csv：读取 1,200 行，接收 1,199 行，拒绝 1 行，导入配置 某院系统"),
+    ("import", "inbox.csv: read 4, accepted 4, rejected 0 (watch)", "inbox.csv：读取 4 行，接收 4 行，拒绝 0 行（自动导入）"),
+    ("import", "failed: 鹤鸣县.xlsx: zip bomb", "失败：鹤鸣县.xlsx: zip bomb"),
+    ("rollback", "20261204T150757954335: demo 示范省演示数据 synthetic demo (29719 cases)",
+     "20261204T150757954335：演示数据 示范省演示数据 synthetic demo（29,719 件）"),
+    ("rollback", "20261204T150804767988: import cases.csv (29724 cases), command line",
+     "20261204T150804767988：导入数据 cases.csv（29,724 件），命令行"),
+    ("rollback", "failed: 2026: no such version", "失败：2026: no such version"),
+    ("profile_saved", "某院系统: 3 columns, 2 words", "某院系统：3 个列对照，2 个用语"),
+    ("evaluation_settings", "/srv/evaluation.toml: within_limit_rate, mediation_rate changed; rankings False",
+     "/srv/evaluation.toml：审限内结案率、调解率 有改动；排名不显示"),
+    ("evaluation_settings", "/srv/evaluation.toml: no indicator changed; rankings True",
+     "/srv/evaluation.toml：没有指标 有改动；排名显示"),
+    ("sign_in", "demo", "演示用户"),
+    ("sign_in_failed", "wrong password", "密码错误"),
+    ("sign_in_failed", "unknown user", "用户不存在"),
+    ("sign_in", "proxy header X-Remote-User", "代理请求头 X-Remote-User"),
+    ("sign_in", "", ""),
+]
+
+
+@pytest.mark.parametrize("event,stored,shown", STORED)
+def test_details_of_known_shape_are_shown_in_chinese(event, stored, shown):
+    assert detail_text(event, stored, "zh") == shown
+
+
+def test_details_in_english():
+    assert detail_text("import", "鹤鸣县.csv: read 13, accepted 5, rejected 8 (watch)", "en") == \
+        "鹤鸣县.csv: read 13, accepted 5, rejected 8 (watch folder)"
+    assert detail_text("rollback", "20261204T150757954335: demo 示范省演示数据 synthetic demo (29719 cases)", "en") == \
+        "20261204T150757954335: demo data 示范省演示数据 synthetic demo (29,719 cases)"
+    assert detail_text("evaluation_settings", "/e.toml: within_limit_rate changed; rankings False", "en") == \
+        f"/e.toml: {BY_ID['within_limit_rate'].name('en')} changed; rankings hidden"
+    assert detail_text("sign_in", "demo", "en") == "demo user"
+
+
+def test_a_detail_of_unknown_shape_is_shown_as_stored():
+    for event, detail in (("add_user", "clerk: head 示0101 民一庭"), ("export", "compare_court_2026Q3.xlsx {'法院': '示01'}"),
+                          ("import", "something new: 5")):
+        assert detail_text(event, detail, "zh") == detail
