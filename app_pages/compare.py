@@ -12,7 +12,7 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import status_color
-from ui import pages, queries
+from ui import pages, queries, style
 from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
@@ -100,7 +100,7 @@ judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"]
 heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
                        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
                                 alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))])
-st.altair_chart(heat, alt="heat map")
+style.wide_chart("heat", heat, charts.heat_map_width(len(ids)), t("wide_hint"), alt="heat map")
 
 # 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.
 rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)

@@ -15,6 +15,8 @@ from present.text import tr
 from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
+# Ticks on a value axis: one per 120 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
+TICKS = alt.ExprRef(expr="max(2, min(10, floor(width / 120)))")
 
 
 def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | None = None) -> list[float] | None:
@@ -41,7 +43,8 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
     x_scale = alt.Scale(domain=domain, zero=False, nice=False, clamp=True) if domain else alt.Scale()
     y = alt.Y("unit:N", sort=order, title=None,
               axis=alt.Axis(labelOverlap=False, labelLimit=label_limit, labelFontSize=font))
-    x = alt.X("plot:Q", title=value_title, scale=x_scale, axis=alt.Axis(labelFontSize=font, titleFontSize=font))
+    x = alt.X("plot:Q", title=value_title, scale=x_scale,
+              axis=alt.Axis(labelFontSize=font, titleFontSize=font, tickCount=TICKS))
     tooltip = [alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=value_title_short or value_title)]
     base = alt.Chart(frame).encode(y=y, x=x, tooltip=tooltip)
     if key_lang:  # colours named in a key under the chart (a printed page has no tooltip)
@@ -94,6 +97,11 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
         chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))
     return chart.properties(height=alt.Step(row), width=alt.Step(column))
+
+
+def heat_map_width(columns: int, column: int = 34, y_label_limit: int = 220) -> int:
+    """The px a heat map needs to draw its columns at their step (labels, the last angled header)."""
+    return columns * column + y_label_limit + 2 * column + 20
 
 
 def status_key(lang: str) -> dict[str, str]:

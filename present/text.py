@@ -346,6 +346,7 @@ TEXT: dict[str, tuple[str, str]] = {
                         "no range; the light band is the range, the dashed line the overall value. Click a bar to drill down."),
     "rank": ("排名", "Rank"),
     "heat_map": ("达标热力图", "Range heat map"),
+    "wide_hint": ("左右滑动查看全部列", "Swipe sideways to see every column"),
     "why_moved": ("变动归因：哪些单位拉动了变化（与上年同期比）", "Why did it move (against the same period last year)"),
     "contribution": ("贡献", "Contribution"),
     "contribution_pp": ("贡献（个百分点）", "Contribution (pp)"),
