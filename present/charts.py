@@ -8,11 +8,13 @@ as dots on an axis zoomed to the values and the range, with the scale shown, not
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
 from present.text import tr
-from present.theme import BETTER, MEETS, NO_RANGE, WORSE
+from present.theme import BETTER, FLOW_COLORS, MEETS, NO_RANGE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
 # Ticks on a value axis: one per 120 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
@@ -79,12 +81,14 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
              wrap: int | None = None):
     """Units × indicators coloured by 达标 (frame has a `color` column); every label shown. wrap:
-    column names longer than this many characters go on two lines (a flat, wide header)."""
+    column names go on lines of at most this many Chinese characters (twice as many letters), an
+    English name broken between words only (a flat, wide header)."""
     extra = {}
     if wrap:
-        extra = dict(labelExpr=f"length(datum.label) > {wrap} ? [substring(datum.label, 0, {wrap}), "
-                               f"substring(datum.label, {wrap})] : datum.label", labelLineHeight=round(font * 1.2),
-                     labelPadding=round(font * 1.3))  # room for the second line above the cells
+        lines = {label: header_lines(label, wrap) for label in x_order}
+        extra = dict(labelExpr=_lines_expr(lines), labelLineHeight=round(font * 1.2),
+                     # room for the lines below the first, above the cells
+                     labelPadding=round(font * (0.1 + 1.2 * (max(map(len, lines.values()), default=1) - 1))))
     chart = alt.Chart(frame).mark_rect(stroke=stroke, strokeWidth=2).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=None,
                 axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=font,
@@ -97,6 +101,32 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
         chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))
     return chart.properties(height=alt.Step(row), width=alt.Step(column))
+
+
+def header_lines(label: str, wrap: int) -> list[str]:
+    """A column name on lines of at most `wrap` characters of Chinese (as even as they go), or
+    2 × `wrap` + 2 letters of English broken at spaces only (a longer word stands on its own line,
+    whole)."""
+    if " " not in label:
+        size = -(-len(label) // -(-len(label) // wrap)) if label else 1  # ceil(len / number of lines)
+        return [label[i:i + size] for i in range(0, max(len(label), 1), size)]
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= 2 * wrap + 2:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _lines_expr(lines: dict[str, list[str]]) -> str:
+    """A label expression giving each label its lines (a Vega label of several lines is an array)."""
+    expr = "datum.label"
+    for label, parts in lines.items():
+        if len(parts) > 1:
+            expr = (f"datum.label === {json.dumps(label, ensure_ascii=False)} ? "
+                    f"{json.dumps(parts, ensure_ascii=False)} : ({expr})")
+    return expr
 
 
 def heat_map_width(columns: int, column: int = 34, y_label_limit: int = 220) -> int:
@@ -126,7 +156,7 @@ def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title
         ["label", "indicator", "series", "value"]]  # only what is drawn: the data goes inside the spec
     order = list(names.values())  # the caller's order (the catalogue's flow view)
     color = alt.Color("series:N", title=None, sort=order,
-                      scale=alt.Scale(domain=order, range=["#0072B2", "#56B4E9", "#D55E00"]),
+                      scale=alt.Scale(domain=order, range=[FLOW_COLORS[i] for i in names]),
                       legend=alt.Legend(orient="top"))
     bars = alt.Chart(frame[frame.indicator != "pending"]).mark_bar().encode(
         x=alt.X("label:O", title=None, axis=month_axis(lang)), xOffset=alt.XOffset("series:N", sort=order),
