@@ -9,6 +9,7 @@ as dots on an axis zoomed to the values and the range, with the scale shown, not
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -17,8 +18,8 @@ from present.text import tr
 from present.theme import BETTER, FLOW_COLORS, MEETS, NO_RANGE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
-# Ticks on a value axis: one per 120 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
-TICKS = alt.ExprRef(expr="max(2, min(10, floor(width / 120)))")
+# Ticks on a value axis: one per 80 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
+TICKS = alt.ExprRef(expr="max(2, min(10, floor(width / 80)))")
 
 
 def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | None = None) -> list[float] | None:
@@ -103,11 +104,14 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
     return chart.properties(height=alt.Step(row), width=alt.Step(column))
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")  # a Chinese name: no spaces to break at
+
+
 def header_lines(label: str, wrap: int) -> list[str]:
     """A column name on lines of at most `wrap` characters of Chinese (as even as they go), or
     2 × `wrap` + 2 letters of English broken at spaces only (a longer word stands on its own line,
     whole)."""
-    if " " not in label:
+    if _HAN.search(label):
         size = -(-len(label) // -(-len(label) // wrap)) if label else 1  # ceil(len / number of lines)
         return [label[i:i + size] for i in range(0, max(len(label), 1), size)]
     lines: list[str] = []
