@@ -38,7 +38,8 @@ html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
 [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 1.2vw 2.2vw !important;}
 .stApp h1, .stApp h1 * {font-size: 2.5vw !important; color: #ffffff !important; line-height: 1.25 !important;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {font-size: 1.9vw !important; color: #d5deeb !important;
-                                                                   line-height: 1.3 !important;}
+                                                                   line-height: 1.3 !important;
+                                                                   white-space: normal !important; overflow: visible !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 4.4vw !important; color: #ffffff !important;
                                                                    line-height: 1.25 !important;}
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1.6vw !important;}
