@@ -1,7 +1,8 @@
 """How the pages fit every screen. On a phone (a leader reading the overview at 390 px): the
 filter bar wrapped onto as many lines as it needs (every filter in view), indicator cards two to
 a row, a wide chart in a frame of its own that scrolls sideways, and the sidebar closed after a
-page is chosen. On a 4K screen at 100% zoom: larger type, so text is not 14 px. At every width: paragraphs no wider than a readable line."""
+page is chosen. On a 4K screen at 100% zoom: larger type, so text is not 14 px. At every width:
+paragraphs no wider than a readable line."""
 from __future__ import annotations
 
 import html
