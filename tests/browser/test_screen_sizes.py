@@ -107,3 +107,21 @@ def test_text_size_line_length_and_ticks(server, browser, width, height, least_f
     assert _overlapping(ticks) == []
     shot(page, f"compare_{width}")
     ctx.close()
+
+
+VALUE_AXES_JS = """() => Array.from(document.querySelectorAll('[data-testid=stVegaLiteChart]')).flatMap(c =>
+  Array.from(c.querySelectorAll('.role-axis'))
+    .filter(a => /^X-axis.*linear scale/.test(a.getAttribute('aria-label') || ''))
+    .map(a => a.querySelectorAll('.role-axis-label text').length))"""
+
+
+@pytest.mark.parametrize("path,charts", [("/business", 1), ("/management", 2)])
+def test_value_axes_keep_few_ticks_on_a_4k_screen(server, browser, path, charts):
+    ctx = browser.new_context(viewport={"width": 3840, "height": 2160}, locale="zh-CN")
+    page = ctx.new_page()
+    open_as(page, f"{server}{path}", user="demo_admin")
+    page.wait_for_function(f"({VALUE_AXES_JS})().length >= {charts}", timeout=60000)
+    ticks = page.evaluate(VALUE_AXES_JS)
+    assert all(2 <= n <= 12 for n in ticks), ticks
+    shot(page, f"ticks_4k_{path.strip('/')}")
+    ctx.close()
