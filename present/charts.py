@@ -15,11 +15,20 @@ import altair as alt
 import pandas as pd
 
 from present.text import tr
-from present.theme import BETTER, FLOW_COLORS, MEETS, NO_RANGE, WORSE
+from present.theme import BETTER, FLOW_COLORS, MEETS, NO_RANGE, WIDE_TYPE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
 # Ticks on a value axis: one per 80 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
 TICKS = alt.ExprRef(expr="max(2, min(10, floor(width / 80)))")
+
+
+def grown(px: int) -> alt.ExprRef:
+    """A size of chart text on a page (a font, how long a label may be): `px`, larger on a wide screen
+    as the page's own type is."""
+    factor = "1"
+    for width, larger in sorted(WIDE_TYPE.items()):
+        factor = f"windowSize()[0] >= {width} ? {larger} : ({factor})"
+    return alt.ExprRef(expr=f"{px} * ({factor})")
 
 
 def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | None = None) -> list[float] | None:
@@ -38,22 +47,24 @@ def zoomed_domain(values: pd.Series, low=None, reference=None, most: float | Non
 def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,
            low=None, high=None, reference=None, zoom: bool = True, most: float | None = None, selection=None,
            font: int = 12, key_lang: str | None = None,
-           row: int = ROW, label_limit: int = 220) -> alt.LayerChart:
+           row: int = ROW, label_limit: int = 220, grow: bool = False) -> alt.LayerChart:
     """One indicator across units, in the frame's order (frame: unit, plot, color, shown): bars from
-    zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line."""
+    zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line. grow:
+    text larger on a wide screen (a page, not a printed chart)."""
+    text, label_limit = (grown(font), grown(label_limit)) if grow else (font, label_limit)
     order = list(frame["unit"])
     domain = zoomed_domain(frame["plot"], low, reference, most) if zoom else None
     x_scale = alt.Scale(domain=domain, zero=False, nice=False, clamp=True) if domain else alt.Scale()
     y = alt.Y("unit:N", sort=order, title=None,
-              axis=alt.Axis(labelOverlap=False, labelLimit=label_limit, labelFontSize=font))
+              axis=alt.Axis(labelOverlap=False, labelLimit=label_limit, labelFontSize=text))
     x = alt.X("plot:Q", title=value_title, scale=x_scale,
-              axis=alt.Axis(labelFontSize=font, titleFontSize=font, tickCount=TICKS))
+              axis=alt.Axis(labelFontSize=text, titleFontSize=text, tickCount=TICKS))
     tooltip = [alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=value_title_short or value_title)]
     base = alt.Chart(frame).encode(y=y, x=x, tooltip=tooltip)
     if key_lang:  # colours named in a key under the chart (a printed page has no tooltip)
         keys = status_key(key_lang)
         color = alt.Color("color:N", scale=alt.Scale(domain=list(keys.values()), range=list(keys.values())),
-                          legend=alt.Legend(orient="bottom", title=None, labelExpr=_key_expr(keys), labelFontSize=font))
+                          legend=alt.Legend(orient="bottom", title=None, labelExpr=_key_expr(keys), labelFontSize=text))
     else:
         color = alt.Color("color:N", scale=None)
     marks = (base.mark_circle(size=14 * font, opacity=1) if domain else base.mark_bar()).encode(color=color)
@@ -70,7 +81,7 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
                                                                                  x2="hi:Q"))
     layers.append(marks)
     if domain:  # the value beside each dot
-        layers.append(base.mark_text(align="left", dx=font, fontSize=font).encode(text="shown:N"))
+        layers.append(base.mark_text(align="left", dx=font, fontSize=text).encode(text="shown:N"))
     if reference is not None and reference == reference:
         layers.append(alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(strokeDash=[4, 3], color="#333")
                       .encode(x=alt.X("ref:Q", scale=x_scale)))
@@ -80,10 +91,13 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
              text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 130,
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
-             wrap: int | None = None):
+             wrap: int | None = None, grow: bool = False):
     """Units × indicators coloured by 达标 (frame has a `color` column); every label shown. wrap:
     column names go on lines of at most this many Chinese characters (twice as many letters), an
-    English name broken between words only (a flat, wide header)."""
+    English name broken between words only (a flat, wide header). grow: text larger on a wide screen."""
+    size = grown(font) if grow else font
+    if grow:
+        x_label_limit, y_label_limit = grown(x_label_limit), grown(y_label_limit)
     extra = {}
     if wrap:
         lines = {label: header_lines(label, wrap) for label in x_order}
@@ -92,14 +106,14 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
                      labelPadding=round(font * (0.1 + 1.2 * (max(map(len, lines.values()), default=1) - 1))))
     chart = alt.Chart(frame).mark_rect(stroke=stroke, strokeWidth=2).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=None,
-                axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=font,
+                axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=size,
                               orient="top", labelAlign="left" if x_angle else "center", **extra)),
         y=alt.Y(f"{y}:N", sort=y_order, title=None,
-                axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=font)),
+                axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=size)),
         color=alt.Color("color:N", scale=None),
         tooltip=tooltip)
     if text:
-        chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
+        chart = chart + chart.mark_text(fontSize=size, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))
     return chart.properties(height=alt.Step(row), width=alt.Step(column))
 

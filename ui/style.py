@@ -9,10 +9,11 @@ import html
 
 import streamlit as st
 
+from present.theme import WIDE_TYPE
+
 PHONE = 640  # px: below this Streamlit stacks columns
-# Screens at least this wide (CSS px) get larger type (Streamlit sizes text and widgets in rem):
-# a 4K screen at 100% shows text as a browser zoomed to 150% would.
-ROOT_FONT = {2400: 20, 3000: 24}  # px; Streamlit's own is 16
+# Wide screens get larger type (present/theme.py); Streamlit sizes text and widgets in rem.
+ROOT_FONT = {width: 16 * factor for width, factor in WIDE_TYPE.items()}  # px; Streamlit's own is 16
 LINE = 42  # em: the widest paragraph (42 characters of Chinese, about 85 of English)
 
 # The indicator cards (ui/cards.py) as st.metric in a bordered container draws them.
@@ -41,7 +42,7 @@ CSS = f"""<style>
 .spzx-short {{color: rgb(155, 69, 25); background: rgb(255, 246, 237);}}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] > p {{max-width: {LINE}em;}}
 .spzx-wide-hint {{display: none;}}
-{"".join(f"@media (min-width: {w}px) {{ html {{font-size: {px}px !important;}} }}" for w, px in ROOT_FONT.items())}
+{"".join(f"@media (min-width: {w}px) {{ html {{font-size: {px:g}px !important;}} }}" for w, px in ROOT_FONT.items())}
 @media (max-width: {PHONE}px) {{
   .st-key-filter_bar {{flex-wrap: wrap !important; gap: 0.25rem 0.75rem !important;}}
   .st-key-filter_bar > div {{flex: 0 1 auto !important; min-width: 0 !important; max-width: 100% !important;}}

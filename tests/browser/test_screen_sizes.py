@@ -86,8 +86,8 @@ def test_overlapping_labels_are_found():
     assert _overlapping([[0, 0, 0, 12, 40, "a"], [30, 0, 0, 12, 40, "b"]]) == [("a", "b")]
 
 
-@pytest.mark.parametrize("width,height,least_font", [(1366, 768, 14), (3840, 2160, 20)])
-def test_text_size_line_length_and_ticks(server, browser, width, height, least_font):
+@pytest.mark.parametrize("width,height,least_font,chart_font", [(1366, 768, 14, 12), (3840, 2160, 20, 18)])
+def test_text_size_line_length_and_ticks(server, browser, width, height, least_font, chart_font):
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = ctx.new_page()
     open_as(page, f"{server}/", user="demo_leader")
@@ -105,6 +105,13 @@ def test_text_size_line_length_and_ticks(server, browser, width, height, least_f
     ticks = dots.evaluate(X_LABELS_JS)
     assert 2 <= len(ticks) <= 12, [t[-1] for t in ticks]
     assert _overlapping(ticks) == []
+    # chart text grows with the page's: the units of the ranking, the heat map's columns
+    heat = page.locator("[data-testid='stVegaLiteChart']").nth(1)
+    heat.locator("svg .role-axis-label text").first.wait_for(timeout=60000)
+    sizes = [label[3] for chart in (dots, heat) for label in chart.evaluate(X_LABELS_JS)]
+    sizes += dots.evaluate("c => Array.from(c.querySelectorAll('.role-axis-label text')).map(t => parseFloat(t.getAttribute('font-size')))")
+    assert min(sizes) == chart_font, sorted(set(sizes))
+    assert _overlapping(heat.evaluate(X_LABELS_JS)) == []
     shot(page, f"compare_{width}")
     ctx.close()
 
