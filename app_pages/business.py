@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID, Kind, View, in_view
-from present import format as fmt, sheets
+from present import charts, format as fmt, sheets
 from present.theme import MEETS, NO_RANGE
 from ui import queries
 from ui.export import download_xlsx
@@ -56,7 +56,7 @@ else:
         "plot", ascending=ind.direction == "lower")["court"])
     st.altair_chart(alt.Chart(by_court).mark_bar().encode(
         y=alt.Y("court:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("plot:Q", title=ind.name(L) + (" (%)" if ind.is_rate else "")),
+        x=alt.X("plot:Q", title=ind.name(L) + (" (%)" if ind.is_rate else ""), axis=alt.Axis(tickCount=charts.TICKS)),
         yOffset=alt.YOffset("series:N", sort=[t("enterprise_cases"), t("all_cases")]),
         color=alt.Color("series:N", scale=alt.Scale(domain=[t("enterprise_cases"), t("all_cases")],
                                                     range=[MEETS, NO_RANGE]), legend=alt.Legend(orient="top", title=None)),

@@ -12,7 +12,7 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import status_color
-from ui import pages, queries
+from ui import pages, queries, style
 from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
@@ -70,7 +70,7 @@ low, high = (first["low"].iloc[0] * scale, first["high"].iloc[0] * scale) if len
 chart = charts.ranked(one, value_title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}", unit_title=t(f"child_{level}"),
                       value_title_short=t("value"), low=low, high=high,
                       reference=None if fmt.missing(avg) else avg * scale, zoom=ind.kind != "count", most=100 if ind.unit == "%" else None,
-                      selection=pick)
+                      selection=pick, grow=True)
 
 
 def _open_unit(chart_key: str, rows: dict, level: str) -> None:
@@ -103,8 +103,9 @@ judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
 heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
                        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
-                                alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))])
-st.altair_chart(heat, alt="heat map")
+                                alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))],
+                       grow=True)
+style.wide_chart("heat", heat, charts.heat_map_width(len(ids)), t("wide_hint"), alt="heat map")
 
 # 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.
 rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)

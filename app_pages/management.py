@@ -6,7 +6,7 @@ import altair as alt
 import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
-from present import format as fmt
+from present import charts, format as fmt
 from present.theme import MEETS, WORSE
 from ui import queries
 from ui.cards import card_grid
@@ -43,7 +43,7 @@ else:
     by_position = leaders.groupby("position", sort=False)["closed"].agg(["count", "mean"]).reset_index()
     st.altair_chart(alt.Chart(by_position).mark_bar(color=MEETS).encode(
         y=alt.Y("position:N", sort=list(by_position["position"]), title=None),
-        x=alt.X("mean:Q", title=t("closed_per_leader")),
+        x=alt.X("mean:Q", title=t("closed_per_leader"), axis=alt.Axis(tickCount=charts.TICKS)),
         tooltip=[alt.Tooltip("position:N", title=t("position")), alt.Tooltip("count:Q", title=t("leaders_count")),
                  alt.Tooltip("mean:Q", title=t("closed_per_leader"), format=".1f")]).properties(height=alt.Step(26)),
         alt=t("closed_per_leader"))
@@ -79,7 +79,7 @@ else:
     high = by_division["high"].dropna()
     bars = alt.Chart(by_division).mark_bar().encode(
         y=alt.Y("unit:N", sort=list(by_division["unit"]), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("pct:Q", title=BY_ID["procedure_change_rate"].name(L) + " (%)"),
+        x=alt.X("pct:Q", title=BY_ID["procedure_change_rate"].name(L) + " (%)", axis=alt.Axis(tickCount=charts.TICKS)),
         color=alt.condition(f"datum.pct > {float(high.iloc[0]) * 100 if len(high) else 100}",
                             alt.value(WORSE), alt.value(MEETS)),
         tooltip=[alt.Tooltip("unit:N", title=t("division")), alt.Tooltip("shown:N", title=t("value"))])

@@ -10,6 +10,7 @@ queries, keyed by the database file version, so an import shows on the next rota
 from __future__ import annotations
 
 import datetime as dt
+import html
 import time
 
 import altair as alt
@@ -28,7 +29,7 @@ from ui.i18n import lang, t
 from ui import plain
 from ui.plain import md, tm
 from ui.session import current_access
-from present.theme import status_color, status_label
+from present.theme import BETTER, FLOW_COLORS, status_color, status_label
 
 CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stToolbar"],
@@ -37,14 +38,25 @@ CSS = """<style>
 html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
 [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 1.2vw 2.2vw !important;}
 .stApp h1, .stApp h1 * {font-size: 2.5vw !important; color: #ffffff !important; line-height: 1.25 !important;}
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {font-size: 1.35vw !important; color: #b9c6da !important;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2vw !important; color: #ffffff !important;}
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1.1vw !important;}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {font-size: 1.1vw !important; color: #b9c6da !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {font-size: 1.9vw !important; color: #d5deeb !important;
+                                                                   line-height: 1.3 !important;
+                                                                   white-space: normal !important; overflow: visible !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 4.4vw !important; color: #ffffff !important;
+                                                                   line-height: 1.25 !important;}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1.6vw !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {font-size: 1.6vw !important; color: #e8eef7 !important;
+                                                                             opacity: 1 !important;}
 [data-testid="stWidgetLabel"] * {color: #b9c6da !important; font-size: 0.9vw !important;}
-[data-testid="stTable"] * {font-size: 1.35vw !important; color: #e8eef7 !important; background: #0b1220 !important;
+[data-testid="stTable"] * {font-size: 1.8vw !important; color: #e8eef7 !important; background: #0b1220 !important;
                             white-space: nowrap !important;}
-[data-testid="stVerticalBlockBorderWrapper"] {border-color: #2b3a55 !important; background: #111a2e !important;}
+[data-testid="stTable"] td, [data-testid="stTable"] th {height: min(9vh, calc(70vh / var(--rows, 13))) !important;}
+[class*="st-key-screen_card_"] {min-height: 36vh; border-color: #2b3a55 !important; background: #111a2e !important;
+                                 justify-content: space-between;}
+.spzx-screen-badge {display: inline-block; font-size: 1.7vw; font-weight: 700; line-height: 1.3; padding: 0.1em 0.5em;
+                    border-radius: 0.3em;}
+.spzx-screen-key {display: flex; gap: 2.5vw; font-size: 1.5vw; color: #e8eef7; align-items: center;}
+.spzx-screen-key span {display: inline-block; width: 1.6vw; height: 1.6vw; border-radius: 0.2vw; margin-right: 0.6vw;
+                       vertical-align: middle;}
 [data-testid="stPageLink"] *, [data-testid="stCheckbox"] * {color: #b9c6da !important;}
 </style>"""
 CARDS = in_view(View.SCREEN_CARDS)
@@ -86,6 +98,7 @@ FONT = round(26 * scale)  # chart text read from the back of the room
 ROW = round(FONT * 1.9)
 ROWS_PER_VIEW = max(4, int(680 * scale // ROW))  # heat-map rows that fit one view
 TABLE_ROWS = 12  # table rows (their text scales with the screen's width) that fit one view
+HEAT_ROWS_HEIGHT = 600 * scale  # px the rows of a heat map fill, however few (no half-empty screen)
 
 with st.container(horizontal=True, vertical_alignment="center"):
     paused = st.toggle(t("screen_pause"), key="screen_paused")
@@ -131,6 +144,23 @@ def _advance(views: list) -> int:
     return step % len(views)
 
 
+def _badge(status, side) -> str:
+    """达标 or not as a badge in the heat map's colour, large enough for the back of the room."""
+    label = status_label(status, side, L)
+    if not label:
+        return '<span class="spzx-screen-badge">&#160;</span>'  # keeps the card's height
+    colour = status_color(status, side)
+    ink = "#0b1220" if colour == BETTER else "#ffffff"  # dark on orange, white on blue and vermillion
+    return f'<span class="spzx-screen-badge" style="background:{colour};color:{ink}">{html.escape(label)}</span>'
+
+
+def _colour_key() -> str:
+    """What each colour of the heat map means."""
+    keys = charts.status_key(L)
+    return '<div class="spzx-screen-key">' + "".join(
+        f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>' for label, colour in keys.items()) + "</div>"
+
+
 @st.fragment(run_every=None if paused else every)
 def rotating_view() -> None:
     views = _views()
@@ -148,31 +178,36 @@ def rotating_view() -> None:
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], data.loc[ind_id]
-                with col.container(border=True):
+                with col.container(border=True, key=f"screen_card_{ind_id}"):
                     st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
-                    st.caption(md(status_label(r["status"], r["side"], L) or "　"))
+                    st.html(_badge(r["status"], r["side"]))
     elif view == "heatmap":
         st.title(tm("screen_heat", scope=title) + (tm("part_of_parts", part=part, parts=parts) if parts > 1
                                                    else ""))
         order = list(dict.fromkeys(data["name"].astype(str)))
+        row = max(ROW, min(round(HEAT_ROWS_HEIGHT / max(len(order), 1)), 2 * ROW))  # few rows: taller ones
         chart = charts.heat_map(data.assign(name=data["name"].astype(str)), x="ind_name",
                                 x_order=[BY_ID[i].name(L) for i in HEAT], y="name", y_order=order,
                                 tooltip=[alt.Tooltip("name:N", title=t("unit")), alt.Tooltip("ind_name:N", title=t("indicator")),
-                                         alt.Tooltip("shown:N", title=t("value"))], text="shown", font=FONT, row=ROW,
+                                         alt.Tooltip("shown:N", title=t("value"))], text="shown", font=FONT, row=row,
                                 column=round(150 * scale), x_label_limit=round(150 * scale), y_label_limit=round(360 * scale),
                                 x_angle=0, stroke="#0b1220", wrap=5)
         st.altair_chart(chart.configure(background="#0b1220").configure_axis(labelColor="#e8eef7")
                         .configure_view(stroke=None), alt="heat map", width="content")
+        st.html(_colour_key())
     elif view == "trend":
         st.title(tm("screen_trend", scope=title))
         flow = data.assign(value=lambda d: d["value"].astype(float),
                            series=lambda d: d["indicator"].map(lambda i: BY_ID[i].name(L)))
+        shown_ids = in_view(View.FLOW)  # in the dashboard's order and colours
         chart = alt.Chart(flow).mark_line(point=alt.OverlayMarkDef(size=90 * scale), strokeWidth=4 * scale).encode(
             x=alt.X("label:O", title=None, axis=alt.Axis(labelFontSize=FONT, labelAngle=0)),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFontSize=FONT)),
-            color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#E69F00", "#56B4E9", "#D55E00"]),
+            color=alt.Color("series:N", title=None, sort=[BY_ID[i].name(L) for i in shown_ids],
+                            scale=alt.Scale(domain=[BY_ID[i].name(L) for i in shown_ids],
+                                            range=[FLOW_COLORS[i] for i in shown_ids]),
                             legend=alt.Legend(labelFontSize=FONT, symbolSize=200 * scale, orient="top")))
-        st.altair_chart(chart.properties(height=600 * scale).configure(background="#0b1220")
+        st.altair_chart(chart.properties(height=760 * scale).configure(background="#0b1220")
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     else:
@@ -181,6 +216,7 @@ def rotating_view() -> None:
         key = "court_name" if district else "division"
         shown = data[[key, "past_limit", "near_15", "over_12m", "over_18m", "over_36m"]]
         shown = shown.rename(columns={key: t("unit"), **{k: kind_name(k, L) for k in KINDS}})
+        st.html(f"<style>[data-testid=stTable] {{--rows: {len(shown) + 1};}}</style>")  # few rows: taller ones
         plain.table(shown.set_index(t("unit")))
 
 

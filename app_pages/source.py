@@ -32,7 +32,8 @@ else:
     ind = BY_ID["lawsuits_per_10k"]
     lw = lw.sort_values("value", ascending=ind.direction == "lower").assign(unit=lambda d: d["name"].astype(str),
                                                                            plot=lambda d: d["value"].astype(float))
-    st.altair_chart(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value")),
+    st.altair_chart(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value"),
+                                  grow=True),
                     alt="lawsuits per 10k")
 
 st.subheader(t("pre_by_month"))

@@ -9,15 +9,26 @@ the range, with the scale shown, not as bars on 0–100 that all look the same.
 from __future__ import annotations
 
 import json
-import textwrap
+import re
 
 import altair as alt
 import pandas as pd
 
 from present.text import tr
-from present.theme import BETTER, MEETS, NO_RANGE, WORSE
+from present.theme import BETTER, FLOW_COLORS, MEETS, NO_RANGE, WIDE_TYPE, WORSE
 
 ROW = 26  # px per row of a ranked chart or a heat map
+# Ticks on a value axis: one per 80 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
+TICKS = alt.ExprRef(expr="max(2, min(10, floor(width / 80)))")
+
+
+def grown(px: int) -> alt.ExprRef:
+    """A size of chart text on a page (a font, how long a label may be): `px`, larger on a wide screen
+    as the page's own type is."""
+    factor = "1"
+    for width, larger in sorted(WIDE_TYPE.items()):
+        factor = f"windowSize()[0] >= {width} ? {larger} : ({factor})"
+    return alt.ExprRef(expr=f"{px} * ({factor})")
 
 
 def count_axis(**kwargs) -> alt.Axis:
@@ -46,21 +57,24 @@ def ranked_as_dots(values: pd.Series, low=None, reference=None, zoom: bool = Tru
 def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,
            low=None, high=None, reference=None, zoom: bool = True, most: float | None = None, selection=None,
            font: int = 12, key_lang: str | None = None,
-           row: int = ROW, label_limit: int = 220) -> alt.LayerChart:
+           row: int = ROW, label_limit: int = 220, grow: bool = False) -> alt.LayerChart:
     """One indicator across units, in the frame's order (frame: unit, plot, color, shown): bars from
-    zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line."""
+    zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line. grow:
+    text larger on a wide screen (a page, not a printed chart)."""
+    text, label_limit = (grown(font), grown(label_limit)) if grow else (font, label_limit)
     order = list(frame["unit"])
     domain = zoomed_domain(frame["plot"], low, reference, most) if zoom else None
     x_scale = alt.Scale(domain=domain, zero=False, nice=False, clamp=True) if domain else alt.Scale()
     y = alt.Y("unit:N", sort=order, title=None,
-              axis=alt.Axis(labelOverlap=False, labelLimit=label_limit, labelFontSize=font))
-    x = alt.X("plot:Q", title=value_title, scale=x_scale, axis=alt.Axis(labelFontSize=font, titleFontSize=font))
+              axis=alt.Axis(labelOverlap=False, labelLimit=label_limit, labelFontSize=text))
+    x = alt.X("plot:Q", title=value_title, scale=x_scale,
+              axis=alt.Axis(labelFontSize=text, titleFontSize=text, tickCount=TICKS))
     tooltip = [alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=value_title_short or value_title)]
     base = alt.Chart(frame).encode(y=y, x=x, tooltip=tooltip)
     if key_lang:  # colours named in a key under the chart (a printed page has no tooltip)
         keys = status_key(key_lang)
         color = alt.Color("color:N", scale=alt.Scale(domain=list(keys.values()), range=list(keys.values())),
-                          legend=alt.Legend(orient="bottom", title=None, labelExpr=_key_expr(keys), labelFontSize=font))
+                          legend=alt.Legend(orient="bottom", title=None, labelExpr=_key_expr(keys), labelFontSize=text))
     else:
         color = alt.Color("color:N", scale=None)
     marks = (base.mark_circle(size=14 * font, opacity=1) if domain else base.mark_bar()).encode(color=color)
@@ -77,49 +91,77 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
                                                                                  x2="hi:Q"))
     layers.append(marks)
     if domain:  # the value beside each dot
-        layers.append(base.mark_text(align="left", dx=font, fontSize=font).encode(text="shown:N"))
+        layers.append(base.mark_text(align="left", dx=font, fontSize=text).encode(text="shown:N"))
     if reference is not None and reference == reference:
         layers.append(alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(strokeDash=[4, 3], color="#333")
                       .encode(x=alt.X("ref:Q", scale=x_scale)))
     return alt.layer(*layers).properties(height=alt.Step(row))
 
 
-def wrapped(name: str, width: int) -> list[str]:
-    """A column name on lines of about `width` Chinese characters: words kept whole (a Latin
-    letter is about half as wide), a Chinese name cut after `width` characters."""
-    if " " not in name:
-        return [name[i:i + width] for i in range(0, len(name), width)] or [""]
-    return textwrap.wrap(name, width * 2, break_long_words=False, break_on_hyphens=False)
-
-
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
              text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 0,
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
-             wrap: int | None = None):
-    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown, and the
+             wrap: int | None = None, grow: bool = False):
+    """Units × indicators coloured by 达标 (frame has a `color` column); every label shown, the
     columns' names whole (x_label_limit 0: an English name is three times as long as its Chinese
-    one). wrap: column names on lines of about this many Chinese characters (a flat, wide header)."""
+    one). wrap: column names go on lines of at most this many Chinese characters (twice as many
+    letters), an English name broken between words only (a flat, wide header). grow: text larger
+    on a wide screen."""
+    size = grown(font) if grow else font
+    if grow:
+        x_label_limit, y_label_limit = grown(x_label_limit), grown(y_label_limit)
     extra = {}
     if wrap:
-        lines = {str(name): wrapped(str(name), wrap) for name in x_order}
-        most = max(map(len, lines.values()), default=1)
-        # Vega writes a label's further lines below its first: each label gets as many lines, blank
-        # ones on top, and the first lines stand high enough for the last to sit on the cells
-        lines = {name: [""] * (most - len(part)) + part for name, part in lines.items()}
-        extra = dict(labelExpr=f"{json.dumps(lines, ensure_ascii=False)}[datum.label] || datum.label",
-                     labelLineHeight=round(font * 1.2), labelPadding=round(font * (1.2 * (most - 1) + 0.4)))
+        lines = {label: header_lines(label, wrap) for label in x_order}
+        extra = dict(labelExpr=_lines_expr(lines), labelLineHeight=round(font * 1.2),
+                     # room for the lines below the first, above the cells
+                     labelPadding=round(font * (0.1 + 1.2 * (max(map(len, lines.values()), default=1) - 1))))
     chart = alt.Chart(frame).mark_rect(stroke=stroke, strokeWidth=2).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=None,
-                axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=font,
+                axis=alt.Axis(labelAngle=x_angle, labelOverlap=False, labelLimit=x_label_limit, labelFontSize=size,
                               orient="top", labelAlign="left" if x_angle else "center", **extra)),
         y=alt.Y(f"{y}:N", sort=y_order, title=None,
-                axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=font)),
+                axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=size)),
         color=alt.Color("color:N", scale=None),
         tooltip=tooltip)
     if text:
-        chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
+        chart = chart + chart.mark_text(fontSize=size, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))
     return chart.properties(height=alt.Step(row), width=alt.Step(column))
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")  # a Chinese name: no spaces to break at
+
+
+def header_lines(label: str, wrap: int) -> list[str]:
+    """A column name on lines of at most `wrap` characters of Chinese (as even as they go), or
+    2 × `wrap` letters of English broken at spaces only (a longer word stands on its own line,
+    whole)."""
+    if _HAN.search(label):
+        size = -(-len(label) // -(-len(label) // wrap)) if label else 1  # ceil(len / number of lines)
+        return [label[i:i + size] for i in range(0, max(len(label), 1), size)]
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= 2 * wrap:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _lines_expr(lines: dict[str, list[str]]) -> str:
+    """A label expression giving each label its lines (a Vega label of several lines is an array)."""
+    expr = "datum.label"
+    for label, parts in lines.items():
+        if len(parts) > 1:
+            expr = (f"datum.label === {json.dumps(label, ensure_ascii=False)} ? "
+                    f"{json.dumps(parts, ensure_ascii=False)} : ({expr})")
+    return expr
+
+
+def heat_map_width(columns: int, column: int = 34, y_label_limit: int = 220) -> int:
+    """The px a heat map needs to draw its columns at their step (labels, the last angled header)."""
+    return columns * column + y_label_limit + 2 * column + 20
 
 
 def status_key(lang: str) -> dict[str, str]:
@@ -144,7 +186,7 @@ def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title
         ["label", "indicator", "series", "value"]]  # only what is drawn: the data goes inside the spec
     order = list(names.values())  # the caller's order (the catalogue's flow view)
     color = alt.Color("series:N", title=None, sort=order,
-                      scale=alt.Scale(domain=order, range=["#0072B2", "#56B4E9", "#D55E00"]),
+                      scale=alt.Scale(domain=order, range=[FLOW_COLORS[i] for i in names]),
                       legend=alt.Legend(orient="top"))
     bars = alt.Chart(frame[frame.indicator != "pending"]).mark_bar().encode(
         x=alt.X("label:O", title=None, axis=month_axis(lang)), xOffset=alt.XOffset("series:N", sort=order),

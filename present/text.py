@@ -16,6 +16,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "the pages count as of {used}. Please check the last import."),
     "data_age": ("{days}天前", "{days} days ago"),
     "data_age_today": ("今天", "today"),
+    "dated": ("{day}（{age}）", "{day} ({age})"),
     "dates_range": ("各法院 {first} 至 {last}", "courts from {first} to {last}"),
     "dates_mixed": ("本范围各法院的数据截至日期不同：{ahead} 的数据已到更晚的日期，其余法院截至 {day}。各期间、同比与未结均只计算到 {day}"
                     "（所有法院都已报送的日期），以免把尚未报送的月份算作下降。要看更晚的数据，请单独选择这些法院。",
@@ -413,6 +414,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_click_bars": ("点击条形可下钻。", " Click a bar to drill down."),
     "rank": ("排名", "Rank"),
     "heat_map": ("达标热力图", "Range heat map"),
+    "wide_hint": ("左右滑动查看全部列", "Swipe sideways to see every column"),
     "why_moved": ("变动归因：哪些单位拉动了变化（与上年同期比）", "Why did it move (against the same period last year)"),
     "contribution": ("贡献", "Contribution"),
     "contribution_pp": ("贡献（个百分点）", "Contribution (pp)"),

@@ -6,6 +6,11 @@ from present.text import tr
 # Okabe–Ito palette: blue = meets, vermillion = outside on the worse side, orange = outside on the better side
 MEETS, WORSE, BETTER, NO_RANGE = "#0072B2", "#D55E00", "#E69F00", "#999999"
 STATUS_COLORS = {"badge": {True: "blue", False: "orange"}}
+# Screens at least this wide (CSS px) get type this much larger, pages (ui/style.py) and their charts
+# (present/charts.py) alike: a 4K screen at 100% reads as a browser zoomed to 150% would.
+WIDE_TYPE = {2400: 1.25, 3000: 1.5}
+# 新收, 已结, 未结: one colour each wherever they are drawn (the dashboard, the big screen)
+FLOW_COLORS = {"received": "#0072B2", "closed": "#56B4E9", "pending": "#D55E00"}
 
 
 def _none(x):

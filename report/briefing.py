@@ -106,7 +106,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     dates_note = None
     if dates.mixed:
         names = dict(zip(court_dates["court_code"], court_dates["court_name"]))
-        ahead = ("、" if lang == "zh" else ", ").join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
+        ahead = tr("list_separator", lang).join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
         dates_note = tr("dates_mixed", lang, ahead=ahead, day=data_date)
     level = inventory.scope_level(con, scope.court)
     scope_name = _scope_name(con, scope, lang)

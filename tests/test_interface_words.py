@@ -105,7 +105,7 @@ def test_the_big_screen_heat_map_wraps_names_without_cutting_words(lang):
     assert [d.replace(" ", "") for d in drawn] == [n.replace(" ", "") for n in names]
     if lang == "en":
         assert drawn == names  # the lines broken between words only
-    assert max(len(line) for n in names for line in charts.wrapped(n, 5)) <= (5 if lang == "zh" else 16)
+    assert max(len(line) for n in names for line in charts.header_lines(n, 5)) <= (5 if lang == "zh" else 16)
 
 
 SWITCH = re.compile(r"""\b(L|lang|lang\(\))\s*[!=]=\s*["'](zh|en)["']""")

@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from metrics.inventory import ScopeDates
-from ui import i18n, pages, queries, style
+from ui import pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
@@ -48,7 +48,7 @@ def dated(day: dt.date) -> str:
     """A data date with its age: 2026-09-30（65天前） / 2026-09-30 (65 days ago)."""
     days = (dt.date.today() - day).days
     age = t("data_age_today") if days <= 0 else t("data_age", days=days)
-    return f"{day}（{age}）" if i18n.lang() == "zh" else f"{day} ({age})"
+    return t("dated", day=day, age=age)
 
 
 def data_note(meta: dict, dates: ScopeDates) -> str:
@@ -67,7 +67,7 @@ def data_note(meta: dict, dates: ScopeDates) -> str:
 def scope_notice(dates: ScopeDates) -> None:
     """Say plainly when the scope's courts have data up to different dates, and which have none."""
     names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
-    sep = "、" if i18n.lang() == "zh" else ", "
+    sep = t("list_separator")
     if dates.mixed:
         ahead = sep.join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
         st.warning(tm("dates_mixed", ahead=ahead, day=dates.through), icon=":material/event_note:")

@@ -1,11 +1,20 @@
-"""How the pages fit a phone (a leader reading the overview at 390 px): the filter bar on one
-line that scrolls sideways, indicator cards two to a row, and the sidebar closed after a page
-is chosen."""
+"""How the pages fit every screen. On a phone (a leader reading the overview at 390 px): the
+filter bar wrapped onto as many lines as it needs (every filter in view), indicator cards two to
+a row, a wide chart in a frame of its own that scrolls sideways, and the sidebar closed after a
+page is chosen. On a 4K screen at 100% zoom: larger type, so text is not 14 px. At every width:
+paragraphs no wider than a readable line."""
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 
+from present.theme import WIDE_TYPE
+
 PHONE = 640  # px: below this Streamlit stacks columns
+# Wide screens get larger type (present/theme.py); Streamlit sizes text and widgets in rem.
+ROOT_FONT = {width: 16 * factor for width, factor in WIDE_TYPE.items()}  # px; Streamlit's own is 16
+LINE = 42  # em: the widest paragraph (42 characters of Chinese, about 85 of English)
 
 # The indicator cards (ui/cards.py) as st.metric in a bordered container draws them.
 CSS = f"""<style>
@@ -31,11 +40,15 @@ CSS = f"""<style>
 .spzx-badge {{display: inline-block; font-size: 0.875rem; line-height: 1.6; border-radius: 4px; padding: 0 4px;}}
 .spzx-meets {{color: rgb(0, 84, 163); background: rgb(236, 245, 255);}}
 .spzx-short {{color: rgb(155, 69, 25); background: rgb(255, 246, 237);}}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] > p {{max-width: {LINE}em;}}
+.spzx-wide-hint {{display: none;}}
+{"".join(f"@media (min-width: {w}px) {{ html {{font-size: {px:g}px !important;}} }}" for w, px in ROOT_FONT.items())}
 @media (max-width: {PHONE}px) {{
-  .st-key-filter_bar {{flex-wrap: nowrap !important; overflow-x: auto !important; gap: 0.5rem !important;}}
-  .st-key-filter_bar > div {{flex: 0 0 auto !important; min-width: 0 !important;}}
-  .st-key-filter_bar [data-testid="stSelectbox"] [data-testid="stWidgetLabel"],
-  .st-key-filter_bar [data-testid="stButtonGroup"] [data-testid="stWidgetLabel"] {{display: none !important;}}
+  .st-key-filter_bar {{flex-wrap: wrap !important; gap: 0.25rem 0.75rem !important;}}
+  .st-key-filter_bar > div {{flex: 0 1 auto !important; min-width: 0 !important; max-width: 100% !important;}}
+  [class*="st-key-wide_"] {{overflow-x: auto !important;}}
+  [class*="st-key-wide_"] > div {{min-width: var(--wide, 100%) !important;}}
+  .spzx-wide-hint {{display: block; font-size: 0.875rem; color: rgba(47, 45, 43, 0.6);}}
   .spzx-cards {{grid-template-columns: repeat(2, minmax(0, 1fr)) !important; gap: 0.5rem !important;}}
   .spzx-value {{font-size: 1.5rem !important;}}
   .spzx-label {{font-size: 0.8rem !important;}}
@@ -59,3 +72,12 @@ def apply(page_key: str) -> None:
     if st.session_state.get("_page_shown") != page_key:
         st.session_state["_page_shown"] = page_key
         st.html(CLOSE_SIDEBAR, unsafe_allow_javascript=True, width="content")
+
+
+def wide_chart(key: str, chart, natural_width: int, hint: str, **kwargs) -> None:
+    """A chart whose columns need `natural_width` px: on a phone it keeps that width in a frame that
+    scrolls sideways (with a line saying so) rather than squeezing its columns until labels overlap."""
+    with st.container(key=f"wide_{key}"):
+        st.html(f'<div class="spzx-wide-hint">{html.escape(hint)}</div>'
+                f"<style>.st-key-wide_{key} {{--wide: {int(natural_width)}px;}}</style>")
+        st.altair_chart(chart, **kwargs)
