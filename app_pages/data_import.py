@@ -24,6 +24,7 @@ from ui.plain import md, tm
 from ui import queries
 from ui.session import current_user, first_admin_form, real_admins
 from ui.tables import show
+from ui.uploader import file_uploader
 
 user = current_user()
 _meta, refresh_header = page_header("data_import", refreshable=True)
@@ -42,10 +43,9 @@ if leaving_demo:  # a court's first import: say what happens, and make sure an a
             first_admin_form(user)
         st.stop()
 st.write(t("import_intro"))
-uploads = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet", "zip"], key="up_cases",
-                           accept_multiple_files=True)
-courts_file = st.file_uploader(t("court_list_file"), type=["csv", "xlsx", "parquet"], key="up_courts")
-judges_file = st.file_uploader(t("judge_list_file"), type=["csv", "xlsx", "parquet"], key="up_judges")
+uploads = file_uploader(t("case_list_file"), ["csv", "xlsx", "parquet", "zip"], "up_cases", accept_multiple_files=True)
+courts_file = file_uploader(t("court_list_file"), ["csv", "xlsx", "parquet"], "up_courts")
+judges_file = file_uploader(t("judge_list_file"), ["csv", "xlsx", "parquet"], "up_judges")
 
 
 def _failed(message: str) -> None:
