@@ -38,7 +38,10 @@ def _box(page, label: str):
 
 
 def _pick(page, label: str, option: str) -> None:
-    box = _box(page, label)
+    _choose(page, _box(page, label).first, option)
+
+
+def _choose(page, box, option: str) -> None:
     choice = page.get_by_role("option", name=option, exact=True)
     box.get_by_role("combobox").click()
     if not choice.is_visible():  # the list may still be closing from the pick before
@@ -111,3 +114,63 @@ def test_picks_wait_for_apply_and_the_saved_profile_stays_chosen(mapping_server,
     assert _box(page, LABELS["judge_id"]).get_by_role("combobox").input_value() == "主办人代码"
     assert page.get_by_text("按当前对照校验前 13 行：11 行通过。").is_visible()
     shot(page, "import_mapping_saved")
+
+
+def test_rejected_rows_are_listed_and_their_workbook_imports_again(mapping_server, page, browser, tmp_path):
+    """Through the court's profile: the 2 rejected rows listed at their spreadsheet lines with the
+    reasons in Chinese, downloaded as a workbook, corrected, and imported again (in English)."""
+    from data import profiles
+    from tests.browser.test_import_page import _sign_in_office
+    from tests.test_rejects import PROFILE, _fixed
+
+    url, db = mapping_server
+    profiles.save(PROFILE, os.path.join(os.path.dirname(db), "profiles", f"{PROFILE.name}.toml"))
+    _sign_in_office(page, url)
+    with page.expect_download(timeout=60000) as template:
+        page.get_by_role("button", name="下载导入模板（Excel）").click()
+    assert template.value.suggested_filename == "案件信息表导入模板.xlsx"
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
+        str(write_export(tmp_path / EXPORT_NAME)))
+    _pick(page, "导入配置", PROFILE.name)
+    page.get_by_text("按当前对照校验前 13 行：11 行通过。").wait_for(timeout=120000)
+    wait_ready(page, 120000)
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_text("被拒绝的行", exact=True).wait_for(timeout=120000)
+    wait_ready(page, 120000)
+    assert page.locator("[data-testid='stMetricValue']").all_inner_texts()[:3] == ["13", "11", "2"]
+    grid = page.get_by_role("heading", name="被拒绝的行").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    grid.scroll_into_view_if_needed()
+    shot(page, "import_rejects")
+    assert [h.strip() for h in grid.locator("[role='columnheader']").all_inner_texts()] == ["行号", "案号", "原因"]
+    cells = [c.strip() for c in grid.locator("[role='gridcell']").all_inner_texts()]
+    assert cells[:3] == ["5", "(2026)示0203民初704号", "立案日期不是有效日期：2026-02-30"]  # its line in the file
+    assert cells[3:5] == ["12", "(2026)示0203民初711号"] and cells[5].startswith("结案日期早于立案日期")
+    assert not any("/" in c for c in cells)  # the reasons in the interface's language only
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_role("button", name="下载 Excel 文件").click()
+    sheet = tmp_path / "rejected.xlsx"
+    dl.value.save_as(sheet)
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(sheet).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [5, 12] and rows[0][:2] == ("行号", "原因")
+    fixed = _fixed(sheet, tmp_path, "")
+    # the corrected workbook, imported again in a new session, in English
+    other = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+    _sign_in_office(other, url)
+    other.goto(f"{url}/import?lang=English")
+    other.locator(".st-key-up_cases").wait_for(timeout=60000)
+    wait_ready(other)
+    other.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(fixed))
+    _pick(other, "Import profile", PROFILE.name)
+    other.get_by_text("The first 2 rows checked with this mapping: 2 pass.").wait_for(timeout=120000)
+    wait_ready(other, 120000)
+    other.get_by_role("button", name="Import", exact=True).click()
+    other.get_by_text("Imported; the dashboard now shows the new data").wait_for(timeout=120000)
+    assert other.locator("[data-testid='stMetricValue']").all_inner_texts()[:3] == ["2", "2", "0"]
+    assert other.get_by_text("Rejected rows", exact=True).count() == 0
+    import duckdb
+
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM cases WHERE case_no LIKE '(2026)示0203民初7__号'").fetchone()[0] == 13
+    other.context.close()
