@@ -44,10 +44,11 @@ if leaving_demo:  # a court's first import: say what happens, and make sure an a
             first_admin_form(user)
         st.stop()
 st.write(t("import_intro"))
-template_button()
 uploads = file_uploader(t("case_list_file"), ["csv", "xlsx", "parquet", "zip"], "up_cases", accept_multiple_files=True)
 courts_file = file_uploader(t("court_list_file"), ["csv", "xlsx", "parquet"], "up_courts")
 judges_file = file_uploader(t("judge_list_file"), ["csv", "xlsx", "parquet"], "up_judges")
+if not uploads:  # before there is a file: the template to fill in (after, the mapping step takes the place)
+    template_button()
 
 
 def _failed(message: str) -> None:
