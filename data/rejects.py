@@ -137,7 +137,7 @@ def _scan(rows, wanted: set[int]) -> tuple[int, list[str], dict[int, list[str]]]
         if "".join(cells).strip():
             header = [c.strip() for c in cells]
             break
-    found = {n: cells for n, cells in enumerate(rows, start=1) if n in wanted}
+    found = {n: cells for n, cells in enumerate(rows, start=1) if n in wanted} if wanted else {}
     return line, header or [], found
 
 
@@ -148,6 +148,11 @@ def _header_and_rows(path: str, wanted: set[int]) -> tuple[int, list[str], dict[
         return _scan(iter_rows(path), wanted)
     except _Lenient:
         return _scan(iter_rows(path, strict=False), wanted)
+
+
+def header_line(path: str) -> int:
+    """The line of the file's header (blank lines above it counted): data row n is line n + this."""
+    return _header_and_rows(path, set())[0]
 
 
 @dataclass
@@ -193,6 +198,12 @@ def fix_sheet(paths: list[str], shown_as: list[str], rejects_csv: str, out: str,
 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
+    from openpyxl.utils import get_column_letter
+
+    added = 3 if several else 2
+    for i, width in enumerate([8, 50, 16][:added] + [18] * len(headers), start=1):  # before any row (write-only)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
     ws.append([labels[0], labels[1]] + ([labels[2]] if several else []) + [inert(h) for h in headers])
     shown = []
     for r in rejected:

@@ -14,7 +14,7 @@ import tempfile
 import pandas as pd
 import streamlit as st
 
-from data import profiles
+from data import profiles, rejects
 from data.profiles import VOCABULARIES, Profile
 from data.reader import UnusableFile
 from data.sandbox import preview_isolated
@@ -111,8 +111,11 @@ def _verdicts(checked: dict) -> None:
         return
     rows = pd.DataFrame(checked["verdicts"], columns=["row", "case_no", "reason"])
     st.caption(tm("mapping_preview", passed=int((rows["reason"] == "").sum()), n=len(rows)))
-    st.dataframe(rows.assign(reason=rows["reason"].replace("", t("row_passes"))).rename(
-        columns={"row": t("col_row"), "case_no": t("col_case_no"), "reason": t("col_verdict")}), hide_index=True)
+    below = checked["header_line"]  # a row's line in the spreadsheet, as the rejects list says it
+    said = [rejects.in_language(r, lang(), lambda row, _file: row + below) if r else t("row_passes")
+            for r in rows["reason"]]
+    st.dataframe(pd.DataFrame({t("col_line"): rows["row"] + below, t("col_case_no"): rows["case_no"],
+                               t("col_verdict"): said}), hide_index=True)
 
 
 def mapping_step(path: str, shown_as: str, username: str) -> Profile:

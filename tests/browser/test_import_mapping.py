@@ -104,6 +104,12 @@ def test_picks_wait_for_apply_and_the_saved_profile_stays_chosen(mapping_server,
     page.get_by_role("button", name="应用对照").click()
     page.get_by_text("按当前对照校验前 13 行：11 行通过。").wait_for(timeout=120000)
     wait_ready(page, 120000)
+    # each row checked at its line in the spreadsheet, the verdict in the interface's language
+    grid = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']").first
+    assert [h.strip() for h in grid.locator("[role='columnheader']").all_inner_texts()] == ["行号", "案号", "校验结果"]
+    cells = [c.strip() for c in grid.locator("[role='gridcell']").all_inner_texts()]
+    assert cells[:3] == ["2", "(2026)示0203民初701号", "✓ 通过"]
+    assert cells[9:12] == ["5", "(2026)示0203民初704号", "立案日期不是有效日期：2026-02-30"]
     page.get_by_label("保存为导入配置（名称）").fill("鹤鸣县系统")
     page.get_by_role("button", name="保存配置").click()
     page.get_by_text("已保存导入配置 鹤鸣县系统").wait_for(timeout=60000)
