@@ -115,3 +115,28 @@ def test_lines_count_the_blank_lines_above_the_header(tmp_path):
     listed = rejects.fix_sheet([str(path)], ["c.csv"], str(out), str(tmp_path / "s.xlsx"), "en", LABELS)
     # the duplicate is the second row after the header: line 5, its first copy line 4
     assert listed["rows"] == [[5, case(serial=1)["case_no"], "duplicate case_no (first seen in row 4)", "c.csv"]]
+
+
+def test_several_files_share_one_sheet_with_each_row_s_file(tmp_path):
+    """Two court lists in one import (the second with its columns in another order and a .zip
+    around it): one sheet with every header once, a file column, lines per file."""
+    import zipfile
+
+    a = write_cases(tmp_path / "城关区.csv", [case(serial=901), case(serial=902, filed_date="2025-13-01")])
+    reordered = list(reversed(HEADER))
+    b = write_cases(tmp_path / "河口区.csv", [case(serial=903, court="示0103"), case(serial=901, judge_name="重复")],
+                    header=reordered)
+    packed = tmp_path / "河口.zip"
+    with zipfile.ZipFile(packed, "w") as z:
+        z.write(b, "河口区.csv")
+    out = tmp_path / "r.csv"
+    ingest([str(a), str(packed)], str(write_courts(tmp_path / "k.csv")), str(tmp_path / "db.duckdb"), str(out),
+           today=TODAY, shown_as=["城关区.csv", "河口.zip"])
+    sheet = tmp_path / "s.xlsx"
+    listed = rejects.fix_sheet([str(a), str(packed)], ["城关区.csv", "河口.zip"], str(out), str(sheet), "zh", LABELS)
+    assert listed["several"] and [(r[0], r[3]) for r in listed["rows"]] == [(3, "城关区.csv"), (3, "河口.zip/河口区.csv")]
+    assert listed["rows"][1][2] == "案号重复（城关区.csv 第2行已有此案号）"  # the first copy's line in its own file
+    cells = _sheet(sheet)
+    assert cells[0] == list(LABELS) + HEADER
+    assert cells[2][:3] == [3, "案号重复（城关区.csv 第2行已有此案号）", "河口.zip/河口区.csv"]
+    assert cells[2][3 + HEADER.index("judge_name")] == "重复"
