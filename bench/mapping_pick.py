@@ -47,6 +47,8 @@ def _pick(page, label: str, option: str) -> tuple[float, int]:
     page.evaluate("window.__runs = []")
     box = page.locator("[data-testid='stSelectbox']").filter(
         has=page.locator("[data-testid='stWidgetLabel']", has_text=label))
+    box.scroll_into_view_if_needed()  # as a user does: a click that scrolls lands while the box moves
+    page.wait_for_timeout(300)
     box.get_by_role("combobox").click()
     choice = page.get_by_role("option", name=option, exact=True)
     try:
