@@ -50,6 +50,11 @@ def _widget(digest: str, chosen: str, *parts: str) -> str:
     return "_".join(("map", digest[:16], chosen, *parts))
 
 
+def _word_key(digest: str, chosen: str, col: str, word: str) -> str:
+    """A word's pick keyed by the word: another mapping may list other words in its place."""
+    return _widget(digest, chosen, "word", col, hashlib.sha256(word.encode()).hexdigest()[:16])
+
+
 def _apply(digest: str, chosen: str, base: Profile | None, words: dict[str, list[str]]) -> None:
     """The form's picks as the profile in use (a callback: it runs before the page does)."""
     state = st.session_state
@@ -58,7 +63,7 @@ def _apply(digest: str, chosen: str, base: Profile | None, words: dict[str, list
         header = state.get(_widget(digest, chosen, "col", col)) or ""
         if header and not _standard(header, col):
             columns[header] = col
-    values = {col: {w: m for i, w in enumerate(ws) if (m := state.get(_widget(digest, chosen, "word", col, str(i))))}
+    values = {col: {w: m for w in ws if (m := state.get(_word_key(digest, chosen, col, w)))}
               for col, ws in words.items()}
     state[_applied_key(digest, chosen)] = Profile(chosen or "current", columns, {c: v for c, v in values.items() if v},
                                                   base.description if base else "")
@@ -102,7 +107,7 @@ def _word_picks(digest: str, chosen: str, words: dict[str, list[str]], meant: di
             now = meant.get(col, {}).get(word, "")
             rows[i % COLUMNS_PER_ROW].selectbox(
                 label=md(word), options=options, index=options.index(now) if now in options else 0,
-                format_func=lambda w: w or t("word_as_written"), key=_widget(digest, chosen, "word", col, str(i)))
+                format_func=lambda w: w or t("word_as_written"), key=_word_key(digest, chosen, col, word))
 
 
 def _verdicts(checked: dict) -> None:
