@@ -94,7 +94,8 @@ def _column_picks(digest: str, chosen: str, header: list[str], proposed: dict[st
     for i, (col, (zh, _kind, required)) in enumerate(codes.CASE_COLUMNS.items()):
         now = proposed.get(col) or ""
         rows[i % COLUMNS_PER_ROW].selectbox(
-            label=tm("mapping_field_required" if required else "mapping_field", zh=zh, column=col), options=options, index=options.index(now) if now in options else 0,
+            label=tm("mapping_field_required" if required else "mapping_field", zh=zh, column=col), options=options,
+            index=options.index(now) if now in options else 0,
             format_func=lambda h: h or t("mapping_unmapped"), key=_widget(digest, chosen, "col", col))
 
 

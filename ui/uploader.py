@@ -17,11 +17,12 @@ def _css_text(text: str) -> str:
 def file_uploader(label: str, types: list[str], key: str, **kwargs):
     """st.file_uploader (`label` already plain text) with the button and the limit in our words."""
     limit = st.get_option("server.maxUploadSize")
-    note = t("upload_limit").format(mb=limit, types=" / ".join(x.upper() for x in types))
+    note = t("upload_limit", mb=limit, types=" / ".join(x.upper() for x in types))
     box = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
     st.html(f"""<style>
 {box} button [data-testid='stMarkdownContainer'] p {{font-size: 0;}}
-{box} button [data-testid='stMarkdownContainer'] p::after {{content: {_css_text(t("upload_button"))}; font-size: 0.875rem;}}
+{box} button [data-testid='stMarkdownContainer'] p::after {{content: {_css_text(t("upload_button"))};
+  font-size: 0.875rem;}}
 {box} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0;}}
 {box} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{content: {_css_text(note)}; font-size: 0.75rem;}}
 </style>""")
