@@ -18,12 +18,14 @@ from data.sandbox import ingest_isolated
 from security import audit
 from ui.database import db_path
 from ui.i18n import t
+from ui.import_results import rejected_rows, template_button
 from ui.layout import page_header
 from ui.mapping import mapping_step
 from ui.plain import md, tm
 from ui import queries
 from ui.session import current_user, first_admin_form, real_admins
 from ui.tables import show
+from ui.uploader import file_uploader
 
 user = current_user()
 _meta, refresh_header = page_header("data_import", refreshable=True)
@@ -42,10 +44,11 @@ if leaving_demo:  # a court's first import: say what happens, and make sure an a
             first_admin_form(user)
         st.stop()
 st.write(t("import_intro"))
-uploads = st.file_uploader(t("case_list_file"), type=["csv", "xlsx", "parquet", "zip"], key="up_cases",
-                           accept_multiple_files=True)
-courts_file = st.file_uploader(t("court_list_file"), type=["csv", "xlsx", "parquet"], key="up_courts")
-judges_file = st.file_uploader(t("judge_list_file"), type=["csv", "xlsx", "parquet"], key="up_judges")
+uploads = file_uploader(t("case_list_file"), ["csv", "xlsx", "parquet", "zip"], "up_cases", accept_multiple_files=True)
+courts_file = file_uploader(t("court_list_file"), ["csv", "xlsx", "parquet"], "up_courts")
+judges_file = file_uploader(t("judge_list_file"), ["csv", "xlsx", "parquet"], "up_judges")
+if not uploads:  # before there is a file: the template to fill in (after, the mapping step takes the place)
+    template_button()
 
 
 def _failed(message: str) -> None:
@@ -107,15 +110,13 @@ if uploads:
             cols[1].metric(t("accepted"), f"{result.accepted:,}")
             cols[2].metric(t("rejected"), f"{result.rejected:,}")
             cols[3].metric(t("updated"), f"{result.updated:,}")
-            if result.rejected:
-                with open(rejects, "rb") as fh:
-                    st.download_button(t("download_rejects"), fh.read(),
-                                       file_name="rejects.csv", mime="text/csv", key="dl_rejects", on_click="ignore")
             if result.changed:
                 refresh_header()  # the header drawn before the import shows the new data date
                 st.success(t("imported"))
             else:
                 st.warning(t("import_nothing"))
+            if result.rejected:
+                rejected_rows(paths, list(shown.values()), rejects, tmp)
 
 st.subheader(t("versions_title"))
 if done := st.session_state.pop("_rolled_back", None):  # said after the rerun that shows the new state

@@ -52,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     pv.add_argument("file")
     pv.add_argument("--db", required=True)
     pv.add_argument("--profile")
+    rs = sub.add_parser("rejects-sheet", help="the rejected rows with the files' own columns, as .xlsx (the import page)")
+    rs.add_argument("files", nargs="+")
+    rs.add_argument("--rejects", required=True, help="the rejects file the import wrote")
+    rs.add_argument("--out", required=True)
+    rs.add_argument("--lang", choices=["zh", "en"], default="zh")
+    rs.add_argument("--labels", nargs=3, default=["行号", "原因", "文件"], metavar=("LINE", "REASON", "FILE"))
+    rs.add_argument("--shown-as", action="append", default=[], help="each file's own name, in order")
     x = sub.add_parser("export-cases", help="write the cases and courts as Parquet, for another engine's facts build")
     x.add_argument("--db", required=True)
     x.add_argument("--parquet", required=True, help="folder: cases/ and courts/ are written in it")
@@ -80,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         except UnusableFile as e:
             print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
             return 1
+        return 0
+    if args.command == "rejects-sheet":
+        import json
+
+        from .rejects import fix_sheet
+
+        print(json.dumps(fix_sheet(args.files, args.shown_as, args.rejects, args.out, args.lang, tuple(args.labels)),
+                         ensure_ascii=False))
         return 0
     if args.command == "watch":
         from .reader import UnusableFile

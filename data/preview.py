@@ -82,8 +82,10 @@ def describe(path: str, profile: Profile | None, db_path: str) -> dict:
     """Everything the mapping step shows, as plain data (the child's answer, as JSON)."""
     from .reader import read_header
 
+    from .rejects import header_line
+
     header = read_header(path)
-    result: dict = {"header": header, "proposed": proposed_mapping(header, profile)}
+    result: dict = {"header": header, "proposed": proposed_mapping(header, profile), "header_line": header_line(path)}
     try:
         result["words"] = unknown_words(path, profile)
         result["verdicts"] = verdicts(path, profile, db_path).values.tolist()

@@ -78,4 +78,16 @@ def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_pat
 def preview_isolated(path: str, db_path: str, profile: str | None = None, shown_as: str | None = None) -> dict:
     """The mapping step's look at a file (data/preview.py `describe`), read in a limited child."""
     args = ["preview", path, "--db", db_path] + (["--profile", profile] if profile else [])
-    return json.loads(_run(args, shown_as or os.path.basename(path), db_path))
+    look = json.loads(_run(args, shown_as or os.path.basename(path), db_path))
+    if shown_as and "problem" in look:  # the reader names the file it read: the upload's own name instead
+        look["problem"] = look["problem"].replace(os.path.basename(path), shown_as)
+    return look
+
+
+def rejects_sheet_isolated(paths: list[str], shown_as: list[str], rejects_path: str, out: str, lang: str,
+                           labels: tuple[str, str, str], db_path: str) -> dict:
+    """The workbook of rejected rows (data/rejects.py `fix_sheet`), the files read again in a limited child."""
+    args = ["rejects-sheet", *paths, "--rejects", rejects_path, "--out", out, "--lang", lang, "--labels", *labels]
+    for name in shown_as:
+        args += ["--shown-as", name]
+    return json.loads(_run(args, ", ".join(shown_as), db_path).strip().splitlines()[-1])

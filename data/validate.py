@@ -113,8 +113,14 @@ NAMES_ZH = {n: v[0] for n, v in codes.CASE_COLUMNS.items()}
 
 def _rules(today: str) -> list[tuple[str, str]]:
     """(condition that breaks the rule, message) in column order; `today` is the import's day."""
-    r: list[tuple[str, str]] = []
-    add = lambda cond, *msg: r.append((cond, _msg(*msg)))  # noqa: E731
+    return [(cond, _msg(*parts)) for cond, parts in rule_parts(today)]
+
+
+def rule_parts(today: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(condition, the message's parts: text, or `{col}` for the cell as shown); data/rejects.py
+    reads the messages back by these."""
+    r: list[tuple[str, tuple[str, ...]]] = []
+    add = lambda cond, *msg: r.append((cond, msg))  # noqa: E731
     for col in codes.CASE_COLUMNS:  # most rows have neither: the per-cell tests only on the rows that do
         add(f"any_long AND length({col}) > {MAX_TEXT}",
             f"{NAMES_ZH[col]}超过{MAX_TEXT}个字符 / {col} is longer than {MAX_TEXT} characters")

@@ -1,7 +1,10 @@
 """The import page's mapping step: the file's columns, the mapping proposed for them (a saved
 profile's, then the standard names, then known aliases), the words of 审理程序 and 结案方式 the
 format does not know, every rule's verdict on the first rows, and saving it all as a profile.
-The file is read in a limited child process (data/sandbox.py), as an import is."""
+
+Every pick is made in one form and applied once: a pick alone does not run the page (reading
+the file again in a child process took seconds a pick). The file is read in a limited child
+process (data/sandbox.py), as an import is, once per mapping applied (cached)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +14,7 @@ import tempfile
 import pandas as pd
 import streamlit as st
 
-from data import profiles
+from data import profiles, rejects
 from data.profiles import VOCABULARIES, Profile
 from data.reader import UnusableFile
 from data.sandbox import preview_isolated
@@ -19,8 +22,11 @@ from schema import codes
 from security import audit
 
 from .database import db_path, db_version
-from .i18n import t
+from .i18n import lang, t
 from .plain import md, tm
+
+PICK = "profile_pick"  # the profile selector's key; set to a profile's name when it is saved
+COLUMNS_PER_ROW = 3
 
 
 def _standard(header: str, col: str) -> bool:
@@ -35,60 +41,112 @@ def _look(_path: str, digest: str, profile: Profile | None, shown_as: str, versi
         return preview_isolated(_path, db_path(), toml, shown_as)
 
 
+def _applied_key(digest: str, chosen: str) -> str:
+    return f"_mapping_applied_{digest[:16]}_{chosen}"
+
+
+def _widget(digest: str, chosen: str, *parts: str) -> str:
+    """A pick's key: a new file or another profile starts from its own proposal."""
+    return "_".join(("map", digest[:16], chosen, *parts))
+
+
+def _word_key(digest: str, chosen: str, col: str, word: str) -> str:
+    """A word's pick keyed by the word: another mapping may list other words in its place."""
+    return _widget(digest, chosen, "word", col, hashlib.sha256(word.encode()).hexdigest()[:16])
+
+
+def _apply(digest: str, chosen: str, base: Profile | None, words: dict[str, list[str]]) -> None:
+    """The form's picks as the profile in use (a callback: it runs before the page does)."""
+    state = st.session_state
+    columns = {}
+    for col in codes.CASE_COLUMNS:
+        header = state.get(_widget(digest, chosen, "col", col)) or ""
+        if header and not _standard(header, col):
+            columns[header] = col
+    values = {col: {w: m for w in ws if (m := state.get(_word_key(digest, chosen, col, w)))}
+              for col, ws in words.items()}
+    state[_applied_key(digest, chosen)] = Profile(chosen or "current", columns, {c: v for c, v in values.items() if v},
+                                                  base.description if base else "")
+
+
+def _save(digest: str, chosen: str, base: Profile | None, words: dict[str, list[str]], username: str) -> None:
+    """Apply the picks and save them under the name typed; the selector then shows it (a callback)."""
+    _apply(digest, chosen, base, words)
+    state = st.session_state
+    current = state[_applied_key(digest, chosen)]
+    name = (state.get("profile_name") or "").strip()
+    saved_as = Profile(name, current.columns, current.values, current.description)
+    try:
+        profiles.save(saved_as)
+    except UnusableFile as e:
+        state["_profile_said"] = ("error", tm("profile_bad", why=str(e)))
+        return
+    audit.record(username, "profile_saved", f"{saved_as.name}: {len(saved_as.columns)} columns, "
+                                            f"{sum(len(v) for v in saved_as.values.values())} words")
+    state[_applied_key(digest, name)] = saved_as  # the same mapping, now under its name
+    state[PICK] = name
+    state["_profile_said"] = ("success", tm("profile_saved", name=name))
+
+
+def _column_picks(digest: str, chosen: str, header: list[str], proposed: dict[str, str | None]) -> None:
+    options = [""] + header
+    rows = st.columns(COLUMNS_PER_ROW)
+    for i, (col, (zh, _kind, required)) in enumerate(codes.CASE_COLUMNS.items()):
+        now = proposed.get(col) or ""
+        rows[i % COLUMNS_PER_ROW].selectbox(
+            label=tm("mapping_field_required" if required else "mapping_field", zh=zh, column=col), options=options,
+            index=options.index(now) if now in options else 0,
+            format_func=lambda h: h or t("mapping_unmapped"), key=_widget(digest, chosen, "col", col))
+
+
+def _word_picks(digest: str, chosen: str, words: dict[str, list[str]], meant: dict[str, dict[str, str]]) -> None:
+    for col, ws in words.items():
+        st.caption(tm("mapping_words", column=t("field_name", zh=codes.CASE_COLUMNS[col][0], column=col), n=len(ws)))
+        options = [""] + list(VOCABULARIES[col])
+        rows = st.columns(COLUMNS_PER_ROW)
+        for i, word in enumerate(ws):
+            now = meant.get(col, {}).get(word, "")
+            rows[i % COLUMNS_PER_ROW].selectbox(
+                label=md(word), options=options, index=options.index(now) if now in options else 0,
+                format_func=lambda w: w or t("word_as_written"), key=_word_key(digest, chosen, col, word))
+
+
+def _verdicts(checked: dict) -> None:
+    if "problem" in checked:
+        st.warning(md(checked["problem"]))
+        return
+    rows = pd.DataFrame(checked["verdicts"], columns=["row", "case_no", "reason"])
+    st.caption(tm("mapping_preview", passed=int((rows["reason"] == "").sum()), n=len(rows)))
+    below = checked["header_line"]  # a row's line in the spreadsheet, as the rejects list says it
+    said = [rejects.in_language(r, lang(), lambda row, _file: row + below) if r else t("row_passes")
+            for r in rows["reason"]]
+    st.dataframe(pd.DataFrame({t("col_line"): rows["row"] + below, t("col_case_no"): rows["case_no"],
+                               t("col_verdict"): said}), hide_index=True)
+
+
 def mapping_step(path: str, shown_as: str, username: str) -> Profile:
     """Draw the step for the file at `path` (its own name `shown_as`); returns the profile the
     import should use. UnusableFile when the file cannot be read at all."""
     with open(path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
-    chosen = st.selectbox(t("profile_pick"), [""] + profiles.names(), key="profile_pick",
+    chosen = st.selectbox(t("profile_pick"), [""] + profiles.names(), key=PICK,
                           format_func=lambda n: n or t("profile_standard"))
     base = profiles.load(chosen) if chosen else None
-    first = _look(path, digest, base, shown_as, db_version(db_path()))
-    header, proposed = first["header"], first["proposed"]
-    table = pd.DataFrame({"column": list(codes.CASE_COLUMNS),
-                          "column_zh": [zh for zh, _k, _r in codes.CASE_COLUMNS.values()],
-                          "required": [t("yes") if req else "" for _zh, _k, req in codes.CASE_COLUMNS.values()],
-                          "header": [proposed[c] or "" for c in codes.CASE_COLUMNS]})
-    st.caption(tm("mapping_intro", n=len(header)))
-    edited = st.data_editor(
-        table, hide_index=True, key=f"mapping_{chosen}", disabled=["column", "column_zh", "required"],
-        column_config={"column": t("col_column"), "column_zh": t("col_column_zh"), "required": t("col_required"),
-                       "header": st.column_config.SelectboxColumn(t("col_file_header"), options=[""] + header)})
-    columns = {r.header: r.column for r in edited.itertuples() if r.header and not _standard(r.header, r.column)}
-    mapped = Profile(chosen or "current", columns, {}, base.description if base else "")
-    look = _look(path, digest, mapped, shown_as, db_version(db_path()))
-    values: dict[str, dict[str, str]] = {}
-    for col, words in look.get("words", {}).items():
-        if not words:
-            continue
-        before = base.values.get(col, {}) if base else {}
-        field = t("field_name", zh=codes.CASE_COLUMNS[col][0], column=col)
-        st.caption(tm("mapping_words", column=field, n=len(words)))
-        words_table = st.data_editor(
-            pd.DataFrame({"word": words, "means": [before.get(w, "") for w in words]}), hide_index=True,
-            key=f"words_{col}_{chosen}", disabled=["word"],
-            column_config={"word": t("col_word"), "means": st.column_config.SelectboxColumn(
-                t("col_means"), options=[""] + list(VOCABULARIES[col]))})
-        values[col] = {r.word: r.means for r in words_table.itertuples() if r.means}
-    profile = Profile(mapped.name, columns, values, mapped.description)
-    checked = _look(path, digest, profile, shown_as, db_version(db_path())) if values else look
-    if "problem" in checked:
-        st.warning(md(checked["problem"]))
-    else:
-        rows = pd.DataFrame(checked["verdicts"], columns=["row", "case_no", "reason"])
-        st.caption(tm("mapping_preview", passed=int((rows["reason"] == "").sum()), n=len(rows)))
-        st.dataframe(rows.assign(reason=rows["reason"].replace("", t("row_passes"))).rename(
-            columns={"row": t("col_row"), "case_no": t("col_case_no"), "reason": t("col_verdict")}), hide_index=True)
-    with st.form("save_profile", border=False):
-        name = st.text_input(t("profile_name"), value=chosen, key="profile_name", max_chars=40)
-        if st.form_submit_button(t("profile_save")):
-            saved_as = Profile(name.strip(), columns, values, profile.description)
-            try:
-                profiles.save(saved_as)
-            except UnusableFile as e:
-                st.error(tm("profile_bad", why=str(e)))
-            else:
-                audit.record(username, "profile_saved", f"{saved_as.name}: {len(columns)} columns, "
-                                                        f"{sum(len(v) for v in values.values())} words")
-                st.success(tm("profile_saved", name=saved_as.name))
-    return profile
+    applied = st.session_state.get(_applied_key(digest, chosen))
+    if applied is None:  # until the first Apply: the proposal (the profile's, the standard names, aliases)
+        proposed = _look(path, digest, base, shown_as, db_version(db_path()))["proposed"]
+        applied = Profile(chosen or "current", {h: c for c, h in proposed.items() if h and not _standard(h, c)},
+                          base.values if base else {}, base.description if base else "")
+    look = _look(path, digest, applied, shown_as, db_version(db_path()))
+    header, words = look["header"], {c: w for c, w in look.get("words", {}).items() if w}
+    with st.form(f"mapping_{digest[:16]}_{chosen}", border=False):
+        st.caption(tm("mapping_intro", n=len(header)))
+        _column_picks(digest, chosen, header, look["proposed"])
+        _word_picks(digest, chosen, words, applied.values)
+        st.form_submit_button(t("mapping_apply"), type="primary", on_click=_apply, args=(digest, chosen, base, words))
+        st.text_input(t("profile_name"), value=chosen, key="profile_name", max_chars=40)
+        st.form_submit_button(t("profile_save"), on_click=_save, args=(digest, chosen, base, words, username))
+    if said := st.session_state.pop("_profile_said", None):
+        (st.success if said[0] == "success" else st.error)(said[1])
+    _verdicts(look)
+    return applied
