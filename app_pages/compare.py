@@ -12,14 +12,15 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import status_color
-from ui import pages, queries
+from ui import drill_path, pages, queries
 from ui.drill import case_list
+from ui.drill_path import View
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
 from ui.plain import tm
 from ui.layout import page_context
 from ui.session import current_access
-from ui.url_state import hold, url_widget
+from ui.url_state import url_widget
 
 f, ctx = page_context("compare")
 L = lang()
@@ -73,14 +74,13 @@ chart = charts.ranked(one, value_title=f"{ind.name(L)}{' (%)' if ind.is_rate els
 
 def _open_unit(chart_key: str, rows: dict, level: str) -> None:
     """A click on a court or division bar opens the same view one level down (runs before the rerun,
-    so it may set the filter widgets)."""
+    so it may set the filter widgets), one step further along the drill-down's path."""
     picked = (st.session_state[chart_key].selection.get("unit") or [{}])[0].get("unit")
     if picked not in rows or level == "judge":
         return
     court, unit_division = rows[picked]
-    hold(court=court, district=False, level="division" if level == "court" else "judge")
-    if level == "division":
-        hold(division=unit_division)
+    before = View.of(f.court, f.district, level, division)
+    drill_path.open_view(before, View.of(court, False, "division" if level == "court" else "judge", unit_division))
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from ui import pages, queries, style
+from ui import drill_path, pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
@@ -42,6 +42,7 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True)
     meta = page_header(key)
     data_date = dt.date.fromisoformat(meta.get("data_date") or dt.date.today().isoformat())
     f = filter_bar(data_date, first_year=queries.first_year(), with_period=with_period, with_district=with_district)
+    drill_path.breadcrumb(key, f.court, f.district)  # a scope a drill-down narrowed says so, with the way back
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():

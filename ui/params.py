@@ -30,6 +30,8 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(key="level", default=None, meaning="对比分析 level: the first the role compares (courts, or judges "
                                              "for a division head or judge)"),
     Param(key="division", default=None, meaning="对比分析 division when comparing judges: the court's first division"),
+    Param(key="trail", default=None, meaning="the drill-down's path to this view, written by a click on 对比分析 "
+                                            "(ui/drill_path.py); none: the scope was chosen in the filter bar"),
     Param(key="plevel", default=None, meaning="画像 of a court, a division or a judge: the first the role may open"),
     Param(key="judge", default=None, meaning="画像 judge id: the division's first judge (a judge: themselves)"),
     Param(key="ind", default="within_limit_rate", meaning="indicator id (one choice shared by 对比分析 and 趋势分析); "
