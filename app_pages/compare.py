@@ -97,10 +97,16 @@ judged = table[table["low"].notna() & table["value"].notna()].copy()
 judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
+# A click on a court's or division's row opens it, as on the ranking.
+opens = level != "judge"
 heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
                        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
-                                alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))])
-st.altair_chart(heat, alt="heat map")
+                                alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))],
+                       selection=alt.selection_point(name="unit", fields=["unit"]) if opens else None)
+st.altair_chart(heat, alt="heat map", key=f"heat_{level}",
+                **({"on_select": lambda: _open_unit(f"heat_{level}", unit_rows, level)} if opens else {}))
+if opens:
+    st.caption(t("heat_map_drill"))
 
 # 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.
 rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)

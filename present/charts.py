@@ -74,9 +74,10 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
              text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 130,
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
-             wrap: int | None = None):
+             wrap: int | None = None, selection=None):
     """Units × indicators coloured by 达标 (frame has a `color` column); every label shown. wrap:
-    column names longer than this many characters go on two lines (a flat, wide header)."""
+    column names longer than this many characters go on two lines (a flat, wide header).
+    selection: a cell picks its unit (a drill-down)."""
     extra = {}
     if wrap:
         extra = dict(labelExpr=f"length(datum.label) > {wrap} ? [substring(datum.label, 0, {wrap}), "
@@ -90,6 +91,8 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
                 axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=font)),
         color=alt.Color("color:N", scale=None),
         tooltip=tooltip)
+    if selection is not None:
+        chart = chart.add_params(selection)
     if text:
         chart = chart + chart.mark_text(fontSize=font, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))

@@ -4,10 +4,10 @@ the language.
 Streamlit drops a widget's state and the link's parameters when the user moves to another page,
 so each choice is kept in the session (`_held`) and given back to the widget on every page; the
 URL is rewritten from it at the end of every run (`write_link`), so the address bar always
-reproduces the view. A link's
-parameters are read once, on the session's first run. The URL holds the option (a court code,
-an indicator id), not its label, so a link does not depend on the interface language. A value
-in the URL that is not an option falls back to the default with a notice.
+reproduces the view. A link's parameters are read once, on the session's first run. The URL holds
+the option (a court code, an indicator id), not its label, so a link does not depend on the
+interface language. A value in the URL that is not an option falls back to the default with a
+notice.
 
 The browser keeps a history entry for every change of the link, so a run changes it at most once:
 a drill-down is one step back. Back and Forward bring back the view of that entry: Streamlit runs
@@ -72,13 +72,21 @@ def new_run() -> None:
 
 def write(key: str, value) -> None:
     """Put `value` into this run's link (None leaves the key out)."""
-    st.session_state.setdefault(_PENDING, {})[key] = None if value is None else _text(value)
+    text = None if value is None else _text(value)
+    pending = st.session_state.get(_PENDING)
+    if pending is not None:
+        pending[key] = text
+    elif text is None:  # a fragment's own run (态势总览, 我的案件): no end of the run to wait for
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text
 
 
 def write_link() -> None:
     """Called last on every run: the link as this run left the view, in one change (one history
     entry), and none when it is the same."""
     pending = st.session_state.pop(_PENDING, {})
+    st.session_state.pop(_FROM_HISTORY, None)  # a fragment's later runs are not Back's
     sets = {k: v for k, v in pending.items() if v is not None and st.query_params.get(k) != v}
     gone = [k for k, v in pending.items() if v is None and k in st.query_params]
     if not sets and not gone:
@@ -91,7 +99,8 @@ def write_link() -> None:
 
 def drop_writes() -> None:
     """Leave the link to a page switch (st.switch_page writes its own)."""
-    st.session_state[_PENDING] = {}
+    if _PENDING in st.session_state:
+        st.session_state[_PENDING] = {}
 
 
 def held(key: str, default=None, options: list | None = None, written: bool = False):

@@ -85,3 +85,19 @@ def test_drill_path_in_english(server, page):
     wait_ready(page, 60000)
     assert _path(page) == f"Drilled down 青岚市中级人民法院 and its district › {court}"
     shot(page, "drill_path_compare_en")
+
+
+def test_a_heat_map_cell_drills_down_too(server, page):
+    open_as(page, f"{server}/compare?court={QINGLAN}")
+    heat = page.locator("[data-testid='stVegaLiteChart']").nth(1)
+    heat.locator("svg").first.wait_for(timeout=60000)
+    page.wait_for_timeout(1000)
+    cell = heat.locator("g.role-mark path[aria-label*='unit: ']").nth(1)  # a court of the district (the first is 青岚 itself)
+    court = re.search(r"unit: ([^;]+)", cell.get_attribute("aria-label")).group(1).strip()
+    cell.scroll_into_view_if_needed()
+    box = cell.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**trail=**", timeout=60000)
+    wait_ready(page, 60000)
+    assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}"
+    assert _selected(page, court) and "level=division" in page.url
