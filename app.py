@@ -38,8 +38,9 @@ with st.sidebar:
         sign_out()
         st.rerun()
 
-url_state.new_run()  # after the browser's Back or Forward, the view of that entry's link
+page = pages.navigation(user.access.role)
+url_state.new_run(page.url_path)  # after the browser's Back or Forward, the view of that entry's link
 try:
-    pages.navigation(user.access.role).run()
+    page.run()
 finally:  # also after st.stop(): the link as the run left the view, in one history entry
     url_state.write_link()

@@ -27,6 +27,7 @@ _HELD = "_held"
 _LOADED = "_url_loaded"
 _FROM_HISTORY = "_url_from_history"
 _PENDING = "_url_pending"  # this run's link: key → text, or None to leave it out
+_PAGE = "_url_page"  # the page of the last run
 TRAIL = "trail"  # the drill-down's path (ui/drill_path.py)
 SCOPE_KEYS = {"court", "district", "level", "division"}  # choosing one of these by hand leaves the drill-down's path
 
@@ -47,7 +48,7 @@ def hold(**values) -> None:
 
 def forget() -> None:
     """Drop every held choice (at sign-out: the next user of the browser starts from the defaults)."""
-    for key in (_HELD, _LOADED, _FROM_HISTORY, _PENDING):
+    for key in (_HELD, _LOADED, _FROM_HISTORY, _PENDING, _PAGE):
         st.session_state.pop(key, None)
 
 
@@ -57,26 +58,34 @@ def _history_navigation() -> bool:
     return bool(getattr(ctx, "is_history_navigation", False))
 
 
-def new_run() -> None:
-    """Called first on every run. After Back or Forward the link of that history entry is read again,
-    as on a session's first run, so the view is the one the entry showed. An entry that holds none
-    of the view (the bare address of a page, kept when the page changed) leaves the view as it is."""
+def new_run(page: str) -> None:
+    """Called first on every run, with the page's address. After Back or Forward the link of that
+    history entry is read again, as on a session's first run, so the view is the one the entry
+    showed. Streamlit keeps a page's bare address as an entry of its own when the page changes, before
+    the page writes its view: Back or Forward onto it steps on over it, so one press shows the view
+    before (or after)."""
+    last, st.session_state[_PAGE] = st.session_state.get(_PAGE), page
     st.session_state[_PENDING] = {}
-    shows_a_view = any(key in st.query_params for key in params.PARAMS if key != "lang")
-    if _history_navigation() and shows_a_view:
+    st.session_state.pop(_FROM_HISTORY, None)
+    if not _history_navigation():
+        return
+    if any(key in st.query_params for key in params.PARAMS if key != "lang"):
         st.session_state[_LOADED] = set()
         st.session_state[_FROM_HISTORY] = True
-    else:
-        st.session_state.pop(_FROM_HISTORY, None)
+    elif last is not None:  # the bare address: on the same page it was Back, from another Forward
+        st.session_state[_PENDING] = None  # left bare, so the next press steps over it again
+        step = "back" if last == page else "forward"
+        st.html(f"<script>history.{step}()</script>", unsafe_allow_javascript=True, width="content")
 
 
 def write(key: str, value) -> None:
     """Put `value` into this run's link (None leaves the key out)."""
     text = None if value is None else _text(value)
-    pending = st.session_state.get(_PENDING)
-    if pending is not None:
-        pending[key] = text
-    elif text is None:  # a fragment's own run (态势总览, 我的案件): no end of the run to wait for
+    if _PENDING in st.session_state:  # a full run: written at its end, if at all
+        if st.session_state[_PENDING] is not None:
+            st.session_state[_PENDING][key] = text
+        return
+    if text is None:  # a fragment's own run (态势总览, 我的案件): no end of the run to wait for
         st.query_params.pop(key, None)
     elif st.query_params.get(key) != text:
         st.query_params[key] = text
@@ -85,7 +94,7 @@ def write(key: str, value) -> None:
 def write_link() -> None:
     """Called last on every run: the link as this run left the view, in one change (one history
     entry), and none when it is the same."""
-    pending = st.session_state.pop(_PENDING, {})
+    pending = st.session_state.pop(_PENDING, None) or {}
     st.session_state.pop(_FROM_HISTORY, None)  # a fragment's later runs are not Back's
     sets = {k: v for k, v in pending.items() if v is not None and st.query_params.get(k) != v}
     gone = [k for k, v in pending.items() if v is None and k in st.query_params]
@@ -99,7 +108,7 @@ def write_link() -> None:
 
 def drop_writes() -> None:
     """Leave the link to a page switch (st.switch_page writes its own)."""
-    if _PENDING in st.session_state:
+    if st.session_state.get(_PENDING) is not None:
         st.session_state[_PENDING] = {}
 
 

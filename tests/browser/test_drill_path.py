@@ -101,3 +101,27 @@ def test_a_heat_map_cell_drills_down_too(server, page):
     wait_ready(page, 60000)
     assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}"
     assert _selected(page, court) and "level=division" in page.url
+
+
+def test_back_from_another_page_returns_to_the_drilled_view_in_one_press(server, page):
+    open_as(page, f"{server}/compare?court={QINGLAN}")
+    court = _first_unit(page)
+    page.wait_for_url("**trail=**", timeout=60000)
+    wait_ready(page, 60000)
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="综合评估", exact=True).click()
+    page.wait_for_url("**/assessment?**trail=**", timeout=60000)
+    wait_ready(page, 60000)
+    page.go_back()
+    page.wait_for_url("**/compare?**", timeout=60000)
+    wait_ready(page, 60000)
+    assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}" and "level=division" in page.url
+    page.go_back()
+    page.wait_for_url(lambda url: "trail" not in url, timeout=60000)
+    wait_ready(page, 60000)
+    assert _selected(page, "青岚市中级人民法院") and "level=court" in page.url
+    page.go_forward()
+    page.go_forward()  # over the drill-down, then onto 综合评估 again
+    page.wait_for_url("**/assessment?**trail=**", timeout=60000)
+    wait_ready(page, 60000)
+    assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}"
+    assert page.locator("[data-testid='stException']").count() == 0 and page.errors == []
