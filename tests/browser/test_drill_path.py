@@ -29,6 +29,13 @@ def _selected(page, name: str) -> bool:
     return page.locator("[data-testid='stSelectbox'] input").first.input_value() == name
 
 
+def _settled(page, url_holds) -> None:
+    """After Back or Forward: the address is that entry's, and the page has drawn it."""
+    page.wait_for_url(url_holds, timeout=60000)
+    page.wait_for_timeout(1500)  # the run that entry starts
+    wait_ready(page, 60000)
+
+
 def test_drill_down_shows_its_path_and_back_returns(server, page):
     open_as(page, f"{server}/compare?court={QINGLAN}")  # 青岚市中院 with its district: its courts
     assert page.locator(".st-key-drill_path").count() == 0
@@ -46,18 +53,16 @@ def test_drill_down_shows_its_path_and_back_returns(server, page):
 
     # the browser's Back: one step up the path, then the view the drill-down started from
     page.go_back()
-    page.wait_for_url(lambda url: "level=division" in url, timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, lambda url: "level=division" in url)
     assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}"
     page.go_back()
-    page.wait_for_url(lambda url: "trail" not in url and "level=court" in url, timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, lambda url: "trail" not in url and "level=court" in url)
     assert page.locator(".st-key-drill_path").count() == 0
     assert _selected(page, "青岚市中级人民法院") and "district=false" not in page.url
     page.go_forward()
+    _settled(page, lambda url: "level=division" in url)
     page.go_forward()
-    page.wait_for_url(drilled, timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, drilled)
     assert _path(page).endswith(f"› {court}{division}")
 
     # 综合评估 and 会商报告 keep the narrower scope, and say so
@@ -106,22 +111,18 @@ def test_a_heat_map_cell_drills_down_too(server, page):
 def test_back_from_another_page_returns_to_the_drilled_view_in_one_press(server, page):
     open_as(page, f"{server}/compare?court={QINGLAN}")
     court = _first_unit(page)
-    page.wait_for_url("**trail=**", timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, "**trail=**")
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="综合评估", exact=True).click()
-    page.wait_for_url("**/assessment?**trail=**", timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, "**/assessment?**trail=**")
     page.go_back()
-    page.wait_for_url("**/compare?**", timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, "**/compare?**")
     assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}" and "level=division" in page.url
     page.go_back()
-    page.wait_for_url(lambda url: "trail" not in url, timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, lambda url: "trail" not in url)
     assert _selected(page, "青岚市中级人民法院") and "level=court" in page.url
     page.go_forward()
-    page.go_forward()  # over the drill-down, then onto 综合评估 again
-    page.wait_for_url("**/assessment?**trail=**", timeout=60000)
-    wait_ready(page, 60000)
+    _settled(page, "**/compare?**trail=**")
+    page.go_forward()  # onto 综合评估 again
+    _settled(page, "**/assessment?**trail=**")
     assert _path(page) == f"下钻路径 青岚市中级人民法院辖区 › {court}"
     assert page.locator("[data-testid='stException']").count() == 0 and page.errors == []
