@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from ui import pages
+from ui import pages, url_state
 from ui.database import cursor
 from ui.i18n import lang, t
 from ui.plain import md
@@ -38,4 +38,9 @@ with st.sidebar:
         sign_out()
         st.rerun()
 
-pages.navigation(user.access.role).run()
+page = pages.navigation(user.access.role)
+url_state.new_run(page.url_path)  # after the browser's Back or Forward, the view of that entry's link
+try:
+    page.run()
+finally:  # also after st.stop(): the link as the run left the view, in one history entry
+    url_state.write_link()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from report.briefing import headline_header, headline_rows, outlook_text, short_text, unit_rows, warning_rows
+from metrics.catalogue import BY_ID, View, in_view
+from report.briefing import (SECTIONS, UNIT_CHART, assessment_line, assessment_rows, headline_header, headline_rows,
+                             management_lines, management_rows, outlook_text, section_title, short_text, unit_rows,
+                             warning_rows)
+from report.charts import flow_chart, unit_chart
 from ui import queries
 from ui.export import logged_download
 from ui.i18n import lang, t
@@ -34,27 +38,71 @@ def table(header: list[str], rows: list[list[str]]) -> None:
     plain.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
 
 
-with st.container(border=True):
-    st.header(md(briefing.title))
-    st.caption(tm("b_scope_line", scope=briefing.scope_name, period=briefing.period_text, day=briefing.data_date))
-    if briefing.dates_note:
-        st.caption(md(briefing.dates_note))
-    st.subheader(t("b_overall"))
-    st.write(md(briefing.summary))
-    table(headline_header(briefing), headline_rows(briefing))
-    st.subheader(t("b_short"))
-    for short in briefing.short:
+def overall(b) -> None:
+    st.write(md(b.summary))
+    table(headline_header(b), headline_rows(b))
+    if len(b.flow):
+        st.write(t("b_flow"))
+        names = {i: BY_ID[i].name(L) for i in in_view(View.FLOW)}
+        year = f.period_obj.year
+        st.altair_chart(flow_chart(b.flow, names, t("cases_unit").strip(), L).properties(
+            title=t("b_chart_flow", year=year)), alt=t("b_chart_flow", year=year))
+
+
+def shortfalls(b) -> None:
+    for short in b.short:
         st.write(md(short_text(short, L)))
-    if not briefing.short:
+    if not b.short:
         st.write(t("b_all_meet"))
-    st.subheader(tm("b_units", child=t(f"child_{briefing.child}")))
-    table(*unit_rows(briefing))
-    st.subheader(t("b_warnings"))
-    header, rows = warning_rows(briefing)
+
+
+def units(b) -> None:
+    table(*unit_rows(b))
+    one = b.units[b.units.indicator == UNIT_CHART].dropna(subset=["value"])
+    if len(one):
+        title = t("b_chart_units", name=BY_ID[UNIT_CHART].name(L), period=b.period_text)
+        st.altair_chart(unit_chart(one, BY_ID[UNIT_CHART], title, t(f"child_{b.child}"), L), alt=title)
+
+
+def warnings(b) -> None:
+    header, rows = warning_rows(b)
     if rows:
+        st.write(tm("b_warnings_intro", day=b.data_date.isoformat(), child=t(f"child_{b.child}")))
         table(header, rows)
     else:
         st.write(t("b_no_warnings"))
-    st.subheader(t("b_outlook"))
-    for line in outlook_text(briefing.outlook, L) if briefing.outlook else [t("b_no_outlook")]:
+
+
+def outlook(b) -> None:
+    for line in outlook_text(b.outlook, L) if b.outlook else [t("b_no_outlook")]:
         st.write(md(line))
+
+
+def assessment(b) -> None:
+    if len(b.assessed) and b.assessed["composite"].notna().any():
+        st.write(md(assessment_line(b)))
+        table(*assessment_rows(b))
+    else:
+        st.write(t("b_no_assessment"))
+
+
+def management(b) -> None:
+    table(headline_header(b), management_rows(b))
+    for line in management_lines(b):
+        st.write(md(line))
+
+
+# Each section of the Word file (report.briefing.SECTIONS) and how the page draws it.
+DRAW = {"overall": overall, "short": shortfalls, "units": units, "warnings": warnings, "outlook": outlook,
+        "assessment": assessment, "management": management}
+
+with st.container(border=True):
+    st.header(md(briefing.title))
+    st.caption(tm("b_scope_line", scope=briefing.scope_name, period=briefing.period_text, day=briefing.data_date))
+    if briefing.dates_note:  # the scope's courts reach different dates: the date used, and who is ahead
+        st.caption(md(briefing.dates_note))
+    if briefing.demo:
+        st.caption(t("b_demo"))
+    for section in SECTIONS:
+        st.subheader(md(section_title(briefing, section)))
+        DRAW[section](briefing)

@@ -12,14 +12,15 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import status_color
-from ui import pages, queries, style
+from ui import drill_path, pages, queries, style
 from ui.drill import case_list
+from ui.drill_path import View
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
 from ui.plain import tm
 from ui.layout import page_context
 from ui.session import current_access
-from ui.url_state import hold, url_widget
+from ui.url_state import url_widget
 
 f, ctx = page_context("compare")
 L = lang()
@@ -75,14 +76,13 @@ chart = charts.ranked(one, value_title=f"{ind.name(L)}{' (%)' if ind.is_rate els
 
 def _open_unit(chart_key: str, rows: dict, level: str) -> None:
     """A click on a court or division bar opens the same view one level down (runs before the rerun,
-    so it may set the filter widgets)."""
+    so it may set the filter widgets), one step further along the drill-down's path."""
     picked = (st.session_state[chart_key].selection.get("unit") or [{}])[0].get("unit")
     if picked not in rows or level == "judge":
         return
     court, unit_division = rows[picked]
-    hold(court=court, district=False, level="division" if level == "court" else "judge")
-    if level == "division":
-        hold(division=unit_division)
+    before = View.of(f.court, f.district, level, division)
+    drill_path.open_view(before, View.of(court, False, "division" if level == "court" else "judge", unit_division))
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
@@ -101,11 +101,16 @@ judged = table[table["low"].notna() & table["value"].notna()].copy()
 judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
+# A click on a court's or division's row opens it, as on the ranking.
+opens = level != "judge"
 heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
                        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
                                 alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))],
-                       grow=True)
-style.wide_chart("heat", heat, charts.heat_map_width(len(ids)), t("wide_hint"), alt="heat map")
+                       grow=True, selection=alt.selection_point(name="unit", fields=["unit"]) if opens else None)
+style.wide_chart("heat", heat, charts.heat_map_width(len(ids)), t("wide_hint"), alt="heat map", key=f"heat_{level}",
+                 **({"on_select": lambda: _open_unit(f"heat_{level}", unit_rows, level)} if opens else {}))
+if opens:
+    st.caption(t("heat_map_drill"))
 
 # 达标率 of each unit: in range ÷ with a range and a value, in the order of the bars.
 rates = meets_rates(table).merge(table.drop_duplicates(unit_cols)[unit_cols + ["unit"]], on=unit_cols)

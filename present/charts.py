@@ -101,12 +101,12 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
              text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 0,
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
-             wrap: int | None = None, grow: bool = False):
+             wrap: int | None = None, grow: bool = False, selection=None):
     """Units × indicators coloured by 达标 (frame has a `color` column); every label shown, the
     columns' names whole (x_label_limit 0: an English name is three times as long as its Chinese
     one). wrap: column names go on lines of at most this many Chinese characters (twice as many
     letters), an English name broken between words only (a flat, wide header). grow: text larger
-    on a wide screen."""
+    on a wide screen. selection: a cell picks its unit (a drill-down)."""
     size = grown(font) if grow else font
     if grow:
         x_label_limit, y_label_limit = grown(x_label_limit), grown(y_label_limit)
@@ -124,6 +124,8 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
                 axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=size)),
         color=alt.Color("color:N", scale=None),
         tooltip=tooltip)
+    if selection is not None:
+        chart = chart.add_params(selection)
     if text:
         chart = chart + chart.mark_text(fontSize=size, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))

@@ -298,6 +298,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status": ("评价", "Status"),
     "this_period": ("本期", "This period"),
     "district_suffix": ("辖区", " and its district"),
+    "court_division": ("{court}{division}", "{court} {division}"),
     "province": ("全省法院", "All courts of the province"),
     "level_court": ("辖区内各法院", "Courts of the district"),
     "level_division": ("本院各部门", "Divisions of the court"),
@@ -423,6 +424,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "cases_behind": ("{unit}：{name} 明细案件", "{unit}: cases behind {name}"),
     "own_cases_only": ("只能查看本人承办的案件", "You can open only your own cases"),
     "scope_cases": ("本范围明细案件", "Cases behind the figure for the whole scope"),
+    "drill_path": ("下钻路径", "Drilled down"),
+    "drill_path_back": ("回到这一层", "Back to this level"),
+    "heat_map_drill": ("点击某个单位的格子可下钻。", "Click a unit's cell to drill down."),
     "only_deciding_filter": ("只看影响指标的案件", "Only the cases that pull the figure"),
     "deciding_rule_not_in_numerator": ("影响指标：计入分母但未计入分子的案件（如超审限结案、未调解），排在最前。",
                                        "Pulling the figure: cases in the denominator but not in the numerator "

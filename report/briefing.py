@@ -75,6 +75,14 @@ class Briefing:
         return tr(key, self.lang, **values)
 
 
+# The briefing's sections in the order of the Word file (to_docx); the page's preview draws the same list.
+SECTIONS = ("overall", "short", "units", "warnings", "outlook", "assessment", "management")
+
+
+def section_title(b: Briefing, section: str) -> str:
+    return b.tr(f"b_{section}", child=b.tr(f"child_{b.child}"))
+
+
 def _scope_name(con, scope: Scope, lang: str) -> str:
     if scope.court is None:
         return tr("province", lang)

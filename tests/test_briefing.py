@@ -214,3 +214,13 @@ def test_each_shortfall_names_the_division_that_owns_it(briefing, document):
     text = "\n".join(p.text for p in document.paragraphs)
     for s in owned:
         assert f"认领部门：{s.owner}。" in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_word_sections_follow_the_section_list(demo, briefing, document, lang):  # noqa: F811
+    """The list the page's preview draws (report.briefing.SECTIONS) is the Word file's sections, in order."""
+    from report.briefing import SECTIONS, section_title
+
+    b = briefing if lang == "zh" else build(demo, SCOPE, PERIOD, lang="en")
+    doc = document if lang == "zh" else Document(io.BytesIO(to_docx(b)))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == [section_title(b, s) for s in SECTIONS]

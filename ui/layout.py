@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from metrics.inventory import ScopeDates
-from ui import pages, queries, style
+from ui import drill_path, pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
@@ -96,6 +96,7 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True)
     slot.caption(md(data_note(meta, dates)))
     scope_notice(dates)
     data_date = dates.through
+    drill_path.breadcrumb(key, f.court, f.district)  # a scope a drill-down narrowed says so, with the way back
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
     if f.district and (courts["parent_code"] == f.court).any():

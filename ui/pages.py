@@ -17,7 +17,7 @@ from ui import queries
 from ui.i18n import t
 from ui.plain import tm
 from ui.session import current_access
-from ui.url_state import hold
+from ui.url_state import drop_writes, hold
 
 ALL = frozenset({"admin", "leader", "line", "head", "judge"})
 MANAGERS = frozenset({"admin", "leader", "head"})
@@ -154,6 +154,7 @@ def open_profile(level: str, court: str, division: str | None = None, judge: str
         division = queries.judge_division(court, judge, access.category)
     hold(court=court, district=False, plevel=level,
          **({"division": division} if division else {}), **({"judge": judge} if judge else {}))
+    drop_writes()  # the profile page writes its own link
     st.switch_page(BY_KEY["profile"].path)
 
 

@@ -31,6 +31,8 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
                                              "for a division head or judge)"),
     Param(key="division", default="", meaning="the division whose judges are compared: on 对比分析 and 画像 the "
                                               "court's first division; on 综合评估 every division"),
+    Param(key="trail", default=None, meaning="the drill-down's path to this view, written by a click on 对比分析 "
+                                            "(ui/drill_path.py); none: the scope was chosen in the filter bar"),
     Param(key="plevel", default=None, meaning="画像 of a court, a division or a judge: the first the role may open"),
     Param(key="judge", default=None, meaning="画像 judge id: the division's first judge (a judge: themselves)"),
     Param(key="ind", default="within_limit_rate", meaning="indicator id (one choice shared by 对比分析 and 趋势分析); "

@@ -74,10 +74,10 @@ def apply(page_key: str) -> None:
         st.html(CLOSE_SIDEBAR, unsafe_allow_javascript=True, width="content")
 
 
-def wide_chart(key: str, chart, natural_width: int, hint: str, **kwargs) -> None:
+def wide_chart(name: str, chart, natural_width: int, hint: str, **kwargs) -> None:
     """A chart whose columns need `natural_width` px: on a phone it keeps that width in a frame that
     scrolls sideways (with a line saying so) rather than squeezing its columns until labels overlap."""
-    with st.container(key=f"wide_{key}"):
+    with st.container(key=f"wide_{name}"):
         st.html(f'<div class="spzx-wide-hint">{html.escape(hint)}</div>'
-                f"<style>.st-key-wide_{key} {{--wide: {int(natural_width)}px;}}</style>")
+                f"<style>.st-key-wide_{name} {{--wide: {int(natural_width)}px;}}</style>")
         st.altair_chart(chart, **kwargs)
