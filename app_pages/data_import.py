@@ -6,6 +6,7 @@ import, never the server. Earlier versions of the database are listed below, and
 put back (data/versions.py), recorded in the audit log."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 
@@ -23,7 +24,8 @@ from ui.layout import page_header
 from ui.mapping import mapping_step
 from ui.plain import md, tm
 from ui import queries
-from ui.session import current_user, first_admin_form, real_admins
+from security.users import real_admins
+from ui.session import current_user, first_admin_form
 from ui.tables import show
 from ui.uploader import file_uploader
 
@@ -35,7 +37,7 @@ leaving_demo = queries.meta().get("kind") == "demo"
 if leaving_demo:  # a court's first import: say what happens, and make sure an admin can sign in after it
     admins = real_admins()
     who = (t("leave_demo_you", name=user.username) if not user.demo else
-           t("leave_demo_other", names=", ".join(admins)) if admins else t("leave_demo_make"))
+           t("leave_demo_other") if admins else t("leave_demo_make"))  # no account names to a demo visitor
     with st.container(border=True):
         st.markdown(t("leave_demo"))
         st.markdown(tm("leave_demo_points", who=who))
@@ -85,6 +87,8 @@ if uploads:
             name = st.selectbox(t("profile_pick"), [""] + profiles.names(), key="profile_pick_many",
                                 format_func=lambda n: n or t("profile_standard"))
             profile = profiles.load(name) if name else None
+        through = st.date_input(t("through_date"), value=None, max_value=dt.date.today(), key="import_through",
+                                help=t("through_help"), width=220)
         sure = st.checkbox(t("leave_demo_sure"), key="leave_demo_sure") if leaving_demo else True
         clicked = st.button(t("do_import"), type="primary", key="do_import")
         if clicked and not sure:
@@ -96,7 +100,7 @@ if uploads:
             with st.spinner(t("importing")):
                 try:
                     result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file, list(shown.values()),
-                                             judges_path, replace=leaving_demo)
+                                             judges_path, replace=leaving_demo, through=through)
                 except UnusableFile as e:
                     message = str(e)
                     for ours, theirs in shown.items():

@@ -163,6 +163,8 @@ def _colour_key() -> str:
 
 @st.fragment(run_every=None if paused else every)
 def rotating_view() -> None:
+    if current_access() is None:  # signed out, or the demo replaced by real data: no further view
+        st.rerun()
     views = _views()
     index = _advance(views)
     view, part, parts, data = views[index]

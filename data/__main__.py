@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--replace", action="store_true",
                    help="start a new database from these files instead of updating the stored one (kept as a "
                         "version for rollback); e.g. a court's first import over the demo")
+    i.add_argument("--through", help="the date the files' data is complete to (数据截至, YYYY-MM-DD); default: "
+                                     "the latest filing or closing in them")
     i.add_argument("--shown-as", action="append", help=argparse.SUPPRESS)  # the files' own names (the import page)
     i.add_argument("--json", action="store_true", help="print the result as one JSON line (for the import page)")
     r = sub.add_parser("refresh", help="rebuild the monthly facts after the measure definitions changed")
@@ -148,11 +150,18 @@ def main(argv: list[str] | None = None) -> int:
     from .profiles import load as load_profile
     from .reader import UnusableFile
 
+    import datetime as dt
+
+    try:
+        through = dt.date.fromisoformat(args.through) if args.through else None
+    except ValueError:
+        print(f"--through: 日期格式应为 YYYY-MM-DD / expected YYYY-MM-DD: {args.through}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     try:
         profile = load_profile(args.profile) if args.profile else None
         r = ingest(args.cases_file, args.courts, args.db, args.rejects, profile=profile, shown_as=args.shown_as,
-                   judges_path=args.judges, replace=args.replace)
+                   judges_path=args.judges, replace=args.replace, through=through)
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1

@@ -198,25 +198,33 @@ def _carried_dates(con: duckdb.DuckDBPyConnection) -> str:
             "LEFT JOIN old.meta b ON b.key = 'built_at' LEFT JOIN old.meta s ON s.key = 'source'")
 
 
-def _write_court_data(con: duckdb.DuckDBPyConnection, has_old: bool, imported_at: str) -> None:
-    """Each court of this import reaches the latest date of the files that carried its accepted
-    rows (an export is complete up to its last filing or closing); the other courts keep theirs."""
+def _write_court_data(con: duckdb.DuckDBPyConnection, has_old: bool, imported_at: str,
+                      through: dt.date | None) -> None:
+    """Each court of this import reaches the import's data-through date: `through` when the
+    importer states it, else the latest filing or closing of the import's accepted rows (one date
+    for the import: the exports of one import are taken together, and a small court's last case
+    does not make its data end early). A date only moves forward: a correction of old cases does
+    not take a court back. The other courts keep theirs."""
+    day = "?::DATE" if through else ("(SELECT max(greatest(filed_date, coalesce(closed_date, filed_date))) "
+                                     "FROM checked WHERE reason IS NULL)")
     new = f"""
-        WITH f AS (SELECT file_no, max(greatest(filed_date, coalesce(closed_date, filed_date))) AS through
-                   FROM checked WHERE reason IS NULL GROUP BY file_no),
-             cf AS (SELECT DISTINCT court_code, file_no FROM checked WHERE reason IS NULL)
-        SELECT cf.court_code, max(f.through) AS through, ? AS imported_at,
+        SELECT c.court_code, {day} AS through, ? AS imported_at,
                string_agg(DISTINCT files.name, ', ' ORDER BY files.name) AS source
-        FROM cf JOIN f USING (file_no) JOIN files USING (file_no) GROUP BY cf.court_code"""
-    rows = new if not has_old else (
-        f"WITH n AS ({new}) SELECT * FROM n UNION ALL "
-        f"SELECT * FROM ({_carried_dates(con)}) o WHERE o.court_code NOT IN (SELECT court_code FROM n)")
-    store.write_court_data(con, rows, [imported_at])
+        FROM (SELECT DISTINCT court_code, file_no FROM checked WHERE reason IS NULL) c JOIN files USING (file_no)
+        GROUP BY c.court_code"""
+    params = ([through] if through else []) + [imported_at]
+    rows = new if not has_old else f"""
+        WITH n AS ({new}), o AS ({_carried_dates(con)})
+        SELECT n.court_code, greatest(n.through, coalesce(o.through, n.through)) AS through, n.imported_at, n.source
+        FROM n LEFT JOIN o USING (court_code)
+        UNION ALL SELECT * FROM o WHERE o.court_code NOT IN (SELECT court_code FROM n)"""
+    store.write_court_data(con, rows, params)
 
 
 def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str | None = None,
            today: dt.date | None = None, profile: Profile | None = None,
-           shown_as: list[str] | None = None, judges_path: str | None = None, replace: bool = False) -> IngestResult:
+           shown_as: list[str] | None = None, judges_path: str | None = None, replace: bool = False,
+           through: dt.date | None = None) -> IngestResult:
     """Import; raises UnusableFile (database untouched) when a file cannot be used at all.
     Several case lists (or a .zip of them) import as one change: duplicates are judged across
     them in the order given, and one unusable file stops them all.
@@ -227,8 +235,12 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
     A judges list (`judges_path`, spec v2) replaces the stored one as a whole (data/judges.py).
     `replace`: a new database of these files alone (a court's first import over the demo: no
     synthetic case, judge or data date is carried into real data; the stored court list only when
-    no court list is given); the stored database is kept as a version."""
+    no court list is given); the stored database is kept as a version. `through`: the date the
+    files' data is complete to (数据截至), when the importer knows it; not after `today`, nor
+    before a date the accepted rows hold."""
     today = today or dt.date.today()
+    if through is not None and through > today:
+        raise UnusableFile(f"数据截至日期 {through} 晚于今天 / the data-through date {through} is after today")
     new_courts: list[tuple] = []
     if courts_path is not None:
         new_courts = _clean_courts(read_table(courts_path, codes.COURT_COLUMNS), courts_path)
@@ -301,7 +313,13 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         judges.write(con, new_judges, has_old)
         store.write_cases(con, "merged", keyed=not has_old)
         imported_at = dt.datetime.now().isoformat(timespec="seconds")
-        _write_court_data(con, has_old, imported_at)
+        if through is not None:
+            latest = con.execute("SELECT max(greatest(filed_date, coalesce(closed_date, filed_date))) FROM checked "
+                                 "WHERE reason IS NULL").fetchone()[0]
+            if latest is not None and latest > through:
+                raise UnusableFile(f"数据截至日期 {through} 早于文件中的日期 {latest} / the data-through date {through} is "
+                                   f"before a date the files hold ({latest})")
+        _write_court_data(con, has_old, imported_at, through)
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import",
                          built_at=imported_at)

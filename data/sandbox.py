@@ -55,7 +55,7 @@ def _run(args: list[str], name: str, db_path: str) -> str:
 
 def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_path: str, rejects_path: str,
                     profile: str | None = None, shown_as: list[str] | None = None,
-                    judges_path: str | None = None, replace: bool = False) -> IngestResult:
+                    judges_path: str | None = None, replace: bool = False, through=None) -> IngestResult:
     """`ingest` in a child process; UnusableFile (database untouched) when the file cannot be used,
     or when the child ran out of memory or time or was killed. `shown_as`: the files' own names
     (for messages, the rejects and the database's record of its source)."""
@@ -69,6 +69,8 @@ def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_pat
         args += ["--judges", judges_path]
     if replace:
         args.append("--replace")
+    if through is not None:
+        args += ["--through", through.isoformat()]
     for name in shown_as or []:
         args += ["--shown-as", name]
     out = _run(args, ", ".join(shown_as or [os.path.basename(p) for p in paths]), db_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from metrics.access import ROLES
 from metrics.catalogue import BY_ID
 from present.text import TEXT, tr
 
@@ -19,9 +20,15 @@ _PROFILE_SAVED = re.compile(r"(?P<name>.*): (?P<columns>\d+) columns, (?P<words>
 _SETTINGS = re.compile(r"(?P<path>.*): (?P<changed>.*) changed; rankings (?P<rankings>True|False)")
 _CHAIN = re.compile(r"(?P<n>\d+) earlier entries, digest (?P<digest>\S+)")
 _PROXY = re.compile(r"proxy header (?P<header>.*)")
+_ADD_USER = re.compile(r"(?P<name>[A-Za-z0-9_.\-]+): (?P<role>\w+)")
 _FAILED = re.compile(r"failed: (?P<why>.*)", re.S)
 _WORDS = {"demo": "audit_demo", "oidc": "audit_oidc", "unknown user": "audit_unknown_user",
-          "wrong password": "audit_wrong_password", "oidc user not in users.toml": "audit_oidc_unknown"}
+          "wrong password": "audit_wrong_password", "oidc user not in users.toml": "audit_oidc_unknown",
+          "first admin": "audit_first_admin", "wrong setup code": "audit_wrong_setup_code"}
+
+
+def role_name(role: str, lang: str) -> str:
+    return ROLES[role].name(lang) if role in ROLES else role
 
 
 def event_name(event: str, lang: str) -> str:
@@ -72,6 +79,8 @@ def detail_text(event: str, detail: str | None, lang: str) -> str:
         return tr("audit_failed", lang, why=failed["why"])
     if detail in _WORDS:
         return tr(_WORDS[detail], lang)
+    if event == "add_user" and (m := _ADD_USER.fullmatch(detail)):
+        return tr("audit_add_user", lang, name=m["name"], role=role_name(m["role"], lang))
     if event == "export":  # the file's name and its filters, written in the language of the export
         return detail
     for shape, words in _SHAPES:

@@ -368,12 +368,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "leave_demo_make": ("请先在下方创建第一个管理员账户（演示账户不能导入真实数据），之后用它登录。",
                         "First make the first admin account below (a demo account cannot import real data); "
                         "sign in with it from then on."),
-    "leave_demo_other": ("已有管理员账户 {names}：请退出演示账户，用它登录后再导入。",
-                         "An admin account exists ({names}): sign out of the demo and sign in with it to import."),
+    "leave_demo_other": ("已有管理员账户：请退出演示账户，用它登录后再导入。",
+                         "An admin account exists: sign out of the demo and sign in with it to import."),
     "first_admin": ("创建第一个管理员账户", "Make the first admin account"),
-    "first_admin_help": ("密码以 Argon2 哈希保存在服务器的状态目录中（不在代码仓库里）；其他账户请用 python -m security add-user 添加。",
-                         "The password is kept as an Argon2 hash in the server's state folder (not in the repository); "
-                         "add other accounts with python -m security add-user."),
+    "first_admin_help": ("设置码在服务器的文件 {path} 中（启动看板的终端也会显示），用于证明您管理这台服务器：演示账户无需密码。"
+                         "密码以 Argon2 哈希保存在服务器的状态目录中（不在代码仓库里）；其他账户请用 python -m security add-user 添加。",
+                         "The setup code is in the server's file {path} (the terminal that started the dashboard shows it "
+                         "too): it shows you run this server, since the demo accounts need no password. The password "
+                         "is kept as an Argon2 hash in the server's state folder (not in the repository); add other "
+                         "accounts with python -m security add-user."),
+    "through_date": ("数据截至（可选）", "Data complete to (optional)"),
+    "through_help": ("本次导入的数据完整到哪一天（例如导出当天）。留空则取文件中最晚的立案或结案日期。各页只计算到范围内所有法院都已到达的日期。",
+                     "The day this import's data is complete to (e.g. the day it was exported). Left blank: the "
+                     "latest filing or closing in the files. Each page counts only up to the date every court of "
+                     "its scope has reached."),
+    "setup_code": ("设置码", "Setup code"),
+    "account_code_bad": ("设置码不对", "Wrong setup code"),
+    "account_admin_exists": ("已有管理员账户，请用它登录", "An admin account exists already: sign in with it"),
     "display_name": ("姓名", "Name"),
     "password_again": ("再次输入密码", "Password again"),
     "first_admin_do": ("创建并用它登录", "Create it and sign in with it"),
@@ -623,6 +634,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_event_sign_in_failed": ("登录失败", "Failed sign-in"),
     "audit_event_sign_in_locked": ("账户已锁定", "Account locked"),
     "audit_event_sign_out": ("退出登录", "Sign-out"),
+    "audit_event_add_user": ("创建账户", "Account made"),
+    "audit_event_add_user_refused": ("拒绝创建账户", "Account refused"),
+    "audit_add_user": ("账户 {name}，角色：{role}", "account {name}, role: {role}"),
+    "audit_first_admin": ("第一个管理员账户", "the first admin account"),
+    "audit_wrong_setup_code": ("设置码不对", "wrong setup code"),
     "audit_event_import": ("导入", "Import"),
     "audit_event_export": ("导出", "Export"),
     "audit_event_rollback": ("回退", "Rollback"),

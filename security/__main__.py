@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 
 from metrics.access import ROLES, Access
 from schema.pipes import run
 
 from . import audit
-from .users import hash_password
+from .users import hash_password, toml_string
 
 
 def main() -> int:
@@ -58,19 +57,14 @@ def main() -> int:
     if len(password) < 10 or password != getpass.getpass("再输入一次 / again: "):
         print("python -m security: 密码至少10位且两次一致 / at least 10 characters, typed the same twice", file=sys.stderr)
         return 2
-    print(f"\n[users.{_toml_string(args.username)}]")
+    print(f"\n[users.{toml_string(args.username)}]")
     for key, value in (("name", args.name or args.username), ("role", args.role), ("court", args.court),
                        ("division", args.division), ("judge_id", args.judge_id), ("category", args.category),
                        ("email", args.email),
                        ("password_hash", hash_password(password))):
         if value:
-            print(f"{key} = {_toml_string(value)}")
+            print(f"{key} = {toml_string(value)}")
     return 0
-
-
-def _toml_string(value: str) -> str:
-    """A TOML basic string: JSON's escaping is valid TOML (quotes, backslashes, control characters)."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML also wants DEL escaped
 
 
 def verify_audit(path: str | None) -> int:

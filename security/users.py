@@ -114,11 +114,48 @@ NAME_RE = r"[A-Za-z0-9_.\-]{3,32}"
 MIN_PASSWORD = 10
 
 
-def add_admin(username: str, name: str, password: str, again: str, by: str) -> User:
-    """Make an admin account in the accounts file (Argon2 hash, as `python -m security add-user`
-    prints), audited; SignInError when the name is taken or malformed or the password too short
-    or not typed the same twice. The file is replaced atomically."""
+def toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escaping is valid TOML (quotes, backslashes, control characters)."""
     import json
+
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML also wants DEL escaped
+
+
+def setup_code_path() -> str:
+    return os.path.join(os.path.dirname(added_users_path()), "first-admin.code")
+
+
+def setup_code() -> str:
+    """Where the one-time code for the first real admin lives: made on first need, readable only by
+    the server's user, and printed to the server's log (the terminal of ./run.sh). Whoever makes the
+    first account must show they run the server: the demo accounts need no password."""
+    import secrets
+    import sys
+
+    path = setup_code_path()
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(4) + "\n")
+        with open(path) as f:
+            print(f"第一个管理员账户的设置码 / setup code for the first admin account: {f.read().strip()} ({path})",
+                  file=sys.stderr, flush=True)
+    return path
+
+
+def real_admins() -> list[str]:
+    """The accounts that can manage real data (not the demo's)."""
+    return sorted(u.username for u in load_users().users.values() if u.access.rule.manages_data and not u.demo)
+
+
+def add_admin(username: str, name: str, password: str, again: str, code: str, by: str) -> User:
+    """Make the first real admin account in the accounts file (Argon2 hash, as `python -m security
+    add-user` prints), audited. Refused (SignInError) when an admin exists already, the setup code
+    (setup_code) is wrong, the name is taken or malformed, or the password too short or not typed
+    the same twice. Under a lock, the file is checked and replaced atomically; the code is used up."""
+    import fcntl
+    import hmac
     import re
     import tempfile
 
@@ -126,23 +163,41 @@ def add_admin(username: str, name: str, password: str, again: str, by: str) -> U
     if not re.fullmatch(NAME_RE, username):
         raise SignInError("account_name_bad", "用户名须为3—32位字母、数字、点、横线或下划线 / the user name must be 3–32 "
                           "letters, digits, dots, dashes or underscores")
-    if username in load_users().users:
-        raise SignInError("account_taken", f"用户名已存在：{username} / the user name is taken", name=username)
     if len(password or "") < MIN_PASSWORD or password != again:
         raise SignInError("account_password_bad", f"密码至少{MIN_PASSWORD}位且两次一致 / at least {MIN_PASSWORD} "
                           "characters, typed the same twice", n=MIN_PASSWORD)
     path = added_users_path()
-    old = open(path, encoding="utf-8").read() if os.path.exists(path) else \
-        "# 在看板上创建的账户 / accounts made on the dashboard (python -m security add-user for others)\n"
-    quote = lambda v: json.dumps(v, ensure_ascii=False)  # a TOML basic string
-    block = (f"\n[users.{quote(username)}]\nname = {quote((name or '').strip()[:MAX_NAME] or username)}\n"
-             f"role = {quote(DATA_MANAGER)}\npassword_hash = {quote(hash_password(password))}\n")
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".users.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(old + block)
-    os.chmod(tmp, 0o600)  # password hashes: readable by the server alone
-    os.replace(tmp, path)
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two tabs at once: one account, and neither write lost
+        if real_admins():
+            raise SignInError("account_admin_exists", "已有管理员账户 / an admin account exists already")
+        try:
+            with open(setup_code_path()) as f:
+                wanted = f.read().strip()
+        except OSError:
+            wanted = ""
+        if not wanted or not hmac.compare_digest(wanted.encode(), (code or "").strip().encode()):
+            audit.record(by, "add_user_refused", "wrong setup code")
+            raise SignInError("account_code_bad", "设置码不对 / wrong setup code")
+        if username in load_users().users:
+            raise SignInError("account_taken", f"用户名已存在：{username} / the user name is taken", name=username)
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else \
+            "# 在看板上创建的账户 / accounts made on the dashboard (python -m security add-user for others)\n"
+        block = (f"\n[users.{toml_string(username)}]\nname = {toml_string((name or '').strip()[:MAX_NAME] or username)}\n"
+                 f"role = {toml_string(DATA_MANAGER)}\npassword_hash = {toml_string(hash_password(password))}\n")
+        tomllib.loads(old + block)  # never write a file that would not read back
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".users.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(old + block)
+            os.chmod(tmp, 0o600)  # password hashes: readable by the server alone
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+        os.remove(setup_code_path())  # used up
     audit.record(by, "add_user", f"{username}: {DATA_MANAGER}")
     return load_users().users[username]
 

@@ -17,7 +17,7 @@ def test_known_events_are_named_in_the_interface_language(event, zh, en):
 
 
 def test_an_event_added_later_is_shown_as_stored():
-    assert event_name("add_user", "zh") == "add_user" and event_name("add_user", "en") == "add_user"
+    assert event_name("some_future_event", "zh") == "some_future_event" and event_name("some_future_event", "en") == "some_future_event"
 
 
 # (event, detail as app_pages/data_import.py, data/watch.py, data/__main__.py, ui/mapping.py,
@@ -65,3 +65,13 @@ def test_a_detail_of_unknown_shape_is_shown_as_stored():
     for event, detail in (("add_user", "clerk: head 示0101 民一庭"), ("export", "compare_court_2026Q3.xlsx {'法院': '示01'}"),
                           ("import", "something new: 5")):
         assert detail_text(event, detail, "zh") == detail
+
+
+def test_a_made_account_reads_in_the_interface_language():
+    from present.audit_text import detail_text, event_name
+
+    assert event_name("add_user", "zh") == "创建账户"
+    assert detail_text("add_user", "hm_office: admin", "zh") == "账户 hm_office，角色：审管办"
+    assert detail_text("add_user", "hm_office: admin", "en") == "account hm_office, role: Trial management office"
+    assert detail_text("sign_in", "first admin", "zh") == "第一个管理员账户"
+    assert detail_text("add_user_refused", "wrong setup code", "zh") == "设置码不对"

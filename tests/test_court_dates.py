@@ -179,3 +179,50 @@ def test_a_replacing_import_without_a_court_list_keeps_only_the_court_list(two_d
         assert con.execute("SELECT DISTINCT court_code::VARCHAR FROM cases").fetchall() == [("示0201",)]
         assert con.execute("SELECT count(*) FROM courts").fetchone()[0] == 6
         assert con.execute("SELECT count(*) FROM judge_list").fetchone()[0] == 0
+
+
+def test_a_correction_of_old_cases_does_not_take_a_court_back(two_dates, tmp_path):
+    """Re-sending one 2025 case of 示0103 (an update) leaves its date, and the province's, where they were."""
+    import shutil
+
+    db = str(tmp_path / "corrected.duckdb")
+    shutil.copy(two_dates, db)
+    fix = [case("民初", 101, year=2025, court="示0103", filed_date="2025-01-05", closed_date="2025-01-25")]
+    r = ingest(str(write_cases(tmp_path / "fix.csv", fix)), None, db, str(tmp_path / "r.csv"), today=TODAY)
+    assert r.updated == 1
+    with duckdb.connect(db, read_only=True) as con:
+        dates = inventory.court_dates(con, TODAY).set_index("court_code")
+    assert dates.loc["示0103", "through"] == dt.date(2026, 11, 5) and dates.loc["示0103", "source"] == "fix.csv"
+
+
+def test_the_files_of_one_import_share_its_date(tmp_path):
+    """Two courts' exports imported together: the small court whose last case is older still
+    reaches the import's date, so it does not cut the province's months short."""
+    courts = write_courts(tmp_path / "courts.csv")
+    db = str(tmp_path / "one.duckdb")
+    big = write_cases(tmp_path / "big.csv", _rows("示0102", list(range(1, 10)), 1))
+    small = write_cases(tmp_path / "small.csv", _rows("示0201", [1, 2, 3], 1))
+    ingest([str(big), str(small)], str(courts), db, str(tmp_path / "r.csv"), today=TODAY)
+    with duckdb.connect(db, read_only=True) as con:
+        dates = inventory.court_dates(con, TODAY).set_index("court_code")
+    assert dates.loc["示0201", "through"] == dates.loc["示0102", "through"] == dt.date(2026, 9, 5)
+
+
+def test_the_importer_may_state_the_date_the_data_is_complete_to(tmp_path):
+    from data.reader import UnusableFile
+
+    courts = write_courts(tmp_path / "courts.csv")
+    db = str(tmp_path / "stated.duckdb")
+    rows = write_cases(tmp_path / "a.csv", _rows("示0102", list(range(1, 10)), 1))
+    with pytest.raises(UnusableFile, match="早于文件中的日期 2026-09-05"):
+        ingest(str(rows), str(courts), db, str(tmp_path / "r.csv"), today=TODAY, through=dt.date(2026, 8, 31))
+    with pytest.raises(UnusableFile, match="晚于今天"):
+        ingest(str(rows), str(courts), db, str(tmp_path / "r.csv"), today=TODAY, through=dt.date(2026, 12, 5))
+    ingest(str(rows), str(courts), db, str(tmp_path / "r.csv"), today=TODAY, through=dt.date(2026, 9, 30))
+    with duckdb.connect(db, read_only=True) as con:
+        assert inventory.court_dates(con, TODAY).set_index("court_code").loc["示0102", "through"] == dt.date(2026, 9, 30)
+    cli = subprocess.run([sys.executable, "-m", "data", "ingest", str(rows), "--db", db, "--through", "2026-10-31",
+                          "--rejects", str(tmp_path / "r2.csv")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr
+    with duckdb.connect(db, read_only=True) as con:
+        assert inventory.court_dates(con, TODAY).set_index("court_code").loc["示0102", "through"] == dt.date(2026, 10, 31)

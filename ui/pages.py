@@ -108,7 +108,8 @@ def navigation(role: str):
     """The st.navigation of a role's pages, in sections when there are many, and an address that
     is none of them answered in the interface's language."""
     specs = pages_for(role)
-    unknown = _unknown_address({s.url for s in specs})
+    # the landing page (url "") also answers at its file's name: no second page may claim that address
+    unknown = _unknown_address({s.url for s in specs} | {s.key for s in specs if s.url == ""})
     extra = [_not_found(unknown, next(s.path for s in specs if s.url == ""))] if unknown else []
     if len(specs) < GROUP_FROM:
         return st.navigation([_st_page(s) for s in specs] + extra)
@@ -124,7 +125,7 @@ def sign_in_navigation(sign_in_page):
     """Before sign-in every page's address shows the sign-in form, so a shared link opens its
     view right after signing in."""
     urls = dict.fromkeys(p.url for p in PAGES if p.url)
-    unknown = _unknown_address(set(urls))  # signed in, it says there is no such page
+    unknown = _unknown_address(set(urls) | {sign_in_page.__name__})  # signed in, it says there is no such page
     pages = [st.Page(sign_in_page, title=t("sign_in"), default=True)]
     pages += [st.Page(sign_in_page, title=url, url_path=url) for url in urls | ({unknown: None} if unknown else {})]
     return st.navigation(pages, position="hidden")
@@ -162,6 +163,8 @@ def require(key: str) -> None:
     """Stop a page that the signed-in user's role may not open (the navigation does not list it
     either; this holds even if a page is reached another way)."""
     access = current_access()
-    if access is None or access.role not in BY_KEY[key].roles:
+    if access is None:  # signed out meanwhile (or the demo replaced): a full run shows the sign-in page
+        st.rerun()
+    if access.role not in BY_KEY[key].roles:
         st.error(t("not_allowed"))
         st.stop()

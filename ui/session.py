@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.access import Access
 from security import audit, sessions
-from security.users import SignInError, User, add_admin, load_users, sign_in, sign_in_demo
+from security.users import SignInError, User, add_admin, load_users, setup_code, sign_in, sign_in_demo
 from ui import queries, url_state
 from ui.i18n import lang, t
 from ui.plain import md, tm
@@ -123,18 +123,16 @@ def sign_in_page() -> None:
                 _finish(sign_in_demo(config, u.username, _data_is_demo()))
 
 
-def real_admins() -> list[str]:
-    """The accounts that can sign in to real data as admin (not the demo's)."""
-    return sorted(u.username for u in load_users().users.values() if u.access.rule.manages_data and not u.demo)
-
-
 def first_admin_form(current: User) -> None:
     """For a demo admin leaving the demo when no real admin exists: make the first admin account
-    (Argon2, in the server's accounts file) and carry on signed in with it, so the import that
-    ends the demo leaves nobody outside. The demo session is revoked."""
+    (Argon2, in the server's accounts file) with the setup code only the server's operator can
+    read, and carry on signed in with it, so the import that ends the demo leaves nobody outside.
+    The demo session is revoked."""
+    where = setup_code()
     with st.form("first_admin", border=True):
         st.subheader(t("first_admin"))
-        st.caption(t("first_admin_help"))
+        st.caption(tm("first_admin_help", path=where))
+        code = st.text_input(t("setup_code"), key="fa_code", max_chars=32)
         username = st.text_input(t("user_name"), key="fa_user", max_chars=32)
         name = st.text_input(t("display_name"), key="fa_name", max_chars=64)
         password = st.text_input(t("password"), type="password", key="fa_pass")
@@ -142,18 +140,15 @@ def first_admin_form(current: User) -> None:
         submitted = st.form_submit_button(t("first_admin_do"), type="primary")
     if not submitted:
         return
-    if real_admins():  # made meanwhile (another tab): the first admin exists, no second one from the demo
-        st.error(tm("leave_demo_other", names=", ".join(real_admins())))
-        return
     try:
-        user = add_admin(username, name, password, again, by=current.username)
+        user = add_admin(username, name, password, again, code, by=current.username)
     except SignInError as e:
         st.error(tm(e.key, **e.values))
         return
     session_id = st.session_state.pop("_session_id", None)
     if session_id:
         sessions.revoke(session_id)
-    audit.record(user.username, "sign_in", "first admin, made on the import page")
+    audit.record(user.username, "sign_in", "first admin")
     st.session_state["_first_admin"] = user.username
     _finish(user)
 

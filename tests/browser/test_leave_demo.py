@@ -59,6 +59,10 @@ def test_a_court_leaves_the_demo_without_anyone_locked_out(leaving, browser, tmp
         assert admin.get_by_text("演示账户随即停用").is_visible()
         assert admin.locator("[data-testid='stFileUploader']").count() == 0  # a demo account cannot import
         shot(admin, "leave_demo_1_told")
+        # the setup code, which only whoever runs the server can read, is asked first
+        code_file = os.path.join(folder, "first-admin.code")
+        assert os.stat(code_file).st_mode & 0o077 == 0  # readable by the server's user alone
+        admin.get_by_label("设置码").fill("00000000")
         admin.get_by_label("用户名").fill("hm_office")
         admin.get_by_label("姓名").fill("鹤鸣县法院审管办")
         admin.get_by_label("密码", exact=True).fill(PASSWORD)
@@ -67,7 +71,13 @@ def test_a_court_leaves_the_demo_without_anyone_locked_out(leaving, browser, tmp
         admin.get_by_text("密码至少10位，且两次输入一致").wait_for(timeout=30000)
         admin.get_by_label("再次输入密码").fill(PASSWORD)
         admin.get_by_role("button", name="创建并用它登录").click()
+        admin.get_by_text("设置码不对").wait_for(timeout=30000)  # a demo visitor cannot make an admin
+        assert not os.path.exists(os.path.join(folder, "users.added.toml"))
+        with open(code_file) as f:
+            admin.get_by_label("设置码").fill(f.read().strip())
+        admin.get_by_role("button", name="创建并用它登录").click()
         admin.get_by_text("已创建管理员账户 hm_office 并用它登录").wait_for(timeout=60000)
+        assert not os.path.exists(code_file)  # used up
         wait_ready(admin)
         assert admin.locator("[data-testid='stSidebar']").get_by_text("鹤鸣县法院审管办").is_visible()
         shot(admin, "leave_demo_2_account")
@@ -109,6 +119,7 @@ def test_a_court_leaves_the_demo_without_anyone_locked_out(leaving, browser, tmp
 
         events = [(e[1], e[2], e[3]) for e in audit.entries(path=os.path.join(folder, "state.sqlite"))]
         assert ("demo_admin", "add_user", "hm_office: admin") in events
+        assert ("demo_admin", "add_user_refused", "wrong setup code") in events
         assert any(u == "hm_office" and ev == "import" for u, ev, _d in events)
 
         # the way back: the demo version is put back and the demo sign-in returns
@@ -136,5 +147,6 @@ def test_the_leaving_notice_reads_in_english(leaving, page):
     open_as(page, f"{url}/import?lang=English", "demo_admin")
     page.get_by_text("This is the demo data of a fictional province").wait_for(timeout=60000)
     assert page.get_by_text("sign out of the demo and sign in with it").is_visible()  # hm_office exists now
+    assert page.get_by_text("hm_office").count() == 0  # no account name is shown to a demo visitor
     assert page.locator("[data-testid='stFileUploader']").count() == 0
     shot(page, "leave_demo_en")

@@ -3,6 +3,7 @@ division, the compare caption naming the marks it draws."""
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from tests.browser.conftest import open_as, shot, wait_ready
 
@@ -94,3 +95,12 @@ def test_the_audit_log_reads_in_the_interface_language(server, page):
     wait_ready(page)
     cells = _audit_cells(page)
     assert "Sign-in" in cells and "demo user" in cells and "登录" not in cells
+
+
+@pytest.mark.parametrize("user,landing,heading", [("demo_leader", "overview", "态势总览"),
+                                                  ("demo_judge", "my_cases", "我的案件")])
+def test_the_landing_page_s_own_name_is_no_unknown_address(server, page, user, landing, heading):
+    """The first page also answers at its file's name: that address opens it, it does not fail."""
+    open_as(page, f"{server}/{landing}", user=user)
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    assert page.get_by_text("Two pages resolve").count() == 0 and page.get_by_role("dialog").count() == 0
