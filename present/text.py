@@ -41,9 +41,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "cases_by_type": ("各类型案件数", "Cases by type"),
     "court_list": ("法院名录", "Court list"),
     "completeness": ("各法院数据完整性", "How complete each court's data is"),
-    "completeness_help": ("数据截至：该法院最近一次导入的文件所到的日期。各页按所选范围内所有法院都已到达的日期计算；没有案件的法院尚无数据。",
-                          "Data as of: the date the file of the court's last import reaches. Each page counts up "
-                          "to the date every court of its scope has reached; a court without cases has no data yet."),
+    "completeness_help": ("数据截至：该法院的数据完整到的日期（导入时填写的数据截至日期，未填写时取该次导入中最晚的立案或结案日期）。"
+                          "各页按所选范围内所有法院都已到达的日期计算；没有案件的法院尚无数据。",
+                          "Data as of: the date the court's data is complete to (the date stated at its import, else the "
+                          "import's latest filing or closing). Each page counts up to the date every court of its scope "
+                          "has reached; a court without cases has no data yet."),
     "year": ("年份", "Year"),
     "category": ("类别", "Category"),
     "count": ("件数", "Cases"),
