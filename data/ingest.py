@@ -198,21 +198,18 @@ def _carried_dates(con: duckdb.DuckDBPyConnection) -> str:
             "LEFT JOIN old.meta b ON b.key = 'built_at' LEFT JOIN old.meta s ON s.key = 'source'")
 
 
-def _write_court_data(con: duckdb.DuckDBPyConnection, has_old: bool, imported_at: str,
-                      through: dt.date | None) -> None:
-    """Each court of this import reaches the import's data-through date: `through` when the
-    importer states it, else the latest filing or closing of the import's accepted rows (one date
-    for the import: the exports of one import are taken together, and a small court's last case
-    does not make its data end early). A date only moves forward: a correction of old cases does
-    not take a court back. The other courts keep theirs."""
-    day = "?::DATE" if through else ("(SELECT max(greatest(filed_date, coalesce(closed_date, filed_date))) "
-                                     "FROM checked WHERE reason IS NULL)")
-    new = f"""
-        SELECT c.court_code, {day} AS through, ? AS imported_at,
+def _write_court_data(con: duckdb.DuckDBPyConnection, has_old: bool, imported_at: str, through: dt.date) -> None:
+    """Each court of this import reaches `through`, the import's data-through date: the one the
+    importer states, else the latest filing or closing of its accepted rows (one date for the
+    import: its exports are taken together, and a small court's last case does not make its data
+    end early). A date only moves forward: a correction of old cases does not take a court back.
+    The other courts keep theirs."""
+    new = """
+        SELECT c.court_code, ?::DATE AS through, ? AS imported_at,
                string_agg(DISTINCT files.name, ', ' ORDER BY files.name) AS source
         FROM (SELECT DISTINCT court_code, file_no FROM checked WHERE reason IS NULL) c JOIN files USING (file_no)
         GROUP BY c.court_code"""
-    params = ([through] if through else []) + [imported_at]
+    params = [through, imported_at]
     rows = new if not has_old else f"""
         WITH n AS ({new}), o AS ({_carried_dates(con)})
         SELECT n.court_code, greatest(n.through, coalesce(o.through, n.through)) AS through, n.imported_at, n.source
@@ -313,13 +310,12 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         judges.write(con, new_judges, has_old)
         store.write_cases(con, "merged", keyed=not has_old)
         imported_at = dt.datetime.now().isoformat(timespec="seconds")
-        if through is not None:
-            latest = con.execute("SELECT max(greatest(filed_date, coalesce(closed_date, filed_date))) FROM checked "
-                                 "WHERE reason IS NULL").fetchone()[0]
-            if latest is not None and latest > through:
-                raise UnusableFile(f"数据截至日期 {through} 早于文件中的日期 {latest} / the data-through date {through} is "
-                                   f"before a date the files hold ({latest})")
-        _write_court_data(con, has_old, imported_at, through)
+        latest = con.execute("SELECT max(greatest(filed_date, coalesce(closed_date, filed_date))) FROM checked "
+                             "WHERE reason IS NULL").fetchone()[0]
+        if through is not None and latest > through:
+            raise UnusableFile(f"数据截至日期 {through} 早于文件中的日期 {latest} / the data-through date {through} is "
+                               f"before a date the files hold ({latest})")
+        _write_court_data(con, has_old, imported_at, through or latest)
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import",
                          built_at=imported_at)

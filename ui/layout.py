@@ -66,7 +66,8 @@ def data_note(meta: dict, dates: ScopeDates) -> str:
 
 def scope_notice(dates: ScopeDates) -> None:
     """Say plainly when the scope's courts have data up to different dates, and which have none."""
-    names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
+    courts = queries.courts()
+    names = dict(zip(courts["court_code"], courts["court_name"]))
     sep = t("list_separator")
     if dates.mixed:
         ahead = sep.join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
