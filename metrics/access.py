@@ -38,6 +38,8 @@ class Role:
     own_cases_only: bool             # case lists hold only the user's own cases
     others_anonymous: bool           # other judges appear as 法官A, 法官B … (unless judge_names_visible)
     manages_data: bool = False       # imports the data and makes the first account when the demo is left
+    sets_actions: bool = False       # sets and closes the meetings' action items, and notes figures, within reach
+    reports_progress: bool = False   # adds progress to the items their division owns, and notes its figures
 
     def name(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -52,13 +54,13 @@ class Role:
 _ALL_LEVELS = ("court", "division", "judge")
 ROLES: dict[str, Role] = {r.id: r for r in (
     Role(id="admin", zh="审管办", en="Trial management office", reach=Reach.ALL, compare_levels=_ALL_LEVELS,
-         own_cases_only=False, others_anonymous=False, manages_data=True),
+         own_cases_only=False, others_anonymous=False, manages_data=True, sets_actions=True),
     Role(id="leader", zh="院领导", en="Court leader", reach=Reach.DISTRICT, compare_levels=_ALL_LEVELS,
-         own_cases_only=False, others_anonymous=False),
+         own_cases_only=False, others_anonymous=False, sets_actions=True),
     Role(id="line", zh="条线庭长", en="Business-line head", reach=Reach.LINE, compare_levels=_ALL_LEVELS,
-         own_cases_only=False, others_anonymous=False),
+         own_cases_only=False, others_anonymous=False, reports_progress=True),
     Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("judge",),
-         own_cases_only=False, others_anonymous=False),
+         own_cases_only=False, others_anonymous=False, reports_progress=True),
     Role(id="judge", zh="法官", en="Judge", reach=Reach.OWN, compare_levels=("judge",),
          own_cases_only=True, others_anonymous=True),
 )}
@@ -181,6 +183,64 @@ class Access:
             frame.loc[mask, name_column] = frame.loc[mask, id_column].map(alias)
         frame.loc[mask, id_column] = frame.loc[mask, id_column].map(alias)
         return frame
+
+    # ---- the meetings' follow-up (followup/): items and notes about a unit's figure
+
+    def _in_own_division(self, con: duckdb.DuckDBPyConnection, court: str, division: str | None,
+                         judge_id: str | None) -> bool:
+        """A unit of this user's court that is their division or one of its judges."""
+        if court != self.court:
+            return False
+        if judge_id is not None:
+            return judge_id == self.judge_id if self.rule.reach is Reach.OWN else bool(con.execute(
+                "SELECT 1 FROM cases WHERE court_code::VARCHAR = ? AND judge_id = ? AND division = ? LIMIT 1",
+                [court, judge_id, self.division]).fetchone())
+        return division == self.division
+
+    def sees_followup(self, con: duckdb.DuckDBPyConnection, court: str, with_subordinates: bool,
+                      division: str | None, judge_id: str | None, owner: str | None = None) -> bool:
+        """An item or note about a figure this user is part of (or, for a division-bound user, one
+        their division owns): the office every one, a leader or line head those of their courts."""
+        reach = self.rule.reach
+        if reach is Reach.ALL:
+            return True
+        if reach in (Reach.DISTRICT, Reach.LINE):
+            return court in self.courts(con)
+        if division is None and judge_id is None:  # a court or district whose figure holds their cases
+            return court == self.court or (with_subordinates and bool(con.execute(
+                "SELECT 1 FROM court_tree WHERE ancestor = ? AND court_code::VARCHAR = ?", [court, self.court]).fetchone()))
+        return self._in_own_division(con, court, division, judge_id) or (
+            reach is Reach.DIVISION and court == self.court and owner == self.division)
+
+    def check_sets_actions(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+        """Setting or closing an item (or a meeting) about `scope`: AccessDenied unless this role sets them and reaches it."""
+        if not self.rule.sets_actions:
+            raise AccessDenied("无权设定或销号整改事项 / not allowed to set or close action items")
+        self.check(con, scope)
+
+    def check_progress(self, con: duckdb.DuckDBPyConnection, court: str, owner: str | None) -> None:
+        """Adding progress to an item of `court` owned by division `owner`."""
+        if self.rule.sets_actions:
+            self.check(con, Scope(court=court))
+        elif not self.rule.reports_progress:
+            raise AccessDenied("只能查看整改事项 / action items are read-only for you")
+        elif self.rule.reach is Reach.LINE:
+            if court not in self.courts(con):
+                raise AccessDenied(f"无权查看该法院 / not allowed to see court {court}")
+        elif court != self.court or owner != self.division:
+            raise AccessDenied("只能为本部门负责的事项填写进展 / only items your division owns")
+
+    def check_notes(self, con: duckdb.DuckDBPyConnection, court: str, division: str | None, judge_id: str | None) -> None:
+        """Writing a note (批注) on a unit's figure."""
+        if self.rule.sets_actions:
+            self.check(con, Scope(court=court))
+        elif not self.rule.reports_progress:
+            raise AccessDenied("只能查看批注 / notes are read-only for you")
+        elif self.rule.reach is Reach.LINE:
+            if court not in self.courts(con):
+                raise AccessDenied(f"无权查看该法院 / not allowed to see court {court}")
+        elif not self._in_own_division(con, court, division, judge_id):
+            raise AccessDenied("只能批注本部门的数据 / only your own division's figures")
 
     def pin(self, scope: Scope) -> Scope:
         """The scope with this user's fixed parts filled in: court and division for a division-bound

@@ -126,6 +126,12 @@ def has_district(con: duckdb.DuckDBPyConnection, court: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM courts WHERE parent_code = ?", [court]).fetchone()[0])
 
 
+def district(con: duckdb.DuckDBPyConnection, court: str) -> set[str]:
+    """The court and every court below it."""
+    return {court} | {r[0] for r in con.execute("SELECT court_code::VARCHAR FROM court_tree WHERE ancestor = ?",
+                                                [court]).fetchall()}
+
+
 def divisions(con: duckdb.DuckDBPyConnection, court: str) -> list[str]:
     rows = con.execute("SELECT DISTINCT division FROM cases WHERE court_code = ? ORDER BY 1", [court]).fetchall()
     return [r[0] for r in rows]

@@ -1,5 +1,6 @@
 """python -m report briefing --db PATH --period 2026Q3 [--cumulative] [--court 示01 [--with-subordinates]]
-[--category 民事] --out briefing.docx [--xlsx pack.xlsx] [--lang en]: the 数据会商 briefing and its Excel pack."""
+[--category 民事] --out briefing.docx [--xlsx pack.xlsx] [--lang en]: the 数据会商 briefing and its Excel pack.
+python -m report actions add|list|close: the meetings' action items (report/actions_cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", required=True)
     b.add_argument("--xlsx")
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing")
+    from .actions_cli import add_parsers, run as run_actions
+
+    add_parsers(sub)
     a = ap.parse_args(argv)
+    if a.command == "actions":
+        return run_actions(a)
     from .briefing import build, to_docx, to_xlsx
 
     try:

@@ -64,6 +64,27 @@ def _writing(path: str | None):
         yield w
 
 
+class Change:
+    """A change of the state and its audit entry, in one transaction: both are written or neither."""
+
+    def __init__(self, writer: AuditWriter):
+        self._w = writer
+
+    def run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._w.run(sql, params)
+
+    def record(self, username: str, event: str, detail: str = "") -> None:
+        _append(self._w, username, event, detail)
+
+
+@contextmanager
+def change(path: str | None = None):
+    """A transaction holding the log's write lock (so ids taken in it are unique across servers)
+    in which state is changed and the change recorded."""
+    with _writing(path) as w:
+        yield Change(w)
+
+
 def record(username: str, event: str, detail: str = "", path: str | None = None) -> None:
     """event: sign_in | sign_in_failed | sign_in_locked | sign_out | import | export | rollback"""
     with _writing(path) as w:

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
+from security.state import FOLLOWUP_TABLE_NAMES, FOLLOWUP_TABLES
+
 AUDIT_LOCK = 0x5350_5A58  # "SPZX": the advisory lock key of the audit log's writers
 GUARD_FUNCTIONS = """
     CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -64,19 +66,24 @@ def setup(con: psycopg.Connection, app_role: str | None = None) -> None:
     with con.transaction():
         con.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_LOCK,))  # servers starting together
         con.execute(TABLES)
+        for statement in FOLLOWUP_TABLES:
+            con.execute(statement)
         con.execute(GUARD_FUNCTIONS)
         _put_back(con, _missing_triggers(con))
         con.execute("REVOKE ALL ON audit, session_tickets, revoked_sessions FROM PUBLIC")
+        con.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(sql.SQL(", ").join(map(sql.Identifier, FOLLOWUP_TABLE_NAMES))))
         if app_role:
             role = sql.Identifier(app_role)
             con.execute(sql.SQL("REVOKE ALL ON audit FROM {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, INSERT ON audit TO {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, INSERT, DELETE ON session_tickets, revoked_sessions TO {}").format(role))
+            con.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
+                sql.SQL(", ").join(map(sql.Identifier, FOLLOWUP_TABLE_NAMES)), role))
 
 
 def _has_tables(con: psycopg.Connection) -> bool:
-    return con.execute("SELECT to_regclass('audit') IS NOT NULL AND to_regclass('revoked_sessions') IS NOT NULL"
-                       ).fetchone()[0]
+    return con.execute("SELECT to_regclass('audit') IS NOT NULL AND to_regclass('revoked_sessions') IS NOT NULL "
+                       "AND to_regclass('followup_notes') IS NOT NULL").fetchone()[0]
 
 
 class _Writer:
@@ -100,6 +107,10 @@ class _Writer:
     def insert(self, entry: tuple) -> None:
         self.con.execute("INSERT INTO audit(id, at, username, event, detail, prev, hash) "
                          "VALUES (%s, %s, %s, %s, %s, %s, %s)", entry)
+
+    def run(self, statement: str, params: tuple = ()) -> list[tuple]:
+        cur = self.con.execute(statement.replace("?", "%s"), params)
+        return cur.fetchall() if cur.description else []
 
     def attempts(self, username: str, attempt: str, reset: str, since: str) -> int:
         return self.con.execute("""
@@ -160,6 +171,12 @@ class PostgresStore:
                 return None
             row = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         return row[0] if row else None
+
+    def read(self, statement: str, params: tuple = ()) -> list[tuple]:
+        with self._reading() as con:
+            if con.execute("SELECT to_regclass('followup_items')").fetchone()[0] is None:
+                return []
+            return con.execute(statement.replace("?", "%s"), params).fetchall()
 
     def put_ticket(self, ticket: str, username: str, session_id: str, expires: float, now: float) -> None:
         with self._connection() as con, con.transaction():

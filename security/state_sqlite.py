@@ -15,6 +15,8 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 
+from security.state import FOLLOWUP_TABLES
+
 BUSY_SECONDS = 30  # how long a write waits for the one before it to end
 TRIGGERS = {
     "audit_no_update": "BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
@@ -134,6 +136,14 @@ class _Writer:
         for name in missing:
             con.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {TRIGGERS[name]}")
         self.restored = missing if existed else []
+        self.followup = None
+        if (file, "followup") not in _ready:
+            for statement in FOLLOWUP_TABLES:
+                con.execute(statement)
+            self.followup = (file, "followup")
+
+    def run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self.con.execute(sql, params).fetchall()
 
     def last(self) -> tuple[int, str] | None:
         return self.con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -158,8 +168,9 @@ class SqliteStore:
         with _write(self.path) as (con, file):
             w = _Writer(con, file)
             yield w
-        if w.made:  # committed: this process need not make them again
-            _ready.add(w.made)
+        for made in (w.made, w.followup):  # committed: this process need not make them again
+            if made:
+                _ready.add(made)
 
     @contextmanager
     def _reading(self):
@@ -194,6 +205,13 @@ class SqliteStore:
             row = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone() \
                 if con is not None and _has_audit(con) else None
         return row[0] if row else None
+
+    def read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._reading() as con:
+            if con is None or not con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                              "AND name = 'followup_items'").fetchone()[0]:
+                return []  # nothing was ever decided
+            return con.execute(sql, params).fetchall()
 
     def put_ticket(self, ticket: str, username: str, session_id: str, expires: float, now: float) -> None:
         with _write(self.path) as (con, _):

@@ -114,8 +114,9 @@ ALLOWED = {
     "data": {"schema", "metrics", "security"},  # security: the watch command writes the audit log
     "present": {"schema", "metrics"},
     "security": {"schema", "metrics"},
-    "report": {"schema", "metrics", "present"},
-    "ui": {"schema", "metrics", "present", "report", "security", "data"},
+    "followup": {"schema", "metrics", "security"},
+    "report": {"schema", "metrics", "present", "followup"},
+    "ui": {"schema", "metrics", "present", "report", "security", "data", "followup"},
 }
 
 
