@@ -1,7 +1,8 @@
 """The figures items are judged by: each unit's value of an indicator over the year to date of
 the data date, exactly as `python -m metrics --period YYYY-MM --cumulative` writes it for that
 unit (a court or district alone; a division or judge from `--court C --by division|judge`).
-Worked out in one query per court and level, however many items ask."""
+Worked out in one query per level over every court (and one per district asked), however many
+items ask."""
 from __future__ import annotations
 
 import datetime as dt
@@ -28,16 +29,17 @@ def year_to_date(day: dt.date) -> Period:
 def values(con: duckdb.DuckDBPyConnection, wanted: list[tuple[Unit, str]], period: Period | None = None) -> dict:
     """{(unit, indicator): value or None} over `period` (default the year to date of the data date)."""
     period = period or year_to_date(data_date(con))
-    batches: dict[tuple, set[str]] = defaultdict(set)
+    batches: dict[tuple, set[str]] = defaultdict(set)  # (district's court or None, level) → indicators
     for unit, indicator in wanted:
-        by = None if unit.level == "court" else unit.level
-        batches[(unit.court, unit.with_subordinates and by is None, by)].add(indicator)
+        batches[(unit.court if unit.with_subordinates else None, unit.level)].add(indicator)
     out: dict = {}
-    for (court, with_subordinates, by), indicators in batches.items():
-        frame = compute(con, period, by, Scope(court=court, with_subordinates=with_subordinates), sorted(indicators))
+    for (district, level), indicators in batches.items():
+        scope = Scope(court=district, with_subordinates=True) if district else Scope()
+        frame = compute(con, period, None if district else level, scope, sorted(indicators))
         for r in frame.to_dict("records"):
-            unit = Unit(court, with_subordinates, r.get("division") if by == "division" else None,
-                        r.get("judge_id") if by == "judge" else None)
+            unit = Unit(district, True) if district else Unit(
+                r["court_code"], False, r.get("division") if level == "division" else None,
+                r.get("judge_id") if level == "judge" else None)
             value = r["value"]
             out[(unit, r["indicator"])] = None if value is None or value != value else float(value)
     return {(u, i): out.get((u, i)) for u, i in wanted}
