@@ -762,7 +762,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "b_fu_status_at_risk": ("有风险", "at risk"),
     "b_fu_status_overdue": ("已逾期", "overdue"),
     "b_fu_status_closed": ("已销号", "closed"),
-    "b_fu_into_range": ("进入合理区间（{range}）", "into its range ({range})"),
+    "b_fu_into_range": ("进入区间{range}", "into its range, {range}"),
     "b_fu_judge": ("法官{judge}", "judge {judge}"),
     "b_fu_note": ("批注（{month}，{unit}）：{text}", "Note ({month}, {unit}): {text}"),
     "b_fu_other_note": ("{name}——{line}", "{name} — {line}"),
@@ -775,7 +775,7 @@ TEXT: dict[str, tuple[str, str]] = {
                            "Records a meeting of this scope ({scope}) and period ({period}) and keeps this briefing as "
                            "issued: later imports do not change it."),
     "meeting_name": ("会商名称", "Meeting name"),
-    "meeting_name_hint": ("如：2026年前三季度数据会商", "e.g. 2026年前三季度数据会商"),
+    "meeting_name_hint": ("如：2026年前三季度数据会商", "e.g. 2026 Q1–Q3 data meeting"),
     "meeting_held": ("会商日期", "Meeting date"),
     "meeting_minutes": ("会商纪要", "Minutes"),
     "meeting_issue_button": ("记录会商并发布报告", "Record the meeting and issue the briefing"),

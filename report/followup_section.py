@@ -59,7 +59,7 @@ def _target(item: Item, rng, lang: str) -> str:
     if item.target == RANGE:
         if rng is None:
             return tr("b_fu_into_range", lang, range="—")
-        return tr("b_fu_into_range", lang, range=f"{fmt.value(ind, rng[0], lang)} ~ {fmt.value(ind, rng[1], lang)}")
+        return tr("b_fu_into_range", lang, range=f"{fmt.value(ind, rng[0], lang)}~{fmt.value(ind, rng[1], lang)}")
     return fmt.value(ind, item.target_value, lang)
 
 

@@ -24,13 +24,14 @@ def issue_form(f: Query, briefing) -> None:
     access = current_access()
     if access is None or not access.rule.sets_actions:
         return
-    with st.expander(t("meeting_issue"), icon=":material/gavel:"):
+    tried = bool(st.session_state.get("meeting_issue_send"))  # open after a try, to show what became of it
+    with st.expander(t("meeting_issue"), icon=":material/gavel:", expanded=tried):
         st.caption(tm("meeting_issue_help", scope=briefing.scope_name, period=briefing.period_text))
         with st.form("meeting_issue", clear_on_submit=False):
             name = st.text_input(t("meeting_name"), placeholder=t("meeting_name_hint"), max_chars=100)
             held = st.date_input(t("meeting_held"), value=dt.date.today())
             minutes = st.text_area(t("meeting_minutes"), max_chars=MAX_MINUTES)
-            sent = st.form_submit_button(t("meeting_issue_button"), icon=":material/send:")
+            sent = st.form_submit_button(t("meeting_issue_button"), icon=":material/send:", key="meeting_issue_send")
         if sent:
             try:
                 queries.issue_meeting(f, briefing, name, held, minutes, current_user().username)
