@@ -6,10 +6,11 @@ import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
 from report.briefing import (SECTIONS, UNIT_CHART, assessment_line, assessment_rows, headline_header, headline_rows,
-                             management_lines, management_rows, outlook_text, section_title, short_text, unit_rows,
-                             warning_rows)
+                             management_lines, management_rows, note_lines, other_notes, outlook_text, section_title,
+                             short_text, unit_rows, warning_rows)
+from report import followup_section
 from report.charts import flow_chart, unit_chart
-from ui import queries
+from ui import meeting_issue, queries
 from ui.export import logged_download
 from ui.i18n import lang, t
 from ui import plain
@@ -34,8 +35,18 @@ with st.container(horizontal=True):
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+meeting_issue.issue_form(f, briefing)
+meeting_issue.issued(f, briefing)
+
+
 def table(header: list[str], rows: list[list[str]]) -> None:
     plain.table({h: [r[i] for r in rows] for i, h in enumerate(header)})
+
+
+def followup(b) -> None:
+    st.write(md(followup_section.intro(b.followup, L)))
+    if b.followup.rows:
+        table(followup_section.column_names(L), followup_section.table_rows(b.followup.rows))
 
 
 def overall(b) -> None:
@@ -52,8 +63,14 @@ def overall(b) -> None:
 def shortfalls(b) -> None:
     for short in b.short:
         st.write(md(short_text(short, L)))
+        for line in note_lines(b, short.indicator):
+            st.caption(md(line))
     if not b.short:
         st.write(t("b_all_meet"))
+    if other_notes(b):
+        st.write(t("b_fu_other_notes"))
+        for line in other_notes(b):
+            st.caption(md(line))
 
 
 def units(b) -> None:
@@ -93,7 +110,7 @@ def management(b) -> None:
 
 
 # Each section of the Word file (report.briefing.SECTIONS) and how the page draws it.
-DRAW = {"overall": overall, "short": shortfalls, "units": units, "warnings": warnings, "outlook": outlook,
+DRAW = {"followup": followup, "overall": overall, "short": shortfalls, "units": units, "warnings": warnings, "outlook": outlook,
         "assessment": assessment, "management": management}
 
 with st.container(border=True):

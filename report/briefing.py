@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
@@ -29,6 +29,9 @@ from present.summary import period_summary
 from present.text import category, tr, unit as unit_name
 from present.theme import falls_short, status_label
 from present.xlsx import workbook
+
+from . import followup_section
+from .followup_section import Followup
 
 HEADLINE = in_view(View.BRIEFING)
 UNIT_COLUMNS = in_view(View.BRIEFING_UNITS)
@@ -70,13 +73,14 @@ class Briefing:
     dates_note: str | None = None  # the scope's courts reach different dates: said, with the date used
     filters: dict = field(default_factory=dict)
     lang: str = "zh"
+    followup: Followup = field(default_factory=Followup)  # the previous meeting's items, the ledger, the notes
 
     def tr(self, key: str, **values) -> str:
         return tr(key, self.lang, **values)
 
 
 # The briefing's sections in the order of the Word file (to_docx); the page's preview draws the same list.
-SECTIONS = ("overall", "short", "units", "warnings", "outlook", "assessment", "management")
+SECTIONS = ("followup", "overall", "short", "units", "warnings", "outlook", "assessment", "management")
 
 
 def section_title(b: Briefing, section: str) -> str:
@@ -103,7 +107,9 @@ def _child_level(con, scope: Scope) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
-          config: EvaluationConfig | None = None, lang: str = "zh") -> Briefing:
+          config: EvaluationConfig | None = None, lang: str = "zh", access=None, follow: bool = True) -> Briefing:
+    """The briefing; with `follow`, its follow-up from the application state as `access` sees it
+    (None: everything, as the command line); without, attach it later (with_followup)."""
     config = config or load_config()
     meta = inventory.meta(con)
     court_dates = inventory.court_dates(con)
@@ -160,7 +166,26 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
                     narrowed=tr("list_separator", lang).join(
                         ([category(scope.category, lang)] if scope.category else [])
                         + ([tr("enterprise_only", lang)] if scope.enterprise else [])) or None,
-                    filters=filters, lang=lang, dates_note=dates_note)
+                    filters=filters, lang=lang, dates_note=dates_note,
+                    followup=followup_section.gather(con, scope, period, lang, access) if follow else Followup())
+
+
+def with_followup(b: Briefing, con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, access=None) -> Briefing:
+    """The briefing with its follow-up as it stands now (the state changes without an import)."""
+    period = period.to_date(b.data_date)
+    return replace(b, followup=followup_section.gather(con, scope, period, b.lang, access))
+
+
+def note_lines(b: Briefing, indicator: str) -> list[str]:
+    """The notes (批注) on the indicator for the period's months."""
+    return b.followup.notes.get(indicator, [])
+
+
+def other_notes(b: Briefing) -> list[str]:
+    """Notes on indicators that are not among the shortfalls, each in its indicator's words."""
+    short = {s.indicator for s in b.short}
+    return [b.tr("b_fu_other_note", name=BY_ID[i].name(b.lang), line=line)
+            for i, lines in b.followup.notes.items() if i not in short and i in BY_ID for line in lines]
 
 
 def headline_header(b: Briefing) -> list[str]:
@@ -331,6 +356,11 @@ def to_docx(b: Briefing) -> bytes:
     if b.demo:
         doc.add_paragraph(b.tr("b_demo"))
 
+    doc.add_heading(b.tr("b_followup"), level=1)
+    doc.add_paragraph(followup_section.intro(b.followup, b.lang))
+    if b.followup.rows:
+        word.table(doc, followup_section.column_names(b.lang), followup_section.table_rows(b.followup.rows), font_pt=9)
+
     doc.add_heading(b.tr("b_overall"), level=1)
     doc.add_paragraph(b.summary)
     word.table(doc, headline_header(b), headline_rows(b))
@@ -348,6 +378,12 @@ def to_docx(b: Briefing) -> bytes:
         name = BY_ID[short.indicator].name(b.lang)
         doc.add_heading(name[:1].upper() + name[1:], level=2)
         doc.add_paragraph(short_text(short, b.lang))
+        for line in note_lines(b, short.indicator):
+            doc.add_paragraph(line)
+    if other_notes(b):
+        doc.add_paragraph(b.tr("b_fu_other_notes"))
+        for line in other_notes(b):
+            doc.add_paragraph(line)
 
     word.orientation(doc, landscape=True)  # the units × indicators table is wide
     doc.add_heading(b.tr("b_units", child=b.tr(f"child_{b.child}")), level=1)
@@ -423,6 +459,8 @@ def to_xlsx(b: Briefing) -> bytes:
         names["assessment"]: assessed,
         names["management"]: management,
         b.tr("b_sheet_leaders"): leaders,
+        b.tr("b_sheet_ledger"): pd.DataFrame(followup_section.table_rows(b.followup.ledger, followup_section.LEDGER_COLUMNS),
+                                             columns=followup_section.column_names(b.lang, followup_section.LEDGER_COLUMNS)),
         b.tr("filters_sheet"): pd.DataFrame(list(b.filters.items()), columns=[b.tr("filter"), b.tr("value")]),
     }
     count = '#,##0"件"' if b.lang == "zh" else "#,##0"

@@ -28,7 +28,9 @@ from metrics.outlook import year_end_outlook
 from metrics.query import Query
 from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
 from security.keys import keyed
-from report.briefing import build, to_docx, to_xlsx
+from followup import meetings
+from report import frozen
+from report.briefing import build, to_docx, to_xlsx, with_followup
 from ui.database import cursor, version
 from ui.i18n import t
 
@@ -324,26 +326,41 @@ def facts_current() -> bool:
 
 
 def briefing(q: Query, lang: str = "zh"):
-    """The 数据会商 briefing of q's scope and period in a language (its files: briefing_files)."""
+    """The 数据会商 briefing of q's scope and period in a language (its files: briefing_file), with
+    its follow-up as the viewer sees it now (the state changes without an import: not cached)."""
     q = _authorised(q)
-    return _briefing(q, lang, _versions())
+    return with_followup(_briefing(q, lang, _versions()), cursor(), q.scope, q.period_obj, q.viewer)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _briefing(q: Query, lang: str, db_version):
-    return build(cursor(), q.scope, q.period_obj, lang=lang)
+    return build(cursor(), q.scope, q.period_obj, lang=lang, follow=False)
 
 
 def briefing_file(q: Query, lang: str, kind: str) -> bytes:
     """The briefing as .docx or .xlsx, made when it is downloaded (charts take a second to draw)."""
-    q = _authorised(q)
-    return _briefing_file(q, lang, kind, _versions())
+    return frozen_file(frozen.dumps(briefing(q, lang)), kind)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _briefing_file(q: Query, lang: str, kind: str, db_version) -> bytes:
-    b = _briefing(q, lang, db_version)
+def frozen_file(briefing_json: str, kind: str) -> bytes:
+    """The .docx or .xlsx of a briefing kept as JSON (the current one, or one issued for a meeting)."""
+    b = frozen.loads(briefing_json)
     return to_docx(b) if kind == "docx" else to_xlsx(b)
+
+
+def issue_meeting(q: Query, b, name: str, held: dt.date, minutes: str, by: str) -> int:
+    """Records the meeting of q's scope and period with the briefing `b` as issued (ActionError,
+    TextError or AccessDenied: nothing written)."""
+    q = _authorised(q)
+    return meetings.issue(cursor(), name=name, held=held, scope=q.scope, period=q.period, cumulative=q.cumulative,
+                          minutes=minutes, briefing=frozen.dumps(b), by=by, access=q.viewer)
+
+
+def issued_meetings(q: Query) -> list:
+    """The meetings of q's scope whose briefing was issued, newest first."""
+    q = _authorised(q)
+    return meetings.issued(cursor(), q.scope, q.viewer)
 
 
 def _whole_database(viewer: Access | None) -> None:

@@ -156,7 +156,7 @@ def test_briefing_page_downloads_the_docx(server, page):
     from docx import Document
 
     open_as(page, f"{server}/briefing?court=%E7%A4%BA01", user="demo_leader")
-    page.get_by_text("一、总体情况").first.wait_for(timeout=120000)
+    page.get_by_text("二、总体情况").first.wait_for(timeout=120000)
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, "briefing")
     with page.expect_download(timeout=60000) as dl:
