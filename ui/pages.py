@@ -54,6 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="business", url="business", icon=":material/storefront:", section="topics", roles=ANALYSTS),
     PageSpec(key="source", url="source", icon=":material/handshake:", section="topics", roles=DISTRICT),
     PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=ANALYSTS),
+    PageSpec(key="actions", url="actions", icon=":material/task_alt:", section="meeting", roles=ALL),
     PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),
     PageSpec(key="definitions", url="definitions", icon=":material/menu_book:", section="reference", roles=ALL),
     PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN),
