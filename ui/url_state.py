@@ -100,10 +100,20 @@ def write_link() -> None:
     gone = [k for k, v in pending.items() if v is None and k in st.query_params]
     if not sets and not gone:
         return  # every message redraws the page
+    current = {k: st.query_params.get(k) for k in st.query_params}
     with get_session_state().query_params() as link:
-        for key in gone:
-            link.discard_param_no_forward_msg(key)  # sent with the values below, in one message
-    st.query_params.update(sets)
+        bound = {k for k in current if link.is_bound(k)}  # the language switch writes its own
+        for key in current.keys() - bound:
+            link.discard_param_no_forward_msg(key)  # written again below, in order, in one message
+    ours = {k: v for k, v in current.items() if k not in gone and k not in bound} | sets
+    st.query_params.update(sorted(ours.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER))))
+
+
+# Every page writes the link in this one order, so the same view is the same address whichever
+# page wrote it: when a page switch's first link reaches the browser before its new address (a
+# loaded browser can take Streamlit's two messages in that order), the link equals the address
+# bar's and adds no history entry of the old page showing the new page's view.
+_ORDER = {key: n for n, key in enumerate(params.PARAMS)}
 
 
 def drop_writes() -> None:

@@ -127,6 +127,9 @@ def page(browser):
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.errors = errors
+    addresses: list[str] = []  # every address the page went through, for a failing Back or Forward to show
+    pg.on("framenavigated", lambda frame: addresses.append(frame.url) if frame == pg.main_frame else None)
+    pg.addresses = addresses
     yield pg
     ctx.close()
 

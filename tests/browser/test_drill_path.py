@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.browser.conftest import open_as, shot, wait_ready
 
 QINGLAN = "%E7%A4%BA02"  # 示02, 青岚市中级人民法院
@@ -30,8 +32,14 @@ def _selected(page, name: str) -> bool:
 
 
 def _settled(page, url_holds) -> None:
-    """After Back or Forward: the address is that entry's, and the page has drawn it."""
-    page.wait_for_url(url_holds, timeout=60000)
+    """After Back or Forward: the address is that entry's, and the page has drawn it. If it never
+    is, the failure lists the addresses the page went through and the length of its history."""
+    try:
+        page.wait_for_url(url_holds, timeout=60000)
+    except PlaywrightTimeoutError:
+        entries = page.evaluate("history.length")
+        raise AssertionError(f"address {page.url}, {entries} history entries, after:\n  "
+                             + "\n  ".join(page.addresses)) from None
     page.wait_for_timeout(1500)  # the run that entry starts
     wait_ready(page, 60000)
 
