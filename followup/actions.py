@@ -56,7 +56,7 @@ def check_target(con: duckdb.DuckDBPyConnection, indicator: str, unit: Unit, tar
     if ind.direction is Direction.NONE:
         raise ActionError(f"{ind.zh}没有好坏方向，目标只能是 range / {ind.en} has no better side: the target must be 'range'")
     if ind.unit is ValueUnit.PERCENT and not 0 <= goal <= 1:
-        raise ActionError(f"{ind.zh}是比率，目标应在 0 到 1 之间（如 0.9）/ {ind.en} is a rate: a target between 0 and 1 (0.9)")
+        raise ActionError(f"{ind.zh}是比率，目标应在 0 到 1 之间（如 0.9） / {ind.en} is a rate: a target between 0 and 1 (0.9)")
     if rng is not None:
         worse_bound = rng[0] if ind.direction is Direction.HIGHER else rng[1]
         if (goal < worse_bound) if ind.direction is Direction.HIGHER else (goal > worse_bound):

@@ -37,8 +37,8 @@ def check_text(text: str | None, what: str, required: bool = False, lines: bool 
     if _HTML.search(text):
         raise TextError(f"{zh}不能含 HTML 标记 / the {en} may not hold HTML")
     if _MARKDOWN.search(text):
-        raise TextError(f"{zh}不能含 Markdown 标记（** ` [ ]( # > $ 等）/ the {en} may not hold Markdown markup")
+        raise TextError(f"{zh}不能含 Markdown 标记（** ` [ ]( # > $ 等） / the {en} may not hold Markdown markup")
     if _FORMULA.search(text):
-        raise TextError(f"{zh}不能以 = + - @ 开头（会被表格当作公式）/ the {en} may not start with = + - @ "
+        raise TextError(f"{zh}不能以 = + - @ 开头（会被表格当作公式） / the {en} may not start with = + - @ "
                         f"(a spreadsheet would run it as a formula)")
     return text
