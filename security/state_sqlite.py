@@ -13,6 +13,7 @@ import os
 import pathlib
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 
 from security.state import FOLLOWUP_TABLES
@@ -73,7 +74,7 @@ def _prepare(con: sqlite3.Connection, path: str, file: tuple) -> None:
     with _ready_lock:
         if (file, "sessions") in _ready:
             return
-        if con.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+        if _to_wal(con).lower() != "wal":
             raise sqlite3.OperationalError(f"{path}: cannot switch to WAL mode")
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -84,6 +85,20 @@ def _prepare(con: sqlite3.Connection, path: str, file: tuple) -> None:
             con.execute("ROLLBACK")
             raise
         _ready.add((file, "sessions"))
+
+
+def _to_wal(con: sqlite3.Connection) -> str:
+    """Switch a file to WAL mode. On a new file that another process is switching (or first
+    writing) at the same moment, SQLite answers "database is locked" at once, without waiting
+    as it does for a write: so wait here, as long as a write would."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 @contextmanager
