@@ -431,3 +431,28 @@ def test_a_leader_sets_items_within_their_district_only(demo, state):
         _add(con, unit=Unit("示0201"), access=leader)
     assert _everything() == before
     con.close()
+
+
+def test_notes_are_checked_and_write_nothing_when_refused(demo, state):
+    con = connect(demo)
+    note = dict(indicator="closure_rate", unit=Unit("示0101", division="民一庭"), month="2026-03", text="3月系统切换", by="x")
+    refused = [
+        (dict(access=JUDGE), AccessDenied, "read-only"),
+        (dict(access=Access("head", court="示0101", division="民二庭")), AccessDenied, "only your own division"),
+        (dict(access=LEADER_ELSEWHERE), AccessDenied, "示0101"),
+        (dict(indicator="no_such_indicator", access=OFFICE), actions.ActionError, "unknown indicator"),
+        (dict(month="2026-10", access=OFFICE), actions.ActionError, "after the data date"),
+        (dict(month="2026-13", access=OFFICE), actions.ActionError, "2026-03"),
+        (dict(text="<img src=x>", access=OFFICE), TextError, "HTML"),
+        (dict(text="=1+1", access=OFFICE), TextError, "formula"),
+        (dict(text=LONG, access=OFFICE), TextError, "longer than 500"),
+    ]
+    for changes, error, message in refused:
+        before = _everything()
+        with pytest.raises(error, match=message):
+            actions.add_note(con, **{**note, **changes})
+        assert _everything() == before, message
+    assert actions.add_note(con, **note, access=HEAD) == 1  # the head notes their own division's figure
+    assert [n.text for n in actions.visible_notes(con, JUDGE)] == []  # another division's: not the judge's
+    assert [n.text for n in actions.visible_notes(con, HEAD)] == ["3月系统切换"]
+    con.close()
