@@ -9,7 +9,7 @@ import datetime as dt
 import getpass
 import sys
 
-from followup.actions import ActionError, add_item, close_item, standings, visible_items
+from followup.actions import ActionError, add_item, check_unit, close_item, standings, visible_items
 from followup.model import STATUSES, Unit
 from followup.text import TextError
 from metrics.catalogue import BY_ID
@@ -76,6 +76,8 @@ def run(a: argparse.Namespace) -> int:
             return 0
         if a.with_subordinates and not a.court:
             raise ActionError("--with-subordinates 需要 --court / needs --court")
+        if a.court:
+            check_unit(con, Unit(a.court, a.with_subordinates))  # a mistyped court is said so, not listed as empty
         rows = []
         for s in standings(con, visible_items(con, None, a.court, a.with_subordinates)):
             if a.status and s.status != a.status:

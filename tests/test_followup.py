@@ -162,6 +162,8 @@ def test_list_filters_by_court_district_and_status(cli, demo):
     assert [r["id"] for r in both] == ["1", "4"]
     p = _run(state, "-m", "report", "actions", "list", "--db", demo, "--with-subordinates", check=False)
     assert p.returncode == 2 and "--court" in p.stderr
+    p = _run(state, "-m", "report", "actions", "list", "--db", demo, "--court", "示9999", check=False)
+    assert p.returncode == 2 and "示9999" in p.stderr and not p.stdout
 
 
 def test_close_with_a_note_then_closed_and_a_second_close_is_refused(cli, demo):
