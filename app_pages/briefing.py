@@ -9,7 +9,7 @@ from report.briefing import (SECTIONS, UNIT_CHART, assessment_line, assessment_r
                              management_lines, management_rows, outlook_text, section_title, short_text, unit_rows,
                              warning_rows)
 from report.charts import flow_chart, unit_chart
-from ui import queries
+from ui import followup_form, queries
 from ui.export import logged_download
 from ui.i18n import lang, t
 from ui import plain
@@ -54,6 +54,7 @@ def shortfalls(b) -> None:
         st.write(md(short_text(short, L)))
     if not b.short:
         st.write(t("b_all_meet"))
+    followup_form.shortfall_buttons([s.indicator for s in b.short], "briefing", court=f.court, district=f.district)
 
 
 def units(b) -> None:
