@@ -44,7 +44,8 @@ def ledger(standings: list, court_names: dict, judge_names: dict, lang: str = "z
     rows = []
     for s in standings:
         i, ind = s.item, BY_ID[s.item.indicator]
-        rows.append([i.id, i.meeting, ind.name(lang), unit_text(i.unit, court_names, judge_names, lang),
+        name = ind.name(lang)
+        rows.append([i.id, i.meeting, name[:1].upper() + name[1:], unit_text(i.unit, court_names, judge_names, lang),
                      target_text(i.indicator, i.target, lang), i.due.isoformat(), i.owner or "—",
                      fmt.value(ind, i.value_at_creation, lang), fmt.value(ind, s.value_now, lang),
                      status_text(s.status, lang), latest_progress(i)])

@@ -131,6 +131,23 @@ def test_judge_reads_their_item_only(server, demo_db, page):
     assert out.stdout.split() == ["refused", "refused", "0", "None"]
 
 
+def test_an_item_opens_its_cases_and_its_units_figures(server, demo_db, page):
+    item_id = _add(demo_db, "--court", HUBIN, "--division", DIVISION)
+    open_as(page, f"{server}/actions?court={HUBIN}")
+    _pick(page, item_id)
+    item = page.locator(".st-key-fu_item")
+    item.get_by_text("查看数据背后的案件").click()
+    wait_ready(page)
+    assert "背后的案件" in item.inner_text() and "共 " in item.inner_text()  # the case list's count
+    shot(page, "actions_cases")
+    item.get_by_role("button", name="查看该对象的数据").click()
+    page.wait_for_url("**/profile**")
+    wait_ready(page)
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "民一庭" in main and "画像" in main
+    shot(page, "actions_to_profile")
+
+
 def test_english_labels(server, demo_db, page):
     _add(demo_db, "--court", HUBIN)
     open_as(page, f"{server}/actions?court={HUBIN}&lang=English")
