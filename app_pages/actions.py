@@ -1,152 +1,117 @@
-"""整改台账: the action items the data meetings set for the scope — by meeting, owner and status,
-judged against the data at every look — with progress, closing, the unit's figures and the cases
-behind them one click away, and the ledger as Excel. Who may set, close, report on or only read
-an item is decided in metrics/access.py and checked again where the item is written."""
+"""整改台账: the action items of the scope, by meeting, owner and status (worked out from the data
+at every look); per item, the unit's figures and the cases behind them, closing (销号) for the
+roles that set items and progress for those that report it; Excel export."""
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import streamlit as st
 
-from followup.actions import ActionError
-from followup.model import STATUSES, Unit
-from followup.text import TextError
-from metrics.access import AccessDenied
-from metrics.catalogue import CATALOGUE
-from ui import queries
+from followup.model import STATUSES
+from followup.values import year_to_date
+from metrics.catalogue import BY_ID
+from present.followup_table import ledger, status_style, status_text, unit_text
+from ui import followup_data, followup_form, pages
 from ui.drill import case_list
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
-from ui.pages import open_profile
 from ui.plain import md, tm
-from ui.session import current_access, current_user
-from ui.tables import show
 
-REFUSED = (ActionError, TextError, AccessDenied)
-f, ctx = page_context("actions", with_period=False)
+f, ctx = page_context("actions", with_period=False)  # values are each unit's year to date: no period controls
 L = lang()
-access, user = current_access(), current_user()
-COLUMNS = ("id", "meeting", "indicator", "unit", "target", "due", "owner", "then", "now", "status", "progress")
+DONE = "fu_done"  # what the last change did, said after the rerun that shows it in the table
 
+done = st.session_state.pop(DONE, None)
+if done:
+    st.success(tm(done[0], id=done[1]), icon=":material/task_alt:")
+followup_form.created_notice()
+followup_form.open_button("fu_new", "fu_new", court=f.court, district=f.district)
 
-@st.dialog(t("act_new"), width="large")
-def new_item() -> None:
-    """An item set by hand: the unit within the page's court, the target, the deadline, the owner."""
-    indicator = st.selectbox(t("b_fu_col_indicator"), [i.id for i in CATALOGUE],
-                             format_func=lambda i: next(x.name(L) for x in CATALOGUE if x.id == i))
-    levels = ["court", "district", "division", "judge"]
-    level = st.segmented_control(t("act_level"), levels, default="court", required=True,
-                                 format_func=lambda v: t(f"act_level_{v}"))
-    division = judge = None
-    if level in ("division", "judge"):
-        division = st.selectbox(t("division"), queries.divisions(f.court))
-    if level == "judge" and division:
-        people = queries.judges(f.narrow(district=False, division=division))
-        names = dict(zip(people["judge_id"], people["judge_name"]))
-        judge = st.selectbox(t("judge"), list(names), format_func=lambda j: f"{names.get(j, j)} ({j})")
-    unit = Unit(f.court, level == "district", division if level == "division" else None, judge)
-    kind = st.segmented_control(t("act_target_kind"), ["range", "value"], default="range", required=True,
-                                format_func=lambda v: t(f"act_target_{v}"))
-    number = st.number_input(t("act_target_number"), value=0.0, format="%.4f") if kind == "value" else None
-    due = st.date_input(t("act_due"), value=dt.date(dt.date.today().year, 12, 31), min_value=dt.date.today())
-    owners = queries.divisions(f.court)
-    proposed = queries.proposed_owner(indicator, unit)
-    owner = st.selectbox(t("act_owner"), owners, index=owners.index(proposed) if proposed in owners else None)
-    existing = queries.meeting_names()
-    other = t("act_meeting_other")
-    meeting = st.selectbox(t("act_meeting"), existing + [other])
-    if meeting == other:
-        meeting = st.text_input(t("act_meeting_new"), max_chars=100)
-    note = st.text_input(t("act_note"), max_chars=500)
-    if st.button(t("act_create"), type="primary"):
-        try:
-            new_id = queries.add_action(f, user.username, meeting=meeting, indicator=indicator, unit=unit,
-                                        target="range" if kind == "range" else repr(number), due=due, owner=owner,
-                                        note=note)
-        except REFUSED as e:
-            st.error(md(str(e)))
-            return
-        st.session_state["act_flash"] = t("act_created", id=new_id)
-        st.rerun()
-
-
-if flash := st.session_state.pop("act_flash", None):
-    st.success(md(flash))
-if access.rule.sets_actions and st.button(t("act_new"), icon=":material/add_task:"):
-    new_item()
-
-stood = queries.action_ledger(f)
-if not stood:
-    st.info(t("act_none"))
+found = followup_data.standings(f.court, f.district)
+if not found:
+    st.info(t("fu_none"))
     st.stop()
-rows = pd.DataFrame(queries.action_rows(f, stood, L))
-with st.container(horizontal=True):
-    meetings = st.multiselect(t("act_filter_meeting"), sorted(rows["meeting"].unique()), key="act_meetings")
-    owners = st.multiselect(t("act_filter_owner"), sorted(rows["owner"].unique()), key="act_owners")
-    statuses = st.multiselect(t("act_filter_status"), list(STATUSES), key="act_statuses",
-                              format_func=lambda s: t(f"b_fu_status_{s}"))
-keep = pd.Series(True, index=rows.index)
-for column, chosen_values in (("meeting", meetings), ("owner", owners), ("status_code", statuses)):
-    if chosen_values:
-        keep &= rows[column].isin(chosen_values)
-shown = rows[keep]
-counts = shown["status_code"].value_counts()
-st.caption(tm("act_counts", n=len(shown), counts=t("list_separator").join(
-    f"{t(f'b_fu_status_{s}')} {counts[s]}" for s in STATUSES if s in counts)))
-table = shown[list(COLUMNS)].rename(columns={c: t(f"b_fu_col_{c}") for c in COLUMNS if c != "id"})
-show(table, alt="actions")
-download_xlsx(table, "actions", f, ctx, key="dl_actions")
 
-st.subheader(t("act_item"))
-by_id = {s.item.id: s for s in stood}
-labels = {r["id"]: t("act_item_label", id=r["id"], indicator=r["indicator"], unit=r["unit"]) for _, r in shown.iterrows()}
-if not labels:
+ALL = ""
+with st.container(horizontal=True, key="fu_filters"):
+    meeting = st.selectbox(t("fu_meeting"), [ALL] + sorted({s.item.meeting for s in found}), key="fu_f_meeting",
+                           format_func=lambda m: m or t("all"), width=260)
+    owner = st.selectbox(t("fu_owner"), [ALL] + sorted({s.item.owner for s in found if s.item.owner}),
+                         key="fu_f_owner", format_func=lambda o: o or t("all"), width=200)
+    status = st.selectbox(t("fu_status"), [ALL, *STATUSES], key="fu_f_status",
+                          format_func=lambda s: status_text(s, L) if s else t("all"), width=160)
+shown = [s for s in found if (not meeting or s.item.meeting == meeting) and (not owner or s.item.owner == owner)
+         and (not status or s.status == status)]
+if not shown:
+    st.info(t("fu_none_matching"))
     st.stop()
-chosen = st.selectbox(t("act_item"), list(labels), format_func=labels.get, label_visibility="collapsed",
-                      key="act_chosen")
+
+counts = {s: sum(x.status == s for x in shown) for s in STATUSES}
+st.caption(tm("fu_count", n=len(shown), counts=t("list_separator").join(
+    f"{status_text(s, L)} {n}" for s, n in counts.items() if n)))
+period = year_to_date(ctx["data_date"])
+st.caption(tm("fu_values_note", period=period.describe(L)))
+names = followup_data.court_names()
+judges = followup_data.judge_names([s.item for s in shown])
+table = ledger(shown, names, judges, L)
+st.dataframe(table.style.map(status_style(L), subset=[t("fu_status")]), hide_index=True, alt="action items",
+             key="fu_table")
+download_xlsx(table, "actions", f, ctx, key="dl_actions",
+              extra={t("fu_meeting"): meeting or t("all"), t("fu_owner"): owner or t("all"),
+                     t("fu_status"): status_text(status, L) if status else t("all")})
+
+# One item: its history, its figures and cases, and what this user may do with it.
+by_id = {s.item.id: s for s in shown}
+chosen = st.selectbox(t("fu_pick"), list(by_id), key="fu_pick", format_func=lambda i: t(
+    "fu_item_label", id=i, name=BY_ID[by_id[i].item.indicator].name(L), unit=unit_text(by_id[i].item.unit, names, judges, L)))
 s = by_id[chosen]
-item = s.item
-st.markdown("**" + md(labels[chosen]) + "** · " + md(t(f"b_fu_status_{s.status}")))
-st.caption(tm("act_set_by", by=item.created_by, at=item.created_at[:10], note=item.note or "—"))
-if item.closed_at:
-    st.caption(tm("act_closed_by", by=item.closed_by, at=item.closed_at[:10], note=item.close_note))
-st.markdown("**" + t("act_progress_title") + "**")
-for p in item.progress:
-    st.caption(tm("act_progress_line", at=p.at[:16].replace("T", " "), by=p.username, text=p.text))
-if not item.progress:
-    st.caption(t("act_no_progress"))
+item, unit = s.item, s.item.unit
+label = unit_text(unit, names, judges, L)
+with st.container(border=True, key="fu_item"):
+    st.markdown(tm("fu_item_label", id=item.id, name=BY_ID[item.indicator].name(L), unit=label)
+                + " · " + tm("fu_status") + " " + md(status_text(s.status, L)))
+    st.caption(tm("fu_set_line", at=item.created_at.replace("T", " "), user=item.created_by, text=item.note or "—"))
+    for p in item.progress:
+        st.caption(tm("fu_history_line", at=p.at.replace("T", " "), user=p.username, text=p.text))
+    if item.closed_at:
+        st.caption(tm("fu_closed_line", at=item.closed_at.replace("T", " "), user=item.closed_by or "",
+                      text=item.close_note or ""))
+    with st.container(horizontal=True):
+        if st.button(t("fu_open_figures"), key="fu_figures", icon=":material/id_card:"):
+            pages.open_profile(unit.level, unit.court, unit.division or (item.owner if unit.judge_id else None),
+                               unit.judge_id)
+        cases = st.toggle(t("fu_open_cases"), key=f"fu_cases_{item.id}")
+    if cases:
+        st.subheader(tm("fu_cases_title", unit=label, name=BY_ID[item.indicator].name(L), period=period.describe(L)))
+        q = f.narrow(period=period.label, cumulative=True, court=unit.court, district=unit.with_subordinates,
+                     division=unit.division, judge_id=unit.judge_id, category=None, enterprise=False)
+        try:
+            case_list(q, ctx, item.indicator, label)
+        except followup_data.REFUSED as e:
+            st.error(md(str(e)), icon=":material/block:")
 
-may_report = access.rule.sets_actions or access.rule.reports_progress
-if item.closed_at is None and may_report:
-    with st.form(f"progress_{chosen}", clear_on_submit=True):
-        text = st.text_input(t("act_progress_text"), max_chars=500)
-        if st.form_submit_button(t("act_add_progress")):
-            try:
-                queries.add_action_progress(f, chosen, text, user.username)
-                st.session_state["act_flash"] = t("act_saved")
-                st.rerun()
-            except REFUSED as e:
-                st.error(md(str(e)))
-if item.closed_at is None and access.rule.sets_actions:
-    with st.form(f"close_{chosen}", clear_on_submit=True):
-        note = st.text_input(t("act_close_note"), max_chars=500)
-        if st.form_submit_button(t("act_close")):
-            try:
-                queries.close_action(f, chosen, note, user.username)
-                st.session_state["act_flash"] = t("act_saved")
-                st.rerun()
-            except REFUSED as e:
-                st.error(md(str(e)))
-if not may_report:
-    st.caption(t("act_read_only"))
-
-u = item.unit
-level = u.level if not u.with_subordinates else None
-if level and st.button(t("act_open_unit"), icon=":material/id_card:"):
-    open_profile(level, u.court, u.division, u.judge_id)
-with st.expander(t("act_cases")):
-    data_date = ctx["data_date"]
-    case_list(f.narrow(period=f"{data_date:%Y-%m}", cumulative=True, court=u.court, district=u.with_subordinates,
-                       division=u.division, judge_id=u.judge_id), ctx, item.indicator, labels[chosen])
+    writable = item.closed_at is None
+    may_close, may_progress = writable and followup_data.may_set(), writable and followup_data.may_progress(item)
+    if may_progress:
+        with st.form(f"fu_progress_{item.id}", clear_on_submit=True):
+            text = st.text_area(t("fu_progress_text"), max_chars=500)
+            if st.form_submit_button(t("fu_progress")):
+                try:
+                    followup_data.progress(item.id, text)
+                except followup_data.REFUSED as e:
+                    st.error(md(str(e)), icon=":material/block:")
+                else:
+                    st.session_state[DONE] = ("fu_progress_ok", item.id)
+                    st.rerun()
+    if may_close:
+        with st.form(f"fu_close_{item.id}", clear_on_submit=True):
+            note = st.text_area(t("fu_close_note"), max_chars=500)
+            if st.form_submit_button(t("fu_close"), type="primary"):
+                try:
+                    followup_data.close(item.id, note)
+                except followup_data.REFUSED as e:
+                    st.error(md(str(e)), icon=":material/block:")
+                else:
+                    st.session_state[DONE] = ("fu_closed_ok", item.id)
+                    st.rerun()
+    if writable and not (may_close or may_progress):
+        st.caption(t("fu_read_only"))

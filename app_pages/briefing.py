@@ -10,7 +10,7 @@ from report.briefing import (SECTIONS, UNIT_CHART, assessment_line, assessment_r
                              short_text, unit_rows, warning_rows)
 from report import followup_section
 from report.charts import flow_chart, unit_chart
-from ui import meeting_issue, queries
+from ui import followup_form, meeting_issue, queries
 from ui.export import logged_download
 from ui.i18n import lang, t
 from ui import plain
@@ -67,6 +67,7 @@ def shortfalls(b) -> None:
             st.caption(md(line))
     if not b.short:
         st.write(t("b_all_meet"))
+    followup_form.shortfall_buttons([s.indicator for s in b.short], "briefing", court=f.court, district=f.district)
     if other_notes(b):
         st.write(t("b_fu_other_notes"))
         for line in other_notes(b):

@@ -11,8 +11,8 @@ from metrics.api import meets_rates
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
-from present.theme import status_color
-from ui import drill_path, pages, queries, style
+from present.theme import falls_short, status_color
+from ui import drill_path, followup_form, pages, queries, style
 from ui.drill import case_list
 from ui.drill_path import View
 from ui.export import download_xlsx
@@ -91,6 +91,12 @@ event = st.altair_chart(chart, key=f"bars_{level}", alt=ind.name(L),
 dots = charts.ranked_as_dots(one["plot"], low, None if fmt.missing(avg) else avg * scale, ind.kind != "count",
                              100 if ind.unit == "%" else None)
 st.caption(t("compare_caption") + t("compare_click_dots" if dots else "compare_click_bars"))
+# 设为整改事项: each unit falling short of the chosen indicator, in one click.
+short_units = one[[falls_short(s, d) for s, d in zip(one["status"], one["side"])]]
+followup_form.unit_buttons(chosen, [(r["unit"], {
+    "court": r["court_code"], "district": district, "judge_id": r.get("judge_id"),
+    "division": r.get("division") if level == "division" else division if level == "judge" else None})
+    for _, r in short_units.iterrows()], f"compare_{level}")
 if config.rankings:
     st.dataframe(one[["unit", "shown", "rank"]].rename(columns={"unit": t(f"child_{level}"), "shown": t("value"), "rank": t("rank")}),
                  hide_index=True, alt="rank")

@@ -13,6 +13,7 @@ from present.theme import falls_short, status_label
 from ui.tables import show
 from ui import queries, vega
 from ui.cards import card_grid
+from ui import followup_form
 from ui.i18n import lang, t
 from ui.plain import md
 from ui.layout import page_context
@@ -52,6 +53,7 @@ def overview() -> None:
                          for i, lo, hi in zip(short["indicator"], short["low"], short["high"])],
             t("status"): [status_label(s, d, L) for s, d in zip(short["status"], short["side"])],
             t("owner"): [owned.owner(i, f.court) or "—" for i in short["indicator"]]}), alt="owners")
+        followup_form.shortfall_buttons(list(short["indicator"]), "overview", court=f.court, district=f.district)
 
     st.subheader(t("flow"))
     year = f.period_obj.year

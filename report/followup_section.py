@@ -102,13 +102,6 @@ def gather(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, lang: s
     return Followup(prev.name if prev else None, prev.held.isoformat() if prev else None, rows, ledger, notes)
 
 
-def ledger_rows(con: duckdb.DuckDBPyConnection, stood: list, lang: str) -> list[dict]:
-    """The 台账 page's rows: each item's id and text columns (LEDGER_COLUMNS), its value then being
-    its value when set."""
-    names = dict(zip(*(inventory.courts(con)[c] for c in ("court_code", "court_name"))))
-    return [{"id": s.item.id, **_row(names, s, s.item.value_at_creation, lang)} for s in stood]
-
-
 def column_names(lang: str, columns=COLUMNS) -> list[str]:
     return [tr(f"b_fu_col_{c}", lang) for c in columns]
 

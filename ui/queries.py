@@ -28,8 +28,8 @@ from metrics.outlook import year_end_outlook
 from metrics.query import Query
 from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
 from security.keys import keyed
-from followup import actions, meetings, store as followup_store
-from report import followup_section, frozen
+from followup import meetings
+from report import frozen
 from report.briefing import build, to_docx, to_xlsx, with_followup
 from ui.database import cursor, version
 from ui.i18n import t
@@ -385,36 +385,3 @@ def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame
     """What the database holds (数据概况): counts, cases by year and category, cases by type."""
     _whole_database(viewer)
     return _inventory(_versions())
-
-
-def action_ledger(q: Query) -> list:
-    """The action items of q's court (and district) that q's viewer may see, as they stand on the
-    data now (followup.actions.Standing). Not cached: items change without an import."""
-    q = _authorised(q)
-    con = cursor()
-    return actions.standings(con, actions.visible_items(con, q.viewer, q.court, q.district))
-
-
-def action_rows(q: Query, stood: list, lang: str) -> list[dict]:
-    return followup_section.ledger_rows(cursor(), stood, lang)
-
-
-def add_action(q: Query, by: str, **item) -> int:
-    """Sets an item as q's viewer (ActionError, TextError or AccessDenied: nothing written)."""
-    return actions.add_item(cursor(), by=by, access=_authorised(q).viewer, **item)
-
-
-def close_action(q: Query, item_id: int, note: str, by: str) -> None:
-    actions.close_item(cursor(), item_id, note, by, access=_authorised(q).viewer)
-
-
-def add_action_progress(q: Query, item_id: int, text: str, by: str) -> None:
-    actions.add_progress(cursor(), item_id, text, by, access=_authorised(q).viewer)
-
-
-def proposed_owner(indicator: str, unit) -> str | None:
-    return actions.proposed_owner(cursor(), indicator, unit)
-
-
-def meeting_names() -> list[str]:
-    return [m.name for m in followup_store.meetings()]

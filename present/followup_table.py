@@ -1,0 +1,58 @@
+"""The 整改台账 as a table: one row per action item as it stands now, in the interface language,
+for the page and its Excel export alike (no Streamlit here)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.catalogue import BY_ID
+from present import format as fmt
+from present.text import tr
+from present.theme import BETTER, MEETS, NO_RANGE, WORSE
+
+RANGE = "range"  # followup.model.RANGE: present may not import followup
+# One colour per status, from the Okabe–Ito palette the rest of the product uses.
+STATUS_COLORS = {"met": MEETS, "on_track": "#009E73", "at_risk": BETTER, "overdue": WORSE, "closed": NO_RANGE}
+COLUMNS = ("fu_id", "fu_meeting", "indicator", "fu_unit", "fu_target", "fu_due", "fu_owner", "fu_value_then",
+           "fu_value_now", "fu_status", "fu_latest")
+
+
+def status_text(status: str, lang: str = "zh") -> str:
+    return tr(f"fu_status_{status}", lang)
+
+
+def target_text(indicator: str, target: str, lang: str = "zh") -> str:
+    """“进入合理区间”, or the value formatted as the indicator is."""
+    return tr("fu_target_range", lang) if target == RANGE else fmt.value(BY_ID[indicator], float(target), lang)
+
+
+def unit_text(unit, court_names: dict, judge_names: dict, lang: str = "zh") -> str:
+    """Court name (with its district), then the division or the judge's name."""
+    name = court_names.get(unit.court, unit.court)
+    if unit.with_subordinates:
+        name += tr("district_suffix", lang)
+    if unit.judge_id:
+        return f"{name} {judge_names.get((unit.court, unit.judge_id), unit.judge_id)}"
+    return f"{name} {unit.division}" if unit.division else name
+
+
+def latest_progress(item) -> str:
+    return item.progress[-1].text if item.progress else ""
+
+
+def ledger(standings: list, court_names: dict, judge_names: dict, lang: str = "zh") -> pd.DataFrame:
+    """The table the page shows and exports, its headers in `lang`; the status as its label."""
+    rows = []
+    for s in standings:
+        i, ind = s.item, BY_ID[s.item.indicator]
+        name = ind.name(lang)
+        rows.append([i.id, i.meeting, name[:1].upper() + name[1:], unit_text(i.unit, court_names, judge_names, lang),
+                     target_text(i.indicator, i.target, lang), i.due.isoformat(), i.owner or "—",
+                     fmt.value(ind, i.value_at_creation, lang), fmt.value(ind, s.value_now, lang),
+                     status_text(s.status, lang), latest_progress(i)])
+    return pd.DataFrame(rows, columns=[tr(c, lang) for c in COLUMNS])
+
+
+def status_style(lang: str = "zh"):
+    """A cell style for the status column: the status's colour behind white text."""
+    colors = {status_text(s, lang): c for s, c in STATUS_COLORS.items()}
+    return lambda label: f"background-color: {colors[label]}; color: white" if label in colors else ""
