@@ -118,27 +118,27 @@ for p in item.progress:
 if not item.progress:
     st.caption(t("act_no_progress"))
 
+
+
+def text_form(key: str, label_key: str, button_key: str, write) -> None:
+    """One line of text and a button that writes it (`write(text)`); a refusal shown, nothing written."""
+    with st.form(f"{key}_{chosen}", clear_on_submit=True):
+        text = st.text_input(t(label_key), max_chars=500)
+        if st.form_submit_button(t(button_key)):
+            try:
+                write(text)
+                st.session_state["act_flash"] = t("act_saved")
+                st.rerun()
+            except REFUSED as e:
+                st.error(md(str(e)))
+
+
 may_report = access.rule.sets_actions or access.rule.reports_progress
 if item.closed_at is None and may_report:
-    with st.form(f"progress_{chosen}", clear_on_submit=True):
-        text = st.text_input(t("act_progress_text"), max_chars=500)
-        if st.form_submit_button(t("act_add_progress")):
-            try:
-                queries.add_action_progress(f, chosen, text, user.username)
-                st.session_state["act_flash"] = t("act_saved")
-                st.rerun()
-            except REFUSED as e:
-                st.error(md(str(e)))
+    text_form("progress", "act_progress_text", "act_add_progress",
+              lambda text: queries.add_action_progress(f, chosen, text, user.username))
 if item.closed_at is None and access.rule.sets_actions:
-    with st.form(f"close_{chosen}", clear_on_submit=True):
-        note = st.text_input(t("act_close_note"), max_chars=500)
-        if st.form_submit_button(t("act_close")):
-            try:
-                queries.close_action(f, chosen, note, user.username)
-                st.session_state["act_flash"] = t("act_saved")
-                st.rerun()
-            except REFUSED as e:
-                st.error(md(str(e)))
+    text_form("close", "act_close_note", "act_close", lambda note: queries.close_action(f, chosen, note, user.username))
 if not may_report:
     st.caption(t("act_read_only"))
 
