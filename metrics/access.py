@@ -218,28 +218,31 @@ class Access:
             raise AccessDenied("无权设定或销号整改事项 / not allowed to set or close action items")
         self.check(con, scope)
 
-    def check_progress(self, con: duckdb.DuckDBPyConnection, court: str, owner: str | None) -> None:
-        """Adding progress to an item of `court` owned by division `owner`."""
+    def _writes_followup(self, con: duckdb.DuckDBPyConnection, court: str, read_only: str) -> bool:
+        """What progress and notes share: True when one who sets items, or a line head, may write at
+        `court` (within reach, else AccessDenied); AccessDenied `read_only` for a role that only
+        reads; False for a division-bound user, whom their division decides."""
         if self.rule.sets_actions:
             self.check(con, Scope(court=court))
-        elif not self.rule.reports_progress:
-            raise AccessDenied("只能查看整改事项 / action items are read-only for you")
-        elif self.rule.reach is Reach.LINE:
+            return True
+        if not self.rule.reports_progress:
+            raise AccessDenied(read_only)
+        if self.rule.reach is Reach.LINE:
             if court not in self.courts(con):
                 raise AccessDenied(f"无权查看该法院 / not allowed to see court {court}")
-        elif court != self.court or owner != self.division:
+            return True
+        return False
+
+    def check_progress(self, con: duckdb.DuckDBPyConnection, court: str, owner: str | None) -> None:
+        """Adding progress to an item of `court` owned by division `owner`."""
+        if not self._writes_followup(con, court, "只能查看整改事项 / action items are read-only for you") and (
+                court != self.court or owner != self.division):
             raise AccessDenied("只能为本部门负责的事项填写进展 / only items your division owns")
 
     def check_notes(self, con: duckdb.DuckDBPyConnection, court: str, division: str | None, judge_id: str | None) -> None:
         """Writing a note (批注) on a unit's figure."""
-        if self.rule.sets_actions:
-            self.check(con, Scope(court=court))
-        elif not self.rule.reports_progress:
-            raise AccessDenied("只能查看批注 / notes are read-only for you")
-        elif self.rule.reach is Reach.LINE:
-            if court not in self.courts(con):
-                raise AccessDenied(f"无权查看该法院 / not allowed to see court {court}")
-        elif not self._in_own_division(con, court, division, judge_id):
+        if not self._writes_followup(con, court, "只能查看批注 / notes are read-only for you") and (
+                not self._in_own_division(con, court, division, judge_id)):
             raise AccessDenied("只能批注本部门的数据 / only your own division's figures")
 
     def pin(self, scope: Scope) -> Scope:
