@@ -845,6 +845,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fu_note_by": ("{text}（{by}）", "{text} ({by})"),
     "fu_note_add": ("添加批注", "Add a note"),
     "fu_note_about": ("批注本图的指标（{indicator}）与当前范围在某月的数据", "A note on this chart's indicator ({indicator}) for the current scope, at a month"),
+    "fu_note_month": ("批注月份", "Month of the note"),
     "fu_note_text": ("批注内容（不超过500字）", "Note (up to 500 characters)"),
     "fu_note_save": ("保存批注", "Save note"),
     "fu_note_saved": ("批注已保存", "Note saved"),

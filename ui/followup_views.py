@@ -28,10 +28,11 @@ LEDGER_URL = "actions"  # the 台账 page, when it exists
 
 
 def unit_of(q: Query) -> Unit:
-    """The unit a filtered page looks at."""
+    """The unit a filtered page looks at (a division head's pages show their division's figures)."""
     if q.judge_id:  # a judge is named by court and id alone, as the command line names them
         return Unit(court=q.court, judge_id=q.judge_id)
-    return Unit(court=q.court, with_subordinates=bool(q.district and not q.division), division=q.division)
+    division = q.division or (q.viewer.fixed_division if q.viewer is not None else None)
+    return Unit(court=q.court, with_subordinates=bool(q.district and not division), division=division)
 
 
 def open_items(court: str | None, with_subordinates: bool, unit: Unit | None = None) -> list[Standing]:
@@ -127,7 +128,7 @@ SCREEN_CSS = """<style>
 .spzx-items {width: 100%; border-collapse: collapse; font-size: 1.9vw; color: #e8eef7;}
 .spzx-items th {text-align: left; color: #b9c6da; font-weight: 600; padding: 0.4vw 0.8vw; border-bottom: 2px solid #2b3a55;}
 .spzx-items td {padding: 0 0.8vw; border-bottom: 1px solid #22304a; white-space: nowrap;
-                height: min(12vh, calc(72vh / var(--rows, 13)));}
+                height: min(22vh, calc(80vh / var(--rows, 13)));}
 .spzx-items .chip {display: inline-block; font-weight: 700; padding: 0.1em 0.5em; border-radius: 0.3em;}
 .spzx-items-none {font-size: 2.2vw; color: #e8eef7; padding: 3vw 0;}
 </style>"""
@@ -222,7 +223,7 @@ def note_form(q: Query, indicator: str, months: list[str]) -> None:
     with st.expander(t("fu_note_add"), key="fu_note_open"):
         with st.form("fu_note_form", clear_on_submit=True, border=False):
             st.caption(tm("fu_note_about", indicator=BY_ID[indicator].name(L)))
-            month = st.selectbox(t("month"), months, index=len(months) - 1, key="fu_note_month")
+            month = st.selectbox(t("fu_note_month"), months, index=len(months) - 1, key="fu_note_month")
             text = st.text_area(t("fu_note_text"), max_chars=500, key="fu_note_text")
             if st.form_submit_button(t("fu_note_save")):
                 user = current_user()

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser.conftest import ROOT, open_as, shot, start_server, stop_server, wait_ready
+from tests.browser.test_big_screen import EMPTY_JS, READABLE
 from tests.browser.test_pages import _screen_view
 
 TODAY = dt.date.today()
@@ -88,28 +89,36 @@ def test_the_big_screen_shows_the_items_due_this_quarter(followed, browser):
     table.wait_for(timeout=30000)
     text = table.inner_text()
     assert "审限内结案率" in text and "平均审理天数" in text and DUE.isoformat() in text, text
+    page.wait_for_timeout(1000)  # the previous view's elements gone
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('table.spzx-items td')).fontSize)")
-    assert size >= 28, size  # read from the back of the room (tests/browser/test_big_screen.py READABLE)
+    assert size >= READABLE, size  # read from the back of the room
+    assert page.evaluate(EMPTY_JS) <= 0.15  # three items fill the screen as the other views do
     shot(page, "followup_screen_items")
     ctx.close()
 
 
-def _hover_note(page) -> str:
-    """Move along the top of the trend chart until a tooltip gives the note; its text (else the
-    last tooltip seen, or "")."""
-    chart = page.locator("[data-testid=stVegaLiteChart]").first
+def _hover(page, chart, points, wanted: str) -> str:
+    """Move the mouse over `points` (x, y from the chart's top left) until a tooltip gives `wanted`;
+    its text (else the last tooltip seen, or "")."""
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     box = chart.bounding_box()
     tip, seen = page.locator("#vg-tooltip-element"), ""
-    for y in (box["y"] + 6, box["y"] + 10, box["y"] + 14):
-        for x in range(int(box["x"]) + 30, int(box["x"] + box["width"]), 4):
-            page.mouse.move(x, y)
-            if tip.count() and tip.is_visible():
-                seen = tip.inner_text()
-                if NOTE in seen:
-                    return seen
+    for x, y in points:
+        if x >= box["width"] or y >= box["height"]:
+            continue
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        if tip.count() and tip.is_visible():
+            seen = tip.inner_text()
+            if wanted in seen:
+                return seen
     return seen
+
+
+def _hover_note(page, wanted: str = NOTE) -> str:
+    """Along the top of the trend chart, where a note's marker stands."""
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    return _hover(page, chart, [(x, y) for y in (6, 10, 14) for x in range(30, 2000, 4)], wanted)
 
 
 @pytest.mark.parametrize("language,words", [("中文", ("批注", "2026-03")), ("English", ("Note", "2026-03"))])
@@ -124,4 +133,39 @@ def test_a_note_shows_as_a_marker_on_the_trend_chart(followed, browser, language
     shot(page, f"followup_trend_note_{'zh' if language == '中文' else 'en'}")
     assert NOTE in text, text
     assert all(w in text for w in words), text
+    ctx.close()
+
+
+def test_a_note_shows_in_the_comparisons_tooltip(followed, browser):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    open_as(page, f"{followed}/compare?court={quote(COURT)}&district=true&level=court&ind=closed&period=2026Q1",
+            user="demo_admin")
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.wait_for(timeout=60000)
+    wait_ready(page, 60000)
+    # bars from zero (a count): the court's bar is crossed somewhere on a line just right of the names
+    text = _hover(page, chart, [(x, y) for x in (240, 300, 400) for y in range(5, 1500, 6)], NOTE)
+    shot(page, "followup_compare_note")
+    assert NOTE in text and "2026-03" in text and "批注" in text, text
+    ctx.close()
+
+
+def test_a_division_head_adds_a_note_from_the_trend_page(followed, browser):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    open_as(page, f"{followed}/trends?ind=closed&grain=month", user="demo_head")
+    page.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=60000)
+    wait_ready(page, 60000)
+    page.get_by_text("添加批注").click()
+    page.wait_for_timeout(1000)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="批注月份").first.click()
+    page.get_by_role("option", name="2026-05", exact=True).click()
+    written = "5月集中清理长期未结案件"
+    page.get_by_label("批注内容（不超过500字）").fill(written)
+    page.get_by_role("button", name="保存批注").click()
+    wait_ready(page, 60000)
+    text = _hover_note(page, written)
+    shot(page, "followup_trend_note_added")
+    assert written in text and "2026-05" in text, text
     ctx.close()
