@@ -12,7 +12,7 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import falls_short, status_color
-from ui import drill_path, followup_form, pages, queries, style
+from ui import drill_path, followup_form, followup_views, pages, queries, style
 from ui.drill import case_list
 from ui.drill_path import View
 from ui.export import download_xlsx
@@ -57,6 +57,7 @@ table.loc[twin, "unit"] = [t("name_with_id", name=u, id=k)
 one = table[table.indicator == chosen].copy()
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
+one["note"] = followup_views.unit_notes(f, chosen, one)  # notes (批注) on each unit's figure, in its tooltip
 one = one.sort_values("value", ascending=ind.direction == "lower", na_position="last")
 # The reference line: the level's whole scope for rates and means, the mean per unit for counts.
 overall = queries.table(scope_q)
@@ -71,7 +72,7 @@ low, high = (first["low"].iloc[0] * scale, first["high"].iloc[0] * scale) if len
 chart = charts.ranked(one, value_title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}", unit_title=t(f"child_{level}"),
                       value_title_short=t("value"), low=low, high=high,
                       reference=None if fmt.missing(avg) else avg * scale, zoom=ind.kind != "count", most=100 if ind.unit == "%" else None,
-                      selection=pick, grow=True)
+                      selection=pick, grow=True, note_title=t("fu_annotation") if one["note"].any() else None)
 
 
 def _open_unit(chart_key: str, rows: dict, level: str) -> None:

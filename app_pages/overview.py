@@ -11,7 +11,7 @@ import pandas as pd
 from present import format as fmt
 from present.theme import falls_short, status_label
 from ui.tables import show
-from ui import queries, vega
+from ui import followup_views, queries, vega
 from ui.cards import card_grid
 from ui import followup_form
 from ui.i18n import lang, t
@@ -55,6 +55,8 @@ def overview() -> None:
             t("owner"): [owned.owner(i, f.court) or "—" for i in short["indicator"]]}), alt="owners")
         followup_form.shortfall_buttons(list(short["indicator"]), "overview", court=f.court, district=f.district)
 
+    followup_views.items_list(f.court, f.district, key="overview_items")
+
     st.subheader(t("flow"))
     year = f.period_obj.year
     flow = queries.series(f, year, "month", tuple(in_view(View.FLOW)))
@@ -63,7 +65,8 @@ def overview() -> None:
         st.info(t("no_data"))
     else:
         names = {"received": t("received"), "closed": t("closed"), "pending": t("pending")}
-        vega.chart("flow", flow, names, t("count"), t("pending"), L, alt_text=t("flow"))
+        vega.chart("flow", flow, names, t("count"), t("pending"), L, alt_text=t("flow"),
+                   notes=followup_views.month_notes(f, tuple(names)))
 
 
 overview()

@@ -11,7 +11,7 @@ from metrics.catalogue import BY_ID
 from present import format as fmt, profile as pp, text
 from present.theme import status_label
 from report import profile_sheet
-from ui import followup_form, queries
+from ui import followup_form, followup_views, queries
 from ui.export import download_xlsx, filters_of, logged_download
 from ui.i18n import label_of, lang, t
 from ui.layout import page_context
@@ -75,6 +75,8 @@ with right:
             st.markdown(t("none_listed"))
     followup_form.shortfall_buttons(list(p.weaknesses()["indicator"]), "profile", court=f.court,
                                     division=division if level != "court" else None, judge_id=judge)
+
+followup_views.unit_items(q, key="profile_items")
 
 st.subheader(t("history_title"))
 st.altair_chart(pp.history_chart(p, L, columns=4, cell=170), alt=t("history_title"))

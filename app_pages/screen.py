@@ -3,7 +3,7 @@
 /screen?court=示01&every=20&scale=2 — court (default: the user's own scope), seconds per view
 (5–600), and a scale for chart text on 4K screens shown at 100% zoom (1–3; the page text scales
 with the screen by itself).
-The views (headline cards, court heat map, trend, warnings) rotate inside a fragment that reruns on
+The views (headline cards, court heat map, trend, warnings, action items due this quarter) rotate inside a fragment that reruns on
 its own timer, so only the view is redrawn and nothing accumulates; figures come from the cached
 queries, keyed by the database file version, so an import shows on the next rotation.
 """
@@ -20,7 +20,7 @@ from metrics.catalogue import BY_ID, View, in_view
 from metrics.warnings import KINDS, kind_name
 from present import charts, format as fmt, text
 from metrics.query import Query
-from ui import pages, params, queries
+from ui import followup_views, pages, params, queries
 from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
 from ui.layout import dated
 from ui.cards import yoy_delta
@@ -125,10 +125,15 @@ def _views() -> list[tuple]:
     counts = queries.warning_counts(q, data_date, "court" if district else "division")
     heat_parts = [units[units["name"].astype(str).isin(part)] for part in _parts(unit_names, ROWS_PER_VIEW)]
     warn_parts = [counts.iloc[rows] for rows in _parts(list(range(len(counts))), TABLE_ROWS)]
+    due = followup_views.due_this_quarter(court, district)
+    # no items due: no view (a slide saying nothing would hold the room for a turn)
+    item_parts = [(due.quarter, due.rows.iloc[rows]) for rows in _parts(list(range(len(due.rows))), TABLE_ROWS)
+                  ] if len(due.rows) else []
     return ([("cards", 1, 1, table)]
             + [("heatmap", i + 1, len(heat_parts), part) for i, part in enumerate(heat_parts)]
             + [("trend", 1, 1, flow)]
-            + [("warnings", i + 1, len(warn_parts), part) for i, part in enumerate(warn_parts)])
+            + [("warnings", i + 1, len(warn_parts), part) for i, part in enumerate(warn_parts)]
+            + [("items", i + 1, len(item_parts), part) for i, part in enumerate(item_parts)])
 
 
 def _advance(views: list) -> int:
@@ -212,6 +217,11 @@ def rotating_view() -> None:
         st.altair_chart(chart.properties(height=760 * scale).configure(background="#0b1220")
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
+    elif view == "items":  # 整改事项: the meeting's decisions due this quarter, and where they stand
+        quarter, rows = data
+        st.title(tm("screen_items", scope=title, quarter=quarter)
+                 + (tm("part_of_parts", part=part, parts=parts) if parts > 1 else ""))
+        st.html(followup_views.screen_table(rows))
     else:
         st.title(tm("screen_warnings", scope=title, day=dated(data_date))
                  + (tm("part_of_parts", part=part, parts=parts) if parts > 1 else ""))

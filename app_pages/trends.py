@@ -10,7 +10,7 @@ from metrics import CATALOGUE
 from metrics.catalogue import BY_ID
 from metrics.outlook import PROJECTED_COUNTS
 from present import charts, format as fmt
-from ui import queries
+from ui import followup_views, queries
 from ui.i18n import label_of, lang, t
 from ui.plain import tm
 from ui.layout import page_context
@@ -54,8 +54,15 @@ chart = alt.Chart(data).mark_line(point=True).encode(
     color=alt.Color("year:N", title=t("year"), scale=alt.Scale(range=["#999999", "#0072B2", "#E69F00"])),
     strokeDash=alt.StrokeDash("year:N", legend=None, scale=alt.Scale(range=[[1, 0], [1, 0], [6, 4]])),
     tooltip=[alt.Tooltip("label:N", title=t(grain)), alt.Tooltip("shown:N", title=t("value"))])
+# Notes (批注) on this unit's figure: a marker at their month, the text in its tooltip.
+notes = followup_views.chart_notes(f, chosen, list(data["label"].dropna().unique()))
+if notes:
+    steps = dict(zip(data["label"], data["step"]))
+    chart = alt.layer(chart, charts.note_marks(notes, "step", L, steps, title=t(grain)))
 st.altair_chart(chart, alt=ind.name(L))
-st.caption(t("trend_caption"))
+st.caption(t("trend_caption") + (t("fu_note_marker") if notes else ""))
+last_day = min(end, ctx["data_date"])
+followup_views.note_form(f, chosen, [f"{last_day.year}-{m:02d}" for m in range(1, last_day.month + 1)])
 
 # Several units on one chart: the courts of the district, or the divisions of a court.
 access = current_access()

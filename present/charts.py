@@ -57,7 +57,7 @@ def ranked_as_dots(values: pd.Series, low=None, reference=None, zoom: bool = Tru
 def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_title_short: str | None = None,
            low=None, high=None, reference=None, zoom: bool = True, most: float | None = None, selection=None,
            font: int = 12, key_lang: str | None = None,
-           row: int = ROW, label_limit: int = 220, grow: bool = False) -> alt.LayerChart:
+           row: int = ROW, label_limit: int = 220, grow: bool = False, note_title: str | None = None) -> alt.LayerChart:
     """One indicator across units, in the frame's order (frame: unit, plot, color, shown): bars from
     zero, or dots on a zoomed axis; the range as a band and the reference as a dashed line. grow:
     text larger on a wide screen (a page, not a printed chart)."""
@@ -70,6 +70,8 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
     x = alt.X("plot:Q", title=value_title, scale=x_scale,
               axis=alt.Axis(labelFontSize=text, titleFontSize=text, tickCount=TICKS))
     tooltip = [alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=value_title_short or value_title)]
+    if note_title and "note" in frame:  # notes (批注) on a unit's figure, as text
+        tooltip.append(alt.Tooltip("note:N", title=note_title))
     base = alt.Chart(frame).encode(y=y, x=x, tooltip=tooltip)
     if key_lang:  # colours named in a key under the chart (a printed page has no tooltip)
         keys = status_key(key_lang)
@@ -180,10 +182,29 @@ def _key_expr(keys: dict[str, str]) -> str:
     return expr
 
 
+NOTE = "#CC79A7"  # a note's marker: a colour no series of a month chart uses
+
+
+def note_marks(notes: dict[str, str], x: str, lang: str = "zh", steps: dict[str, str] | None = None,
+               title: str | None = None) -> alt.LayerChart:
+    """Notes (批注) on a month chart: a dashed rule at each note's month and a marker at its top whose
+    tooltip gives the month and the text (Vega shows tooltip text as text, never as markup).
+    notes: month (2026-03) → text; x: the chart's discrete x field; steps: month → that field's value
+    when it is not the month itself (a chart of this year against last, by "03")."""
+    frame = pd.DataFrame({"month": list(notes), "note": list(notes.values())})
+    frame[x] = [steps.get(m, m) if steps else m for m in frame["month"]]
+    base = alt.Chart(frame).encode(x=alt.X(f"{x}:O", axis=None))  # the chart's own axis names the months
+    tip = [alt.Tooltip("month:N", title=title or tr("month", lang)), alt.Tooltip("note:N", title=tr("fu_annotation", lang))]
+    rule = base.mark_rule(strokeDash=[4, 3], color=NOTE, strokeWidth=2).encode(tooltip=tip)
+    marker = base.mark_point(shape="triangle-down", size=320, filled=True, opacity=1, color=NOTE).encode(
+        y=alt.value(0), tooltip=tip)
+    return alt.layer(rule, marker)
+
+
 def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title: str,
-         lang: str = "zh") -> alt.LayerChart:
+         lang: str = "zh", notes: dict[str, str] | None = None) -> alt.LayerChart:
     """收结存 by month (frame: label, indicator, value): received and closed as bars, pending as a
-    line on its own axis; one key names all three."""
+    line on its own axis; one key names all three. notes: month → text of the notes on these figures."""
     frame = frame.assign(series=frame["indicator"].map(names), value=frame["value"].astype(float))[
         ["label", "indicator", "series", "value"]]  # only what is drawn: the data goes inside the spec
     order = list(names.values())  # the caller's order (the catalogue's flow view)
@@ -198,14 +219,18 @@ def flow(frame: pd.DataFrame, names: dict[str, str], y_title: str, pending_title
     line = alt.Chart(frame[frame.indicator == "pending"]).mark_line(point=True).encode(
         x="label:O", y=alt.Y("value:Q", title=pending_title), color=color,
         tooltip=[alt.Tooltip("label:O", title=None), alt.Tooltip("value:Q", title=pending_title, format=",")])
-    return alt.layer(bars, line).resolve_scale(y="independent")
+    chart = alt.layer(bars, line).resolve_scale(y="independent")
+    notes = {m: n for m, n in (notes or {}).items() if m in set(frame["label"])}  # months drawn only
+    return alt.layer(chart, note_marks(notes, "label", lang)) if notes else chart
 
 
-def monthly_bars(frame: pd.DataFrame, y_title: str, lang: str = "zh") -> alt.Chart:
-    """One measure by month as bars (frame: label, value)."""
-    return alt.Chart(frame[["label", "value"]]).mark_bar(color=MEETS).encode(
+def monthly_bars(frame: pd.DataFrame, y_title: str, lang: str = "zh", notes: dict[str, str] | None = None):
+    """One measure by month as bars (frame: label, value); notes: month → text, marked on the month."""
+    bars = alt.Chart(frame[["label", "value"]]).mark_bar(color=MEETS).encode(
         x=alt.X("label:O", title=None, axis=month_axis(lang)), y=alt.Y("value:Q", title=y_title),
         tooltip=["label", alt.Tooltip("value:Q", title=y_title)])
+    notes = {m: n for m, n in (notes or {}).items() if m in set(frame["label"])}  # months drawn only
+    return alt.layer(bars, note_marks(notes, "label", lang)) if notes else bars
 
 
 def month_axis(lang: str, **kwargs) -> alt.Axis:
