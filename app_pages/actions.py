@@ -16,7 +16,8 @@ from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.plain import md, tm
 
-f, ctx = page_context("actions", with_period=False)  # values are each unit's year to date: no period controls
+# values are each unit's year to date of every case: no period, category or 涉企 controls that would change nothing
+f, ctx = page_context("actions", with_period=False, with_case_filters=False)
 L = lang()
 DONE = "fu_done"  # what the last change did, said after the rerun that shows it in the table
 

@@ -12,8 +12,9 @@ from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 RANGE = "range"  # followup.model.RANGE: present may not import followup
 # One colour per status, from the Okabe–Ito palette the rest of the product uses.
 STATUS_COLORS = {"met": MEETS, "on_track": "#009E73", "at_risk": BETTER, "overdue": WORSE, "closed": NO_RANGE}
-COLUMNS = ("fu_id", "fu_meeting", "indicator", "fu_unit", "fu_target", "fu_due", "fu_owner", "fu_value_then",
-           "fu_value_now", "fu_status", "fu_latest")
+# What an item is and how it stands first, so that on a laptop's screen the status shows without scrolling.
+COLUMNS = ("fu_id", "indicator", "fu_unit", "fu_value_then", "fu_value_now", "fu_status", "fu_target", "fu_due",
+           "fu_owner", "fu_meeting", "fu_latest")
 
 
 def status_text(status: str, lang: str = "zh") -> str:
@@ -45,10 +46,10 @@ def ledger(standings: list, court_names: dict, judge_names: dict, lang: str = "z
     for s in standings:
         i, ind = s.item, BY_ID[s.item.indicator]
         name = ind.name(lang)
-        rows.append([i.id, i.meeting, name[:1].upper() + name[1:], unit_text(i.unit, court_names, judge_names, lang),
-                     target_text(i.indicator, i.target, lang), i.due.isoformat(), i.owner or "—",
+        rows.append([i.id, name[:1].upper() + name[1:], unit_text(i.unit, court_names, judge_names, lang),
                      fmt.value(ind, i.value_at_creation, lang), fmt.value(ind, s.value_now, lang),
-                     status_text(s.status, lang), latest_progress(i)])
+                     status_text(s.status, lang), target_text(i.indicator, i.target, lang), i.due.isoformat(),
+                     i.owner or "—", i.meeting, latest_progress(i)])
     return pd.DataFrame(rows, columns=[tr(c, lang) for c in COLUMNS])
 
 

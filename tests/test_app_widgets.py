@@ -199,3 +199,17 @@ def test_the_year_view_says_it_runs_to_the_data_date(app):
     assert not [w for w in at.toggle if w.key == "cum"]  # a year is its own 年初累计: no switch
     assert any("2026年尚未结束" in c.value and "2025年1—9月" in c.value for c in at.caption)
     assert not any(c.value.startswith("环比") for c in at.caption)
+
+
+def test_the_ledger_shows_no_switch_that_would_change_nothing(app):
+    """整改台账's values are each unit's year to date of every case: no category or 涉企 switch
+    (they stay on the pages that count by them, and the choice held there comes back)."""
+    app.query_params.update(cat="民事", ent="true")
+    at = app.run()
+    assert at.selectbox(key="cat").value == "民事" and at.toggle(key="ent").value is True
+    at.switch_page("app_pages/actions.py").run()
+    assert not at.exception
+    assert at.title[0].value == "整改台账"
+    assert not [w for w in at.selectbox if w.key == "cat"] and not [w for w in at.toggle if w.key == "ent"]
+    at.switch_page("app_pages/overview.py").run()
+    assert at.selectbox(key="cat").value == "民事" and at.toggle(key="ent").value is True

@@ -26,9 +26,10 @@ def filters_of(f, ctx: dict, extra: dict | None = None) -> dict:
     names = queries.courts().set_index("court_code")["court_name"]
     period = ({t("period"): f.period_obj.describe(lang()), t("cumulative"): yes_no(f.cumulative)}
               if ctx.get("with_period", True) else {})
+    cases = ({t("category"): category(f.category) if f.category else t("all"), t("enterprise_only"): yes_no(f.enterprise)}
+             if ctx.get("with_case_filters", True) else {})
     return {t("court"): f"{names.get(f.court, f.court)}（{f.court}）", t("with_district"): yes_no(f.district), **period,
-            t("category"): category(f.category) if f.category else t("all"),
-            t("enterprise_only"): yes_no(f.enterprise),
+            **cases,
             **({t("division"): f.division} if f.division else {}),
             **({t("judge"): f.judge_id} if f.judge_id else {}), **(extra or {}),
             t("data_date"): str(ctx["data_date"])}

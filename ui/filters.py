@@ -35,12 +35,14 @@ def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
     return out
 
 
-def filter_bar(first_year: int, with_period: bool = True, with_district: bool = True) -> tuple[Query, ScopeDates]:
+def filter_bar(first_year: int, with_period: bool = True, with_district: bool = True,
+               with_case_filters: bool = True) -> tuple[Query, ScopeDates]:
     """The filters as a Query asked by the signed-in user, and how complete the chosen scope's data
     is. The scope's data date is the date all its courts have reached: the periods offered, and
     every figure (as_of), end there. A page whose figures are taken on the data date (节点管控)
     shows no period controls: its Query holds the latest quarter. A page of one court's unit
-    (画像) shows no district switch."""
+    (画像) shows no district switch. A page whose figures are of every case of a unit (整改台账)
+    shows no category or 涉企 switch: its Query holds every case (a line head's category still)."""
     courts = queries.courts()
     names = dict(zip(courts["court_code"], courts["court_name"]))
     access = current_access()
@@ -69,10 +71,13 @@ def filter_bar(first_year: int, with_period: bool = True, with_district: bool = 
         else:
             kind, period, cumulative = "quarter", period_options("quarter", first_year, data_date)[0], True
         line = access.category  # a 条线 head sees one category only (checked again on every query)
-        category = url_widget(st.selectbox, t("category"), [line] if line else CATEGORIES, "cat", line, width=140,
-                              format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now),
-                              disabled=bool(line))
-        enterprise = url_toggle(t("enterprise_only"), "ent", help=t("enterprise_help"))
+        if with_case_filters:
+            category = url_widget(st.selectbox, t("category"), [line] if line else CATEGORIES, "cat", line, width=140,
+                                  format_func=lambda c, now=i18n.lang(): text.category(c, now) if c else text.tr("all", now),
+                                  disabled=bool(line))
+            enterprise = url_toggle(t("enterprise_only"), "ent", help=t("enterprise_help"))
+        else:
+            category, enterprise = line, False
     q = Query(viewer=access, period=period, cumulative=cumulative and kind != "year", court=court,
               district=district, category=category or None, enterprise=enterprise, as_of=data_date)
     running = q.period_obj

@@ -87,13 +87,16 @@ def data_age_notice(day: dt.date) -> None:
         st.info(tm("data_fresh", day=day, today=today), icon=":material/schedule:")
 
 
-def page_context(key: str, with_period: bool = True, with_district: bool = True) -> tuple[Query, dict]:
+def page_context(key: str, with_period: bool = True, with_district: bool = True,
+                 with_case_filters: bool = True) -> tuple[Query, dict]:
     """Header and filter bar; returns the filters and names for the text. with_period=False: a
     page taken on the data date, without period controls (nor a period in its exports);
-    with_district=False: a page of one court's unit, without the district switch. The data date
-    is the scope's: the date all its courts have reached."""
+    with_district=False: a page of one court's unit, without the district switch;
+    with_case_filters=False: a page of every case of its units, without the category and 涉企
+    switches (nor them in its exports). The data date is the scope's: the date all its courts have reached."""
     meta, slot = _header(key)
-    f, dates = filter_bar(first_year=queries.first_year(), with_period=with_period, with_district=with_district)
+    f, dates = filter_bar(first_year=queries.first_year(), with_period=with_period, with_district=with_district,
+                          with_case_filters=with_case_filters)
     slot.caption(md(data_note(meta, dates)))
     scope_notice(dates)
     data_date = dates.through
@@ -108,4 +111,4 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True)
     if access is not None and access.category:  # a 条线 head's figures are their line's
         name += t("line_suffix", category=category(access.category))
     return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"],
-               "with_period": with_period, "dates": dates}
+               "with_period": with_period, "with_case_filters": with_case_filters, "dates": dates}
