@@ -10,8 +10,31 @@ from present.text import tr
 from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 
 RANGE = "range"  # followup.model.RANGE: present may not import followup
-# One colour per status, from the Okabe–Ito palette the rest of the product uses.
+# One colour per status, from the Okabe–Ito palette the rest of the product uses (met in 达标's
+# colour), the same on every page that shows a status: the 台账, the big screen, the chips of 态势总览.
 STATUS_COLORS = {"met": MEETS, "on_track": "#009E73", "at_risk": BETTER, "overdue": WORSE, "closed": NO_RANGE}
+STATUS_BADGES = {"met": "blue", "on_track": "green", "at_risk": "orange", "overdue": "red", "closed": "gray"}  # st.badge's
+LIGHT_INK, DARK_INK = "#ffffff", "#0b1220"
+
+
+def _luminance(color: str) -> float:
+    """Relative luminance (WCAG 2) of a #rrggbb colour."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(color[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def status_ink(status: str) -> str:
+    """The text colour that reads best on the status's colour."""
+    back = STATUS_COLORS[status]
+    return max((LIGHT_INK, DARK_INK), key=lambda ink: contrast(back, ink))
 # What an item is and how it stands first, so that on a laptop's screen the status shows without scrolling.
 COLUMNS = ("fu_id", "indicator", "fu_unit", "fu_value_then", "fu_value_now", "fu_status", "fu_target", "fu_due",
            "fu_owner", "fu_meeting", "fu_latest")
@@ -54,6 +77,6 @@ def ledger(standings: list, court_names: dict, judge_names: dict, lang: str = "z
 
 
 def status_style(lang: str = "zh"):
-    """A cell style for the status column: the status's colour behind white text."""
-    colors = {status_text(s, lang): c for s, c in STATUS_COLORS.items()}
-    return lambda label: f"background-color: {colors[label]}; color: white" if label in colors else ""
+    """A cell style for the status column: the status's colour behind the text that reads best on it."""
+    styles = {status_text(s, lang): f"background-color: {c}; color: {status_ink(s)}" for s, c in STATUS_COLORS.items()}
+    return lambda label: styles.get(label, "")

@@ -5,7 +5,8 @@ import datetime as dt
 
 from followup.actions import Standing
 from followup.model import RANGE, Item, Progress, Unit
-from present.followup_table import STATUS_COLORS, ledger, status_style, target_text, unit_text
+from present.followup_table import (STATUS_BADGES, STATUS_COLORS, contrast, ledger, status_ink, status_style,
+                                    target_text, unit_text)
 
 COURTS = {"示0101": "湖滨区法院"}
 JUDGES = {("示0101", "J1"): "于航怡"}
@@ -45,3 +46,15 @@ def test_every_status_has_its_own_colour():
     style = status_style()
     assert len(set(STATUS_COLORS.values())) == len(STATUS_COLORS) == 5
     assert STATUS_COLORS["overdue"] in style("已逾期") and style("其他") == ""
+
+
+def test_each_status_reads_on_its_colour_and_looks_the_same_everywhere():
+    """The status's text reads on its colour (WCAG AA, 4.5:1), on the 台账 as on the big screen
+    (white on the orange of 有风险 read 2.3:1); the chips of 态势总览 take the same hues."""
+    assert contrast("#ffffff", "#000000") == 21 and contrast("#777777", "#777777") == 1
+    for status, back in STATUS_COLORS.items():
+        assert contrast(back, status_ink(status)) >= 4.5, status
+    assert status_style()("有风险") == f"background-color: {STATUS_COLORS['at_risk']}; color: {status_ink('at_risk')}"
+    assert STATUS_BADGES == {"met": "blue", "on_track": "green", "at_risk": "orange", "overdue": "red", "closed": "gray"}
+    import ui.followup_views as views  # the big screen's chips and 态势总览's badges use these, not colours of their own
+    assert views.STATUS_COLORS is STATUS_COLORS and views.STATUS_BADGES is STATUS_BADGES

@@ -16,6 +16,7 @@ from metrics.access import AccessDenied
 from metrics.catalogue import BY_ID
 from metrics.query import Query
 from present import format as fmt
+from present.followup_table import STATUS_BADGES, STATUS_COLORS, status_ink
 from ui import pages, queries
 from ui.database import cursor
 from ui.i18n import lang, t
@@ -23,7 +24,6 @@ from ui.plain import md, tm
 from ui.session import current_access, current_user
 
 OPEN = ("at_risk", "overdue", "on_track", "met")  # the order a meeting reads them in: what needs a push first
-CHIP = {"met": "green", "on_track": "blue", "at_risk": "orange", "overdue": "red", "closed": "gray"}
 LEDGER_URL = "actions"  # the 台账 page, when it exists
 
 
@@ -94,7 +94,7 @@ def items_list(court: str | None, with_subordinates: bool, unit: Unit | None = N
     with st.container(key=f"fu_{key}"):
         for row in frame(found).itertuples():
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-                st.badge(t(f"fu_status_{row.status}"), color=CHIP[row.status])
+                st.badge(t(f"fu_status_{row.status}"), color=STATUS_BADGES[row.status])
                 st.markdown(tm("fu_item_line", indicator=row.indicator, unit=row.unit, due=row.due,
                                now=row.value_now, target=row.target))
     _ledger_link()
@@ -122,8 +122,6 @@ def due_this_quarter(court: str, with_subordinates: bool, today: dt.date | None 
     return Due(f"{today.year}Q{q + 1}", frame(found))
 
 
-STATUS_INK = {"met": ("#009E73", "#ffffff"), "on_track": ("#0072B2", "#ffffff"), "at_risk": ("#E69F00", "#0b1220"),
-              "overdue": ("#D55E00", "#ffffff"), "closed": ("#777777", "#ffffff")}
 SCREEN_CSS = """<style>
 .spzx-items {width: 100%; border-collapse: collapse; font-size: 1.9vw; color: #e8eef7;}
 .spzx-items th {text-align: left; color: #b9c6da; font-weight: 600; padding: 0.4vw 0.8vw; border-bottom: 2px solid #2b3a55;}
@@ -144,7 +142,7 @@ def screen_table(rows: pd.DataFrame) -> str:
                    ("fu_col_indicator", "fu_col_unit", "fu_col_due", "fu_col_now", "fu_col_target", "fu_col_status"))
     body = []
     for r in rows.to_dict("records"):
-        back, ink = STATUS_INK[r["status"]]
+        back, ink = STATUS_COLORS[r["status"]], status_ink(r["status"])
         chip = (f'<span class="chip" style="background:{back};color:{ink}">'
                 f'{html.escape(t("fu_status_" + r["status"]))}</span>')
         body.append("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols) + f"<td>{chip}</td></tr>")
