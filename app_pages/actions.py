@@ -7,8 +7,7 @@ import streamlit as st
 
 from followup.model import STATUSES
 from followup.values import year_to_date
-from metrics.catalogue import BY_ID
-from present.followup_table import ledger, status_style, status_text, unit_text
+from present.followup_table import indicator_name, ledger, status_style, status_text, unit_text
 from ui import followup_data, followup_form, pages
 from ui.drill import case_list
 from ui.export import download_xlsx
@@ -62,12 +61,12 @@ download_xlsx(table, "actions", f, ctx, key="dl_actions",
 # One item: its history, its figures and cases, and what this user may do with it.
 by_id = {s.item.id: s for s in shown}
 chosen = st.selectbox(t("fu_pick"), list(by_id), key="fu_pick", format_func=lambda i: t(
-    "fu_item_label", id=i, name=BY_ID[by_id[i].item.indicator].name(L), unit=unit_text(by_id[i].item.unit, names, judges, L)))
+    "fu_item_label", id=i, name=indicator_name(by_id[i].item.indicator, L), unit=unit_text(by_id[i].item.unit, names, judges, L)))
 s = by_id[chosen]
 item, unit = s.item, s.item.unit
 label = unit_text(unit, names, judges, L)
 with st.container(border=True, key="fu_item"):
-    st.markdown(tm("fu_item_label", id=item.id, name=BY_ID[item.indicator].name(L), unit=label)
+    st.markdown(tm("fu_item_label", id=item.id, name=indicator_name(item.indicator, L), unit=label)
                 + " · " + tm("fu_status") + " " + md(status_text(s.status, L)))
     st.caption(tm("fu_set_line", at=item.created_at.replace("T", " "), user=item.created_by, text=item.note or "—"))
     for p in item.progress:
@@ -81,7 +80,7 @@ with st.container(border=True, key="fu_item"):
                                unit.judge_id)
         cases = st.toggle(t("fu_open_cases"), key=f"fu_cases_{item.id}")
     if cases:
-        st.subheader(tm("fu_cases_title", unit=label, name=BY_ID[item.indicator].name(L), period=period.describe(L)))
+        st.subheader(tm("fu_cases_title", unit=label, name=indicator_name(item.indicator, L), period=period.describe(L)))
         q = f.narrow(period=period.label, cumulative=True, court=unit.court, district=unit.with_subordinates,
                      division=unit.division, judge_id=unit.judge_id, category=None, enterprise=False)
         try:

@@ -12,8 +12,9 @@ from present.theme import BETTER, MEETS, NO_RANGE, WORSE
 RANGE = "range"  # followup.model.RANGE: present may not import followup
 # One colour per status, from the Okabe–Ito palette the rest of the product uses.
 STATUS_COLORS = {"met": MEETS, "on_track": "#009E73", "at_risk": BETTER, "overdue": WORSE, "closed": NO_RANGE}
-COLUMNS = ("fu_id", "fu_meeting", "indicator", "fu_unit", "fu_target", "fu_due", "fu_owner", "fu_value_then",
-           "fu_value_now", "fu_status", "fu_latest")
+# status and the figures first: on a narrow screen they are what the reader came for
+COLUMNS = ("fu_id", "fu_status", "indicator", "fu_unit", "fu_value_now", "fu_target", "fu_due", "fu_owner",
+           "fu_value_then", "fu_meeting", "fu_latest")
 
 
 def status_text(status: str, lang: str = "zh") -> str:
@@ -35,6 +36,12 @@ def unit_text(unit, court_names: dict, judge_names: dict, lang: str = "zh") -> s
     return f"{name} {unit.division}" if unit.division else name
 
 
+def indicator_name(indicator: str, lang: str = "zh") -> str:
+    """The indicator's name as a label starts: capitalised in English."""
+    name = BY_ID[indicator].name(lang)
+    return name[:1].upper() + name[1:]
+
+
 def latest_progress(item) -> str:
     return item.progress[-1].text if item.progress else ""
 
@@ -44,11 +51,10 @@ def ledger(standings: list, court_names: dict, judge_names: dict, lang: str = "z
     rows = []
     for s in standings:
         i, ind = s.item, BY_ID[s.item.indicator]
-        name = ind.name(lang)
-        rows.append([i.id, i.meeting, name[:1].upper() + name[1:], unit_text(i.unit, court_names, judge_names, lang),
+        rows.append([i.id, status_text(s.status, lang), indicator_name(i.indicator, lang),
+                     unit_text(i.unit, court_names, judge_names, lang), fmt.value(ind, s.value_now, lang),
                      target_text(i.indicator, i.target, lang), i.due.isoformat(), i.owner or "—",
-                     fmt.value(ind, i.value_at_creation, lang), fmt.value(ind, s.value_now, lang),
-                     status_text(s.status, lang), latest_progress(i)])
+                     fmt.value(ind, i.value_at_creation, lang), i.meeting, latest_progress(i)])
     return pd.DataFrame(rows, columns=[tr(c, lang) for c in COLUMNS])
 
 

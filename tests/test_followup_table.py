@@ -34,9 +34,9 @@ def test_ledger_rows_in_either_language_with_the_latest_progress():
     s = Standing(_item(Unit("示0101", division="民一庭"), "0.9", [Progress("t1", "head", "一"), Progress("t2", "head", "二")]),
                  0.85, "at_risk", (0.8, 1.0))
     zh, en = ledger([s], COURTS, JUDGES), ledger([s], COURTS, JUDGES, "en")
-    assert list(zh.iloc[0]) == [7, "三季度会商", "结案率", "湖滨区法院 民一庭", "90.00%", "2026-12-31", "民一庭", "80.00%",
-                                "85.00%", "有风险", "二"]
-    assert list(en.columns)[:3] == ["No.", "Meeting", "Indicator"] and en.iloc[0]["Status"] == "At risk"
+    assert list(zh.iloc[0]) == [7, "有风险", "结案率", "湖滨区法院 民一庭", "85.00%", "90.00%", "2026-12-31", "民一庭",
+                                "80.00%", "三季度会商", "二"]
+    assert list(en.columns)[:3] == ["No.", "Status", "Indicator"] and en.iloc[0]["Status"] == "At risk"
     assert en.iloc[0]["Indicator"][0].isupper()
 
 
