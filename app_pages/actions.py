@@ -19,6 +19,23 @@ f, ctx = page_context("actions", with_period=False)  # values are each unit's ye
 L = lang()
 DONE = "fu_done"  # what the last change did, said after the rerun that shows it in the table
 
+
+def text_form(key: str, label_key: str, button_key: str, done_key: str, item_id: int, write,
+              primary: bool = False) -> None:
+    """One text and a button that writes it (`write(item_id, text)`): said after the rerun, or
+    refused with nothing written."""
+    with st.form(key, clear_on_submit=True):
+        text = st.text_area(t(label_key), max_chars=500)
+        if st.form_submit_button(t(button_key), type="primary" if primary else "secondary"):
+            try:
+                write(item_id, text)
+            except followup_data.REFUSED as e:
+                st.error(md(str(e)), icon=":material/block:")
+            else:
+                st.session_state[DONE] = (done_key, item_id)
+                st.rerun()
+
+
 done = st.session_state.pop(DONE, None)
 if done:
     st.success(tm(done[0], id=done[1]), icon=":material/task_alt:")
@@ -91,26 +108,10 @@ with st.container(border=True, key="fu_item"):
     writable = item.closed_at is None
     may_close, may_progress = writable and followup_data.may_set(), writable and followup_data.may_progress(item)
     if may_progress:
-        with st.form(f"fu_progress_{item.id}", clear_on_submit=True):
-            text = st.text_area(t("fu_progress_text"), max_chars=500)
-            if st.form_submit_button(t("fu_progress")):
-                try:
-                    followup_data.progress(item.id, text)
-                except followup_data.REFUSED as e:
-                    st.error(md(str(e)), icon=":material/block:")
-                else:
-                    st.session_state[DONE] = ("fu_progress_ok", item.id)
-                    st.rerun()
+        text_form(f"fu_progress_{item.id}", "fu_progress_text", "fu_progress", "fu_progress_ok", item.id,
+                  followup_data.progress)
     if may_close:
-        with st.form(f"fu_close_{item.id}", clear_on_submit=True):
-            note = st.text_area(t("fu_close_note"), max_chars=500)
-            if st.form_submit_button(t("fu_close"), type="primary"):
-                try:
-                    followup_data.close(item.id, note)
-                except followup_data.REFUSED as e:
-                    st.error(md(str(e)), icon=":material/block:")
-                else:
-                    st.session_state[DONE] = ("fu_closed_ok", item.id)
-                    st.rerun()
+        text_form(f"fu_close_{item.id}", "fu_close_note", "fu_close", "fu_closed_ok", item.id, followup_data.close,
+                  primary=True)
     if writable and not (may_close or may_progress):
         st.caption(t("fu_read_only"))
