@@ -7,8 +7,7 @@ import streamlit as st
 
 from followup.model import STATUSES
 from followup.values import year_to_date
-from metrics.catalogue import BY_ID
-from present.followup_table import ledger, status_style, status_text, unit_text
+from present.followup_table import indicator_name, ledger, status_style, status_text, unit_text
 from ui import followup_data, followup_form, pages
 from ui.drill import case_list
 from ui.export import download_xlsx
@@ -20,6 +19,23 @@ from ui.plain import md, tm
 f, ctx = page_context("actions", with_period=False, with_case_filters=False)
 L = lang()
 DONE = "fu_done"  # what the last change did, said after the rerun that shows it in the table
+
+
+def text_form(key: str, label_key: str, button_key: str, done_key: str, item_id: int, write,
+              primary: bool = False) -> None:
+    """One text and a button that writes it (`write(item_id, text)`): said after the rerun, or
+    refused with nothing written."""
+    with st.form(key, clear_on_submit=True):
+        text = st.text_area(t(label_key), max_chars=500)
+        if st.form_submit_button(t(button_key), type="primary" if primary else "secondary"):
+            try:
+                write(item_id, text)
+            except followup_data.REFUSED as e:
+                st.error(md(str(e)), icon=":material/block:")
+            else:
+                st.session_state[DONE] = (done_key, item_id)
+                st.rerun()
+
 
 done = st.session_state.pop(DONE, None)
 if done:
@@ -63,12 +79,12 @@ download_xlsx(table, "actions", f, ctx, key="dl_actions",
 # One item: its history, its figures and cases, and what this user may do with it.
 by_id = {s.item.id: s for s in shown}
 chosen = st.selectbox(t("fu_pick"), list(by_id), key="fu_pick", format_func=lambda i: t(
-    "fu_item_label", id=i, name=BY_ID[by_id[i].item.indicator].name(L), unit=unit_text(by_id[i].item.unit, names, judges, L)))
+    "fu_item_label", id=i, name=indicator_name(by_id[i].item.indicator, L), unit=unit_text(by_id[i].item.unit, names, judges, L)))
 s = by_id[chosen]
 item, unit = s.item, s.item.unit
 label = unit_text(unit, names, judges, L)
 with st.container(border=True, key="fu_item"):
-    st.markdown(tm("fu_item_label", id=item.id, name=BY_ID[item.indicator].name(L), unit=label)
+    st.markdown(tm("fu_item_label", id=item.id, name=indicator_name(item.indicator, L), unit=label)
                 + " · " + tm("fu_status") + " " + md(status_text(s.status, L)))
     st.caption(tm("fu_set_line", at=item.created_at.replace("T", " "), user=item.created_by, text=item.note or "—"))
     for p in item.progress:
@@ -82,7 +98,7 @@ with st.container(border=True, key="fu_item"):
                                unit.judge_id)
         cases = st.toggle(t("fu_open_cases"), key=f"fu_cases_{item.id}")
     if cases:
-        st.subheader(tm("fu_cases_title", unit=label, name=BY_ID[item.indicator].name(L), period=period.describe(L)))
+        st.subheader(tm("fu_cases_title", unit=label, name=indicator_name(item.indicator, L), period=period.describe(L)))
         q = f.narrow(period=period.label, cumulative=True, court=unit.court, district=unit.with_subordinates,
                      division=unit.division, judge_id=unit.judge_id, category=None, enterprise=False)
         try:
@@ -93,26 +109,10 @@ with st.container(border=True, key="fu_item"):
     writable = item.closed_at is None
     may_close, may_progress = writable and followup_data.may_set(), writable and followup_data.may_progress(item)
     if may_progress:
-        with st.form(f"fu_progress_{item.id}", clear_on_submit=True):
-            text = st.text_area(t("fu_progress_text"), max_chars=500)
-            if st.form_submit_button(t("fu_progress")):
-                try:
-                    followup_data.progress(item.id, text)
-                except followup_data.REFUSED as e:
-                    st.error(md(str(e)), icon=":material/block:")
-                else:
-                    st.session_state[DONE] = ("fu_progress_ok", item.id)
-                    st.rerun()
+        text_form(f"fu_progress_{item.id}", "fu_progress_text", "fu_progress", "fu_progress_ok", item.id,
+                  followup_data.progress)
     if may_close:
-        with st.form(f"fu_close_{item.id}", clear_on_submit=True):
-            note = st.text_area(t("fu_close_note"), max_chars=500)
-            if st.form_submit_button(t("fu_close"), type="primary"):
-                try:
-                    followup_data.close(item.id, note)
-                except followup_data.REFUSED as e:
-                    st.error(md(str(e)), icon=":material/block:")
-                else:
-                    st.session_state[DONE] = ("fu_closed_ok", item.id)
-                    st.rerun()
+        text_form(f"fu_close_{item.id}", "fu_close_note", "fu_close", "fu_closed_ok", item.id, followup_data.close,
+                  primary=True)
     if writable and not (may_close or may_progress):
         st.caption(t("fu_read_only"))

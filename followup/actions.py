@@ -210,6 +210,14 @@ def visible_items(con: duckdb.DuckDBPyConnection, access: Access | None, court: 
                                                      i.unit.judge_id, i.owner)]
 
 
+def visible_meetings(con: duckdb.DuckDBPyConnection, access: Access | None) -> list[Meeting]:
+    """Meetings of scopes this user's items may be about (newest first): another district's are not named."""
+    found = store.meetings()
+    if access is None:
+        return found
+    return [m for m in found if access.sees_followup(con, m.court, m.with_subordinates, None, None)]
+
+
 def visible_notes(con: duckdb.DuckDBPyConnection, access: Access | None) -> list[Note]:
     found = store.notes()
     if access is None:
@@ -219,4 +227,4 @@ def visible_notes(con: duckdb.DuckDBPyConnection, access: Access | None) -> list
 
 
 __all__ = ["ActionError", "STATUSES", "Standing", "add_item", "add_note", "add_progress", "close_item", "in_scope",
-           "reaches", "standings", "visible_items", "visible_notes"]
+           "reaches", "standings", "visible_items", "visible_meetings", "visible_notes"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import sys
 
 from .catalogue import BY_ID
@@ -13,6 +12,7 @@ from .engine import BY_CHOICES, Scope, UnknownScope, check_scope, compute
 from .evaluation import ConfigError, load_config
 from . import inventory
 from .facts import STALE_NOTE, FactsState, facts_state
+from .numbers import number as _num, value as _value
 from .periods import BadPeriod, Period
 from .score import score_table
 from schema.cells import inert_row
@@ -26,20 +26,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
         print(f"python -m metrics: {message}", file=sys.stderr)
         raise SystemExit(2)
-
-
-def _num(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
-        return str(int(x))
-    return repr(float(x)) if isinstance(x, float) else str(int(x))
-
-
-def _value(x, kind: str) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    return _num(x) if kind == "count" else repr(float(x))
 
 
 def rows_for_output(df, by: str | None) -> tuple[list[str], list[list[str]]]:

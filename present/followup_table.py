@@ -35,6 +35,8 @@ def status_ink(status: str) -> str:
     """The text colour that reads best on the status's colour."""
     back = STATUS_COLORS[status]
     return max((LIGHT_INK, DARK_INK), key=lambda ink: contrast(back, ink))
+
+
 # What an item is and how it stands first, so that on a laptop's screen the status shows without scrolling.
 COLUMNS = ("fu_id", "indicator", "fu_unit", "fu_value_then", "fu_value_now", "fu_status", "fu_target", "fu_due",
            "fu_owner", "fu_meeting", "fu_latest")
@@ -59,6 +61,12 @@ def unit_text(unit, court_names: dict, judge_names: dict, lang: str = "zh") -> s
     return f"{name} {unit.division}" if unit.division else name
 
 
+def indicator_name(indicator: str, lang: str = "zh") -> str:
+    """The indicator's name as a label starts: capitalised in English."""
+    name = BY_ID[indicator].name(lang)
+    return name[:1].upper() + name[1:]
+
+
 def latest_progress(item) -> str:
     return item.progress[-1].text if item.progress else ""
 
@@ -68,8 +76,7 @@ def ledger(standings: list, court_names: dict, judge_names: dict, lang: str = "z
     rows = []
     for s in standings:
         i, ind = s.item, BY_ID[s.item.indicator]
-        name = ind.name(lang)
-        rows.append([i.id, name[:1].upper() + name[1:], unit_text(i.unit, court_names, judge_names, lang),
+        rows.append([i.id, indicator_name(i.indicator, lang), unit_text(i.unit, court_names, judge_names, lang),
                      fmt.value(ind, i.value_at_creation, lang), fmt.value(ind, s.value_now, lang),
                      status_text(s.status, lang), target_text(i.indicator, i.target, lang), i.due.isoformat(),
                      i.owner or "—", i.meeting, latest_progress(i)])

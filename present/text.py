@@ -755,7 +755,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "b_fu_none": ("本范围此前没有会商记录。", "No earlier meeting of this scope is on record."),
     "b_fu_no_items": ("上次会商（{meeting}，{held}）未确定整改事项。", "The last meeting ({meeting}, {held}) set no action items."),
     "b_fu_intro": ("上次会商（{meeting}，{held}）确定整改事项{n}项，目前{counts}。",
-                   "The last meeting ({meeting}, {held}) set {n} action items; now {counts}."),
+                   "Action items set at the last meeting ({meeting}, {held}): {n}; now {counts}."),
     "b_fu_count": ("{status}{n}项", "{status}: {n}"),
     "b_fu_col_meeting": ("会商", "Meeting"),
     "b_fu_col_indicator": ("指标", "Indicator"),

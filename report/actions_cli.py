@@ -15,6 +15,7 @@ from followup.text import TextError
 from metrics.catalogue import BY_ID
 from metrics.db import DatabaseError, connect
 from metrics.engine import UnknownScope
+from metrics.numbers import value
 from schema.cells import inert_row
 
 COLUMNS = ["id", "meeting", "indicator", "court_code", "division", "judge_id", "target", "due", "owner",
@@ -48,12 +49,6 @@ def add_parsers(sub) -> None:
     close.add_argument("--note", required=True)
 
 
-def _number(x, indicator: str) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if BY_ID[indicator].kind == "count" and float(x).is_integer() else repr(float(x))
-
-
 def _user() -> str:
     return f"cli:{getpass.getuser()}"
 
@@ -84,8 +79,8 @@ def run(a: argparse.Namespace) -> int:
                 continue
             i = s.item
             rows.append([str(i.id), i.meeting, i.indicator, i.unit.court, i.unit.division or "", i.unit.judge_id or "",
-                         i.target, i.due.isoformat(), i.owner or "", _number(i.value_at_creation, i.indicator),
-                         _number(s.value_now, i.indicator), s.status])
+                         i.target, i.due.isoformat(), i.owner or "", value(i.value_at_creation, BY_ID[i.indicator].kind),
+                         value(s.value_now, BY_ID[i.indicator].kind), s.status])
     except (ActionError, TextError, UnknownScope, DatabaseError) as e:
         print(f"python -m report actions: {e}", file=sys.stderr)
         return 2

@@ -208,6 +208,23 @@ def data_values(con) -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
+def user_texts(state_path: str) -> list[str]:
+    """Every text users wrote into the state at `state_path` (meeting names and minutes, items'
+    notes, progress and closing notes, notes on figures): shown as written in either language."""
+    import pytest
+
+    from followup import store
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SPZX_STATE", state_path)
+        mp.delenv("SPZX_STATE_URL", raising=False)
+        texts = {m.name for m in store.meetings()} | {m.minutes for m in store.meetings()}
+        for i in store.items():
+            texts |= {i.meeting, i.note, i.close_note or ""} | {p.text for p in i.progress}
+        texts |= {n.text for n in store.notes()}
+    return sorted((t for t in texts if t), key=len, reverse=True)
+
+
 def chinese_left(text: str, values: list[str]) -> list[str]:
     """The lines of text that still hold Chinese once the data values are taken out."""
     out = []

@@ -435,6 +435,17 @@ def test_a_leader_sets_items_within_their_district_only(demo, state):
     con.close()
 
 
+def test_a_leader_is_offered_only_the_meetings_of_their_district(demo, state):
+    con = connect(demo)
+    _add(con, meeting="明湖会商", unit=Unit("示01", with_subordinates=True))
+    _add(con, meeting="另一市会商", unit=Unit("示02", with_subordinates=True))
+    names = lambda access: [m.name for m in actions.visible_meetings(con, access)]  # noqa: E731
+    assert set(names(OFFICE)) == {"明湖会商", "另一市会商"}
+    assert names(Access("leader", court="示01")) == ["明湖会商"]
+    assert names(Access("leader", court="示02")) == ["另一市会商"]
+    con.close()
+
+
 def test_notes_are_checked_and_write_nothing_when_refused(demo, state):
     con = connect(demo)
     note = dict(indicator="closure_rate", unit=Unit("示0101", division="民一庭"), month="2026-03", text="3月系统切换", by="x")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from followup import actions, store
+from followup import actions
 from followup.model import Unit
 from followup.text import TextError
 from metrics import inventory
@@ -35,7 +35,9 @@ def standings(court: str | None, district: bool) -> list[actions.Standing]:
 
 
 def meeting_names() -> list[str]:
-    return [m.name for m in store.meetings()]
+    """The meetings an item may be added to: those of scopes within the user's reach."""
+    access, _ = _who()
+    return [m.name for m in actions.visible_meetings(cursor(), access)]
 
 
 def court_names() -> dict[str, str]:
