@@ -86,11 +86,11 @@ label = unit_text(unit, names, judges, L)
 with st.container(border=True, key="fu_item"):
     st.markdown(tm("fu_item_label", id=item.id, name=indicator_name(item.indicator, L), unit=label)
                 + " · " + tm("fu_status") + " " + md(status_text(s.status, L)))
-    st.caption(tm("fu_set_line", at=item.created_at.replace("T", " "), user=item.created_by, text=item.note or "—"))
+    st.caption(tm("fu_set_line", at=item.created_at.replace("T", " "), user=followup_data.person(item.created_by), text=item.note or "—"))
     for p in item.progress:
-        st.caption(tm("fu_history_line", at=p.at.replace("T", " "), user=p.username, text=p.text))
+        st.caption(tm("fu_history_line", at=p.at.replace("T", " "), user=followup_data.person(p.username), text=p.text))
     if item.closed_at:
-        st.caption(tm("fu_closed_line", at=item.closed_at.replace("T", " "), user=item.closed_by or "",
+        st.caption(tm("fu_closed_line", at=item.closed_at.replace("T", " "), user=followup_data.person(item.closed_by),
                       text=item.close_note or ""))
     with st.container(horizontal=True):
         if st.button(t("fu_open_figures"), key="fu_figures", icon=":material/id_card:"):

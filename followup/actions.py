@@ -106,8 +106,10 @@ def meeting_for(con: duckdb.DuckDBPyConnection, name: str, unit: Unit, by: str, 
 
 def add_item(con: duckdb.DuckDBPyConnection, *, meeting: str, indicator: str, unit: Unit, target: str, due: dt.date,
              owner: str | None = None, note: str = "", by: str, access: Access | None = None,
-             today: dt.date | None = None) -> int:
-    """A new action item; its id. ActionError (or AccessDenied) and nothing written when refused."""
+             today: dt.date | None = None, meeting_scope: Unit | None = None) -> int:
+    """A new action item; its id. ActionError (or AccessDenied) and nothing written when refused.
+    A meeting not yet recorded is recorded for `meeting_scope` (the scope the user was looking at
+    on a page; default the item's unit, as the command line has no other)."""
     today = today or dt.date.today()
     if indicator not in BY_ID:
         raise ActionError(f"未知指标 / unknown indicator: {indicator}")
@@ -119,7 +121,7 @@ def add_item(con: duckdb.DuckDBPyConnection, *, meeting: str, indicator: str, un
     target = check_target(con, indicator, unit, target)
     owner = _check_owner(con, indicator, unit, owner)
     note = check_text(note, "备注 / note")
-    found = meeting_for(con, meeting, unit, by, access, today)
+    found = meeting_for(con, meeting, meeting_scope or unit, by, access, today)
     day = data_date(con)
     value = values(con, [(unit, indicator)])[(unit, indicator)]
     item = Item(0, found.id, found.name, indicator, unit, target, due, owner, note, value, day, by, "")

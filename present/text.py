@@ -946,6 +946,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fu_note": ("备注", "Note"),
     "fu_save": ("保存", "Save"),
     "fu_created": ("已设定整改事项 #{id}。", "Action item #{id} is set."),
+    "fu_already_open": ("该对象的此项指标已有未销号的整改事项：{ids}。", "This unit already has an open action item on this indicator: {ids}."),
     "fu_no_judges": ("该部门没有法官。", "The division has no judges."),
     "fu_target_in_range": ("进入区间 {low}–{high}", "into {low}–{high}"),
     "fu_target_reach": ("达到 {value}", "reach {value}"),

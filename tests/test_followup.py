@@ -446,6 +446,24 @@ def test_a_leader_is_offered_only_the_meetings_of_their_district(demo, state):
     con.close()
 
 
+def test_a_new_meeting_takes_the_scope_it_was_recorded_from(demo, state):
+    """Set from a page showing the 示01 district, the meeting is the district's even when its first
+    item is about a basic court; a scope out of the user's reach is refused with nothing written."""
+    con = connect(demo)
+    _add(con, meeting="明湖辖区会商", unit=Unit("示0101"), meeting_scope=Unit("示01", with_subordinates=True))
+    found = store.meeting_by_name("明湖辖区会商")
+    assert (found.court, found.with_subordinates) == ("示01", True)
+    _add(con, meeting="湖滨会商", unit=Unit("示0101"))  # the command line: the item's unit
+    found = store.meeting_by_name("湖滨会商")
+    assert (found.court, found.with_subordinates) == ("示0101", False)
+    before = _everything()
+    with pytest.raises(AccessDenied):
+        _add(con, meeting="全省会商", unit=Unit("示0101"), access=Access("leader", court="示01"),
+             meeting_scope=Unit("示", with_subordinates=True))
+    assert _everything() == before
+    con.close()
+
+
 def test_notes_are_checked_and_write_nothing_when_refused(demo, state):
     con = connect(demo)
     note = dict(indicator="closure_rate", unit=Unit("示0101", division="民一庭"), month="2026-03", text="3月系统切换", by="x")

@@ -12,8 +12,10 @@ from followup.model import Unit
 from followup.text import TextError
 from metrics import inventory
 from metrics.access import Access, AccessDenied
+from security.users import load_users
 from ui import queries
 from ui.database import cursor, version
+from ui.layout import page_scope
 from ui.session import current_access, current_user
 
 REFUSED = (actions.ActionError, TextError, AccessDenied)  # shown as a message; nothing was written
@@ -66,6 +68,19 @@ def judge_names(items) -> dict[tuple[str, str], str]:
     return out
 
 
+def person(username: str | None) -> str:
+    """Who wrote a line, by the name their account gives (the command line's writer as recorded)."""
+    user = load_users().users.get(username or "")
+    return user.name if user is not None else (username or "")
+
+
+def open_items_for(indicator: str, unit: Unit) -> list[int]:
+    """Ids of the open items already set on this indicator of this unit (that this user may see)."""
+    access, _ = _who()
+    return [i.id for i in actions.visible_items(cursor(), access, unit.court, False)
+            if i.indicator == indicator and i.unit == unit and i.closed_at is None]
+
+
 def may_set() -> bool:
     access = current_access()
     return access is not None and access.rule.sets_actions
@@ -92,9 +107,12 @@ def proposed_owner(indicator: str, unit: Unit) -> str | None:
 
 def add(*, meeting: str, indicator: str, unit: Unit, target: str, due: dt.date, owner: str | None,
         note: str) -> int:
+    """A new item; a new meeting is recorded for the scope of the page the form was opened on."""
     access, by = _who()
+    shown = page_scope()
     return actions.add_item(cursor(), meeting=meeting, indicator=indicator, unit=unit, target=target, due=due,
-                            owner=owner, note=note, by=by, access=access)
+                            owner=owner, note=note, by=by, access=access,
+                            meeting_scope=Unit(shown[0], shown[1]) if shown else None)
 
 
 def close(item_id: int, note: str) -> None:

@@ -93,6 +93,9 @@ def _form(indicator: str | None = None, court: str | None = None, district: bool
             judge_id = st.selectbox(t("judge"), keys, index=keys.index(judge_id) if judge_id in keys else 0,
                                     key=PREFIX + "judge", format_func=lambda j: f"{people.get(j, j)}（{j}）")
             unit = Unit(court, division=None, judge_id=judge_id)
+    already = followup_data.open_items_for(indicator, unit)
+    if already:  # said, not refused: a second item with another target or deadline may be meant
+        st.warning(tm("fu_already_open", ids=t("list_separator").join(f"#{i}" for i in already)), icon=":material/content_copy:")
     target = _target(indicator)
     today = dt.date.today()
     due = st.date_input(t("fu_due"), value=dt.date(today.year, 12, 31), min_value=today, key=PREFIX + "due")

@@ -17,7 +17,7 @@ from metrics.catalogue import BY_ID
 from metrics.query import Query
 from present import format as fmt
 from present.followup_table import STATUS_BADGES, STATUS_COLORS, status_ink
-from ui import pages, queries
+from ui import followup_data, pages, queries
 from ui.database import cursor
 from ui.i18n import lang, t
 from ui.plain import md, tm
@@ -168,7 +168,7 @@ def notes_by_month(notes: list[Note], named: bool = False) -> dict[str, str]:
     L = lang()
     out: dict[str, list[str]] = {}
     for n in sorted(notes, key=lambda n: (n.month, n.id)):
-        line = t("fu_note_by", text=n.text, by=n.created_by)
+        line = t("fu_note_by", text=n.text, by=followup_data.person(n.created_by))
         out.setdefault(n.month, []).append(f"{BY_ID[n.indicator].name(L)}: {line}" if named else line)
     return {m: " ｜ ".join(texts) for m, texts in out.items()}
 

@@ -87,6 +87,14 @@ def data_age_notice(day: dt.date) -> None:
         st.info(tm("data_fresh", day=day, today=today), icon=":material/schedule:")
 
 
+PAGE_SCOPE = "page_scope"  # (court, with its district) the page shows, for what is recorded from it
+
+
+def page_scope() -> tuple[str | None, bool] | None:
+    """The scope the current page shows (set by page_context), e.g. for a meeting recorded from it."""
+    return st.session_state.get(PAGE_SCOPE)
+
+
 def page_context(key: str, with_period: bool = True, with_district: bool = True,
                  with_case_filters: bool = True) -> tuple[Query, dict]:
     """Header and filter bar; returns the filters and names for the text. with_period=False: a
@@ -100,6 +108,7 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True,
     slot.caption(md(data_note(meta, dates)))
     scope_notice(dates)
     data_date = dates.through
+    st.session_state[PAGE_SCOPE] = (f.court, bool(f.district))
     drill_path.breadcrumb(key, f.court, f.district)  # a scope a drill-down narrowed says so, with the way back
     courts = queries.courts().set_index("court_code")
     name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
