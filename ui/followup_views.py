@@ -16,8 +16,8 @@ from metrics.access import AccessDenied
 from metrics.catalogue import BY_ID
 from metrics.query import Query
 from present import format as fmt
-from present.followup_table import STATUS_BADGES, STATUS_COLORS, status_ink
-from ui import followup_data, pages, queries
+from present.followup_table import STATUS_BADGES, STATUS_COLORS, status_ink, unit_text
+from ui import followup_data, pages
 from ui.database import cursor
 from ui.i18n import lang, t
 from ui.plain import md, tm
@@ -45,13 +45,8 @@ def open_items(court: str | None, with_subordinates: bool, unit: Unit | None = N
     if unit is not None:  # a court's items with or without its district: both are the court's
         items = [i for i in items if (i.unit.court, i.unit.division, i.unit.judge_id)
                  == (unit.court, unit.division, unit.judge_id)]
-    found = [s for s in standings(con, [i for i in items if not i.closed_at])]
+    found = standings(con, [i for i in items if not i.closed_at])
     return sorted(found, key=lambda s: (OPEN.index(s.status), s.item.due, s.item.id))
-
-
-def _unit_name(unit: Unit, names: dict) -> str:
-    court = str(names.get(unit.court, unit.court)) + (t("district_suffix") if unit.with_subordinates else "")
-    return " ".join(x for x in (court, unit.division, unit.judge_id) if x)
 
 
 def target_text(s: Standing, L: str) -> str:
@@ -66,10 +61,10 @@ def target_text(s: Standing, L: str) -> str:
 def frame(found: list[Standing]) -> pd.DataFrame:
     """The items as rows of plain text (indicator, unit, deadline, status, value now, target)."""
     L = lang()
-    names = queries.courts().set_index("court_code")["court_name"].to_dict()
+    names = followup_data.court_names()
     return pd.DataFrame({
         "indicator": [BY_ID[s.item.indicator].name(L) for s in found],
-        "unit": [_unit_name(s.item.unit, names) for s in found],
+        "unit": [unit_text(s.item.unit, names, {}, L) for s in found],
         "due": [s.item.due.isoformat() for s in found],
         "status": [s.status for s in found],
         "value_now": [fmt.value(BY_ID[s.item.indicator], s.value_now, L) for s in found],

@@ -35,7 +35,7 @@ from present import format as fmt
 from present.text import tr
 from schema import codes
 from tests.browser.conftest import LOCAL_PASSWORD, ROOT, _users_file, shot, start_server, stop_server, wait_ready
-from tests.browser.test_followup_views import _hover_note
+from tests.browser.test_followup_views import _hover_note, choose_note_month, save_note
 from tests.browser.test_pages import _screen_view
 
 SHOTS = os.environ.get("SPZX_LOOP_SHOTS", "/tmp/loop_shots")
@@ -302,16 +302,9 @@ def _q2_meeting(browser, url: str, db: str) -> dict[str, dict]:
     page.goto(f"{url}/trends?court={quote(COURT)}&district=false&ind={COURT_ITEM}&grain=month")
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=60000)
     wait_ready(page, 60000)
-    page.get_by_text("添加批注").click()
-    wait_ready(page, 60000)  # the box opened may run the page again
-    month = page.locator("[data-testid='stSelectbox']").filter(has_text="批注月份").first
-    month.wait_for(timeout=30000)
-    month.click()
-    page.get_by_role("option", name="2026-03", exact=True).click()
+    month = choose_note_month(page, "2026-03")
     assert "2026-03" in _chosen(month)
-    page.get_by_label("批注内容（不超过500字）").fill(NOTE)
-    page.get_by_role("button", name="保存批注").click()
-    wait_ready(page, 60000)
+    save_note(page, NOTE)
     tip = _hover_note(page, NOTE)
     _snap(page, "7_trend_note")
     assert NOTE in tip and "2026-03" in tip, tip

@@ -115,6 +115,23 @@ def _hover(page, chart, points, wanted: str) -> str:
     return seen
 
 
+def choose_note_month(page, month: str):
+    """Open the 趋势分析 page's note form and choose `month`, as a user does; the month's box."""
+    page.get_by_text("添加批注").click()
+    wait_ready(page, 60000)  # the box opened may run the page again
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="批注月份").first
+    box.wait_for(timeout=30000)
+    box.click()
+    page.get_by_role("option", name=month, exact=True).click()
+    return box
+
+
+def save_note(page, text: str) -> None:
+    page.get_by_label("批注内容（不超过500字）").fill(text)
+    page.get_by_role("button", name="保存批注").click()
+    wait_ready(page, 60000)
+
+
 def _hover_note(page, wanted: str = NOTE) -> str:
     """Along the top of the trend chart, where a note's marker stands."""
     chart = page.locator("[data-testid=stVegaLiteChart]").first
@@ -157,14 +174,9 @@ def test_a_division_head_adds_a_note_from_the_trend_page(followed, browser):
     open_as(page, f"{followed}/trends?ind=closed&grain=month", user="demo_head")
     page.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=60000)
     wait_ready(page, 60000)
-    page.get_by_text("添加批注").click()
-    page.wait_for_timeout(1000)
-    page.locator("[data-testid='stSelectbox']").filter(has_text="批注月份").first.click()
-    page.get_by_role("option", name="2026-05", exact=True).click()
     written = "5月集中清理长期未结案件"
-    page.get_by_label("批注内容（不超过500字）").fill(written)
-    page.get_by_role("button", name="保存批注").click()
-    wait_ready(page, 60000)
+    choose_note_month(page, "2026-05")
+    save_note(page, written)
     text = _hover_note(page, written)
     shot(page, "followup_trend_note_added")
     assert written in text and "2026-05" in text, text
