@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "generate":
-        from .generate import generate
+        from .demo import generate
 
         import datetime as dt
         try:

@@ -20,7 +20,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 _SCRIPT = """
 import sys
-import data.generate as g
+import data.demo as g
 code, city, districts = g.CITIES[0]
 districts = list(districts)
 for i, name in enumerate({md!r}):

@@ -9,7 +9,7 @@ import sys
 import duckdb
 import pytest
 
-from data.generate import generate
+from data.demo import generate
 from data.ingest import ingest
 from metrics import inventory
 from metrics.api import indicator_table

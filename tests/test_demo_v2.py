@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from data.generate import IDLE_VICE_PRESIDENTS, MORE_CONVERSIONS, WEAK_REVIEW, generate
+from data.demo import IDLE_VICE_PRESIDENTS, MORE_CONVERSIONS, WEAK_REVIEW, generate
 from metrics import Period, Scope, compute
 
 

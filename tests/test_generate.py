@@ -1,4 +1,4 @@
-"""`data.generate`: the synthetic demo province, built like an import and passing its rules.
+"""`data.demo`: the synthetic demo province, built like an import and passing its rules.
 
 One 20k-case database is generated for the module (real DuckDB files in tmp_path); a few
 tests generate small extra ones (determinism, progress, a short span).
@@ -14,7 +14,7 @@ import pytest
 
 from data import store
 from schema import codes
-from data.generate import generate
+from data.demo import generate
 from data.ingest import ingest
 
 N = 20_000
@@ -227,7 +227,7 @@ def test_case_number_parts_by_hand():
     """Serials count from 1 per court, type and year of filing, by filing day and then id."""
     import numpy as np
 
-    from data.generate import case_number_parts
+    from data.demo import case_number_parts
 
     day = lambda d: (np.datetime64(d) - np.datetime64("1970-01-01")).astype(np.int32)  # noqa: E731
     court = np.array([0, 0, 0, 0, 1, 0], np.int16)

@@ -50,7 +50,7 @@ def test_json_and_table_formats(worked_db):  # noqa: F811
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     """`python -m metrics … | head -1`: the pipe closes after one line; no traceback follows."""
-    from data.generate import generate
+    from data.demo import generate
 
     db = str(tmp_path / "demo.duckdb")
     generate(db, cases=20_000, progress=False)

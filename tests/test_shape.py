@@ -47,7 +47,7 @@ def _imports(path: str) -> set[str]:
 
 
 def test_libraries_load_no_streamlit():
-    code = ("import sys, metrics, metrics.api, metrics.query, metrics.__main__, data, data.ingest, data.generate, "
+    code = ("import sys, metrics, metrics.api, metrics.query, metrics.__main__, data, data.ingest, data.demo, "
             "data.__main__, report.briefing, report.__main__, security.users, security.audit, security.__main__, "
             "schema.codes, present.format, present.summary, present.theme, present.text; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")

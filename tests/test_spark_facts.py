@@ -21,7 +21,7 @@ if shutil.which("java") is None:
 
 from data import exchange, spark_facts  # noqa: E402
 from data.validate import sql_literal  # noqa: E402
-from data.generate import generate  # noqa: E402
+from data.demo import generate  # noqa: E402
 from metrics import facts  # noqa: E402
 from metrics.facts import FactsState, facts_state  # noqa: E402
 
