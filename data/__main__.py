@@ -3,7 +3,10 @@ load-facts (see README and spec/cli.md; the last three: data/exchange.py)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import errno
+import json
 import sys
 import time
 
@@ -11,7 +14,7 @@ import duckdb
 from schema.pipes import run
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m data", description="审判质效看板 data: build the demo or import case lists")
     sub = ap.add_subparsers(dest="command", required=True)
     g = sub.add_parser("generate", help="write the synthetic demo province (示范省) database")
@@ -73,84 +76,38 @@ def main(argv: list[str] | None = None) -> int:
     lf = sub.add_parser("load-facts", help="put facts computed by another engine into the database")
     lf.add_argument("--db", required=True)
     lf.add_argument("--parquet", required=True, help="the folder `facts` wrote")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     _limit_memory()
+    return COMMANDS[args.command](args)
 
-    if args.command == "preview":
-        import json
 
-        from .preview import describe
-        from .profiles import load as load_profile
-        from .reader import UnusableFile
+def _generate(args) -> int:
+    """generate: the synthetic demo province."""
+    from .demo import generate
 
-        try:
-            print(json.dumps(describe(args.file, load_profile(args.profile) if args.profile else None, args.db),
-                             ensure_ascii=False, default=str))
-        except UnusableFile as e:
-            print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
-            return 1
-        return 0
-    if args.command == "rejects-sheet":
-        import json
+    try:
+        end = dt.date.fromisoformat(args.end)
+    except ValueError:
+        print(f"--end: 日期格式应为 YYYY-MM-DD / expected YYYY-MM-DD: {args.end}", file=sys.stderr)
+        return 2
+    if args.cases < 1000:
+        print("--cases: 至少 1000 / at least 1000", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    n = generate(args.db, cases=args.cases, seed=args.seed, end=end, progress=not args.quiet)
+    print(f"示范省演示数据已生成 / demo database written: {args.db}  {n:,} 件 cases  {time.perf_counter() - t0:.1f}s")
+    return 0
 
-        from .rejects import fix_sheet
 
-        print(json.dumps(fix_sheet(args.files, args.shown_as, args.rejects, args.out, args.lang, tuple(args.labels)),
-                         ensure_ascii=False))
-        return 0
-    if args.command == "watch":
-        from .reader import UnusableFile
-        from .watch import watch
-
-        try:
-            n = watch(args.folder, args.db, args.courts, args.profile, args.interval, args.settle, args.once)
-        except UnusableFile as e:
-            print(f"python -m data watch: {e}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            return 0
-        print(f"已导入 {n} 个文件 / {n} files imported")
-        return 0
-    if args.command in ("export-cases", "facts", "load-facts"):
-        return _exchange(args)
-    if args.command in ("versions", "rollback"):
-        return _versions(args)
-
-    if args.command == "refresh":
-        from .store import refresh_facts
-
-        t0 = time.perf_counter()
-        try:
-            rebuilt = refresh_facts(args.db, only_if_stale=args.if_stale)
-        except (FileNotFoundError, OSError) as e:
-            print(f"python -m data refresh: {e}", file=sys.stderr)
-            return 2
-        print(f"汇总表已重建 / facts rebuilt: {args.db}  {time.perf_counter() - t0:.1f}s" if rebuilt
-              else f"汇总表已是最新 / facts are current: {args.db}")
-        return 0
-
-    if args.command == "generate":
-        from .demo import generate
-
-        import datetime as dt
-        try:
-            end = dt.date.fromisoformat(args.end)
-        except ValueError:
-            print(f"--end: 日期格式应为 YYYY-MM-DD / expected YYYY-MM-DD: {args.end}", file=sys.stderr)
-            return 2
-        if args.cases < 1000:
-            print("--cases: 至少 1000 / at least 1000", file=sys.stderr)
-            return 2
-        t0 = time.perf_counter()
-        n = generate(args.db, cases=args.cases, seed=args.seed, end=end, progress=not args.quiet)
-        print(f"示范省演示数据已生成 / demo database written: {args.db}  {n:,} 件 cases  {time.perf_counter() - t0:.1f}s")
-        return 0
-
+def _ingest(args) -> int:
+    """ingest: a case list (and court list, judges list) into the database."""
     from .ingest import ingest
     from .profiles import load as load_profile
     from .reader import UnusableFile
-
-    import datetime as dt
 
     try:
         through = dt.date.fromisoformat(args.through) if args.through else None
@@ -169,9 +126,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
         return 1
     if args.json:
-        import dataclasses
-        import json
-
         print(json.dumps(dataclasses.asdict(r)))
         return 0
     counts = (f"读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
@@ -182,6 +136,61 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
           f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _refresh(args) -> int:
+    """refresh: rebuild the monthly facts."""
+    from .store import refresh_facts
+
+    t0 = time.perf_counter()
+    try:
+        rebuilt = refresh_facts(args.db, only_if_stale=args.if_stale)
+    except (FileNotFoundError, OSError) as e:
+        print(f"python -m data refresh: {e}", file=sys.stderr)
+        return 2
+    print(f"汇总表已重建 / facts rebuilt: {args.db}  {time.perf_counter() - t0:.1f}s" if rebuilt
+          else f"汇总表已是最新 / facts are current: {args.db}")
+    return 0
+
+
+def _watch(args) -> int:
+    """watch: import the files dropped into a folder."""
+    from .reader import UnusableFile
+    from .watch import watch
+
+    try:
+        n = watch(args.folder, args.db, args.courts, args.profile, args.interval, args.settle, args.once)
+    except UnusableFile as e:
+        print(f"python -m data watch: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    print(f"已导入 {n} 个文件 / {n} files imported")
+    return 0
+
+
+def _preview(args) -> int:
+    """preview: the mapping step's look at a file, as JSON."""
+    from .preview import describe
+    from .profiles import load as load_profile
+    from .reader import UnusableFile
+
+    try:
+        print(json.dumps(describe(args.file, load_profile(args.profile) if args.profile else None, args.db),
+                         ensure_ascii=False, default=str))
+    except UnusableFile as e:
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _rejects_sheet(args) -> int:
+    """rejects-sheet: the rejected rows with the files' own columns, as .xlsx."""
+    from .rejects import fix_sheet
+
+    print(json.dumps(fix_sheet(args.files, args.shown_as, args.rejects, args.out, args.lang, tuple(args.labels)),
+                     ensure_ascii=False))
     return 0
 
 
@@ -255,6 +264,14 @@ def _disk_message(e: BaseException) -> str:
     if getattr(e, "errno", None) == errno.ENOSPC or "No space left" in text:
         return f"磁盘空间不足 / no space left on the disk ({text[:200]})"
     return f"无法写入 / cannot write ({text[:200]})"
+
+
+# One function a subcommand.
+COMMANDS = {
+    "generate": _generate, "ingest": _ingest, "refresh": _refresh, "versions": _versions, "rollback": _versions,
+    "watch": _watch, "preview": _preview, "rejects-sheet": _rejects_sheet,
+    "export-cases": _exchange, "facts": _exchange, "load-facts": _exchange,
+}
 
 
 if __name__ == "__main__":

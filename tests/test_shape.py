@@ -2,6 +2,7 @@
 table of pages and one of roles, no hand-kept lists of indicator ids, no import cycles."""
 from __future__ import annotations
 
+import argparse
 import ast
 import os
 import re
@@ -189,3 +190,13 @@ def test_no_text_key_is_written_twice():
         if isinstance(node, ast.Dict):
             keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
             assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+
+
+def test_every_data_subcommand_has_its_function():
+    """`python -m data` dispatches by one table: a subcommand added to the parser without a
+    function (or a function left for a removed one) is caught here, not by a user."""
+    from data import __main__ as cli
+
+    parser = cli._parser()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(subcommands) == set(cli.COMMANDS)
