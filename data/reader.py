@@ -26,14 +26,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .unusable import UnusableFile
 from .validate import sql_literal
 
 CHUNK_ROWS = 100_000
 BOM = b"\xef\xbb\xbf"
-
-
-class UnusableFile(Exception):
-    """The file cannot be imported at all; the message is one line for the user."""
 
 
 def _clean(cell) -> str | None:

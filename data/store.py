@@ -17,6 +17,8 @@ import duckdb
 from metrics.facts import FactsState, facts_state, write_facts
 from schema import codes
 
+from .lock import build_lock
+
 # Case columns as stored, in order; the derived ones follow.
 CASE_FIELDS = [
     "case_no", "court_code", "case_type", "division", "judge_id", "judge_name", "procedure", "cause",
@@ -231,14 +233,6 @@ def bound_memory(con: duckdb.DuckDBPyConnection, db_path: str) -> None:
 
 class Abandon(Exception):
     """Raised inside `building` to drop the new file and keep the database as it is."""
-
-
-@contextlib.contextmanager
-def build_lock(db_path: str):
-    """The exclusive lock every change of `db_path` holds, so two builds cannot interleave."""
-    with open(os.path.abspath(db_path) + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 @contextlib.contextmanager

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from .lock import build_lock
+
 
 def keep_count() -> int:
     return max(0, int(os.environ.get("SPZX_KEEP_VERSIONS", "5")))
@@ -87,8 +89,6 @@ class NoSuchVersion(Exception):
 def rollback(db_path: str, name: str | None = None) -> Version:
     """Put version `name` (default: the newest kept) back in place atomically; returns it. The
     choice is made under the build lock, so an import running meanwhile cannot prune it away."""
-    from .store import build_lock
-
     db_path = os.path.abspath(db_path)
     with build_lock(db_path):
         kept = list_versions(db_path)

@@ -15,7 +15,7 @@ import os
 import re
 import zipfile
 
-from .reader import UnusableFile
+from .unusable import UnusableFile
 
 MAX_UNPACKED = 1 << 30  # bytes of XML in the whole workbook (a 1M-row, 25-column sheet is ~300 MB)
 MAX_RATIO = 200  # unpacked / packed for a member over 10 MB; sheets of real data stay near 10-30

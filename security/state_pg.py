@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
-from security.state import FOLLOWUP_TABLE_NAMES, FOLLOWUP_TABLES
+from security.followup_tables import FOLLOWUP_TABLE_NAMES, FOLLOWUP_TABLES
 
 AUDIT_LOCK = 0x5350_5A58  # "SPZX": the advisory lock key of the audit log's writers
 GUARD_FUNCTIONS = """

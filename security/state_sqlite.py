@@ -16,7 +16,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from security.state import FOLLOWUP_TABLES
+from security.followup_tables import FOLLOWUP_TABLES
 
 BUSY_SECONDS = 30  # how long a write waits for the one before it to end
 TRIGGERS = {

@@ -19,7 +19,7 @@ from followup.text import TextError
 from metrics.access import Access, AccessDenied
 from metrics.__main__ import main as metrics_cli
 from metrics.db import connect
-from security.state import FOLLOWUP_TABLE_NAMES
+from security.followup_tables import FOLLOWUP_TABLE_NAMES
 from tests.helpers import ROOT
 
 HEADER = "id,meeting,indicator,court_code,division,judge_id,target,due,owner,value_at_creation,value_now,status"

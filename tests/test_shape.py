@@ -200,3 +200,49 @@ def test_every_data_subcommand_has_its_function():
     parser = cli._parser()
     subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
     assert set(subcommands) == set(cli.COMMANDS)
+
+
+def _project_modules() -> dict[str, str]:
+    """Dotted name → file of every module in the project's packages (folders with __init__.py)."""
+    out = {}
+    for top in sorted(os.listdir(ROOT)):
+        if not os.path.isfile(os.path.join(ROOT, top, "__init__.py")):
+            continue
+        for folder, _, names in os.walk(os.path.join(ROOT, top)):
+            for name in names:
+                if name.endswith(".py"):
+                    dotted = os.path.relpath(os.path.join(folder, name), ROOT)[:-3].replace(os.sep, ".")
+                    out[dotted.removesuffix(".__init__")] = os.path.join(folder, name)
+    return out
+
+
+def test_no_import_cycle():
+    """Modules import each other one way only, counting imports inside functions (which hide a
+    cycle from Python but not from a reader): a cycle means two modules are one job split
+    badly, and a change in either breaks the other."""
+    modules = _project_modules()
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        for imported in _imports(path):
+            while imported and imported not in modules:  # `from data.reader import X` → data.reader
+                imported = imported.rpartition(".")[0]
+            if imported and not (name + ".").startswith(imported + "."):  # a module's own packages load first
+                targets.add(imported)
+        graph[name] = targets
+    cycles, state = [], {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(" → ".join(trail[trail.index(nxt):] + [node, nxt]) if nxt in trail
+                              else f"{node} → {nxt}")
+            elif nxt not in state:
+                visit(nxt, trail + [node])
+        state[node] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])
+    assert not cycles, "import cycles: " + "; ".join(cycles)
