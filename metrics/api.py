@@ -94,9 +94,9 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
                s.case_type::VARCHAR AS case_type, s.procedure::VARCHAR AS procedure, s.cause, s.filed_date,
                s.closed_date, s.closing_method::VARCHAR AS closing_method, s.limit_days, s.extended_days,
                s.deducted_days, (coalesce(s.closed_date, p.p_end) - s.filed_date) AS days,
-               CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end
+               CASE WHEN {measures.open_on('p.p_end', 's')}
                     THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
-               CASE WHEN s.closed_date IS NULL OR s.closed_date > p.p_end THEN 'pending' ELSE 'closed' END AS status,
+               CASE WHEN {measures.open_on('p.p_end', 's')} THEN 'pending' ELSE 'closed' END AS status,
                count(*) OVER () AS total
         FROM s, p WHERE {cond}
         ORDER BY s.filed_date, s.case_no

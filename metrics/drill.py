@@ -124,9 +124,9 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
               WHERE ({any_num}) OR ({any_den})),
         parts AS (SELECT b.*, p.p_start, p.p_end, {num_sql} AS in_num, {den_sql} AS in_den FROM b, p),
         facts AS (
-            SELECT *, closed_date IS NULL OR closed_date > p_end AS open_at_end,
+            SELECT *, {measures.open_on('p_end')} AS open_at_end,
                    limit_days + extended_days AS limit_total,
-                   CASE WHEN closed_date IS NULL OR closed_date > p_end
+                   CASE WHEN {measures.open_on('p_end')}
                         THEN (p_end - filed_date) - deducted_days ELSE net_days END AS used_days
             FROM parts WHERE in_num OR in_den),
         marked AS (SELECT *, {decides} AS decides,

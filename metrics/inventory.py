@@ -167,8 +167,8 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict:
     indicator 未结 does (every type but 民诉前调); pending pre-filing mediations are counted apart."""
     row = con.execute(f"""
         SELECT (SELECT count(*) FROM courts), count(*), count(DISTINCT court_code::VARCHAR || judge_id),
-               count(*) FILTER (WHERE closed_date IS NULL AND {measures.COUNTED}),
-               count(*) FILTER (WHERE closed_date IS NULL AND NOT {measures.COUNTED}), min(filed_date), max(filed_date)
+               count(*) FILTER (WHERE {measures.open_on(None)} AND {measures.COUNTED}),
+               count(*) FILTER (WHERE {measures.open_on(None)} AND NOT {measures.COUNTED}), min(filed_date), max(filed_date)
         FROM cases""").fetchone()
     return dict(zip(["courts", "cases", "judges", "pending", "pre_pending", "first_filed", "last_filed"], row))
 

@@ -52,11 +52,10 @@ def four_types_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scop
     sql = f"""
         SELECT c.case_no, ct.court_name, c.division, c.judge_id, c.judge_name, c.case_type::VARCHAR AS case_type,
                c.cause, c.filed_date, CASE WHEN c.closed_date <= ? THEN c.closed_date END AS closed_date,
-               CASE WHEN c.closed_date IS NULL OR c.closed_date > ? THEN 'pending' ELSE 'closed' END AS status,
+               CASE WHEN {ms.open_on('?', 'c')} THEN 'pending' ELSE 'closed' END AS status,
                c.reviewed
         FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code
-        WHERE {where} AND c.counted AND c.four_types AND c.filed_date <= ?
-          AND (c.closed_date IS NULL OR c.closed_date >= ?)
+        WHERE {where} AND c.counted AND c.four_types AND {ms.handled_in('?', '?', 'c')}
         ORDER BY c.reviewed, status = 'closed', c.filed_date, c.case_no
         LIMIT ?"""
     end, start = period.end, period.start

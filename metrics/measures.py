@@ -113,6 +113,22 @@ YEAR_START_DAY = "(date_trunc('year', p_start)::DATE - 1)"  # d₀ of 年初积�
 IN_YEAR_START_BACKLOG = f"{OVER_12_MONTHS_FROM} <= make_date(year(closed_date), 1, 1) - 1"
 
 
+# "Pending on day d", for the pages that list or group cases by it rather than count a measure
+# (warnings, 四类案件, the drill-down's status, the profile's caseload): PENDING's rule, written
+# once here. `day` and `start` / `end` are SQL (a column, `?`); `alias` the cases' table alias.
+def open_on(day: str | None, alias: str = "") -> str:
+    """Not yet left PENDING on `day`: closed after it or not at all (day None: not closed at all)."""
+    left = f"{alias}.{PENDING.leaves}" if alias else PENDING.leaves
+    return f"{left} IS NULL" if day is None else f"({left} IS NULL OR {left} > {day})"
+
+
+def handled_in(start: str, end: str, alias: str = "") -> str:
+    """Handled in [start, end]: pending the day before it starts or entered in it (closed in it or
+    not): entered by its end and not left before its start."""
+    entered, left = (f"{alias}.{x}" if alias else x for x in (PENDING.enters, PENDING.leaves))
+    return f"{entered} <= {end} AND ({left} IS NULL OR {left} >= {start})"
+
+
 def _flow(name: str, event: Event, cases: str, value: str | None = None, **kw) -> Measure:
     return Measure(name=name, kind=Kind.FLOW, event=event, cases=cases, value=value, **kw)
 

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import inventory
+from . import inventory, measures
 from .api import indicator_table, meets_rates
 from .catalogue import BY_ID, CATALOGUE, Direction, Kind, View, in_view
 from .engine import GROUP_COLUMNS, Scope, compute
@@ -158,7 +158,7 @@ def caseload_mix(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -
     case type and by cause: (case_type, cases), (cause, cases) — the top causes, then the rest as
     one row whose cause is None."""
     where, params = scope.where()
-    base = f"FROM cases c WHERE {where} AND c.counted AND c.filed_date <= ? AND (c.closed_date IS NULL OR c.closed_date >= ?)"
+    base = f"FROM cases c WHERE {where} AND c.counted AND {measures.handled_in('?', '?', 'c')}"
     args = params + [period.end, period.start]
     types = con.execute(f"SELECT c.case_type::VARCHAR AS case_type, count(*) AS cases {base} "
                         "GROUP BY ALL ORDER BY cases DESC, case_type", args).df()

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from .engine import Scope
-from .measures import OVER_12_MONTHS, older_than
+from .measures import OVER_12_MONTHS, older_than, open_on
 
 # kind -> (中文, English, condition on a pending case at day d, with ? for the number of days)
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -28,7 +28,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "extended": ("延长审限", "time limit extended", "extended_days > 0"),
     "appeal_untransferred": ("上诉未移送", "appeals not transferred", "appeal_waiting > ?"),
 }
-_CASES_SQL = """
+_CASES_SQL = f"""
     SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.judge_id, c.judge_name,
            c.case_type::VARCHAR AS case_type, c.procedure::VARCHAR AS procedure, c.cause, c.filed_date,
            c.limit_days, c.extended_days, c.deducted_days,
@@ -40,9 +40,9 @@ _CASES_SQL = """
            CASE WHEN c.appeal_received_date <= d.day AND (c.appeal_transferred_date IS NULL
                      OR c.appeal_transferred_date > d.day)
                 THEN d.day - c.appeal_received_date END AS appeal_waiting,
-           (c.closed_date IS NULL OR c.closed_date > d.day) AS is_pending
+           {open_on('d.day', 'c')} AS is_pending
     FROM cases c CROSS JOIN (SELECT ?::DATE AS day) d LEFT JOIN courts ct ON ct.court_code = c.court_code
-    WHERE {where} AND c.counted AND c.filed_date <= d.day"""
+    WHERE {{where}} AND c.counted AND c.filed_date <= d.day"""
 
 
 def kind_name(kind: str, lang: str = "zh") -> str:
