@@ -108,6 +108,34 @@ def test_every_page_file_is_in_the_page_table_and_nowhere_else():
             assert "app_pages/" not in open(path, encoding="utf-8").read(), path
 
 
+
+def test_every_role_reaches_pages():
+    """Pages name their audience by what a role is (its reach and rights, metrics/access.py), so
+    every role opens pages and exactly one landing page, and so does a new row of any reach."""
+    import dataclasses
+    import importlib
+
+    from metrics import access
+    from ui import pages
+
+    def check() -> None:
+        for role in access.ROLES.values():
+            opened = pages.pages_for(role.id)
+            assert opened, f"role {role.id} opens no page"
+            assert sum(p.url == "" for p in opened) == 1, f"role {role.id}: not one landing page"
+
+    check()
+    added = {f"new_{r.id}": dataclasses.replace(r, id=f"new_{r.id}") for r in access.ROLES.values()}
+    try:
+        access.ROLES.update(added)  # a new row built like each existing one
+        importlib.reload(pages)
+        check()
+    finally:
+        for key in added:
+            del access.ROLES[key]
+        importlib.reload(pages)
+
+
 # package -> the packages it may import (its own included); anything else is a cycle waiting to happen
 ALLOWED = {
     "schema": set(),

@@ -12,18 +12,26 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from metrics.access import ROLES
+from metrics.access import ROLES, Reach
 from ui import queries
 from ui.i18n import t
 from ui.plain import tm
 from ui.session import current_access
 from ui.url_state import drop_writes, hold
 
-ALL = frozenset({"admin", "leader", "line", "head", "judge"})
-MANAGERS = frozenset({"admin", "leader", "head"})
-ANALYSTS = MANAGERS | {"line"}  # the managers and the 条线 head, who watches one category across the district
-DISTRICT = frozenset({"admin", "leader"})
-ADMIN = frozenset({"admin"})
+
+def _roles(which) -> frozenset[str]:
+    return frozenset(r.id for r in ROLES.values() if which(r))
+
+
+# Who opens a page, by what a role is (metrics/access.py), not by name: a new role row lands in
+# the groups its reach and rights put it in, so it cannot come without pages.
+ALL = _roles(lambda r: True)
+ANALYSTS = _roles(lambda r: not r.own_cases_only)  # beyond their own cases: all but judges
+OWN = _roles(lambda r: r.own_cases_only)  # their own cases only: a judge's landing page is theirs
+MANAGERS = _roles(lambda r: r.reach in (Reach.ALL, Reach.DISTRICT, Reach.DIVISION))  # a whole unit, not a 条线
+DISTRICT = _roles(lambda r: r.reach in (Reach.ALL, Reach.DISTRICT))  # a court and its district, or all
+ADMIN = _roles(lambda r: r.manages_data)
 GROUP_FROM = 7
 _ASKED = "_asked_address"
 
@@ -43,7 +51,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="overview", url="", icon=":material/dashboard:", section="analysis", roles=ANALYSTS),
-    PageSpec(key="my_cases", url="", icon=":material/assignment_ind:", section="analysis", roles=frozenset({"judge"})),
+    PageSpec(key="my_cases", url="", icon=":material/assignment_ind:", section="analysis", roles=OWN),
     PageSpec(key="compare", url="compare", icon=":material/leaderboard:", section="analysis", roles=ALL),
     PageSpec(key="assessment", url="assessment", icon=":material/military_tech:", section="analysis", roles=ALL),
     PageSpec(key="profile", url="profile", icon=":material/id_card:", section="analysis", roles=ALL),
