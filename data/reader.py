@@ -206,11 +206,6 @@ def iter_rows(path: str, strict: bool = True) -> Iterator[list[str]]:
     )
 
 
-def read_rows(path: str) -> list[list[str]]:
-    """All rows of the file as a list (small files, tests)."""
-    return list(iter_rows(path))
-
-
 def _is_blank(row: list[str]) -> bool:
     return not "".join(row).strip()
 

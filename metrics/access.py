@@ -118,13 +118,6 @@ class Access:
             rows = [(self.court,)]
         return [r[0] for r in rows]
 
-    def home_scope(self) -> Scope:
-        return {Reach.ALL: Scope(),
-                Reach.DISTRICT: Scope(court=self.court, with_subordinates=True),
-                Reach.LINE: Scope(court=self.court, with_subordinates=True, category=self.category),
-                Reach.DIVISION: Scope(court=self.court, division=self.division),
-                Reach.OWN: Scope(court=self.court, division=self.division, judge_id=self.judge_id)}[self.rule.reach]
-
     def check(self, con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> Scope:
         """The scope if this user may see figures for it (grouped `by`), else AccessDenied."""
         reach = self.rule.reach

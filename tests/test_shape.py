@@ -292,3 +292,30 @@ def test_pending_is_written_once():
         for m in (re.finditer(r"closed_date\s+IS\s+NULL", text) if in_metrics else PENDING_WRITTEN.finditer(text)):
             found.append(f"{os.path.relpath(path, ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}")
     assert not found, found
+
+
+def test_every_text_key_is_used():
+    """A text no code asks for is a page's word left behind: every key of present/text.py is
+    written somewhere as a string, or starts with the fixed part of a key built in an f-string
+    (f"page_{key}"), or is a written string and the fixed end of one (f"{key}_help")."""
+    from present.text import TEXT
+
+    text_py = os.path.join(ROOT, "present", "text.py")
+    literals, prefixes, suffixes = set(), set(), set()
+    for path in _files(*PRESENTATION, "metrics", "followup", "security", "data"):
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        keys = set()
+        if path == text_py:  # the catalogue's own keys do not use themselves
+            keys = {id(k) for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)
+                    and getattr(node.target, "id", "") == "TEXT" for k in node.value.keys}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in keys:
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values:
+                if isinstance(node.values[0], ast.Constant):
+                    prefixes.add(node.values[0].value)
+                if isinstance(node.values[-1], ast.Constant):
+                    suffixes.add(node.values[-1].value)
+    unused = [k for k in TEXT if k not in literals and not any(k.startswith(p) for p in prefixes if p)
+              and not any(k.endswith(x) and k[: -len(x)] in literals for x in suffixes if x)]
+    assert not unused, unused
