@@ -4,8 +4,8 @@ The roles are one table (ROLES): each says how far the user reaches (every court
 its district, a division, their own cases), what they compare, whether case lists hold only
 their own cases and whether other judges appear anonymously. Every query the pages make
 passes its scope through `Access.check`, which raises AccessDenied for anything outside; case
-lists go through `check_cases`. The pages each role may open are in the page table
-(ui/pages.py). Adding a role: a row here and the pages it opens there.
+lists go through `check_cases`. The pages each role may open follow from its reach and rights
+in the page table (ui/pages.py). Adding a role: a row here.
 """
 from __future__ import annotations
 
