@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     lf = sub.add_parser("load-facts", help="put facts computed by another engine into the database")
     lf.add_argument("--db", required=True)
     lf.add_argument("--parquet", required=True, help="the folder `facts` wrote")
+    vs = sub.add_parser("visits", help="import a letters-and-visits list (spec v3) into an existing database")
+    vs.add_argument("visits_file")
+    vs.add_argument("--db", required=True)
+    vs.add_argument("--rejects")
     args = ap.parse_args(argv)
     _limit_memory()
 
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("export-cases", "facts", "load-facts"):
         return _exchange(args)
+    if args.command == "visits":
+        return visits(args)
     if args.command in ("versions", "rollback"):
         return _versions(args)
 
@@ -256,6 +262,32 @@ def _disk_message(e: BaseException) -> str:
         return f"磁盘空间不足 / no space left on the disk ({text[:200]})"
     return f"无法写入 / cannot write ({text[:200]})"
 
+def visits(args) -> int:
+    """`data visits`: the letters-and-visits list merged into the stored database (spec v3)."""
+    from .reader import UnusableFile
+    from .visits import import_visits
+
+    try:
+        r = import_visits(args.visits_file, args.db, args.rejects)
+    except FileNotFoundError as e:
+        print(f"python -m data visits: {e}", file=sys.stderr)
+        return 2
+    except UnusableFile as e:
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
+        return 1
+    if not r.accepted:
+        print(f"读取 {r.rows_read} 行，接受 0 行，拒绝 {r.rejected} 行（明细：{r.rejects_path}），数据库未改动 / "
+              f"{r.rows_read} rows read, 0 accepted, {r.rejected} rejected (see {r.rejects_path}); database unchanged")
+        return 0
+    print(f"读取 {r.rows_read} 行，接受 {r.accepted} 行（新增 {r.added}，更新 {r.updated}），拒绝 {r.rejected} 行"
+          f"（明细：{r.rejects_path}） / {r.rows_read} rows read, {r.accepted} accepted ({r.added} new, "
+          f"{r.updated} updated), {r.rejected} rejected (see {r.rejects_path})")
+    return 0
+
 
 if __name__ == "__main__":
     run(main)
+
