@@ -1,5 +1,5 @@
-"""Command line: python -m data generate | ingest | refresh | versions | rollback | watch | export-cases | facts |
-load-facts (see README and spec/cli.md; the last three: data/exchange.py)."""
+"""Command line: python -m data generate | ingest | visits | refresh | versions | rollback | watch | export-cases |
+facts | load-facts (see README and spec/cli.md; the last three: data/exchange.py)."""
 from __future__ import annotations
 
 import argparse
@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     lf = sub.add_parser("load-facts", help="put facts computed by another engine into the database")
     lf.add_argument("--db", required=True)
     lf.add_argument("--parquet", required=True, help="the folder `facts` wrote")
+    vs = sub.add_parser("visits", help="import a letters-and-visits list (spec v3) into an existing database")
+    vs.add_argument("visits_file")
+    vs.add_argument("--db", required=True)
+    vs.add_argument("--rejects")
     return ap
 
 
@@ -267,10 +271,36 @@ def _disk_message(e: BaseException) -> str:
 
 
 # One function a subcommand.
+def _visits(args) -> int:
+    """`data visits`: the letters-and-visits list merged into the stored database (spec v3)."""
+    from .reader import UnusableFile
+    from .visits import import_visits
+
+    try:
+        r = import_visits(args.visits_file, args.db, args.rejects)
+    except FileNotFoundError as e:
+        print(f"python -m data visits: {e}", file=sys.stderr)
+        return 2
+    except UnusableFile as e:
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
+        return 1
+    if not r.accepted:
+        print(f"读取 {r.rows_read} 行，接受 0 行，拒绝 {r.rejected} 行（明细：{r.rejects_path}），数据库未改动 / "
+              f"{r.rows_read} rows read, 0 accepted, {r.rejected} rejected (see {r.rejects_path}); database unchanged")
+        return 0
+    print(f"读取 {r.rows_read} 行，接受 {r.accepted} 行（新增 {r.added}，更新 {r.updated}），拒绝 {r.rejected} 行"
+          f"（明细：{r.rejects_path}） / {r.rows_read} rows read, {r.accepted} accepted ({r.added} new, "
+          f"{r.updated} updated), {r.rejected} rejected (see {r.rejects_path})")
+    return 0
+
+
 COMMANDS = {
     "generate": _generate, "ingest": _ingest, "refresh": _refresh, "versions": _versions, "rollback": _versions,
     "watch": _watch, "preview": _preview, "rejects-sheet": _rejects_sheet,
-    "export-cases": _exchange, "facts": _exchange, "load-facts": _exchange,
+    "export-cases": _exchange, "facts": _exchange, "load-facts": _exchange, "visits": _visits,
 }
 
 

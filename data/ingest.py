@@ -14,7 +14,7 @@ import pyarrow as pa
 from schema import codes
 from schema.cells import inert
 
-from . import archive, judges, store, validate
+from . import archive, judges, store, validate, visits
 from .profiles import Profile, apply_values
 from .reader import UnusableFile, iter_batches, load_csv, read_table
 
@@ -308,6 +308,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         store.create_types(con)
         store.write_courts(con)
         judges.write(con, new_judges, has_old)
+        visits.carry(con, stored)  # a case import keeps the stored visits (a replace too: spec v3)
         store.write_cases(con, "merged", keyed=not has_old)
         imported_at = dt.datetime.now().isoformat(timespec="seconds")
         latest = con.execute("SELECT max(greatest(filed_date, coalesce(closed_date, filed_date))) FROM checked "

@@ -15,7 +15,7 @@ import shutil
 import duckdb
 
 from metrics.facts import FactsState, facts_state, write_facts
-from schema import codes
+from schema import codes, records
 
 from .lock import build_lock
 
@@ -193,6 +193,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
         con.execute("DROP TABLE src_rows")
     for t in ("link", "anc", "desc_facts", "root_first"):
         con.execute(f"DROP TABLE {t}")
+    con.execute(records.VISITS_DDL)  # every database has table visits, empty when no list was imported
     if with_facts:
         write_facts(con)  # the indicators' monthly sums, declared beside them in metrics
 
@@ -316,6 +317,7 @@ def rebuilding(db_path: str):
                                              "AND table_name = 'cases'", [target]).fetchall()}
         if not columns >= set(CASE_FIELDS) | set(_DERIVED_SINCE_V2):
             _derive_again(con, target)  # written by older code: its cases gain the spec-v2 columns
+        con.execute(records.VISITS_DDL)  # a database from before spec v3 gains the (empty) visits table
         yield con
         con.execute("INSERT OR REPLACE INTO meta VALUES ('facts_built_at', ?)",
                     [dt.datetime.now().isoformat(timespec="seconds")])
