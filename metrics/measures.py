@@ -9,7 +9,8 @@ its kind:
   STOCK     cases on hand on a day: entered on or before it and not yet left; taken on the
             period's last day (pending) or on the day before its first (carried over)
   ORIGIN    a flow counted for the court, division and judge of the case's origin case
-            (一审被改判发回重审: the appeal counts for the first-instance judge)
+            (一审被改判发回重审: the appeal counts for the first-instance judge; 申诉申请再审:
+            the petition counts for the decision it is against)
   DISTINCT  how many judges have a case in another measure (法官人均结案数)
   SUM       the sum of other measures (on hand = carried over + received)
   COURT     a court attribute added up over the courts in scope (population)
@@ -83,6 +84,8 @@ class Measure:
 COUNTED = "counted"  # every type but 民诉前调 (derived at load time)
 FIRST = "instance = 'first'"
 APPEAL = "instance = 'appeal'"
+RETRIAL = "instance = 'retrial'"                  # 民再, 刑再, 行再
+DECISIONS = "instance IN ('first', 'appeal')"    # the decisions a petition may be against
 CIVIL_FIRST = "case_type = '民初'"
 EXEC = "instance = 'enforcement'"
 FIRST_EXEC = "case_type = '执'"
@@ -141,7 +144,11 @@ MEASURES: tuple[Measure, ...] = (
     _closed("first_judged_appealed", f"{FIRST} AND closing_method = '判决' AND has_appeal_desc"),
     _closed("first_accepted", f"{FIRST} AND NOT has_review_desc"),
     _closed("civil_decided", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解')"),
+    _closed("civil_decided_performed", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解') AND NOT has_exec_desc"),
     _closed("civil_decided_enforced", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解') AND has_exec_desc"),
+    _closed("retrial_reversed", f"{RETRIAL} AND closing_method = '改判'"),
+    _closed("retrial_remanded", f"{RETRIAL} AND closing_method = '发回重审'"),
+    _closed("decisions_closed", DECISIONS),
     _closed("exec_closed", EXEC),
     _closed("exec_completed", f"{EXEC} AND closing_method = '执行完毕'"),
     _closed("exec_recovered", EXEC, "amount_recovered"),
@@ -169,6 +176,9 @@ MEASURES: tuple[Measure, ...] = (
     Measure(name="year_start_backlog", kind=Kind.STOCK, stock=PENDING_OVER_12M, at=At.YEAR_START),
     Measure(name="first_reversed", kind=Kind.ORIGIN, event=Event.CLOSED,
             cases=f"{APPEAL} AND {REVERSED_OR_REMANDED} AND origin_instance = 'first'"),
+    # 申诉申请再审: a petition received in the period counts for the first-instance or appeal case it is against
+    Measure(name="petitions", kind=Kind.ORIGIN, event=Event.RECEIVED,
+            cases="instance = 'petition' AND origin_instance IN ('first', 'appeal')"),
     Measure(name="judges_closing", kind=Kind.DISTINCT, of="closed"),
     Measure(name="on_hand", kind=Kind.SUM, parts=("carried_over", "received")),
     Measure(name="proceedings", kind=Kind.SUM, parts=("first_closed", "first_desc_counted")),
