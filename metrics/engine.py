@@ -26,8 +26,10 @@ from .facts_sums import MonthlySums, ScopeSums
 from .measures import Kind as M
 from .periods import Period
 
-BY_CHOICES = ("court", "division", "judge", "month", "quarter")
-GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}
+BY_CHOICES = ("court", "division", "judge", "team", "month", "quarter")
+# team: the case's judge's team in the current judges list ('' when none), derived at load time
+GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
+                 "team": ["court_code", "team"]}
 # The case measures the scan and the facts compute directly (SUM and COURT measures follow from them).
 _CASE_KINDS = (M.FLOW, M.STOCK, M.DISTINCT)
 
@@ -179,7 +181,7 @@ def list_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str]) 
     """Every court, division or judge with at least one case in scope (of any date), with a name."""
     where, params = scope.where()
     gsel = ", ".join(f"c.{g}::VARCHAR AS {g}" for g in group)
-    name = {"court_code": "any_value(ct.court_name)", "division": "c.division",
+    name = {"court_code": "any_value(ct.court_name)", "division": "c.division", "team": "c.team",
             "judge_id": "any_value(c.judge_name)"}[group[-1]]
     keys = ", ".join("c." + g for g in group)
     sql = f"""SELECT {gsel}, {name} AS name FROM cases c
@@ -240,7 +242,7 @@ class MeasureTable:
         pop = _population(con, scope)
         self.columns["population"] = (np.array([pop.get(c, 0) for c in self.columns["court_code"]], dtype=float)
                                       if by == "court" else np.full(self.rows, float(sum(pop.values()))))
-        if by in ("division", "judge"):  # court attributes say nothing of a division or a judge
+        if by in ("division", "judge", "team"):  # court attributes say nothing of a division, a judge or a team
             for m in ms.MEASURES:
                 if m.courts_only:
                     self.columns[m.name] = np.full(self.rows, np.nan)
