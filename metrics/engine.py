@@ -218,7 +218,7 @@ class MeasureTable:
     zero where a unit has no case; `monthly` gives a FLOW measure per month of each row's period."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, period: Period, by: str | None, scope: Scope,
-                 use_facts: bool, with_origin: bool = True):
+                 use_facts: bool, with_origin: bool = True, with_visits: bool = False):
         group = GROUP_COLUMNS.get(by, [])
         self.periods, self.group = sub_periods(period, by), group
         self._con, self._scope, self._use_facts = con, scope, use_facts
@@ -234,7 +234,10 @@ class MeasureTable:
         if with_origin:
             self._place(self._origin_facts(con, scope) if use_facts
                         else origin_aggregates(con, scope, self.periods, group))
-        for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN):
+        if with_visits:  # visits do not make groups: those of a unit not listed here are dropped
+            from . import visits
+            self._place(visits.aggregates(con, scope, self.periods, group))
+        for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN, M.VISIT):
             if m.name not in self.columns:
                 self.columns[m.name] = np.zeros(self.rows)
         for m in ms.of_kind(M.SUM):
@@ -292,6 +295,11 @@ class MeasureTable:
         return [[counts.get(k + (m,), 0) for m in months[k[0]]] for k in self.keys()]
 
 
+def _has_visits(con: duckdb.DuckDBPyConnection) -> bool:
+    from .visits import has_visits
+    return has_visits(con)
+
+
 def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database holds a judges list (院庭长办案占比 has no value without one)."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
@@ -334,7 +342,8 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     keys = ["label"] + group
     needed = {i.numerator for i in chosen} | {i.denominator for i in chosen}
     with_origin = any(ms.BY_NAME[n].kind is M.ORIGIN for n in needed if n)
-    table = MeasureTable(con, period, by, scope, use_facts, with_origin)
+    listed_visits = any(ind.needs_visits for ind in chosen) and _has_visits(con)
+    table = MeasureTable(con, period, by, scope, use_facts, with_origin, listed_visits)
     frame = table.columns
     balance = {ind.numerator: [_balance(c) for c in table.monthly(ind.numerator)]
                for ind in chosen if ind.kind is Kind.BALANCE}
@@ -344,7 +353,8 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     nums, dens, vals = [], [], []
     judge_list = needs_list and listed
     for ind in chosen:
-        if ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list):
+        if (ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list)
+                or (ind.needs_visits and not listed_visits)):
             nums.append(np.full(n, np.nan))
             dens.append(np.full(n, np.nan))
             vals.append(np.array(balance[ind.numerator], dtype=float) if ind.kind is Kind.BALANCE

@@ -14,6 +14,7 @@ its kind:
   DISTINCT  how many judges have a case in another measure (法官人均结案数)
   SUM       the sum of other measures (on hand = carried over + received)
   COURT     a court attribute added up over the courts in scope (population)
+  VISIT     a count or sum over the letters-and-visits list (metrics/visits.py declares them)
 
 From these declarations come the scan of `cases` (engine), the monthly facts built at load
 time and their version (facts), and the condition that lists a measure's cases (drill-down).
@@ -32,6 +33,7 @@ class Kind(Enum):
     DISTINCT = "distinct"
     SUM = "sum"
     COURT = "court"
+    VISIT = "visit"
 
 
 class Event(Enum):
@@ -184,6 +186,9 @@ MEASURES: tuple[Measure, ...] = (
     Measure(name="proceedings", kind=Kind.SUM, parts=("first_closed", "first_desc_counted")),
     Measure(name="diversion_base", kind=Kind.SUM, parts=("pre_received", "litigation_received")),
     Measure(name="population", kind=Kind.COURT, value="population", courts_only=True),
+    *(Measure(name=n, kind=Kind.VISIT) for n in ("visits_received", "visits_repeat", "visits_skip_level",
+                                                  "visits_closed", "visits_resolved", "visits_heard",
+                                                  "visits_days_sum", "visits_overdue")),
 )
 BY_NAME: dict[str, Measure] = {m.name: m for m in MEASURES}
 
@@ -223,12 +228,14 @@ def case_condition(name: str) -> str:
         return case_condition(m.of)
     if m.kind is Kind.SUM:
         return " OR ".join(f"({case_condition(p)})" for p in m.parts)
+    if m.kind is Kind.VISIT:  # counts visits, not cases: no case is behind it
+        return "false"
     raise ValueError(f"{name}: a {m.kind.value} measure lists no cases")
 
 
 # The field each kind of measure cannot do without.
 _REQUIRED = {Kind.FLOW: "event", Kind.ORIGIN: "event", Kind.STOCK: "stock", Kind.DISTINCT: "of", Kind.SUM: "parts",
-             Kind.COURT: "value"}
+             Kind.COURT: "value", Kind.VISIT: "name"}
 
 
 def validate() -> None:
@@ -242,7 +249,7 @@ def validate() -> None:
         if not getattr(m, field):
             raise ValueError(f"measure {m.name}: a {m.kind.value} measure needs its {field}")
         for ref in (*m.parts, *([m.of] if m.of else [])):
-            if ref not in BY_NAME or BY_NAME[ref].kind in (Kind.SUM, Kind.COURT, Kind.DISTINCT):
+            if ref not in BY_NAME or BY_NAME[ref].kind in (Kind.SUM, Kind.COURT, Kind.DISTINCT, Kind.VISIT):
                 raise ValueError(f"measure {m.name}: {ref} is not a case measure")
     stock_names = {}
     for s in (m.stock for m in of_kind(Kind.STOCK)):

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from .engine import Scope, _group_select, _periods_sql
+from .measures import Kind, of_kind
 from .periods import Period
 
 OVERDUE_DAYS = 60   # 超期未办结: pending at the period's end for more than this
@@ -32,6 +33,9 @@ MEASURES: dict[str, tuple[str, str | None]] = {
     "visits_overdue": (f"received_date <= p_end AND (closed_date IS NULL OR closed_date > p_end) "
                        f"AND p_end - received_date > {OVERDUE_DAYS}", None),
 }
+
+
+assert set(MEASURES) == {m.name for m in of_kind(Kind.VISIT)}, "visit measures declared in measures.py"
 
 
 def has_visits(con: duckdb.DuckDBPyConnection) -> bool:

@@ -91,7 +91,9 @@ def _compare(db: str, ex: str, name: str, args: list[str]) -> None:
 
 SPEC_V2_INDICATORS = {"procedure_change_rate", "backlog_clearance_rate", "leader_closed_share",
                       "four_types_review_rate"}
-SPEC_V3_INDICATORS = {"retrial_reverse_remand_ratio", "retrial_application_rate", "auto_performance_rate"}
+SPEC_V3_INDICATORS = {"retrial_reverse_remand_ratio", "retrial_application_rate", "auto_performance_rate",
+                      "visits_received", "visits_per_10k_closed", "visits_resolution_rate", "repeat_visit_rate",
+                      "skip_level_rate", "visits_hearing_rate", "visits_avg_days", "visits_overdue"}
 V1, V2 = _queries(EX, 7), _queries(EX2, 6)
 
 

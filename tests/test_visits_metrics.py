@@ -110,3 +110,23 @@ def test_pending_over_60_days(visits_db):
     assert over["visits_overdue"] == 1
     # at 2024-12-31 it was pending 22 days only
     assert _measures(visits_db, Scope(court="示02"), "2024Q4")[()]["visits_overdue"] == 0
+
+
+VISIT_IDS = ["visits_received", "visits_per_10k_closed", "visits_resolution_rate", "repeat_visit_rate",
+             "skip_level_rate", "visits_hearing_rate", "visits_avg_days", "visits_overdue"]
+
+
+def test_indicators_empty_without_a_list_and_computed_with_one(v3_db, visits_db):  # noqa: F811
+    from metrics import compute
+    with duckdb.connect(str(v3_db), read_only=True) as con:
+        none = compute(con, Period.parse("2025"), "court", Scope(), VISIT_IDS)
+    assert none[["numerator", "denominator", "value"]].isna().all().all()
+    with duckdb.connect(str(visits_db), read_only=True) as con:
+        by_court = compute(con, Period.parse("2024"), "court", Scope(), ["visits_received"])
+        whole = compute(con, Period.parse("2024"), None, Scope(court="示02", with_subordinates=True), VISIT_IDS)
+    received = dict(zip(by_court["court_code"], by_court["numerator"]))
+    assert "示0299" not in received  # visits do not make groups
+    assert received["示0202"] == 2  # P41257's two visits of 2024
+    row = dict(zip(whole["indicator"], whole["numerator"]))
+    # 2024 in 示02's district: P41257's two, P88998's 2024-12-09 and 示0299's
+    assert row["visits_received"] == 4 and row["repeat_visit_rate"] == 2 and row["visits_overdue"] == 0
