@@ -33,7 +33,7 @@ BEFORE_V2 = {"initial_procedure": "procedure::VARCHAR", "four_types": "false", "
              "enterprise": "false"}
 _ENUM_FIELDS = ("court_code", "case_type", "procedure", "closing_method", "initial_procedure")
 # Derived columns that a database built by older code may lack: its cases are derived again.
-_DERIVED_SINCE_V2 = ("leader", "origin_enterprise")
+_DERIVED_SINCE_V2 = ("leader", "origin_enterprise", "team", "origin_team")
 
 
 def stored_case_fields(con: duckdb.DuckDBPyConnection, database: str) -> str:
@@ -94,7 +94,9 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
     generator knows it), so origins need not be found by case number.
 
     Derived per case: category, instance, counted (not 民诉前调), limit_days, net_days, leader
-    (its judge holds a leader's position in table `judge_list`); the origin's court, division,
+    (its judge holds a leader's position in table `judge_list`), team (its judge's team in the
+    current `judge_list`, '' when none: a judges import derives every case again, closed ones
+    too, and so rebuilds the facts) and the origin's team; the origin's court, division,
     judge, instance and 涉企 flag (for attribution to origin); and from the
     descendants (followed through origin links over all cases): how many are counted cases,
     whether one is an appeal, an appeal/petition/retrial, a first enforcement (执); and the
@@ -170,6 +172,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
                s.amount_applied::DOUBLE AS amount_applied, s.amount_recovered::DOUBLE AS amount_recovered,
                s.has_assets, s.initial_procedure::procedure_t AS initial_procedure, s.four_types, s.reviewed,
                s.enterprise, coalesce(jl.position IN ({leaders}), false) AS leader,
+               coalesce(jl.team, '') AS team, coalesce(ojl.team, '') AS origin_team,
                o.o_court::court_t AS origin_court, o.o_division AS origin_division,
                o.o_judge_id AS origin_judge_id, ot.instance::instance_t AS origin_instance,
                ot.category::category_t AS origin_category, o.o_enterprise AS origin_enterprise,
@@ -186,6 +189,7 @@ def write_cases(con: duckdb.DuckDBPyConnection, source: str, keyed: bool = False
         LEFT JOIN desc_facts df ON df.k = s.k
         LEFT JOIN root_first rf ON rf.k = s.k
         LEFT JOIN judge_list jl ON jl.court_code = s.court_code AND jl.judge_id = s.judge_id
+        LEFT JOIN judge_list ojl ON ojl.court_code = o.o_court AND ojl.judge_id = o.o_judge_id
         ORDER BY s.court_code
     """)
     con.execute("DROP VIEW src")

@@ -19,7 +19,7 @@ from schema.cells import inert_row
 from schema.pipes import run
 
 _GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
-              "month": ["month"], "quarter": ["quarter"]}
+              "team": ["court_code", "team"], "month": ["month"], "quarter": ["quarter"]}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if scoring:
         ap = _Parser(prog="python -m metrics score", description="综合得分 / composite score")
         _scope_args(ap)
-        ap.add_argument("--by", choices=("court", "division", "judge"))
+        ap.add_argument("--by", choices=("court", "division", "judge", "team"))
         ap.add_argument("--evaluation", help="评价配置文件 / evaluation file (default: config/evaluation.toml)")
         a = ap.parse_args(argv[1:])
     else:

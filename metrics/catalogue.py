@@ -27,6 +27,7 @@ GROUPS = {
     "enforcement": ("执行", "Enforcement"),
     "source": ("一站式与诉源治理", "One-stop and source governance"),
     "management": ("审判管理", "Management"),
+    "visits": ("访源治理", "Letters and visits"),
 }
 
 
@@ -87,6 +88,7 @@ class View(StrEnum):
     FLOW = "flow"                      # the 收结存 chart by month (overview, big screen, briefing)
     MANAGEMENT = "management"          # 审判管理 page
     BUSINESS = "business"              # 营商环境 page: 涉企 cases against all cases
+    SOURCE_VISITS = "source_visits"    # 访源治理 page: letters and visits (spec v3)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +114,11 @@ class Indicator:
 
     def formula(self, lang: str = "zh") -> str:
         return self.formula_zh if lang == "zh" else self.formula_en
+
+    @property
+    def needs_visits(self) -> bool:
+        """No value at all while the database holds no visits list (spec v3)."""
+        return measures.BY_NAME[self.numerator].kind is measures.Kind.VISIT
 
     @property
     def is_rate(self) -> bool:
@@ -330,6 +337,72 @@ CATALOGUE: list[Indicator] = [
               views=frozenset({View.MANAGEMENT, View.BRIEFING}),
               formula_zh="已阅核的四类案件结案数 ÷ 四类案件结案数",
               formula_en="supervised (four-type) cases closed that a leader reviewed ÷ supervised cases closed"),
+    Indicator(id="visits_received", zh="涉诉信访件数", en="letters and visits received", group="visits", kind=Kind.COUNT,
+              numerator="visits_received", denominator=None, direction=Direction.LOWER,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内登记的涉诉信访件数（写明案号的计入该案法院、部门、法官、团队，其余计入登记法院）",
+              formula_en="visits received in the period (one naming a stored case counts for its court, division, judge and team; any other for the registering court)"),
+    Indicator(id="visits_per_10k_closed", zh="万件结案信访率", en="visits per 10,000 cases closed", group="visits", kind=Kind.PER10K,
+              numerator="visits_received", denominator="closed", direction=Direction.LOWER,
+              unit=Unit.PER10K, format=Format.PER10K, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内涉诉信访件数 × 10000 ÷ 期内结案数",
+              formula_en="visits received × 10000 ÷ counted cases closed"),
+    Indicator(id="visits_resolution_rate", zh="信访化解率", en="visits resolved", group="visits", kind=Kind.RATIO,
+              numerator="visits_resolved", denominator="visits_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内办结且结果为化解息诉的信访件数 ÷ 期内办结的信访件数",
+              formula_en="visits closed as resolved ÷ visits closed"),
+    Indicator(id="repeat_visit_rate", zh="重复信访率", en="repeat visits", group="visits", kind=Kind.RATIO,
+              numerator="visits_repeat", denominator="visits_received", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内登记的信访中同一信访人365天内再次信访的件数 ÷ 期内登记的信访件数",
+              formula_en="visits received from a petitioner who visited within the 365 days before ÷ visits received"),
+    Indicator(id="skip_level_rate", zh="越级信访占比", en="skip-level visits", group="visits", kind=Kind.RATIO,
+              numerator="visits_skip_level", denominator="visits_received", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内登记的越级信访件数 ÷ 期内登记的信访件数",
+              formula_en="skip-level visits received ÷ visits received"),
+    Indicator(id="visits_hearing_rate", zh="信访听证率", en="visits with a hearing", group="visits", kind=Kind.RATIO,
+              numerator="visits_heard", denominator="visits_closed", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内办结且经听证的信访件数 ÷ 期内办结的信访件数",
+              formula_en="visits closed after a hearing ÷ visits closed"),
+    Indicator(id="visits_avg_days", zh="信访平均办理天数", en="average days to close a visit", group="visits", kind=Kind.MEAN,
+              numerator="visits_days_sum", denominator="visits_closed", direction=Direction.LOWER,
+              unit=Unit.DAYS, format=Format.DAYS, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期内办结信访的（办结日期 − 登记日期）天数之和 ÷ 期内办结的信访件数",
+              formula_en="mean of (closed − received) days over visits closed"),
+    Indicator(id="visits_overdue", zh="超期未办结信访件数", en="visits pending over 60 days", group="visits", kind=Kind.COUNT,
+              numerator="visits_overdue", denominator=None, direction=Direction.LOWER,
+              unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
+              views=frozenset({View.SOURCE_VISITS}),
+              formula_zh="期末未办结且登记已超过60天的信访件数",
+              formula_en="visits pending at the end of the period received more than 60 days before it"),
+    Indicator(id="retrial_reverse_remand_ratio", zh="再审改判-发回重审比", en="reversed : remanded on retrial", group="quality", kind=Kind.RATIO,
+              numerator="retrial_reversed", denominator="retrial_remanded", direction=Direction.HIGHER,
+              unit=Unit.TIMES, format=Format.RATIO, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="再审（民再、刑再、行再）改判数 ÷ 再审发回重审数",
+              formula_en="retrials (civil, criminal, administrative) closed reversed ÷ retrials closed remanded"),
+    Indicator(id="retrial_application_rate", zh="申诉申请再审率", en="petitions against decisions", group="quality", kind=Kind.RATIO,
+              numerator="petitions", denominator="decisions_closed", direction=Direction.LOWER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
+              views=frozenset(),
+              formula_zh="期内受理的申诉、申请再审案件（民申、刑申、行申）中原审为一审、二审的件数（计入原审法院、部门、法官）÷ 期内一审、二审结案数",
+              formula_en="petitions (civil, criminal, administrative) received against a first-instance or appeal decision (attributed to the court, division and judge of that decision) ÷ first-instance and appeal cases closed"),
+    Indicator(id="auto_performance_rate", zh="民事裁判自动履行率", en="civil judgments performed without enforcement", group="effect", kind=Kind.RATIO,
+              numerator="civil_decided_performed", denominator="civil_decided", direction=Direction.HIGHER,
+              unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
+              views=frozenset(),
+              formula_zh="判决、调解结案的民事一审案件中未进入执行的件数 ÷ 判决、调解结案的民事一审案件数",
+              formula_en="first-instance civil cases decided or mediated with no enforcement case ÷ first-instance civil cases decided or mediated"),
 ]
 BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}
 IDS: list[str] = [i.id for i in CATALOGUE]

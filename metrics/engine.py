@@ -26,8 +26,10 @@ from .facts_sums import MonthlySums, ScopeSums
 from .measures import Kind as M
 from .periods import Period
 
-BY_CHOICES = ("court", "division", "judge", "month", "quarter")
-GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}
+BY_CHOICES = ("court", "division", "judge", "team", "month", "quarter")
+# team: the case's judge's team in the current judges list ('' when none), derived at load time
+GROUP_COLUMNS = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
+                 "team": ["court_code", "team"]}
 # The case measures the scan and the facts compute directly (SUM and COURT measures follow from them).
 _CASE_KINDS = (M.FLOW, M.STOCK, M.DISTINCT)
 
@@ -179,7 +181,7 @@ def list_groups(con: duckdb.DuckDBPyConnection, scope: Scope, group: list[str]) 
     """Every court, division or judge with at least one case in scope (of any date), with a name."""
     where, params = scope.where()
     gsel = ", ".join(f"c.{g}::VARCHAR AS {g}" for g in group)
-    name = {"court_code": "any_value(ct.court_name)", "division": "c.division",
+    name = {"court_code": "any_value(ct.court_name)", "division": "c.division", "team": "c.team",
             "judge_id": "any_value(c.judge_name)"}[group[-1]]
     keys = ", ".join("c." + g for g in group)
     sql = f"""SELECT {gsel}, {name} AS name FROM cases c
@@ -216,7 +218,7 @@ class MeasureTable:
     zero where a unit has no case; `monthly` gives a FLOW measure per month of each row's period."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, period: Period, by: str | None, scope: Scope,
-                 use_facts: bool, with_origin: bool = True):
+                 use_facts: bool, with_origin: bool = True, with_visits: bool = False):
         group = GROUP_COLUMNS.get(by, [])
         self.periods, self.group = sub_periods(period, by), group
         self._con, self._scope, self._use_facts = con, scope, use_facts
@@ -232,7 +234,10 @@ class MeasureTable:
         if with_origin:
             self._place(self._origin_facts(con, scope) if use_facts
                         else origin_aggregates(con, scope, self.periods, group))
-        for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN):
+        if with_visits:  # visits do not make groups: those of a unit not listed here are dropped
+            from . import visits
+            self._place(visits.aggregates(con, scope, self.periods, group))
+        for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN, M.VISIT):
             if m.name not in self.columns:
                 self.columns[m.name] = np.zeros(self.rows)
         for m in ms.of_kind(M.SUM):
@@ -240,7 +245,7 @@ class MeasureTable:
         pop = _population(con, scope)
         self.columns["population"] = (np.array([pop.get(c, 0) for c in self.columns["court_code"]], dtype=float)
                                       if by == "court" else np.full(self.rows, float(sum(pop.values()))))
-        if by in ("division", "judge"):  # court attributes say nothing of a division or a judge
+        if by in ("division", "judge", "team"):  # court attributes say nothing of a division, a judge or a team
             for m in ms.MEASURES:
                 if m.courts_only:
                     self.columns[m.name] = np.full(self.rows, np.nan)
@@ -290,6 +295,11 @@ class MeasureTable:
         return [[counts.get(k + (m,), 0) for m in months[k[0]]] for k in self.keys()]
 
 
+def _has_visits(con: duckdb.DuckDBPyConnection) -> bool:
+    from .visits import has_visits
+    return has_visits(con)
+
+
 def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database holds a judges list (院庭长办案占比 has no value without one)."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
@@ -332,7 +342,8 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     keys = ["label"] + group
     needed = {i.numerator for i in chosen} | {i.denominator for i in chosen}
     with_origin = any(ms.BY_NAME[n].kind is M.ORIGIN for n in needed if n)
-    table = MeasureTable(con, period, by, scope, use_facts, with_origin)
+    listed_visits = any(ind.needs_visits for ind in chosen) and _has_visits(con)
+    table = MeasureTable(con, period, by, scope, use_facts, with_origin, listed_visits)
     frame = table.columns
     balance = {ind.numerator: [_balance(c) for c in table.monthly(ind.numerator)]
                for ind in chosen if ind.kind is Kind.BALANCE}
@@ -342,7 +353,8 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     nums, dens, vals = [], [], []
     judge_list = needs_list and listed
     for ind in chosen:
-        if ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list):
+        if (ind.kind is Kind.BALANCE or (ind.needs_judge_list and not judge_list)
+                or (ind.needs_visits and not listed_visits)):
             nums.append(np.full(n, np.nan))
             dens.append(np.full(n, np.nan))
             vals.append(np.array(balance[ind.numerator], dtype=float) if ind.kind is Kind.BALANCE

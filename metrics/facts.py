@@ -32,9 +32,10 @@ import duckdb
 
 from .measures import Kind, Measure, of_kind, stocks
 
-KEYS = ["court_code", "division", "judge_id", "case_type", "category", "enterprise"]
+# team follows from (court_code, judge_id): as a key it adds no rows, and lets --by team read the facts
+KEYS = ["court_code", "division", "judge_id", "team", "case_type", "category", "enterprise"]
 ORIGIN_KEYS = {"court_code": "origin_court", "division": "origin_division", "judge_id": "origin_judge_id",
-               "category": "origin_category", "enterprise": "origin_enterprise"}
+               "team": "origin_team", "category": "origin_category", "enterprise": "origin_enterprise"}
 # The cases with their court's attribute that some measures test (has_population).
 _SOURCE = """(SELECT c.*, coalesce(ct.population > 0, false) AS has_population
               FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code)"""

@@ -213,8 +213,8 @@ def _monthly(con: duckdb.DuckDBPyConnection, table: str, sums: dict[str, str], w
 def _names(con: duckdb.DuckDBPyConnection, group: list[str], keys: dict[str, np.ndarray]) -> np.ndarray:
     """The display name of each unit: the court's name, the division, the judge's latest name."""
     last = group[-1]
-    if last == "division":
-        return keys["division"]
+    if last in ("division", "team"):
+        return keys[last]
     if last == "court_code":
         names = dict(con.execute("SELECT court_code::VARCHAR, court_name FROM courts").fetchall())
         return np.array([names.get(c) for c in keys["court_code"]], dtype=object)

@@ -9,10 +9,12 @@ its kind:
   STOCK     cases on hand on a day: entered on or before it and not yet left; taken on the
             period's last day (pending) or on the day before its first (carried over)
   ORIGIN    a flow counted for the court, division and judge of the case's origin case
-            (一审被改判发回重审: the appeal counts for the first-instance judge)
+            (一审被改判发回重审: the appeal counts for the first-instance judge; 申诉申请再审:
+            the petition counts for the decision it is against)
   DISTINCT  how many judges have a case in another measure (法官人均结案数)
   SUM       the sum of other measures (on hand = carried over + received)
   COURT     a court attribute added up over the courts in scope (population)
+  VISIT     a count or sum over the letters-and-visits list (metrics/visits.py declares them)
 
 From these declarations come the scan of `cases` (engine), the monthly facts built at load
 time and their version (facts), and the condition that lists a measure's cases (drill-down).
@@ -31,6 +33,7 @@ class Kind(Enum):
     DISTINCT = "distinct"
     SUM = "sum"
     COURT = "court"
+    VISIT = "visit"
 
 
 class Event(Enum):
@@ -83,6 +86,8 @@ class Measure:
 COUNTED = "counted"  # every type but 民诉前调 (derived at load time)
 FIRST = "instance = 'first'"
 APPEAL = "instance = 'appeal'"
+RETRIAL = "instance = 'retrial'"                  # 民再, 刑再, 行再
+DECISIONS = "instance IN ('first', 'appeal')"    # the decisions a petition may be against
 CIVIL_FIRST = "case_type = '民初'"
 EXEC = "instance = 'enforcement'"
 FIRST_EXEC = "case_type = '执'"
@@ -157,7 +162,11 @@ MEASURES: tuple[Measure, ...] = (
     _closed("first_judged_appealed", f"{FIRST} AND closing_method = '判决' AND has_appeal_desc"),
     _closed("first_accepted", f"{FIRST} AND NOT has_review_desc"),
     _closed("civil_decided", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解')"),
+    _closed("civil_decided_performed", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解') AND NOT has_exec_desc"),
     _closed("civil_decided_enforced", f"{CIVIL_FIRST} AND closing_method IN ('判决', '调解') AND has_exec_desc"),
+    _closed("retrial_reversed", f"{RETRIAL} AND closing_method = '改判'"),
+    _closed("retrial_remanded", f"{RETRIAL} AND closing_method = '发回重审'"),
+    _closed("decisions_closed", DECISIONS),
     _closed("exec_closed", EXEC),
     _closed("exec_completed", f"{EXEC} AND closing_method = '执行完毕'"),
     _closed("exec_recovered", EXEC, "amount_recovered"),
@@ -185,11 +194,17 @@ MEASURES: tuple[Measure, ...] = (
     Measure(name="year_start_backlog", kind=Kind.STOCK, stock=PENDING_OVER_12M, at=At.YEAR_START),
     Measure(name="first_reversed", kind=Kind.ORIGIN, event=Event.CLOSED,
             cases=f"{APPEAL} AND {REVERSED_OR_REMANDED} AND origin_instance = 'first'"),
+    # 申诉申请再审: a petition received in the period counts for the first-instance or appeal case it is against
+    Measure(name="petitions", kind=Kind.ORIGIN, event=Event.RECEIVED,
+            cases="instance = 'petition' AND origin_instance IN ('first', 'appeal')"),
     Measure(name="judges_closing", kind=Kind.DISTINCT, of="closed"),
     Measure(name="on_hand", kind=Kind.SUM, parts=("carried_over", "received")),
     Measure(name="proceedings", kind=Kind.SUM, parts=("first_closed", "first_desc_counted")),
     Measure(name="diversion_base", kind=Kind.SUM, parts=("pre_received", "litigation_received")),
     Measure(name="population", kind=Kind.COURT, value="population", courts_only=True),
+    *(Measure(name=n, kind=Kind.VISIT) for n in ("visits_received", "visits_repeat", "visits_skip_level",
+                                                  "visits_closed", "visits_resolved", "visits_heard",
+                                                  "visits_days_sum", "visits_overdue")),
 )
 BY_NAME: dict[str, Measure] = {m.name: m for m in MEASURES}
 
@@ -229,12 +244,14 @@ def case_condition(name: str) -> str:
         return case_condition(m.of)
     if m.kind is Kind.SUM:
         return " OR ".join(f"({case_condition(p)})" for p in m.parts)
+    if m.kind is Kind.VISIT:  # counts visits, not cases: no case is behind it
+        return "false"
     raise ValueError(f"{name}: a {m.kind.value} measure lists no cases")
 
 
 # The field each kind of measure cannot do without.
 _REQUIRED = {Kind.FLOW: "event", Kind.ORIGIN: "event", Kind.STOCK: "stock", Kind.DISTINCT: "of", Kind.SUM: "parts",
-             Kind.COURT: "value"}
+             Kind.COURT: "value", Kind.VISIT: "name"}
 
 
 def validate() -> None:
@@ -248,7 +265,7 @@ def validate() -> None:
         if not getattr(m, field):
             raise ValueError(f"measure {m.name}: a {m.kind.value} measure needs its {field}")
         for ref in (*m.parts, *([m.of] if m.of else [])):
-            if ref not in BY_NAME or BY_NAME[ref].kind in (Kind.SUM, Kind.COURT, Kind.DISTINCT):
+            if ref not in BY_NAME or BY_NAME[ref].kind in (Kind.SUM, Kind.COURT, Kind.DISTINCT, Kind.VISIT):
                 raise ValueError(f"measure {m.name}: {ref} is not a case measure")
     stock_names = {}
     for s in (m.stock for m in of_kind(Kind.STOCK)):

@@ -65,7 +65,7 @@ def score_table(con: duckdb.DuckDBPyConnection, period: Period, by: str | None =
 
 def composites(table: pd.DataFrame) -> pd.DataFrame:
     """Only the composite rows of a score_table, as [group, name], composite, weight."""
-    unit = [c for c in table.columns if c in ("court_code", "division", "judge_id", "name")]
+    unit = [c for c in table.columns if c in ("court_code", "division", "judge_id", "team", "name")]
     out = table.loc[table["indicator"] == COMPOSITE, unit + ["score", "weight"]]
     return out.rename(columns={"score": "composite"}).reset_index(drop=True)
 
@@ -74,7 +74,7 @@ def points_lost(table: pd.DataFrame) -> pd.Series:
     """What each scored indicator row costs its unit's composite, in points: weight × (100 −
     score) ÷ the weights that entered. A unit's losses add up to 100 − its composite."""
     rows = table[table["indicator"] != COMPOSITE]
-    keys = [c for c in table.columns if c in ("court_code", "division", "judge_id")]
+    keys = [c for c in table.columns if c in ("court_code", "division", "judge_id", "team")]
     entered = rows["weight"].where(rows["score"].notna(), 0.0)
     totals = entered.groupby([rows[k] for k in keys]).transform("sum") if keys else entered.sum()
     return (entered * (100 - rows["score"]) / totals).where(rows["score"].notna())

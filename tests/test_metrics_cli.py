@@ -21,7 +21,7 @@ def run(*args):
     (["--period", "2025", "--court", "示99"], "unknown court"),
     (["--period", "2025", "--court", "示' OR 1=1 --"], "unknown court"),
     (["--period", "2025", "--category", "民商"], "unknown category"),
-    (["--period", "2025", "--by", "team"], "invalid choice"),
+    (["--period", "2025", "--by", "week"], "invalid choice"),  # team is a grouping since spec v3
     (["--period", "2025", "--with-subordinates"], "--court"),
 ])
 def test_bad_input(worked_db, args, needle):  # noqa: F811

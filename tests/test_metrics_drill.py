@@ -27,8 +27,9 @@ SUBSET_RATES = {"within_limit_rate", "mediation_rate", "exec_completion_rate", "
                 "premediation_success_rate", "appeal_hearing_rate"}
 
 
+# visit indicators count visits, not cases: no case is behind them
 @pytest.mark.parametrize("ind", [i.id for i in CATALOGUE if rule(i) in (Rule.NOT_IN_NUMERATOR, Rule.IN_NUMERATOR,
-                                                                     Rule.COUNTED)])
+                                                                     Rule.COUNTED) and not i.needs_visits])
 def test_deciding_cases_are_counted_as_the_figure_counts(demo, ind):  # noqa: F811
     period, scope = Period.parse("2026Q2"), Scope(court="示01", with_subordinates=True)
     figures = compute(demo, period, None, scope, [ind]).iloc[0]

@@ -1,5 +1,6 @@
 """The spec's worked examples: every expected value of q1–q7 (v1) and q8–q11, s1–s2 (v2)
-reproduced to 1e-9 by the CLI."""
+and q12–q18, s3 (v3: letters and visits, the SPC 2024 revision, trial teams) reproduced to 1e-9
+by the CLI."""
 from __future__ import annotations
 
 import csv
@@ -22,6 +23,7 @@ def _example(name: str) -> str:
 
 EX = _example("worked-example")
 EX2 = _example("worked-example-v2")
+EX3 = _example("worked-example-v3")
 
 
 def _close(a: float, b: float) -> bool:
@@ -49,6 +51,21 @@ def worked_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def worked_db_v2(tmp_path_factory):
     return _import(tmp_path_factory.mktemp("worked2"), EX2, judges=True)
+
+
+@pytest.fixture(scope="module")
+def worked_db_v3_cases(tmp_path_factory):
+    """The v3 cases and judges, before any letters-and-visits list."""
+    return _import(tmp_path_factory.mktemp("worked3"), EX3, judges=True)
+
+
+@pytest.fixture(scope="module")
+def worked_db_v3(tmp_path_factory):
+    d = tmp_path_factory.mktemp("worked3v")
+    db = _import(d, EX3, judges=True)
+    p = _run("-m", "data", "visits", os.path.join(EX3, "visits.csv"), "--db", db, "--rejects", str(d / "vr.csv"))
+    assert p.returncode == 0, p.stderr
+    return db
 
 
 def _queries(ex: str, count: int) -> list[tuple[str, list[str]]]:
@@ -89,7 +106,7 @@ def _compare(db: str, ex: str, name: str, args: list[str]) -> None:
                 assert v != "" and _close(float(v), float(w)), (row, col, v)
 
 
-V1, V2 = _queries(EX, 7), _queries(EX2, 6)
+V1, V2, V3 = _queries(EX, 7), _queries(EX2, 6), _queries(EX3, 8)
 
 
 @pytest.mark.parametrize("name,args", V1, ids=[q[0] for q in V1])
@@ -101,3 +118,9 @@ def test_expected_output(worked_db, name, args):
 def test_expected_output_v2(worked_db_v2, name, args):
     """Spec v2: the management indicators, the 涉企 filter and the composite score."""
     _compare(worked_db_v2, EX2, name, args)
+
+
+@pytest.mark.parametrize("name,args", V3, ids=[q[0] for q in V3])
+def test_expected_output_v3(worked_db_v3_cases, worked_db_v3, name, args):
+    """Spec v3: q12 before the visits import (visit indicators empty), the rest after it."""
+    _compare(worked_db_v3_cases if name == "q12" else worked_db_v3, EX3, name, args)

@@ -18,6 +18,8 @@ from data.reader import UnusableFile
 from data.visits import import_visits
 
 W = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "spec", "worked-example-v3")
+if not os.path.isdir(W):  # the example travels with the repository when shared/ is absent
+    W = os.path.join(os.path.dirname(__file__), "spec", "worked-example-v3")
 HEAD = ["visit_no", "court_code", "received_date", "form", "petitioner_id", "case_no", "skip_level", "hearing",
         "closed_date", "outcome"]
 ZH = ["信访编号", "登记法院代码", "登记日期", "信访形式", "信访人编号", "涉及案号", "是否越级", "是否听证", "办结日期", "办理结果"]
