@@ -12,9 +12,6 @@ from metrics import Period, Scope
 from metrics.visits import ATTRIBUTED, aggregates, has_visits
 from tests.test_teams_metrics import V3, v3_db  # noqa: F401  (fixture)
 
-CREATE = """CREATE TABLE visits(visit_no VARCHAR PRIMARY KEY, court_code VARCHAR NOT NULL,
-    received_date DATE NOT NULL, form VARCHAR NOT NULL, petitioner_id VARCHAR NOT NULL, case_no VARCHAR,
-    skip_level BOOLEAN NOT NULL, hearing BOOLEAN NOT NULL, closed_date DATE, outcome VARCHAR)"""
 TRACED = [
     ("XF2023020002", "示02", "2023-12-09", "来信", "P88998", None, False, False, "2023-12-09", "依法终结"),
     ("XF2024020001", "示02", "2024-12-09", "网上信访", "P88998", None, False, False, "2025-08-25", "依法终结"),
@@ -36,8 +33,7 @@ TRACED = [
 def visits_db(v3_db, tmp_path_factory):  # noqa: F811
     db = tmp_path_factory.mktemp("visits") / "db.duckdb"
     shutil.copy(v3_db, db)
-    with duckdb.connect(str(db)) as con:
-        con.execute(CREATE)
+    with duckdb.connect(str(db)) as con:  # a case import leaves table visits, empty
         con.executemany("INSERT INTO visits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", TRACED)
     return db
 
@@ -51,14 +47,15 @@ def _attributed(db) -> dict[str, dict]:
 
 def test_no_list_no_values(v3_db, tmp_path):  # noqa: F811
     with duckdb.connect(str(v3_db), read_only=True) as con:
-        assert not has_visits(con)
+        assert con.execute("SELECT count(*) FROM visits").fetchone() == (0,)
+        assert not has_visits(con)  # an empty list is no list
     db = tmp_path / "db.duckdb"
     shutil.copy(v3_db, db)
     with duckdb.connect(str(db)) as con:
-        con.execute(CREATE)
-        assert not has_visits(con)  # an empty list is no list
         con.execute("INSERT INTO visits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", TRACED[0])
         assert has_visits(con)
+        con.execute("DROP TABLE visits")
+        assert not has_visits(con)  # a database older than the list
 
 
 def test_repeats_within_365_days_by_date_then_visit_no(visits_db):
