@@ -19,7 +19,7 @@ import pandas as pd
 
 from schema import codes
 
-from . import measures as ms
+from . import measures as ms, visits
 from .catalogue import BY_ID, CATALOGUE, Indicator, Kind
 from .facts import ORIGIN_KEYS, FactsState, facts_state, version as facts_version
 from .facts_sums import MonthlySums, ScopeSums
@@ -235,8 +235,7 @@ class MeasureTable:
             self._place(self._origin_facts(con, scope) if use_facts
                         else origin_aggregates(con, scope, self.periods, group))
         if with_visits:  # visits do not make groups: those of a unit not listed here are dropped
-            from . import visits
-            self._place(visits.aggregates(con, scope, self.periods, group))
+            self._place(visit_aggregates(con, scope, self.periods, group))
         for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN, M.VISIT):
             if m.name not in self.columns:
                 self.columns[m.name] = np.zeros(self.rows)
@@ -295,9 +294,11 @@ class MeasureTable:
         return [[counts.get(k + (m,), 0) for m in months[k[0]]] for k in self.keys()]
 
 
-def _has_visits(con: duckdb.DuckDBPyConnection) -> bool:
-    from .visits import has_visits
-    return has_visits(con)
+def visit_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
+                     group: list[str]) -> pd.DataFrame:
+    """The visit measures per period and group of units that has a visit (metrics/visits.py)."""
+    return visits.aggregates(con, _periods_sql(periods), scope.where(alias="a"), group,
+                             _group_select(group, {g: "a." + g for g in group}))
 
 
 def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:
@@ -342,7 +343,7 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     keys = ["label"] + group
     needed = {i.numerator for i in chosen} | {i.denominator for i in chosen}
     with_origin = any(ms.BY_NAME[n].kind is M.ORIGIN for n in needed if n)
-    listed_visits = any(ind.needs_visits for ind in chosen) and _has_visits(con)
+    listed_visits = any(ind.needs_visits for ind in chosen) and visits.has_visits(con)
     table = MeasureTable(con, period, by, scope, use_facts, with_origin, listed_visits)
     frame = table.columns
     balance = {ind.numerator: [_balance(c) for c in table.monthly(ind.numerator)]

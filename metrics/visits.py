@@ -11,9 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from .engine import Scope, _group_select, _periods_sql
-from .measures import Kind, of_kind
-from .periods import Period
+from .measures import Kind, of_kind, open_on
 
 OVERDUE_DAYS = 60   # 超期未办结: pending at the period's end for more than this
 REPEAT_DAYS = 365   # 重复信访: a visit of the same petitioner within this before it
@@ -30,8 +28,8 @@ MEASURES: dict[str, tuple[str, str | None]] = {
     "visits_resolved": (f"{CLOSED} AND outcome = '化解息诉'", None),
     "visits_heard": (f"{CLOSED} AND hearing", None),
     "visits_days_sum": (CLOSED, "closed_date - received_date"),
-    "visits_overdue": (f"received_date <= p_end AND (closed_date IS NULL OR closed_date > p_end) "
-                       f"AND p_end - received_date > {OVERDUE_DAYS}", None),
+    "visits_overdue": (f"received_date <= p_end AND {open_on('p_end')} AND p_end - received_date > {OVERDUE_DAYS}",
+                       None),
 }
 
 
@@ -64,15 +62,16 @@ def visit_sql(measure: str) -> str:
             else f"coalesce(sum(CASE WHEN {cond} THEN {value} END), 0)")
 
 
-def aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
-               group: list[str]) -> pd.DataFrame:
-    """One row per (period label, group) that has a visit: every visit measure. Visits without a
-    case have NULL division, judge, team, category and 涉企: no such group or filter takes them."""
-    psql, pparams = _periods_sql(periods)
-    where, params = scope.where(alias="a")
+def aggregates(con: duckdb.DuckDBPyConnection, periods: tuple[str, list], where: tuple[str, list],
+               group: list[str], group_select: str) -> pd.DataFrame:
+    """One row per (period label, group) that has a visit: every visit measure, for the engine's
+    periods (`p` SQL, params), scope condition over alias `a` (SQL, params) and group columns.
+    Visits without a case have NULL division, judge, team, category and 涉企: no such group or
+    filter takes them."""
+    (psql, pparams), (where, params) = periods, where
     aggs = ", ".join(f"{visit_sql(m)} AS {m}" for m in MEASURES)
     sql = f"""WITH {psql}, {ATTRIBUTED}
-        SELECT p.label, {_group_select(group, {g: 'a.' + g for g in group})}{aggs}
+        SELECT p.label, {group_select}{aggs}
         FROM attributed a JOIN p ON a.received_date <= p.p_end
         WHERE {where}
         GROUP BY ALL"""

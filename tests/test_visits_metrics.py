@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from metrics import Period, Scope
-from metrics.visits import ATTRIBUTED, aggregates, has_visits
+from metrics.engine import visit_aggregates as aggregates
+from metrics.visits import ATTRIBUTED, has_visits
 from tests.test_teams_metrics import V3, v3_db  # noqa: F401  (fixture)
 
 TRACED = [
