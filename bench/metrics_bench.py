@@ -21,20 +21,21 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from metrics import Period, Scope, compute  # noqa: E402
 from metrics.db import connect  # noqa: E402
+from metrics.facts import KEYS, ORIGIN_KEYS  # noqa: E402
 from metrics.management import four_types_cases, leader_caseload, year_start_backlog  # noqa: E402
 from metrics.profile import peer_base, peer_values, profile  # noqa: E402
 from metrics.score import assessment, score_table  # noqa: E402
 
 
 def _facts_columns(con) -> tuple[list[str], list[str]]:
-    columns = [r[0] for r in con.execute("DESCRIBE facts").fetchall()[7:]]
+    columns = [r[0] for r in con.execute("DESCRIBE facts").fetchall() if r[0] not in {*KEYS, "month"}]
     flows = [c for c in columns if not c.endswith(("_in", "_out"))]
     stocks = sorted({c.rsplit("_", 1)[0] for c in columns if c.endswith(("_in", "_out"))})
     return flows, stocks
 
 
 def _origin_columns(con) -> list[str]:
-    return [r[0] for r in con.execute("DESCRIBE facts_origin").fetchall()[6:]]
+    return [r[0] for r in con.execute("DESCRIBE facts_origin").fetchall() if r[0] not in {*ORIGIN_KEYS, "month"}]
 
 
 def reference(con, period: Period, group: str | None, complete: bool = False) -> None:
