@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from metrics.facts import write_facts
+from metrics.facts import FactsState, facts_state, write_facts, write_visit_facts
 from schema import records
 from schema.cells import inert
 
@@ -87,5 +87,8 @@ def import_visits(visits_path: str, db_path: str, rejects_path: str | None = Non
                               ).fetchone()[0]
         con.execute("DELETE FROM visits WHERE visit_no IN (SELECT visit_no FROM incoming_keys)")
         con.executemany(f"INSERT INTO visits VALUES ({', '.join('?' * len(COLUMNS))})", accepted_rows)
-        write_facts(con)  # the same facts writer as an import or refresh
+        if facts_state(con) is FactsState.CURRENT:  # the case facts do not depend on visits
+            write_visit_facts(con)
+        else:
+            write_facts(con)  # the same facts writer as an import or refresh
     return VisitsResult(rows_read, len(accepted_rows), rejected, len(accepted_rows) - updated, updated, rejects_path)

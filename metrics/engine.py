@@ -235,7 +235,7 @@ class MeasureTable:
             self._place(self._origin_facts(con, scope) if use_facts
                         else origin_aggregates(con, scope, self.periods, group))
         if with_visits:  # visits do not make groups: those of a unit not listed here are dropped
-            self._place(visit_aggregates(con, scope, self.periods, group))
+            self._place(visit_aggregates(con, scope, self.periods, group, use_facts))
         for m in ms.of_kind(*_CASE_KINDS, M.ORIGIN, M.VISIT):
             if m.name not in self.columns:
                 self.columns[m.name] = np.zeros(self.rows)
@@ -295,10 +295,10 @@ class MeasureTable:
 
 
 def visit_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
-                     group: list[str]) -> pd.DataFrame:
+                     group: list[str], use_facts: bool = False) -> pd.DataFrame:
     """The visit measures per period and group of units that has a visit (metrics/visits.py)."""
     return visits.aggregates(con, _periods_sql(periods), scope.where(alias="a"), group,
-                             _group_select(group, {g: "a." + g for g in group}))
+                             _group_select(group, {g: "a." + g for g in group}), use_facts)
 
 
 def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:

@@ -13,6 +13,8 @@ whatever the size of `cases`:
   facts         unit (court, division, judge, case type, category, 涉企) × month: FLOW measures,
                 and <stock>_in / <stock>_out for each stock
   facts_origin  the origin case's unit × month: ORIGIN measures
+  facts_visits  each letter or visit with the unit it is attributed to and whether it repeats
+                (visits.py): a visit's measures depend on its day, and visits are few
   judges        one row per judge with the latest name
   facts_info    the version of the measure declarations the facts were built from
 
@@ -30,6 +32,9 @@ from enum import Enum
 
 import duckdb
 
+from schema.records import VISITS_DDL
+
+from . import visits
 from .measures import Kind, Measure, of_kind, stocks
 
 # team follows from (court_code, judge_id): as a key it adds no rows, and lets --by team read the facts
@@ -132,11 +137,13 @@ def _facts_sql() -> list[str]:
     return [f"CREATE TABLE {table} AS\n            {sql}" for table, sql in selects(DUCKDB).items()]
 
 
-FACT_TABLES = ("facts", "facts_origin", "judges", "facts_info")
+# Built in DuckDB whichever engine computed the case facts: the visits never leave the database.
+_VISIT_FACTS_SQL = f"CREATE TABLE facts_visits AS {visits.FACTS_SQL}"
+FACT_TABLES = ("facts", "facts_origin", "judges", "facts_visits", "facts_info")
 _LAYOUT = "integer sums stored as BIGINT"  # how write_facts stores what the SQL below computes
 def version() -> str:
     """The version of the facts this code builds and reads: it changes whenever a measure does."""
-    return hashlib.sha256("\n".join([_LAYOUT] + _facts_sql()).encode()).hexdigest()[:16]
+    return hashlib.sha256("\n".join([_LAYOUT] + _facts_sql() + [_VISIT_FACTS_SQL]).encode()).hexdigest()[:16]
 
 
 class FactsState(Enum):
@@ -163,7 +170,15 @@ def write_facts(con: duckdb.DuckDBPyConnection, parquet: Mapping[str, str] | Non
         con.execute(f"ALTER TABLE {table} ALTER {column} TYPE BIGINT")
     for table, order in (ORDER.items() if parquet is not None else ()):
         _insert_parquet(con, table, order, parquet[table])
+    write_visit_facts(con)
     con.execute("CREATE TABLE facts_info AS SELECT ?::VARCHAR AS version", [version()])
+
+
+def write_visit_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Table facts_visits again from tables `visits` and `cases` (a visits import changes nothing else)."""
+    con.execute(VISITS_DDL)  # a database from before spec v3: no visits, an empty facts_visits
+    con.execute("DROP TABLE IF EXISTS facts_visits")
+    con.execute(_VISIT_FACTS_SQL)
 
 
 def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, order: str, files: str) -> None:

@@ -45,7 +45,7 @@ def has_visits(con: duckdb.DuckDBPyConnection) -> bool:
 
 # Every stored visit with its attribution and whether it is a repeat. visit_no orders by code
 # point: DuckDB compares VARCHAR by its UTF-8 bytes, which keeps code-point order.
-ATTRIBUTED = f"""attributed AS (
+ATTRIBUTED_SELECT = f"""
     SELECT v.visit_no, v.received_date, v.closed_date, v.skip_level, v.hearing, v.outcome,
            c.case_no IS NOT NULL AS has_case,
            coalesce(c.court_code::VARCHAR, v.court_code) AS court_code,
@@ -53,7 +53,11 @@ ATTRIBUTED = f"""attributed AS (
            c.case_type::VARCHAR AS case_type,
            coalesce(lag(v.received_date) OVER (PARTITION BY v.petitioner_id ORDER BY v.received_date, v.visit_no)
                     >= v.received_date - {REPEAT_DAYS}, false) AS repeat
-    FROM visits v LEFT JOIN cases c ON c.case_no = v.case_no)"""
+    FROM visits v LEFT JOIN cases c ON c.case_no = v.case_no"""
+ATTRIBUTED = f"attributed AS ({ATTRIBUTED_SELECT})"
+# Table facts_visits (built with the facts, metrics/facts.py): the attributed visits stored, so a
+# query reads a table of visits alone instead of joining them to every case.
+FACTS_SQL = f"SELECT * FROM ({ATTRIBUTED_SELECT}) ORDER BY court_code, received_date"
 
 
 def visit_sql(measure: str) -> str:
@@ -63,16 +67,17 @@ def visit_sql(measure: str) -> str:
 
 
 def aggregates(con: duckdb.DuckDBPyConnection, periods: tuple[str, list], where: tuple[str, list],
-               group: list[str], group_select: str) -> pd.DataFrame:
+               group: list[str], group_select: str, use_facts: bool) -> pd.DataFrame:
     """One row per (period label, group) that has a visit: every visit measure, for the engine's
     periods (`p` SQL, params), scope condition over alias `a` (SQL, params) and group columns.
     Visits without a case have NULL division, judge, team, category and 涉企: no such group or
-    filter takes them."""
+    filter takes them. use_facts: read the stored facts_visits, else attribute the visits here."""
     (psql, pparams), (where, params) = periods, where
     aggs = ", ".join(f"{visit_sql(m)} AS {m}" for m in MEASURES)
-    sql = f"""WITH {psql}, {ATTRIBUTED}
+    source, attributed = ("facts_visits", "") if use_facts else ("attributed", f", {ATTRIBUTED}")
+    sql = f"""WITH {psql}{attributed}
         SELECT p.label, {group_select}{aggs}
-        FROM attributed a JOIN p ON a.received_date <= p.p_end
+        FROM {source} a JOIN p ON a.received_date <= p.p_end
         WHERE {where}
         GROUP BY ALL"""
     found = con.execute(sql, pparams + params).df()

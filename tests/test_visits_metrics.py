@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from metrics import Period, Scope
-from metrics.engine import visit_aggregates as aggregates
+from metrics.engine import use_facts_for, visit_aggregates as aggregates
+from metrics.facts import write_visit_facts
 from metrics.visits import ATTRIBUTED, has_visits
 from tests.test_teams_metrics import V3, v3_db  # noqa: F401  (fixture)
 
@@ -36,6 +37,7 @@ def visits_db(v3_db, tmp_path_factory):  # noqa: F811
     shutil.copy(v3_db, db)
     with duckdb.connect(str(db)) as con:  # a case import leaves table visits, empty
         con.executemany("INSERT INTO visits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", TRACED)
+        write_visit_facts(con)  # as the visits import does
     return db
 
 
@@ -83,10 +85,21 @@ def test_attribution_to_the_named_case_or_the_registering_court(visits_db):
         assert (a[v]["court_code"], a[v]["has_case"], a[v]["category"]) == (court, False, None)
 
 
-def _measures(db, scope, period, group=()) -> dict:
+def _measures(db, scope, period, group=(), use_facts=False) -> dict:
     with duckdb.connect(str(db), read_only=True) as con:
-        frame = aggregates(con, scope, [Period.parse(period)], list(group))
+        frame = aggregates(con, scope, [Period.parse(period)], list(group), use_facts)
     return {tuple(r[g] for g in group): r for r in frame.to_dict("records")}
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(court="示02", with_subordinates=True), Scope(court="示0202",
+                                   category="执行"), Scope(court="示01", division="民一庭"), Scope(enterprise=True)])
+@pytest.mark.parametrize("group", [(), ("court_code",), ("court_code", "division"), ("court_code", "team")])
+def test_stored_visit_facts_equal_the_scan(visits_db, scope, group):
+    with duckdb.connect(str(visits_db), read_only=True) as con:
+        assert use_facts_for(con)  # the fixture's facts are current, facts_visits included
+    for period in ("2024", "2025Q1", "2025", "2023-12"):
+        scanned = _measures(visits_db, scope, period, group)
+        assert _measures(visits_db, scope, period, group, use_facts=True) == scanned
 
 
 def test_scopes_and_groups(visits_db):
