@@ -215,6 +215,7 @@ def _exchange(args) -> int:
         else:
             from . import spark_facts
 
+            exchange.check_cases_folder(args.cases)
             conf = dict(c.split("=", 1) for c in args.conf)
             with spark_facts.session(args.master, conf) as spark:
                 spark_facts.build(spark, args.cases, args.out)

@@ -70,11 +70,22 @@ def load_facts(db_path: str, folder: str) -> None:
         facts.write_facts(con, parquet={t: parquet_files(folder, t) for t in TABLES})
 
 
+def check_cases_folder(folder: str) -> None:
+    """Raise FileNotFoundError unless `folder` holds the cases and courts export-cases writes."""
+    import glob
+
+    for table in ("cases", "courts"):
+        if not glob.glob(parquet_files(folder, table)):
+            raise FileNotFoundError(f"{folder} 下没有 {table} 的 Parquet 文件，请先运行 python -m data export-cases / "
+                                    f"no {table} Parquet files under {folder}: write them with python -m data export-cases")
+
+
 def build_duckdb(cases: str, out: str) -> None:
     """The facts from Parquet cases by DuckDB, written as the Spark job writes them (to compare and time
     the two engines on the same input)."""
     import shutil
 
+    check_cases_folder(cases)
     stamp = os.path.join(out, "facts_info")
     shutil.rmtree(stamp, ignore_errors=True)  # no stamp while the tables are rewritten
     with duckdb.connect() as con:

@@ -113,6 +113,14 @@ def test_refresh_of_a_missing_database_is_a_clear_error(tmp_path):
     assert p.returncode == 2 and "database not found" in p.stderr
 
 
+def test_facts_from_a_folder_without_exported_cases_is_a_clear_error(tmp_path):
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"out-{engine}"
+        p = _run("data", "facts", "--engine", engine, "--cases", str(tmp_path / "none"), "--out", str(out))
+        assert p.returncode == 2 and "no cases Parquet files" in p.stderr and "Traceback" not in p.stderr
+        assert not out.exists()  # nothing written
+
+
 def test_the_dashboard_and_the_briefing_say_so_in_one_line(worked_db, tmp_path, monkeypatch):  # noqa: F811
     """A database whose facts are older: every page shows one warning with the command, and works."""
     from streamlit.testing.v1 import AppTest
