@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import inventory, measures
+from . import inventory, measures, sources
 from .catalogue import BY_ID, CATALOGUE, Part
 from .engine import GROUP_COLUMNS, Scope, compute
 from .evaluation import EvaluationConfig, assess, change, load_config, meets_rate, rank
@@ -84,7 +84,7 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
                                                       else ind.denominator or ind.numerator)
     if measures.BY_NAME[measure].kind is measures.Kind.COURT:  # population lists no cases: its lawsuits do
         measure = ind.numerator
-    where, params = scope.where(origin=measures.BY_NAME[measure].kind is measures.Kind.ORIGIN)
+    where, params = scope.where(sources.of(measure))
     cond = measures.case_condition(measure)
     sql = f"""
         WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from . import measures
+from . import measures, sources
 
 GROUPS = {
     "volume": ("收结存", "Volume"),
@@ -118,7 +118,7 @@ class Indicator:
     @property
     def needs_visits(self) -> bool:
         """No value at all while the database holds no visits list (spec v3)."""
-        return measures.BY_NAME[self.numerator].kind is measures.Kind.VISIT
+        return sources.of(self.numerator) is sources.VISITS
 
     @property
     def is_rate(self) -> bool:

@@ -19,7 +19,7 @@ from enum import StrEnum
 import duckdb
 import pandas as pd
 
-from . import measures
+from . import measures, sources
 from .catalogue import BY_ID, Direction, Indicator, Kind
 from .engine import Scope
 from .periods import Period
@@ -43,16 +43,12 @@ def _listable(name: str | None) -> str | None:
     return None if name is None or measures.BY_NAME[name].kind is measures.Kind.COURT else name
 
 
-def _origin(name: str | None) -> bool:
-    return name is not None and measures.BY_NAME[name].kind is measures.Kind.ORIGIN
-
-
 def _part(scope: Scope, name: str | None, scoped: bool) -> tuple[str, list]:
     """The condition that a case is in measure `name` for this period, on alias `b`; and in the
     scope unless the rows are `scoped` already."""
     if name is None:
         return "false", []
-    where, params = scope.where(origin=_origin(name), alias="b") if not scoped else ("true", [])
+    where, params = scope.where(sources.of(name), alias="b") if not scoped else ("true", [])
     return f"coalesce(({where}) AND ({measures.case_condition(name)}), false)", params
 
 
@@ -81,7 +77,7 @@ def rule(ind: Indicator) -> Rule:
         return Rule.ADDS_TO_NUMERATOR
     if den is None:
         return Rule.COUNTED if ind.direction is Direction.LOWER else Rule.NONE
-    if measures.case_condition(num) == measures.case_condition(den) and _origin(num) == _origin(den):
+    if measures.case_condition(num) == measures.case_condition(den) and sources.of(num) is sources.of(den):
         return Rule.NONE  # amounts or judges of the same cases
     return Rule.NOT_IN_NUMERATOR if ind.direction is Direction.HIGHER else Rule.IN_NUMERATOR
 
@@ -109,11 +105,11 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     ind = BY_ID[indicator_id]
     num, den = _parts(ind)
     # both parts in the same scope (not one by the origin case): the rows are filtered by it once
-    scoped = den is None or _origin(num) == _origin(den)
+    scoped = den is None or sources.of(num) is sources.of(den)
     num_sql, num_params = _part(scope, num, scoped)
     den_sql, den_params = _part(scope, den, scoped)
-    any_num, any_num_params = scope.where(origin=_origin(num), alias="c")
-    any_den, any_den_params = scope.where(origin=_origin(den), alias="c") if den and not scoped else ("false", [])
+    any_num, any_num_params = scope.where(sources.of(num), alias="c")
+    any_den, any_den_params = scope.where(sources.of(den), alias="c") if den and not scoped else ("false", [])
     decides, sort_value = _decides(ind)
     sort = sort_value or "over_limit_days"
     limit = "" if page_size is None else "LIMIT ? OFFSET ?"

@@ -11,7 +11,7 @@ parameters.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -19,12 +19,13 @@ import pandas as pd
 
 from schema import codes
 
-from . import measures as ms, visits
+from . import measures as ms, sources, visits
 from .catalogue import BY_ID, CATALOGUE, Indicator, Kind
-from .facts import ORIGIN_KEYS, FactsState, facts_state, version as facts_version
+from .facts import FactsState, facts_state, version as facts_version
 from .facts_sums import MonthlySums, ScopeSums
 from .measures import Kind as M
 from .periods import Period
+from .sources import CASES, ORIGIN, VISITS, Source
 
 BY_CHOICES = ("court", "division", "judge", "team", "month", "quarter")
 # team: the case's judge's team in the current judges list ('' when none), derived at load time
@@ -49,10 +50,12 @@ class Scope:
     case_type: str | None = None
     enterprise: bool = False  # 涉企 cases only (spec v2)
 
-    def where(self, origin: bool = False, alias: str = "c") -> tuple[str, list]:
-        """SQL condition on table `alias` and its parameters; origin=True applies it to the origin case."""
-        col = ((lambda c: f"{alias}.{ORIGIN_KEYS.get(c, 'origin_' + c)}") if origin
-               else (lambda c: f"{alias}.{c}"))
+    def where(self, source: Source = CASES, alias: str = "c") -> tuple[str, list]:
+        """SQL condition on the rows of `source` (alias `alias`) and its parameters: each attribute
+        of the scope tested on the source's column for it (one the source lacks does not apply)."""
+        def col(key: str) -> str | None:
+            column = source.column(key)
+            return column and f"{alias}.{column}"
         conds, params = ["true"], []
         if self.court is not None:
             if self.with_subordinates:
@@ -60,15 +63,13 @@ class Scope:
             else:
                 conds.append(f"{col('court_code')} = ?")
             params.append(self.court)
-        for column, value in (("category", self.category), ("division", self.division), ("judge_id", self.judge_id)):
-            if value is not None:
-                conds.append(f"{col(column)} = ?")
+        for key, value in (("category", self.category), ("division", self.division), ("judge_id", self.judge_id),
+                           ("case_type", self.case_type)):
+            if value is not None and col(key):
+                conds.append(f"{col(key)} = ?")
                 params.append(value)
         if self.enterprise:
             conds.append(col("enterprise"))
-        if self.case_type is not None and not origin:
-            conds.append(f"{alias}.case_type = ?")
-            params.append(self.case_type)
         return " AND ".join(conds), params
 
 
@@ -153,11 +154,11 @@ def origin_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: lis
     division and judge of the origin case, so the scope and the grouping apply to the origin."""
     psql, pparams = _periods_sql(periods)
     origin = ms.of_kind(M.ORIGIN)
-    where, params = scope.where(origin=True)
+    where, params = scope.where(ORIGIN)
     aggs = ", ".join(f"coalesce(count_if({ms.case_condition(m.name)}), 0) AS {m.name}" for m in origin)
     events = " OR ".join(f"c.{e.value} BETWEEN p.p_start AND p.p_end" for e in dict.fromkeys(m.event for m in origin))
     sql = f"""WITH {psql}
-        SELECT p.label, {_group_select(group, {g: 'c.' + ORIGIN_KEYS[g] for g in group})}{aggs}
+        SELECT p.label, {_group_select(group, {g: 'c.' + ORIGIN.columns[g] for g in group})}{aggs}
         FROM cases c JOIN p ON {events}
         WHERE {where}
         GROUP BY ALL"""
@@ -266,7 +267,7 @@ class MeasureTable:
     def _origin_facts(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
         """ORIGIN measures from facts_origin, keyed by the origin case's court, division, judge and
         category, so the scope and the grouping apply to the origin."""
-        where, params = replace(scope, case_type=None).where()
+        where, params = scope.where(ORIGIN.stored)
         sums = MonthlySums(con, "facts_origin", {m.name: f"sum(c.{m.name})" for m in ms.of_kind(M.ORIGIN)},
                            where, params, self.group)
         found = sums.rows(self.periods) | sums.between(self.periods)
@@ -297,7 +298,7 @@ class MeasureTable:
 def visit_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
                      group: list[str], use_facts: bool = False) -> pd.DataFrame:
     """The visit measures per period and group of units that has a visit (metrics/visits.py)."""
-    return visits.aggregates(con, _periods_sql(periods), scope.where(alias="a"), group,
+    return visits.aggregates(con, _periods_sql(periods), scope.where(VISITS, alias="a"), group,
                              _group_select(group, {g: "a." + g for g in group}), use_facts)
 
 
@@ -342,7 +343,7 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
     group = GROUP_COLUMNS.get(by, [])
     keys = ["label"] + group
     needed = {i.numerator for i in chosen} | {i.denominator for i in chosen}
-    with_origin = any(ms.BY_NAME[n].kind is M.ORIGIN for n in needed if n)
+    with_origin = any(sources.of(n) is ORIGIN for n in needed if n)
     listed_visits = any(ind.needs_visits for ind in chosen) and visits.has_visits(con)
     table = MeasureTable(con, period, by, scope, use_facts, with_origin, listed_visits)
     frame = table.columns

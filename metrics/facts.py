@@ -36,11 +36,11 @@ from schema.records import VISITS_DDL
 
 from . import visits
 from .measures import Kind, Measure, of_kind, stocks
+from .sources import CASES, ORIGIN
 
 # team follows from (court_code, judge_id): as a key it adds no rows, and lets --by team read the facts
-KEYS = ["court_code", "division", "judge_id", "team", "case_type", "category", "enterprise"]
-ORIGIN_KEYS = {"court_code": "origin_court", "division": "origin_division", "judge_id": "origin_judge_id",
-               "team": "origin_team", "category": "origin_category", "enterprise": "origin_enterprise"}
+KEYS = list(CASES.columns)
+ORIGIN_KEYS = ORIGIN.columns
 # The cases with their court's attribute that some measures test (has_population).
 _SOURCE = """(SELECT c.*, coalesce(ct.population > 0, false) AS has_population
               FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code)"""
