@@ -12,6 +12,10 @@ from .periods import Period
 from .warnings import dates_as_days
 
 
+# 同比 and 环比: the period each figure is compared with (None: it has none), as yoy_* / mom_* columns.
+OFFSETS = {"yoy": Period.year_ago, "mom": Period.previous}
+
+
 def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope = Scope(), by: str | None = None,
                     indicators: list[str] | None = None, config: EvaluationConfig | None = None) -> pd.DataFrame:
     """Indicators with 同比 / 环比, the reference range, 达标 status and (when enabled) rank.
@@ -22,20 +26,19 @@ def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     """
     config = config or load_config()
     keys = GROUP_COLUMNS.get(by, []) + (["label"] if by in ("month", "quarter") else [])
-    cur = compute(con, period, by, scope, indicators)
-    prev_year = compute(con, period.year_ago(), by, scope, indicators) if by not in ("month", "quarter") else None
-    previous = period.previous()
-    prev = compute(con, previous, by, scope, indicators) if previous and by not in ("month", "quarter") else None
-    out = cur
-    for frame, prefix in ((prev_year, "yoy"), (prev, "mom")):
-        if frame is None:
+    out = compute(con, period, by, scope, indicators)
+    for prefix, shift in OFFSETS.items():  # a series by month or quarter compares nothing
+        other = shift(period) if by not in ("month", "quarter") else None
+        if other is None:
             out[f"{prefix}_value"] = None
-        else:
-            out = out.merge(frame[keys + ["indicator", "value"]].rename(columns={"value": f"{prefix}_value"}),
-                            on=keys + ["indicator"], how="left")
+            continue
+        frame = compute(con, other, by, scope, indicators)
+        out = out.merge(frame[keys + ["indicator", "value"]].rename(columns={"value": f"{prefix}_value"}),
+                        on=keys + ["indicator"], how="left")
     levels = inventory.court_levels(con)
     scope_level = inventory.scope_level(con, scope.court)
-    lows, highs, statuses, sides, yoy, mom = [], [], [], [], [], []
+    lows, highs, statuses, sides = [], [], [], []
+    changes: dict[str, list] = {prefix: [] for prefix in OFFSETS}
     for r in out.to_dict("records"):
         ind = BY_ID[r["indicator"]]
         level = levels.get(r.get("court_code")) if "court_code" in r else scope_level
@@ -45,10 +48,11 @@ def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
         st, side = assess(ind, r["value"], rng)
         statuses.append(st)
         sides.append(side)
-        yoy.append(change(ind, r["value"], r.get("yoy_value")))
-        mom.append(change(ind, r["value"], r.get("mom_value")))
+        for prefix, found in changes.items():
+            found.append(change(ind, r["value"], r.get(f"{prefix}_value")))
     out["low"], out["high"], out["status"], out["side"] = lows, highs, statuses, sides
-    out["yoy_change"], out["mom_change"] = yoy, mom
+    for prefix, found in changes.items():
+        out[f"{prefix}_change"] = found
     out["rank"] = None
     if config.rankings and by in GROUP_COLUMNS:
         for ind_id, part in out.groupby("indicator"):

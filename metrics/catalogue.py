@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+
 from . import measures, sources
 
 GROUPS = {
@@ -129,6 +131,18 @@ class Indicator:
     def drill_measure(self) -> str:
         """The measure whose cases a drill-down lists."""
         return self.denominator if self.drill is Part.DENOMINATOR else self.numerator
+
+    def combine(self, num, den):
+        """The value from its numerator and denominator (arrays, or numbers for one value): the
+        numerator for a count, else num ÷ den (× 10,000 per 10k), NaN where den is not > 0.
+        (BALANCE is computed from the monthly counts: engine._balance.)"""
+        num = np.asarray(num, dtype=float)
+        if self.kind is Kind.COUNT:
+            return num
+        den = np.asarray(den, dtype=float)
+        scale = 10000 if self.kind is Kind.PER10K else 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den > 0, num * scale / np.where(den > 0, den, 1), np.nan)
 
 
 CATALOGUE: list[Indicator] = [

@@ -363,16 +363,10 @@ def compute(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = Non
                         else np.full(n, np.nan))
             continue
         num = np.asarray(frame[ind.numerator], dtype=float)
+        den = np.asarray(frame[ind.denominator], dtype=float) if ind.denominator else np.full(n, np.nan)
         nums.append(num)
-        if ind.kind is Kind.COUNT:
-            dens.append(np.full(n, np.nan))
-            vals.append(num)
-            continue
-        den = np.asarray(frame[ind.denominator], dtype=float)
         dens.append(den)
-        scale = 10000 if ind.kind is Kind.PER10K else 1
-        with np.errstate(divide="ignore", invalid="ignore"):
-            vals.append(np.where(den > 0, num * scale / np.where(den > 0, den, 1), np.nan))
+        vals.append(ind.combine(num, den))
     shown = (group if not by or by in GROUP_COLUMNS else keys) + (["name"] if group else [])
     columns = {k: np.tile(np.asarray(frame[k], dtype=object), len(chosen)) for k in shown}
     columns["indicator"] = np.repeat([i.id for i in chosen], n)

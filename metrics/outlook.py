@@ -22,12 +22,28 @@ import math
 
 import duckdb
 
+from . import measures as ms
+from .catalogue import BY_ID
 from .engine import Scope, compute
-
-# The counts the outlook projects month by month (the rest follow from them or carry forward).
-PROJECTED_COUNTS = ("received", "closed")
 from .evaluation import EvaluationConfig, load_config
 from .periods import Period
+
+# The counts the outlook projects month by month (the rest follow from them or carry forward),
+# and the ratios it then works out as the catalogue defines them, over the projected counts.
+PROJECTED_COUNTS = ("received", "closed")
+PROJECTED_RATIOS = ("clearance_ratio", "closure_rate")
+
+
+def _measure(name: str, values: dict) -> float:
+    m = ms.BY_NAME[name]
+    return sum(values[p] for p in m.parts) if m.kind is ms.Kind.SUM else values[name]
+
+
+def _projected_value(ind_id: str, values: dict) -> float | None:
+    """Indicator `ind_id` over measure values (projected): the catalogue's own combination."""
+    ind = BY_ID[ind_id]
+    value = float(ind.combine(_measure(ind.numerator, values), _measure(ind.denominator, values)))
+    return None if math.isnan(value) else value
 
 
 def _ytd(con, scope: Scope, year: int, month: int) -> dict:
@@ -63,22 +79,22 @@ def year_end_outlook(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.dat
     out["pending_now"] = now["pending"]
     out["pending_projected"] = (now["pending"] + (out["received_projected"] - now["received"])
                                 - (out["closed_projected"] - now["closed"]))
-    rec, clo = out["received_projected"], out["closed_projected"]
-    out["clearance_ratio_projected"] = clo / rec if rec else None
-    out["closure_rate_projected"] = clo / (carried + rec) if carried + rec else None
+    projected = {"received": out["received_projected"], "closed": out["closed_projected"], "carried_over": carried}
+    for ind_id in PROJECTED_RATIOS:
+        out[f"{ind_id}_projected"] = _projected_value(ind_id, projected)
     out["avg_duration_projected"] = now["avg_duration"]
     out["within_limit_rate_projected"] = now["within_limit_rate"]
     out["closed_per_month_so_far"] = now["closed"] / month
     needs = {}
-    for ind_id, base in (("clearance_ratio", rec), ("closure_rate", carried + rec)):
+    for ind_id in PROJECTED_RATIOS:  # closed ≥ low × the ratio's denominator, over the projected counts
         rng = config.range_for(ind_id, level)
         if rng is None or not months_left:
             continue
-        needed_total = math.ceil(rng[0] * base)
+        needed_total = math.ceil(rng[0] * _measure(BY_ID[ind_id].denominator, projected))
         still = int(max(0, needed_total - now["closed"]))
         needs[ind_id] = {"target_low": rng[0], "closings_needed": still,
                          "per_month": math.ceil(still / months_left),
-                         "projected_per_month": (clo - now["closed"]) / months_left}
+                         "projected_per_month": (projected["closed"] - now["closed"]) / months_left}
     out["needs"] = needs
     return out
 
