@@ -19,18 +19,10 @@ from schema import codes, records
 
 from .lock import build_lock
 
-# Case columns as stored, in order; the derived ones follow.
-CASE_FIELDS = [
-    "case_no", "court_code", "case_type", "division", "judge_id", "judge_name", "procedure", "cause",
-    "filed_date", "closed_date", "closing_method", "extended_days", "deducted_days", "origin_case_no",
-    "hearing", "appeal_received_date", "appeal_transferred_date", "amount_applied", "amount_recovered",
-    "has_assets", "initial_procedure", "four_types", "reviewed", "enterprise",
-]
-
-
+# Case columns as stored, in their declared order (schema/records.py); the derived ones follow.
+CASE_FIELDS = records.CASES.names
 # How a database from before spec v2 reads the case columns it lacks.
-BEFORE_V2 = {"initial_procedure": "procedure::VARCHAR", "four_types": "false", "reviewed": "false",
-             "enterprise": "false"}
+BEFORE_V2 = {c.name: c.older for c in records.CASES.columns if c.older}
 _ENUM_FIELDS = ("court_code", "case_type", "procedure", "closing_method", "initial_procedure")
 # Derived columns that a database built by older code may lack: its cases are derived again.
 _DERIVED_SINCE_V2 = ("leader", "origin_enterprise", "team", "origin_team")

@@ -12,7 +12,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
-from schema import codes
+from schema import codes, records
 
 CASE_NO_RE = r"^\(([0-9]{4})\)(\p{Han})([0-9]*)(\p{Han}+)([0-9]+)号$"
 DATE_RE = (
@@ -23,10 +23,8 @@ DATE_PARTS = r"^([0-9]{4})[^0-9]([0-9]{1,2})[^0-9]([0-9]{1,2}).*$"
 INT_RE = r"^[0-9]+(\.0+)?$"
 MAX_INT_DIGITS = 9  # day counts are stored as INTEGER and added to limits: keep far from overflow
 DEC_RE = r"^[0-9]+(\.[0-9]+)?$"
-DATE_COLS = ["filed_date", "closed_date", "appeal_received_date", "appeal_transferred_date"]
-BOOL_COLS = ["hearing", "has_assets", "four_types", "reviewed", "enterprise"]
-INT_COLS = ["extended_days", "deducted_days"]
-DEC_COLS = ["amount_applied", "amount_recovered"]
+# The case columns checked by their kind, as schema/records.py declares them
+DATE_COLS, BOOL_COLS, INT_COLS, DEC_COLS = (records.CASES.of_kind(k) for k in ("date", "boolean", "integer", "decimal"))
 MAX_TEXT = 200  # characters in one cell of a case column (spec v2)
 CONTROL_RE = r"[\x00-\x1F\x7F]"
 EARLIEST = "1950-01-01"  # spec v2: an earlier date rejects the row, as does one after the import day

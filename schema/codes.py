@@ -4,6 +4,8 @@ Everything that validates, stores, generates or computes reads these tables.
 """
 from __future__ import annotations
 
+from schema import records
+
 # type code -> (中文名, category 类别, instance 审级)
 CASE_TYPES: dict[str, tuple[str, str, str]] = {
     "民初": ("民事一审", "民事", "first"),
@@ -87,51 +89,13 @@ COURT_LEVEL_ALIASES = {"高院": "高级", "中院": "中级", "基层法院": "
 TRUE_WORDS = ["是", "有", "y", "yes", "true", "1"]
 FALSE_WORDS = ["否", "无", "n", "no", "false", "0"]
 
-# Case-list columns: name -> (中文表头, kind, required)
-CASE_COLUMNS: dict[str, tuple[str, str, bool]] = {
-    "case_no": ("案号", "text", True),
-    "court_code": ("法院代码", "text", False),
-    "case_type": ("案件类型", "text", False),
-    "division": ("承办部门", "text", True),
-    "judge_id": ("承办人工号", "text", True),
-    "judge_name": ("承办人", "text", True),
-    "procedure": ("审理程序", "text", True),
-    "cause": ("案由", "text", False),
-    "filed_date": ("立案日期", "date", True),
-    "closed_date": ("结案日期", "date", False),
-    "closing_method": ("结案方式", "text", False),
-    "extended_days": ("延长审限天数", "integer", False),
-    "deducted_days": ("扣除审限天数", "integer", False),
-    "origin_case_no": ("原审案号", "text", False),
-    "hearing": ("是否开庭", "boolean", False),
-    "appeal_received_date": ("收到上诉状日期", "date", False),
-    "appeal_transferred_date": ("上诉移送日期", "date", False),
-    "amount_applied": ("申请执行标的额", "decimal", False),
-    "amount_recovered": ("执行到位金额", "decimal", False),
-    "has_assets": ("有财产可供执行", "boolean", False),
-    # spec v2
-    "initial_procedure": ("立案审理程序", "text", False),
-    "four_types": ("四类案件", "boolean", False),
-    "reviewed": ("院庭长阅核", "boolean", False),
-    "enterprise": ("涉企", "boolean", False),
-}
+# Case-list, judges-list and court-list columns: name -> (中文表头, kind, required), from their
+# declarations in schema/records.py.
+CASE_COLUMNS = records.CASES.columns_of()
+JUDGE_COLUMNS = records.JUDGES.columns_of()
+COURT_COLUMNS = records.COURTS.columns_of()
 # Judges list (spec v2): positions, and the words personnel lists use for them.
 POSITIONS = ["院长", "副院长", "审委会专职委员", "庭长", "副庭长", "法官"]
 POSITION_ALIASES = {"专职委员": "审委会专职委员", "局长": "庭长", "执行局局长": "庭长", "副局长": "副庭长",
                     "执行局副局长": "副庭长", "审判员": "法官", "员额法官": "法官"}
 LEADER_POSITIONS = [p for p in POSITIONS if p != "法官"]  # 院庭长: every position but 法官
-JUDGE_COLUMNS: dict[str, tuple[str, str, bool]] = {
-    "court_code": ("法院代码", "text", True),
-    "judge_id": ("工号", "text", True),
-    "judge_name": ("姓名", "text", True),
-    "position": ("职务", "text", True),
-    "division": ("部门", "text", False),
-    "team": ("审判团队", "text", False),
-}
-COURT_COLUMNS: dict[str, tuple[str, str, bool]] = {
-    "court_code": ("法院代码", "text", True),
-    "court_name": ("法院名称", "text", True),
-    "level": ("法院层级", "text", True),
-    "parent_code": ("上级法院代码", "text", False),
-    "population": ("常住人口", "integer", False),
-}
