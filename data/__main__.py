@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     pv.add_argument("file")
     pv.add_argument("--db", required=True)
     pv.add_argument("--profile")
+    pv.add_argument("--record", choices=["cases", "visits"], help="look at the file as this list (default: recognised)")
     rs = sub.add_parser("rejects-sheet", help="the rejected rows with the files' own columns, as .xlsx (the import page)")
     rs.add_argument("files", nargs="+")
     rs.add_argument("--rejects", required=True, help="the rejects file the import wrote")
@@ -80,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     vs.add_argument("visits_file")
     vs.add_argument("--db", required=True)
     vs.add_argument("--rejects")
+    vs.add_argument("--profile", help="an import profile of record = \"visits\" (name or .toml path)")
+    vs.add_argument("--json", action="store_true", help="print the result as JSON (the import page)")
     return ap
 
 
@@ -181,8 +184,8 @@ def _preview(args) -> int:
     from .reader import UnusableFile
 
     try:
-        print(json.dumps(describe(args.file, load_profile(args.profile) if args.profile else None, args.db),
-                         ensure_ascii=False, default=str))
+        print(json.dumps(describe(args.file, load_profile(args.profile) if args.profile else None, args.db,
+                                  args.record), ensure_ascii=False, default=str))
     except UnusableFile as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {e}", file=sys.stderr)
         return 1
@@ -274,11 +277,13 @@ def _disk_message(e: BaseException) -> str:
 # One function a subcommand.
 def _visits(args) -> int:
     """`data visits`: the letters-and-visits list merged into the stored database (spec v3)."""
+    from .profiles import load as load_profile
     from .reader import UnusableFile
     from .visits import import_visits
 
     try:
-        r = import_visits(args.visits_file, args.db, args.rejects)
+        profile = load_profile(args.profile) if args.profile else None
+        r = import_visits(args.visits_file, args.db, args.rejects, profile=profile)
     except FileNotFoundError as e:
         print(f"python -m data visits: {e}", file=sys.stderr)
         return 2
@@ -288,6 +293,9 @@ def _visits(args) -> int:
     except OSError as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
         return 1
+    if args.json:
+        print(json.dumps(dataclasses.asdict(r)))
+        return 0
     if not r.accepted:
         print(f"读取 {r.rows_read} 行，接受 0 行，拒绝 {r.rejected} 行（明细：{r.rejects_path}），数据库未改动 / "
               f"{r.rows_read} rows read, 0 accepted, {r.rejected} rejected (see {r.rejects_path}); database unchanged")

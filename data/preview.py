@@ -13,28 +13,30 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from schema import codes
+from schema import codes, records
 
 from . import validate
-from .profiles import Profile, apply_values, propose
+from .profiles import Profile, apply_values, columns_of, propose
 from .reader import UnusableFile, read_table
 
 ROWS = 20
+REC_VISITS = records.VISITS
 SAMPLE = 500  # rows read for the words to map
 
 
-def proposed_mapping(header: list[str], profile: Profile | None) -> dict[str, str | None]:
+def proposed_mapping(header: list[str], profile: Profile | None, record: str = "cases") -> dict[str, str | None]:
     """Column -> the file's header holding it: the profile's, then the standard names, then aliases."""
-    out: dict[str, str | None] = {c: None for c in codes.CASE_COLUMNS}
+    columns = columns_of(record)
+    out: dict[str, str | None] = {c: None for c in columns}
     if profile:
         for h, col in profile.columns.items():
             if h in header:
                 out[col] = h
     for h in header:
-        for col, (zh, _k, _r) in codes.CASE_COLUMNS.items():
+        for col, (zh, _k, _r) in columns.items():
             if out[col] is None and h.strip().lower() in (col, zh.lower()):
                 out[col] = h
-    for h, col in propose(header).items():
+    for h, col in propose(header, record).items():
         if out[col] is None:
             out[col] = h
     return out
@@ -78,15 +80,57 @@ def unknown_words(path: str, profile: Profile | None, rows: int = SAMPLE) -> dic
     return out
 
 
-def describe(path: str, profile: Profile | None, db_path: str) -> dict:
-    """Everything the mapping step shows, as plain data (the child's answer, as JSON)."""
+def visit_verdicts(path: str, profile: Profile | None, db_path: str, rows: int = ROWS,
+                   today: dt.date | None = None) -> pd.DataFrame:
+    """row, visit_no, reason for the first `rows` rows of a letters-and-visits list."""
+    from . import visit_rules
+
+    raw = apply_values(read_table(path, REC_VISITS.columns_of(), profile.columns if profile else None, limit=rows),
+                       profile)
+    con = duckdb.connect()
+    try:
+        if os.path.isfile(db_path):
+            con.execute("ATTACH ? AS db (READ_ONLY)", [db_path])
+            con.execute("CREATE TEMP TABLE courts AS SELECT court_code::VARCHAR AS court_code FROM db.courts")
+        else:
+            con.execute("CREATE TEMP TABLE courts(court_code VARCHAR)")
+        visit_rules.check_rows(con, raw, today or dt.date.today())
+        return con.execute("SELECT row_no AS row, visit_no, coalesce(reason, '') AS reason "
+                           "FROM visit_checked ORDER BY row_no").df()
+    finally:
+        con.close()
+
+
+def unknown_visit_words(path: str, profile: Profile | None, rows: int = SAMPLE) -> dict[str, list[str]]:
+    """Code column of the visits list -> the words of its first rows neither the format nor its aliases know."""
+    sample = read_table(path, REC_VISITS.columns_of(), profile.columns if profile else None, limit=rows)
+    out = {}
+    for c in REC_VISITS.columns:
+        if c.kind == "code":
+            known = set(c.values) | set(c.aliases)
+            out[c.name] = sorted({w for w in sample[c.name].to_pylist() if w and w not in known})
+    return out
+
+
+def describe(path: str, profile: Profile | None, db_path: str, record: str | None = None) -> dict:
+    """Everything the mapping step shows, as plain data (the child's answer, as JSON): which list
+    the header is (`kind`, None when not recognised) and the look as a list of `record` (else the
+    profile's list, else the list recognised, else cases)."""
     from .reader import read_header
+    from .recognise import kind_of
 
     from .rejects import header_line
 
     header = read_header(path)
-    result: dict = {"header": header, "proposed": proposed_mapping(header, profile), "header_line": header_line(path)}
+    kind = kind_of(header, renamed={profile.record: profile.columns} if profile else None)
+    record = record or (profile.record if profile else None) or kind or "cases"
+    result: dict = {"header": header, "kind": kind, "record": record,
+                    "proposed": proposed_mapping(header, profile, record), "header_line": header_line(path)}
     try:
+        if record == "visits":
+            result["words"] = unknown_visit_words(path, profile)
+            result["verdicts"] = visit_verdicts(path, profile, db_path).values.tolist()
+            return result
         result["words"] = unknown_words(path, profile)
         result["verdicts"] = verdicts(path, profile, db_path).values.tolist()
     except UnusableFile as e:  # the mapping as it stands misses a required column: say so, keep the header

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schema import codes
+from schema import codes, records
 
 from .reader import UnusableFile
 
@@ -46,6 +46,13 @@ ALIASES = {
     "标的额": "amount_applied", "申请标的": "amount_applied", "到位金额": "amount_recovered", "实际到位": "amount_recovered",
     "有可供执行财产": "has_assets",
 }
+VISIT_ALIASES = {
+    "信访件编号": "visit_no", "来信来访编号": "visit_no", "编号": "visit_no", "法院代码": "court_code",
+    "登记法院": "court_code", "收到日期": "received_date", "来信来访日期": "received_date", "信访日期": "received_date",
+    "形式": "form", "来访形式": "form", "信访人": "petitioner_id", "信访人证件号": "petitioner_id",
+    "案号": "case_no", "关联案号": "case_no", "越级": "skip_level", "越级访": "skip_level", "听证": "hearing",
+    "办结时间": "closed_date", "结案日期": "closed_date", "处理结果": "outcome", "办理情况": "outcome",
+}
 VOCABULARIES = {"procedure": codes.PROCEDURES, "closing_method": codes.CLOSING_METHODS}
 
 
@@ -55,16 +62,41 @@ class Profile:
     columns: dict[str, str] = field(default_factory=dict)  # the file's header -> column
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> {file's word -> format's word}
     description: str = ""
+    record: str = "cases"  # the list it maps: cases, or visits (the letters-and-visits list)
+
+
+def vocabularies(record: str) -> dict[str, tuple[str, ...]]:
+    """Column -> the words a profile may map a file's words onto: the case list's procedure and
+    closing method, the visits list's code columns (信访形式, 办理结果)."""
+    if record == "cases":
+        return VOCABULARIES
+    return {c.name: c.values for c in records.RECORDS[record].columns if c.kind == "code"}
+
+
+def columns_of(record: str) -> dict[str, tuple[str, str, bool]]:
+    return codes.CASE_COLUMNS if record == "cases" else records.RECORDS[record].columns_of()
 
 
 def folder() -> str:
     return os.environ.get("SPZX_PROFILES", os.path.join(ROOT, "config", "profiles"))
 
 
-def names() -> list[str]:
+def names(record: str | None = None) -> list[str]:
+    """The saved profiles; with `record`, only those of that list."""
     if not os.path.isdir(folder()):
         return []
-    return sorted(f[:-5] for f in os.listdir(folder()) if f.endswith(".toml"))
+    every = sorted(f[:-5] for f in os.listdir(folder()) if f.endswith(".toml"))
+    if record is None:
+        return every
+    return [n for n in every if _record_of(os.path.join(folder(), f"{n}.toml")) == record]
+
+
+def _record_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return str(tomllib.load(f).get("record", "cases"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
 
 
 def _path(name: str) -> str:
@@ -85,24 +117,29 @@ def load(name_or_path: str) -> Profile:
     except tomllib.TOMLDecodeError as e:
         raise UnusableFile(f"导入配置 {name} 不是有效的 TOML / profile {name} is not valid TOML: {e}") from None
     profile = Profile(name, dict(raw.get("columns", {})), {k: dict(v) for k, v in raw.get("values", {}).items()},
-                      str(raw.get("description", "")))
+                      str(raw.get("description", "")), str(raw.get("record", "cases")))
     check(profile)
     return profile
 
 
 def check(profile: Profile) -> None:
-    """UnusableFile when the profile names a column or a word the format does not have."""
+    """UnusableFile when the profile names a list, a column or a word the format does not have."""
+    if profile.record not in ("cases", "visits"):
+        raise UnusableFile(f"导入配置 {profile.name}：不认识的表 {profile.record[:40]}（应为 cases 或 visits） / "
+                           f"profile {profile.name}: record must be cases or visits")
+    columns, words_of = columns_of(profile.record), vocabularies(profile.record)
+    table = "案件表" if profile.record == "cases" else "信访登记表"
     for header, col in profile.columns.items():
-        if col not in codes.CASE_COLUMNS:
-            raise UnusableFile(f"导入配置 {profile.name}：列“{header}”对应的 {col} 不是案件表的列 / "
-                               f"profile {profile.name}: {col} is not a column of the case table")
+        if col not in columns:
+            raise UnusableFile(f"导入配置 {profile.name}：列“{header}”对应的 {col} 不是{table}的列 / "
+                               f"profile {profile.name}: {col} is not a column of the {'case' if profile.record == 'cases' else 'visits'} table")
     for col, words in profile.values.items():
-        if col not in VOCABULARIES:
-            raise UnusableFile(f"导入配置 {profile.name}：只能为审理程序和结案方式设置用语对照 / "
-                               f"profile {profile.name}: value mappings are for procedure and closing_method only")
+        if col not in words_of:
+            raise UnusableFile(f"导入配置 {profile.name}：只能为{'和'.join(columns[c][0] for c in words_of)}设置用语对照 / "
+                               f"profile {profile.name}: value mappings are for {' and '.join(words_of)} only")
         for word, target in words.items():
-            if target not in VOCABULARIES[col]:
-                raise UnusableFile(f"导入配置 {profile.name}：“{word}”对应的“{target}”不是有效的{codes.CASE_COLUMNS[col][0]} / "
+            if target not in words_of[col]:
+                raise UnusableFile(f"导入配置 {profile.name}：“{word}”对应的“{target}”不是有效的{columns[col][0]} / "
                                    f"profile {profile.name}: {target} is not a valid {col}")
 
 
@@ -115,7 +152,9 @@ def save(profile: Profile, path: str | None = None) -> str:
     or at `path`; returns the path."""
     check(profile)
     path = path or _path(profile.name)
-    lines = [f"description = {_toml(profile.description)}", "", "[columns]"]
+    lines = [f"description = {_toml(profile.description)}"]
+    lines += [f"record = {_toml(profile.record)}"] if profile.record != "cases" else []
+    lines += ["", "[columns]"]
     lines += [f"{_toml(h)} = {_toml(c)}" for h, c in profile.columns.items()]
     for col, words in profile.values.items():
         if words:
@@ -128,15 +167,17 @@ def save(profile: Profile, path: str | None = None) -> str:
     return path
 
 
-def propose(header: list[str]) -> dict[str, str]:
+def propose(header: list[str], record: str = "cases") -> dict[str, str]:
     """The file's header -> column, for headers the format does not know by itself but an alias
     does, when no header of the file already names that column."""
-    standard = {c.lower(): c for c in codes.CASE_COLUMNS} | {zh: c for c, (zh, _k, _r) in codes.CASE_COLUMNS.items()}
+    columns = columns_of(record)
+    aliases = ALIASES if record == "cases" else VISIT_ALIASES
+    standard = {c.lower(): c for c in columns} | {zh: c for c, (zh, _k, _r) in columns.items()}
     keys = [h.strip() for h in header]
     named = {standard.get(k.lower()) or standard.get(k) for k in keys} - {None}
     out: dict[str, str] = {}
     for key in keys:
-        col = ALIASES.get(key)
+        col = aliases.get(key)
         if col and key.lower() not in standard and col not in named and col not in out.values():
             out[key] = col
     return out

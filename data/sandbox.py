@@ -17,6 +17,7 @@ import sys
 from . import store
 from .ingest import IngestResult
 from .reader import UnusableFile
+from .visits import VisitsResult
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory")
@@ -77,9 +78,22 @@ def ingest_isolated(cases_path: str | list[str], courts_path: str | None, db_pat
     return IngestResult(**json.loads(out.strip().splitlines()[-1]))
 
 
-def preview_isolated(path: str, db_path: str, profile: str | None = None, shown_as: str | None = None) -> dict:
-    """The mapping step's look at a file (data/preview.py `describe`), read in a limited child."""
+def visits_isolated(path: str, db_path: str, rejects_path: str, profile: str | None = None,
+                    shown_as: str | None = None) -> VisitsResult:
+    """`visits` (the letters-and-visits list) in a child process, as `ingest_isolated`."""
+    args = ["visits", path, "--db", db_path, "--rejects", rejects_path, "--json"]
+    if profile:
+        args += ["--profile", profile]
+    out = _run(args, shown_as or os.path.basename(path), db_path)
+    return VisitsResult(**json.loads(out.strip().splitlines()[-1]))
+
+
+def preview_isolated(path: str, db_path: str, profile: str | None = None, shown_as: str | None = None,
+                     record: str | None = None) -> dict:
+    """The mapping step's look at a file (data/preview.py `describe`), read in a limited child;
+    `record`: look at it as that list (default: the list its header is)."""
     args = ["preview", path, "--db", db_path] + (["--profile", profile] if profile else [])
+    args += ["--record", record] if record else []
     look = json.loads(_run(args, shown_as or os.path.basename(path), db_path))
     if shown_as and "problem" in look:  # the reader names the file it read: the upload's own name instead
         look["problem"] = look["problem"].replace(os.path.basename(path), shown_as)

@@ -19,7 +19,8 @@ from schema import records
 from schema.cells import inert
 
 from . import store, visit_rules
-from .reader import read_table
+from .profiles import Profile, apply_values
+from .reader import UnusableFile, read_table
 
 REC = records.VISITS
 COLUMNS = [c.name for c in REC.columns]
@@ -33,6 +34,10 @@ class VisitsResult:
     added: int
     updated: int
     rejects_path: str
+
+    @property
+    def changed(self) -> bool:
+        return self.accepted > 0
 
 
 def create(con: duckdb.DuckDBPyConnection) -> None:
@@ -59,14 +64,20 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
 
 
 def import_visits(visits_path: str, db_path: str, rejects_path: str | None = None,
-                  today: dt.date | None = None) -> VisitsResult:
+                  today: dt.date | None = None, profile: Profile | None = None,
+                  shown_as: str | None = None) -> VisitsResult:
     """Check the file's rows, write the rejects, merge the accepted rows into the stored visits
-    and rebuild the facts, atomically. Nothing accepted: the database stays byte-identical."""
+    and rebuild the facts, atomically. Nothing accepted: the database stays byte-identical.
+    `profile`: a saved mapping of a source system's headers and words onto the list's
+    (data/profiles.py, record = "visits"); `shown_as`: the file's own name, for the meta."""
+    if profile is not None and profile.record != "visits":
+        raise UnusableFile(f"导入配置 {profile.name} 是案件表的配置，不能用于信访登记表 / "
+                           f"profile {profile.name} maps a case list, not a visits list")
     if not os.path.isfile(db_path):  # before reading the file: no database, no rejects file
         raise FileNotFoundError(f"数据库不存在 / database not found: {db_path}")
     today = today or dt.date.today()
     rejects_path = rejects_path or os.path.join(os.path.dirname(os.path.abspath(db_path)), "visit_rejects.csv")
-    raw = read_table(visits_path, REC.columns_of())
+    raw = apply_values(read_table(visits_path, REC.columns_of(), profile.columns if profile else None), profile)
     with duckdb.connect() as check:
         check.execute("ATTACH ? AS stored (READ_ONLY)", [os.path.abspath(db_path)])
         check.execute("USE stored")

@@ -9,7 +9,9 @@ arrived, in a child process with the import limits (data/sandbox.py), then moved
     DIR/done/<time>-<name>            with <time>-<name>.rejects.csv beside it
     DIR/failed/<time>-<name>          with <time>-<name>.error.txt saying why
 
-and recorded in the audit log as user `watch`. The dashboard's header says when data last
+and recorded in the audit log as user `watch`. A file whose header is that of the
+letters-and-visits list (data/recognise.py) is imported as one (`python -m data visits`, a
+--profile of record = "visits" applying to it), any other as a case list. The dashboard's header says when data last
 arrived and from which file (the database's meta).
 """
 from __future__ import annotations
@@ -22,7 +24,8 @@ import time
 from collections.abc import Callable
 
 from .reader import UnusableFile
-from .sandbox import ingest_isolated
+from . import profiles
+from .sandbox import ingest_isolated, preview_isolated, visits_isolated
 
 TAKEN = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq", ".zip")
 
@@ -53,6 +56,16 @@ def _move(folder: str, name: str, where: str, stamp: str) -> str:
     return target
 
 
+def list_of(path: str, db: str, profile: str | None) -> str:
+    """cases or visits, by the file's header (read in a limited child, as the import reads it)."""
+    return preview_isolated(path, db, profile, os.path.basename(path)).get("kind") or "cases"
+
+
+def profile_record(profile: str | None) -> str | None:
+    """The list a profile maps (cases or visits); None without one."""
+    return profiles.load(profile).record if profile else None
+
+
 def import_one(folder: str, name: str, db: str, courts: str | None, profile: str | None,
                record: Callable[[str, str], None]) -> bool:
     """Import DIR/name and file it under done/ or failed/; True when it was imported."""
@@ -60,7 +73,12 @@ def import_one(folder: str, name: str, db: str, courts: str | None, profile: str
     os.makedirs(os.path.join(folder, "done"), exist_ok=True)
     rejects = os.path.join(folder, "done", f"{stamp}-{name}.rejects.csv")
     try:
-        r = ingest_isolated(os.path.join(folder, name), courts, db, rejects, profile)
+        path = os.path.join(folder, name)
+        kind = list_of(path, db, profile)
+        if kind == "visits":
+            r = visits_isolated(path, db, rejects, profile if profile_record(profile) == "visits" else None, name)
+        else:
+            r = ingest_isolated(path, courts, db, rejects, profile if profile_record(profile) == "cases" else None)
     except UnusableFile as e:
         target = _move(folder, name, "failed", stamp)
         with open(target + ".error.txt", "w", encoding="utf-8") as f:
@@ -69,7 +87,8 @@ def import_one(folder: str, name: str, db: str, courts: str | None, profile: str
         print(f"{name}: 导入失败，数据库未改动 / import failed, database unchanged: {e}", flush=True)
         return False
     _move(folder, name, "done", stamp)
-    record("import", f"{name}: read {r.rows_read}, accepted {r.accepted}, rejected {r.rejected} (watch)")
+    record("import", f"{name}: read {r.rows_read}, accepted {r.accepted}, rejected {r.rejected} "
+                     f"({'visits list, ' if kind == 'visits' else ''}watch)")
     print(f"{name}: 读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
           f"accepted {r.accepted} + rejected {r.rejected}" + ("" if r.changed else "  数据库未改动 / database unchanged"),
           flush=True)
