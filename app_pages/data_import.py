@@ -1,5 +1,7 @@
-"""数据导入 (admin): upload case lists (several at once, or a .zip: one atomic change); map a
-source system's columns and words onto the format and save that as a profile (ui/mapping.py);
+"""数据导入 (admin): upload case lists (several at once, or a .zip: one atomic change), or a
+letters-and-visits list (told apart by its header, data/recognise.py; merged into the stored
+visits, data/visits.py); map a source system's columns and words onto either list's format and
+save that as a profile (ui/mapping.py);
 the dashboard keeps serving the old data until the new file is complete. The import runs in a
 child process with memory and time limits (data/sandbox.py): a crafted file can end its own
 import, never the server. Earlier versions of the database are listed below, and one can be
@@ -15,13 +17,13 @@ import streamlit as st
 
 from data import profiles, versions
 from data.reader import UnusableFile
-from data.sandbox import ingest_isolated
+from data.sandbox import ingest_isolated, visits_isolated
 from security import audit
 from ui.database import db_path
 from ui.i18n import t
 from ui.import_results import rejected_rows, template_button
 from ui.layout import page_header
-from ui.mapping import mapping_step
+from ui.mapping import key_label, list_of, mapping_step
 from ui.plain import md, tm
 from ui import queries
 from security.users import real_admins
@@ -77,19 +79,22 @@ if uploads:
             _failed(f"{t('import_disk')} ({e.strerror})")
         shown = {os.path.basename(p): u.name for p, u in zip(paths, uploads)}
         profile = None
+        kind = "cases"  # several files or a .zip: case lists
         if len(uploads) == 1 and not uploads[0].name.lower().endswith(".zip"):
             with st.expander(t("mapping_title"), expanded=True):
                 try:
-                    profile = mapping_step(paths[0], uploads[0].name, user.username)
+                    kind = list_of(paths[0], uploads[0].name)
+                    profile = mapping_step(paths[0], uploads[0].name, user.username, kind)
                 except UnusableFile as e:
                     st.error(md(str(e).replace(os.path.basename(paths[0]), uploads[0].name)))
         else:  # several files: one saved profile for them all
             name = st.selectbox(t("profile_pick"), [""] + profiles.names(), key="profile_pick_many",
                                 format_func=lambda n: n or t("profile_standard"))
             profile = profiles.load(name) if name else None
-        through = st.date_input(t("through_date"), value=None, max_value=dt.date.today(), key="import_through",
-                                help=t("through_help"), width=220)
-        sure = st.checkbox(t("leave_demo_sure"), key="leave_demo_sure") if leaving_demo else True
+        visits = kind == "visits"  # merged into the stored data: no data date to set, nothing of the demo replaced
+        through = None if visits else st.date_input(t("through_date"), value=None, max_value=dt.date.today(),
+                                                    key="import_through", help=t("through_help"), width=220)
+        sure = st.checkbox(t("leave_demo_sure"), key="leave_demo_sure") if leaving_demo and not visits else True
         clicked = st.button(t("do_import"), type="primary", key="do_import")
         if clicked and not sure:
             st.warning(t("leave_demo_unsure"))
@@ -99,8 +104,12 @@ if uploads:
                             if profile and (profile.columns or profile.values) else None)
             with st.spinner(t("importing")):
                 try:
-                    result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file, list(shown.values()),
-                                             judges_path, replace=leaving_demo, through=through)
+                    if visits:
+                        result = visits_isolated(paths[0], db_path(), rejects, profile_file, uploads[0].name)
+                    else:
+                        result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file,
+                                                 list(shown.values()), judges_path, replace=leaving_demo,
+                                                 through=through)
                 except UnusableFile as e:
                     message = str(e)
                     for ours, theirs in shown.items():
@@ -108,7 +117,8 @@ if uploads:
                     _failed(message)
             audit.record(user.username, "import", f"{', '.join(shown.values())}: read {result.rows_read}, accepted "
                                                    f"{result.accepted}, rejected {result.rejected}"
-                                                   + (f", profile {profile.name}" if profile_file else ""))
+                                                   + (f", profile {profile.name}" if profile_file else "")
+                                                   + (", visits list" if visits else ""))
             cols = st.columns(4)
             cols[0].metric(t("rows_read"), f"{result.rows_read:,}")
             cols[1].metric(t("accepted"), f"{result.accepted:,}")
@@ -116,11 +126,11 @@ if uploads:
             cols[3].metric(t("updated"), f"{result.updated:,}")
             if result.changed:
                 refresh_header()  # the header drawn before the import shows the new data date
-                st.success(t("imported"))
+                st.success(t("visits_imported" if visits else "imported"))
             else:
                 st.warning(t("import_nothing"))
             if result.rejected:
-                rejected_rows(paths, list(shown.values()), rejects, tmp)
+                rejected_rows(paths, list(shown.values()), rejects, tmp, key_label(kind))
 
 st.subheader(t("versions_title"))
 if done := st.session_state.pop("_rolled_back", None):  # said after the rerun that shows the new state

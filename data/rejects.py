@@ -3,8 +3,8 @@ spreadsheet as they see it (the header's line plus the row's number after it), i
 in one language, and a workbook of the rejected rows with the file's own columns, 行号 and 原因
 added, that can be corrected in Excel and imported again (extra columns are ignored).
 
-The rejects file of the command line (`row,case_no,reason`, spec/cli.md) stays as it is: this
-reads it. Reasons are stored as "中文 / English", several joined by "；"; they are read back by
+The rejects file of the command line (`row,case_no,reason`, or `row,visit_no,reason` for the
+letters-and-visits list; spec/cli.md) stays as it is: this reads it. Reasons are stored as "中文 / English", several joined by "；"; they are read back by
 the rules' own message parts (validate.rule_parts), so a quoted cell holding " / " or "；"
 does not split them wrongly; a reason no rule wrote is shown as written.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from schema.cells import inert
 
-from . import archive, validate
+from . import archive, validate, visit_rules
 from .reader import _Lenient, iter_rows
 
 SEP = " / "
@@ -30,6 +30,7 @@ OTHER_REASONS = [
     ("案号重复（第", ROW, "行已有此案号） / duplicate case_no (first seen in row ", ROW, ")"),
     ("案号重复（", FILE, " 第", ROW, "行已有此案号） / duplicate case_no (first seen in ", FILE, ", row ", ROW, ")"),
     ("原审案号形成循环引用 / origin_case_no links form a cycle",),
+    ("信访编号重复（与前面的行相同） / duplicate visit_no",),  # visit_rules.check_rows
 ]
 SHOWN_AT_MOST = 2000  # rows listed on the page; the workbook holds them all
 
@@ -69,7 +70,7 @@ def _regex(part: str) -> str:
 
 @functools.cache
 def _messages() -> tuple[_Message, ...]:
-    return tuple(_Message.of(parts) for _c, parts in validate.rule_parts(TODAY)) + tuple(
+    return tuple(_Message.of(parts) for _c, parts in validate.rule_parts(TODAY) + visit_rules.rule_parts(TODAY)) + tuple(
         _Message.of(p) for p in OTHER_REASONS)
 
 

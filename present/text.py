@@ -501,10 +501,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "direction": ("方向", "Direction"),
     "unit_col": ("单位", "Unit"),
     # import and audit
-    "import_intro": ("上传案件信息表（CSV、Excel 或 Parquet，中英文表头均可）。导入在新文件中完成后才替换当前数据库，导入期间看板照常使用旧数据。",
-                     "Upload a case list (CSV, Excel or Parquet; Chinese or English headers). The import builds a new "
-                     "file and switches to it only when complete; the dashboard keeps serving the old data meanwhile."),
-    "case_list_file": ("案件信息表", "Case list"),
+    "import_intro": ("上传案件信息表，或涉诉信访登记表（CSV、Excel 或 Parquet，中英文表头均可；按表头识别是哪一种）。"
+                     "导入在新文件中完成后才替换当前数据库，导入期间看板照常使用旧数据。",
+                     "Upload a case list, or a letters-and-visits list (CSV, Excel or Parquet; Chinese or English "
+                     "headers; which of the two it is, the header tells). The import builds a new file and switches "
+                     "to it only when complete; the dashboard keeps serving the old data meanwhile."),
+    "case_list_file": ("案件信息表或涉诉信访登记表（按表头识别）",
+                       "Case list, or letters-and-visits list (told apart by the header)"),
+    "list_kind": ("这份文件是", "This file is"),
+    "list_cases": ("案件信息表", "a case list"),
+    "list_visits": ("涉诉信访登记表", "a letters-and-visits list"),
+    "list_recognised": ("按表头识别为：{list}", "Recognised by its header as {list}"),
+    "list_unrecognised": ("表头既不是案件信息表也不是涉诉信访登记表：请选择文件的种类，并在下方对应各列。",
+                          "The header is neither a case list's nor a letters-and-visits list's: choose which list "
+                          "the file is and map its columns below."),
+    "visits_imported": ("信访登记已导入，信访指标已按新数据计算", "Visits imported; the visit indicators now use the new data"),
+    "col_visit_no": ("信访编号", "Visit no."),
     "upload_button": ("选择文件", "Upload"),
     "upload_limit": ("拖放文件到此处，单个文件不超过 {mb}MB · {types}", "Drop files here, at most {mb}MB each · {types}"),
     "court_list_file": ("法院名录（可选，默认沿用现有名录）", "Court list (optional; the current one is kept)"),

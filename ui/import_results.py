@@ -31,9 +31,10 @@ def template_button() -> None:
                        mime=XLSX, key="dl_template", on_click="ignore", icon=":material/download:")
 
 
-def rejected_rows(paths: list[str], names: list[str], rejects_csv: str, folder: str) -> None:
+def rejected_rows(paths: list[str], names: list[str], rejects_csv: str, folder: str,
+                  key_label: str = "col_case_no") -> None:
     """The rejected rows of the import just run: listed, and offered as a workbook and as the
-    command line's rejects file."""
+    command line's rejects file; `key_label`: the text key of the column naming a row (案号, 信访编号)."""
     st.subheader(t("rejects_title"))
     sheet = os.path.join(folder, "rejects.xlsx")
     try:
@@ -46,7 +47,7 @@ def rejected_rows(paths: list[str], names: list[str], rejects_csv: str, folder: 
         st.caption(tm("rejects_intro", n=f"{listed['total']:,}"))
         if listed["total"] > len(listed["rows"]):
             st.caption(tm("rejects_first", shown=f"{len(listed['rows']):,}", n=f"{listed['total']:,}"))
-        frame = pd.DataFrame(listed["rows"], columns=[t("col_line"), t("col_case_no"), t("col_reason"), t("col_file")])
+        frame = pd.DataFrame(listed["rows"], columns=[t("col_line"), t(key_label), t("col_reason"), t("col_file")])
         st.dataframe(frame if listed["several"] else frame.drop(columns=[t("col_file")]), hide_index=True,
                      key="rejected_rows")
         with open(sheet, "rb") as fh:
