@@ -88,7 +88,7 @@ if uploads:
                 except UnusableFile as e:
                     st.error(md(str(e).replace(os.path.basename(paths[0]), uploads[0].name)))
         else:  # several files: one saved profile for them all
-            name = st.selectbox(t("profile_pick"), [""] + profiles.names(), key="profile_pick_many",
+            name = st.selectbox(t("profile_pick"), [""] + profiles.names("cases"), key="profile_pick_many",
                                 format_func=lambda n: n or t("profile_standard"))
             profile = profiles.load(name) if name else None
         visits = kind == "visits"  # merged into the stored data: no data date to set, nothing of the demo replaced

@@ -605,6 +605,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile_save": ("保存配置", "Save profile"),
     "profile_saved": ("已保存导入配置 {name}，之后可直接选用，或用于 python -m data ingest --profile {name}",
                       "Profile {name} saved: pick it next time, or use python -m data ingest --profile {name}"),
+    "profile_saved_visits": ("已保存信访登记表的导入配置 {name}，之后可直接选用，或用于 python -m data visits --profile {name}",
+                             "Visits list profile {name} saved: pick it next time, or use python -m data visits --profile {name}"),
     "profile_bad": ("无法保存：{why}", "Cannot save: {why}"),
     "col_column": ("字段", "Field"),
     "col_column_zh": ("中文名", "Chinese name"),

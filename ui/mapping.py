@@ -112,7 +112,7 @@ def _save(digest: str, record: str, chosen: str, base: Profile | None, words: di
                                             f"{sum(len(v) for v in saved_as.values.values())} words")
     state[_applied_key(digest, name, record)] = saved_as  # the same mapping, now under its name
     state[_pick_key(record)] = name
-    state["_profile_said"] = ("success", tm("profile_saved", name=name))
+    state["_profile_said"] = ("success", tm("profile_saved" if record == "cases" else "profile_saved_visits", name=name))
 
 
 def _column_picks(digest: str, slot: str, record: str, header: list[str], proposed: dict[str, str | None]) -> None:

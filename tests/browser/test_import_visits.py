@@ -134,6 +134,16 @@ def test_renamed_headers_are_mapped_as_a_visits_list_in_english(v3_server, page,
     page.get_by_text("The first 18 rows checked with this mapping: 15 pass.").wait_for(timeout=120000)
     wait_ready(page, 120000)
     shot(page, "import_visits_mapping_en")
+    # saved as a profile of the visits list: offered for the next visits list, not for case lists
+    page.get_by_label("Save as import profile (name)").fill("某信访系统")
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("Visits list profile 某信访系统 saved").wait_for(timeout=60000)
+    wait_ready(page, 120000)
+    from data import profiles
+
+    saved = profiles.load(os.path.join(os.path.dirname(db), "profiles", "某信访系统.toml"))
+    assert saved.record == "visits" and saved.columns["来访方式"] == "form" and saved.columns["信访件编号"] == "visit_no"
+    assert _box(page, "Import profile").first.get_by_role("combobox").input_value() == "某信访系统"
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("Visits imported").first.wait_for(timeout=120000)
     wait_ready(page, 120000)
