@@ -158,6 +158,36 @@ def test_renamed_headers_are_mapped_as_a_visits_list_in_english(v3_server, page,
     shot(page, "import_visits_done_en")
 
 
+def test_nothing_accepted_leaves_the_data_and_a_bad_file_is_said(v3_server, page, tmp_path):
+    """A visits list whose every row breaks a rule changes nothing and says so; a file that is
+    no list at all is refused with a clear message, the data unchanged."""
+    import hashlib
+
+    url, db = v3_server
+    before = hashlib.sha256(open(db, "rb").read()).hexdigest()
+    head = _rows()[0]
+    f = _write(tmp_path / "全错.csv", [head, BAD_ROW])
+    _sign_in_office(page, url)
+    _upload(page, f)
+    page.get_by_role("button", name="开始导入").click()
+    page.get_by_text("没有接收任何行，数据库未改动").wait_for(timeout=120000)
+    wait_ready(page, 120000)
+    assert page.locator("[data-testid='stMetricValue']").all_inner_texts()[:4] == ["1", "0", "1", "0"]
+    cells = [c.strip() for c in _rejects_grid(page, "原因").locator("[role='gridcell']").all_inner_texts()]
+    assert cells == ["2", "XF2025990001", "信访形式无效：传真"]
+    shot(page, "import_visits_nothing")
+    page.goto(f"{url}/import")
+    wait_ready(page)
+    broken = tmp_path / "坏文件.csv"
+    broken.write_bytes(b"\xff\xfe\x00garbage\x81\x30")  # neither UTF-8 nor GB18030
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(broken))
+    page.get_by_text("编码既不是 UTF-8 也不是 GB18030").first.wait_for(timeout=120000)
+    wait_ready(page, 120000)
+    assert "坏文件.csv" in page.locator("[data-testid='stAlertContentError']").first.inner_text()
+    shot(page, "import_visits_bad_file")
+    assert hashlib.sha256(open(db, "rb").read()).hexdigest() == before and _visits(db) == 33
+
+
 @pytest.mark.parametrize("lang,name,title", [("", "万件结案信访率", "对比分析"),
                                              ("&lang=English", "visits per 10,000 cases closed", "Compare")])
 def test_the_visit_indicators_then_have_values(v3_server, page, lang, name, title):
