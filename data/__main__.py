@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("rollback", help="switch back to an earlier version (default: the newest kept)")
     b.add_argument("version", nargs="?")
     b.add_argument("--db", required=True)
-    w = sub.add_parser("watch", help="import the files dropped into a folder, as they arrive (or once, for cron)")
+    w = sub.add_parser("watch", help="import the files dropped into a folder, as they arrive (or once, for cron); "
+                                         "a letters-and-visits list is known by its header")
     w.add_argument("folder")
     w.add_argument("--db", required=True)
     w.add_argument("--courts")

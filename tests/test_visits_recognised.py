@@ -145,3 +145,34 @@ def test_watch_imports_a_visits_list(db, tmp_path, monkeypatch):
     assert sorted(d for e, d in events if e == "import") == [
         "信访GB.csv: read 1, accepted 1, rejected 0 (visits list, watch)",
         "信访登记表.csv: read 40, accepted 33, rejected 7 (visits list, watch)"]
+
+
+def test_the_command_line_takes_a_visits_profile(db, tmp_path, monkeypatch, capsys):
+    import json
+
+    from data.__main__ import main as cli_main
+
+    monkeypatch.setenv("SPZX_PROFILES", str(tmp_path / "profiles"))
+    profiles.save(profiles.Profile("某信访系统", {v: k for k, v in THEIRS.items()}, {}, "", "visits"))
+    f = _csv(tmp_path / "theirs.csv", [THEIRS[h] for h in HEAD], [GOOD])
+    assert cli_main(["visits", f, "--db", db, "--rejects", str(tmp_path / "vr.csv"), "--profile", "某信访系统",
+                     "--json"]) == 0
+    got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (got["rows_read"], got["accepted"], got["rejected"], got["added"]) == (1, 1, 0, 1)
+    assert cli_main(["preview", f, "--db", db, "--profile", "某信访系统"]) == 0
+    look = json.loads(capsys.readouterr().out)
+    assert look["kind"] == look["record"] == "visits" and look["verdicts"] == [[1, "XF9", ""]]
+
+
+def test_watch_with_a_visits_profile_takes_a_renamed_visits_list(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("SPZX_PROFILES", str(tmp_path / "profiles"))
+    profiles.save(profiles.Profile("某信访系统", {v: k for k, v in THEIRS.items()}, {}, "", "visits"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    f = _csv(inbox / "export.csv", [THEIRS[h] for h in HEAD], [GOOD])
+    t = time.time() - 60
+    os.utime(f, (t, t))
+    assert watch(str(inbox), db, profile="某信访系统", once=True, settle=30, record=lambda e, d: None) == 1
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT visit_no, form FROM visits").fetchall() == [("XF9", "来访")]
