@@ -176,3 +176,24 @@ def test_watch_with_a_visits_profile_takes_a_renamed_visits_list(db, tmp_path, m
     assert watch(str(inbox), db, profile="某信访系统", once=True, settle=30, record=lambda e, d: None) == 1
     with duckdb.connect(db, read_only=True) as con:
         assert con.execute("SELECT visit_no, form FROM visits").fetchall() == [("XF9", "来访")]
+
+
+def test_the_rejects_workbook_knows_visit_reasons(db, tmp_path):
+    """The page's workbook of rejected rows (data/rejects.py) reads a visits import's rejects:
+    each reason in one language, each row at its line, the file's own columns kept."""
+    import openpyxl
+
+    from data.rejects import fix_sheet
+
+    rejects = str(tmp_path / "vr.csv")
+    import_visits(os.path.join(W, "visits.csv"), db, rejects)
+    out = str(tmp_path / "fix.xlsx")
+    listed = fix_sheet([os.path.join(W, "visits.csv")], ["visits.csv"], rejects, out, "en", ("Line", "Reason", "File"))
+    assert listed["total"] == 7
+    first = listed["rows"][0]
+    assert first[:2] == [3, "XF2025000003"] and first[2] == "received_date is before 1950-01-01: 1949-10-01"
+    assert [r[2] for r in listed["rows"]][2] == "duplicate visit_no"
+    zh = fix_sheet([os.path.join(W, "visits.csv")], ["visits.csv"], rejects, out, "zh", ("行号", "原因", "文件"))
+    assert zh["rows"][0][2] == "登记日期早于1950-01-01：1949-10-01" and zh["rows"][2][2] == "信访编号重复（与前面的行相同）"
+    sheet = list(openpyxl.load_workbook(out).active.values)
+    assert sheet[0][:4] == ("行号", "原因", "visit_no", "court_code") and len(sheet) == 8
