@@ -10,6 +10,9 @@ config/profiles/ (or SPZX_PROFILES):
     [values.closing_method]   # a word of the file -> the word of the format
     "判决结案" = "判决"
 
+A profile of the letters-and-visits list says so (`record = "visits"`): its columns are the
+list's (schema/records.py) and its words those of 信访形式 and 办理结果.
+
 Columns not named keep the standard headers (Chinese or English). Every rule of the format
 still applies after the mapping, including a column named twice (`承办法官` mapped to
 judge_name beside a `承办人` column makes the file unusable).

@@ -64,12 +64,11 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
 
 
 def import_visits(visits_path: str, db_path: str, rejects_path: str | None = None,
-                  today: dt.date | None = None, profile: Profile | None = None,
-                  shown_as: str | None = None) -> VisitsResult:
+                  today: dt.date | None = None, profile: Profile | None = None) -> VisitsResult:
     """Check the file's rows, write the rejects, merge the accepted rows into the stored visits
     and rebuild the facts, atomically. Nothing accepted: the database stays byte-identical.
     `profile`: a saved mapping of a source system's headers and words onto the list's
-    (data/profiles.py, record = "visits"); `shown_as`: the file's own name, for the meta."""
+    (data/profiles.py, record = "visits")."""
     if profile is not None and profile.record != "visits":
         raise UnusableFile(f"导入配置 {profile.name} 是案件表的配置，不能用于信访登记表 / "
                            f"profile {profile.name} maps a case list, not a visits list")

@@ -11,8 +11,8 @@ arrived, in a child process with the import limits (data/sandbox.py), then moved
 
 and recorded in the audit log as user `watch`. A file whose header is that of the
 letters-and-visits list (data/recognise.py) is imported as one (`python -m data visits`, a
---profile of record = "visits" applying to it), any other as a case list. The dashboard's header says when data last
-arrived and from which file (the database's meta).
+--profile of record = "visits" applying to it), any other as a case list. The dashboard's
+header says when case data last arrived and from which file (the database's meta).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 from .reader import UnusableFile
-from . import profiles
+from . import archive, profiles
 from .sandbox import ingest_isolated, preview_isolated, visits_isolated
 
 TAKEN = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq", ".zip")
@@ -57,7 +57,10 @@ def _move(folder: str, name: str, where: str, stamp: str) -> str:
 
 
 def list_of(path: str, db: str, profile: str | None) -> str:
-    """cases or visits, by the file's header (read in a limited child, as the import reads it)."""
+    """cases or visits, by the file's header (read in a limited child, as the import reads it);
+    a .zip holds case lists."""
+    if archive.is_zip(path):
+        return "cases"
     return preview_isolated(path, db, profile, os.path.basename(path)).get("kind") or "cases"
 
 

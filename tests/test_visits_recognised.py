@@ -197,3 +197,21 @@ def test_the_rejects_workbook_knows_visit_reasons(db, tmp_path):
     assert zh["rows"][0][2] == "登记日期早于1950-01-01：1949-10-01" and zh["rows"][2][2] == "信访编号重复（与前面的行相同）"
     sheet = list(openpyxl.load_workbook(out).active.values)
     assert sheet[0][:4] == ("行号", "原因", "visit_no", "court_code") and len(sheet) == 8
+
+
+def test_watch_takes_a_zip_of_case_lists_as_before(tmp_path, monkeypatch):
+    import zipfile
+
+    from tests.helpers import stored_cases, write_cases, write_courts
+
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    inbox, db = tmp_path / "inbox", tmp_path / "db.duckdb"
+    inbox.mkdir()
+    one = write_cases(tmp_path / "a.csv", [case(serial=1)])
+    with zipfile.ZipFile(inbox / "cases.zip", "w") as z:
+        z.write(one, "a.csv")
+    t = time.time() - 60
+    os.utime(inbox / "cases.zip", (t, t))
+    assert watch(str(inbox), str(db), str(write_courts(tmp_path / "k.csv")), once=True, settle=30,
+                 record=lambda e, d: None) == 1
+    assert set(stored_cases(db)) == {"(2025)示0102民初1号"}
