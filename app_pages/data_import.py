@@ -92,6 +92,8 @@ if uploads:
                                 format_func=lambda n: n or t("profile_standard"))
             profile = profiles.load(name) if name else None
         visits = kind == "visits"  # merged into the stored data: no data date to set, nothing of the demo replaced
+        if visits and (courts_file or judges_file):  # checked against the stored court list, not the one uploaded
+            st.info(t("visits_lists_ignored"))
         through = None if visits else st.date_input(t("through_date"), value=None, max_value=dt.date.today(),
                                                     key="import_through", help=t("through_help"), width=220)
         sure = st.checkbox(t("leave_demo_sure"), key="leave_demo_sure") if leaving_demo and not visits else True

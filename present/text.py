@@ -517,6 +517,9 @@ TEXT: dict[str, tuple[str, str]] = {
                           "the file is and map its columns below."),
     "visits_imported": ("信访登记已导入，信访指标已按新数据计算", "Visits imported; the visit indicators now use the new data"),
     "col_visit_no": ("信访编号", "Visit no."),
+    "visits_lists_ignored": ("信访登记表单独导入，按已保存的法院名录校验：此次上传的法院名录、法官名录不会导入。",
+                             "A visits list is imported on its own and checked against the stored court list: the "
+                             "court and judges lists uploaded with it are not imported."),
     "upload_button": ("选择文件", "Upload"),
     "upload_limit": ("拖放文件到此处，单个文件不超过 {mb}MB · {types}", "Drop files here, at most {mb}MB each · {types}"),
     "court_list_file": ("法院名录（可选，默认沿用现有名录）", "Court list (optional; the current one is kept)"),

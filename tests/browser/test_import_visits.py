@@ -168,7 +168,10 @@ def test_nothing_accepted_leaves_the_data_and_a_bad_file_is_said(v3_server, page
     head = _rows()[0]
     f = _write(tmp_path / "全错.csv", [head, BAD_ROW])
     _sign_in_office(page, url)
+    page.locator(".st-key-up_courts input[type='file']").set_input_files(os.path.join(V3, "courts.csv"))
+    wait_ready(page)
     _upload(page, f)
+    assert page.get_by_text("此次上传的法院名录、法官名录不会导入").is_visible()  # a court list beside a visits list
     page.get_by_role("button", name="开始导入").click()
     page.get_by_text("没有接收任何行，数据库未改动").wait_for(timeout=120000)
     wait_ready(page, 120000)
