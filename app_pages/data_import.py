@@ -143,7 +143,7 @@ if not kept:
 else:
     st.caption(tm("versions_intro", n=versions.keep_count()))
     show(pd.DataFrame([{"version": v.name, "kind": t(f"kind_{v.kind}") if v.kind in ("demo", "import") else v.kind,
-                        "source": v.source, "cases": v.cases, "data_date_col": v.data_date, "built": v.built_at,
+                        "source": v.source, "cases": v.cases, "visits_source": v.visits_source, "data_date_col": v.data_date, "built": v.built_at,
                         "in_use": t("yes") if v.current else ""} for v in kept]), alt="versions")
     # cleared on submit: after a rollback the next one is chosen and confirmed anew; the version in
     # use is no choice (putting it back would change nothing)

@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     vs.add_argument("--rejects")
     vs.add_argument("--profile", help="an import profile of record = \"visits\" (name or .toml path)")
     vs.add_argument("--json", action="store_true", help="print the result as JSON (the import page)")
+    vs.add_argument("--shown-as", help=argparse.SUPPRESS)  # the file's own name (the import page)
     return ap
 
 
@@ -284,7 +285,7 @@ def _visits(args) -> int:
 
     try:
         profile = load_profile(args.profile) if args.profile else None
-        r = import_visits(args.visits_file, args.db, args.rejects, profile=profile)
+        r = import_visits(args.visits_file, args.db, args.rejects, profile=profile, shown_as=args.shown_as)
     except FileNotFoundError as e:
         print(f"python -m data visits: {e}", file=sys.stderr)
         return 2

@@ -320,6 +320,7 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         source = ", ".join(file_names)
         store.write_meta(con, source=source if len(source) <= 200 else source[:199] + "…", kind="import",
                          built_at=imported_at)
+        visits.carry_note(con, stored)
         if stored:
             con.execute("DETACH old")
     if not accepted:

@@ -84,6 +84,8 @@ def visits_isolated(path: str, db_path: str, rejects_path: str, profile: str | N
     args = ["visits", path, "--db", db_path, "--rejects", rejects_path, "--json"]
     if profile:
         args += ["--profile", profile]
+    if shown_as:
+        args += ["--shown-as", shown_as]
     out = _run(args, shown_as or os.path.basename(path), db_path)
     return VisitsResult(**json.loads(out.strip().splitlines()[-1]))
 

@@ -38,7 +38,8 @@ class Version:
     built_at: str
     data_date: str
     cases: int | None
-    current: bool  # the same file as the database in use (the version last rolled back to)
+    current: bool
+    visits_source: str = ""  # the file of the last visits list imported into it, if any  # the same file as the database in use (the version last rolled back to)
 
 
 def keep(db_path: str) -> None:
@@ -78,7 +79,8 @@ def list_versions(db_path: str, with_meta: bool = True) -> list[Version]:
             except duckdb.Error:
                 meta = {"kind": "unreadable"}
         out.append(Version(file[:-len(".duckdb")], path, meta.get("kind", ""), meta.get("source", ""),
-                           meta.get("built_at", ""), meta.get("data_date", ""), cases, os.stat(path).st_ino == in_use))
+                           meta.get("built_at", ""), meta.get("data_date", ""), cases, os.stat(path).st_ino == in_use,
+                           meta.get("visits_source", "")))
     return out
 
 

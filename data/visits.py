@@ -52,6 +52,23 @@ def carry(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
         con.execute(f"INSERT INTO visits SELECT {', '.join(COLUMNS)} FROM old.visits")
 
 
+# when the visits list last arrived and from which file: the header and the versions say it
+NOTE_KEYS = ("visits_imported_at", "visits_source")
+
+
+def note_import(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    at = dt.datetime.now().isoformat(timespec="seconds")
+    con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [["visits_imported_at", at], ["visits_source", source if len(source) <= 200 else source[:199] + "…"]])
+
+
+def carry_note(con: duckdb.DuckDBPyConnection, has_old: bool) -> None:
+    """A new build's meta keeps the stored database's note of its visits list (after write_meta)."""
+    if has_old:
+        con.execute("INSERT OR REPLACE INTO meta SELECT key, value FROM old.meta WHERE key IN (SELECT unnest(?))",
+                    [list(NOTE_KEYS)])
+
+
 def _write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
     rows = con.execute("SELECT row_no, visit_no, reason FROM visit_checked WHERE reason IS NOT NULL "
                        "ORDER BY row_no").fetchall()
@@ -64,11 +81,13 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
 
 
 def import_visits(visits_path: str, db_path: str, rejects_path: str | None = None,
-                  today: dt.date | None = None, profile: Profile | None = None) -> VisitsResult:
+                  today: dt.date | None = None, profile: Profile | None = None,
+                  shown_as: str | None = None) -> VisitsResult:
     """Check the file's rows, write the rejects, merge the accepted rows into the stored visits
     and rebuild the facts, atomically. Nothing accepted: the database stays byte-identical.
     `profile`: a saved mapping of a source system's headers and words onto the list's
-    (data/profiles.py, record = "visits")."""
+    (data/profiles.py, record = "visits"); `shown_as`: the file's own name, for the database's note
+    of where its visits came from."""
     if profile is not None and profile.record != "visits":
         raise UnusableFile(f"导入配置 {profile.name} 是案件表的配置，不能用于信访登记表 / "
                            f"profile {profile.name} maps a case list, not a visits list")
@@ -97,6 +116,7 @@ def import_visits(visits_path: str, db_path: str, rejects_path: str | None = Non
                               ).fetchone()[0]
         con.execute("DELETE FROM visits WHERE visit_no IN (SELECT visit_no FROM incoming_keys)")
         con.executemany(f"INSERT INTO visits VALUES ({', '.join('?' * len(COLUMNS))})", accepted_rows)
+        note_import(con, shown_as or os.path.basename(visits_path))
         if facts_state(con) is FactsState.CURRENT:  # the case facts do not depend on visits
             write_visit_facts(con)
         else:

@@ -11,6 +11,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("审判质效看板", "Trial quality dashboard"),
     "data_date": ("数据截至", "Data as of"),
     "last_import": ("最近导入 {at}（{source}）", "last import {at} ({source})"),
+    "last_visits_import": ("信访清单导入 {at}（{source}）", "visits list imported {at} ({source})"),
     "data_date_odd": ("数据日期记为 {stored}，不是可用的日期（晚于今天或无法识别），各页按 {used} 计算。请检查最近一次导入的数据。",
                       "The data date is recorded as {stored}, which cannot be used (after today or unreadable); "
                       "the pages count as of {used}. Please check the last import."),
@@ -635,6 +636,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_kind": ("类型", "Kind"),
     "col_source": ("来源文件", "Source file"),
     "col_cases": ("案件数", "Cases"),
+    "col_visits_source": ("信访清单来源", "Visits list file"),
     "col_data_date_col": ("数据截至", "Data as of"),
     "col_through": ("数据截至", "Data as of"),
     "col_behind": ("落后天数", "Days behind"),

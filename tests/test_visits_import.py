@@ -192,6 +192,40 @@ def test_survival_both_ways(db, tmp_path):
         assert [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("cases", "courts", "court_data")] == counts
 
 
+def _meta(db):
+    with duckdb.connect(db, read_only=True) as con:
+        return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def test_note_of_the_visits_list_survives_case_imports(db, tmp_path):
+    """The database says which file its visits came from and when, under the upload's own name;
+    a later case import keeps that note beside its own, and the kept version names it."""
+    assert "visits_source" not in _meta(db)
+    import_visits(_csv(tmp_path / "tmp123.csv", [GOOD]), db, str(tmp_path / "vr.csv"), shown_as="信访登记表.csv")
+    noted = _meta(db)
+    assert noted["visits_source"] == "信访登记表.csv" and noted["visits_imported_at"]
+    ingest(os.path.join(W, "cases.csv"), None, db, str(tmp_path / "r.csv"))
+    after = _meta(db)
+    assert after["visits_source"] == "信访登记表.csv"
+    assert after["visits_imported_at"] == noted["visits_imported_at"]
+    assert after["source"] == "cases.csv"  # the case import's own note is its file
+    assert versions.list_versions(db)[0].visits_source == "信访登记表.csv"
+
+
+def test_header_names_both_imports():
+    import datetime as dt
+
+    from metrics.inventory import ScopeDates
+    from ui.layout import data_note
+
+    day = dt.date(2025, 12, 31)
+    note = data_note({"built_at": "2026-01-02T10:00:00", "source": "cases.csv",
+                      "visits_imported_at": "2026-01-03T09:30:00", "visits_source": "信访.csv"},
+                     ScopeDates(day, {}, (), day))
+    assert "最近导入 2026-01-02 10:00（cases.csv）" in note
+    assert "信访清单导入 2026-01-03 09:30（信访.csv）" in note
+
+
 def test_rollback(db, tmp_path):
     import_visits(_csv(tmp_path / "v.csv", [GOOD]), db, str(tmp_path / "vr.csv"))
     assert "XF9" in _visits(db)

@@ -61,6 +61,9 @@ def data_note(meta: dict, dates: ScopeDates) -> str:
         note += f" · {t('demo_note')}"
     elif meta.get("built_at"):  # when data last arrived, and from which file
         note += f" · {t('last_import', at=meta['built_at'].replace('T', ' ')[:16], source=meta.get('source', ''))}"
+    if meta.get("visits_imported_at"):  # a visits list arrives on its own, after the cases
+        at = meta["visits_imported_at"].replace("T", " ")[:16]
+        note += f" · {t('last_visits_import', at=at, source=meta.get('visits_source', ''))}"
     return note
 
 
