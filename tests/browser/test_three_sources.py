@@ -101,3 +101,21 @@ def test_without_a_visits_list_the_visits_column_says_so(server, page):
     assert column.locator("[data-indicator]").count() == 0
     assert page.locator("[data-source='three_suit'] [data-indicator]").count() == 2
     _no_error(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_briefing_page_shows_its_visits_section(v3_server, page, lang):
+    url, db = v3_server
+    _sign_in_office(page, url)
+    page.goto(f"{url}/briefing?{LINK}" + ("&lang=English" if lang == "en" else ""))
+    wait_ready(page, 180000)
+    title = "九、访源治理" if lang == "zh" else "9. Letters and visits"
+    heading = page.get_by_role("heading", name=title).first
+    heading.wait_for(timeout=120000)
+    heading.scroll_into_view_if_needed()
+    table = _table(db)
+    overdue = fmt.value(BY_ID["visits_overdue"], table.loc["visits_overdue", "value"], lang)
+    line = "期末登记超过60天仍未办结的" if lang == "zh" else "pending at its end more than 60 days"
+    assert page.get_by_text(line).count() == 1 and overdue in page.get_by_text(line).inner_text()
+    _no_error(page)
+    shot(page, f"briefing_visits_{lang}")
