@@ -7,8 +7,8 @@ import streamlit as st
 from metrics.catalogue import BY_ID, View, in_view
 from report.briefing import (SECTIONS, UNIT_CHART, assessment_line, assessment_rows, headline_header, headline_rows,
                              management_lines, management_rows, note_lines, other_notes, outlook_text, section_title,
-                             short_text, unit_rows, warning_rows)
-from report import followup_section
+                             short_text, unit_rows, visits_rows, warning_rows)
+from report import followup_section, visits_section
 from report.charts import flow_chart, unit_chart
 from ui import followup_form, meeting_issue, queries
 from ui.export import logged_download
@@ -110,9 +110,19 @@ def management(b) -> None:
         st.write(md(line))
 
 
+def visits(b) -> None:
+    text = visits_section.lines(b.visits, L)
+    st.write(md(text[0]))
+    if b.visits.listed:
+        table(headline_header(b), visits_rows(b))
+        st.write(md(text[1]))
+        if len(b.visits.far):
+            table(visits_section.far_header(L, b.child), visits_section.far_rows(b.visits, L))
+
+
 # Each section of the Word file (report.briefing.SECTIONS) and how the page draws it.
 DRAW = {"followup": followup, "overall": overall, "short": shortfalls, "units": units, "warnings": warnings, "outlook": outlook,
-        "assessment": assessment, "management": management}
+        "assessment": assessment, "management": management, "visits": visits}
 
 with st.container(border=True):
     st.header(md(briefing.title))

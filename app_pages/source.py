@@ -10,6 +10,7 @@ from ui import queries
 from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.layout import page_context
+from ui.three_sources import three_sources
 from present.theme import status_color
 
 SOURCE = in_view(View.SOURCE)
@@ -20,6 +21,9 @@ pre = table.loc["premediation_success_rate"]
 with st.columns(3)[0].container(border=True):
     st.metric(t("pre_closed"), fmt.count(pre["denominator"], L))
 card_grid(SOURCE, table, per_row=3)
+
+st.subheader(t("three_sources"))
+three_sources(table)
 
 st.subheader(t("lawsuits_by_court"))
 by_court = queries.table(f, "court")

@@ -91,6 +91,9 @@ class View(StrEnum):
     MANAGEMENT = "management"          # 审判管理 page
     BUSINESS = "business"              # 营商环境 page: 涉企 cases against all cases
     SOURCE_VISITS = "source_visits"    # 访源治理 page: letters and visits (spec v3)
+    THREE_SUIT = "three_suit"          # 诉源·案源·访源 side by side (诉源治理 page): 诉源
+    THREE_CASE = "three_case"          # … 案源
+    THREE_VISITS = "three_visits"      # … 访源
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,7 +152,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="received", zh="新收", en="cases received", group="volume", kind=Kind.COUNT,
               numerator="received", denominator=None, direction=Direction.NONE,
               unit=Unit.CASES, format=Format.COUNT, drill=Part.NUMERATOR,
-              views=frozenset({View.BUSINESS, View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY}),
+              views=frozenset({View.BUSINESS, View.FLOW, View.OVERVIEW, View.BRIEFING, View.BRIEFING_UNITS, View.SCREEN_CARDS, View.SUMMARY, View.THREE_CASE}),
               formula_zh="期内立案的受理案件数",
               formula_en="counted cases filed in the period"),
     Indicator(id="carried_over", zh="旧存", en="carried over", group="volume", kind=Kind.COUNT,
@@ -269,7 +272,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="case_proceeding_ratio", zh="案-件比", en="proceedings per dispute", group="effect", kind=Kind.RATIO,
               numerator="proceedings", denominator="first_closed", direction=Direction.LOWER,
               unit=Unit.TIMES, format=Format.ONE_TO_X, drill=Part.DENOMINATOR,
-              views=frozenset({View.OVERVIEW, View.BRIEFING}),
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.THREE_CASE}),
               formula_zh="（一审结案数＋其衍生受理案件数）÷ 一审结案数，表示为 1 : x",
               formula_en="(first-instance cases closed + their counted descendants) ÷ first-instance cases closed, shown as 1 : x"),
     Indicator(id="enforcement_application_rate", zh="民事裁判申请执行率", en="civil judgments that go to enforcement", group="effect", kind=Kind.RATIO,
@@ -305,7 +308,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="premediation_success_rate", zh="诉前调解成功率", en="pre-filing mediation success", group="source", kind=Kind.RATIO,
               numerator="pre_success", denominator="pre_closed", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
-              views=frozenset({View.OVERVIEW, View.BRIEFING, View.SCREEN_HEAT, View.SOURCE}),
+              views=frozenset({View.OVERVIEW, View.BRIEFING, View.SCREEN_HEAT, View.SOURCE, View.THREE_SUIT}),
               formula_zh="诉前调解成功数 ÷ 诉前调解结案数",
               formula_en="民诉前调 successful ÷ 民诉前调 closed"),
     Indicator(id="premediation_avg_days", zh="诉前调解平均用时", en="average days of pre-filing mediation", group="source", kind=Kind.MEAN,
@@ -323,7 +326,7 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="lawsuits_per_10k", zh="万人起诉率", en="lawsuits per 10,000 residents", group="source", kind=Kind.PER10K,
               numerator="lawsuits", denominator="population", direction=Direction.LOWER,
               unit=Unit.PER10K, format=Format.PER10K, drill=Part.NUMERATOR,
-              views=frozenset({View.SOURCE}),
+              views=frozenset({View.SOURCE, View.THREE_SUIT}),
               formula_zh="（有人口数的法院）民初＋行初新收 × 10000 ÷ 辖区常住人口",
               formula_en="民初 + 行初 received at courts with a population × 10000 ÷ their population"),
     Indicator(id="procedure_change_rate", zh="简转普率", en="summary cases changed to ordinary procedure", group="management", kind=Kind.RATIO,
@@ -360,13 +363,13 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="visits_per_10k_closed", zh="万件结案信访率", en="visits per 10,000 cases closed", group="visits", kind=Kind.PER10K,
               numerator="visits_received", denominator="closed", direction=Direction.LOWER,
               unit=Unit.PER10K, format=Format.PER10K, drill=Part.NUMERATOR,
-              views=frozenset({View.SOURCE_VISITS}),
+              views=frozenset({View.SOURCE_VISITS, View.THREE_VISITS}),
               formula_zh="期内涉诉信访件数 × 10000 ÷ 期内结案数",
               formula_en="visits received × 10000 ÷ counted cases closed"),
     Indicator(id="visits_resolution_rate", zh="信访化解率", en="visits resolved", group="visits", kind=Kind.RATIO,
               numerator="visits_resolved", denominator="visits_closed", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
-              views=frozenset({View.SOURCE_VISITS}),
+              views=frozenset({View.SOURCE_VISITS, View.THREE_VISITS}),
               formula_zh="期内办结且结果为化解息诉的信访件数 ÷ 期内办结的信访件数",
               formula_en="visits closed as resolved ÷ visits closed"),
     Indicator(id="repeat_visit_rate", zh="重复信访率", en="repeat visits", group="visits", kind=Kind.RATIO,
@@ -402,19 +405,19 @@ CATALOGUE: list[Indicator] = [
     Indicator(id="retrial_reverse_remand_ratio", zh="再审改判-发回重审比", en="reversed : remanded on retrial", group="quality", kind=Kind.RATIO,
               numerator="retrial_reversed", denominator="retrial_remanded", direction=Direction.HIGHER,
               unit=Unit.TIMES, format=Format.RATIO, drill=Part.DENOMINATOR,
-              views=frozenset(),
+              views=frozenset({View.BRIEFING}),
               formula_zh="再审（民再、刑再、行再）改判数 ÷ 再审发回重审数",
               formula_en="retrials (civil, criminal, administrative) closed reversed ÷ retrials closed remanded"),
     Indicator(id="retrial_application_rate", zh="申诉申请再审率", en="petitions against decisions", group="quality", kind=Kind.RATIO,
               numerator="petitions", denominator="decisions_closed", direction=Direction.LOWER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.NUMERATOR,
-              views=frozenset(),
+              views=frozenset({View.BRIEFING}),
               formula_zh="期内受理的申诉、申请再审案件（民申、刑申、行申）中原审为一审、二审的件数（计入原审法院、部门、法官）÷ 期内一审、二审结案数",
               formula_en="petitions (civil, criminal, administrative) received against a first-instance or appeal decision (attributed to the court, division and judge of that decision) ÷ first-instance and appeal cases closed"),
     Indicator(id="auto_performance_rate", zh="民事裁判自动履行率", en="civil judgments performed without enforcement", group="effect", kind=Kind.RATIO,
               numerator="civil_decided_performed", denominator="civil_decided", direction=Direction.HIGHER,
               unit=Unit.PERCENT, format=Format.PERCENT, drill=Part.DENOMINATOR,
-              views=frozenset(),
+              views=frozenset({View.BRIEFING}),
               formula_zh="判决、调解结案的民事一审案件中未进入执行的件数 ÷ 判决、调解结案的民事一审案件数",
               formula_en="first-instance civil cases decided or mediated with no enforcement case ÷ first-instance civil cases decided or mediated"),
 ]

@@ -19,14 +19,14 @@ from enum import StrEnum
 import duckdb
 import pandas as pd
 
-from . import measures, sources
+from . import measures, sources, visits
 from .catalogue import BY_ID, Direction, Indicator, Kind
 from .engine import Scope
 from .periods import Period
 from .warnings import dates_as_days
 
 # The columns of a listed case, in the order a page shows them.
-COLUMNS = ["decides", "case_no", "over_limit_days", "days_left", "closing_method", "days", "used_days", "limit_total",
+COLUMNS = ["decides", "case_no", "origin_case_no", "over_limit_days", "days_left", "closing_method", "days", "used_days", "limit_total",
            "status", "judge_name", "division", "court_name", "case_type", "procedure", "cause", "filed_date", "closed_date",
            "in_numerator", "in_denominator", "court_code", "judge_id"]
 
@@ -67,17 +67,28 @@ def _parts(ind: Indicator) -> tuple[str, str | None]:
     return (den, None) if num is None else (num, den)  # a court attribute over a count: its cases
 
 
+def condition(name: str) -> str:
+    """The condition selecting a measure's rows in the period: its cases, or for a visit
+    measure its visits (metrics/visits.py)."""
+    return visits.MEASURES[name][0] if name in visits.MEASURES else measures.case_condition(name)
+
+
+def summed(name: str) -> str | None:
+    """What a measure adds up per row (None: it counts rows)."""
+    return visits.MEASURES[name][1] if name in visits.MEASURES else measures.BY_NAME[name].value
+
+
 def rule(ind: Indicator) -> Rule:
     num, den = _parts(ind)
     if ind.direction is Direction.NONE or ind.kind is Kind.BALANCE:
         return Rule.NONE
-    if ind.kind is Kind.MEAN and measures.BY_NAME[num].value:
+    if ind.kind is Kind.MEAN and summed(num):
         return Rule.ABOVE_MEAN if ind.direction is Direction.LOWER else Rule.NONE
     if den in measures.BY_NAME[num].parts:
         return Rule.ADDS_TO_NUMERATOR
     if den is None:
         return Rule.COUNTED if ind.direction is Direction.LOWER else Rule.NONE
-    if measures.case_condition(num) == measures.case_condition(den) and sources.of(num) is sources.of(den):
+    if condition(num) == condition(den) and sources.of(num) is sources.of(den):
         return Rule.NONE  # amounts or judges of the same cases
     return Rule.NOT_IN_NUMERATOR if ind.direction is Direction.HIGHER else Rule.IN_NUMERATOR
 
@@ -130,7 +141,7 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
                    FROM facts),
         totals AS (SELECT count(*) AS total, count(*) FILTER (WHERE decides) AS deciding FROM marked),
         counted AS (SELECT * FROM marked, totals)  -- not a window: DuckDB's filtered count() OVER () is very slow
-        SELECT decides, case_no, court_code::VARCHAR AS court_code, court_name, division, judge_id, judge_name,
+        SELECT decides, case_no, origin_case_no, court_code::VARCHAR AS court_code, court_name, division, judge_id, judge_name,
                case_type::VARCHAR AS case_type, procedure::VARCHAR AS procedure, cause, filed_date, closed_date,
                closing_method::VARCHAR AS closing_method, CASE WHEN NOT open_at_end THEN duration_days END AS days,
                limit_total, used_days, over_limit_days,
@@ -152,4 +163,6 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     rows = dates_as_days(df.drop(columns=["total", "deciding"]))
     if den is None:  # one part: the flags say nothing
         rows = rows.drop(columns=["in_numerator", "in_denominator"])
+    if sources.ORIGIN not in (sources.of(num), sources.of(den)):  # the decision attacked: only for a count by origin
+        rows = rows.drop(columns=["origin_case_no"])
     return CaseList(rows[[c for c in COLUMNS if c in rows.columns]], total, deciding)

@@ -37,11 +37,11 @@ def workbook(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str |
                 cell.font = Font(bold=True)
             for i, col in enumerate(frame.columns, start=1):
                 fmt = formats.get(name, {}).get(col)
+                per_row = fmt if isinstance(fmt, list) else [fmt] * len(frame)
                 if fmt is not None:
-                    per_row = fmt if isinstance(fmt, list) else [fmt] * len(frame)
                     for row, number_format in enumerate(per_row, start=2):
                         ws.cell(row=row, column=i).number_format = number_format
-                shown = [_shown(v, fmt) for v in frame[col].head(2000)]
+                shown = [_shown(v, f) for v, f in zip(frame[col].head(2000), per_row)]
                 widest = max([_width(col)] + [_width(v) for v in shown])
                 ws.column_dimensions[get_column_letter(i)].width = min(WIDEST, widest + 2)
                 if widest + 2 > WIDEST:  # long notes wrap inside their column
@@ -76,5 +76,7 @@ def _shown(value, fmt) -> str:
     """Roughly what a cell shows, for its width: the number plus the unit its format adds."""
     if value is None or fmt is None or isinstance(value, str):
         return "" if value is None else str(value)
-    units = "".join(part for part in str(fmt).split('"')[1::2][:1])
-    return f"{value:,.2f}{units}"
+    units = "".join(str(fmt).split('"')[1::2])
+    if "%" in str(fmt).split('"')[0]:  # a percentage shows the value × 100
+        return f"{value * 100:+,.2f}%"
+    return f"{value:+,.2f}{units}"

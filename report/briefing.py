@@ -30,8 +30,9 @@ from present.text import category, tr, unit as unit_name
 from present.theme import falls_short, status_label
 from present.xlsx import workbook
 
-from . import followup_section
+from . import followup_section, visits_section
 from .followup_section import Followup
+from .visits_section import Visits
 
 HEADLINE = in_view(View.BRIEFING)
 UNIT_COLUMNS = in_view(View.BRIEFING_UNITS)
@@ -74,13 +75,14 @@ class Briefing:
     filters: dict = field(default_factory=dict)
     lang: str = "zh"
     followup: Followup = field(default_factory=Followup)  # the previous meeting's items, the ledger, the notes
+    visits: Visits = field(default_factory=Visits)  # 访源治理 (report/visits_section.py); not listed: no visits list
 
     def tr(self, key: str, **values) -> str:
         return tr(key, self.lang, **values)
 
 
 # The briefing's sections in the order of the Word file (to_docx); the page's preview draws the same list.
-SECTIONS = ("followup", "overall", "short", "units", "warnings", "outlook", "assessment", "management")
+SECTIONS = ("followup", "overall", "short", "units", "warnings", "outlook", "assessment", "management", "visits")
 
 
 def section_title(b: Briefing, section: str) -> str:
@@ -167,7 +169,8 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
                         ([category(scope.category, lang)] if scope.category else [])
                         + ([tr("enterprise_only", lang)] if scope.enterprise else [])) or None,
                     filters=filters, lang=lang, dates_note=dates_note,
-                    followup=followup_section.gather(con, scope, period, lang, access) if follow else Followup())
+                    followup=followup_section.gather(con, scope, period, lang, access) if follow else Followup(),
+                    visits=visits_section.gather(con, scope, period, child, table, config))
 
 
 def with_followup(b: Briefing, con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, access=None) -> Briefing:
@@ -321,6 +324,11 @@ def management_lines(b: Briefing) -> list[str]:
     return lines
 
 
+def visits_rows(b: Briefing) -> list[list[str]]:
+    """The visit indicators as the headline table prints them (empty without a visits list)."""
+    return indicator_rows(b.visits.rows, b.lang) if b.visits.listed else []
+
+
 def outlook_text(o: dict, lang: str = "zh") -> list[str]:
     v = lambda i, x: fmt.value(BY_ID[i], x, lang)  # noqa: E731
     lines = [tr("b_outlook_line", lang, year=o["year"], month=o["through_month"],
@@ -422,6 +430,16 @@ def to_docx(b: Briefing) -> bytes:
     word.table(doc, headline_header(b), management_rows(b))
     for line in management_lines(b):
         doc.add_paragraph(line)
+
+    doc.add_heading(b.tr("b_visits"), level=1)
+    for line in visits_section.lines(b.visits, b.lang)[:1]:
+        doc.add_paragraph(line)
+    if b.visits.listed:
+        word.table(doc, headline_header(b), visits_rows(b))
+        doc.add_paragraph(visits_section.lines(b.visits, b.lang)[1])
+        if len(b.visits.far):
+            word.table(doc, visits_section.far_header(b.lang, b.child), visits_section.far_rows(b.visits, b.lang),
+                       font_pt=9, first_cm=4.2)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -450,6 +468,17 @@ def to_xlsx(b: Briefing) -> bytes:
                             b.tr("b_col_position"): [b.tr(f"position_{p}") for p in b.leaders.get("position", [])],
                             b.tr("division"): b.leaders.get("division"),
                             b.tr("closed"): b.leaders.get("closed")})
+    names.update(visits=b.tr("b_sheet_visits"), visits_far=b.tr("b_sheet_visits_far", child=child))
+    if b.visits.listed:  # the indicators, then the repeat petitioners counted (a number, never who)
+        visits_frame, visits_formats = sheets.indicators(b.visits.rows, b.lang)
+        extra = pd.DataFrame([{b.tr("col_indicator"): b.tr("b_v_repeaters"), b.tr("col_value"): b.visits.repeaters}])
+        visits_formats = {c: f + ["#,##0"] if c == b.tr("col_value") else f + ["General"]
+                          for c, f in visits_formats.items()}
+        far_frame, far_formats = visits_section.far_sheet(b.visits, b.lang, b.child)
+        visit_sheets = {names["visits"]: pd.concat([visits_frame, extra], ignore_index=True),
+                        names["visits_far"]: far_frame}
+    else:
+        visit_sheets = {names["visits"]: pd.DataFrame({b.tr("b_col_note"): [b.tr("b_no_visits")]})}
     frames = {
         names["overall"]: overall,
         names["units"]: units,
@@ -459,12 +488,14 @@ def to_xlsx(b: Briefing) -> bytes:
         names["assessment"]: assessed,
         names["management"]: management,
         b.tr("b_sheet_leaders"): leaders,
+        **visit_sheets,
         b.tr("b_sheet_ledger"): pd.DataFrame(followup_section.table_rows(b.followup.ledger, followup_section.LEDGER_COLUMNS),
                                              columns=followup_section.column_names(b.lang, followup_section.LEDGER_COLUMNS)),
         b.tr("filters_sheet"): pd.DataFrame(list(b.filters.items()), columns=[b.tr("filter"), b.tr("value")]),
     }
     count = '#,##0"件"' if b.lang == "zh" else "#,##0"
-    return workbook(frames, {names["overall"]: overall_formats, names["units"]: unit_formats,
+    visit_formats = {names["visits"]: visits_formats, names["visits_far"]: far_formats} if b.visits.listed else {}
+    return workbook(frames, {**visit_formats, names["overall"]: overall_formats, names["units"]: unit_formats,
                              names["warnings"]: {c: count for c in warnings.columns[1:]},
                              names["management"]: management_formats,
                              names["assessment"]: {c: "0.0" for c in assessed.columns[1:4]},

@@ -18,6 +18,7 @@ from present import format as fmt
 
 from .briefing import Briefing, Shortfall
 from .followup_section import Followup
+from .visits_section import Visits
 
 VERSION = 1
 
@@ -78,6 +79,7 @@ def dumps(b: Briefing) -> str:
     fields["short"] = [{f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
                        for s in b.short]
     fields["followup"] = dataclasses.asdict(b.followup)
+    fields["visits"] = {f.name: getattr(b.visits, f.name) for f in dataclasses.fields(b.visits)}
     return json.dumps({"version": VERSION, "briefing": _plain(fields)}, ensure_ascii=False)
 
 
@@ -88,6 +90,7 @@ def loads(text: str) -> Briefing:
     fields = _restore(doc["briefing"])
     fields["short"] = [Shortfall(**s) for s in fields["short"]]
     fields["followup"] = Followup(**fields["followup"])
+    fields["visits"] = Visits(**fields.get("visits", {}))  # issued before the section: no list
     return Briefing(**fields)
 
 

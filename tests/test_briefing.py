@@ -44,7 +44,7 @@ def test_headings_and_title(document):
     heads = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading 1", "Title"))]
     assert heads == ["示范省高级人民法院辖区2026年前三季度审判质效数据会商报告", "一、上次会商确定事项落实情况",
                      "二、总体情况", "三、未达标指标及主要影响单位", "四、各法院对比", "五、节点管控预警", "六、年末预测",
-                     "七、综合评估", "八、审判管理"]
+                     "七、综合评估", "八、审判管理", "九、访源治理"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "数据截至：2026-09-30" in text and "虚构" in text
 
@@ -92,8 +92,8 @@ def test_outlook_text_uses_the_projection(briefing, document):
 
 def test_excel_pack_has_a_sheet_per_level(briefing):
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(briefing)))
-    assert wb.sheetnames == ["总体情况", "各法院", "未达标指标", "节点管控", "综合评估", "审判管理", "院庭长办案", "整改台账",
-                             "筛选条件"]
+    assert wb.sheetnames == ["总体情况", "各法院", "未达标指标", "节点管控", "综合评估", "审判管理", "院庭长办案", "访源治理",
+                             "整改台账", "筛选条件"]
     filters = dict(list(wb["筛选条件"].values)[1:])
     assert filters["数据截至"] == "2026-09-30" and filters["期间"] == "2026年前三季度" and filters["仅涉企案件"] == "否"
     assert wb["各法院"].max_row - 1 == briefing.units["name"].nunique()
@@ -148,7 +148,7 @@ def test_the_english_briefing_has_no_chinese_outside_data_values(demo):  # noqa:
     assert chinese_left(text, data_values(demo)) == []
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(b)))
     assert wb.sheetnames == ["Overall", "Courts", "Outside range", "Warnings", "Assessment", "Management",
-                             "Leaders' cases", "Action items", "Filters"]
+                             "Leaders' cases", "Letters and visits", "Action items", "Filters"]
     cells = "\n".join(str(c) for ws in wb for row in ws.values for c in row if c is not None)
     assert chinese_left(cells, data_values(demo)) == []
 

@@ -26,6 +26,7 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
     that decide (metrics/drill.py says which). `unit` names the court, division or judge for the
     export's filter sheet."""
     how = rule(BY_ID[indicator])
+    visits = BY_ID[indicator].needs_visits  # a visit indicator lists its letters and visits (metrics/visit_drill.py)
     key = f"drill_{q.court}_{q.division}_{q.judge_id}_{indicator}"
     only = how is not Rule.NONE and st.session_state.get(key + "_only", False)
     page = st.session_state.get(key + "_page", 0)
@@ -33,14 +34,15 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
     shown_total = listed.deciding if only else listed.total
     pages = max(1, -(-shown_total // PAGE_SIZE))
     if how is not Rule.NONE:
-        st.caption(t(f"deciding_rule_{how.value}"))
-        st.toggle(tm("only_deciding", n=listed.deciding), key=key + "_only",
+        st.caption(t(f"visit_rule_{how.value}") if visits else t(f"deciding_rule_{how.value}"))
+        st.toggle(tm("only_deciding_visits" if visits else "only_deciding", n=listed.deciding), key=key + "_only",
                   on_change=lambda: st.session_state.update({key + "_page": 0}))
-        st.caption(tm("cases_deciding", total=listed.total, deciding=listed.deciding, page=page + 1, pages=pages))
+        st.caption(tm("visits_deciding" if visits else "cases_deciding", total=listed.total, deciding=listed.deciding,
+                      page=page + 1, pages=pages))
     else:
-        st.caption(tm("cases_page", total=listed.total, page=page + 1, pages=pages))
+        st.caption(tm("visits_page" if visits else "cases_page", total=listed.total, page=page + 1, pages=pages))
     rows = _readable(listed.rows, how is not Rule.NONE)
-    show(rows.drop(columns=[c for c in HIDDEN if c in rows.columns]), alt="cases")
+    show(rows.drop(columns=[c for c in HIDDEN if c in rows.columns]), alt="visits" if visits else "cases")
     with st.container(horizontal=True):
         if st.button(t("previous"), disabled=page == 0, key=key + "_prev"):
             st.session_state[key + "_page"] = page - 1
@@ -54,4 +56,4 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
             extra = {**({t("unit"): unit} if unit else {}), t("indicator"): BY_ID[indicator].name(lang()),
                       t("only_deciding_filter"): t("yes") if only else t("no")}
             download_xlsx(lambda: _readable(queries.behind(q, indicator, only, 0, None).rows, how is not Rule.NONE),
-                          "cases", q, ctx, key=key + "_xlsx", extra=extra)
+                          "visits" if visits else "cases", q, ctx, key=key + "_xlsx", extra=extra)

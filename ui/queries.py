@@ -15,7 +15,8 @@ import streamlit as st
 from metrics import inventory
 from metrics.access import Access, AccessDenied, Reach
 from metrics.api import cases_behind, indicator_table
-from metrics.drill import CaseList, indicator_cases
+from metrics.drill import CaseList
+from metrics.visit_drill import records_behind
 from metrics.engine import compute
 from metrics.evaluation import config_path
 from metrics.ownership import ownership_path
@@ -228,8 +229,8 @@ def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _behind(q: Query, indicator, only_deciding, page, page_size, db_version) -> CaseList:
-    return indicator_cases(cursor(), q.period_obj, q.scope, indicator, only_deciding=only_deciding, page=page,
-                           page_size=page_size)
+    return records_behind(cursor(), q.period_obj, q.scope, indicator, only_deciding=only_deciding, page=page,
+                          page_size=page_size)
 
 
 def allowed_courts(viewer: Access) -> list[str]:

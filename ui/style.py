@@ -40,6 +40,9 @@ CSS = f"""<style>
 .spzx-badge {{display: inline-block; font-size: 0.875rem; line-height: 1.6; border-radius: 4px; padding: 0 4px;}}
 .spzx-meets {{color: rgb(0, 84, 163); background: rgb(236, 245, 255);}}
 .spzx-short {{color: rgb(155, 69, 25); background: rgb(255, 246, 237);}}
+.spzx-three .spzx-cards {{gap: 0.5rem;}}
+.spzx-three .spzx-card .spzx-card {{padding: 0.5rem 0.75rem; gap: 0.25rem;}}
+.spzx-three .spzx-value {{font-size: 1.5rem;}}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] > p {{max-width: {LINE}em;}}
 .spzx-wide-hint {{display: none;}}
 {"".join(f"@media (min-width: {w}px) {{ html {{font-size: {px:g}px !important;}} }}" for w, px in ROOT_FONT.items())}
