@@ -307,7 +307,7 @@ class CaseProcess(Province):
         p = self.new_batch("民申", court, np.full(n, self.dv["审判监督庭"], np.int16), filed[m], b["id"][m],
                            b["cause"][m], fi)
         p["proc"][:] = PR["审查程序"]
-        retrial = 0.08 * np.sqrt(self.j_rev[fi])
+        retrial = 0.14 * np.sqrt(self.j_rev[fi])
         p["method"] = np.array([ME[x] for x in ["裁定再审", "撤诉", "其他", "驳回申请"]], np.int8)[
             self.choose(n, [retrial, 0.10, 0.04, None])]
         p["hearing"] = rng.random(n) < 0.1
@@ -327,7 +327,7 @@ class CaseProcess(Province):
                            p["cause"][m], p["fi_judge"][m])
         r["proc"][:] = PR["再审程序"]
         order = ["维持", "改判", "发回重审", "调解", "撤诉", "其他"]
-        r["method"] = np.array([ME[x] for x in order], np.int8)[self.choose(n, [0.35, 0.35, 0.10, 0.10, 0.05, None])]
+        r["method"] = np.array([ME[x] for x in order], np.int8)[self.choose(n, [0.30, 0.35, 0.18, 0.08, 0.04, None])]
         r["hearing"] = self.rng.random(n) < 0.85
         self.settle(r, self.long_tail(r, self.gamma(110.0 * self.speed(r), 2.5), 0.01))
         return r
@@ -477,12 +477,12 @@ class CaseProcess(Province):
             retrials = []
             if civil:
                 sources.append(self.enforcement_sources(fi, False, "判决", "调解"))
-                retrials.append(self.retrials(self.petitions(fi, 0.006, "判决")))
+                retrials.append(self.retrials(self.petitions(fi, 0.012, "判决")))
             if appeal is not None:
                 queue.append(self.remands(appeal))
                 if civil:
                     sources.append(self.enforcement_sources(appeal, True, "维持", "改判", "调解"))
-                    retrials.append(self.retrials(self.petitions(appeal, 0.04, "维持", "改判", "调解")))
+                    retrials.append(self.retrials(self.petitions(appeal, 0.07, "维持", "改判", "调解")))
             for r in retrials:
                 if r is not None:
                     sources.append(self.enforcement_sources(r, True, "维持", "改判", "调解"))
