@@ -87,16 +87,22 @@ class Generator(CaseProcess):
 
     def v2_flags(self, origin_k: np.ndarray, ctype: np.ndarray, court: np.ndarray) -> dict:
         """涉企 (civil and enforcement cases, inherited along origin links), 四类案件 and their review."""
-        v2, n = self.rng_v2, len(ctype)
+        n = len(ctype)
+
+        def draw() -> np.ndarray:
+            """One number per case: the cases before the later retrials from the spec-v2 stream, as
+            before they came, those retrials and their sequels (rows at the end) from their own."""
+            return np.concatenate([self.rng_v2.random(self.main_cases), self.rng_retrial.random(n - self.main_cases)])
+
         category = np.array([codes.CASE_TYPES[t][1] for t in TYPES])[ctype]
         counted = ctype != TY["民诉前调"]
-        enterprise = np.isin(category, ["民事", "执行"]) & (v2.random(n) < self.c_enterprise[court])
+        enterprise = np.isin(category, ["民事", "执行"]) & (draw() < self.c_enterprise[court])
         root = np.where(origin_k == NA, np.arange(n), origin_k)
         for _ in range(7):  # pointer doubling: every case finds its chain's first case
             root = root[root]
         enterprise = enterprise[root]  # a chain's cases share the parties of its first case
-        four = counted & (v2.random(n) < self.c_four_types[court])
-        reviewed = four & (v2.random(n) < self.c_reviewed[court])
+        four = counted & (draw() < self.c_four_types[court])
+        reviewed = four & (draw() < self.c_reviewed[court])
         return {"enterprise": enterprise, "four_types": four, "reviewed": reviewed}
 
 
