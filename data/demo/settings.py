@@ -129,4 +129,4 @@ VISITS_PER_CASE = 1 / 40
 VISIT_NO_CASE_SHARE = 0.15   # name no stored case: counted for the registering court only
 VISIT_OLD_CASE_SHARE = 0.04  # of all, taken from those: name a case from before the data (not stored)
 VISIT_SKIP_LEVEL = 0.06      # 越级 (twice as often on a petitioner's return)
-VISIT_HOT_COURTS = {"示0203": 2.6, "示0104": 2.0, "示0401": 1.8, "示0301": 0.5}  # 访源 factors (others drawn)
+VISIT_HOT_COURTS = {"示0203": 2.2, "示0104": 1.8, "示0401": 1.6, "示0301": 0.5}  # 访源 factors (others drawn)

@@ -28,7 +28,7 @@ THREAD_P = np.array([0.80, 0.08, 0.04, 0.035, 0.025, 0.02])
 # how much more a case draws visits, by how it was closed (others 1)
 METHOD_WEIGHT = {"判决": 2.5, "维持": 2.0, "改判": 2.5, "发回重审": 2.0, "驳回申请": 3.0, "终本": 3.0,
                  "终结执行": 2.0, "驳回起诉": 2.0, "调解": 0.3, "撤诉": 0.3, "调解成功": 0.2}
-TYPE_WEIGHT = {"刑初": 0.5, "刑终": 0.6, "行初": 2.0, "行终": 2.0, "执异": 1.5}
+TYPE_WEIGHT = {"刑初": 0.5, "刑终": 0.6, "行初": 1.6, "行终": 1.6, "执异": 1.5}
 
 
 def _strings(*parts) -> pa.Array:
@@ -47,10 +47,10 @@ def draw_visits(g, court: np.ndarray, ctype: np.ndarray, judge: np.ndarray, file
     target = max(1, round(n_cases * VISITS_PER_CASE))
     threads = max(1, round(target / float(THREAD_SIZES @ THREAD_P) * 1.08))  # some fall after the data date
     size = THREAD_SIZES[np.searchsorted(np.cumsum(THREAD_P), rng.random(threads), side="right").clip(0, 5)]
-    c_factor = rng.lognormal(0.0, 0.35, nc)
+    c_factor = rng.lognormal(0.0, 0.25, nc)
     for code, f in VISIT_HOT_COURTS.items():
         c_factor[g.ci[code]] = f
-    j_factor = rng.lognormal(0.0, 0.6, len(g.j_id))
+    j_factor = rng.lognormal(0.0, 0.5, len(g.j_id))
 
     # which threads name a case, and which case: weighted by how the case went
     named = rng.random(threads) >= VISIT_NO_CASE_SHARE
