@@ -41,6 +41,7 @@ class Generator(CaseProcess):
         for b in self.batches:
             b.setdefault("init_proc", b["proc"])
             del b["court"], b["fi_judge"]  # not stored: a case's court is its judge's
+            b.pop("petitioned", None)
         ids, ctype, judge, filed, origin = col("id"), col("ctype"), col("judge"), col("filed"), col("origin")
         closed, method, recv = col("closed"), col("method"), col("recv")
         court = self.j_court[judge]

@@ -537,3 +537,4 @@ class CaseProcess(Province):
                 self.enforce(sources)
         finally:
             self.rng, self.rng_v2 = main
+            self.petitioned.clear()

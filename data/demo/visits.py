@@ -58,7 +58,7 @@ def draw_visits(g, court: np.ndarray, ctype: np.ndarray, judge: np.ndarray, file
     m_weight = np.ones(len(ME) + 1)
     for m, w in METHOD_WEIGHT.items():
         m_weight[ME[m]] = w
-    m_weight[NA] = 1.5  # pending
+    m_weight[NA] = 1.5  # pending (method NA = -1: the last slot)
     t_weight = np.ones(len(TYPES))
     for t, w in TYPE_WEIGHT.items():
         t_weight[TY[t]] = w
@@ -67,8 +67,8 @@ def draw_visits(g, court: np.ndarray, ctype: np.ndarray, judge: np.ndarray, file
     w = (m_weight[method] * t_weight[ctype] * c_factor[court] * j_factor[judge]
          * np.where(recv != NA, 2.0, 1.0) * np.where(elapsed > 365, 3.0, 1.0))
     cw = np.cumsum(w)
-    k = np.searchsorted(cw, rng.random(n_named) * cw[-1], side="right").clip(0, n_cases - 1) if n_cases else \
-        np.zeros(0, np.int64)
+    k = np.searchsorted(cw, rng.random(n_named) * cw[-1], side="right").clip(0, n_cases - 1)
+    del w, cw, elapsed
     # the first visit: after the case closed (most), or while it is pending
     kf, kc = filed[k], closed[k]
     during = (kc == NA) | (rng.random(n_named) < 0.15)
