@@ -9,13 +9,17 @@ list (a president, vice-presidents and a full-time committee member per court, a
 deputy per division, trial teams), summary cases that outgrow their limit and turn ordinary
 (简转普, more in some courts), 四类案件 with most reviewed (fewer in a weak court), 涉企 parties in
 a quarter to a third of civil and enforcement cases, and a year-start backlog each court
-clears at its own pace.
+clears at its own pace. Spec v3 adds letters and visits (about one per 40 cases, most about a
+case — more about judged, appealed and long ones, in some courts and under some judges — repeat
+petitioners, 越级, hearings, some pending over 60 days) and more petitions and retrials, some of
+them remanded; both are drawn from streams of their own, so the cases drawn before stay as they were.
 
 The parts, one job each: `settings` (the numbers that shape the province), `days` (working
 days, filing days), `province` (courts, divisions, judges, names), `process` (case lives:
 first-instance roots → appeals → remands → petitions and retrials; judgments → enforcement →
-resumed enforcement, objections and reviews) and `assembly` (case numbers and origin links
-worked out in numpy, then the database written by `store`, as an import writes it).
+resumed enforcement, objections and reviews), `visits` (the letters and visits over the drawn
+cases) and `assembly` (case numbers and origin links worked out in numpy, then the database
+written by `store`, as an import writes it, the visits with the facts).
 """
 from .assembly import case_number_parts, generate
 from .settings import (CITIES, IDLE_VICE_PRESIDENTS, MORE_CONVERSIONS, SURNAMES, TRIBUNALS, WEAK_REVIEW)

@@ -10,10 +10,12 @@ import time
 import numpy as np
 import pyarrow as pa
 
+from metrics.facts import write_facts
 from schema import codes
 
 from .. import store, validate
 from .process import CaseProcess
+from .visits import draw_visits
 from .settings import (CAUSES, DUCKDB_MEMORY_MB, DUCKDB_MEMORY_MB_LARGE, METHODS, NA, PROCS, ROWS_PER_CIVIL_ROOT,
     SOURCE, START, TY, TYPES)
 
@@ -39,7 +41,9 @@ class Generator(CaseProcess):
         for b in self.batches:
             b.setdefault("init_proc", b["proc"])
             del b["court"], b["fi_judge"]  # not stored: a case's court is its judge's
+            b.pop("petitioned", None)
         ids, ctype, judge, filed, origin = col("id"), col("ctype"), col("judge"), col("filed"), col("origin")
+        closed, method, recv = col("closed"), col("method"), col("recv")
         court = self.j_court[judge]
         row = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, np.int32)
         row[ids] = np.arange(len(ids), dtype=np.int32)
@@ -50,6 +54,7 @@ class Generator(CaseProcess):
         at_origin = np.where(has_origin, origin_k, 0)
         courts = pa.array(self.court_codes, pa.string())
         flags = self.v2_flags(origin_k, ctype, court)
+        self.visits = draw_visits(self, court, ctype, judge, filed, closed, method, recv, year, serial)
         return pa.table({
             "k": np.arange(len(ids), dtype=np.int32),
             "court_code": pa.DictionaryArray.from_arrays(pa.array(court), courts),
@@ -62,8 +67,8 @@ class Generator(CaseProcess):
             "proc": coded(col("proc"), PROCS),
             "cause": coded(col("cause"), CAUSES),
             "filed": dates(filed),
-            "closed": dates(col("closed")),
-            "method": coded(col("method"), METHODS),
+            "closed": dates(closed),
+            "method": coded(method, METHODS),
             "ext": col("ext"),
             "ded": col("ded"),
             "origin_k": pa.array(origin_k, mask=~has_origin),
@@ -72,7 +77,7 @@ class Generator(CaseProcess):
             "o_year": pa.array(year[at_origin], mask=~has_origin),
             "o_serial": pa.array(serial[at_origin], mask=~has_origin),
             "hearing": col("hearing"),
-            "recv": dates(col("recv")),
+            "recv": dates(recv),
             "trans": dates(col("trans")),
             "applied": col("applied"),
             "recovered": col("recovered"),
@@ -83,16 +88,22 @@ class Generator(CaseProcess):
 
     def v2_flags(self, origin_k: np.ndarray, ctype: np.ndarray, court: np.ndarray) -> dict:
         """涉企 (civil and enforcement cases, inherited along origin links), 四类案件 and their review."""
-        v2, n = self.rng_v2, len(ctype)
+        n = len(ctype)
+
+        def draw() -> np.ndarray:
+            """One number per case: the cases before the later retrials from the spec-v2 stream, as
+            before they came, those retrials and their sequels (rows at the end) from their own."""
+            return np.concatenate([self.rng_v2.random(self.main_cases), self.rng_retrial.random(n - self.main_cases)])
+
         category = np.array([codes.CASE_TYPES[t][1] for t in TYPES])[ctype]
         counted = ctype != TY["民诉前调"]
-        enterprise = np.isin(category, ["民事", "执行"]) & (v2.random(n) < self.c_enterprise[court])
+        enterprise = np.isin(category, ["民事", "执行"]) & (draw() < self.c_enterprise[court])
         root = np.where(origin_k == NA, np.arange(n), origin_k)
         for _ in range(7):  # pointer doubling: every case finds its chain's first case
             root = root[root]
         enterprise = enterprise[root]  # a chain's cases share the parties of its first case
-        four = counted & (v2.random(n) < self.c_four_types[court])
-        reviewed = four & (v2.random(n) < self.c_reviewed[court])
+        four = counted & (draw() < self.c_four_types[court])
+        reviewed = four & (draw() < self.c_reviewed[court])
         return {"enterprise": enterprise, "four_types": four, "reviewed": reviewed}
 
 
@@ -165,9 +176,10 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         civil_roots = max(1, round(civil_roots * cases / g.next_id))
         g = Generator(seed, end)
         g.run(civil_roots, lambda *_: None)
-    say(4, "案号与原审案号 case numbers and origins")
+    say(4, "案号、原审案号与信访 case numbers, origins and letters and visits")
     table = g.table()
-    del g.batches
+    visits = g.visits
+    del g.batches, g.visits
     with store.building(db_path) as con:
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB_LARGE if cases >= 50_000_000 else DUCKDB_MEMORY_MB}MB'")
         con.execute(
@@ -182,10 +194,14 @@ def generate(db_path: str, cases: int = 300_000, seed: int = 2026, end: dt.date 
         store.create_judge_list(con)
         con.executemany("INSERT INTO judge_list VALUES (?, ?, ?, ?, ?, ?)", g.judges_list())
         say(5, "写入案件与派生字段 cases and derived facts")
-        store.write_cases(con, relation, keyed=True, linked=True)
+        store.write_cases(con, relation, keyed=True, linked=True, with_facts=False)
         con.execute("DROP VIEW gen_cases")
         con.unregister("gen")
         del table
+        con.register("gen_visits", visits)
+        con.execute("INSERT INTO visits SELECT * FROM gen_visits ORDER BY visit_no")
+        con.unregister("gen_visits")
+        write_facts(con)  # the monthly facts and facts_visits, as an import writes them
         say(6, "写入元数据 meta")
         store.write_meta(con, kind="demo", data_date=end.isoformat(), source=SOURCE)
         store.write_court_data(con, "SELECT court_code, ?::DATE AS through, (SELECT value FROM meta WHERE key = "

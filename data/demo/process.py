@@ -32,6 +32,9 @@ class CaseProcess(Province):
         super().__init__(seed, end)
         self.batches: list[Batch] = []
         self.next_id = 0
+        self.petitioned: list[tuple[Batch, float, tuple[str, ...]]] = []  # decisions petitions were drawn on
+        self.retrial_share = 0.08  # 裁定再审 of a petition (× the judge's reversal factor)
+        self.retrial_outcomes = [0.35, 0.35, 0.10, 0.10, 0.05, None]  # 维持 改判 发回重审 调解 撤诉 (其他)
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -298,7 +301,10 @@ class CaseProcess(Province):
         c = b["court"]
         m = self.closed_with(b, *methods) & (b["recv"] == NA) & (self.parent[c] >= 0) & (rng.random(b.n) < rate)
         filed = self.after(b["closed"], 20, 180)
-        m &= filed <= self.end
+        before = b.get("petitioned", np.zeros(b.n, bool))  # a decision is petitioned against once
+        m &= (filed <= self.end) & ~before
+        b["petitioned"] = before | m
+        self.petitioned.append((b, rate, methods))
         if not m.any():
             return None
         court = self.parent[c[m]]
@@ -307,7 +313,7 @@ class CaseProcess(Province):
         p = self.new_batch("民申", court, np.full(n, self.dv["审判监督庭"], np.int16), filed[m], b["id"][m],
                            b["cause"][m], fi)
         p["proc"][:] = PR["审查程序"]
-        retrial = 0.08 * np.sqrt(self.j_rev[fi])
+        retrial = self.retrial_share * np.sqrt(self.j_rev[fi])
         p["method"] = np.array([ME[x] for x in ["裁定再审", "撤诉", "其他", "驳回申请"]], np.int8)[
             self.choose(n, [retrial, 0.10, 0.04, None])]
         p["hearing"] = rng.random(n) < 0.1
@@ -327,7 +333,7 @@ class CaseProcess(Province):
                            p["cause"][m], p["fi_judge"][m])
         r["proc"][:] = PR["再审程序"]
         order = ["维持", "改判", "发回重审", "调解", "撤诉", "其他"]
-        r["method"] = np.array([ME[x] for x in order], np.int8)[self.choose(n, [0.35, 0.35, 0.10, 0.10, 0.05, None])]
+        r["method"] = np.array([ME[x] for x in order], np.int8)[self.choose(n, self.retrial_outcomes)]
         r["hearing"] = self.rng.random(n) < 0.85
         self.settle(r, self.long_tail(r, self.gamma(110.0 * self.speed(r), 2.5), 0.01))
         return r
@@ -469,6 +475,19 @@ class CaseProcess(Province):
         queue.append(self.first_instance("行初", *self.roots(round(civil_roots * ADMIN_PER_CIVIL), wa)))
         wp = np.where(basic, pop * self.c_volume * self.c_pm_volume, 0.0)
         self.premediation(*self.roots(round(civil_roots * PREMEDIATION_PER_CIVIL), wp))
+        sources = self.follow(queue)
+        say(3, "生成执行案件 enforcement cases")
+        we = np.where(basic, pop * self.c_volume, 0.0)
+        we = we / we.sum() * 0.9 + np.where(inter, city_pop / city_pop[inter].sum() * 0.1, 0.0)
+        court, filed = self.roots(round(civil_roots * ENFORCEMENT_ROOTS_PER_CIVIL), we)
+        cause = self.causes([c for c in CIVIL_CAUSES if c[2] == 2], len(court))
+        sources.append((court, filed, np.full(len(court), NA, np.int32), cause))
+        self.enforce(sources)
+        self.more_retrials()
+
+    def follow(self, queue: list) -> list:
+        """First instances in `queue` and all that follows them (appeals, remands, petitions,
+        retrials), children after their parents; returns the enforcement sources they give."""
         sources = []
         while queue:
             fi = queue.pop(0)
@@ -488,12 +507,34 @@ class CaseProcess(Province):
                     sources.append(self.enforcement_sources(r, True, "维持", "改判", "调解"))
                     queue.append(self.remands(r))
             queue = [q for q in queue if q is not None]
-        say(3, "生成执行案件 enforcement cases")
-        we = np.where(basic, pop * self.c_volume, 0.0)
-        we = we / we.sum() * 0.9 + np.where(inter, city_pop / city_pop[inter].sum() * 0.1, 0.0)
-        court, filed = self.roots(round(civil_roots * ENFORCEMENT_ROOTS_PER_CIVIL), we)
-        cause = self.causes([c for c in CIVIL_CAUSES if c[2] == 2], len(court))
-        sources.append((court, filed, np.full(len(court), NA, np.int32), cause))
-        e = self.enforcement(*(np.concatenate(parts) for parts in zip(*sources)))
-        self.resumed(e)
-        self.objections(e)
+        return sources
+
+    def enforce(self, sources: list) -> None:
+        """执 cases on the judgments of `sources`, and what follows them."""
+        court, filed, origin, cause = (np.concatenate(parts) for parts in zip(*sources))
+        if len(court):
+            e = self.enforcement(court, filed, origin, cause)
+            self.resumed(e)
+            self.objections(e)
+
+    def more_retrials(self) -> None:
+        """More petitions on the same decisions, more of them retried and more retrials remanded
+        (so 再审改判-发回重审比 has a value), with all that follows: drawn last, from their own
+        stream, so every case drawn before stays as it was."""
+        self.main_cases = self.next_id  # the cases drawn before: rows 0 … main_cases - 1
+        main = self.rng, self.rng_v2
+        self.rng = self.rng_v2 = self.rng_retrial
+        self.retrial_share, self.retrial_outcomes = 0.2, [0.25, 0.35, 0.25, 0.08, 0.04, None]
+        try:
+            queue, sources = [], []
+            for b, rate, methods in list(self.petitioned):
+                r = self.retrials(self.petitions(b, rate, *methods))
+                if r is not None:
+                    sources.append(self.enforcement_sources(r, True, "维持", "改判", "调解"))
+                    queue.append(self.remands(r))
+            sources += self.follow([q for q in queue if q is not None])
+            if sources:
+                self.enforce(sources)
+        finally:
+            self.rng, self.rng_v2 = main
+            self.petitioned.clear()

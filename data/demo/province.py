@@ -22,6 +22,8 @@ class Province(Calendar):
     def __init__(self, seed: int, end: dt.date):
         self.rng = np.random.default_rng(seed)
         self.rng_v2 = np.random.default_rng(seed + 1)  # spec-v2 features, drawn apart from the rest
+        self.rng_visits = np.random.default_rng(seed + 2)  # letters and visits (spec v3), apart again
+        self.rng_retrial = np.random.default_rng(seed + 3)  # the spec-v3 petitions and retrials, apart too
         self.lo = _day(START)
         self.end = _day(end)
         self._calendar()

@@ -124,3 +124,9 @@ ENFORCEMENT_ROOTS_PER_CIVIL = 0.14
 ROWS_PER_CIVIL_ROOT = 1.72  # all rows written per 民初 root, measured; the size is corrected once if off
 DUCKDB_MEMORY_MB = 2000  # the build connection's memory limit (DuckDB spills beyond it): ~2.8 GB peak at 10M cases
 DUCKDB_MEMORY_MB_LARGE = 4000  # from 50M cases, so the joins and the sort of `cases` spill less (100M: 11.6 GB peak in all)
+# Letters and visits (spec v3): about one per 40 cases; shares of threads (one petitioner's visits)
+VISITS_PER_CASE = 1 / 40
+VISIT_NO_CASE_SHARE = 0.15   # name no stored case: counted for the registering court only
+VISIT_OLD_CASE_SHARE = 0.04  # of all, taken from those: name a case from before the data (not stored)
+VISIT_SKIP_LEVEL = 0.06      # 越级 (twice as often on a petitioner's return)
+VISIT_HOT_COURTS = {"示0203": 2.2, "示0104": 1.8, "示0401": 1.6, "示0301": 0.5}  # 访源 factors (others drawn)
