@@ -59,7 +59,7 @@ ROLES: dict[str, Role] = {r.id: r for r in (
          own_cases_only=False, others_anonymous=False, sets_actions=True),
     Role(id="line", zh="条线庭长", en="Business-line head", reach=Reach.LINE, compare_levels=_ALL_LEVELS,
          own_cases_only=False, others_anonymous=False, reports_progress=True),
-    Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("team", "judge"),
+    Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("judge", "team"),
          own_cases_only=False, others_anonymous=False, reports_progress=True),
     Role(id="judge", zh="法官", en="Judge", reach=Reach.OWN, compare_levels=("judge",),
          own_cases_only=True, others_anonymous=True),

@@ -40,7 +40,7 @@ def _teams(con, court, division):
 def test_the_roles_that_compare_divisions_compare_teams_a_head_its_own_a_judge_none():
     for role in ("admin", "leader", "line"):
         assert "team" in ROLES[role].compare_levels and "division" in ROLES[role].compare_levels
-    assert ROLES["head"].compare_levels == ("team", "judge")
+    assert ROLES["head"].compare_levels == ("judge", "team")  # their judges first, as before
     assert "team" not in ROLES["judge"].compare_levels
     assert HEAD.profile_levels == ("division", "team", "judge")
     judge = Access(role="judge", court=COURT, division=OWN, judge_id="x")
