@@ -151,3 +151,12 @@ def test_a_teams_profile_ranks_it_among_the_teams_of_divisions_of_its_name(con):
     # the team's own figures are those of its scope
     alone = compute(con, PERIOD, None, scope, [ind])
     assert p.indicators.set_index("indicator").loc[ind, "value"] == pytest.approx(alone["value"].iloc[0])
+
+
+def test_meets_rates_are_per_team(con):
+    from metrics.api import indicator_table, meets_rates
+
+    table = indicator_table(con, PERIOD, Scope(court=COURT), "team")
+    rates = meets_rates(table)
+    assert list(rates.columns[:2]) == ["court_code", "team"]
+    assert len(rates) == table.drop_duplicates(["court_code", "team"]).shape[0]
