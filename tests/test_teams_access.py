@@ -160,3 +160,31 @@ def test_meets_rates_are_per_team(con):
     rates = meets_rates(table)
     assert list(rates.columns[:2]) == ["court_code", "team"]
     assert len(rates) == table.drop_duplicates(["court_code", "team"]).shape[0]
+
+
+def test_the_briefings_units_table_has_the_teams_of_a_court_or_a_division(con):
+    import io
+
+    import openpyxl
+
+    from report import frozen
+    from report.briefing import build, to_docx, to_xlsx, unit_rows
+
+    b = build(con, Scope(court=COURT), PERIOD, follow=False)
+    teams = set(con.execute("SELECT DISTINCT team FROM cases WHERE court_code = ? AND team <> ''", [COURT]).fetchall())
+    assert set(b.teams["team"]) == {t for (t,) in teams} and "" not in set(b.teams["team"])
+    header, rows = unit_rows(b, teams=True)
+    assert header[0] == "审判团队" and sorted(r[0] for r in rows) == sorted(t for (t,) in teams)
+    sheets = openpyxl.load_workbook(io.BytesIO(to_xlsx(b))).sheetnames
+    assert "各审判团队" in sheets
+    import docx
+
+    doc = docx.Document(io.BytesIO(to_docx(b)))
+    assert "各审判团队" in [p.text for p in doc.paragraphs]
+    assert any(t.rows[0].cells[0].text == "审判团队" for t in doc.tables)
+    assert frozen.loads(frozen.dumps(b)).teams.shape == b.teams.shape  # kept as issued
+    division = build(con, Scope(court=COURT, division=OWN), PERIOD, follow=False)
+    assert set(division.teams["team"]) == set(_teams(con, COURT, OWN))
+    # no teams for a reader without the team level, nor across a district's courts
+    assert build(con, Scope(court=COURT), PERIOD, follow=False, teams=False).teams.empty
+    assert build(con, Scope(court="示01", with_subordinates=True), PERIOD, follow=False).teams.empty

@@ -360,7 +360,8 @@ def briefing(q: Query, lang: str = "zh"):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _briefing(q: Query, lang: str, db_version):
-    return build(cursor(), q.scope, q.period_obj, lang=lang, follow=False)
+    return build(cursor(), q.scope, q.period_obj, lang=lang, follow=False,
+                 teams="team" in q.viewer.rule.compare_levels)
 
 
 def briefing_file(q: Query, lang: str, kind: str) -> bytes:
