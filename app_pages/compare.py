@@ -153,6 +153,9 @@ why = st.expander(t("why_moved"), on_change="rerun", key="why_open") if ind.kind
 if why is not None and why.open:
     with why:
         moved = queries.moved(scope_q, chosen, level)
+        if level == "team":  # "court|team": named as on the bars (twins with their court)
+            labels = dict(zip(table["court_code"] + "|" + table["team"], table["unit"]))
+            moved = moved.assign(name=moved["unit"].map(labels).fillna(moved["name"]))
         if moved.empty:
             st.info(t("no_data"))
         else:
