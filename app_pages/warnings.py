@@ -90,8 +90,9 @@ else:
         tooltip=[alt.Tooltip("month:O", title=t("month")), alt.Tooltip("series:N", title=t("value")),
                  alt.Tooltip("pct:Q", title="%", format=".1f")]), alt=t("backlog_title"))
     unit_cols = {"court": ["court_code", "court_name"], "division": ["court_name", "division"],
-                 "judge": ["court_name", "division", "judge_name"]}[by]
-    per_unit = backlog.groupby(unit_cols, sort=False).agg(
+                 "team": ["court_name", "team"], "judge": ["court_name", "division", "judge_name"]}[by]
+    by_unit = backlog[backlog["team"] != ""] if by == "team" else backlog  # a case with no team is in none
+    per_unit = by_unit.groupby(unit_cols, sort=False).agg(
         backlog=("case_no", "size"), cleared=("status", lambda s: int((s == "cleared").sum()))).reset_index()
     per_unit["left"] = per_unit["backlog"] - per_unit["cleared"]
     per_unit["share"] = (per_unit["cleared"] / per_unit["backlog"]).map(lambda v: f"{v:.1%}")

@@ -248,6 +248,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "units_court": ("法院数", "Courts"),
     "units_division": ("部门数", "Divisions"),
     "units_judge": ("法官数", "Judges"),
+    "units_team": ("审判团队数", "Trial teams"),
     "points_lost": ("失分在哪里", "Where the points were lost"),
     "points_lost_mean": ("平均失分", "Mean points lost"),
     "no_points_lost": ("所有计分指标均在合理区间内，没有失分。", "Every scored indicator is within its range: no points lost."),

@@ -79,11 +79,15 @@ def test_a_teams_bar_opens_its_cases(server, page):
     mark = chart.locator("g.role-mark path[aria-label*='unit: ']").first  # a team's bar, not the band or the line
     box = mark.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.get_by_role("heading", name=re.compile("：.*明细案件")).first.wait_for(timeout=60000)
+    cases = page.get_by_role("heading", name=re.compile("：.*明细案件")).first
+    cases.wait_for(timeout=60000)
+    assert "团队" in cases.inner_text()
     page.get_by_text("共 ").first.wait_for(timeout=60000)
     wait_ready(page, 60000)
     _no_error(page)
-    _shot(page, "teams_compare_cases")
+    cases.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(800)
+    _shot(page, "teams_compare_cases", top=False)
 
 
 def test_a_teams_profile_in_chinese_and_english(server, page):
@@ -137,3 +141,35 @@ def test_a_judge_has_no_team_level(server, page):
     assert page.get_by_text("审判团队").count() == 0
     _no_error(page)
     _shot(page, "teams_judge")
+
+
+def test_teams_on_the_assessment_the_trends_and_the_warnings(server, page):
+    open_as(page, f"{server}/assessment?level=team&court={quote('示0101')}&district=false")
+    page.get_by_text("平均综合得分").first.wait_for(timeout=60000)
+    page.get_by_text("未编入审判团队").first.wait_for(timeout=60000)
+    _no_error(page)
+    _shot(page, "teams_assessment_admin")
+    page.goto(f"{server}/trends?tlevel=team&court={quote('示0101')}&district=false")
+    wait_ready(page, 60000)
+    page.get_by_text("未编入审判团队").first.wait_for(timeout=60000)
+    assert page.locator("[data-testid='stMultiSelect']").filter(has_text="团队").count() == 1
+    _no_error(page)
+    page.locator("[data-testid='stMultiSelect']").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(800)
+    _shot(page, "teams_trends_admin", top=False)
+    page.goto(f"{server}/warnings?wby=team&court={quote('示0101')}&district=false")
+    wait_ready(page, 60000)
+    page.get_by_text("按审判团队").first.wait_for(timeout=60000)
+    _no_error(page)
+    _shot(page, "teams_warnings_admin", top=False)
+
+
+def test_a_heads_assessment_of_teams_holds_their_division(server, page):
+    open_as(page, f"{server}/assessment?level=team&division={quote('执行局')}", user="demo_head")
+    page.get_by_text("平均综合得分").first.wait_for(timeout=60000)
+    grid = page.locator("[data-testid='stDataFrame']").last
+    grid.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(800)
+    names = [c.strip() for c in grid.locator("[role='gridcell']").all_inner_texts() if "团队" in c]
+    assert names and all(n.startswith("民一庭") for n in names), names
+    _no_error(page)
