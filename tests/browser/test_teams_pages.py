@@ -173,3 +173,14 @@ def test_a_heads_assessment_of_teams_holds_their_division(server, page):
     names = [c.strip() for c in grid.locator("[role='gridcell']").all_inner_texts() if "团队" in c]
     assert names and all(n.startswith("民一庭") for n in names), names
     _no_error(page)
+
+
+def test_the_briefing_lists_a_courts_teams(server, page):
+    open_as(page, f"{server}/briefing?court={quote('示0101')}&district=false")
+    note = page.get_by_text("未编入审判团队的法官所办案件不属于任何团队").first
+    note.wait_for(timeout=120000)
+    assert page.get_by_text("各审判团队").count() >= 1
+    _no_error(page)
+    note.evaluate("e => e.scrollIntoView({block: 'end'})")
+    page.wait_for_timeout(800)
+    _shot(page, "teams_briefing_admin", top=False)
