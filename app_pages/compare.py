@@ -1,6 +1,6 @@
 """对比分析: units side by side — ranked bars with the range band and the average, a heat map
 of units × indicators by 达标, "why did it move", and drill-down court → division → judge → cases
-(a trial team → its cases)."""
+(a trial team → its judges and its cases)."""
 from __future__ import annotations
 
 import altair as alt
@@ -170,10 +170,17 @@ if why is not None and why.open:
 clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
 if clicked not in set(one["unit"]):  # a selection the chart could not have sent
     clicked = None
-if clicked and level == "team":  # a team's cases
+if clicked and level == "team":  # a team's judges on the chosen indicator, then its cases
     row = one[one["unit"] == clicked].iloc[0]
+    team_q = scope_q.narrow(court=row["court_code"], district=False, team=row["team"])
+    members = queries.table(team_q, "judge", (chosen,))
+    st.subheader(tm("team_judges", team=clicked, name=ind.name(L)))
+    members = members.sort_values("value", ascending=ind.direction == "lower", na_position="last")
+    st.dataframe(pd.DataFrame({t("child_judge"): members["name"].astype(str),
+                               t("value"): [fmt.value(ind, v, L) for v in members["value"]]}),
+                 hide_index=True, alt="team judges", width="content")
     st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
-    case_list(scope_q.narrow(court=row["court_code"], district=False, team=row["team"]), ctx, chosen, clicked)
+    case_list(team_q, ctx, chosen, clicked)
 elif clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))

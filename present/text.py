@@ -318,6 +318,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "child_division": ("部门", "Division"),
     "child_judge": ("法官", "Judge"),
     "child_team": ("审判团队", "Trial team"),
+    "team_judges": ("{team}的法官：{name}", "Judges of {team}: {name}"),
     "team": ("审判团队", "Trial team"),
     "no_teams": ("本部门没有审判团队（法官名录未列团队）", "This division has no trial teams (the judges list names none)"),
     "teams_blank_left_out": ("未编入审判团队的法官所办案件不属于任何团队，不在团队对比之列。",

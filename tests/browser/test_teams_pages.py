@@ -82,10 +82,12 @@ def test_a_teams_bar_opens_its_cases(server, page):
     cases = page.get_by_role("heading", name=re.compile("：.*明细案件")).first
     cases.wait_for(timeout=60000)
     assert "团队" in cases.inner_text()
+    judges = page.get_by_role("heading", name=re.compile("团队的法官：")).first  # the team's judges first
+    assert judges.is_visible()
     page.get_by_text("共 ").first.wait_for(timeout=60000)
     wait_ready(page, 60000)
     _no_error(page)
-    cases.evaluate("e => e.scrollIntoView({block: 'start'})")
+    judges.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(800)
     _shot(page, "teams_compare_cases", top=False)
 
