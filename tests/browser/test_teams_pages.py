@@ -124,6 +124,7 @@ def test_a_head_sees_only_their_divisions_teams(server, page):
     heading = page.locator("h2").filter(has_text="画像").first
     heading.wait_for(timeout=60000)
     assert "执行局" not in heading.inner_text() and "民一庭第" in heading.inner_text()
+    assert page.get_by_text("链接中的参数无效").count() >= 1  # the link's team is said to be refused
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="审判团队").last
     box.click()
     options = page.get_by_role("option").all_inner_texts()
