@@ -1,4 +1,4 @@
-"""综合评估: every court, division or judge in the user's scope scored on the weighted indicators
+"""综合评估: every court, division, trial team or judge in the user's scope scored on the weighted indicators
 (metrics/score.py) — the composites ranked, their distribution, where the points were lost, and
 进位 / 退位 against the same period last year (ranks only when rankings are switched on)."""
 from __future__ import annotations
@@ -50,11 +50,14 @@ division = access.fixed_division
 if level == "judge" and division is None:  # judges of one division, or of every division ("")
     division = url_widget(st.selectbox, t("division"), [""] + scope_divisions(f), "division", width=200,
                           format_func=lambda d: d or t("all_divisions")) or None
-units, detail = queries.assessment(f.narrow(division=division) if level == "judge" else f, level)
+units, detail = queries.assessment(f.narrow(division=division) if level in ("judge", "team") else f, level)
 if units.empty:
     st.info(t("no_data"))
     st.stop()
-keys = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}[level]
+if level == "team":
+    st.caption(t("teams_blank_left_out"))
+keys = {"court": ["court_code"], "division": ["court_code", "division"], "team": ["court_code", "team"],
+        "judge": ["court_code", "judge_id"]}[level]
 courts = queries.courts().set_index("court_code")["court_name"]
 # a division or a judge is named with its court when the scope holds several courts
 several = units["court_code"].nunique() > 1
@@ -133,6 +136,6 @@ for i in picked.selection.rows:  # a row opens that unit's 画像 (a judge only 
     unit_row = table.iloc[i]
     unit_division = unit_row.get("division")
     pages.open_profile(level, unit_row["court_code"], unit_division if pd.notna(unit_division) else division,
-                       unit_row.get("judge_id"))
+                       unit_row.get("judge_id"), unit_row.get("team"))
 download_xlsx(shown, f"assessment_{level}", f, ctx, key="dl_assessment",
               extra={t("compare_level"): t(f"level_{level}")})

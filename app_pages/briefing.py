@@ -76,6 +76,10 @@ def shortfalls(b) -> None:
 
 def units(b) -> None:
     table(*unit_rows(b))
+    if len(b.teams):  # the trial teams of the court or division
+        st.write(t("b_teams"))
+        table(*unit_rows(b, teams=True))
+        st.caption(t("teams_blank_left_out"))
     one = b.units[b.units.indicator == UNIT_CHART].dropna(subset=["value"])
     if len(one):
         title = t("b_chart_units", name=BY_ID[UNIT_CHART].name(L), period=b.period_text)

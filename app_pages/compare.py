@@ -1,5 +1,6 @@
 """对比分析: units side by side — ranked bars with the range band and the average, a heat map
-of units × indicators by 达标, "why did it move", and drill-down court → division → judge → cases."""
+of units × indicators by 达标, "why did it move", and drill-down court → division → judge → cases
+(a trial team → its judges and its cases)."""
 from __future__ import annotations
 
 import altair as alt
@@ -38,26 +39,32 @@ ids = [i.id for i in CATALOGUE]
 chosen = url_widget(st.selectbox, t("indicator"), ids, "ind", format_func=lambda i: BY_ID[i].name(L))
 ind = BY_ID[chosen]
 
-district = f.district if level == "court" else False
-scope_q = f.narrow(district=district, division=division if level == "judge" else None)
+# Teams are compared across the scope's courts (a head's: their division's teams).
+district = f.district if level in ("court", "team") else False
+scope_q = f.narrow(district=district, division=division if level in ("judge", "team") else None)
 table = queries.table(scope_q, level)
-unit_cols = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"]}[level]
+unit_cols = {"court": ["court_code"], "division": ["court_code", "division"], "team": ["court_code", "team"],
+             "judge": ["court_code", "judge_id"]}[level]
+if level == "team":  # a case with no team is in no team
+    table = table[table["team"] != ""].reset_index(drop=True)
 if table.empty:
     st.info(t("no_data"))
     st.stop()
 
-# A unit's label is its name; two units with one name (two judges 张伟) get their id added.
+# A unit's label is its name; two units with one name (two judges 张伟) get their id added,
+# two teams of one name (民一庭第一团队 of two courts) their court's name.
 table = table.assign(unit=table["name"].astype(str))
-last_key = unit_cols[-1]
+court_names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
+tags = table["court_code"].map(court_names).fillna(table["court_code"]) if level == "team" else table[unit_cols[-1]]
 same_name = table.drop_duplicates(unit_cols).duplicated("unit", keep=False)
 twins = set(table.drop_duplicates(unit_cols)[same_name]["unit"])
 twin = table["unit"].isin(twins)
-table.loc[twin, "unit"] = [t("name_with_id", name=u, id=k)
-                           for u, k in zip(table.loc[twin, "unit"], table.loc[twin, last_key])]
+table.loc[twin, "unit"] = [t("name_with_id", name=u, id=k) for u, k in zip(table.loc[twin, "unit"], tags[twin])]
 one = table[table.indicator == chosen].copy()
 one["color"] = [status_color(s, d) for s, d in zip(one["status"], one["side"])]
 one["shown"] = [fmt.value(ind, v, L) for v in one["value"]]
-one["note"] = followup_views.unit_notes(f, chosen, one)  # notes (批注) on each unit's figure, in its tooltip
+# notes (批注) on each unit's figure, in its tooltip (notes are on courts, divisions and judges, not teams)
+one["note"] = followup_views.unit_notes(f, chosen, one) if level != "team" else ""
 one = one.sort_values("value", ascending=ind.direction == "lower", na_position="last")
 # The reference line: the level's whole scope for rates and means, the mean per unit for counts.
 overall = queries.table(scope_q)
@@ -79,7 +86,7 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
     """A click on a court or division bar opens the same view one level down (runs before the rerun,
     so it may set the filter widgets), one step further along the drill-down's path."""
     picked = (st.session_state[chart_key].selection.get("unit") or [{}])[0].get("unit")
-    if picked not in rows or level == "judge":
+    if picked not in rows or level in ("judge", "team"):
         return
     court, unit_division = rows[picked]
     before = View.of(f.court, f.district, level, division)
@@ -92,8 +99,10 @@ event = st.altair_chart(chart, key=f"bars_{level}", alt=ind.name(L),
 dots = charts.ranked_as_dots(one["plot"], low, None if fmt.missing(avg) else avg * scale, ind.kind != "count",
                              100 if ind.unit == "%" else None)
 st.caption(t("compare_caption") + t("compare_click_dots" if dots else "compare_click_bars"))
-# 设为整改事项: each unit falling short of the chosen indicator, in one click.
-short_units = one[[falls_short(s, d) for s, d in zip(one["status"], one["side"])]]
+if level == "team":
+    st.caption(t("teams_blank_left_out"))
+# 设为整改事项: each unit falling short of the chosen indicator, in one click (items are not kept per team).
+short_units = one[[falls_short(s, d) for s, d in zip(one["status"], one["side"])]] if level != "team" else one.head(0)
 followup_form.unit_buttons(chosen, [(r["unit"], {
     "court": r["court_code"], "district": district, "judge_id": r.get("judge_id"),
     "division": r.get("division") if level == "division" else division if level == "judge" else None})
@@ -109,7 +118,7 @@ judged["ind_name"] = judged["indicator"].map(lambda i: BY_ID[i].name(L))
 judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["side"])]
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
 # A click on a court's or division's row opens it, as on the ranking.
-opens = level != "judge"
+opens = level not in ("judge", "team")
 heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
                        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
                                 alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))],
@@ -131,7 +140,7 @@ picked = st.dataframe(pd.DataFrame({t(f"child_{level}"): rates["unit"], t("meets
 for i in picked.selection.rows:
     unit_row = rates.iloc[i]
     pages.open_profile(level, unit_row["court_code"], unit_row.get("division") if level == "division" else division,
-                       unit_row.get("judge_id"))
+                       unit_row.get("judge_id"), unit_row.get("team"))
 
 export, formats = sheets.indicators(table.assign(name=table["unit"]), L, t(f"child_{level}"))
 export[t("meets_rate")] = list(table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left")["meets_rate"])
@@ -144,6 +153,9 @@ why = st.expander(t("why_moved"), on_change="rerun", key="why_open") if ind.kind
 if why is not None and why.open:
     with why:
         moved = queries.moved(scope_q, chosen, level)
+        if level == "team":  # "court|team": named as on the bars (twins with their court)
+            labels = dict(zip(table["court_code"] + "|" + table["team"], table["unit"]))
+            moved = moved.assign(name=moved["unit"].map(labels).fillna(moved["name"]))
         if moved.empty:
             st.info(t("no_data"))
         else:
@@ -158,7 +170,18 @@ if why is not None and why.open:
 clicked = (event.selection.get("unit") or [{}])[0].get("unit") if event and event.selection else None
 if clicked not in set(one["unit"]):  # a selection the chart could not have sent
     clicked = None
-if clicked and level == "judge":
+if clicked and level == "team":  # a team's judges on the chosen indicator, then its cases
+    row = one[one["unit"] == clicked].iloc[0]
+    team_q = scope_q.narrow(court=row["court_code"], district=False, team=row["team"])
+    members = queries.table(team_q, "judge", (chosen,))
+    st.subheader(tm("team_judges", team=clicked, name=ind.name(L)))
+    members = members.sort_values("value", ascending=ind.direction == "lower", na_position="last")
+    st.dataframe(pd.DataFrame({t("child_judge"): members["name"].astype(str),
+                               t("value"): [fmt.value(ind, v, L) for v in members["value"]]}),
+                 hide_index=True, alt="team judges", width="content")
+    st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
+    case_list(team_q, ctx, chosen, clicked)
+elif clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
     st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
     if access.rule.own_cases_only and row.get("judge_id") != access.judge_id:

@@ -1,7 +1,7 @@
-"""画像: one court, division or judge for the year-end file — composite and 达标率, where it stands
+"""画像: one court, division, trial team or judge for the year-end file — composite and 达标率, where it stands
 among its peers (percentiles), three years of key indicators, caseload mix, pending ages and
 warnings — with a one-page PNG or PDF export. A judge sees their own; a division head their
-division and its judges; leaders the units of their courts (metrics/access.py check_profile)."""
+division, its teams and its judges; leaders the units of their courts (metrics/access.py check_profile)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -26,7 +26,7 @@ access = current_access()
 
 level = url_widget(st.segmented_control, t("profile_level"), list(access.profile_levels), "plevel",
                    required=True, format_func=label_of("profile_"))
-division = judge = None
+division = judge = team = None
 with st.container(horizontal=True):
     if level != "court":
         division = access.fixed_division
@@ -44,12 +44,18 @@ with st.container(horizontal=True):
         names = dict(zip(people["judge_id"], people["judge_name"]))
         judge = url_widget(st.selectbox, t("judge"), list(names), "judge", width=200,
                            format_func=lambda j, now=L: text.tr("name_with_id", now, name=names.get(j, j), id=j))
+    if level == "team":  # the teams of the division (a case with no team is in none)
+        teams = queries.teams(f.narrow(district=False, division=division))
+        if not teams:
+            st.info(t("no_teams"))
+            st.stop()
+        team = url_widget(st.selectbox, t("team"), teams, "team", width=240)
 
-q = f.narrow(district=False, division=division, judge_id=judge)
+q = f.narrow(district=False, division=division, judge_id=judge, team=team)
 p = queries.profile(q, level)
 court = queries.courts().set_index("court_code").loc[f.court]
-unit = " ".join(x for x in (court["court_name"], division if level != "court" else None,
-                            names.get(judge) if level == "judge" else None) if x)
+unit = " ".join(x for x in (court["court_name"], division if level not in ("court", "team") else None,
+                            team, names.get(judge) if level == "judge" else None) if x)
 st.header(tm("profile_of", unit=unit), anchor="unit")
 court_level = court["level"]
 st.caption(md(f"{f.period_obj.describe(L)} · {pp.peers_text(p, L, court_level)}"))
@@ -73,10 +79,12 @@ with right:
             st.markdown(tm("list_item", line=pp.standing_line(r, L)))
         if rows.empty:
             st.markdown(t("none_listed"))
-    followup_form.shortfall_buttons(list(p.weaknesses()["indicator"]), "profile", court=f.court,
-                                    division=division if level != "court" else None, judge_id=judge)
+    if level != "team":  # action items are kept per court, division and judge
+        followup_form.shortfall_buttons(list(p.weaknesses()["indicator"]), "profile", court=f.court,
+                                        division=division if level != "court" else None, judge_id=judge)
 
-followup_views.unit_items(q, key="profile_items")
+if level != "team":
+    followup_views.unit_items(q, key="profile_items")
 
 st.subheader(t("history_title"))
 st.altair_chart(pp.history_chart(p, L, columns=4, cell=170), alt=t("history_title"))
@@ -107,7 +115,8 @@ subtitle = t("profile_sub", period=f.period_obj.describe(L),
              date=str(ctx["data_date"]))
 title = t("profile_of", unit=unit)  # drawn as text in the file, not read as Markdown
 user = current_user()
-base_name = f"profile_{level}_{f.court}{'_' + division if division and level != 'court' else ''}{'_' + judge if judge else ''}_{f.period}"
+base_name = (f"profile_{level}_{f.court}{'_' + division if division and level != 'court' else ''}"
+             f"{'_' + team if team else ''}{'_' + judge if judge else ''}_{f.period}")
 with st.container(horizontal=True):
     for kind, mime in (("png", "image/png"), ("pdf", "application/pdf")):
         make = (lambda kind=kind: (profile_sheet.to_png if kind == "png" else profile_sheet.to_pdf)(

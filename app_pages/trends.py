@@ -64,19 +64,34 @@ st.caption(t("trend_caption") + (t("fu_note_marker") if notes else ""))
 last_day = min(end, ctx["data_date"])
 followup_views.note_form(f, chosen, [f"{last_day.year}-{m:02d}" for m in range(1, last_day.month + 1)])
 
-# Several units on one chart: the courts of the district, or the divisions of a court.
+# Several units on one chart: the courts of the district, or the divisions of a court — or, for a
+# role that compares them, the trial teams of the scope (a case with no team is in none).
 access = current_access()
 unit_level = "court" if f.district and access.district_wide else "division"
+if "team" in access.rule.compare_levels:
+    unit_level = url_widget(st.segmented_control, t("compare_level"), [unit_level, "team"], "tlevel",
+                            required=True, format_func=label_of("level_"))
 units = queries.table(f, unit_level)
-unit_names = dict(zip(units["court_code"] if unit_level == "court" else units["division"], units["name"]))
+if unit_level == "team":
+    units = units[units["team"] != ""]
+    court_names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
+    pairs = units.drop_duplicates(["court_code", "team"])
+    twins = set(pairs.loc[pairs["team"].duplicated(keep=False), "team"])
+    unit_names = {(c, tm_): t("name_with_id", name=tm_, id=court_names.get(c, c)) if tm_ in twins else tm_
+                  for c, tm_ in zip(pairs["court_code"], pairs["team"])}
+else:
+    unit_names = dict(zip(units["court_code"] if unit_level == "court" else units["division"], units["name"]))
 if len(unit_names) > 1:
     st.subheader(t("units_side_by_side"))
     picked = st.multiselect(t("units"), list(unit_names), default=list(unit_names)[:4],
-                            format_func=lambda u: str(unit_names[u]), key="trend_units", max_selections=8)
+                            format_func=lambda u: str(unit_names[u]), key=f"trend_units_{unit_level}", max_selections=8)
+    if unit_level == "team":
+        st.caption(t("teams_blank_left_out"))
     lines = []
     for unit in picked:
-        court, division = (unit, None) if unit_level == "court" else (f.court, unit)
-        s = queries.series(f.narrow(court=court, district=False, division=division), year, grain, (chosen,))
+        court, division, team = {"court": (unit, None, None), "division": (f.court, unit, None)}.get(
+            unit_level, (unit[0], None, unit[1]) if isinstance(unit, tuple) else (None, None, None))
+        s = queries.series(f.narrow(court=court, district=False, division=division, team=team), year, grain, (chosen,))
         lines.append(s[s["label"] <= last_label].assign(unit=str(unit_names[unit])))
     if lines:
         multi = pd.concat(lines)

@@ -50,15 +50,17 @@ kind = url_widget(st.selectbox, t("list"), list(names), "kind", format_func=name
                   width=320)
 rows = event.selection.rows if event and event.selection else []
 unit = counts.iloc[rows[0]] if rows and 0 <= rows[0] < len(counts) else None
-court, division, judge = f.court, None, None
+court, division, judge, team = f.court, None, None, None
 district = f.district
 if unit is not None:
     court, district = unit["court_code"], False
     division = unit.get("division") if by == "division" else None
     judge = unit.get("judge_id") if by == "judge" else None
+    team = unit.get("team") if by == "team" else None
     st.caption(t("selected") + md(" · ".join(str(unit[c]) for c in counts.columns[:3] if c in unit)))
-cases = queries.warning_list(f.narrow(court=court, district=district, division=division, judge_id=judge), as_of, kind,
-                              int(transfer_days))
+cases = queries.warning_list(f.narrow(court=court, district=district, division=division, judge_id=judge, team=team),
+                             as_of, kind,
+                             int(transfer_days))
 st.subheader(tm("list_title", name=names[kind], n=len(cases)))
 cases = counted_from_today(cases, as_of, dt.date.today())  # the list is the data date's; the limit's date and days left today's
 cols = ["case_no", "court_name", "division", "judge_name", "case_type", "filed_date", "days_on_hand",
@@ -88,8 +90,9 @@ else:
         tooltip=[alt.Tooltip("month:O", title=t("month")), alt.Tooltip("series:N", title=t("value")),
                  alt.Tooltip("pct:Q", title="%", format=".1f")]), alt=t("backlog_title"))
     unit_cols = {"court": ["court_code", "court_name"], "division": ["court_name", "division"],
-                 "judge": ["court_name", "division", "judge_name"]}[by]
-    per_unit = backlog.groupby(unit_cols, sort=False).agg(
+                 "team": ["court_name", "team"], "judge": ["court_name", "division", "judge_name"]}[by]
+    by_unit = backlog[backlog["team"] != ""] if by == "team" else backlog  # a case with no team is in none
+    per_unit = by_unit.groupby(unit_cols, sort=False).agg(
         backlog=("case_no", "size"), cleared=("status", lambda s: int((s == "cleared").sum()))).reset_index()
     per_unit["left"] = per_unit["backlog"] - per_unit["cleared"]
     per_unit["share"] = (per_unit["cleared"] / per_unit["backlog"]).map(lambda v: f"{v:.1%}")

@@ -34,7 +34,7 @@ class Role:
     zh: str
     en: str
     reach: Reach
-    compare_levels: tuple[str, ...]  # what 对比分析 and 节点管控 group by: court, division, judge
+    compare_levels: tuple[str, ...]  # what 对比分析, 综合评估 and 节点管控 group by: court, division, team, judge
     own_cases_only: bool             # case lists hold only the user's own cases
     others_anonymous: bool           # other judges appear as 法官A, 法官B … (unless judge_names_visible)
     manages_data: bool = False       # imports the data and makes the first account when the demo is left
@@ -51,7 +51,7 @@ class Role:
                 Reach.DIVISION: ("court", "division"), Reach.OWN: ("court", "division", "judge_id")}[self.reach]
 
 
-_ALL_LEVELS = ("court", "division", "judge")
+_ALL_LEVELS = ("court", "division", "team", "judge")
 ROLES: dict[str, Role] = {r.id: r for r in (
     Role(id="admin", zh="审管办", en="Trial management office", reach=Reach.ALL, compare_levels=_ALL_LEVELS,
          own_cases_only=False, others_anonymous=False, manages_data=True, sets_actions=True),
@@ -59,7 +59,7 @@ ROLES: dict[str, Role] = {r.id: r for r in (
          own_cases_only=False, others_anonymous=False, sets_actions=True),
     Role(id="line", zh="条线庭长", en="Business-line head", reach=Reach.LINE, compare_levels=_ALL_LEVELS,
          own_cases_only=False, others_anonymous=False, reports_progress=True),
-    Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("judge",),
+    Role(id="head", zh="庭长", en="Division head", reach=Reach.DIVISION, compare_levels=("judge", "team"),
          own_cases_only=False, others_anonymous=False, reports_progress=True),
     Role(id="judge", zh="法官", en="Judge", reach=Reach.OWN, compare_levels=("judge",),
          own_cases_only=True, others_anonymous=True),
@@ -121,6 +121,10 @@ class Access:
     def check(self, con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> Scope:
         """The scope if this user may see figures for it (grouped `by`), else AccessDenied."""
         reach = self.rule.reach
+        if (by == "team" or scope.team is not None) and "team" not in self.rule.compare_levels:
+            raise AccessDenied("无权查看审判团队 / not allowed to see trial teams")
+        if scope.team is not None and scope.court is None:
+            raise AccessDenied("审判团队需要法院 / a trial team needs its court")
         if reach is Reach.ALL:
             return scope
         if scope.court is None:
@@ -137,14 +141,27 @@ class Access:
             raise AccessDenied(f"只能查看本部门 / only your own division ({self.division})")
         if reach is Reach.OWN and scope.judge_id not in (None, self.judge_id):
             raise AccessDenied("只能查看本人的数据 / only your own figures")
+        if scope.team is not None and scope.team not in self.teams(con):
+            raise AccessDenied(f"只能查看本部门的审判团队 / only your own division's trial teams ({self.division})")
         return scope  # a judge's division as a whole, or its judges compared (names hidden by `anonymise`)
+
+    def teams(self, con: duckdb.DuckDBPyConnection) -> list[str]:
+        """The trial teams of a division-bound user's division: those its cases' judges belong to
+        (a case with no team is in none). The scope fixes the division, so a team's figures here
+        are always of this division's cases."""
+        if self.district_wide:
+            raise ValueError("teams() is for a division-bound user")
+        return [r[0] for r in con.execute(
+            "SELECT DISTINCT team FROM cases WHERE court_code::VARCHAR = ? AND division = ? AND team <> '' "
+            "ORDER BY team", [self.court, self.division]).fetchall()]
 
     @property
     def profile_levels(self) -> tuple[str, ...]:
         """The units whose 画像 this user may open: a judge their own, a division head their
-        division and its judges, a leader or the office every level within reach."""
-        return {Reach.OWN: ("judge",), Reach.DIVISION: ("division", "judge")}.get(
-            self.rule.reach, ("court", "division", "judge"))
+        division, its teams and its judges, a leader or the office every level within reach."""
+        levels = {Reach.OWN: ("judge",), Reach.DIVISION: ("division", "team", "judge")}.get(
+            self.rule.reach, ("court", "division", "team", "judge"))
+        return tuple(lv for lv in levels if lv != "team" or "team" in self.rule.compare_levels)
 
     def check_profile(self, con: duckdb.DuckDBPyConnection, level: str, scope: Scope) -> Scope:
         """The scope of a unit's 画像 if this user may open it, else AccessDenied."""

@@ -63,7 +63,7 @@ def indicator_table(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
 def meets_rates(table: pd.DataFrame) -> pd.DataFrame:
     """达标率 per unit of an indicator_table (evaluation.meets_rate), with how many indicators are
     in range (meets) and how many have both a range and a value (judged)."""
-    keys = [c for c in ("court_code", "division", "judge_id", "label") if c in table.columns]
+    keys = [c for c in ("court_code", "division", "team", "judge_id", "label") if c in table.columns]
     parts = table.groupby(keys, sort=False, dropna=False) if keys else [((), table)]
     rows = []
     for key, part in parts:

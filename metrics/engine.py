@@ -41,12 +41,13 @@ class UnknownScope(ValueError):
 
 @dataclass(frozen=True, kw_only=True)
 class Scope:
-    """Which cases an indicator looks at. division and judge_id need court."""
+    """Which cases an indicator looks at. division, judge_id and team need court."""
     court: str | None = None
     with_subordinates: bool = False
     category: str | None = None
     division: str | None = None
     judge_id: str | None = None
+    team: str | None = None  # a trial team (审判团队) of the court, by name (spec v3)
     case_type: str | None = None
     enterprise: bool = False  # 涉企 cases only (spec v2)
 
@@ -64,7 +65,7 @@ class Scope:
                 conds.append(f"{col('court_code')} = ?")
             params.append(self.court)
         for key, value in (("category", self.category), ("division", self.division), ("judge_id", self.judge_id),
-                           ("case_type", self.case_type)):
+                           ("team", self.team), ("case_type", self.case_type)):
             if value is not None and col(key):
                 conds.append(f"{col(key)} = ?")
                 params.append(value)

@@ -155,6 +155,23 @@ def judge_division(con: duckdb.DuckDBPyConnection, court: str, judge_id: str, ca
     return row[0] if row else None
 
 
+def teams(con: duckdb.DuckDBPyConnection, court: str, division: str, category: str | None = None) -> list[str]:
+    """The trial teams with cases in a court's division (of a category, when given); a case
+    with no team ('') is in none."""
+    rows = con.execute("SELECT DISTINCT team FROM cases WHERE court_code = ? AND division = ? AND team <> '' "
+                       "AND (?::VARCHAR IS NULL OR category = ?) ORDER BY 1", [court, division, category, category])
+    return [r[0] for r in rows.fetchall()]
+
+
+def team_division(con: duckdb.DuckDBPyConnection, court: str, team: str, category: str | None = None) -> str | None:
+    """The division where a team handles most cases (of a category, when given): a team's
+    profile is of one division."""
+    row = con.execute("SELECT division FROM cases WHERE court_code = ? AND team = ? AND team <> '' "
+                      "AND (?::VARCHAR IS NULL OR category = ?) GROUP BY division ORDER BY count(*) DESC, division "
+                      "LIMIT 1", [court, team, category, category]).fetchone()
+    return row[0] if row else None
+
+
 def first_year(con: duckdb.DuckDBPyConnection) -> int:
     """The first year with a filed case, within EARLIEST's year and the data date's."""
     last = dt.date.fromisoformat(meta(con)["data_date"]).year

@@ -65,12 +65,12 @@ def four_types_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scop
 def year_start_backlog(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date) -> pd.DataFrame:
     """The year-start backlog of as_of's year (年初积案: counted cases pending on December 31 of
     the year before, over 12 months old then) with each case's status on as_of. Columns: case_no,
-    court_code, court_name, division, judge_id, judge_name, case_type, filed_date, closed_date,
+    court_code, court_name, division, team, judge_id, judge_name, case_type, filed_date, closed_date,
     status (cleared | pending), age_days (on as_of or at closing)."""
     where, params = scope.where()
     sql = f"""
         WITH p AS (SELECT ?::DATE AS p_start)
-        SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.judge_id, c.judge_name,
+        SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.team, c.judge_id, c.judge_name,
                c.case_type::VARCHAR AS case_type, c.filed_date,
                CASE WHEN c.closed_date <= ? THEN c.closed_date END AS closed_date,
                CASE WHEN c.closed_date <= ? THEN 'cleared' ELSE 'pending' END AS status,

@@ -1,4 +1,4 @@
-"""画像 (profile) of one unit — a court, a division or a judge — for the year-end file: its
+"""画像 (profile) of one unit — a court, a division, a trial team or a judge — for the year-end file: its
 indicators against the ranges and last year, its composite and 达标率, where it stands among its
 peers (as percentiles), three years of its key indicators, its caseload mix, the age of its
 pending cases and its warnings.
@@ -6,7 +6,8 @@ pending cases and its warnings.
 Peers are the units of the same level at courts of the same court level across the database:
 for a division, the divisions of the same name (民一庭 with 民一庭) — unless fewer than MIN_PEERS
 such divisions exist, when the name is not required; for a judge, always the judges of divisions
-of that name (a judge's figures are those of their division). With fewer than MIN_PEERS other
+of that name (a judge's figures are those of their division); for a trial team, always the teams
+of divisions of that name (a case with no team is in no team, so not a peer). With fewer than MIN_PEERS other
 peers holding a value there is no percentile: among so few it would be a rank. Only the unit's
 own percentile leaves this module, never another unit's figures.
 """
@@ -28,7 +29,7 @@ from .periods import Period
 from .score import unit_scores
 from .warnings import cases_on, condition
 
-LEVELS = ("court", "division", "judge")
+LEVELS = ("court", "division", "team", "judge")
 MIN_PEERS = 5
 HISTORY_YEARS = 3
 TOP_CAUSES = 8
@@ -95,12 +96,12 @@ def percentile(value, others: np.ndarray, direction: Direction) -> float | None:
 
 def _unit_key(level: str, scope: Scope) -> tuple:
     return {"court": (scope.court,), "division": (scope.court, scope.division),
-            "judge": (scope.court, scope.judge_id)}[level]
+            "team": (scope.court, scope.team), "judge": (scope.court, scope.judge_id)}[level]
 
 
 def peer_base(level: str, scope: Scope) -> Scope:
-    """What a unit's peers share besides their court level: category and 涉企, and for a division
-    or a judge the division's name."""
+    """What a unit's peers share besides their court level: category and 涉企, and for a division,
+    a team or a judge the division's name."""
     return Scope(division=scope.division if level != "court" else None, category=scope.category,
                  enterprise=scope.enterprise)
 
@@ -116,6 +117,8 @@ def peer_values(con: duckdb.DuckDBPyConnection, period: Period, level: str, cour
     if base.division is not None:
         frame = compute(con, period, level, base, ids)
         frame = frame[frame["court_code"].isin(same_level)]
+        if level == "team":  # the blank team is no team
+            frame = frame[frame["team"] != ""]
         if level == "division" and frame.drop_duplicates(GROUP_COLUMNS[level]).shape[0] < MIN_PEERS:
             frame = None
     division = base.division if frame is not None else None
@@ -191,8 +194,12 @@ def check_unit(level: str, scope: Scope) -> None:
         raise ValueError("a profile is of one court's unit")
     if level == "court" and (scope.division is not None or scope.judge_id is not None):
         raise ValueError("a court profile is of the whole court")
-    if level == "division" and (scope.division is None or scope.judge_id is not None):
+    if level == "division" and (scope.division is None or scope.judge_id is not None or scope.team is not None):
         raise ValueError("a division profile needs a division and no judge")
+    if level == "team" and (scope.division is None or not scope.team or scope.judge_id is not None):
+        raise ValueError("a team profile needs a division and a team, and no judge")
+    if level != "team" and scope.team is not None:
+        raise ValueError("only a team profile names a team")
     if (level == "judge") != (scope.judge_id is not None):
         raise ValueError("a judge profile needs a judge")
 

@@ -27,12 +27,13 @@ class Query:
     enterprise: bool = False  # 涉企 cases only
     division: str | None = None
     judge_id: str | None = None
+    team: str | None = None  # a trial team of the court (审判团队)
     as_of: dt.date | None = None  # the data date: a period not yet ended is computed up to it
 
     @property
     def scope(self) -> Scope:
         return Scope(court=self.court, with_subordinates=self.district, category=self.category,
-                     division=self.division, judge_id=self.judge_id, enterprise=self.enterprise)
+                     division=self.division, judge_id=self.judge_id, team=self.team, enterprise=self.enterprise)
 
     @property
     def period_obj(self) -> Period:
@@ -50,4 +51,4 @@ class Query:
             scope = replace(scope, judge_id=v.judge_id)
         scope = v.check_cases(con, scope) if cases else v.check(con, scope, by)
         return replace(self, court=scope.court, district=scope.with_subordinates, category=scope.category,
-                       division=scope.division, judge_id=scope.judge_id)
+                       division=scope.division, judge_id=scope.judge_id, team=scope.team)

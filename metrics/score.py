@@ -92,6 +92,8 @@ def assessment(con: duckdb.DuckDBPyConnection, period: Period, by: str | None = 
     detail = score_table(con, period, by, scope, config)
     detail["lost"] = points_lost(detail).reindex(detail.index)
     units = composites(detail)
+    if by == "team":  # the cases with no team ('') are in no team: not a unit to score or rank
+        units, detail = units[units["team"] != ""], detail[detail["team"] != ""].reset_index(drop=True)
     before = composites(score_table(con, period.year_ago(), by, scope, config))
     before = before[keys + ["composite"]].rename(columns={"composite": "composite_prev"})
     units = units.merge(before, on=keys, how="left") if keys else units.assign(

@@ -29,7 +29,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "appeal_untransferred": ("上诉未移送", "appeals not transferred", "appeal_waiting > ?"),
 }
 _CASES_SQL = f"""
-    SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.judge_id, c.judge_name,
+    SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.team, c.judge_id, c.judge_name,
            c.case_type::VARCHAR AS case_type, c.procedure::VARCHAR AS procedure, c.cause, c.filed_date,
            c.limit_days, c.extended_days, c.deducted_days,
            (d.day - c.filed_date) AS days_on_hand,
@@ -99,10 +99,12 @@ def dates_as_days(df: pd.DataFrame) -> pd.DataFrame:
 
 def warning_counts(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date, by: str,
                    transfer_days: int = 5) -> pd.DataFrame:
-    """Counts of every warning kind per court / division / judge."""
+    """Counts of every warning kind per court / division / trial team / judge (a case with no
+    team is in no team)."""
     group = {"court": ["court_code", "court_name"], "division": ["court_code", "division"],
-             "judge": ["court_code", "judge_id", "judge_name"]}[by]
+             "team": ["court_code", "team"], "judge": ["court_code", "judge_id", "judge_name"]}[by]
     sql, params = cases_on(scope, as_of)
     counts = ", ".join(f"coalesce(count_if({condition(k, transfer_days)}), 0)::BIGINT AS {k}" for k in KINDS)
-    return con.execute(f"SELECT {', '.join(group)}, {counts} FROM ({sql}) GROUP BY ALL "
+    having = " HAVING team <> ''" if by == "team" else ""
+    return con.execute(f"SELECT {', '.join(group)}, {counts} FROM ({sql}) GROUP BY ALL{having} "
                        f"ORDER BY past_limit DESC, over_12m DESC, {group[0]}", params).df()

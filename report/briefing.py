@@ -66,6 +66,8 @@ class Briefing:
     warnings: pd.DataFrame
     outlook: dict | None
     assessed: pd.DataFrame = field(default_factory=pd.DataFrame)    # metrics.score.assessment units of the child level
+    # the trial teams of a court or a division beside its units (spec v3; a case with no team is in none)
+    teams: pd.DataFrame = field(default_factory=pd.DataFrame)
     management: pd.DataFrame = field(default_factory=pd.DataFrame)  # the 审判管理 indicators' table rows
     leaders: pd.DataFrame = field(default_factory=pd.DataFrame)     # metrics.management.leader_caseload
     four_types: pd.DataFrame = field(default_factory=pd.DataFrame)  # metrics.management.four_types_cases
@@ -109,9 +111,11 @@ def _child_level(con, scope: Scope) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
-          config: EvaluationConfig | None = None, lang: str = "zh", access=None, follow: bool = True) -> Briefing:
+          config: EvaluationConfig | None = None, lang: str = "zh", access=None, follow: bool = True,
+          teams: bool = True) -> Briefing:
     """The briefing; with `follow`, its follow-up from the application state as `access` sees it
-    (None: everything, as the command line); without, attach it later (with_followup)."""
+    (None: everything, as the command line); without, attach it later (with_followup). `teams`:
+    the units table's trial teams too, for a court alone or a division (for a reader who compares teams)."""
     config = config or load_config()
     meta = inventory.meta(con)
     court_dates = inventory.court_dates(con)
@@ -149,6 +153,10 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
             movers = moved[ind_id].head(3)
         short.append(Shortfall(ind_id, r, furthest, movers, owners.owner(ind_id, scope.court)))
     units = indicator_table(con, period, scope, child, UNIT_COLUMNS, config)
+    team_units = pd.DataFrame()
+    if teams and child != "court":
+        team_units = indicator_table(con, period, scope, "team", UNIT_COLUMNS, config)
+        team_units = team_units[team_units["team"] != ""].reset_index(drop=True)
     warns = warning_counts(con, scope, data_date, child)
     outlook = None
     if period.year == data_date.year and data_date.month < 12:
@@ -161,7 +169,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     assessed, _detail = assessment(con, period, child, scope, config)
     return Briefing(tr("b_title", lang, scope=scope_name, period=period_text), scope_name, period_text, data_date,
                     meta.get("kind") == "demo", period_summary(table, scope_name, period_text, lang), headline, flow,
-                    short, child, units, warns, outlook, assessed=assessed,
+                    short, child, units, warns, outlook, assessed=assessed, teams=team_units,
                     management=rows.loc[in_view(View.MANAGEMENT)].reset_index(),
                     leaders=leader_caseload(con, period, scope),
                     four_types=four_types_cases(con, period, scope, limit=None), judge_list=has_judge_list(con),
@@ -218,17 +226,24 @@ def _units_wide(units: pd.DataFrame, column: str) -> pd.DataFrame:
                              sort=False)
 
 
-def unit_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
-    wide = _units_wide(b.units, "value")
-    header = [b.tr(f"child_{b.child}")] + [BY_ID[i].name(b.lang) for i in UNIT_COLUMNS]
+def unit_rows(b: Briefing, teams: bool = False) -> tuple[list[str], list[list[str]]]:
+    """The units table (of the trial teams with `teams`): a row per unit, a column per indicator."""
+    units, child = (b.teams, "team") if teams else (b.units, b.child)
+    header = [b.tr(f"child_{child}")] + [BY_ID[i].name(b.lang) for i in UNIT_COLUMNS]
+    if units.empty:
+        return header, []
+    wide = _units_wide(units, "value")
     rows = [[str(name)] + [fmt.value(BY_ID[i], wide.loc[name, i], b.lang) for i in UNIT_COLUMNS] for name in wide.index]
     return header, rows
 
 
-def unit_shortfalls(b: Briefing) -> list[list[bool]]:
+def unit_shortfalls(b: Briefing, teams: bool = False) -> list[list[bool]]:
     """Which cells of unit_rows fall outside their range on the worse side."""
-    short = [falls_short(s, d) for s, d in zip(b.units["status"], b.units["side"])]
-    wide = _units_wide(b.units.assign(short=short), "short").fillna(False)
+    units = b.teams if teams else b.units
+    if units.empty:
+        return []
+    short = [falls_short(s, d) for s, d in zip(units["status"], units["side"])]
+    wide = _units_wide(units.assign(short=short), "short").fillna(False)
     return [[False] + [i in wide.columns and bool(wide.loc[name, i]) for i in UNIT_COLUMNS] for name in wide.index]
 
 
@@ -398,6 +413,11 @@ def to_docx(b: Briefing) -> bytes:
     header, rows = unit_rows(b)
     word.table(doc, header, rows, unit_shortfalls(b), font_pt=9, first_cm=4.2)
     doc.add_paragraph(b.tr("b_short_mark"))
+    if len(b.teams):  # the trial teams of the court or division, beside its units
+        doc.add_heading(b.tr("b_teams"), level=2)
+        header, rows = unit_rows(b, teams=True)
+        word.table(doc, header, rows, unit_shortfalls(b, teams=True), font_pt=9, first_cm=4.2)
+        doc.add_paragraph(b.tr("teams_blank_left_out"))
     chart_ind = BY_ID[UNIT_CHART]
     one = b.units[b.units.indicator == chart_ind.id].dropna(subset=["value"])
     if len(one):
@@ -455,7 +475,9 @@ def to_xlsx(b: Briefing) -> bytes:
     warned = b.warnings[b.warnings[WARNING_COLUMNS].sum(axis=1) > 0]
     warnings = pd.DataFrame({child: warned[key].astype(str),
                              **{kind_name(k, b.lang): warned[k].astype(int) for k in WARNING_COLUMNS}})
+    teams, team_formats = sheets.wide(b.teams, UNIT_COLUMNS, b.lang, b.tr("child_team")) if len(b.teams) else (None, {})
     names = {"overall": b.tr("b_sheet_overall"), "units": b.tr("b_sheet_units", child=child),
+             "teams": b.tr("b_sheet_teams"),
              "warnings": b.tr("b_sheet_warnings"), "assessment": b.tr("b_sheet_assessment"),
              "management": b.tr("b_sheet_management")}
     management, management_formats = sheets.indicators(b.management, b.lang)
@@ -482,6 +504,7 @@ def to_xlsx(b: Briefing) -> bytes:
     frames = {
         names["overall"]: overall,
         names["units"]: units,
+        **({names["teams"]: teams} if teams is not None else {}),
         b.tr("b_sheet_short"): pd.DataFrame([[BY_ID[x.indicator].name(b.lang), short_text(x, b.lang)] for x in b.short],
                                             columns=[b.tr("b_col_indicator"), b.tr("b_col_note")]),
         names["warnings"]: warnings,
@@ -496,6 +519,7 @@ def to_xlsx(b: Briefing) -> bytes:
     count = '#,##0"件"' if b.lang == "zh" else "#,##0"
     visit_formats = {names["visits"]: visits_formats, names["visits_far"]: far_formats} if b.visits.listed else {}
     return workbook(frames, {**visit_formats, names["overall"]: overall_formats, names["units"]: unit_formats,
+                             names["teams"]: team_formats,
                              names["warnings"]: {c: count for c in warnings.columns[1:]},
                              names["management"]: management_formats,
                              names["assessment"]: {c: "0.0" for c in assessed.columns[1:4]},

@@ -27,7 +27,7 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
     export's filter sheet."""
     how = rule(BY_ID[indicator])
     visits = BY_ID[indicator].needs_visits  # a visit indicator lists its letters and visits (metrics/visit_drill.py)
-    key = f"drill_{q.court}_{q.division}_{q.judge_id}_{indicator}"
+    key = f"drill_{q.court}_{q.division}_{q.judge_id}_{q.team}_{indicator}"
     only = how is not Rule.NONE and st.session_state.get(key + "_only", False)
     page = st.session_state.get(key + "_page", 0)
     listed = queries.behind(q, indicator, only, page, PAGE_SIZE)

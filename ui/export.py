@@ -31,6 +31,7 @@ def filters_of(f, ctx: dict, extra: dict | None = None) -> dict:
     return {t("court"): f"{names.get(f.court, f.court)}（{f.court}）", t("with_district"): yes_no(f.district), **period,
             **cases,
             **({t("division"): f.division} if f.division else {}),
+            **({t("team"): f.team} if f.team else {}),
             **({t("judge"): f.judge_id} if f.judge_id else {}), **(extra or {}),
             t("data_date"): str(ctx["data_date"])}
 

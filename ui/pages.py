@@ -152,7 +152,8 @@ def link(key: str) -> None:
         st.page_link(spec.path, label=t(f"page_{key}"), icon=spec.icon)
 
 
-def open_profile(level: str, court: str, division: str | None = None, judge: str | None = None) -> None:
+def open_profile(level: str, court: str, division: str | None = None, judge: str | None = None,
+                 team: str | None = None) -> None:
     """Go to the 画像 of a unit (a click on its name in a comparison), or say why not: a judge
     opens only their own. The profile page checks again that the user may open it."""
     access = current_access()
@@ -162,8 +163,10 @@ def open_profile(level: str, court: str, division: str | None = None, judge: str
         return
     if level == "judge" and not division:  # a line head's judge is placed by the cases of their line
         division = queries.judge_division(court, judge, access.category)
-    hold(court=court, district=False, plevel=level,
-         **({"division": division} if division else {}), **({"judge": judge} if judge else {}))
+    if level == "team" and not division:  # a team compared across a court's divisions
+        division = queries.team_division(court, team, access.category)
+    hold(court=court, district=False, plevel=level, **({"division": division} if division else {}),
+         **({"judge": judge} if judge else {}), **({"team": team} if team else {}))
     drop_writes()  # the profile page writes its own link
     st.switch_page(BY_KEY["profile"].path)
 

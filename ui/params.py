@@ -33,8 +33,13 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
                                               "court's first division; on 综合评估 every division"),
     Param(key="trail", default=None, meaning="the drill-down's path to this view, written by a click on 对比分析 "
                                             "(ui/drill_path.py); none: the scope was chosen in the filter bar"),
-    Param(key="plevel", default=None, meaning="画像 of a court, a division or a judge: the first the role may open"),
+    Param(key="plevel", default=None, meaning="画像 of a court, a division, a trial team or a judge: the first the "
+                                              "role may open"),
     Param(key="judge", default=None, meaning="画像 judge id: the division's first judge (a judge: themselves)"),
+    Param(key="team", default=None, meaning="画像 trial team: the division's first team (a head: of their own "
+                                            "division only; a case with no team is in none)"),
+    Param(key="tlevel", default=None, meaning="趋势分析 units side by side: the courts of the district or the "
+                                              "divisions of a court (by the scope), or the trial teams"),
     Param(key="ind", default="within_limit_rate", meaning="indicator id (one choice shared by 对比分析 and 趋势分析); "
                                                         "on 对比分析 its default is this one"),
     Param(key="ind_trends", default="closed", meaning="not a link parameter: the default of ind on 趋势分析"),

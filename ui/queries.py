@@ -119,6 +119,8 @@ def moved(q: Query, indicator: str, child: str) -> pd.DataFrame:
     if child == "judge":  # units are "court|judge_id": no real id leaves the server for a judge
         out = out.assign(judge_id=out["unit"].str.split("|").str[1])
         out = _hide(q, out).drop(columns=["judge_id", "unit"])
+    elif child == "team":  # "court|": the cases with no team, which are no team
+        out = out[out["unit"].str.split("|").str[1] != ""].reset_index(drop=True)
     return out
 
 
@@ -140,7 +142,7 @@ def _assessment(q: Query, by, db_version) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def profile(q: Query, level: str) -> Profile:
-    """画像 of the unit q names at `level` (a court alone, a division, a judge), if the viewer may
+    """画像 of the unit q names at `level` (a court alone, a division, a team, a judge), if the viewer may
     open it (Access.check_profile). The peers' figures stay on the server: only percentiles leave."""
     q = _authorised(q.narrow(district=False))
     q.viewer.check_profile(cursor(), level, q.scope)
@@ -291,6 +293,30 @@ def _judge_division(court: str, judge_id: str, category: str | None, db_version)
     return inventory.judge_division(cursor(), court, judge_id, category)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _teams(court: str, division: str, category: str | None, db_version) -> list[str]:
+    return inventory.teams(cursor(), court, division, category)
+
+
+def teams(q: Query) -> list[str]:
+    """The trial teams of q's division with cases in q's category that q's viewer may choose
+    (none for a role without the team level)."""
+    q = _authorised(q.narrow(district=False, judge_id=None, team=None))
+    if "team" not in q.viewer.rule.compare_levels:
+        return []
+    return _teams(q.court, q.division, q.category, _versions())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _team_division(court: str, team: str, category: str | None, db_version) -> str | None:
+    return inventory.team_division(cursor(), court, team, category)
+
+
+def team_division(court: str, team: str, category: str | None = None) -> str | None:
+    """The division a trial team mostly works in (to open its 画像 from a list of teams)."""
+    return _team_division(court, team, category, _versions())
+
+
 def judge_division(court: str, judge_id: str, category: str | None = None) -> str | None:
     """The division a judge mostly works in, in a category when given (to open their 画像 from a
     list of judges)."""
@@ -335,7 +361,8 @@ def briefing(q: Query, lang: str = "zh"):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _briefing(q: Query, lang: str, db_version):
-    return build(cursor(), q.scope, q.period_obj, lang=lang, follow=False)
+    return build(cursor(), q.scope, q.period_obj, lang=lang, follow=False,
+                 teams="team" in q.viewer.rule.compare_levels)
 
 
 def briefing_file(q: Query, lang: str, kind: str) -> bytes:

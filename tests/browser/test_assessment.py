@@ -17,7 +17,7 @@ def _no_error(page) -> None:
     assert page.errors == []
 
 
-@pytest.mark.parametrize("user,levels", [("demo_admin", 3), ("demo_leader", 3), ("demo_head", 1), ("demo_judge", 1)])
+@pytest.mark.parametrize("user,levels", [("demo_admin", 4), ("demo_leader", 4), ("demo_head", 2), ("demo_judge", 1)])
 def test_assessment_under_each_role(server, page, user, levels):
     open_as(page, f"{server}/assessment", user=user)
     assert page.get_by_role("heading", name="综合评估").first.is_visible()

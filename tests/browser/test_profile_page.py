@@ -25,8 +25,10 @@ def _unit_heading(page) -> str:
     return heading.inner_text()
 
 
-@pytest.mark.parametrize("user,levels", [("demo_admin", ["法院", "部门", "法官"]), ("demo_leader", ["法院", "部门", "法官"]),
-                                         ("demo_line", ["法院", "部门", "法官"]), ("demo_head", ["部门", "法官"]),
+@pytest.mark.parametrize("user,levels", [("demo_admin", ["法院", "部门", "审判团队", "法官"]),
+                                         ("demo_leader", ["法院", "部门", "审判团队", "法官"]),
+                                         ("demo_line", ["法院", "部门", "审判团队", "法官"]),
+                                         ("demo_head", ["部门", "审判团队", "法官"]),
                                          ("demo_judge", ["法官"])])
 def test_profile_under_each_role(server, page, user, levels):
     open_as(page, f"{server}/profile", user=user)
