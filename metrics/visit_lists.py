@@ -27,3 +27,17 @@ def overdue(con: duckdb.DuckDBPyConnection, scope, day: dt.date) -> pd.DataFrame
           AND ?::DATE - a.received_date > {OVERDUE_DAYS} AND {where}
         ORDER BY days_pending DESC, a.visit_no"""
     return con.execute(sql, [day, day, day, day] + params).df()
+
+
+def repeat_petitioners(con: duckdb.DuckDBPyConnection, scope, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Petitioners with more than one visit in scope received in [start, end]: pseudonymous
+    petitioner_id only (never a name), visits, first and last day, most visits first."""
+    where, params = scope.where(VISITS, alias="a")
+    sql = f"""WITH {ATTRIBUTED}
+        SELECT v.petitioner_id, count(*) AS visits,
+               min(a.received_date) AS first_date, max(a.received_date) AS last_date
+        FROM attributed a JOIN visits v USING (visit_no)
+        WHERE a.received_date BETWEEN ?::DATE AND ?::DATE AND {where}
+        GROUP BY v.petitioner_id HAVING count(*) > 1
+        ORDER BY visits DESC, v.petitioner_id"""
+    return con.execute(sql, [start, end] + params).df()
