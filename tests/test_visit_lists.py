@@ -179,5 +179,5 @@ def test_a_line_head_gets_only_their_category(full_db):
 def test_judges_cannot_open_the_page():
     from metrics.access import ROLES
     from ui.pages import BY_KEY
-    opens = {r for r in ROLES if r in BY_KEY["visits"].roles}
+    opens = {r for r in ROLES if r in BY_KEY["visits_governance"].roles}
     assert opens == {"admin", "leader", "line", "head"}
