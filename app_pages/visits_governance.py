@@ -126,9 +126,8 @@ st.subheader(tm("visits_overdue_title", n=len(overdue), day=day))
 if overdue.empty:
     st.info(t("visits_no_overdue"))
 else:
-    shown = overdue.assign(court_code=overdue["court_code"].map(lambda c: names.get(c, c))).rename(
-        columns={"court_code": t("col_court_name"), "received_date": t("visits_received_on"),
-                 "days_pending": t("visits_days_pending")})
+    shown = overdue.drop(columns=["court_code"]).rename(
+        columns={"received_date": t("visits_received_on"), "days_pending": t("visits_days_pending")})
     show(shown.head(SHOWN), alt="visits pending over 60 days")
     download_xlsx(shown, "visits_overdue", f, ctx, key="dl_visits_overdue")
     if len(overdue) > SHOWN:

@@ -181,3 +181,15 @@ def test_judges_cannot_open_the_page():
     from ui.pages import BY_KEY
     opens = {r for r in ROLES if r in BY_KEY["visits_governance"].roles}
     assert opens == {"admin", "leader", "line", "head"}
+
+
+def test_the_warning_group_lists_the_overdue_visits(full_db):
+    from metrics.warnings import visits_overdue
+    with duckdb.connect(str(full_db), read_only=True) as con:
+        found = visits_overdue(con, Scope(court="示01", with_subordinates=True), dt.date(2025, 12, 31))
+        names = dict(con.execute("SELECT court_code::VARCHAR, court_name FROM courts").fetchall())
+    # by hand from visits.csv: pending on 2025-12-31 in 示01's district, received before 2025-11-01
+    # (XF202501030002, received 2025-11-06, is pending but only 55 days)
+    assert list(found["visit_no"]) == ["XF202301030002", "XF2024010004", "XF2025010006"]
+    assert list(found["days_pending"]) == [818, 414, 93]
+    assert list(found["court_name"]) == [names["示0103"], names["示01"], names["示0102"]]

@@ -28,7 +28,8 @@ from metrics.outlook import year_end_outlook
 from metrics.query import Query
 from metrics import visit_lists
 from metrics.visits import has_visits as _has_visits_of
-from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
+from metrics.warnings import (visits_overdue as _visits_overdue_of, warning_counts as _warning_counts_of,
+                              warning_list as _warning_list_of)
 from security.keys import keyed
 from followup import meetings
 from report import frozen
@@ -282,14 +283,15 @@ def _repeat_petitioners(q: Query, db_version) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def overdue_visits(q: Query, day: dt.date) -> pd.DataFrame:
-    """Visits in q's scope pending more than 60 days at `day`, longest first."""
-    q = _authorised(q.narrow(judge_id=None), cases=True)
+    """Visits in q's scope pending more than 60 days at `day`, longest first, with court names
+    (访源治理 and the 节点管控 group 信访超期未办结)."""
+    q = _authorised(q, cases=True)
     return _overdue_visits(q, day, _versions())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _overdue_visits(q: Query, day, db_version) -> pd.DataFrame:
-    return visit_lists.overdue(cursor(), q.scope, day)
+    return _visits_overdue_of(cursor(), q.scope, day)
 
 
 def allowed_courts(viewer: Access) -> list[str]:
