@@ -30,7 +30,7 @@ def overdue(con: duckdb.DuckDBPyConnection, scope, day: dt.date) -> pd.DataFrame
         WHERE a.received_date <= ?::DATE AND {open_on('?::DATE', 'a')}
           AND ?::DATE - a.received_date > {OVERDUE_DAYS} AND {where}
         ORDER BY days_pending DESC, a.visit_no"""
-    return con.execute(sql, [day, day, day, day] + params).df()
+    return _days(con.execute(sql, [day, day, day, day] + params).df())
 
 
 def repeat_petitioners(con: duckdb.DuckDBPyConnection, scope, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -44,7 +44,15 @@ def repeat_petitioners(con: duckdb.DuckDBPyConnection, scope, start: dt.date, en
         WHERE a.received_date BETWEEN ?::DATE AND ?::DATE AND {where}
         GROUP BY v.petitioner_id HAVING count(*) > 1
         ORDER BY visits DESC, v.petitioner_id"""
-    return con.execute(sql, [start, end] + params).df()
+    return _days(con.execute(sql, [start, end] + params).df())
+
+
+def _days(frame: pd.DataFrame) -> pd.DataFrame:
+    """DATE columns as calendar days (pandas would show them as midnight timestamps)."""
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.date
+    return frame
 
 
 PER_10K = "visits_per_10k_closed"  # numerator visits_received, denominator closed (the catalogue's)
@@ -79,7 +87,7 @@ def behind(con: duckdb.DuckDBPyConnection, scope: Scope, start: dt.date, end: dt
         FROM attributed a JOIN visits v USING (visit_no) LEFT JOIN cases c ON a.has_case AND c.case_no = v.case_no
         WHERE a.received_date BETWEEN ?::DATE AND ?::DATE AND {where} {extra}
         ORDER BY a.received_date, a.visit_no"""
-    return con.execute(sql, [start, end] + params + extra_params).df()
+    return _days(con.execute(sql, [start, end] + params + extra_params).df())
 
 
 def behind_counts(visits: pd.DataFrame, column: str) -> pd.DataFrame:

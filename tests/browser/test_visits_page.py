@@ -103,6 +103,6 @@ def test_process_warnings_list_the_visits_pending_over_60_days(visits_server, vi
         scope = Query(viewer=access, period="2026", court="示01", district=True).authorised(con).scope
         overdue = visit_lists.overdue(con, scope, dt.date(2026, 9, 30))
     assert len(overdue) > 0
-    page.get_by_text(f"信访超期未办结（{len(overdue)}件").first.wait_for(timeout=30000)
+    page.get_by_text(f"信访超期未办结（登记超过60天）（{len(overdue)}件").first.wait_for(timeout=30000)
     _no_error(page)
     _tall_shot(page, "visits_warnings_leader")
