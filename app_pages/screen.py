@@ -3,7 +3,8 @@
 /screen?court=示01&every=20&scale=2 — court (default: the user's own scope), seconds per view
 (5–600), and a scale for chart text on 4K screens shown at 100% zoom (1–3; the page text scales
 with the screen by itself).
-The views (headline cards, court heat map, trend, warnings, action items due this quarter) rotate inside a fragment that reruns on
+The views (headline cards, court heat map, trend, warnings, 访源治理 when the database holds
+visits, action items due this quarter) rotate inside a fragment that reruns on
 its own timer, so only the view is redrawn and nothing accumulates; figures come from the cached
 queries, keyed by the database file version, so an import shows on the next rotation.
 """
@@ -61,6 +62,7 @@ html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
 </style>"""
 CARDS = in_view(View.SCREEN_CARDS)
 HEAT = in_view(View.SCREEN_HEAT)
+VISITS = in_view(View.SOURCE_VISITS)
 
 pages.require("screen")
 st.html(CSS)
@@ -129,10 +131,14 @@ def _views() -> list[tuple]:
     # no items due: no view (a slide saying nothing would hold the room for a turn)
     item_parts = [(due.quarter, due.rows.iloc[rows]) for rows in _parts(list(range(len(due.rows))), TABLE_ROWS)
                   ] if len(due.rows) else []
+    # 访源治理: the visit indicators and the visits pending over 60 days on the data date (no list: no view)
+    visits = ([("visits", 1, 1, (queries.table(q, None, tuple(VISITS)).set_index("indicator"),
+                                 len(queries.overdue_visits(q, data_date))))] if queries.has_visits() else [])
     return ([("cards", 1, 1, table)]
             + [("heatmap", i + 1, len(heat_parts), part) for i, part in enumerate(heat_parts)]
             + [("trend", 1, 1, flow)]
             + [("warnings", i + 1, len(warn_parts), part) for i, part in enumerate(warn_parts)]
+            + visits
             + [("items", i + 1, len(item_parts), part) for i, part in enumerate(item_parts)])
 
 
@@ -179,9 +185,15 @@ def rotating_view() -> None:
              t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
     st.caption(md(t("screen_separator").join(notes)))
-    if view == "cards":
-        st.title(tm("screen_cards", scope=title, period=q.period_obj.describe(L)))
-        for chunk in (CARDS[:4], CARDS[4:]):
+    if view in ("cards", "visits"):
+        if view == "visits":
+            data, overdue = data
+            st.title(tm("screen_visits", scope=title, period=q.period_obj.describe(L)))
+            st.caption(tm("screen_visits_overdue", n=overdue, day=data_date))
+        else:
+            st.title(tm("screen_cards", scope=title, period=q.period_obj.describe(L)))
+        shown_ids = VISITS if view == "visits" else CARDS
+        for chunk in (shown_ids[:4], shown_ids[4:]):
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], data.loc[ind_id]

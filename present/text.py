@@ -334,6 +334,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit_days": ("天", "days"),
     "unit_times": ("倍", "ratio"),
     "unit_per10k": ("件/万人", "per 10,000 residents"),
+    "unit_per10k_closed": ("件/万件", "per 10,000 cases closed"),
     "unit_index": ("指数", "index"),
     "direction_higher": ("越高越好", "higher is better"),
     "direction_lower": ("越低越好", "lower is better"),
@@ -786,6 +787,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_cards": ("{scope}　{period}审判质效", "{scope} · trial quality, {period}"),
     "screen_heat": ("{scope}　各院达标情况", "{scope} · indicators against their ranges"),
     "screen_trend": ("{scope}　收结存月度走势", "{scope} · received, closed and pending by month"),
+    "screen_visits": ("{scope}　{period}访源治理", "{scope} · letters and visits, {period}"),
+    "screen_visits_overdue": ("截至{day}登记超过60天仍未办结的信访 {n} 件", "{n} visits pending over 60 days on {day}"),
     "screen_warnings": ("{scope}　节点管控预警（截至{day}）", "{scope} · process warnings on {day}"),
     # export
     "filter": ("筛选条件", "Filter"),
@@ -1023,7 +1026,7 @@ TEXT: dict[str, tuple[str, str]] = {
 CATEGORY_EN = {"民事": "Civil", "刑事": "Criminal", "行政": "Administrative", "执行": "Enforcement"}
 LEVEL_EN = {"高级": "High", "中级": "Intermediate", "基层": "Basic"}
 UNIT_KEYS = {"件": "unit_cases", "%": "unit_percent", "天": "unit_days", "x": "unit_times", "件/万人": "unit_per10k",
-             "": "unit_index"}
+             "件/万件": "unit_per10k_closed", "": "unit_index"}
 
 
 def tr(key: str, lang: str = "zh", **values) -> str:

@@ -106,3 +106,39 @@ def test_process_warnings_list_the_visits_pending_over_60_days(visits_server, vi
     page.get_by_text(f"信访超期未办结（登记超过60天）（{len(overdue)}件").first.wait_for(timeout=30000)
     _no_error(page)
     _tall_shot(page, "visits_warnings_leader")
+
+
+def test_the_big_screen_shows_the_visits(visits_server, visits_db, browser):
+    from tests.browser.test_pages import _screen_view
+
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        open_as(page, f"{visits_server}/screen?every=5", user="demo_leader")
+        _, first, total = _screen_view(page)
+        titles = []
+        for number in [(first - 1 + k) % total + 1 for k in range(total)]:
+            _screen_view(page, number)
+            page.wait_for_timeout(1500)
+            titles.append(_screen_view(page, number)[0])
+            if "访源治理" in titles[-1]:
+                break
+        assert "访源治理" in titles[-1], titles
+        with duckdb.connect(visits_db, read_only=True) as con:
+            access = load_users().users["demo_leader"].access
+            scope = Query(viewer=access, period="2026", court="示01", district=True).authorised(con).scope
+            overdue = visit_lists.overdue(con, scope, dt.date(2026, 9, 30))
+        page.get_by_text(f"截至2026-09-30登记超过60天仍未办结的信访 {len(overdue)} 件").wait_for()
+        assert page.locator("[class*='st-key-screen_card_visits_received']").count() == 1
+        assert page.locator("[data-testid='stException']").count() == 0
+        shot(page, "visits_screen_leader")
+    finally:
+        ctx.close()
+
+
+def test_without_a_visits_list_the_page_says_so(server, page):
+    open_as(page, f"{server}/visits?lang=English", user="demo_admin")
+    page.get_by_role("heading", name="Letters and visits").first.wait_for(timeout=60000)
+    page.get_by_text("No letters-and-visits list has been imported").wait_for()
+    assert page.locator("[data-indicator='visits_received']").count() == 0
+    _no_error(page)
