@@ -8,9 +8,10 @@ import altair as alt
 import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
+from metrics.engine import GROUP_COLUMNS
 from metrics.visit_lists import PER_10K, behind_counts
 from present import charts, format as fmt
-from present.theme import NO_RANGE
+from present.theme import status_color, status_label
 from ui import queries
 from ui.cards import card_grid
 from ui.export import download_xlsx
@@ -56,16 +57,27 @@ if ranked.empty:
     st.info(t("visits_no_sources"))
 else:
     ind = BY_ID[PER_10K]
+    # each unit against the indicator's range (达标) and last year, from the indicator table
+    judged = queries.table(f, level, (PER_10K,))[GROUP_COLUMNS[level] + ["low", "high", "status", "side", "yoy_change"]]
+    ranked = ranked.merge(judged, on=GROUP_COLUMNS[level], how="left")
     ranked = ranked.assign(unit=[_unit(r) for r in ranked.to_dict("records")])
     rated = ranked[ranked["per_10k"].notna()]
-    chart = rated.assign(plot=rated["per_10k"].astype(float), color=NO_RANGE,
+    chart = rated.assign(plot=rated["per_10k"].astype(float),
+                         color=[status_color(a, b) for a, b in zip(rated["status"], rated["side"])],
                          shown=[fmt.value(ind, v, L) for v in rated["per_10k"]])
     if not chart.empty:
+        low, high = chart["low"].iloc[0], chart["high"].iloc[0]
         st.altair_chart(charts.ranked(chart, value_title=ind.name(L), unit_title=t("unit"), value_title_short=t("value"),
-                                      zoom=False, grow=True), alt="visits per 10k closed")
-    listed = ranked[["unit", "visits", "closed"]].assign(per_10k=[fmt.value(ind, v, L) for v in ranked["per_10k"]])
+                                      low=None if fmt.missing(low) else float(low),
+                                      high=None if fmt.missing(high) else float(high), zoom=False, grow=True),
+                        alt="visits per 10k closed")
+    listed = ranked[["unit", "visits", "closed"]].assign(
+        per_10k=[fmt.value(ind, v, L) for v in ranked["per_10k"]],
+        yoy=[fmt.signed_change(ind, v, L) for v in ranked["yoy_change"]],
+        status=[status_label(a, b, L) or "—" for a, b in zip(ranked["status"], ranked["side"])])
     show(listed.rename(columns={"unit": t("unit"), "visits": t("visits_count"), "closed": t("col_closed"),
-                                "per_10k": ind.name(L)}), alt="visit sources")
+                                "per_10k": ind.name(L), "yoy": t("col_yoy_change"), "status": t("col_status")}),
+         alt="visit sources")
 
     # the cases behind one unit's visits: the 源头 the meetings ask about
     units = ranked.to_dict("records")
