@@ -163,6 +163,9 @@ def test_a_head_gets_only_their_division(full_db):
         # the 民一庭 case's visit; never XF202501050004, registered at 示0105 naming no stored case
         assert list(listed["visit_no"]) == ["XF202501050002"]
         assert list(sources(con, q.scope, Period.parse("2025"), "judge")["judge_id"]) == ["J0105180"]
+        # their division's teams only: the 民一庭 case's judge has no team (the blank team of 民一庭)
+        teams = sources(con, q.scope, Period.parse("2025"), "team")
+        assert list(zip(teams["court_code"], teams["team"], teams["visits"])) == [("示0105", "", 1)]
 
 
 def test_a_line_head_gets_only_their_category(full_db):
