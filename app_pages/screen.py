@@ -131,9 +131,9 @@ def _views() -> list[tuple]:
     # no items due: no view (a slide saying nothing would hold the room for a turn)
     item_parts = [(due.quarter, due.rows.iloc[rows]) for rows in _parts(list(range(len(due.rows))), TABLE_ROWS)
                   ] if len(due.rows) else []
-    # 访源治理: the visit indicators and the visits pending over 60 days on the data date (no list: no view)
-    visits = ([("visits", 1, 1, (queries.table(q, None, tuple(VISITS)).set_index("indicator"),
-                                 len(queries.overdue_visits(q, data_date))))] if queries.has_visits() else [])
+    # 访源治理: the visit indicators, the visits pending over 60 days among them (no list: no view)
+    visits = ([("visits", 1, 1, queries.table(q, None, tuple(VISITS)).set_index("indicator"))]
+              if queries.has_visits() else [])
     return ([("cards", 1, 1, table)]
             + [("heatmap", i + 1, len(heat_parts), part) for i, part in enumerate(heat_parts)]
             + [("trend", 1, 1, flow)]
@@ -186,12 +186,8 @@ def rotating_view() -> None:
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
     st.caption(md(t("screen_separator").join(notes)))
     if view in ("cards", "visits"):
-        if view == "visits":
-            data, overdue = data
-            st.title(tm("screen_visits", scope=title, period=q.period_obj.describe(L)))
-            st.caption(tm("screen_visits_overdue", n=overdue, day=data_date))
-        else:
-            st.title(tm("screen_cards", scope=title, period=q.period_obj.describe(L)))
+        st.title(tm("screen_visits" if view == "visits" else "screen_cards", scope=title,
+                    period=q.period_obj.describe(L)))
         shown_ids = VISITS if view == "visits" else CARDS
         for chunk in (shown_ids[:4], shown_ids[4:]):
             cols = st.columns(4)

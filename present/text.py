@@ -788,7 +788,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_heat": ("{scope}　各院达标情况", "{scope} · indicators against their ranges"),
     "screen_trend": ("{scope}　收结存月度走势", "{scope} · received, closed and pending by month"),
     "screen_visits": ("{scope}　{period}访源治理", "{scope} · letters and visits, {period}"),
-    "screen_visits_overdue": ("截至{day}登记超过60天仍未办结的信访 {n} 件", "{n} visits pending over 60 days on {day}"),
     "screen_warnings": ("{scope}　节点管控预警（截至{day}）", "{scope} · process warnings on {day}"),
     # export
     "filter": ("筛选条件", "Filter"),
