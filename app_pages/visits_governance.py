@@ -24,6 +24,7 @@ from ui.url_state import url_widget
 
 VISITS = in_view(View.SOURCE_VISITS)
 SHOWN = 500  # rows of a list on screen
+CHART_UNITS = 30  # units in the ranked chart
 
 f, ctx = page_context("visits_governance")
 L = lang()
@@ -33,7 +34,7 @@ if not queries.has_visits():
 
 period = f.period_obj
 table = queries.table(f, None, tuple(VISITS)).set_index("indicator")
-card_grid(VISITS, table)
+card_grid(VISITS, table, per_row=3)  # 件/万件 values are wide: three to a row, none cut
 
 # ---- where visits come from: units ranked by visits per 10,000 closed
 st.subheader(t("visits_sources"))
@@ -65,6 +66,9 @@ else:
     chart = rated.assign(plot=rated["per_10k"].astype(float),
                          color=[status_color(a, b) for a, b in zip(rated["status"], rated["side"])],
                          shown=[fmt.value(ind, v, L) for v in rated["per_10k"]])
+    if len(chart) > CHART_UNITS:  # hundreds of judges: the chart the highest, the table every unit
+        st.caption(tm("visits_top_units", n=CHART_UNITS))
+        chart = chart.head(CHART_UNITS)
     if not chart.empty:
         low, high = chart["low"].iloc[0], chart["high"].iloc[0]
         st.altair_chart(charts.ranked(chart, value_title=ind.name(L), unit_title=t("unit"), value_title_short=t("value"),

@@ -69,7 +69,7 @@ class Format(StrEnum):
     DAYS = "days"                    # 45.2天
     CASES_DECIMAL = "cases_decimal"  # 123.4件
     PER10K = "per10k"                # 3.21件/万人
-    PER10K_CLOSED = "per10k_closed"  # 3.21件/万件 (per 10,000 cases closed)
+    PER10K_CLOSED = "per10k_closed"  # 321.4件/万件 (per 10,000 cases closed)
     RATIO = "ratio"                  # 0.947 (sits near 1: a third decimal tells 0.947 from 0.95)
     INDEX = "index"                  # 0.85
 

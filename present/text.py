@@ -493,6 +493,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "visits_by_team": ("按审判团队", "By trial team"),
     "visits_no_team": ("（未编入团队）", "(no team)"),
     "visits_no_sources": ("所选范围与期间内没有信访", "No visits in this scope and period"),
+    "visits_top_units": ("图中为万件结案信访率最高的 {n} 个单位，表中列出全部单位",
+                         "The chart shows the {n} units with the most visits per 10,000 closed; the table lists them all"),
     "visits_count": ("信访件数", "Visits"),
     "visits_unit": ("查看信访背后的案件", "The cases behind the visits of"),
     "visits_behind_caption": ("{unit}：期内信访 {n} 件，其中写明已存案件的 {named} 件（按案件类型、结案方式、是否上诉统计）",

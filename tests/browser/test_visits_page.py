@@ -80,6 +80,9 @@ def test_the_page_shows_the_scopes_visits(visits_server, visits_db, page, user, 
     if not repeat.empty:
         caption = f"信访人 {len(repeat)} 人" if lang == "zh" else f"{len(repeat)} petitioners visited"
         assert page.get_by_text(caption).count()
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.spzx-value'))
+                             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+    assert cut == []  # no card value cut off
     if user == "demo_head":  # their division only: the court filter is fixed
         assert q.division == "民一庭" and q.court == "示0101"
     _tall_shot(page, f"visits_{user}_{lang}")
