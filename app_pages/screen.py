@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import time
+import unicodedata
 
 import altair as alt
 import streamlit as st
@@ -155,6 +156,20 @@ def _advance(views: list) -> int:
     return step % len(views)
 
 
+VALUE_VW = 4.4  # a card's value type (CSS above)
+VALUE_FITS = 9  # half-width characters a card's value holds at that size (a Chinese character takes two)
+
+
+def _value_fit(key: str, text: str) -> str:
+    """CSS that makes a value wider than its card (123.4件/万件) smaller, so it is never cut."""
+    width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    if width <= VALUE_FITS:
+        return ""
+    size = f"{VALUE_VW * VALUE_FITS / width:.2f}vw"
+    return (f"<style>.st-key-{key} [data-testid=stMetricValue], .st-key-{key} [data-testid=stMetricValue] * "
+            f"{{font-size: {size} !important;}}</style>")
+
+
 def _badge(status, side) -> str:
     """达标 or not as a badge in the heat map's colour, large enough for the back of the room."""
     label = status_label(status, side, L)
@@ -193,8 +208,11 @@ def rotating_view() -> None:
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], data.loc[ind_id]
+                shown = fmt.value(ind, r["value"], L)
                 with col.container(border=True, key=f"screen_card_{ind_id}"):
-                    st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
+                    if fit := _value_fit(f"screen_card_{ind_id}", shown):
+                        st.html(fit)
+                    st.metric(ind.name(L), shown, **yoy_delta(ind, r, L))
                     st.html(_badge(r["status"], r["side"]))
     elif view == "heatmap":
         st.title(tm("screen_heat", scope=title) + (tm("part_of_parts", part=part, parts=parts) if parts > 1

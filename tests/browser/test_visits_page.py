@@ -135,6 +135,9 @@ def test_the_big_screen_shows_the_visits(visits_server, visits_db, browser):
         card = page.locator("[class*='st-key-screen_card_visits_overdue'] [data-testid='stMetricValue']")
         assert card.inner_text().strip() == f"{len(overdue)}件"
         assert page.locator("[class*='st-key-screen_card_visits_received']").count() == 1
+        cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid=stMetricValue] *'))
+                                 .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+        assert cut == []  # 592.6件/万件 made smaller, not cut
         assert page.locator("[data-testid='stException']").count() == 0
         shot(page, "visits_screen_leader")
     finally:
