@@ -3,7 +3,8 @@
 /screen?court=示01&every=20&scale=2 — court (default: the user's own scope), seconds per view
 (5–600), and a scale for chart text on 4K screens shown at 100% zoom (1–3; the page text scales
 with the screen by itself).
-The views (headline cards, court heat map, trend, warnings, action items due this quarter) rotate inside a fragment that reruns on
+The views (headline cards, court heat map, trend, warnings, 访源治理 when the database holds
+visits, action items due this quarter) rotate inside a fragment that reruns on
 its own timer, so only the view is redrawn and nothing accumulates; figures come from the cached
 queries, keyed by the database file version, so an import shows on the next rotation.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import time
+import unicodedata
 
 import altair as alt
 import streamlit as st
@@ -61,6 +63,7 @@ html, body, .stApp, [data-testid="stMain"] {overflow: hidden !important;}
 </style>"""
 CARDS = in_view(View.SCREEN_CARDS)
 HEAT = in_view(View.SCREEN_HEAT)
+VISITS = in_view(View.SOURCE_VISITS)
 
 pages.require("screen")
 st.html(CSS)
@@ -129,10 +132,14 @@ def _views() -> list[tuple]:
     # no items due: no view (a slide saying nothing would hold the room for a turn)
     item_parts = [(due.quarter, due.rows.iloc[rows]) for rows in _parts(list(range(len(due.rows))), TABLE_ROWS)
                   ] if len(due.rows) else []
+    # 访源治理: the visit indicators, the visits pending over 60 days among them (no list: no view)
+    visits = ([("visits", 1, 1, queries.table(q, None, tuple(VISITS)).set_index("indicator"))]
+              if queries.has_visits() else [])
     return ([("cards", 1, 1, table)]
             + [("heatmap", i + 1, len(heat_parts), part) for i, part in enumerate(heat_parts)]
             + [("trend", 1, 1, flow)]
             + [("warnings", i + 1, len(warn_parts), part) for i, part in enumerate(warn_parts)]
+            + visits
             + [("items", i + 1, len(item_parts), part) for i, part in enumerate(item_parts)])
 
 
@@ -147,6 +154,20 @@ def _advance(views: list) -> int:
         step, since = step + 1, now
     st.session_state.update(screen_step=step, screen_since=since)
     return step % len(views)
+
+
+VALUE_VW = 4.4  # a card's value type (CSS above)
+VALUE_FITS = 9  # half-width characters a card's value holds at that size (a Chinese character takes two)
+
+
+def _value_fit(key: str, text: str) -> str:
+    """CSS that makes a value wider than its card (123.4件/万件) smaller, so it is never cut."""
+    width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    if width <= VALUE_FITS:
+        return ""
+    size = f"{VALUE_VW * VALUE_FITS / width:.2f}vw"
+    return (f"<style>.st-key-{key} [data-testid=stMetricValue], .st-key-{key} [data-testid=stMetricValue] * "
+            f"{{font-size: {size} !important;}}</style>")
 
 
 def _badge(status, side) -> str:
@@ -179,14 +200,19 @@ def rotating_view() -> None:
              t("screen_paused") if paused else t("screen_every", every=every),
              f"{index + 1}/{len(views)}"] + ([t("screen_demo")] if meta.get("kind") == "demo" else [])
     st.caption(md(t("screen_separator").join(notes)))
-    if view == "cards":
-        st.title(tm("screen_cards", scope=title, period=q.period_obj.describe(L)))
-        for chunk in (CARDS[:4], CARDS[4:]):
+    if view in ("cards", "visits"):
+        st.title(tm("screen_visits" if view == "visits" else "screen_cards", scope=title,
+                    period=q.period_obj.describe(L)))
+        shown_ids = VISITS if view == "visits" else CARDS
+        for chunk in (shown_ids[:4], shown_ids[4:]):
             cols = st.columns(4)
             for col, ind_id in zip(cols, chunk):
                 ind, r = BY_ID[ind_id], data.loc[ind_id]
+                shown = fmt.value(ind, r["value"], L)
                 with col.container(border=True, key=f"screen_card_{ind_id}"):
-                    st.metric(ind.name(L), fmt.value(ind, r["value"], L), **yoy_delta(ind, r, L))
+                    if fit := _value_fit(f"screen_card_{ind_id}", shown):
+                        st.html(fit)
+                    st.metric(ind.name(L), shown, **yoy_delta(ind, r, L))
                     st.html(_badge(r["status"], r["side"]))
     elif view == "heatmap":
         st.title(tm("screen_heat", scope=title) + (tm("part_of_parts", part=part, parts=parts) if parts > 1

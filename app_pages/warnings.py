@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.management import backlog_progress
-from metrics.warnings import KINDS, counted_from_today, kind_name
+from metrics.warnings import KINDS, counted_from_today, kind_name, visits_overdue_name
 from present import charts
 from present.theme import MEETS, NO_RANGE
 from ui import queries
@@ -70,6 +70,19 @@ if len(listed) > SHOWN:
     st.caption(tm("rows_shown", shown=SHOWN, total=len(listed)))
 show(listed.head(SHOWN), alt="warning list")
 download_xlsx(listed, f"warning_{kind}", f, ctx, key="dl_warn_list")
+
+# 信访超期未办结: the visits (not cases) of the same unit pending over 60 days, when a visits list is stored
+if queries.has_visits():
+    visits = queries.overdue_visits(f.narrow(court=court, district=district, division=division, judge_id=judge),
+                                    as_of)
+    st.subheader(tm("list_title", name=visits_overdue_name(L), n=len(visits)))
+    if visits.empty:
+        st.info(t("visits_no_overdue"))
+    else:
+        visits = visits.drop(columns=["court_code"]).rename(
+            columns={"received_date": t("visits_received_on"), "days_pending": t("visits_days_pending")})
+        show(visits.head(SHOWN), alt="visits pending over 60 days")
+        download_xlsx(visits, "warning_visits_overdue", f, ctx, key="dl_warn_visits")
 
 # 清积: the year-start backlog of the data date's year, per unit, month by month against an even pace.
 st.subheader(tm("backlog_title", year=as_of.year))

@@ -57,6 +57,7 @@ class Unit(StrEnum):
     DAYS = "天"
     TIMES = "x"
     PER10K = "件/万人"
+    PER10K_CLOSED = "件/万件"  # per 10,000 cases closed, not residents
     INDEX = ""
 
 
@@ -68,6 +69,7 @@ class Format(StrEnum):
     DAYS = "days"                    # 45.2天
     CASES_DECIMAL = "cases_decimal"  # 123.4件
     PER10K = "per10k"                # 3.21件/万人
+    PER10K_CLOSED = "per10k_closed"  # 321.4件/万件 (per 10,000 cases closed)
     RATIO = "ratio"                  # 0.947 (sits near 1: a third decimal tells 0.947 from 0.95)
     INDEX = "index"                  # 0.85
 
@@ -362,7 +364,7 @@ CATALOGUE: list[Indicator] = [
               formula_en="visits received in the period (one naming a stored case counts for its court, division, judge and team; any other for the registering court)"),
     Indicator(id="visits_per_10k_closed", zh="万件结案信访率", en="visits per 10,000 cases closed", group="visits", kind=Kind.PER10K,
               numerator="visits_received", denominator="closed", direction=Direction.LOWER,
-              unit=Unit.PER10K, format=Format.PER10K, drill=Part.NUMERATOR,
+              unit=Unit.PER10K_CLOSED, format=Format.PER10K_CLOSED, drill=Part.NUMERATOR,
               views=frozenset({View.SOURCE_VISITS, View.THREE_VISITS}),
               formula_zh="期内涉诉信访件数 × 10000 ÷ 期内结案数",
               formula_en="visits received × 10000 ÷ counted cases closed"),

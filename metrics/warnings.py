@@ -13,6 +13,8 @@ import pandas as pd
 
 from .engine import Scope
 from .measures import OVER_12_MONTHS, older_than, open_on
+from .visit_lists import overdue as _overdue_visits
+from .visits import OVERDUE_DAYS
 
 # kind -> (中文, English, condition on a pending case at day d, with ? for the number of days)
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -28,6 +30,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "extended": ("延长审限", "time limit extended", "extended_days > 0"),
     "appeal_untransferred": ("上诉未移送", "appeals not transferred", "appeal_waiting > ?"),
 }
+# The one warning group of visits, not cases (spec v3): a visit pending more than OVERDUE_DAYS.
+VISITS_OVERDUE = (f"信访超期未办结（登记超过{OVERDUE_DAYS}天）", f"visits pending over {OVERDUE_DAYS} days")
 _CASES_SQL = f"""
     SELECT c.case_no, c.court_code::VARCHAR AS court_code, ct.court_name, c.division, c.team, c.judge_id, c.judge_name,
            c.case_type::VARCHAR AS case_type, c.procedure::VARCHAR AS procedure, c.cause, c.filed_date,
@@ -47,6 +51,10 @@ _CASES_SQL = f"""
 
 def kind_name(kind: str, lang: str = "zh") -> str:
     return KINDS[kind][0 if lang == "zh" else 1]
+
+
+def visits_overdue_name(lang: str = "zh") -> str:
+    return VISITS_OVERDUE[0 if lang == "zh" else 1]
 
 
 def condition(kind: str, transfer_days: int) -> str:
@@ -108,3 +116,13 @@ def warning_counts(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date,
     having = " HAVING team <> ''" if by == "team" else ""
     return con.execute(f"SELECT {', '.join(group)}, {counts} FROM ({sql}) GROUP BY ALL{having} "
                        f"ORDER BY past_limit DESC, over_12m DESC, {group[0]}", params).df()
+
+
+def visits_overdue(con: duckdb.DuckDBPyConnection, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    """信访超期未办结: the visits in scope pending more than OVERDUE_DAYS on `as_of`, as the
+    visits_overdue indicator attributes them (a visit naming no stored case: its court only),
+    longest pending first, with the court's name."""
+    found = _overdue_visits(con, scope, as_of)
+    names = dict(con.execute("SELECT court_code::VARCHAR, court_name FROM courts").fetchall())
+    found.insert(2, "court_name", found["court_code"].map(names))
+    return dates_as_days(found)

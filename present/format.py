@@ -28,6 +28,8 @@ def value(ind: Indicator, v, lang: str = "zh") -> str:
         return f"{v:.1f}件" if zh else f"{v:.1f}"
     if f is Format.PER10K:
         return f"{v:.2f}件/万人" if zh else f"{v:.2f} per 10k"
+    if f is Format.PER10K_CLOSED:
+        return f"{v:.1f}件/万件" if zh else f"{v:.1f} per 10k"  # hundreds: a tenth is enough, and it fits a card
     if f is Format.RATIO:
         return f"{v:.3f}"
     return f"{v:.2f}"
@@ -79,6 +81,7 @@ def excel(ind: Indicator, lang: str = "zh") -> str:
         Format.DAYS: '0.0"天"' if zh else '0.0" days"',
         Format.CASES_DECIMAL: '#,##0.0"件"' if zh else "#,##0.0",
         Format.PER10K: '0.00"件/万人"' if zh else '0.00" per 10k"',
+        Format.PER10K_CLOSED: '0.0"件/万件"' if zh else '0.0" per 10k"',
         Format.RATIO: "0.000",
     }.get(ind.format, "0.00")
 

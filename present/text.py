@@ -176,6 +176,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_warnings": ("节点管控", "Process warnings"),
     "page_enforcement": ("执行", "Enforcement"),
     "page_source": ("诉源治理", "Source governance"),
+    "page_visits_governance": ("访源治理", "Letters and visits"),
     "page_data_import": ("数据导入", "Data import"),
     "page_audit_log": ("审计日志", "Audit log"),
     "page_not_found": ("没有这个页面", "Page not found"),
@@ -287,6 +288,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "help_trends": ("指标按月或季度的走势，本年与上年对比，年末预测，多个单位同图。", "An indicator by month or quarter, this year against last, the year-end outlook, and several units on one chart."),
     "help_warnings": ("临近或超过审限、长期未结、发回重审、延长审限、上诉未移送的案件，按单位计数并列出清单。", "Cases near or past the time limit, long pending, remanded, extended or with an appeal not transferred: counts by unit and the lists."),
     "help_enforcement": ("执行“3+1”指标及走势、执行标的与到位金额、执行法官对比、终本案件。", "The enforcement 3+1 indicators and their trend, amounts applied and recovered, enforcement judges compared, cases ended for lack of assets."),
+    "help_visits_governance": ("涉诉信访指标、信访来源（各单位万件结案信访率及背后的案件）、重复信访人与超期未办结信访。",
+                               "Visit indicators; where visits come from (units by visits per 10,000 closed, and the "
+                               "cases behind them); repeat petitioners; visits pending over 60 days."),
     "help_source": ("诉前调解的数量、成功率、用时与分流率，各法院万人起诉率。", "Pre-filing mediation volume, success, days and diversion; lawsuits per 10,000 residents by court."),
     "help_actions": ("数据会商确定的整改事项：按会商、责任部门和状态查看，状态随数据自动判定；填写进展、销号，导出台账。",
                      "What the data meetings decided: items by meeting, owner and status, judged against the data at every look; add progress, close them, export the ledger."),
@@ -342,6 +346,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit_days": ("天", "days"),
     "unit_times": ("倍", "ratio"),
     "unit_per10k": ("件/万人", "per 10,000 residents"),
+    "unit_per10k_closed": ("件/万件", "per 10,000 cases closed"),
     "unit_index": ("指数", "index"),
     "direction_higher": ("越高越好", "higher is better"),
     "direction_lower": ("越低越好", "lower is better"),
@@ -501,6 +506,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "terminated_cases": ("终本案件", "Cases ended for lack of assets (终本)"),
     # source
     "pre_closed": ("诉前调解结案", "Pre-filing mediations closed"),
+    # 访源治理
+    "visits_none": ("尚未导入涉诉信访登记表，本页没有数据。请在“数据导入”上传信访登记表，或运行 python -m data visits。",
+                    "No letters-and-visits list has been imported, so this page has no data. Upload one on the "
+                    "Import page, or run python -m data visits."),
+    "visits_sources": ("信访来源（万件结案信访率）", "Where visits come from (visits per 10,000 cases closed)"),
+    "visits_by_court": ("按法院", "By court"),
+    "visits_by_division": ("按部门", "By division"),
+    "visits_by_judge": ("按法官", "By judge"),
+    "visits_by_team": ("按审判团队", "By trial team"),
+    "visits_no_team": ("（未编入团队）", "(no team)"),
+    "visits_no_sources": ("所选范围与期间内没有信访", "No visits in this scope and period"),
+    "visits_top_units": ("图中为万件结案信访率最高的 {n} 个单位，表中列出全部单位",
+                         "The chart shows the {n} units with the most visits per 10,000 closed; the table lists them all"),
+    "visits_count": ("信访件数", "Visits"),
+    "visits_unit": ("查看信访背后的案件", "The cases behind the visits of"),
+    "visits_behind_caption": ("{unit}：期内信访 {n} 件，其中写明已存案件的 {named} 件（按案件类型、结案方式、是否上诉统计）",
+                              "{unit}: {n} visits in the period, {named} naming a stored case (counted by case type, "
+                              "how it was closed, and whether it was appealed)"),
+    "visits_appealed": ("是否上诉", "Appealed"),
+    "visits_not_closed": ("未结", "not closed"),
+    "visits_received_on": ("登记日期", "Received"),
+    "visits_repeat_title": ("重复信访人", "Repeat petitioners"),
+    "visits_repeat_caption": ("期内信访两次以上的信访人 {n} 人，共 {visits} 件（只显示化名编号）",
+                              "{n} petitioners visited more than once in the period, {visits} visits in all "
+                              "(pseudonymous ids only)"),
+    "visits_no_repeat": ("所选范围与期间内没有重复信访人", "No petitioner visited more than once in this scope and period"),
+    "visits_petitioner": ("信访人编号", "Petitioner id"),
+    "visits_first": ("首次", "First"),
+    "visits_last": ("最近", "Last"),
+    "visits_overdue_title": ("超期未办结信访（{n}件，截至{day}，登记超过60天）",
+                             "Visits pending over 60 days ({n}, on {day})"),
+    "visits_no_overdue": ("没有登记超过60天仍未办结的信访", "No visit has been pending for more than 60 days"),
+    "visits_days_pending": ("已办理天数", "Days pending"),
     "lawsuits_by_court": ("万人起诉率（各法院）", "Lawsuits per 10,000 residents, by court"),
     "no_population": ("所选范围内没有登记常住人口的法院", "No court in scope has a population on record"),
     "pre_by_month": ("诉前调解月度", "Pre-filing mediation by month"),
@@ -777,6 +815,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen_cards": ("{scope}　{period}审判质效", "{scope} · trial quality, {period}"),
     "screen_heat": ("{scope}　各院达标情况", "{scope} · indicators against their ranges"),
     "screen_trend": ("{scope}　收结存月度走势", "{scope} · received, closed and pending by month"),
+    "screen_visits": ("{scope}　{period}访源治理", "{scope} · letters and visits, {period}"),
     "screen_warnings": ("{scope}　节点管控预警（截至{day}）", "{scope} · process warnings on {day}"),
     # export
     "filter": ("筛选条件", "Filter"),
@@ -1044,7 +1083,7 @@ TEXT: dict[str, tuple[str, str]] = {
 CATEGORY_EN = {"民事": "Civil", "刑事": "Criminal", "行政": "Administrative", "执行": "Enforcement"}
 LEVEL_EN = {"高级": "High", "中级": "Intermediate", "基层": "Basic"}
 UNIT_KEYS = {"件": "unit_cases", "%": "unit_percent", "天": "unit_days", "x": "unit_times", "件/万人": "unit_per10k",
-             "": "unit_index"}
+             "件/万件": "unit_per10k_closed", "": "unit_index"}
 
 
 def tr(key: str, lang: str = "zh", **values) -> str:

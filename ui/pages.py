@@ -61,6 +61,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="enforcement", url="enforcement", icon=":material/gavel:", section="topics", roles=DISTRICT),
     PageSpec(key="business", url="business", icon=":material/storefront:", section="topics", roles=ANALYSTS),
     PageSpec(key="source", url="source", icon=":material/handshake:", section="topics", roles=DISTRICT),
+    # 访源治理: every role that sees more than its own cases (a head their division's visits)
+    PageSpec(key="visits_governance", url="visits", icon=":material/record_voice_over:", section="topics",
+             roles=ANALYSTS),
     PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=ANALYSTS),
     PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),
     PageSpec(key="actions", url="actions", icon=":material/checklist:", section="meeting", roles=ALL),

@@ -45,6 +45,7 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     Param(key="ind_trends", default="closed", meaning="not a link parameter: the default of ind on 趋势分析"),
     Param(key="grain", default="month", meaning="趋势分析 by month or quarter"),
     Param(key="wby", default=None, meaning="节点管控 counts by: the first level the role compares"),
+    Param(key="vlevel", default=None, meaning="访源治理 sources ranked by: the first level the role compares, or team"),
     Param(key="kind", default="past_limit", meaning="节点管控 list shown: a warning kind (metrics/warnings.py)"),
     Param(key="every", default=20, meaning="大屏 seconds per view, 5–600"),
     Param(key="scale", default=1.0, meaning="大屏 chart text scale for 4K screens, 1–3"),

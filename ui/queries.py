@@ -27,7 +27,10 @@ from metrics.profile import Profile, peer_base, peer_values, profile as profile_
 from metrics.facts import FactsState, facts_state
 from metrics.outlook import year_end_outlook
 from metrics.query import Query
-from metrics.warnings import warning_counts as _warning_counts_of, warning_list as _warning_list_of
+from metrics import visit_lists
+from metrics.visits import has_visits as _has_visits_of
+from metrics.warnings import (visits_overdue as _visits_overdue_of, warning_counts as _warning_counts_of,
+                              warning_list as _warning_list_of)
 from security.keys import keyed
 from followup import meetings
 from report import frozen
@@ -233,6 +236,65 @@ def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
 def _behind(q: Query, indicator, only_deciding, page, page_size, db_version) -> CaseList:
     return records_behind(cursor(), q.period_obj, q.scope, indicator, only_deciding=only_deciding, page=page,
                           page_size=page_size)
+
+
+# ---- 访源治理 (spec v3 visits): each list passes the viewer's Access like the case lists
+
+def has_visits() -> bool:
+    """Whether the database holds a visits list (none imported: the page says so)."""
+    return _has_visits(_versions())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _has_visits(db_version) -> bool:
+    return _has_visits_of(cursor())
+
+
+def visit_sources(q: Query, level: str) -> pd.DataFrame:
+    """q's units at `level` ranked by visits per 10,000 closed (metrics.visit_lists.sources)."""
+    q = _authorised(q.narrow(judge_id=None), level)
+    return _hide(q, _visit_sources(q, level, _versions()))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _visit_sources(q: Query, level, db_version) -> pd.DataFrame:
+    return visit_lists.sources(cursor(), q.scope, q.period_obj, level)
+
+
+def visits_behind(q: Query, team: str | None = None) -> pd.DataFrame:
+    """The visits received in q's period and scope (of `team` when given) with the cases they name."""
+    q = _authorised(q, cases=True)
+    return _visits_behind(q, team, _versions())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _visits_behind(q: Query, team, db_version) -> pd.DataFrame:
+    return visit_lists.behind(cursor(), q.scope, q.period_obj.start, q.period_obj.end, team)
+
+
+def repeat_petitioners(q: Query) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """q's repeat petitioners (pseudonymous ids only) and their visits by month."""
+    q = _authorised(q, cases=True)
+    return _repeat_petitioners(q, _versions())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _repeat_petitioners(q: Query, db_version) -> tuple[pd.DataFrame, pd.DataFrame]:
+    p = q.period_obj
+    return (visit_lists.repeat_petitioners(cursor(), q.scope, p.start, p.end),
+            visit_lists.repeat_by_month(cursor(), q.scope, p.start, p.end))
+
+
+def overdue_visits(q: Query, day: dt.date) -> pd.DataFrame:
+    """Visits in q's scope pending more than 60 days at `day`, longest first, with court names
+    (访源治理 and the 节点管控 group 信访超期未办结)."""
+    q = _authorised(q, cases=True)
+    return _overdue_visits(q, day, _versions())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _overdue_visits(q: Query, day, db_version) -> pd.DataFrame:
+    return _visits_overdue_of(cursor(), q.scope, day)
 
 
 def allowed_courts(viewer: Access) -> list[str]:
