@@ -39,7 +39,7 @@ card_grid(VISITS, table, per_row=3)  # 件/万件 values are wide: three to a ro
 # ---- where visits come from: units ranked by visits per 10,000 closed
 st.subheader(t("visits_sources"))
 access = current_access()
-levels = {v: t(f"visits_by_{v}") for v in list(access.rule.compare_levels) + ["team"]}
+levels = {v: t(f"visits_by_{v}") for v in access.rule.compare_levels}  # the role's levels, teams among them
 level = url_widget(st.segmented_control, t("count_by"), list(levels), "vlevel", required=True, format_func=levels.get)
 ranked = queries.visit_sources(f, level)
 names = queries.courts().set_index("court_code")["court_name"]

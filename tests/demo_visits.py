@@ -1,5 +1,6 @@
 """Letters and visits written into a generated demo database, for the 访源治理 page's browser tests
-(the demo itself has none yet): about one visit per 30 counted cases, naming its case, received
+(added to the demo's own, so that every role's scope, the demo head's division too, surely holds
+visits pending over 60 days and repeat petitioners): about one visit per 30 counted cases, naming its case, received
 some weeks after it closed (or was filed), petitioners drawn from a small pool (so some repeat),
 some skip-level, some heard, some still pending (more in 示0101 民一庭, the demo head's division); and two per court naming
 no case, one pending over 60 days."""

@@ -1,4 +1,4 @@
-"""访源治理 in a real browser on a demo database with letters and visits (tests/demo_visits.py): as
+"""访源治理 in a real browser on the demo database, its letters and visits with more added (tests/demo_visits.py): as
 admin, leader, line head and division head, in Chinese and English, with the figures the metrics
 give for the scope the page's link names; a judge finds it neither in the navigation nor at its
 address; 节点管控 lists the visits pending over 60 days."""
