@@ -74,10 +74,15 @@ def aggregates(con: duckdb.DuckDBPyConnection, periods: tuple[str, list], where:
     filter takes them. use_facts: read the stored facts_visits, else attribute the visits here."""
     (psql, pparams), (where, params) = periods, where
     aggs = ", ".join(f"{visit_sql(m)} AS {m}" for m in MEASURES)
+    # a visit counts in a period only when received in it, closed in it or still open at its end:
+    # `near` and the join leave out the (many) visits received and closed before a period starts
     source, attributed = ("facts_visits", "") if use_facts else ("attributed", f", {ATTRIBUTED}")
-    sql = f"""WITH {psql}{attributed}
+    sql = f"""WITH {psql}{attributed}, span AS (SELECT min(p_start) AS first, max(p_end) AS last FROM p),
+        near AS (SELECT s.* FROM {source} s, span WHERE s.received_date <= span.last
+                 AND (s.received_date >= span.first OR s.closed_date IS NULL OR s.closed_date >= span.first))
         SELECT p.label, {group_select}{aggs}
-        FROM {source} a JOIN p ON a.received_date <= p.p_end
+        FROM near a JOIN p ON a.received_date <= p.p_end
+            AND (a.received_date >= p.p_start OR a.closed_date IS NULL OR a.closed_date >= p.p_start)
         WHERE {where}
         GROUP BY ALL"""
     found = con.execute(sql, pparams + params).df()
