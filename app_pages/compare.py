@@ -179,7 +179,7 @@ if clicked and level == "team":  # a team's judges on the chosen indicator, then
     st.dataframe(pd.DataFrame({t("child_judge"): members["name"].astype(str),
                                t("value"): [fmt.value(ind, v, L) for v in members["value"]]}),
                  hide_index=True, alt="team judges", width="content")
-    st.subheader(tm("cases_behind", unit=clicked, name=ind.name(L)))
+    st.subheader(tm("visits_behind" if ind.needs_visits else "cases_behind", unit=clicked, name=ind.name(L)))
     case_list(team_q, ctx, chosen, clicked)
 elif clicked and level == "judge":
     row = one[one["unit"] == clicked].iloc[0]
@@ -189,7 +189,7 @@ elif clicked and level == "judge":
     else:
         case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen, clicked)
 elif not access.rule.own_cases_only:
-    cases = st.expander(t("scope_cases"), on_change="rerun", key="cases_open")
+    cases = st.expander(t("scope_visits" if ind.needs_visits else "scope_cases"), on_change="rerun", key="cases_open")
     if cases.open:  # listed only when opened
         with cases:
             case_list(scope_q, ctx, chosen)

@@ -452,8 +452,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "own_change": ("自身变化", "Own change"),
     "volume_shift": ("结构变化", "Volume shift"),
     "cases_behind": ("{unit}：{name} 明细案件", "{unit}: cases behind {name}"),
+    "visits_behind": ("{unit}：{name} 明细信访", "{unit}: letters and visits behind {name}"),
     "own_cases_only": ("只能查看本人承办的案件", "You can open only your own cases"),
     "scope_cases": ("本范围明细案件", "Cases behind the figure for the whole scope"),
+    "scope_visits": ("本范围明细信访", "Letters and visits behind the figure for the whole scope"),
     "drill_path": ("下钻路径", "Drilled down"),
     "drill_path_back": ("回到这一层", "Back to this level"),
     "heat_map_drill": ("点击某个单位的格子可下钻。", "Click a unit's cell to drill down."),
@@ -522,7 +524,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "visits_count": ("信访件数", "Visits"),
     "visits_unit": ("查看信访背后的案件", "The cases behind the visits of"),
     "visits_behind_caption": ("{unit}：期内信访 {n} 件，其中写明已存案件的 {named} 件（按案件类型、结案方式、是否上诉统计）",
-                              "{unit}: {n} visits in the period, {named} naming a stored case (counted by case type, "
+                              "{unit}: visits in the period {n}, of which {named} name a stored case (counted by case type, "
                               "how it was closed, and whether it was appealed)"),
     "visits_appealed": ("是否上诉", "Appealed"),
     "visits_not_closed": ("未结", "not closed"),
