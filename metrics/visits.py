@@ -79,10 +79,10 @@ def aggregates(con: duckdb.DuckDBPyConnection, periods: tuple[str, list], where:
     source, attributed = ("facts_visits", "") if use_facts else ("attributed", f", {ATTRIBUTED}")
     sql = f"""WITH {psql}{attributed}, span AS (SELECT min(p_start) AS first, max(p_end) AS last FROM p),
         near AS (SELECT s.* FROM {source} s, span WHERE s.received_date <= span.last
-                 AND (s.received_date >= span.first OR s.closed_date IS NULL OR s.closed_date >= span.first))
+                 AND (s.received_date >= span.first OR {open_on('span.first - 1', 's')}))
         SELECT p.label, {group_select}{aggs}
         FROM near a JOIN p ON a.received_date <= p.p_end
-            AND (a.received_date >= p.p_start OR a.closed_date IS NULL OR a.closed_date >= p.p_start)
+            AND (a.received_date >= p.p_start OR {open_on('p.p_start - 1', 'a')})
         WHERE {where}
         GROUP BY ALL"""
     found = con.execute(sql, pparams + params).df()
