@@ -40,6 +40,11 @@ def test_upload_imports_and_offers_the_rejected_rows(own_server, page):
         before = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     _sign_in_office(page, url)  # a demo account cannot import real data (test_leave_demo.py)
     assert page.get_by_role("heading", name="数据导入").first.is_visible()
+    # each upload box's button holds its Chinese words: the text is not drawn over the drop hint
+    for box in page.locator("[data-testid='stFileUploaderDropzone']").all():
+        button = box.locator("button").bounding_box()
+        hint = box.locator("[data-testid='stFileUploaderDropzoneInstructions']").bounding_box()
+        assert button["width"] > 80 and button["x"] + button["width"] <= hint["x"], (button, hint)
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(os.path.join(EX, "cases.csv"))
     _confirm_leaving_demo(page)
     page.get_by_role("button", name="开始导入").click()
