@@ -70,12 +70,12 @@ def _parts(ind: Indicator) -> tuple[str, str | None]:
 def condition(name: str) -> str:
     """The condition selecting a measure's rows in the period: its cases, or for a visit
     measure its visits (metrics/visits.py)."""
-    return visits.MEASURES[name][0] if name in visits.MEASURES else measures.case_condition(name)
+    return visits.MEASURES[name].condition if name in visits.MEASURES else measures.case_condition(name)
 
 
 def summed(name: str) -> str | None:
     """What a measure adds up per row (None: it counts rows)."""
-    return visits.MEASURES[name][1] if name in visits.MEASURES else measures.BY_NAME[name].value
+    return visits.MEASURES[name].value if name in visits.MEASURES else measures.BY_NAME[name].value
 
 
 def rule(ind: Indicator) -> Rule:

@@ -299,8 +299,10 @@ class MeasureTable:
 def visit_aggregates(con: duckdb.DuckDBPyConnection, scope: Scope, periods: list[Period],
                      group: list[str], use_facts: bool = False) -> pd.DataFrame:
     """The visit measures per period and group of units that has a visit (metrics/visits.py)."""
+    if use_facts:
+        return visits.monthly_aggregates(con, periods, scope.where(VISITS, alias="c"), group)
     return visits.aggregates(con, _periods_sql(periods), scope.where(VISITS, alias="a"), group,
-                             _group_select(group, {g: "a." + g for g in group}), use_facts)
+                             _group_select(group, {g: "a." + g for g in group}))
 
 
 def has_judge_list(con: duckdb.DuckDBPyConnection) -> bool:

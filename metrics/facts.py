@@ -14,7 +14,9 @@ whatever the size of `cases`:
                 and <stock>_in / <stock>_out for each stock
   facts_origin  the origin case's unit × month: ORIGIN measures
   facts_visits  each letter or visit with the unit it is attributed to and whether it repeats
-                (visits.py): a visit's measures depend on its day, and visits are few
+                (visits.py), for the lists of visits
+  facts_visits_monthly  the visit measures per unit × month from facts_visits: flows, and
+                <stock>_in / <stock>_out for 超期未办结 (visits.py MONTHLY_SQL)
   judges        one row per judge with the latest name
   facts_info    the version of the measure declarations the facts were built from
 
@@ -138,12 +140,13 @@ def _facts_sql() -> list[str]:
 
 
 # Built in DuckDB whichever engine computed the case facts: the visits never leave the database.
-_VISIT_FACTS_SQL = f"CREATE TABLE facts_visits AS {visits.FACTS_SQL}"
-FACT_TABLES = ("facts", "facts_origin", "judges", "facts_visits", "facts_info")
+_VISIT_FACTS_SQL = [f"CREATE TABLE facts_visits AS {visits.FACTS_SQL}",
+                    f"CREATE TABLE facts_visits_monthly AS {visits.MONTHLY_SQL}"]
+FACT_TABLES = ("facts", "facts_origin", "judges", "facts_visits", "facts_visits_monthly", "facts_info")
 _LAYOUT = "integer sums stored as BIGINT"  # how write_facts stores what the SQL below computes
 def version() -> str:
     """The version of the facts this code builds and reads: it changes whenever a measure does."""
-    return hashlib.sha256("\n".join([_LAYOUT] + _facts_sql() + [_VISIT_FACTS_SQL]).encode()).hexdigest()[:16]
+    return hashlib.sha256("\n".join([_LAYOUT] + _facts_sql() + _VISIT_FACTS_SQL).encode()).hexdigest()[:16]
 
 
 class FactsState(Enum):
@@ -175,10 +178,13 @@ def write_facts(con: duckdb.DuckDBPyConnection, parquet: Mapping[str, str] | Non
 
 
 def write_visit_facts(con: duckdb.DuckDBPyConnection) -> None:
-    """Table facts_visits again from tables `visits` and `cases` (a visits import changes nothing else)."""
-    con.execute(VISITS_DDL)  # a database from before spec v3: no visits, an empty facts_visits
+    """Tables facts_visits and facts_visits_monthly again from tables `visits` and `cases` (a
+    visits import changes nothing else)."""
+    con.execute(VISITS_DDL)  # a database from before spec v3: no visits, empty visit facts
+    con.execute("DROP TABLE IF EXISTS facts_visits_monthly")
     con.execute("DROP TABLE IF EXISTS facts_visits")
-    con.execute(_VISIT_FACTS_SQL)
+    for sql in _VISIT_FACTS_SQL:
+        con.execute(sql)
 
 
 def _insert_parquet(con: duckdb.DuckDBPyConnection, table: str, order: str, files: str) -> None:

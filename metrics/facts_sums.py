@@ -112,6 +112,13 @@ class MonthlySums:
         return {n: values[:, j] for j, n in enumerate(names)}
 
 
+    def at_end(self, names: list[str], periods: list[Period]) -> dict[str, np.ndarray]:
+        """Sums over every month up to each period's end (a stock's count then), per (period, unit)."""
+        found = [self._window(names, 0, _month_index(p.end)) for p in periods]
+        values = np.vstack(found) if found else np.zeros((0, len(names)))
+        return {n: values[:, j] for j, n in enumerate(names)}
+
+
 class ScopeSums(MonthlySums):
     """A scope's case measures per unit from `facts`, for any periods."""
 

@@ -91,7 +91,7 @@ def repeat_petitioners(con: duckdb.DuckDBPyConnection, period: Period, scope: Sc
     where, params = scope.where(sources.VISITS.stored, alias="a")
     sql = f"""WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end){cte}
         SELECT count(DISTINCT (SELECT v.petitioner_id FROM visits v WHERE v.visit_no = a.visit_no))
-        FROM {relation} a, p WHERE ({where}) AND {visits.MEASURES['visits_repeat'][0]}"""
+        FROM {relation} a, p WHERE ({where}) AND {visits.MEASURES['visits_repeat'].condition}"""
     return int(con.execute(sql, [period.start, period.end] + params).fetchone()[0])
 
 
