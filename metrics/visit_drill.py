@@ -14,20 +14,15 @@ import pandas as pd
 from . import sources, visits
 from .catalogue import BY_ID, Kind
 from .drill import CaseList, Rule, condition, indicator_cases, rule, summed
-from .engine import Scope, use_facts_for
+from .engine import Scope
 from .periods import Period
+from .visit_lists import attributed
 from .warnings import dates_as_days
 
 # The columns of a listed visit, in the order a page shows them.
 COLUMNS = ["decides", "visit_no", "received_date", "form", "case_no", "court_name", "division", "judge_name",
            "petitioner_id", "repeat", "skip_level", "hearing", "outcome", "closed_date", "days", "status",
            "in_numerator", "in_denominator", "court_code", "judge_id"]
-
-
-def _attributed(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """The attributed visits: the stored facts_visits when current, else attributed here (the
-    CTE to add, the relation to read)."""
-    return ("", "facts_visits") if use_facts_for(con) else (f", {visits.ATTRIBUTED}", "attributed")
 
 
 def _visit_part(name: str | None) -> str:
@@ -48,7 +43,7 @@ def visit_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, in
     decides = {Rule.COUNTED: "in_num", Rule.IN_NUMERATOR: "in_num", Rule.NOT_IN_NUMERATOR: "(in_den AND NOT in_num)",
                Rule.ABOVE_MEAN: f"(in_den AND {value} > avg(CASE WHEN in_den THEN {value} END) OVER ())"
                }.get(r, "NULL")
-    cte, relation = _attributed(con)
+    cte, relation = attributed(con)
     where, params = scope.where(sources.VISITS.stored, alias="a")
     limit = "" if page_size is None else "LIMIT ? OFFSET ?"
     sql = f"""
@@ -87,7 +82,7 @@ def visit_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, in
 def repeat_petitioners(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope) -> int:
     """How many petitioners made a repeat visit received in the period within the scope: a count
     only — who they are stays in the visits list (pseudonymous ids), never in a report."""
-    cte, relation = _attributed(con)
+    cte, relation = attributed(con)
     where, params = scope.where(sources.VISITS.stored, alias="a")
     sql = f"""WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end){cte}
         SELECT count(DISTINCT (SELECT v.petitioner_id FROM visits v WHERE v.visit_no = a.visit_no))

@@ -12,35 +12,42 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from .engine import GROUP_COLUMNS, Scope, compute
-from .measures import open_on
+from .engine import GROUP_COLUMNS, Scope, compute, use_facts_for
 from .periods import Period
 from .sources import VISITS
-from .visits import ATTRIBUTED, OVERDUE_DAYS
+from .visits import ATTRIBUTED, MEASURES
+
+
+def attributed(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """The attributed visits: the stored facts_visits when current, else attributed here (a CTE
+    to add after a WITH's first, the relation to read)."""
+    return ("", "facts_visits") if use_facts_for(con) else (f", {ATTRIBUTED}", "attributed")
 
 
 def overdue(con: duckdb.DuckDBPyConnection, scope, day: dt.date) -> pd.DataFrame:
     """Visits open at `day` and received more than OVERDUE_DAYS before it (the numerator of
     visits_overdue at a period ending `day`): court, case, days pending, longest first."""
     where, params = scope.where(VISITS, alias="a")
-    sql = f"""WITH {ATTRIBUTED}
-        SELECT a.visit_no, a.court_code, v.case_no, a.received_date,
-               (?::DATE - a.received_date) AS days_pending
-        FROM attributed a JOIN visits v USING (visit_no)
-        WHERE a.received_date <= ?::DATE AND {open_on('?::DATE', 'a')}
-          AND ?::DATE - a.received_date > {OVERDUE_DAYS} AND {where}
-        ORDER BY days_pending DESC, a.visit_no"""
-    return _days(con.execute(sql, [day, day, day, day] + params).df())
+    cte, relation = attributed(con)
+    sql = f"""WITH p AS (SELECT ?::DATE AS p_end){cte},
+        due AS (SELECT a.*, p.p_end - a.received_date AS days_pending FROM {relation} a, p
+                WHERE {MEASURES['visits_overdue'].condition})
+        SELECT a.visit_no, a.court_code, v.case_no, a.received_date, a.days_pending
+        FROM due a JOIN visits v USING (visit_no)
+        WHERE {where}
+        ORDER BY a.days_pending DESC, a.visit_no"""
+    return _days(con.execute(sql, [day] + params).df())
 
 
 def repeat_petitioners(con: duckdb.DuckDBPyConnection, scope, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Petitioners with more than one visit in scope received in [start, end]: pseudonymous
     petitioner_id only (never a name), visits, first and last day, most visits first."""
     where, params = scope.where(VISITS, alias="a")
-    sql = f"""WITH {ATTRIBUTED}
+    cte, relation = attributed(con)
+    sql = f"""WITH p AS (SELECT 1){cte}
         SELECT v.petitioner_id, count(*) AS visits,
                min(a.received_date) AS first_date, max(a.received_date) AS last_date
-        FROM attributed a JOIN visits v USING (visit_no)
+        FROM {relation} a JOIN visits v USING (visit_no)
         WHERE a.received_date BETWEEN ?::DATE AND ?::DATE AND {where}
         GROUP BY v.petitioner_id HAVING count(*) > 1
         ORDER BY visits DESC, v.petitioner_id"""
@@ -80,11 +87,12 @@ def behind(con: duckdb.DuckDBPyConnection, scope: Scope, start: dt.date, end: dt
     NULL case columns (it is in a court scope only)."""
     where, params = scope.where(VISITS, alias="a")
     extra, extra_params = ("AND a.team = ?", [team]) if team is not None else ("", [])
-    sql = f"""WITH {ATTRIBUTED}
+    cte, relation = attributed(con)
+    sql = f"""WITH p AS (SELECT 1){cte}
         SELECT a.visit_no, a.received_date, a.court_code, c.case_no, c.case_type::VARCHAR AS case_type,
                c.cause, c.closing_method::VARCHAR AS closing_method, c.closed_date,
                CASE WHEN c.case_no IS NOT NULL THEN c.has_appeal_desc END AS appealed
-        FROM attributed a JOIN visits v USING (visit_no) LEFT JOIN cases c ON a.has_case AND c.case_no = v.case_no
+        FROM {relation} a JOIN visits v USING (visit_no) LEFT JOIN cases c ON a.has_case AND c.case_no = v.case_no
         WHERE a.received_date BETWEEN ?::DATE AND ?::DATE AND {where} {extra}
         ORDER BY a.received_date, a.visit_no"""
     return _days(con.execute(sql, [start, end] + params + extra_params).df())
@@ -102,9 +110,10 @@ def repeat_by_month(con: duckdb.DuckDBPyConnection, scope, start: dt.date, end: 
     """The visits of each repeat petitioner (as repeat_petitioners) per month received, for a
     chart: petitioner_id, month (YYYY-MM), visits."""
     where, params = scope.where(VISITS, alias="a")
-    sql = f"""WITH {ATTRIBUTED}, listed AS (
+    cte, relation = attributed(con)
+    sql = f"""WITH p AS (SELECT 1){cte}, listed AS (
             SELECT v.petitioner_id, strftime(a.received_date, '%Y-%m') AS month
-            FROM attributed a JOIN visits v USING (visit_no)
+            FROM {relation} a JOIN visits v USING (visit_no)
             WHERE a.received_date BETWEEN ?::DATE AND ?::DATE AND {where})
         SELECT petitioner_id, month, count(*) AS visits FROM listed
         WHERE petitioner_id IN (SELECT petitioner_id FROM listed GROUP BY ALL HAVING count(*) > 1)

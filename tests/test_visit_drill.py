@@ -138,11 +138,11 @@ def test_repeat_petitioners_counted(con):
 @pytest.mark.parametrize("ind", VISIT_IDS)
 def test_the_scan_lists_what_the_stored_facts_list(con, ind, monkeypatch):
     """A database whose facts are stale attributes the visits itself: the same list."""
-    import metrics.visit_drill as vd
+    import metrics.visit_lists as vl
 
     scope = Scope(court="示01", with_subordinates=True)
     stored = visit_cases(con, YEAR, scope, ind, page_size=None).rows
-    monkeypatch.setattr(vd, "use_facts_for", lambda c: False)
+    monkeypatch.setattr(vl, "use_facts_for", lambda c: False)
     scanned = visit_cases(con, YEAR, scope, ind, page_size=None).rows
     assert scanned.equals(stored)
     assert repeat_petitioners(con, YEAR, Scope()) == 2

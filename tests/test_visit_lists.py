@@ -196,3 +196,22 @@ def test_the_warning_group_lists_the_overdue_visits(full_db):
     assert list(found["visit_no"]) == ["XF202301030002", "XF2024010004", "XF2025010006"]
     assert list(found["days_pending"]) == [818, 414, 93]
     assert list(found["court_name"]) == [names["示0103"], names["示01"], names["示0102"]]
+
+
+def test_stale_facts_list_the_same(full_db, monkeypatch):
+    """The lists read the stored facts_visits when the facts are current, else attribute the
+    visits themselves: the same rows either way."""
+    import metrics.visit_lists as vl
+
+    start, end = dt.date(2024, 1, 1), dt.date(2025, 12, 31)
+    with duckdb.connect(full_db, read_only=True) as con:
+        assert vl.use_facts_for(con)
+        asked = [lambda: overdue(con, Scope(court="示01", with_subordinates=True), dt.date(2025, 12, 31)),
+                 lambda: repeat_petitioners(con, Scope(), start, end),
+                 lambda: behind(con, Scope(court="示0103"), start, end),
+                 lambda: repeat_by_month(con, Scope(), start, end)]
+        stored = [ask() for ask in asked]
+        monkeypatch.setattr(vl, "use_facts_for", lambda c: False)
+        for ask, before in zip(asked, stored):
+            scanned = ask()
+            assert len(before) > 0 and scanned.equals(before), (scanned, before)
