@@ -101,6 +101,24 @@ def stop_server(proc) -> None:
 
 
 @pytest.fixture(scope="session")
+def no_visits_server(demo_db, tmp_path_factory):
+    """A server on a copy of the demo without its letters-and-visits list (a court that has imported
+    none): the visits and their facts emptied as a database before spec v3 would have them."""
+    import duckdb
+
+    from metrics.facts import write_visit_facts
+
+    db = str(tmp_path_factory.mktemp("no_visits") / "demo.duckdb")
+    shutil.copy(demo_db, db)
+    with duckdb.connect(db) as con:
+        con.execute("DELETE FROM visits")
+        write_visit_facts(con)
+    url, proc = start_server(db, log_name="streamlit_no_visits.log")
+    yield url
+    stop_server(proc)
+
+
+@pytest.fixture(scope="session")
 def server(demo_db):
     url, proc = start_server(demo_db)
     yield url

@@ -93,8 +93,8 @@ def test_a_visit_indicator_drills_down_to_its_visits(v3_server, page, lang):
     shot(page, f"visit_drill_{lang}")
 
 
-def test_without_a_visits_list_the_visits_column_says_so(server, page):
-    open_as(page, f"{server}/source")
+def test_without_a_visits_list_the_visits_column_says_so(no_visits_server, page):
+    open_as(page, f"{no_visits_server}/source")
     page.get_by_role("heading", name="诉源·案源·访源").first.wait_for(timeout=60000)
     column = page.locator("[data-source='three_visits']")
     assert column.get_by_text("未导入涉诉信访台账，访源暂无数据。").count() == 1

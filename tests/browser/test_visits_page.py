@@ -144,8 +144,8 @@ def test_the_big_screen_shows_the_visits(visits_server, visits_db, browser):
         ctx.close()
 
 
-def test_without_a_visits_list_the_page_says_so(server, page):
-    open_as(page, f"{server}/visits?lang=English", user="demo_admin")
+def test_without_a_visits_list_the_page_says_so(no_visits_server, page):
+    open_as(page, f"{no_visits_server}/visits?lang=English", user="demo_admin")
     page.get_by_role("heading", name="Letters and visits").first.wait_for(timeout=60000)
     page.get_by_text("No letters-and-visits list has been imported").wait_for()
     assert page.locator("[data-indicator='visits_received']").count() == 0
