@@ -74,7 +74,7 @@ def test_a_visit_indicator_drills_down_to_its_visits(v3_server, page, lang):
     _sign_in_office(page, url)
     page.goto(f"{url}/compare?{LINK}&ind=repeat_visit_rate" + ("&lang=English" if lang == "en" else ""))
     wait_ready(page, 120000)
-    page.get_by_text("本范围明细案件" if lang == "zh" else "Cases behind the figure for the whole scope").click()
+    page.get_by_text("本范围明细信访" if lang == "zh" else "Letters and visits behind the figure for the whole scope").click()
     wait_ready(page, 120000)
     row = _table(db).loc["repeat_visit_rate"]
     total = int(row["denominator"])  # every visit received: the repeats (numerator) first
