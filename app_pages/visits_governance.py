@@ -14,13 +14,13 @@ from present import charts, format as fmt
 from present.theme import status_color, status_label
 from ui import queries
 from ui.cards import card_grid
-from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
 from ui.plain import tm
 from ui.session import current_access
 from ui.tables import show
 from ui.url_state import url_widget
+from ui.visit_tables import overdue_table
 
 VISITS = in_view(View.SOURCE_VISITS)
 SHOWN = 500  # rows of a list on screen
@@ -142,9 +142,6 @@ st.subheader(tm("visits_overdue_title", n=len(overdue), day=day))
 if overdue.empty:
     st.info(t("visits_no_overdue"))
 else:
-    shown = overdue.drop(columns=["court_code"]).rename(
-        columns={"received_date": t("visits_received_on"), "days_pending": t("visits_days_pending")})
-    show(shown.head(SHOWN), alt="visits pending over 60 days")
-    download_xlsx(shown, "visits_overdue", f, ctx, key="dl_visits_overdue")
+    overdue_table(overdue, SHOWN, f, ctx, "visits_overdue", "dl_visits_overdue")
     if len(overdue) > SHOWN:
         st.caption(tm("rows_shown", shown=SHOWN, total=len(overdue)))

@@ -21,6 +21,7 @@ from ui.layout import data_age_notice, page_context
 from ui.tables import show
 from ui.session import current_access
 from ui.url_state import url_widget
+from ui.visit_tables import overdue_table
 
 SHOWN = 5000  # rows on screen; the export holds them all
 
@@ -79,10 +80,7 @@ if queries.has_visits():
     if visits.empty:
         st.info(t("visits_no_overdue"))
     else:
-        visits = visits.drop(columns=["court_code"]).rename(
-            columns={"received_date": t("visits_received_on"), "days_pending": t("visits_days_pending")})
-        show(visits.head(SHOWN), alt="visits pending over 60 days")
-        download_xlsx(visits, "warning_visits_overdue", f, ctx, key="dl_warn_visits")
+        overdue_table(visits, SHOWN, f, ctx, "warning_visits_overdue", "dl_warn_visits")
 
 # 清积: the year-start backlog of the data date's year, per unit, month by month against an even pace.
 st.subheader(tm("backlog_title", year=as_of.year))

@@ -109,6 +109,19 @@ def _decides(ind: Indicator) -> tuple[str, str | None]:
             Rule.NOT_IN_NUMERATOR: "(in_den AND NOT in_num)"}[r], None
 
 
+def with_totals(df: pd.DataFrame, elsewhere: bool, first_page) -> tuple[pd.DataFrame, int, int]:
+    """A page of a list (with its `total` and `deciding` columns) as its rows (dates as days) and
+    the whole list's counts. An empty page past the last, or of deciding rows when none decides
+    (`elsewhere`), takes the counts from `first_page()`, the list's first row."""
+    rows = df.drop(columns=["total", "deciding"])
+    if len(df):
+        return dates_as_days(rows), int(df["total"].iloc[0]), int(df["deciding"].iloc[0])
+    if elsewhere:
+        head = first_page()
+        return rows, head.total, head.deciding
+    return rows, 0, 0
+
+
 def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, indicator_id: str, *,
                     only_deciding: bool = False, page: int = 0, page_size: int | None = 50) -> CaseList:
     """The cases behind `indicator_id` for the scope and period, deciding ones first; one page
@@ -153,14 +166,10 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
         {limit}"""
     params = ([period.start, period.end] + any_num_params + any_den_params + num_params + den_params
               + ([] if page_size is None else [page_size, page * page_size]))
-    df = con.execute(sql, params).df()
-    if not len(df):
-        if page or only_deciding:  # past the last page, or no deciding case: the counts from the full list
-            head = indicator_cases(con, period, scope, indicator_id, page=0, page_size=1)
-            return CaseList(df.drop(columns=["total", "deciding"]), head.total, head.deciding)
-        return CaseList(df.drop(columns=["total", "deciding"]), 0, 0)
-    total, deciding = int(df["total"].iloc[0]), int(df["deciding"].iloc[0])
-    rows = dates_as_days(df.drop(columns=["total", "deciding"]))
+    rows, total, deciding = with_totals(con.execute(sql, params).df(), page or only_deciding,
+                                        lambda: indicator_cases(con, period, scope, indicator_id, page=0, page_size=1))
+    if not len(rows):
+        return CaseList(rows, total, deciding)
     if den is None:  # one part: the flags say nothing
         rows = rows.drop(columns=["in_numerator", "in_denominator"])
     if sources.ORIGIN not in (sources.of(num), sources.of(den)):  # the decision attacked: only for a count by origin

@@ -13,11 +13,10 @@ import pandas as pd
 
 from . import sources, visits
 from .catalogue import BY_ID, Kind
-from .drill import CaseList, Rule, condition, indicator_cases, rule, summed
+from .drill import CaseList, Rule, condition, indicator_cases, rule, summed, with_totals
 from .engine import Scope
 from .periods import Period
 from .visit_lists import attributed
-from .warnings import dates_as_days
 
 # The columns of a listed visit, in the order a page shows them.
 COLUMNS = ["decides", "visit_no", "received_date", "form", "case_no", "court_name", "division", "judge_name",
@@ -67,13 +66,10 @@ def visit_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, in
         {limit}"""
     df = con.execute(sql, [period.start, period.end] + params
                      + ([] if page_size is None else [page_size, page * page_size])).df()
-    if not len(df):
-        if page or only_deciding:  # past the last page, or no deciding visit: the counts from the full list
-            head = visit_cases(con, period, scope, indicator_id, page=0, page_size=1)
-            return CaseList(df.drop(columns=["total", "deciding"]), head.total, head.deciding)
-        return CaseList(df.drop(columns=["total", "deciding"]), 0, 0)
-    total, deciding = int(df["total"].iloc[0]), int(df["deciding"].iloc[0])
-    rows = dates_as_days(df.drop(columns=["total", "deciding"]))
+    rows, total, deciding = with_totals(df, page or only_deciding,
+                                        lambda: visit_cases(con, period, scope, indicator_id, page=0, page_size=1))
+    if not len(rows):
+        return CaseList(rows, total, deciding)
     if den is None or den not in visits.MEASURES:  # one part listed: the flags say nothing
         rows = rows.drop(columns=["in_numerator", "in_denominator"])
     return CaseList(rows[[c for c in COLUMNS if c in rows.columns]], total, deciding)

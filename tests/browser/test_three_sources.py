@@ -40,6 +40,13 @@ def _table(db) -> object:
         return indicator_table(con, PERIOD, Scope(court="示", with_subordinates=True)).set_index("indicator")
 
 
+def _open_as_office(page, url: str, link: str, lang: str, timeout: float = 120000) -> None:
+    """Signed in as the office, the page at `link` in `lang`, once it has run."""
+    _sign_in_office(page, url)
+    page.goto(url + link + ("&lang=English" if lang == "en" else ""))
+    wait_ready(page, timeout)
+
+
 def _no_error(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.errors == []
@@ -48,9 +55,7 @@ def _no_error(page) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_three_sources_side_by_side(v3_server, page, lang):
     url, db = v3_server
-    _sign_in_office(page, url)
-    page.goto(f"{url}/source?{LINK}" + ("&lang=English" if lang == "en" else ""))
-    wait_ready(page, 120000)
+    _open_as_office(page, url, f"/source?{LINK}", lang)
     heading = "诉源·案源·访源" if lang == "zh" else "Disputes, cases and visits at source"
     page.get_by_role("heading", name=heading).first.wait_for(timeout=60000)
     table = _table(db)
@@ -71,9 +76,7 @@ def test_the_three_sources_side_by_side(v3_server, page, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_visit_indicator_drills_down_to_its_visits(v3_server, page, lang):
     url, db = v3_server
-    _sign_in_office(page, url)
-    page.goto(f"{url}/compare?{LINK}&ind=repeat_visit_rate" + ("&lang=English" if lang == "en" else ""))
-    wait_ready(page, 120000)
+    _open_as_office(page, url, f"/compare?{LINK}&ind=repeat_visit_rate", lang)
     page.get_by_text("本范围明细信访" if lang == "zh" else "Letters and visits behind the figure for the whole scope").click()
     wait_ready(page, 120000)
     row = _table(db).loc["repeat_visit_rate"]
@@ -106,9 +109,7 @@ def test_without_a_visits_list_the_visits_column_says_so(no_visits_server, page)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_briefing_page_shows_its_visits_section(v3_server, page, lang):
     url, db = v3_server
-    _sign_in_office(page, url)
-    page.goto(f"{url}/briefing?{LINK}" + ("&lang=English" if lang == "en" else ""))
-    wait_ready(page, 180000)
+    _open_as_office(page, url, f"/briefing?{LINK}", lang, timeout=180000)
     title = "九、访源治理" if lang == "zh" else "9. Letters and visits"
     heading = page.get_by_role("heading", name=title).first
     heading.wait_for(timeout=120000)
