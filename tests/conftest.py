@@ -36,3 +36,18 @@ def backend(request, tmp_path, monkeypatch):
     owner_url = new_database(cluster, name)
     monkeypatch.setenv("SPZX_STATE_URL", owner_url)
     return PostgresBackend(owner_url, cluster.admin_url.rsplit("/", 1)[0] + f"/{name}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: minutes of work or gigabytes of disk; run with SPZX_SLOW_TESTS=1")
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.environ.get("SPZX_SLOW_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with SPZX_SLOW_TESTS=1 (README, Security)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
