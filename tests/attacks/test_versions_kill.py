@@ -37,10 +37,11 @@ def _import(tmp_path, n: int, db) -> str:
 
 
 # The child: the rename that replaces the database ends the process — before it (`before`) or
-# just after it (`after`), as a kill at that moment would.
+# just after it (`after`), as a kill at that moment would. It does so `times` times, each in a
+# process forked after the imports (a new interpreter each time would cost a second or two).
 CHILD = textwrap.dedent("""
     import os, sys
-    db, when, what = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    db, when, times, what = os.path.abspath(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4:]
     real = os.replace
     def replace(src, dst, *a, **k):
         if os.path.abspath(dst) == db:
@@ -50,27 +51,33 @@ CHILD = textwrap.dedent("""
             os._exit(137)
         return real(src, dst, *a, **k)
     os.replace = replace
-    if what[0] == "rollback":
-        from data import versions
-        versions.rollback(db)
-    else:
-        from data.ingest import ingest
-        ingest(what[0], None, db, what[1])
+    from data import versions
+    from data.ingest import ingest
+    for _ in range(times):
+        child = os.fork()
+        if child == 0:
+            try:
+                versions.rollback(db) if what[0] == "rollback" else ingest(what[0], None, db, what[1])
+            finally:
+                os._exit(1)  # not killed where it should have been
+        _, status = os.waitpid(child, 0)
+        if os.waitstatus_to_exitcode(status) != 137:
+            sys.exit(1)
 """)
 
 
-def _killed(db, when: str, *what: str) -> None:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(db), when, *what], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 137, done.stderr
+def _killed(db, when: str, *what: str, times: int = 1) -> None:
+    done = subprocess.run([sys.executable, "-c", CHILD, str(db), when, str(times), *what], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_kills_before_the_rename_keep_no_copies_of_the_database(tmp_path):
     db = tmp_path / "db.duckdb"
     first, second, third = (_import(tmp_path, n, db) for n in (1, 2, 3))
     fourth = write_cases(tmp_path / "c4.csv", [case(serial=i) for i in range(1, 5)])
-    for _ in range(4):
-        _killed(db, "before", str(fourth), str(tmp_path / "r.csv"))
-        assert sha256(db) == third  # the database in use is untouched
+    _killed(db, "before", str(fourth), str(tmp_path / "r.csv"), times=4)
+    assert sha256(db) == third  # the database in use is untouched
     remove_leftovers(str(db))  # as a server starting after the kills
     kept = versions.list_versions(str(db))
     assert [sha256(v.path) for v in kept] == [second, first]  # the real earlier versions, nothing else
@@ -84,8 +91,7 @@ def test_kills_before_the_rename_and_the_next_import_without_a_restart(tmp_path)
     db = tmp_path / "db.duckdb"
     first, second = _import(tmp_path, 1, db), _import(tmp_path, 2, db)
     fourth = write_cases(tmp_path / "c4.csv", [case(serial=i) for i in range(1, 5)])
-    for _ in range(5):
-        _killed(db, "before", str(fourth), str(tmp_path / "r.csv"))
+    _killed(db, "before", str(fourth), str(tmp_path / "r.csv"), times=5)
     _import(tmp_path, 3, db)
     assert [sha256(v.path) for v in versions.list_versions(str(db))] == [second, first]
     assert not [f for f in os.listdir(versions.folder(str(db))) if not f.endswith(".duckdb")]
@@ -104,9 +110,8 @@ def test_a_kill_just_after_the_rename_loses_no_version(tmp_path):
 def test_a_rollback_killed_before_its_rename_keeps_no_copy(tmp_path):
     db = tmp_path / "db.duckdb"
     hashes = [_import(tmp_path, n, db) for n in (1, 2, 3)]
-    for _ in range(4):
-        _killed(db, "before", "rollback")
-        assert sha256(db) == hashes[2]
+    _killed(db, "before", "rollback", times=4)
+    assert sha256(db) == hashes[2]
     remove_leftovers(str(db))
     assert [sha256(v.path) for v in versions.list_versions(str(db))] == [hashes[1], hashes[0]]
 
