@@ -144,6 +144,7 @@ def rollback(db_path: str, name: str | None = None) -> Version:
     choice is made under the build lock, so an import running meanwhile cannot prune it away."""
     db_path = os.path.abspath(db_path)
     with build_lock(db_path):
+        settle(db_path)  # what a killed build left, before choosing
         kept = list_versions(db_path)
         if not kept:
             raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
