@@ -4,27 +4,26 @@ the server's root (/session/…), also when the dashboard has a base URL path: a
 forwards them too."""
 from __future__ import annotations
 
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 import streamlit as st
-from streamlit import net_util
+from streamlit import config, net_util
 from data.store import remove_leftovers
-from security import sessions
+from security import origins, sessions
 from ui.database import db_path
 
 
 def _same_origin(request: Request) -> bool:
-    """A cross-site page may not post here (the cookie is SameSite=Strict as well). Behind a
-    reverse proxy the browser's host is the forwarded one."""
-    origin = request.headers.get("origin")
-    host = request.headers.get("x-forwarded-host") or request.headers.get("host")
-    return origin is None or origin.split("://", 1)[-1] == host
+    """A page of another origin may not post here (the cookie is SameSite=Strict as well, but
+    SameSite ignores ports). security/origins.py decides, as for the websocket."""
+    return origins.judge(request.scope).allowed
 
 
 def _https(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    return origins.judge(request.scope).https
 
 
 # Plain functions, not coroutines: Starlette runs them in a thread, so the SQLite work never
@@ -57,5 +56,11 @@ net_util.get_external_ip = lambda: None
 
 remove_leftovers(db_path())  # an import killed with an earlier server leaves its unfinished file
 
-app = st.App("app.py", routes=[Route("/session/start", start, methods=["POST"]),
+# Streamlit checks the websocket's origin after ours and knows nothing of the proxy's public origin.
+public = sorted(origins.public_origins())
+if public:
+    config.set_option("server.corsAllowedOrigins",
+                      sorted(set(config.get_option("server.corsAllowedOrigins")) | set(public)), "SPZX_PUBLIC_ORIGIN")
+
+app = st.App("app.py", middleware=[Middleware(origins.OriginCheck)], routes=[Route("/session/start", start, methods=["POST"]),
                                Route("/session/end", end, methods=["POST"])])

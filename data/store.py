@@ -255,13 +255,16 @@ def building(db_path: str):
             yield con
             con.execute("CHECKPOINT")
             con.close()
-            versions.keep(db_path)
+            pending = versions.keep(db_path)
             os.replace(tmp, db_path)
+            versions.promote(db_path, pending)
         except BaseException as e:
             con.close()
             for stale in (tmp, tmp + ".wal"):
                 if os.path.exists(stale):
                     os.remove(stale)
+            with contextlib.suppress(OSError):
+                versions.settle(db_path)  # a version kept for a rename that failed is no version
             if not isinstance(e, Abandon):
                 raise
 
@@ -279,12 +282,16 @@ def _derive_again(con: duckdb.DuckDBPyConnection, database: str) -> None:
 
 
 def remove_leftovers(db_path: str) -> bool:
-    """Remove the unfinished file of a build that was killed, unless a build is running now.
-    Returns whether anything was removed."""
+    """Remove the unfinished file of a build that was killed, and settle the version it kept
+    (data/versions.py), unless a build is running now. Returns whether anything was removed."""
+    from . import versions
+
     db_path = os.path.abspath(db_path)
     tmp = db_path + ".building"
     stale = [p for p in (tmp, tmp + ".wal", tmp + ".tmp") if os.path.exists(p)]
-    if not stale or not os.path.isdir(os.path.dirname(db_path)):
+    pending = os.path.isdir(versions.folder(db_path)) and any(
+        f.endswith(versions.PENDING) for f in os.listdir(versions.folder(db_path)))
+    if not (stale or pending) or not os.path.isdir(os.path.dirname(db_path)):
         return False
     with open(db_path + ".lock", "w") as lock:
         try:
@@ -293,6 +300,7 @@ def remove_leftovers(db_path: str) -> bool:
             return False  # a build holds the lock: the file is its work in progress
         for p in stale:
             shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+        versions.settle(db_path)
     return True
 
 

@@ -6,12 +6,19 @@ link, so keeping it costs no time and no space until the file would otherwise be
 Nothing ever writes into a database file in place (every change is a new file and a rename),
 so a kept version never changes. The newest SPZX_KEEP_VERSIONS (default 5) are kept.
 
+A version counts only once the rename that replaced it has happened: `keep` links it under a
+pending name (`<time>.duckdb.pending`, never listed), `promote` names it a version after the
+rename. A kill between the two leaves the pending file; `settle` (at the next build, rollback or
+server start) removes it when it is still the database in use (the rename never happened) and
+promotes it otherwise — so kills cannot fill the kept five with copies of the current database.
+
 `rollback` puts a kept version back the same way: under the build lock, by rename, the
 version replaced being kept in turn (a rollback can itself be undone).
 """
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import os
 import shutil
 from dataclasses import dataclass
@@ -42,20 +49,64 @@ class Version:
     visits_source: str = ""  # the file of the last visits list imported into it, if any  # the same file as the database in use (the version last rolled back to)
 
 
-def keep(db_path: str) -> None:
-    """Keep the database file about to be replaced (called under the build lock), then prune."""
+PENDING = ".duckdb.pending"
+
+
+def keep(db_path: str) -> str | None:
+    """Keep the database file about to be replaced (called under the build lock) under a pending
+    name; returns that path for `promote` once the rename is done (None: nothing kept)."""
     db_path = os.path.abspath(db_path)
+    settle(db_path)
     if not os.path.isfile(db_path) or keep_count() == 0:
-        return
+        return None
     os.makedirs(folder(db_path), exist_ok=True)
     name = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    target = os.path.join(folder(db_path), f"{name}.duckdb")
+    target = os.path.join(folder(db_path), name + PENDING)
     try:
         os.link(db_path, target)
     except OSError:  # another file system, or no hard links: a copy
         shutil.copy2(db_path, target)
+    return target
+
+
+def promote(db_path: str, pending: str | None) -> None:
+    """The rename has replaced the database: the pending file becomes a version; then prune."""
+    if pending is None:
+        return
+    os.replace(pending, pending[:-len(PENDING)] + ".duckdb")
+    _prune(db_path)
+
+
+def _prune(db_path: str) -> None:
     for old in list_versions(db_path, with_meta=False)[keep_count():]:
         os.remove(old.path)
+
+
+def _still_in_use(db_path: str, pending: str) -> bool:
+    """Whether `pending` is the database in use: the same file (a hard link) or, for a copy,
+    the same bytes."""
+    try:
+        return os.path.samefile(db_path, pending) or filecmp.cmp(db_path, pending, shallow=False)
+    except OSError:
+        return False
+
+
+def settle(db_path: str) -> bool:
+    """Pending files left by a build or rollback killed around its rename: removed when the
+    rename never happened, promoted when it did. Call under the build lock. Returns whether
+    there were any."""
+    db_path = os.path.abspath(db_path)
+    where = folder(db_path)
+    pending = sorted(f for f in os.listdir(where) if f.endswith(PENDING)) if os.path.isdir(where) else []
+    for file in pending:
+        path = os.path.join(where, file)
+        if _still_in_use(db_path, path):
+            os.remove(path)
+        else:
+            os.replace(path, path[:-len(PENDING)] + ".duckdb")
+    if pending:
+        _prune(db_path)
+    return bool(pending)
 
 
 def list_versions(db_path: str, with_meta: bool = True) -> list[Version]:
@@ -93,6 +144,7 @@ def rollback(db_path: str, name: str | None = None) -> Version:
     choice is made under the build lock, so an import running meanwhile cannot prune it away."""
     db_path = os.path.abspath(db_path)
     with build_lock(db_path):
+        settle(db_path)  # what a killed build left, before choosing
         kept = list_versions(db_path)
         if not kept:
             raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
@@ -108,6 +160,7 @@ def rollback(db_path: str, name: str | None = None) -> Version:
             os.link(chosen.path, tmp)
         except OSError:
             shutil.copy2(chosen.path, tmp)
-        keep(db_path)
+        pending = keep(db_path)
         os.replace(tmp, db_path)
+        promote(db_path, pending)
     return chosen
