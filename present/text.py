@@ -376,6 +376,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "demo_ended": ("演示数据已由本院数据取代，演示账户已停用（演示用户看不到真实数据）。请用管理员分配的账户登录。",
                    "The demo data has been replaced by the court's own data, and the demo accounts are off (demo "
                    "users never see real data). Sign in with the account the administrator gave you."),
+    "users_file_kept": ("用户配置文件暂时无法读取，正沿用上次读取成功的配置。请管理员登录后查看。",
+                        "The users file cannot be read just now; the last good configuration is in use. An administrator can see why after signing in."),
+    "users_file_unreadable": ("用户配置文件无法读取，本服务器沿用上次读取成功的配置（新增、修改的账户尚未生效）：{why}",
+                              "The users file cannot be read; this server keeps the last good configuration (accounts added or changed there are not in effect): {why}"),
     "account_name_bad": ("用户名须为3—32位字母、数字、点、横线或下划线", "The user name must be 3–32 letters, digits, dots, dashes or underscores"),
     "account_taken": ("用户名已存在：{name}", "The user name is taken: {name}"),
     "account_password_bad": ("密码至少{n}位，且两次输入一致", "The password needs at least {n} characters, typed the same twice"),
