@@ -57,9 +57,11 @@ def main() -> int:
         print(f"python -m security: {e}", file=sys.stderr)
         return 2
     password = getpass.getpass("密码 / password: ")
-    if len(password) < 10 or password != getpass.getpass("再输入一次 / again: ") or not_utf8({"p": password}):
-        print("python -m security: 密码至少10位、两次一致且为有效文字 / at least 10 characters of valid text, typed the same "
-              "twice", file=sys.stderr)
+    if not_utf8({"password": password}):
+        print("python -m security: 密码含无效字符 / the password is not valid UTF-8 text", file=sys.stderr)
+        return 2
+    if len(password) < 10 or password != getpass.getpass("再输入一次 / again: "):
+        print("python -m security: 密码至少10位且两次一致 / at least 10 characters, typed the same twice", file=sys.stderr)
         return 2
     print(f"\n[users.{toml_string(args.username)}]")
     for key, value in (("name", args.name or args.username), ("role", args.role), ("court", args.court),
