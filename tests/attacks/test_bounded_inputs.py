@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import html
 import io
+import json
 import math
 import os
 import subprocess
@@ -27,11 +28,11 @@ from data import profiles
 from data.__main__ import _parser as data_parser
 from data.reader import UnusableFile
 from metrics.__main__ import main as metrics_main
-from metrics.evaluation import (RANGE_BOUNDS, WEIGHT_MAX, ConfigError, EvaluationConfig, composite, load_config,
-                                save_config)
+from metrics.evaluation import ConfigError, EvaluationConfig, composite, load_config, save_config
 from present.text import tr
 from tests.helpers import ROOT
-from ui.settings_table import frame, read
+
+WEIGHT_MAX = 100  # metrics.evaluation.WEIGHT_MAX (imported where needed: the file runs against older code too)
 
 HUGE = ["within_limit_rate", "avg_duration", "over12m_share", "reversal_remand_rate", "mediation_rate"]
 
@@ -78,6 +79,7 @@ def test_a_bad_value_in_the_file_names_its_key_and_the_file(tmp_path, text, key)
 
 def test_the_bounds_cover_every_unit_and_the_shipped_files_fit():
     from metrics.catalogue import CATALOGUE
+    from metrics.evaluation import RANGE_BOUNDS
 
     assert {i.unit for i in CATALOGUE} <= set(RANGE_BOUNDS)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -108,6 +110,8 @@ def _edited(shown: pd.DataFrame, state: dict) -> pd.DataFrame:
 
 
 def _page_reading(state: dict, config: EvaluationConfig | None = None):
+    from ui.settings_table import frame, read
+
     shown = frame(config or load_config(), "zh")
     return read(shown, _edited(shown, state), rankings=False)
 
@@ -120,6 +124,8 @@ def test_the_page_refuses_a_huge_weight_naming_the_indicator():
 
 
 def test_the_page_refuses_a_range_outside_its_unit():
+    from ui.settings_table import frame, read
+
     shown = frame(load_config(), "zh")
     row = shown.index[shown["id"] == "within_limit_rate"][0]
     new, problems = read(shown, _edited(shown, {"edited_rows": {int(row): {"default_low": 0.95, "default_high": 95.0}}}),
@@ -191,6 +197,61 @@ def small_db(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("bounded_demo") / "demo.duckdb")
     subprocess.run([sys.executable, "-c", _DEMO, db], cwd=ROOT, check=True)
     return db
+
+
+@pytest.fixture
+def settings_page(small_db, tmp_path, monkeypatch):
+    """评价设置 as an admin opens it, over a copy of the shipped evaluation file."""
+    path = tmp_path / "evaluation.toml"
+    path.write_bytes(open(os.path.join(ROOT, "config", "evaluation.toml"), "rb").read())
+    monkeypatch.setenv("SPZX_DB", small_db)
+    monkeypatch.setenv("SPZX_EVALUATION_CONFIG", str(path))
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
+    monkeypatch.delenv("SPZX_USERS", raising=False)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
+    at.session_state["_user"] = "demo_admin"
+    at.run()
+    at.switch_page("app_pages/evaluation_settings.py").run()
+    assert not at.exception
+    return at, path
+
+
+def _send(at, state: dict) -> None:
+    """Press 保存设置 with the table's widget state as a crafted websocket message would carry it
+    (the editor itself offers neither deleting rows nor the hidden id column)."""
+    from streamlit.testing.v1.element_tree import Dataframe
+
+    editor = next(n for n in at._tree if isinstance(n, Dataframe) and n.key == "settings_table")
+    next(b for b in at.button if b.label == "保存设置").click()
+    states = at._tree.get_widget_states()
+    sent = states.widgets.add()
+    sent.id = editor.proto.id
+    sent.string_value = json.dumps({"edited_rows": {}, "added_rows": [], "deleted_rows": [], **state})
+    at._run(states)
+    assert not at.exception
+
+
+@pytest.mark.parametrize("state", [
+    {"edited_rows": {str(i): {"weight": 1e308} for i in range(5)}},                    # issue 25: inf composites
+    {"deleted_rows": [0, 1]},                                                         # rows the editor cannot delete
+    {"edited_rows": {"3": {"id": "received", "weight": 7}}},                          # the hidden id column
+    {"edited_rows": {"6": {"default_low": 0.95, "default_high": 95}}},                # a rate's range as percentages
+])
+def test_the_page_refuses_a_crafted_or_unbounded_table_and_writes_nothing(settings_page, state):
+    at, path = settings_page
+    before = path.read_bytes()
+    _send(at, state)
+    assert [html.unescape(e.value) for e in at.error] == ["设置未保存，评价配置文件没有改动。请修改以下各项："]
+    assert not at.success and path.read_bytes() == before
+
+
+def test_an_honest_save_through_the_page_still_writes(settings_page):
+    at, path = settings_page
+    _send(at, {"edited_rows": {"0": {"weight": 100}}})
+    assert not at.error and at.success
+    assert load_config(str(path)).weights["received"] == 100
 
 
 @pytest.fixture

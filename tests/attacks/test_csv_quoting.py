@@ -19,7 +19,7 @@ import pytest
 
 from data.ingest import ingest
 from data.visits import import_visits
-from schema.cells import csv_writer, inert
+from schema.cells import inert
 from tests.helpers import ROOT, case, write_cases, write_courts
 
 CR_NAME = "\r=4+4河西"  # a tribunal of the demo: its division is "\r=4+4河西人民法庭"
@@ -124,6 +124,8 @@ def test_visits_rejects_file_quotes_a_carriage_return(cr_db, tmp_path):
 
 @pytest.mark.parametrize("end", ["\n", "\r\n"])
 def test_the_writer_quotes_every_field_that_needs_it(end):
+    from schema.cells import csv_writer
+
     fields = [DIVISION, "河西\r=4+4", "a\nb", 'say "hi"', "x,y", "=1+1", -3, None, "-3", "plain"]
     out = io.StringIO()
     csv_writer(out, lineterminator=end).writerows([fields, fields])
