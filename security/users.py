@@ -87,9 +87,9 @@ def load_users(path: str | None = None) -> UserConfig:
     path = path or users_path()
     added = added_users_path()
     try:
-        config = _parse_users(path, _stamp(path, must=True), added, _stamp(added))
+        config, whole = _parse_users(path, _stamp(path, must=True), added, _stamp(added)), True
     except UsersFileError as e:
-        config = UserConfig({}, False, 5, 15, str(e))
+        config, whole = UserConfig({}, False, 5, 15, str(e)), False
     if config.problem is None:
         _last_good[path] = config
         return config
@@ -102,7 +102,7 @@ def load_users(path: str | None = None) -> UserConfig:
         print(f"{config.problem}; {kept}", file=sys.stderr, flush=True)
     if good is not None:
         return dataclasses.replace(good, problem=config.problem)
-    if config.users:  # only the accounts file failed: the users file's accounts still sign in
+    if whole:  # only the accounts file failed: the users file's accounts still sign in
         return config
     raise UsersFileError(config.problem)
 
