@@ -278,7 +278,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings_rows_changed": ("表格的行或指标标识与页面发出的不一致（行被删除、增加或改动了隐藏的标识列），未读取任何设置。请刷新页面后重试。",
                               "The table's rows or indicator ids differ from those the page sent (a row deleted or added, or the "
                               "hidden id column edited); no setting was read. Reload the page and try again."),
-    "evaluation_file_bad": ("评价配置文件有误，无法使用：{why}", "The evaluation file has an error and cannot be used: {why}"),
+    "evaluation_file_bad": ("配置文件有误，无法使用：{why}", "A configuration file has an error and cannot be used: {why}"),
     "evaluation_file_replace": ("下表从空白开始；保存后，表中的设置将替换该文件。", "The table below starts blank; saving replaces the file with the table's settings."),
     "bad_range_half": ("{name}：{level}区间只填了一端，下限和上限应同时填写或同时留空",
                        "{name}: the {level} range has only one end; give both low and high, or neither"),

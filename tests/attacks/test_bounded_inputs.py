@@ -277,7 +277,7 @@ def test_the_assessment_page_names_the_key_and_the_file_not_a_dash(app):
     at.run()
     at.switch_page("app_pages/assessment.py").run()
     assert not at.exception
-    said = [e for e in _errors(at) if "评价配置文件有误" in e]
+    said = [e for e in _errors(at) if "配置文件有误" in e]
     assert said and bad in said[0] and "[weights] within_limit_rate" in said[0]
 
 
@@ -286,6 +286,6 @@ def test_the_settings_page_names_them_and_offers_a_blank_table(app):
     at.run()
     at.switch_page("app_pages/evaluation_settings.py").run()
     assert not at.exception
-    said = [e for e in _errors(at) if "评价配置文件有误" in e]
+    said = [e for e in _errors(at) if "配置文件有误" in e]
     assert said and bad in said[0] and "within_limit_rate" in said[0]
     assert any("下表从空白开始" in html.unescape(c.value) for c in at.caption)
