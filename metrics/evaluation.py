@@ -114,8 +114,9 @@ def range_problem(ind_id: str, low, high) -> str | None:
     """Why [low, high] cannot be the indicator's range (both languages), or None."""
     lo, hi = range_bounds(ind_id)
     if not (_number(low) and _number(high) and lo <= low <= high <= hi):
-        return (f"区间应在 {lo:g} 到 {hi:g} 之间且下限不大于上限 / a range must lie within {lo:g} to {hi:g}, "
-                f"low not above high")
+        rate = BY_ID[ind_id].is_rate
+        return (f"区间应在 {lo:g} 到 {hi:g} 之间且下限不大于上限{'（比率以小数表示，0.95 即 95%）' if rate else ''} / "
+                f"a range must lie within {lo:g} to {hi:g}, low not above high{' (a rate as a fraction: 0.95 = 95%)' if rate else ''}")
     return None
 
 
