@@ -5,10 +5,11 @@ import os
 
 import streamlit as st
 
+from metrics.evaluation import ConfigError
 from ui import pages, url_state
 from ui.database import cursor
 from ui.i18n import lang, t
-from ui.plain import md
+from ui.plain import md, tm
 from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
 
 # A local icon: a Material icon as favicon is fetched from a public font host, and courts run on
@@ -42,5 +43,7 @@ page = pages.navigation(user.access.role)
 url_state.new_run(page.url_path)  # after the browser's Back or Forward, the view of that entry's link
 try:
     page.run()
+except ConfigError as e:  # a configuration file edited by hand with a bad value: its file and key, not a bare error
+    st.error(tm("evaluation_file_bad", why=str(e)), icon=":material/error:")
 finally:  # also after st.stop(): the link as the run left the view, in one history entry
     url_state.write_link()

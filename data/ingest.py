@@ -1,7 +1,6 @@
 """Import a case list and court list into the database (new, or updated by case_no)."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import re
@@ -12,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from schema import codes
-from schema.cells import inert
+from schema.cells import csv_writer
 
 from . import archive, judges, store, validate, visits
 from .profiles import Profile, apply_values
@@ -122,9 +121,9 @@ def write_rejects(con: duckdb.DuckDBPyConnection, path: str, several: bool) -> i
         WHERE c.reason IS NOT NULL ORDER BY c.file_no, c.row_no""").fetchall()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
+        w = csv_writer(f)
         w.writerow(["row", "case_no", "reason"] + (["file"] if several else []))
-        w.writerows([r, inert(c or ""), inert(reason)] + ([inert(name)] if several else []) for r, c, reason, name in rows)
+        w.writerows([r, c or "", reason] + ([name] if several else []) for r, c, reason, name in rows)
     return len(rows)
 
 

@@ -33,7 +33,9 @@ from schema import codes, records
 from .reader import UnusableFile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NAME_RE = re.compile(r"[\w\-]{1,40}")  # a file name, never a path
+# A file name, never a path; not starting with "-", which `--profile NAME` would take for an option:
+# the one rule of saving (the import page) and of naming a profile on the command line.
+NAME_RE = re.compile(r"\w[\w\-]{0,39}")
 # Headers other systems are known to use, for proposing a mapping (the standard ones match by themselves).
 ALIASES = {
     "案件编号": "case_no", "案件字号": "case_no", "法院编码": "court_code", "经办法院": "court_code",
@@ -104,7 +106,8 @@ def _record_of(path: str) -> str | None:
 
 def _path(name: str) -> str:
     if not NAME_RE.fullmatch(name):
-        raise UnusableFile(f"配置名只能含文字、数字、_ 和 -：{name[:40]} / a profile name holds letters, digits, _ and - only")
+        raise UnusableFile(f"配置名只能含文字、数字、_ 和 -，且不以 - 开头：{name[:40]} / a profile name holds letters, "
+                           "digits, _ and - only, and does not start with -")
     return os.path.join(folder(), f"{name}.toml")
 
 

@@ -7,7 +7,6 @@ whole database (store.rebuilding), so every import keeps the others' tables.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import duckdb
 
 from metrics.facts import FactsState, facts_state, write_facts, write_visit_facts
 from schema import records
-from schema.cells import inert
+from schema.cells import csv_writer
 
 from . import store, visit_rules
 from .profiles import Profile, apply_values
@@ -74,9 +73,9 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: str) -> int:
                        "ORDER BY row_no").fetchall()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
+        w = csv_writer(f)
         w.writerow(["row", "visit_no", "reason"])
-        w.writerows([r, inert(v or ""), inert(reason)] for r, v, reason in rows)
+        w.writerows([r, v or "", reason] for r, v, reason in rows)
     return len(rows)
 
 

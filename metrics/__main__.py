@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 
@@ -15,7 +14,7 @@ from .facts import STALE_NOTE, FactsState, facts_state
 from .numbers import number as _num, value as _value
 from .periods import BadPeriod, Period
 from .score import score_table
-from schema.cells import inert_row
+from schema.cells import csv_writer
 from schema.pipes import run
 
 _GROUP_OUT = {"court": ["court_code"], "division": ["court_code", "division"], "judge": ["court_code", "judge_id"],
@@ -103,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m metrics: {e}", file=sys.stderr)
         return 2
     if fmt == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
+        w = csv_writer(sys.stdout, lineterminator="\n")
         w.writerow(header)
-        w.writerows(inert_row(r) for r in rows)
+        w.writerows(rows)
     elif fmt == "json":
         json.dump([dict(zip(header, r)) for r in rows], sys.stdout, ensure_ascii=False, indent=1)
         print()

@@ -6,7 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 
-from .catalogue import BY_ID, Direction, Indicator
+from .catalogue import BY_ID, Direction, Indicator, Unit
 
 DEFAULT_CONFIG = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "config", "evaluation.toml")
 
@@ -51,27 +51,73 @@ def load_config(path: str | None = None) -> EvaluationConfig:
 
 
 def parse_config(raw: dict, where: str) -> EvaluationConfig:
-    """The evaluation settings from a parsed TOML table; ConfigError names what is wrong."""
+    """The evaluation settings from a parsed TOML table; ConfigError names the file, the key and
+    what is wrong (a weight or a range bound outside WEIGHT_MAX / RANGE_BOUNDS too)."""
     ranges: dict[str, dict[str, tuple[float, float]]] = {}
-    for ind_id, levels in raw.get("ranges", {}).items():
+    for ind_id, levels in _table(raw.get("ranges", {}), "ranges", where).items():
         if ind_id not in BY_ID:
             raise ConfigError(f"{where}: 未知指标 / unknown indicator {ind_id}")
         ranges[ind_id] = {}
-        for level, pair in levels.items():
+        for level, pair in _table(levels, f"ranges.{ind_id}", where).items():
             if level not in RANGE_LEVELS:
                 raise ConfigError(f"{where}: {ind_id}.{level} 不是法院层级 / is not a court level "
                                   f"({', '.join(RANGE_LEVELS)})")
             if not (isinstance(pair, list) and len(pair) == 2 and all(_number(x) for x in pair) and pair[0] <= pair[1]):
-                raise ConfigError(f"{where}: {ind_id}.{level} 应为 [下限, 上限] / must be [low, high]")
+                raise ConfigError(f"{where}: [ranges.{ind_id}] {level} 应为 [下限, 上限] / must be [low, high]")
+            if problem := range_problem(ind_id, pair[0], pair[1]):
+                raise ConfigError(f"{where}: [ranges.{ind_id}] {level} = {pair}: {problem}")
             ranges[ind_id][level] = (float(pair[0]), float(pair[1]))
     weights: dict[str, float] = {}
-    for ind_id, w in raw.get("weights", {}).items():
+    for ind_id, w in _table(raw.get("weights", {}), "weights", where).items():
         if ind_id not in BY_ID:
             raise ConfigError(f"{where}: [weights] 未知指标 / unknown indicator {ind_id}")
-        if not _number(w) or w < 0:
-            raise ConfigError(f"{where}: [weights] {ind_id} 应为不小于 0 的数 / must be a number ≥ 0")
+        if problem := weight_problem(w):
+            raise ConfigError(f"{where}: [weights] {ind_id} = {w!r}: {problem}")
         weights[ind_id] = float(w)
     return EvaluationConfig(ranges, bool(raw.get("rankings", False)), bool(raw.get("illustrative", True)), weights)
+
+
+def _table(found, key: str, where: str) -> dict:
+    if not isinstance(found, dict):  # `weights = 5` would otherwise end in a traceback
+        raise ConfigError(f"{where}: [{key}] 应为表 / must be a table")
+    return found
+
+
+# What a weight and a range bound may be, wherever they enter (评价设置, the evaluation file,
+# `python -m metrics score --evaluation`): five weights of 1e308 overflow the composite's sum to
+# inf, and a bound no value of the indicator can reach is a slip. Rates are fractions (0.95 = 95%).
+WEIGHT_MAX = 100.0
+RANGE_BOUNDS: dict[Unit, tuple[float, float]] = {
+    Unit.PERCENT: (0.0, 1.0),         # a share of cases
+    Unit.INDEX: (0.0, 1.0),           # 结案均衡度: max(0, 1 − σ/μ)
+    Unit.DAYS: (0.0, 3650.0),         # ten years
+    Unit.CASES: (0.0, 100_000_000.0),
+    Unit.TIMES: (0.0, 100.0),         # 结收比, 案-件比, 改判 : 发回
+    Unit.PER10K: (0.0, 10_000.0),     # per 10,000 residents: at most one each
+    Unit.PER10K_CLOSED: (0.0, 1_000_000.0),
+}
+
+
+def weight_problem(w) -> str | None:
+    """Why `w` cannot be a weight (both languages), or None: a number from 0 to WEIGHT_MAX."""
+    if not _number(w) or not 0 <= w <= WEIGHT_MAX:
+        return f"权重应为 ≥ 0 且 ≤ {WEIGHT_MAX:g} 的数 / a weight must be a number ≥ 0 and ≤ {WEIGHT_MAX:g}"
+    return None
+
+
+def range_bounds(ind_id: str) -> tuple[float, float]:
+    """The lowest and highest bound a range of the indicator may have (by its unit)."""
+    return RANGE_BOUNDS[BY_ID[ind_id].unit]
+
+
+def range_problem(ind_id: str, low, high) -> str | None:
+    """Why [low, high] cannot be the indicator's range (both languages), or None."""
+    lo, hi = range_bounds(ind_id)
+    if not (_number(low) and _number(high) and lo <= low <= high <= hi):
+        rate = BY_ID[ind_id].is_rate
+        return (f"区间应在 {lo:g} 到 {hi:g} 之间且下限不大于上限{'（比率以小数表示，0.95 即 95%）' if rate else ''} / "
+                f"a range must lie within {lo:g} to {hi:g}, low not above high{' (a rate as a fraction: 0.95 = 95%)' if rate else ''}")
+    return None
 
 
 RANGE_LEVELS = ("default", "高级", "中级", "基层")

@@ -8,6 +8,7 @@ import sys
 
 from metrics import BadPeriod, Period, Scope, UnknownScope, check_scope
 from metrics.db import DatabaseError, connect
+from metrics.evaluation import ConfigError, load_config
 from metrics.facts import STALE_NOTE, FactsState, facts_state
 from schema.pipes import run
 
@@ -38,12 +39,13 @@ def main(argv: list[str] | None = None) -> int:
         con = connect(a.db)
         scope = Scope(court=a.court, with_subordinates=a.with_subordinates, category=a.category)
         check_scope(con, scope)
+        config = load_config()  # a bad value in the evaluation file: its key and file, not a traceback
         if facts_state(con) is not FactsState.CURRENT:
             print(f"python -m report: {STALE_NOTE.format(db=a.db)}", file=sys.stderr)
-    except (BadPeriod, UnknownScope, DatabaseError) as e:
+    except (BadPeriod, UnknownScope, DatabaseError, ConfigError) as e:
         print(f"python -m report: {e}", file=sys.stderr)
         return 2
-    briefing = build(con, scope, period, lang=a.lang)
+    briefing = build(con, scope, period, config, lang=a.lang)
     with open(a.out, "wb") as f:
         f.write(to_docx(briefing))
     if a.xlsx:

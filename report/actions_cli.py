@@ -4,7 +4,6 @@ command line acts with the operator's full reach and is named in the audit log a
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import getpass
 import sys
@@ -16,7 +15,7 @@ from metrics.catalogue import BY_ID
 from metrics.db import DatabaseError, connect
 from metrics.engine import UnknownScope
 from metrics.numbers import value
-from schema.cells import inert_row
+from schema.cells import csv_writer
 
 COLUMNS = ["id", "meeting", "indicator", "court_code", "division", "judge_id", "target", "due", "owner",
            "value_at_creation", "value_now", "status"]
@@ -85,9 +84,9 @@ def run(a: argparse.Namespace) -> int:
         print(f"python -m report actions: {e}", file=sys.stderr)
         return 2
     if (a.format or ("table" if sys.stdout.isatty() else "csv")) == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
+        w = csv_writer(sys.stdout, lineterminator="\n")
         w.writerow(COLUMNS)
-        w.writerows(inert_row(r) for r in rows)
+        w.writerows(rows)
     else:
         widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h) for k, h in enumerate(COLUMNS)]
         for r in [COLUMNS] + rows:

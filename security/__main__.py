@@ -17,7 +17,7 @@ from metrics.access import ROLES, Access
 from schema.pipes import run
 
 from . import audit
-from .users import hash_password, toml_string
+from .users import hash_password, not_utf8, refuse_new_account, toml_string
 
 
 def main() -> int:
@@ -50,10 +50,16 @@ def main() -> int:
         return 0
     try:
         Access(args.role, args.court, args.division, args.judge_id, category=args.category)
-    except ValueError as e:
+        refuse_new_account(args.username, {"username": args.username, "--name": args.name, "--court": args.court,
+                                           "--division": args.division, "--judge-id": args.judge_id,
+                                           "--category": args.category, "--email": args.email})
+    except ValueError as e:  # UsersFileError too
         print(f"python -m security: {e}", file=sys.stderr)
         return 2
     password = getpass.getpass("密码 / password: ")
+    if not_utf8({"password": password}):
+        print("python -m security: 密码含无效字符 / the password is not valid UTF-8 text", file=sys.stderr)
+        return 2
     if len(password) < 10 or password != getpass.getpass("再输入一次 / again: "):
         print("python -m security: 密码至少10位且两次一致 / at least 10 characters, typed the same twice", file=sys.stderr)
         return 2

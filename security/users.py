@@ -6,6 +6,7 @@ password and are offered only when demo_mode is on.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import tomllib
@@ -46,6 +47,7 @@ class UserConfig:
     demo_mode: bool
     max_failures: int
     lockout_minutes: int
+    problem: str | None = None  # a file that could not be read; the last good configuration is in use
 
     def by_email(self, email: str) -> User | None:
         return next((u for u in self.users.values() if u.email and u.email.lower() == (email or "").lower()), None)
@@ -67,47 +69,126 @@ def added_users_path() -> str:
                                                               "users.added.toml")
 
 
-def _stamp(path: str) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except FileNotFoundError:
-        return 0
+class UsersFileError(ValueError):
+    """A users file that cannot be read (both languages, naming the file)."""
+
+
+_last_good: dict[str, UserConfig] = {}  # per users file: what this server last read whole
+_said: set[str] = set()
 
 
 def load_users(path: str | None = None) -> UserConfig:
     """The configuration, parsed again only when a file changes (it is read on every page run):
-    the users file, plus the accounts made on the server (a name of the users file wins)."""
+    the users file, plus the accounts made on the server (a name of the users file wins).
+
+    A file that cannot be read (a pasted block of invalid UTF-8, a typo in the TOML, a role that
+    does not exist) does not stop the server: the last configuration it read whole stays in use,
+    with `problem` saying so (the pages show it to admins). Without one, UsersFileError."""
     path = path or users_path()
     added = added_users_path()
-    return _parse_users(path, os.stat(path).st_mtime_ns, added, _stamp(added))
+    try:
+        config, whole = _parse_users(path, _stamp(path, must=True), added, _stamp(added)), True
+    except UsersFileError as e:
+        config, whole = UserConfig({}, False, 5, 15, str(e)), False
+    if config.problem is None:
+        _last_good[path] = config
+        return config
+    good = _last_good.get(path)
+    if config.problem not in _said:  # once in the server's log, not on every run
+        _said.add(config.problem)
+        import sys
+
+        kept = "沿用上次读取成功的配置 / the last good configuration stays in use" if good else "没有可沿用的配置 / none to keep"
+        print(f"{config.problem}; {kept}", file=sys.stderr, flush=True)
+    if good is not None:
+        return dataclasses.replace(good, problem=config.problem)
+    if whole:  # only the accounts file failed: the users file's accounts still sign in
+        return config
+    raise UsersFileError(config.problem)
+
+
+def _stamp(path: str, must: bool = False) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        if must:
+            raise UsersFileError(f"用户配置文件不存在 / the users file does not exist: {path}") from None
+        return 0
+
+
+def _unreadable(path: str, e: Exception) -> str:
+    return f"用户配置文件无法读取 / cannot read the users file {path}: {e}"
 
 
 @functools.lru_cache(maxsize=4)
 def _parse_users(path: str, mtime_ns: int, added: str, added_ns: int) -> UserConfig:
-    with open(path, "rb") as f:
-        raw = tomllib.load(f)
-    settings = raw.get("settings", {})
-    names_visible = bool(settings.get("judge_names_visible", False))
-    listed = dict(_added_users(added) if added_ns else {})
-    listed.update(raw.get("users", {}))
-    users = {}
-    for username, u in listed.items():
-        access = Access(u["role"], u.get("court"), u.get("division"), u.get("judge_id"), names_visible,
-                        u.get("category"))
-        users[username] = User(username, u.get("name", username), access, u.get("password_hash"), u.get("email"),
-                               bool(u.get("demo", False)))
-    return UserConfig(users, bool(settings.get("demo_mode", False)), int(settings.get("max_failures", 5)),
-                      int(settings.get("lockout_minutes", 15)))
-
-
-def _added_users(path: str) -> dict:
-    """The [users.*] of the accounts file; an unreadable file adds nobody (and is not fatal: the
-    users file's accounts still sign in)."""
     try:
         with open(path, "rb") as f:
-            return {name: dict(u, demo=False) for name, u in tomllib.load(f).get("users", {}).items()}
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+            raw = tomllib.load(f)
+        settings = raw.get("settings", {})
+        names_visible = bool(settings.get("judge_names_visible", False))
+        listed, problem = _added_users(added) if added_ns else ({}, None)
+        listed.update(raw.get("users", {}))
+        users = {}
+        for username, u in listed.items():
+            access = Access(u["role"], u.get("court"), u.get("division"), u.get("judge_id"), names_visible,
+                            u.get("category"))
+            users[username] = User(username, u.get("name", username), access, u.get("password_hash"), u.get("email"),
+                                   bool(u.get("demo", False)))
+        return UserConfig(users, bool(settings.get("demo_mode", False)), int(settings.get("max_failures", 5)),
+                          int(settings.get("lockout_minutes", 15)), problem)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError,
+            AttributeError) as e:  # ValueError: an unknown role or court level (metrics.access)
+        raise UsersFileError(_unreadable(path, e)) from None
+
+
+def _added_users(path: str) -> tuple[dict, str | None]:
+    """The [users.*] of the accounts file, and what is wrong with it: an unreadable file adds
+    nobody (and is not fatal: the users file's accounts still sign in)."""
+    try:
+        with open(path, "rb") as f:
+            return {name: dict(u, demo=False) for name, u in tomllib.load(f).get("users", {}).items()}, None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, TypeError) as e:
+        return {}, _unreadable(path, e)
+
+
+def holder_of(username: str) -> str | None:
+    """The file that already has an account `username` (the users file, or the accounts made on
+    the server), or None. UsersFileError when one cannot be read: a name could not be checked."""
+    for path in (users_path(), added_users_path()):
+        try:
+            with open(path, "rb") as f:
+                listed = tomllib.load(f).get("users", {})
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise UsersFileError(_unreadable(path, e)) from None
+        if username in listed:
+            return path
+    return None
+
+
+def refuse_new_account(username: str, values: dict[str, str | None]) -> None:
+    """UsersFileError (ValueError) when `python -m security add-user` must not print an account:
+    a value that is not valid text (its block would make the users file unreadable), a user name
+    that exists already, or a users file that cannot be read to check it."""
+    if bad := not_utf8(values):
+        raise UsersFileError(f"{', '.join(bad)} 含无效字符（终端编码不是 UTF-8？）/ {', '.join(bad)}: not valid "
+                             "UTF-8 text (is the terminal's encoding UTF-8?)")
+    if held := holder_of(username):
+        raise UsersFileError(f"用户名已存在：{username}（{held}）/ the user name {username} exists already in {held}")
+
+
+def not_utf8(values: dict[str, str | None]) -> list[str]:
+    """The names of the values that are not valid Unicode text (a terminal in another encoding
+    hands Python undecodable bytes as lone surrogates, which no TOML file can hold)."""
+    bad = []
+    for what, value in values.items():
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError:
+            bad.append(what)
+    return bad
 
 
 NAME_RE = r"[A-Za-z0-9_.\-]{3,32}"

@@ -13,7 +13,7 @@ from metrics.query import Query
 from ui.filters import filter_bar
 from ui.i18n import category, t
 from ui.plain import md, tm
-from ui.session import current_access
+from ui.session import current_access, current_user, users_notice
 
 
 def page_header(key: str, refreshable: bool = False):
@@ -35,6 +35,7 @@ def _header(key: str):
     style.apply(key)
     meta = queries.meta()
     st.title(t(f"page_{key}"))
+    users_notice(current_user())
     slot = st.empty()
     if "data_date_stored" in meta:
         st.warning(tm("data_date_odd", stored=meta["data_date_stored"], used=meta["data_date"]), icon=":material/event_busy:")

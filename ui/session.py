@@ -36,6 +36,18 @@ def current_user() -> User | None:
     return user
 
 
+def users_notice(user: User | None) -> None:
+    """A users file this server could not read (the last good configuration stays in use): an
+    admin sees which file and why on every page; the sign-in page says only that it happened."""
+    problem = load_users().problem
+    if not problem:
+        return
+    if user is None:
+        st.warning(t("users_file_kept"), icon=":material/manage_accounts:")
+    elif user.access.rule.manages_data:
+        st.warning(tm("users_file_unreadable", why=problem), icon=":material/manage_accounts:")
+
+
 def current_access() -> Access | None:
     user = current_user()
     return user.access if user else None
@@ -89,6 +101,7 @@ def sign_in_page() -> None:
     """The sign-in form (OIDC when configured, else local accounts), and the demo users in demo mode."""
     config = load_users()
     st.title(t("app_title"))
+    users_notice(None)
     if _oidc_configured():
         if st.user.is_logged_in:
             verified = st.user.get("email_verified", True) is not False
