@@ -59,8 +59,8 @@ def test_a_rewritten_log_stays_broken_whatever_is_written_after(backend, demo, m
     backend.tamper("UPDATE audit SET hash = '', prev = ''")
     first = audit.verify().broken_at  # the first entry left, its hash blanked
     assert first > 1
-    sign_in(cfg, "clerk", PASSWORD)  # a restarted server's first sign-in
-    audit.record("admin", "rollback", "20261205T101010: import cases.csv (10 cases)")
+    _restarted_server_writes()
+    sign_in(cfg, "clerk", PASSWORD)  # and a server that kept running
     check = audit.verify()
     assert not check.holds and check.broken_at == first, check
     p = _verify_cli(backend)
@@ -68,6 +68,16 @@ def test_a_rewritten_log_stays_broken_whatever_is_written_after(backend, demo, m
     events = [e[2] for e in audit.entries()]
     assert audit.CHAIN_STARTED not in events and audit.RESEALED not in events
     _page_says_broken(demo, monkeypatch, f"第 {first} 条起链条断开")
+
+
+def _restarted_server_writes() -> None:
+    """A new process (a restarted server's first sign-in, then a rollback from the command
+    line): before, its first write anchored whatever it found without hashes."""
+    script = ("from security import audit; assert audit.claim_attempt('clerk', 3, 15); "
+              "audit.record('clerk', 'sign_in', 'password'); "
+              "audit.record('admin', 'rollback', '20261205T101010: import cases.csv (10 cases)')")
+    env = {k: os.environ[k] for k in ("SPZX_STATE", "SPZX_STATE_URL") if k in os.environ}
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, env={**env, "PATH": "/usr/bin:/bin"})
 
 
 def _page_says_broken(demo, monkeypatch, words: str) -> None:  # noqa: F811
