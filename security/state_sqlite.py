@@ -6,7 +6,9 @@ reads never wait for a writer nor hold one up, and read from a read-only connect
 no lock; every write is one short transaction begun with `BEGIN IMMEDIATE`, which takes the
 file's write lock at once (waiting up to BUSY_SECONDS for another's to end), so a read followed
 by a write — an append after the last entry, a lock-out count, a ticket redeemed — cannot be
-overtaken by another process. The tables are made once per process, not on every connection."""
+overtaken by another process. Each write first checks, in two small reads, that the state is the
+one this process knows and whole (its id in `state_meta`, its tables): a file deleted or replaced
+while serving is made again there."""
 from __future__ import annotations
 
 import datetime as dt
