@@ -93,15 +93,15 @@ def verify_audit(path: str | None) -> int:
 def reseal_audit(reason: str, path: str | None) -> int:
     """Needs the key: refused when there is none (a new key would vouch for nothing)."""
     import getpass
-    import os
 
-    from .keys import _key_path
+    from .keys import _key_path, key_present
 
     if not reason.strip():
         print("python -m security: 须用 --reason 写明原因 / give the reason with --reason", file=sys.stderr)
         return 2
-    if not os.environ.get("SPZX_SECRET") and not os.path.exists(_key_path()):
-        print(f"python -m security: 没有服务器密钥 {_key_path()} / no server key there (or SPZX_SECRET)", file=sys.stderr)
+    if not key_present():
+        print(f"python -m security: 没有服务器密钥 {_key_path()}（或 SPZX_SECRET）/ no server key there (or SPZX_SECRET)",
+              file=sys.stderr)
         return 2
     n, detail = audit.reseal(reason, getpass.getuser(), path)
     print(f"审计日志已重新封存 / the audit log is resealed: {n} 条 entries vouched for; {detail}")
