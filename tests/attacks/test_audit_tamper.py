@@ -140,6 +140,7 @@ def test_the_table_dropped_is_seen(backend):
 def test_a_forged_or_removed_head_is_seen(backend):
     _log(3)
     path = _head_file()
+    assert oct(os.stat(path).st_mode)[-3:] == "600"  # the owner's only, as the state and the key
     good = open(path).read()
     forged = json.loads(good)
     forged.update(entries=2, id=2)  # a head of their own, to hide a cut: its HMAC cannot be made
@@ -260,3 +261,20 @@ def test_a_dropped_revocation_list_fails_closed(backend):
     assert sessions.read(fresh)[0] == "clerk"
     assert sessions.read(signed_out) is None and sessions.read(kept) is None
     assert audit.STATE_REPLACED in [e[2] for e in audit.entries()]
+
+
+def test_the_servers_role_on_postgresql_keeps_sessions_and_the_head(postgres, tmp_path, monkeypatch):
+    """The servers' own role (SELECT and INSERT on the log, no DDL) signs in, marks a new state
+    recorded, signs out and verifies; the tables' owner made the state (init-state)."""
+    import secrets
+
+    from deploy.postgres import new_database
+
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("SPZX_STATE_URL", new_database(postgres, f"test_{secrets.token_hex(6)}", app=True))
+    cfg = _config()
+    signed_out, kept = _sign_in_with_cookie(cfg), _sign_in_with_cookie(cfg)
+    sessions.revoke(sessions.read(signed_out)[1])
+    assert sessions.read(signed_out) is None and sessions.read(kept)[0] == "clerk"
+    check = audit.verify()
+    assert check.holds and check.head.id == check.entries == 4
