@@ -108,7 +108,10 @@ def _writing(path: str | None):
         yield w
         newest = w.last()
     if newest is not None and newest != before and not bad:
-        audit_head.advance(head_file, seen, held, before is None, newest[0], newest[1])
+        try:
+            audit_head.advance(head_file, seen, held, before is None, newest[0], newest[1])
+        except OSError:  # the entry is written; a head behind the log is still sound, the next write moves it
+            pass
 
 
 class Change:
