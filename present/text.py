@@ -720,6 +720,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_triggers_gone": ("审计记录的防改动保护已被移除（{why}）。请保全该文件并核查；下一条记录写入时保护将恢复并留痕。",
                             "The audit log's protection against changes was removed ({why}). Keep the file and "
                             "investigate; the next entry written puts it back and records that."),
+    "audit_log_cut": ("审计记录被截断或清空：头记录载明 {entries} 条记录（至第 {id} 条），日志中已不全。请保全状态文件与头记录并核查；"
+                      "查明后由管理员用 python -m security reseal-audit --reason … 重新封存（封存本身留痕）。",
+                      "The audit log was cut or emptied: its head says {entries} entries (up to entry {id}) and the "
+                      "log no longer holds them. Keep the state file and the head and investigate; once understood, "
+                      "an administrator reseals it with python -m security reseal-audit --reason … (itself recorded)."),
+    "audit_head_forged": ("审计记录的头记录无法校验（被伪造或损坏）。请保全状态文件与头记录并核查。",
+                          "The audit log's head does not verify (forged or damaged). Keep the state file and the "
+                          "head and investigate."),
+    "audit_head_missing": ("审计记录有 {n} 条，但头记录缺失：被删除，或日志来自早期版本。核查后由管理员用 "
+                           "python -m security reseal-audit --reason … 重新封存（封存本身留痕）。",
+                           "The audit log holds {n} entries but its head is missing: removed, or the log is from an "
+                           "earlier version. Once checked, an administrator reseals it with python -m security "
+                           "reseal-audit --reason … (itself recorded)."),
+    "audit_head_note": ("头记录：{entries} 条，至第 {id} 条，哈希 {digest}…，{at}。请另行记下：状态文件与头记录被一并还原时，只有记下的头记录能发现。",
+                        "Head: {entries} entries, up to entry {id}, hash {digest}…, {at}. Write it down elsewhere: "
+                        "only a head written down shows the state and the head put back together."),
     "col_time": ("时间", "Time"),
     "col_user": ("用户", "User"),
     "col_event": ("事件", "Event"),
@@ -748,6 +764,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_event_action_progress": ("填写整改进展", "Action item progress"),
     "audit_event_note_added": ("批注", "Note added"),
     "audit_event_audit_triggers_restored": ("恢复防改动保护", "Protection restored"),
+    "audit_event_audit_resealed": ("审计日志重新封存", "Audit log resealed"),
+    "audit_event_state_replaced": ("状态库重建", "State made again"),
     "audit_failed": ("失败：{why}", "failed: {why}"),
     "audit_demo": ("演示用户", "demo user"),
     "audit_oidc": ("单点登录（OIDC）", "single sign-on (OIDC)"),

@@ -14,6 +14,11 @@ def _key_path() -> str:
     return os.path.join(os.path.dirname(os.path.abspath(state_path())), "server.key")
 
 
+def key_present() -> bool:
+    """Whether this installation has its key already (commands that vouch with it must not make a new one)."""
+    return bool(os.environ.get("SPZX_SECRET")) or os.path.exists(_key_path())
+
+
 MIN_KEY = 32  # bytes; a shorter (or empty, half-written) key is refused
 
 

@@ -6,7 +6,11 @@ the server answers with the cookie, which the page's script cannot read. A new b
 back in if its signature holds, it has not expired and it was not signed out (signing out
 revokes it on the server, whatever the browser keeps). serve.py mounts the two routes.
 
-Cookie: v1.<username as hex>.<session id>.<expires, epoch seconds>.<HMAC-SHA256 of the rest>
+Cookie: v2.<username as hex>.<session id>.<expires, epoch seconds>.<HMAC-SHA256 of the rest and
+the state's id>. The state's id (security/state.py) is new whenever the state is made again —
+its file deleted or replaced, its session tables dropped — so a cookie signed for an earlier
+state, whose sign-out that state may have held, no longer reads. A state that cannot say its
+id or its revocation list reads no cookie at all (fail closed).
 """
 from __future__ import annotations
 
@@ -28,8 +32,8 @@ def lifetime_seconds() -> int:
     return int(float(os.environ.get("SPZX_SESSION_HOURS", "12")) * 3600)
 
 
-def _sign(body: str) -> str:
-    return hmac.new(server_key(), f"session|{body}".encode(), hashlib.sha256).hexdigest()
+def _sign(body: str, state_id: str) -> str:
+    return hmac.new(server_key(), f"session|{state_id}|{body}".encode(), hashlib.sha256).hexdigest()
 
 
 def issue_ticket(username: str) -> tuple[str, str]:
@@ -45,13 +49,14 @@ def redeem_ticket(ticket: str) -> str | None:
     row = store().take_ticket(ticket)
     if row is None or row[2] < time.time():
         return None
-    username, session_id, _ = row
-    body = f"v1.{username.encode().hex()}.{session_id}.{int(time.time()) + lifetime_seconds()}"
-    return f"{body}.{_sign(body)}"
+    username, session_id, _, state_id = row
+    body = f"v2.{username.encode().hex()}.{session_id}.{int(time.time()) + lifetime_seconds()}"
+    return f"{body}.{_sign(body, state_id)}"
 
 
 def read(cookie: str | None) -> tuple[str, str] | None:
-    """(username, session id) of a valid cookie: signed here, not expired, not signed out."""
+    """(username, session id) of a valid cookie: signed here for this state, not expired, not
+    signed out. One read of the state (its id and the revocation) per call."""
     if not cookie:
         return None
     try:
@@ -60,10 +65,13 @@ def read(cookie: str | None) -> tuple[str, str] | None:
         expired = int(expires) < time.time()
     except ValueError:
         return None
-    body = f"{version}.{user_hex}.{session_id}.{expires}"
-    if version != "v1" or expired or not hmac.compare_digest(signature.encode(), _sign(body).encode()):
+    if version != "v2" or expired:
         return None
-    return None if revoked(session_id) else (username, session_id)
+    state_id, signed_out = store().session_state(session_id)
+    body = f"{version}.{user_hex}.{session_id}.{expires}"
+    if signed_out or state_id is None or not hmac.compare_digest(signature.encode(), _sign(body, state_id).encode()):
+        return None
+    return username, session_id
 
 
 REVOKED_DAYS = 30  # a revocation outlives any cookie it could stop (or the session lifetime, if longer)
@@ -77,4 +85,5 @@ def revoke(session_id: str) -> None:
 
 
 def revoked(session_id: str) -> bool:
-    return store().is_revoked(session_id)
+    """Signed out, or the state cannot tell (missing, or its revocation list is): fail closed."""
+    return store().session_state(session_id)[1]

@@ -9,6 +9,8 @@ needed for that: each statement after the lock sees every entry committed before
 """
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from contextlib import contextmanager
 
 import psycopg
@@ -40,7 +42,12 @@ TABLES = """
     CREATE TABLE IF NOT EXISTS session_tickets (ticket TEXT PRIMARY KEY, username TEXT NOT NULL,
                                                 session_id TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL);
     CREATE TABLE IF NOT EXISTS revoked_sessions (session_id TEXT PRIMARY KEY, expires DOUBLE PRECISION NOT NULL);
+    CREATE TABLE IF NOT EXISTS state_meta (id TEXT NOT NULL, created TEXT NOT NULL, announced INTEGER NOT NULL DEFAULT 0,
+                                           previous TEXT NOT NULL DEFAULT '');
 """
+# a state without these is a new one: its id is new, so no cookie of an earlier state reads
+SESSION_NAMES = ("state_meta", "session_tickets", "revoked_sessions")
+_known: dict[str, str] = {}  # url -> the state id this process made or found there
 
 
 def connect(url: str, **kwargs) -> psycopg.Connection:
@@ -60,38 +67,53 @@ def _put_back(con: psycopg.Connection, names: list[str]) -> None:
         con.execute(sql.SQL("CREATE TRIGGER {} " + TRIGGERS[name]).format(sql.Identifier(name)))
 
 
-def setup(con: psycopg.Connection, app_role: str | None = None) -> None:
+def setup(con: psycopg.Connection, app_role: str | None = None, previous: str = "") -> None:
     """The tables and the log's guards, made by their owner; with `app_role`, that role may read
-    and append to the log and keep sessions, and nothing more. Safe to run again."""
+    and append to the log and keep sessions, and nothing more. Safe to run again. A state
+    missing its id or a session table (dropped) gets a new id: no earlier cookie reads."""
     with con.transaction():
         con.execute("SELECT pg_advisory_xact_lock(%s)", (AUDIT_LOCK,))  # servers starting together
+        missing = [n for n in SESSION_NAMES if con.execute("SELECT to_regclass(%s)", (n,)).fetchone()[0] is None]
+        old = None if "state_meta" in missing else con.execute("SELECT id FROM state_meta LIMIT 1").fetchone()
         con.execute(TABLES)
+        if missing or old is None:
+            con.execute("DELETE FROM state_meta")
+            con.execute("INSERT INTO state_meta VALUES (%s, %s, 0, %s)",
+                        (secrets.token_hex(16), dt.datetime.now().isoformat(timespec="seconds"),
+                         old[0] if old else previous))
         for statement in FOLLOWUP_TABLES:
             con.execute(statement)
         con.execute(GUARD_FUNCTIONS)
         _put_back(con, _missing_triggers(con))
-        con.execute("REVOKE ALL ON audit, session_tickets, revoked_sessions FROM PUBLIC")
+        con.execute("REVOKE ALL ON audit, session_tickets, revoked_sessions, state_meta FROM PUBLIC")
         con.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(sql.SQL(", ").join(map(sql.Identifier, FOLLOWUP_TABLE_NAMES))))
         if app_role:
             role = sql.Identifier(app_role)
             con.execute(sql.SQL("REVOKE ALL ON audit FROM {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, INSERT ON audit TO {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, INSERT, DELETE ON session_tickets, revoked_sessions TO {}").format(role))
+            con.execute(sql.SQL("GRANT SELECT, UPDATE ON state_meta TO {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
                 sql.SQL(", ").join(map(sql.Identifier, FOLLOWUP_TABLE_NAMES)), role))
 
 
-def _has_tables(con: psycopg.Connection) -> bool:
-    return con.execute("SELECT to_regclass('audit') IS NOT NULL AND to_regclass('revoked_sessions') IS NOT NULL "
-                       "AND to_regclass('followup_notes') IS NOT NULL").fetchone()[0]
+def _state_id(con: psycopg.Connection) -> str | None:
+    """The state's id when every table is there; None when one is missing (dropped, or new)."""
+    tables = ("audit", *SESSION_NAMES, *FOLLOWUP_TABLE_NAMES)
+    present = con.execute("SELECT count(*) FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NOT NULL",
+                          (list(tables),)).fetchone()[0]
+    if present < len(tables):
+        return None
+    row = con.execute("SELECT id FROM state_meta LIMIT 1").fetchone()
+    return row[0] if row else None
 
 
 class _Writer:
-    legacy: list[tuple] = []  # the PostgreSQL log was chained from its first entry
-
     def __init__(self, con: psycopg.Connection):
         self.con = con
         self.restored = []
+        sid, announced, previous = con.execute("SELECT id, announced, previous FROM state_meta").fetchone()
+        self.new_state = None if announced else (sid, previous)
         missing = _missing_triggers(con)
         if missing:
             try:
@@ -101,8 +123,18 @@ class _Writer:
             except psycopg.errors.InsufficientPrivilege:
                 pass  # verify reports them until the owner runs `python -m security init-state`
 
+    def announced(self) -> None:
+        self.con.execute("UPDATE state_meta SET announced = 1")
+
     def last(self) -> tuple[int, str] | None:
         return self.con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+
+    def hash_of(self, entry_id: int) -> str | None:
+        row = self.con.execute("SELECT hash FROM audit WHERE id = %s", (entry_id,)).fetchone()
+        return row[0] if row else None
+
+    def rows(self) -> list[tuple]:
+        return self.con.execute("SELECT id, at, username, event, detail, prev, hash FROM audit ORDER BY id").fetchall()
 
     def insert(self, entry: tuple) -> None:
         self.con.execute("INSERT INTO audit(id, at, username, event, detail, prev, hash) "
@@ -120,15 +152,22 @@ class _Writer:
 
 
 class PostgresStore:
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, url: str, head: str):
+        self.url, self.head = url, head
+
+    def head_file(self) -> str:
+        """This server's keyed head of the shared log (security/audit_head.py), beside its key."""
+        return self.head
 
     @contextmanager
     def _connection(self):
         con = connect(self.url)
         try:
-            if not _has_tables(con):  # a new database: whoever may create tables makes them
-                setup(con)
+            sid = _state_id(con)
+            if sid is None:  # a new database, or a table dropped: whoever may create tables makes them
+                setup(con, previous=_known.get(self.url, ""))
+                sid = _state_id(con)
+            _known[self.url] = sid
             yield con
         finally:
             con.close()
@@ -184,8 +223,10 @@ class PostgresStore:
             con.execute("INSERT INTO session_tickets VALUES (%s, %s, %s, %s)", (ticket, username, session_id, expires))
 
     def take_ticket(self, ticket: str) -> tuple | None:
+        """(username, session id, expires, the state's id), once."""
         with self._connection() as con:  # one statement: two servers cannot both redeem a ticket
-            return con.execute("DELETE FROM session_tickets WHERE ticket = %s RETURNING username, session_id, expires",
+            return con.execute("DELETE FROM session_tickets WHERE ticket = %s "
+                               "RETURNING username, session_id, expires, (SELECT id FROM state_meta LIMIT 1)",
                                (ticket,)).fetchone()
 
     def revoke(self, session_id: str, until: float, now: float) -> None:
@@ -194,6 +235,14 @@ class PostgresStore:
             con.execute("INSERT INTO revoked_sessions VALUES (%s, %s) ON CONFLICT (session_id) DO NOTHING",
                         (session_id, until))
 
-    def is_revoked(self, session_id: str) -> bool:
-        with self._connection() as con:
-            return con.execute("SELECT 1 FROM revoked_sessions WHERE session_id = %s", (session_id,)).fetchone() is not None
+    def session_state(self, session_id: str) -> tuple[str | None, bool]:
+        """(the state's id, whether the session was signed out); (None, True) when the state's id
+        or its revocation list is missing (tables dropped): no cookie reads until made again."""
+        with connect(self.url) as con:
+            try:
+                sid, revoked = con.execute("SELECT (SELECT id FROM state_meta LIMIT 1), "
+                                           "EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = %s)",
+                                           (session_id,)).fetchone()
+            except psycopg.errors.UndefinedTable:
+                return None, True
+            return sid, bool(revoked) or sid is None

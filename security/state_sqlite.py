@@ -6,17 +6,21 @@ reads never wait for a writer nor hold one up, and read from a read-only connect
 no lock; every write is one short transaction begun with `BEGIN IMMEDIATE`, which takes the
 file's write lock at once (waiting up to BUSY_SECONDS for another's to end), so a read followed
 by a write — an append after the last entry, a lock-out count, a ticket redeemed — cannot be
-overtaken by another process. The tables are made once per process, not on every connection."""
+overtaken by another process. Each write first checks, in two small reads, that the state is the
+one this process knows and whole (its id in `state_meta`, its tables): a file deleted or replaced
+while serving is made again there."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pathlib
+import secrets
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
 
-from security.followup_tables import FOLLOWUP_TABLES
+from security.followup_tables import FOLLOWUP_TABLE_NAMES, FOLLOWUP_TABLES
 
 BUSY_SECONDS = 30  # how long a write waits for the one before it to end
 TRIGGERS = {
@@ -38,9 +42,15 @@ AUDIT_TABLE = """CREATE TABLE IF NOT EXISTS audit (
 # the lock-out count reads one user's entries, not the whole log, while it holds the write lock
 AUDIT_INDEX = "CREATE INDEX IF NOT EXISTS audit_user_event ON audit (username, event, id)"
 
-_ready: set[tuple] = set()  # (file, part) whose tables this process has made or found in place
+STATE_META = ("CREATE TABLE IF NOT EXISTS state_meta (id TEXT NOT NULL, created TEXT NOT NULL, "
+              "announced INTEGER NOT NULL DEFAULT 0, previous TEXT NOT NULL DEFAULT '')")
+# a state without these is a new one: its id is new, so no cookie of an earlier state reads
+SESSION_NAMES = {"state_meta", "session_tickets", "revoked_sessions"}
+ALL_TABLES = SESSION_NAMES | {"audit"} | set(FOLLOWUP_TABLE_NAMES)
+
+_known: dict[str, str] = {}  # file -> the state id this process made or found ready there
 _ready_lock = threading.Lock()
-_turns: dict[tuple, threading.Lock] = {}  # per file: this process's writers take turns
+_turns: dict[str, threading.Lock] = {}  # per file: this process's writers take turns
 
 
 def open_state(path: str, **kwargs) -> sqlite3.Connection:
@@ -52,12 +62,6 @@ def open_state(path: str, **kwargs) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=BUSY_SECONDS, **kwargs)
 
 
-def _file(path: str) -> tuple:
-    """The file itself, not its name: a state file removed and made again is made ready again."""
-    st = os.stat(path)
-    return os.path.abspath(path), st.st_dev, st.st_ino
-
-
 def _missing_triggers(con: sqlite3.Connection) -> list[str]:
     present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
     return [name for name in TRIGGERS if name not in present]
@@ -67,24 +71,55 @@ def _has_audit(con: sqlite3.Connection) -> bool:
     return bool(con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'").fetchone()[0])
 
 
-def _prepare(con: sqlite3.Connection, path: str, file: tuple) -> None:
-    """Once per process and file: WAL mode (kept in the file) and the session tables."""
-    if (file, "sessions") in _ready:
+def _tables(con: sqlite3.Connection) -> tuple[set[str], str | None]:
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    row = con.execute("SELECT id FROM state_meta LIMIT 1").fetchone() if "state_meta" in names else None
+    return names, row[0] if row else None
+
+
+def _prepare(con: sqlite3.Connection, file: str) -> None:
+    """On every write, two small reads: is this the state this process knows, whole? The file
+    deleted or replaced while serving (even by one with the same inode), or a table dropped, is
+    made ready again here. A state missing its id or its session tables gets a new id, so cookies
+    signed for an earlier one no longer read (security/sessions.py)."""
+    names, sid = _tables(con)
+    if sid is not None and _known.get(file) == sid and ALL_TABLES <= names:
         return
     with _ready_lock:
-        if (file, "sessions") in _ready:
-            return
         if _to_wal(con).lower() != "wal":
-            raise sqlite3.OperationalError(f"{path}: cannot switch to WAL mode")
+            raise sqlite3.OperationalError(f"{file}: cannot switch to WAL mode")
         con.execute("BEGIN IMMEDIATE")
         try:
-            for statement in SESSION_TABLES:
+            names, sid = _tables(con)  # again, under the write lock: another process may have made them
+            for statement in (*SESSION_TABLES, STATE_META, *FOLLOWUP_TABLES):
                 con.execute(statement)
+            _audit_table(con, "audit" in names)
+            if sid is None or not SESSION_NAMES <= names:
+                previous = sid or _known.get(file, "")
+                sid = secrets.token_hex(16)
+                con.execute("DELETE FROM state_meta")
+                con.execute("INSERT INTO state_meta VALUES (?, ?, 0, ?)",
+                            (sid, dt.datetime.now().isoformat(timespec="seconds"), previous))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
             raise
-        _ready.add((file, "sessions"))
+        _known[file] = sid
+
+
+def _audit_table(con: sqlite3.Connection, existed: bool) -> None:
+    """The log's table, its columns and index; a new table gets its guards with it (a table found
+    without them has them put back by the next audit write, which records it)."""
+    con.execute(AUDIT_TABLE)
+    columns = {r[1] for r in con.execute("PRAGMA table_info(audit)")}
+    for col in ("prev", "hash"):
+        if col not in columns:  # a log from before the chain
+            con.execute(f"ALTER TABLE audit ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
+    con.execute(AUDIT_INDEX)
+    if not existed:
+        for name, body in TRIGGERS.items():
+            con.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
 
 
 def _to_wal(con: sqlite3.Connection) -> str:
@@ -103,22 +138,21 @@ def _to_wal(con: sqlite3.Connection) -> str:
 
 @contextmanager
 def _write(path: str):
-    """One short write transaction, holding the file's write lock from its first statement;
-    yields (connection, the file). The threads of one process queue for it on a lock of their
-    own rather than all polling the file (SQLite's busy handler retries less and less often, so
-    the writer that has waited longest would be the least likely to get it next); processes
-    wait for one another in SQLite."""
+    """One short write transaction, holding the file's write lock from its first statement.
+    The threads of one process queue for it on a lock of their own rather than all polling the
+    file (SQLite's busy handler retries less and less often, so the writer that has waited
+    longest would be the least likely to get it next); processes wait for one another in SQLite."""
     con = open_state(path, isolation_level=None)
     try:
-        file = _file(path)
-        _prepare(con, path, file)
+        file = os.path.abspath(path)
+        _prepare(con, file)
         with _ready_lock:
             turn = _turns.setdefault(file, threading.Lock())
         if not turn.acquire(timeout=BUSY_SECONDS):
             raise sqlite3.OperationalError("database is locked (this process's other writers held it)")
         try:
             con.execute("BEGIN IMMEDIATE")
-            yield con, file
+            yield con
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
@@ -131,37 +165,30 @@ def _write(path: str):
 
 
 class _Writer:
-    def __init__(self, con: sqlite3.Connection, file: tuple):
+    def __init__(self, con: sqlite3.Connection):
         self.con = con
-        found = con.execute("SELECT type, name FROM sqlite_master WHERE tbl_name = 'audit'").fetchall()
-        existed = ("table", "audit") in found
-        self.legacy, self.made = [], None
-        if not existed or (file, "audit") not in _ready:  # the table, its columns and index: once per process
-            con.execute(AUDIT_TABLE)
-            columns = {r[1] for r in con.execute("PRAGMA table_info(audit)")}
-            for col in ("prev", "hash"):
-                if col not in columns:  # a log from before the chain
-                    con.execute(f"ALTER TABLE audit ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
-            con.execute(AUDIT_INDEX)
-            if existed and not con.execute("SELECT EXISTS (SELECT 1 FROM audit WHERE hash <> '')").fetchone()[0]:
-                self.legacy = con.execute("SELECT id, at, username, event, detail FROM audit ORDER BY id").fetchall()
-            self.made = (file, "audit")
         # on every write: a guard dropped meanwhile is put back, and the log records it
-        missing = [name for name in TRIGGERS if ("trigger", name) not in found]
-        for name in missing:
+        self.restored = _missing_triggers(con)
+        for name in self.restored:
             con.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {TRIGGERS[name]}")
-        self.restored = missing if existed else []
-        self.followup = None
-        if (file, "followup") not in _ready:
-            for statement in FOLLOWUP_TABLES:
-                con.execute(statement)
-            self.followup = (file, "followup")
+        sid, announced, previous = con.execute("SELECT id, announced, previous FROM state_meta").fetchone()
+        self.new_state = None if announced else (sid, previous)
+
+    def announced(self) -> None:
+        self.con.execute("UPDATE state_meta SET announced = 1")
 
     def run(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
 
     def last(self) -> tuple[int, str] | None:
         return self.con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+
+    def hash_of(self, entry_id: int) -> str | None:
+        row = self.con.execute("SELECT hash FROM audit WHERE id = ?", (entry_id,)).fetchone()
+        return row[0] if row else None
+
+    def rows(self) -> list[tuple]:
+        return self.con.execute("SELECT id, at, username, event, detail, prev, hash FROM audit ORDER BY id").fetchall()
 
     def insert(self, entry: tuple) -> None:
         self.con.execute("INSERT INTO audit(id, at, username, event, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -178,14 +205,14 @@ class SqliteStore:
     def __init__(self, path: str):
         self.path = path
 
+    def head_file(self) -> str:
+        """The log's keyed head (security/audit_head.py): beside the state file, not in it."""
+        return f"{os.path.abspath(self.path)}.head"
+
     @contextmanager
     def audit_writer(self):
-        with _write(self.path) as (con, file):
-            w = _Writer(con, file)
-            yield w
-        for made in (w.made, w.followup):  # committed: this process need not make them again
-            if made:
-                _ready.add(made)
+        with _write(self.path) as con:
+            yield _Writer(con)
 
     @contextmanager
     def _reading(self):
@@ -229,27 +256,35 @@ class SqliteStore:
             return con.execute(sql, params).fetchall()
 
     def put_ticket(self, ticket: str, username: str, session_id: str, expires: float, now: float) -> None:
-        with _write(self.path) as (con, _):
+        with _write(self.path) as con:
             con.execute("DELETE FROM session_tickets WHERE expires < ?", (now,))
             con.execute("INSERT INTO session_tickets VALUES (?, ?, ?, ?)", (ticket, username, session_id, expires))
 
     def take_ticket(self, ticket: str) -> tuple | None:
-        with _write(self.path) as (con, _):  # read and delete under the write lock: a ticket is redeemed once
-            row = con.execute("SELECT username, session_id, expires FROM session_tickets WHERE ticket = ?",
-                              (ticket,)).fetchone()
+        """(username, session id, expires, the state's id), once."""
+        with _write(self.path) as con:  # read and delete under the write lock: a ticket is redeemed once
+            row = con.execute("SELECT username, session_id, expires, (SELECT id FROM state_meta) "
+                              "FROM session_tickets WHERE ticket = ?", (ticket,)).fetchone()
             if row is not None:
                 con.execute("DELETE FROM session_tickets WHERE ticket = ?", (ticket,))
         return row
 
     def revoke(self, session_id: str, until: float, now: float) -> None:
-        with _write(self.path) as (con, _):
+        with _write(self.path) as con:
             con.execute("DELETE FROM revoked_sessions WHERE expires < ?", (now,))
             con.execute("INSERT OR IGNORE INTO revoked_sessions VALUES (?, ?)", (session_id, until))
 
-    def is_revoked(self, session_id: str) -> bool:
-        """Read on every page run: no write lock, never waits for a writer."""
+    def session_state(self, session_id: str) -> tuple[str | None, bool]:
+        """(the state's id, whether the session was signed out), read on every page run: one
+        read-only connection, no lock. A state without its id or its revocation list (deleted,
+        replaced, a table dropped) answers (None, True): no cookie reads until it is made again."""
         with self._reading() as con:
-            if con is None or not con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                              "AND name = 'revoked_sessions'").fetchone()[0]:
-                return False  # nothing was ever signed out
-            return con.execute("SELECT 1 FROM revoked_sessions WHERE session_id = ?", (session_id,)).fetchone() is not None
+            if con is None:
+                return None, True
+            try:
+                sid, revoked = con.execute("SELECT (SELECT id FROM state_meta LIMIT 1), "
+                                           "EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = ?)",
+                                           (session_id,)).fetchone()
+            except sqlite3.OperationalError:  # no such table
+                return None, True
+            return sid, bool(revoked) or sid is None

@@ -93,7 +93,7 @@ def test_direct_edits_break_the_chain_at_the_first_changed_entry(backend, sql, b
 
 def test_a_dropped_trigger_is_reported_then_restored_and_recorded(backend):
     _log()
-    backend.tamper("DELETE FROM audit WHERE id = 4", restore=False)  # the newest entry: the chain alone cannot tell
+    backend.tamper("SELECT 1", restore=False)  # the guards dropped, nothing changed (a cut: tests/attacks)
     before = backend.fingerprint()
     check = audit.verify()
     assert not check.holds and "triggers removed" in check.reason
@@ -119,21 +119,71 @@ def _raw(state) -> sqlite3.Connection:
     return sqlite3.connect(state, isolation_level=None)
 
 
-def test_a_log_from_before_the_chain_is_anchored(state):
-    """SQLite only: a PostgreSQL log is chained from its first entry."""
-    from tests.state_backends import SqliteBackend
-
+def _old_log(state, rows) -> None:
     con = _raw(state)
     con.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, username TEXT NOT NULL, "
                 "event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')")
-    con.executemany("INSERT INTO audit(at, username, event, detail) VALUES (?, ?, ?, ?)",
-                    [("2026-01-01T00:00:00", "a", "export", "old1.xlsx"), ("2026-01-02T00:00:00", "b", "import", "old2.csv")])
+    con.executemany("INSERT INTO audit(at, username, event, detail) VALUES (?, ?, ?, ?)", rows)
     con.close()
+
+
+OLD_ROWS = [("2026-01-01T00:00:00", "a", "export", "old1.xlsx"), ("2026-01-02T00:00:00", "b", "import", "old2.csv")]
+
+
+def _reseal(state, *reason: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "security", "reseal-audit", *reason], cwd=ROOT, capture_output=True,
+                          text=True, env={"SPZX_STATE": str(state), "PATH": "/usr/bin:/bin"})
+
+
+def test_a_log_from_before_the_chain_is_vouched_for_only_by_an_explicit_reseal(state):
+    """SQLite only: a PostgreSQL log is chained from its first entry. A write no longer anchors
+    the entries without a hash (an attacker could blank a chained log's hashes and wait for one);
+    `reseal-audit`, with the key and a reason, does, in an entry that stays in the chain."""
+    from tests.state_backends import SqliteBackend
+
+    _old_log(state, OLD_ROWS)
     audit.record("admin", "export", "new.xlsx")
-    assert [e[2] for e in audit.entries()] == ["export", "audit_triggers_restored", audit.CHAIN_STARTED, "import", "export"]
+    assert [e[2] for e in audit.entries()] == ["export", "audit_triggers_restored", "import", "export"]
+    assert audit.verify().broken_at == 1
+    assert _reseal(state).returncode == 2 and _reseal(state, "--reason", " ").returncode == 2
+    assert audit.verify().broken_at == 1
+    p = _reseal(state, "--reason", "upgraded from the version before the chain")
+    assert p.returncode == 0 and "4 条 entries" in p.stdout
+    check = audit.verify()
+    assert check.holds and check.entries == 5 and check.head.id == 5
+    assert [e[2] for e in audit.entries()][0] == audit.RESEALED
+    assert "(2 without a hash)" in audit.entries()[0][3] and "upgraded from" in audit.entries()[0][3]
+    audit.record("admin", "export", "after.xlsx")
     assert audit.verify().holds
     SqliteBackend(str(state)).tamper("UPDATE audit SET detail = 'changed.csv' WHERE id = 2")
     assert audit.verify().broken_at == 1
+
+
+def test_an_earlier_versions_anchor_still_verifies(state):
+    """A log anchored by an earlier version (`audit_chain_started` naming its entries without a
+    hash) verifies as a chain; it has no head until it is resealed once."""
+    from security.keys import keyed
+    from security.state_sqlite import TRIGGERS
+
+    _old_log(state, OLD_ROWS)
+    con = _raw(state)
+    for col in ("prev", "hash"):
+        con.execute(f"ALTER TABLE audit ADD COLUMN {col} TEXT NOT NULL DEFAULT ''")
+    prev = audit.GENESIS
+    for entry_id, event, detail in ((3, audit.CHAIN_STARTED, audit._legacy_detail([(1, *OLD_ROWS[0]), (2, *OLD_ROWS[1])])),
+                                    (4, "export", "x.xlsx")):
+        entry_hash = audit._hash(entry_id, "2026-02-01T00:00:00", "system", event, detail, prev)
+        con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (entry_id, "2026-02-01T00:00:00", "system", event, detail, prev, entry_hash))
+        prev = entry_hash
+    for name, body in TRIGGERS.items():
+        con.execute(f"CREATE TRIGGER {name} {body}")
+    con.close()
+    assert keyed("audit", "x")  # the key exists: the anchor was written with it
+    check = audit.verify()
+    assert check.broken_at is None and check.kind == "head_missing"
+    assert _reseal(state, "--reason", "upgraded: the head begins").returncode == 0
+    assert audit.verify().holds
 
 
 def _config(max_failures: int = 3) -> UserConfig:
