@@ -238,7 +238,9 @@ def _limit_memory() -> None:
 
     limit = os.environ.get("SPZX_LIMIT_MEMORY_MB")
     if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (int(limit) << 20, int(limit) << 20))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = int(limit) << 20 if hard == resource.RLIM_INFINITY else min(int(limit) << 20, hard)  # never raised
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _versions(args) -> int:
@@ -268,6 +270,8 @@ def _versions(args) -> int:
 
 def _disk_message(e: BaseException) -> str:
     text = " ".join(str(e).split())
+    if isinstance(e, duckdb.OutOfMemoryException) or "Out of Memory" in text:  # not the disk: the import's memory
+        return f"内存不足，已停止；请拆分文件或另存为 CSV / out of memory, stopped; split the file or save it as CSV ({text[:200]})"
     if getattr(e, "errno", None) == errno.ENOSPC or "No space left" in text:
         return f"磁盘空间不足 / no space left on the disk ({text[:200]})"
     return f"无法写入 / cannot write ({text[:200]})"

@@ -59,7 +59,7 @@ def child(args: list[str], name: str, db_path: str, cwd: str = ROOT) -> subproce
     store.remove_leftovers(db_path)  # a child killed mid-build leaves its unfinished file
     if p.returncode == 1 and _last_line(p.stderr).startswith("导入失败"):
         return p
-    if p.returncode < 0 or any(sign in p.stderr for sign in _OUT_OF_MEMORY):
+    if p.returncode < 0 or any(sign.lower() in p.stderr.lower() for sign in _OUT_OF_MEMORY):
         raise UnusableFile(f"{name}: 读取此文件超出导入的内存上限（{memory_limit() >> 20} MB），已停止；请拆分文件或另存为 CSV / "
                            f"reading this file went past the import's memory limit ({memory_limit() >> 20} MB) and was "
                            "stopped; split it or save it as CSV")
