@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from data.reader import MAX_LINE, UnusableFile, read_table
+from data.reader import UnusableFile, read_table
 from data.sandbox import ingest_isolated
 from schema import codes
 from tests.helpers import HEADER, ROOT, WORKED, as_rows, case, sha256, write_csv
@@ -193,6 +193,8 @@ def test_a_line_over_the_limit_makes_the_file_unusable_naming_it(tmp_path, base_
 
 
 def test_the_line_limit_is_a_few_megabytes():
+    from data.reader import MAX_LINE
+
     assert MAX_LINE == 4 << 20
 
 
