@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _limit_memory()
+    _end_with_parent()
     if args.command in ("ingest", "visits"):
         from .sandbox import in_child
 
@@ -241,6 +242,22 @@ def _limit_memory() -> None:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = int(limit) << 20 if hard == resource.RLIM_INFINITY else min(int(limit) << 20, hard)  # never raised
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _end_with_parent() -> None:
+    """SPZX_IMPORT_PARENT, set by the command line for its child (data/command_line.py): the child
+    is killed when that process ends, so that killing the command stops its import too."""
+    import os
+
+    parent = os.environ.get("SPZX_IMPORT_PARENT")
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != int(parent):  # it ended before the line above
+        os._exit(1)
 
 
 def _versions(args) -> int:

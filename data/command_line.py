@@ -50,11 +50,18 @@ def imported(args, argv: list[str]) -> int:
     names = ", ".join(os.path.basename(f) for f in files)
     t0 = time.perf_counter()
     try:
-        p = child(argv + ([] if args.json else ["--json"]), names, args.db, os.getcwd())
+        p = child(argv + ([] if args.json else ["--json"]), names, args.db, os.getcwd(), bound=True)
     except UnusableFile as e:  # out of memory or time, or killed
         print(f"{FAILED}: {e}", file=sys.stderr)
         record("import", f"failed: {names}: {e}")
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the child was stopped with it, before its rename
+        from .store import remove_leftovers
+
+        remove_leftovers(args.db)
+        print(f"{FAILED}: {names}: 已中断 / interrupted", file=sys.stderr)
+        record("import", f"failed: {names}: interrupted")
+        return 130
     last = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"
     if p.returncode not in (0, 1, 2) or "Traceback" in p.stderr:  # ended some other way: one line, no traceback
         why = f"{names}: 导入未完成 / the import did not finish ({last[-300:]})"

@@ -41,11 +41,15 @@ def in_child() -> bool:
     return os.environ.get(CHILD) == "1"
 
 
-def child(args: list[str], name: str, db_path: str, cwd: str = ROOT) -> subprocess.CompletedProcess:
+def child(args: list[str], name: str, db_path: str, cwd: str = ROOT, bound: bool = False) -> subprocess.CompletedProcess:
     """`python -m data ARGS` in a limited child; the finished process (any exit code of its own),
     or UnusableFile when it ran out of memory or time or was killed (an abort included). `cwd`:
-    where relative paths in ARGS start (the command line's own folder)."""
+    where relative paths in ARGS start (the command line's own folder); `bound`: the child ends
+    when this process ends (the command line, killed: its import stops too)."""
     env = dict(os.environ, SPZX_LIMIT_MEMORY_MB=str(memory_limit() >> 20), PYTHONIOENCODING="utf-8", **{CHILD: "1"})
+    env.pop("SPZX_IMPORT_PARENT", None)
+    if bound:
+        env["SPZX_IMPORT_PARENT"] = str(os.getpid())
     env["PYTHONPATH"] = os.pathsep.join([ROOT] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     try:
         p = subprocess.run([sys.executable, "-m", "data", *args], cwd=cwd, env=env, capture_output=True,
