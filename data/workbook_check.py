@@ -43,8 +43,9 @@ _TAG = re.compile(rb"""<(?:[^\s<>/!?:="']+:)?(row|c|dimension)(?=[\s/>])"""
 _NAME_CUT = re.compile(rb"<[^\s<>/]*")  # a tag's name cut by the end of a chunk
 _FAR = 1 << 40  # a reference no sheet can have (a column of 4+ letters, a row of 10+ digits)
 
-# Parts the reader reads as XML: the targets of these relationships, and parts of such names
-_READ_TYPES = ("sheet", "officedocument", "sharedstrings", "styles")
+# Parts the reader reads as XML: the targets of these relationships (the last word of their type:
+# …/relationships/worksheet), and parts of such names
+_READ_TYPES = ("officedocument", "sharedstrings", "styles")  # and every type ending in "sheet"
 _READ_NAMES = re.compile(r"(^|/)(work|chart|dialog|macro)sheets/|(^|/)(workbook|sharedstrings|styles)\.[^/]*$")
 _TARGET = re.compile(rb"""<(?:[^\s<>/:]+:)?Relationship\b([^<>]*)>""")
 _ATTR = re.compile(rb"""(?:^|\s)(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -179,7 +180,8 @@ def _read_as_xml(zf: zipfile.ZipFile, names: set[str]) -> set[str]:
             for m in _TARGET.finditer(zf.read(info)):
                 attrs = {a.group(1).lower(): (a.group(2) if a.group(2) is not None else a.group(3)).decode("utf-8", "replace")
                          for a in _ATTR.finditer(m.group(1))}
-                if any(t in attrs.get("type", "").lower() for t in _READ_TYPES) and attrs.get("target"):
+                kind = attrs.get("type", "").lower().rstrip("/").rsplit("/", 1)[-1]
+                if (kind in _READ_TYPES or kind.endswith("sheet")) and attrs.get("target"):
                     target = attrs["target"].lower().replace("\\", "/")
                     out |= {posixpath.normpath(posixpath.join(base, target)).lstrip("/"), target.lstrip("/"),
                             posixpath.normpath("xl/" + target.lstrip("/"))}

@@ -116,6 +116,37 @@ def test_a_sheet_part_that_is_not_xml_is_refused(tmp_path, sheet):
         read_table(str(path), codes.CASE_COLUMNS)
 
 
+def test_parts_that_are_rightly_binary_are_left_alone(tmp_path):
+    """An image (drawn on the sheet), printer settings and a thumbnail, as Excel writes them: read."""
+    import openpyxl
+    from openpyxl.drawing.image import Image
+    from PIL import Image as Picture
+
+    Picture.new("RGB", (8, 8), "red").save(tmp_path / "p.png")
+    wb = openpyxl.Workbook()
+    for i, name in enumerate(HEADER):
+        wb.active.cell(1, i + 1, codes.CASE_COLUMNS[name][0])
+    wb.active.add_image(Image(str(tmp_path / "p.png")), "C3")
+    wb.save(tmp_path / "base.xlsx")
+    path = tmp_path / "pictured.xlsx"
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdP" Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/printerSettings" Target="../printerSettings/'
+                                    b'printerSettings1.bin"/></Relationships>')
+            if item.filename == "_rels/.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/'
+                                    b'package/2006/relationships/metadata/thumbnail" Target="docProps/thumbnail.jpeg"/>'
+                                    b"</Relationships>")
+            out.writestr(item, data)
+        out.writestr("xl/printerSettings/printerSettings1.bin", b"\x00\x01binary\xff" * 100)
+        out.writestr("docProps/thumbnail.jpeg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    assert "xl/media/image1.png" in zipfile.ZipFile(path).namelist()
+    assert read_table(str(path), codes.CASE_COLUMNS).num_rows == 0
+
+
 def test_a_zip_that_is_no_xlsx_workbook_is_refused(tmp_path):
     """An OpenDocument sheet or any zip: the .xlsx reader's workbook is not where it looks."""
     path = tmp_path / "sheet.xlsx"
