@@ -153,8 +153,8 @@ def _bounded_lines(text: io.TextIOWrapper, path: str) -> Iterator[str]:
         n += 1
         if len(line.rstrip("\r\n")) > most:
             raise UnusableFile(
-                f"{os.path.basename(path)}: 第 {n} 行超过 {most:,} 个字符，不是案件表的一行，文件无法使用 / "
-                f"line {n} is longer than {most:,} characters, not a row of a list; the file cannot be used")
+                f"{os.path.basename(path)}: 第 {n} 行超过 {most:,} 个字符（一行的上限），文件无法使用 / "
+                f"line {n} is longer than {most:,} characters (the limit of a line); the file cannot be used")
         yield line
 
 
