@@ -5,7 +5,6 @@ its imports (the same events and details), the user being the account that ran t
 (`cli:<name>`), in the state the server uses (SPZX_STATE / SPZX_STATE_URL)."""
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
@@ -17,10 +16,13 @@ FAILED = "导入失败，数据库未改动 / import failed, database unchanged"
 
 
 def who() -> str:
-    """The account that ran the command, as the audit log names it."""
+    """The account that ran the command, as the audit log names it: the name of the process's
+    user id (not $USER or $LOGNAME, which whoever runs it may set to anything)."""
+    import pwd
+
     try:
-        return f"cli:{getpass.getuser()}"
-    except (OSError, KeyError):  # no name for this uid (a container): its number
+        return f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
+    except KeyError:  # no name for this uid (a container): its number
         return f"cli:uid {os.getuid()}"
 
 

@@ -4,8 +4,8 @@ page's do (the same events and details, failures too), the user being the accoun
 command (`cli:<name>`), in the state the server uses (SPZX_STATE, or SPZX_STATE_URL)."""
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import subprocess
 import sys
 
@@ -14,11 +14,12 @@ import pytest
 from tests.helpers import ROOT, WORKED
 
 V3 = WORKED.parent / "worked-example-v3"
-WHO = f"cli:{getpass.getuser()}"
+WHO = f"cli:{pwd.getpwuid(os.getuid()).pw_name}"  # the account, whatever $USER says
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "data", *args], cwd=ROOT, env=dict(os.environ), capture_output=True,
+    env = dict(os.environ, USER="someone-else", LOGNAME="someone-else")
+    return subprocess.run([sys.executable, "-m", "data", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300)
 
 
