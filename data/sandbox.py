@@ -27,7 +27,12 @@ _OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", 
 
 
 def memory_limit() -> int:
-    return int(os.environ.get("SPZX_IMPORT_MEMORY_MB", "4096")) << 20
+    """SPZX_IMPORT_MEMORY_MB in bytes, or this process's own limit when lower (a child cannot raise it)."""
+    import resource
+
+    limit = int(os.environ.get("SPZX_IMPORT_MEMORY_MB", "4096")) << 20
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
 
 
 def time_limit() -> float:

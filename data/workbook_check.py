@@ -9,7 +9,9 @@ archive's declared unpacked size and each member's compression ratio are checked
 part that is XML, whatever its name (the reader finds a sheet through the workbook's
 relationships, and `sheet1.bin` is as good a name as `sheet1.xml`), is unpacked in a stream
 (never more than MAX_UNPACKED bytes in all, whatever the headers declare) and its rows and cells
-are followed tag by tag, as the reader places them, to find how far they reach. A part the
+are followed tag by tag, as the reader places them, to find how far they reach; the shared
+strings may not declare more strings than a sheet may have cells (the reader makes room for
+them first: uniqueCount="4000000000" asks for 96 GB). A part the
 reader takes for a sheet (or the workbook, its strings, its styles) that is not XML is binary
 Excel (.xlsb), which is not read. The import also runs in a child process with memory and time
 limits (data/sandbox.py), which catches what gets past these checks.
@@ -31,16 +33,18 @@ MAX_TAG = 64 << 10  # bytes of one row's, cell's or dimension's tag; real ones a
 CHUNK = 1 << 20
 
 # The start of a row, a cell or the dimension: any namespace prefix (<x:c …>), then white space, / or >.
-_START = re.compile(rb"""<(?:[^\s<>/!?:="']+:)?(?:row|c|dimension)(?=[\s/>])""")
+_START = re.compile(rb"""<(?:[^\s<>/!?:="']+:)?(?:row|c|dimension|sst)(?=[\s/>])""")
 # The whole tag and the column letters and row digits of its r="…" (a row's or cell's; a prefixed
 # x:r too) or ref="…" (the dimension's, the last cell of its range): attribute values in either
 # quote may hold '>' (never '<', in XML), and r= is looked for only between them (a lookahead
 # that may find nothing: a tag without a reference, or with one that is not a cell's).
 _UNIT = rb"""(?:[^<>"']|"[^"<]*"|'[^'<]*')"""
-_TAG = re.compile(rb"""<(?:[^\s<>/!?:="']+:)?(row|c|dimension)(?=[\s/>])"""
+_TAG = re.compile(rb"""<(?:[^\s<>/!?:="']+:)?(row|c|dimension|sst)(?=[\s/>])"""
                   rb"""(?:(?=""" + _UNIT + rb"""*?\s(?:[^\s<>/=:"']+:)?(?:r|ref)\s*=\s*(["'])\s*"""
                   rb"""(?:\$?[A-Za-z]*\$?[0-9]*:)?\$?([A-Za-z]*)\$?([0-9]*)\s*\2)|)""" + _UNIT + rb"""*>""")
 _NAME_CUT = re.compile(rb"<[^\s<>/]*")  # a tag's name cut by the end of a chunk
+# the shared strings' declared counts: the reader makes room for uniqueCount strings before reading one
+_COUNT = re.compile(rb"""\s(?:[^\s<>/=:"']+:)?(?:uniqueCount|count)\s*=\s*["']\s*([0-9]+)""", re.I)
 _FAR = 1 << 40  # a reference no sheet can have (a column of 4+ letters, a row of 10+ digits)
 
 # Parts the reader reads as XML: the targets of these relationships (the last word of their type:
@@ -145,6 +149,10 @@ def _follow(r: Reach, buf: bytes, final: bool, path: str, most: int = MAX_CELLS)
             row = (int(digits) if len(digits) < 10 else _FAR) if digits and not letters else row + 1
             column = cells = 0
             rows = max(rows, row, row_tags)
+        elif name == b"sst":  # as many strings as cells at most
+            if any(len(n) > 9 or int(n) > MAX_CELLS for n in _COUNT.findall(t.group(0))):
+                raise _refuse(path, f"共享字符串表声明的字符串超过 {MAX_CELLS:,} 个，已拒绝",
+                              f"its shared strings declare more than {MAX_CELLS:,} strings; refused")
         elif letters and digits:  # the dimension: the range the sheet declares
             columns = max(columns, _column(letters))
             rows = max(rows, int(digits) if len(digits) < 10 else _FAR)

@@ -9,8 +9,8 @@
    read at most MAX_LINE characters far, and cells past the header never widen other rows.
 
 Every test runs the command line or the reader as a user would; the command line's own process
-is given SPZX_LIMIT_MEMORY_MB too, so that before the fix (when it ran in-process) it could not
-take the machine's memory either.
+is given SPZX_LIMIT_MEMORY_MB (4 GB) too, so that before the fix (when it ran in-process) it could
+not take the machine's memory either.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def crafted(path: Path, sheet_name: str = "sheet1.xml", sheet: bytes | None = No
     return path
 
 
-def cli(*args: str, memory_mb: int = 2048, **env: str) -> subprocess.CompletedProcess:
+def cli(*args: str, memory_mb: int = 4096, **env: str) -> subprocess.CompletedProcess:
     environ = dict(os.environ, SPZX_LIMIT_MEMORY_MB=str(memory_mb), **env)
     return subprocess.run([sys.executable, "-m", "data", *args], cwd=ROOT, env=environ, capture_output=True,
                           text=True, timeout=300)
@@ -114,6 +114,17 @@ def test_a_sheet_part_that_is_not_xml_is_refused(tmp_path, sheet):
     path = crafted(tmp_path / "binary.xlsx", "sheet1.bin", sheet)
     with pytest.raises(UnusableFile, match="binary Excel"):
         read_table(str(path), codes.CASE_COLUMNS)
+
+
+@pytest.mark.parametrize("attribute", ['uniqueCount="4000000000"', "count='12' x:uniqueCount = '99999999999'"])
+def test_shared_strings_that_declare_billions_are_refused(tmp_path, attribute):
+    """The reader makes room for uniqueCount strings first (24 bytes each: 96 GB), before reading one."""
+    sheet = (b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>')
+    path = crafted(tmp_path / "strings.xlsx", sheet=sheet)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="x" {attribute}><si><t>案号</t></si></sst>')
+    p = cli("ingest", str(path), "--db", str(tmp_path / "db.duckdb"), "--courts", str(WORKED / "courts.csv"))
+    one_clear_line(p, "shared strings declare more than 12,000,000 strings")  # before: an abort (exit 134)
 
 
 def test_parts_that_are_rightly_binary_are_left_alone(tmp_path):
@@ -196,7 +207,7 @@ def test_the_command_line_import_runs_under_the_memory_bound(tmp_path, base_db):
     """SPZX_IMPORT_MEMORY_MB, as for the page: too little for anything, so the child is stopped."""
     before = sha256(base_db)
     p = cli("ingest", str(WORKED / "cases.csv"), "--db", str(base_db), "--rejects", str(tmp_path / "r.csv"),
-            memory_mb=4096, SPZX_IMPORT_MEMORY_MB="150")
+            SPZX_IMPORT_MEMORY_MB="150")
     one_clear_line(p, "memory limit (150 MB)")
     assert sha256(base_db) == before
 
@@ -245,7 +256,7 @@ def test_a_huge_sparse_line_ends_in_a_message_not_a_memory_error(tmp_path, base_
     with open(path, "wb") as f:
         f.truncate(600 << 20)
     before = sha256(base_db)
-    p = cli("ingest", str(path), "--db", str(base_db), memory_mb=1500, SPZX_IMPORT_MEMORY_MB="1500")
+    p = cli("ingest", str(path), "--db", str(base_db), memory_mb=1500)  # the child gets no more than this
     one_clear_line(p, "line 1 is longer than 4,194,304 characters")
     assert sha256(base_db) == before
 
@@ -258,7 +269,7 @@ def test_a_row_of_a_million_cells_does_not_widen_the_others(tmp_path, base_db):
     path = write_csv(tmp_path / "c.csv", rows, encoding="gb18030")
     with open(path, "a", encoding="gb18030") as f:
         f.write("," * 1_000_000 + "\n")
-    p = cli("ingest", str(path), "--db", str(base_db), "--rejects", str(tmp_path / "r.csv"), memory_mb=4096)
+    p = cli("ingest", str(path), "--db", str(base_db), "--rejects", str(tmp_path / "r.csv"))
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr[-2000:]
     assert "accepted 1000" in p.stdout
 
