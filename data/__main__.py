@@ -91,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _limit_memory()
+    _end_with_parent()
+    if args.command in ("ingest", "visits"):
+        from .sandbox import in_child
+
+        if not in_child():  # a person at a terminal: the work in the page's limited child, recorded
+            from .command_line import imported
+
+            return imported(args, list(sys.argv[1:] if argv is None else argv))
     return COMMANDS[args.command](args)
 
 
@@ -134,17 +142,9 @@ def _ingest(args) -> int:
     except (OSError, duckdb.Error) as e:  # a full disk, a folder that cannot be written
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(dataclasses.asdict(r)))
-        return 0
-    counts = (f"读取 {r.rows_read} 行 = 接收 {r.accepted} + 拒绝 {r.rejected} / rows read {r.rows_read} = "
-              f"accepted {r.accepted} + rejected {r.rejected}")
-    if not r.changed:
-        print(f"{counts}  没有接收任何行，数据库未改动 / no row accepted, database unchanged  "
-              f"拒绝明细 rejects: {r.rejects_path}")
-        return 0
-    print(f"{counts}  (新增 added {r.added}, 更新 updated {r.updated})  "
-          f"拒绝明细 rejects: {r.rejects_path}  {time.perf_counter() - t0:.1f}s")
+    from .command_line import ingest_summary
+
+    print(json.dumps(dataclasses.asdict(r)) if args.json else ingest_summary(r, time.perf_counter() - t0))
     return 0
 
 
@@ -239,7 +239,25 @@ def _limit_memory() -> None:
 
     limit = os.environ.get("SPZX_LIMIT_MEMORY_MB")
     if limit:
-        resource.setrlimit(resource.RLIMIT_AS, (int(limit) << 20, int(limit) << 20))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = int(limit) << 20 if hard == resource.RLIM_INFINITY else min(int(limit) << 20, hard)  # never raised
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _end_with_parent() -> None:
+    """SPZX_IMPORT_PARENT, set by the command line for its child (data/command_line.py): the child
+    is killed when that process ends, so that killing the command stops its import too."""
+    import os
+
+    parent = os.environ.get("SPZX_IMPORT_PARENT")
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != int(parent):  # it ended before the line above
+        os._exit(1)
 
 
 def _versions(args) -> int:
@@ -253,24 +271,24 @@ def _versions(args) -> int:
             print(f"{v.name}  {v.kind:<7} {v.cases if v.cases is not None else '?':>10} 件 cases  "
                   f"数据截至 data date {v.data_date}  来源 source {v.source}  生成于 built {v.built_at}")
         return 0
+    from .command_line import record
+
     try:
         chosen = versions.rollback(args.db, args.version)
     except (versions.NoSuchVersion, OSError) as e:
         print(f"python -m data rollback: {e}", file=sys.stderr)
+        record("rollback", f"failed: {args.version or 'newest'}: {' '.join(str(e).split())}")
         return 2
-    import getpass
-
-    from security import audit
-
-    audit.record(getpass.getuser(), "rollback", f"{chosen.name}: {chosen.kind} {chosen.source} ({chosen.cases} cases), "
-                                                "command line")
+    recorded = record("rollback", f"{chosen.name}: {chosen.kind} {chosen.source} ({chosen.cases} cases), command line")
     print(f"已回退到版本 / rolled back to {chosen.name} ({chosen.kind}, {chosen.source}, 数据截至 data date {chosen.data_date}); "
           "被替换的版本已保留 / the version replaced is kept")
-    return 0
+    return 0 if recorded else 3
 
 
 def _disk_message(e: BaseException) -> str:
     text = " ".join(str(e).split())
+    if isinstance(e, duckdb.OutOfMemoryException) or "Out of Memory" in text:  # not the disk: the import's memory
+        return f"内存不足，已停止；请拆分文件或另存为 CSV / out of memory, stopped; split the file or save it as CSV ({text[:200]})"
     if getattr(e, "errno", None) == errno.ENOSPC or "No space left" in text:
         return f"磁盘空间不足 / no space left on the disk ({text[:200]})"
     return f"无法写入 / cannot write ({text[:200]})"
@@ -295,16 +313,9 @@ def _visits(args) -> int:
     except OSError as e:
         print(f"导入失败，数据库未改动 / import failed, database unchanged: {_disk_message(e)}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(dataclasses.asdict(r)))
-        return 0
-    if not r.accepted:
-        print(f"读取 {r.rows_read} 行，接受 0 行，拒绝 {r.rejected} 行（明细：{r.rejects_path}），数据库未改动 / "
-              f"{r.rows_read} rows read, 0 accepted, {r.rejected} rejected (see {r.rejects_path}); database unchanged")
-        return 0
-    print(f"读取 {r.rows_read} 行，接受 {r.accepted} 行（新增 {r.added}，更新 {r.updated}），拒绝 {r.rejected} 行"
-          f"（明细：{r.rejects_path}） / {r.rows_read} rows read, {r.accepted} accepted ({r.added} new, "
-          f"{r.updated} updated), {r.rejected} rejected (see {r.rejects_path})")
+    from .command_line import visits_summary
+
+    print(json.dumps(dataclasses.asdict(r)) if args.json else visits_summary(r))
     return 0
 
 

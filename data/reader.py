@@ -31,6 +31,13 @@ from .validate import sql_literal
 
 CHUNK_ROWS = 100_000
 BOM = b"\xef\xbb\xbf"
+MAX_LINE = 4 << 20  # characters in one line of a CSV (4 MB of ASCII): a case row is under 2 KB; a longer
+                    # line makes the file unusable, so that a file of one 2 GB line is refused, not read whole
+
+
+def max_line() -> int:
+    """MAX_LINE, or SPZX_IMPORT_MAX_LINE (characters) where set (the tests' small files)."""
+    return int(os.environ.get("SPZX_IMPORT_MAX_LINE") or MAX_LINE)
 
 
 def _clean(cell) -> str | None:
@@ -117,7 +124,7 @@ def _csv_rows(path: str, strict: bool = True, encoding: tuple[str, int] | None =
     f = open(path, "rb")
     f.seek(skip)
     text = io.TextIOWrapper(f, encoding=enc, newline="")
-    reader = csv.reader(text, strict=strict)
+    reader = csv.reader(_bounded_lines(text, path), strict=strict)
     line = 0  # the last line of the last complete row
     try:
         for row in reader:
@@ -135,6 +142,20 @@ def _csv_rows(path: str, strict: bool = True, encoding: tuple[str, int] | None =
         ) from None
     finally:
         text.close()
+
+
+def _bounded_lines(text: io.TextIOWrapper, path: str) -> Iterator[str]:
+    """The file's lines (split as the csv module splits them: newline=""), none longer than
+    max_line(): a line is read at most that far, so memory stays bounded whatever the file."""
+    most = max_line()
+    n = 0
+    while line := text.readline(most + 2):  # + its line break, \r\n kept whole
+        n += 1
+        if len(line.rstrip("\r\n")) > most:
+            raise UnusableFile(
+                f"{os.path.basename(path)}: 第 {n} 行超过 {most:,} 个字符（一行的上限），文件无法使用 / "
+                f"line {n} is longer than {most:,} characters (the limit of a line); the file cannot be used")
+        yield line
 
 
 # --------------------------------------------------------------------------- Excel, Parquet
@@ -210,8 +231,11 @@ def _is_blank(row: list[str]) -> bool:
     return not "".join(row).strip()
 
 
-def _chunk_columns(chunk: list[list[str]], picks: list[tuple[str, int | None]]) -> tuple[np.ndarray, dict]:
-    """Positions of the non-blank rows of `chunk` and their trimmed known columns."""
+def _chunk_columns(chunk: list[list[str]], picks: list[tuple[str, int | None]], header: int) -> tuple[np.ndarray, dict]:
+    """Positions of the non-blank rows of `chunk` and their trimmed known columns. The cells of a
+    row past the header's `header` cells count only for whether the row is blank: they are
+    folded into one, so that one row of a million commas does not widen every row of the chunk."""
+    chunk = [r if len(r) <= header + 1 else r[:header] + ["".join(c.strip() for c in r[header:])] for r in chunk]
     width = max(len(r) for r in chunk)
     if any(len(r) != width for r in chunk):
         chunk = [r + [""] * (width - len(r)) for r in chunk]
@@ -316,7 +340,7 @@ def _batches(path: str, rows: Iterator[list[str]], columns: dict[str, tuple[str,
     gc.disable()  # a hundred thousand row lists, none in a cycle: collecting them is wasted time
     try:
         while chunk := list(itertools.islice(rows, CHUNK_ROWS if limit is None else max(0, min(CHUNK_ROWS, limit - start + 1)))):
-            kept, cols = _chunk_columns(chunk, picks)
+            kept, cols = _chunk_columns(chunk, picks, len(header))
             batch = pa.record_batch([pa.array(kept + start, pa.int64())] + [cols[n] for n in columns], schema=schema)
             start += len(chunk)
             del chunk
@@ -439,8 +463,10 @@ def load_csv(con, path: str, columns: dict[str, tuple[str, str, bool]], renamed:
     picks = _picks(name, header, columns, renamed or {})
     width = len(header)
     spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    # a line of more bytes than max_line() has characters is left to the Python reader, which
+    # counts its characters (the limit is in characters) and names it when it is too long
     read = (f"read_csv(?, header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {spec}, null_padding = true, strict_mode = true)")
+            f"columns = {spec}, null_padding = true, strict_mode = true, max_line_size = {max_line() + 1})")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE csv_cells AS SELECT * FROM {read}", [path])
     except duckdb.Error:

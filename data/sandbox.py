@@ -5,7 +5,9 @@ database as it was (the atomic swap).
 
 Limits: SPZX_IMPORT_MEMORY_MB (address space of the child, default 4096) and
 SPZX_IMPORT_MINUTES (default 30). The child takes the memory limit itself, at its start
-(data/__main__.py), since a preexec_fn in the threaded server could deadlock.
+(data/__main__.py), since a preexec_fn in the threaded server could deadlock. The command
+line's `ingest` and `visits` run their work in the same child (`child`), so a person at a
+terminal gets the same bound and a one-line message instead of a traceback or an abort.
 """
 from __future__ import annotations
 
@@ -20,37 +22,71 @@ from .reader import UnusableFile
 from .visits import VisitsResult
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory")
+_OUT_OF_MEMORY = ("MemoryError", "Out of Memory", "bad_alloc", "failed to map", "Cannot allocate memory",
+                  "Memory allocation", "memory allocation of")  # the last two: OpenBLAS, Rust
 
 
 def memory_limit() -> int:
-    return int(os.environ.get("SPZX_IMPORT_MEMORY_MB", "4096")) << 20
+    """SPZX_IMPORT_MEMORY_MB in bytes, or this process's own limit when lower (a child cannot raise it)."""
+    import resource
+
+    limit = int(os.environ.get("SPZX_IMPORT_MEMORY_MB", "4096")) << 20
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
 
 
 def time_limit() -> float:
     return float(os.environ.get("SPZX_IMPORT_MINUTES", "30")) * 60
 
 
-def _run(args: list[str], name: str, db_path: str) -> str:
-    """`python -m data ARGS` in a limited child; its stdout, or UnusableFile saying why it failed."""
-    env = dict(os.environ, SPZX_LIMIT_MEMORY_MB=str(memory_limit() >> 20))
+CHILD = "SPZX_IMPORT_CHILD"  # set for the child: it does the work itself, under the limit
+
+
+def in_child() -> bool:
+    return os.environ.get(CHILD) == "1"
+
+
+def child(args: list[str], name: str, db_path: str, cwd: str = ROOT, bound: bool = False) -> subprocess.CompletedProcess:
+    """`python -m data ARGS` in a limited child; the finished process (any exit code of its own),
+    or UnusableFile when it ran out of memory or time or was killed (an abort included). `cwd`:
+    where relative paths in ARGS start (the command line's own folder); `bound`: the child ends
+    when this process ends (the command line, killed: its import stops too)."""
+    env = dict(os.environ, SPZX_LIMIT_MEMORY_MB=str(memory_limit() >> 20), PYTHONIOENCODING="utf-8", **{CHILD: "1"})
+    env.pop("SPZX_IMPORT_PARENT", None)
+    if bound:
+        env["SPZX_IMPORT_PARENT"] = str(os.getpid())
+    env["PYTHONPATH"] = os.pathsep.join([ROOT] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     try:
-        p = subprocess.run([sys.executable, "-m", "data", *args], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=time_limit())
+        p = subprocess.run([sys.executable, "-m", "data", *args], cwd=cwd, env=env, capture_output=True,
+                           encoding="utf-8", errors="replace", timeout=time_limit())
     except subprocess.TimeoutExpired:
         store.remove_leftovers(db_path)
         raise UnusableFile(f"{name}: 导入超过 {time_limit() / 60:g} 分钟，已停止 / the import took longer than "
                            f"{time_limit() / 60:g} minutes and was stopped") from None
     if p.returncode == 0:
-        return p.stdout
+        return p
     store.remove_leftovers(db_path)  # a child killed mid-build leaves its unfinished file
-    message = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
-    if p.returncode == 1 and message.startswith("导入失败"):
-        raise UnusableFile(message.split(": ", 1)[-1])
-    if p.returncode < 0 or any(sign in p.stderr for sign in _OUT_OF_MEMORY):
+    if p.returncode == 1 and _last_line(p.stderr).startswith("导入失败"):
+        return p
+    if p.returncode < 0 or any(sign.lower() in p.stderr.lower() for sign in _OUT_OF_MEMORY):
         raise UnusableFile(f"{name}: 读取此文件超出导入的内存上限（{memory_limit() >> 20} MB），已停止；请拆分文件或另存为 CSV / "
                            f"reading this file went past the import's memory limit ({memory_limit() >> 20} MB) and was "
                            "stopped; split it or save it as CSV")
+    return p
+
+
+def _last_line(text: str) -> str:
+    return text.strip().splitlines()[-1] if text.strip() else ""
+
+
+def _run(args: list[str], name: str, db_path: str) -> str:
+    """`python -m data ARGS` in a limited child; its stdout, or UnusableFile saying why it failed."""
+    p = child(args, name, db_path)
+    if p.returncode == 0:
+        return p.stdout
+    message = _last_line(p.stderr)
+    if p.returncode == 1 and message.startswith("导入失败"):
+        raise UnusableFile(message.split(": ", 1)[-1])
     raise UnusableFile(f"{name}: 导入未完成 / the import did not finish ({message[-300:] or f'exit {p.returncode}'})")
 
 
