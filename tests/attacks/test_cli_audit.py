@@ -109,3 +109,17 @@ def test_output_of_a_good_import_is_as_before(state):
     p = _ingest(state)
     assert p.stderr == "" and len(p.stdout.strip().splitlines()) == 1
     assert p.stdout.startswith("读取 308 行 = 接收 279 + 拒绝 29 / rows read 308 = accepted 279 + rejected 29  (新增 added 279")
+
+
+def test_an_audit_log_that_cannot_be_written_is_said_but_the_import_stands(tmp_path, monkeypatch):
+    """spec/cli.md: exit 0 once the file was processed. The data changed, so the command says on
+    stderr that its record is missing rather than pretending the import failed."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the state's folder should be")
+    monkeypatch.setenv("SPZX_STATE", str(blocked / "state.sqlite"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
+    monkeypatch.setenv("SPZX_SECRET", "k" * 40)
+    p = _ingest(tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert "审计日志无法写入 / the audit log could not be written" in p.stderr
+    assert p.stdout.startswith("读取 308 行")
