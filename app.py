@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
+import duckdb
 import streamlit as st
 
-from ui import pages, url_state
-from ui.database import cursor
+from ui import damaged, database, pages, url_state
 from ui.i18n import lang, t
 from ui.plain import md
 from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
@@ -20,17 +21,32 @@ with st.sidebar:
     st.segmented_control("语言 / Language", ["中文", "English"], key="lang", bind="query-params", default="中文",
                          required=True)
 
-if cursor() is None:
+if not database.exists():
     st.title(t("app_title"))
     st.warning(t("no_db"))
     st.stop()
 
+
+@contextmanager
+def damage_met():
+    """A query that meets a damaged file (past the cheap check: a block overwritten) makes the run
+    start again, to say so in place of the page; any other error stays an error."""
+    at_start = database.version_or_none()
+    try:
+        yield
+    except duckdb.Error as e:
+        if not database.met(e, at_start):
+            raise
+        st.rerun()
+
+
 resume()
 cookie_exchange()
-user = current_user()
-if user is None:
-    pages.sign_in_navigation(sign_in_page).run()
-    st.stop()
+with damage_met():
+    user = current_user()
+    if user is None:
+        pages.sign_in_navigation(sign_in_page).run()
+        st.stop()
 
 with st.sidebar:
     st.caption(md(f"{user.name} · {user.access.rule.name(lang())}"))
@@ -41,6 +57,10 @@ with st.sidebar:
 page = pages.navigation(user.access.role)
 url_state.new_run(page.url_path)  # after the browser's Back or Forward, the view of that entry's link
 try:
-    page.run()
+    with damage_met():
+        if (found := database.damage()) is not None and not pages.without_data(page):
+            damaged.notice(found)  # the admin: what and how to recover; others: unavailable
+        else:
+            page.run()
 finally:  # also after st.stop(): the link as the run left the view, in one history entry
     url_state.write_link()

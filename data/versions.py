@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from metrics.db import damage_of
+
 from .lock import build_lock
 
 
@@ -71,7 +73,9 @@ def list_versions(db_path: str, with_meta: bool = True) -> list[Version]:
     for file in sorted((f for f in os.listdir(where) if f.endswith(".duckdb")), reverse=True):
         path = os.path.join(where, file)
         meta, cases = {}, None
-        if with_meta:
+        if with_meta and damage_of(path) is not None:  # cut short or overwritten: never offered as good
+            meta = {"kind": "unreadable"}
+        elif with_meta:
             try:
                 with duckdb.connect(path, read_only=True) as con:
                     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
@@ -96,7 +100,9 @@ def rollback(db_path: str, name: str | None = None) -> Version:
         kept = list_versions(db_path)
         if not kept:
             raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
-        chosen = kept[0] if name is None else next((v for v in kept if v.name == name), None)
+        # by default the newest that reads, other than the file in use (a damaged file is rolled back from)
+        newest = next((v for v in kept if v.kind != "unreadable" and not v.current), kept[0])
+        chosen = newest if name is None else next((v for v in kept if v.name == name), None)
         if chosen is None:
             raise NoSuchVersion(f"没有版本 {name} / no version {name}; kept: {', '.join(v.name for v in kept)}")
         if chosen.kind == "unreadable":
