@@ -59,7 +59,7 @@ url_state.new_run(page.url_path)  # after the browser's Back or Forward, the vie
 try:
     with damage_met():
         if (found := database.damage()) is not None and not pages.without_data(page):
-            damaged.notice(found)  # the admin: what and how to recover; others: unavailable
+            damaged.notice(found, page.title)  # the admin: what and how to recover; others: unavailable
         else:
             page.run()
 finally:  # also after st.stop(): the link as the run left the view, in one history entry

@@ -695,12 +695,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "rolled_back": ("已回退到版本 {name}（{source}），看板已切换", "Rolled back to version {name} ({source}); the dashboard now shows it"),
     # the case database damaged while serving (ui/damaged.py): the admin told what and how to recover, others calm
     "db_unavailable": ("数据暂不可用，请联系管理员。", "The data is unavailable for now; please contact the administrator."),
-    "db_damaged": ("案件数据库文件无法读取：{path}。{why}。各分析页已停止读取它，直到它被替换。",
-                   "The case database file cannot be read: {path}. {why}. The analysis pages stop reading it until it is replaced."),
-    "damage_empty": ("文件为空（0 字节）", "The file is empty (0 bytes)"),
-    "damage_not_database": ("文件不是案件数据库（DuckDB）文件，大小 {detail}", "The file is not a case database (DuckDB) file; its size is {detail}"),
-    "damage_truncated": ("文件被截短：{detail}", "The file was cut short: {detail}"),
-    "damage_unreadable": ("读取出错：{detail}", "Reading it failed: {detail}"),
+    "db_damaged": ("案件数据库文件无法读取：{path}。", "The case database file cannot be read: {path}. "),
+    "db_damaged_stop": ("各分析页已停止读取它，直到它被替换。", "The analysis pages stop reading it until it is replaced."),
+    "damage_empty": ("文件为空（0 字节）。", "The file is empty (0 bytes). "),
+    "damage_not_database": ("文件不是案件数据库（DuckDB）文件，大小 {detail}。", "The file is not a case database (DuckDB) file; its size is {detail}. "),
+    "damage_truncated": ("文件被截短（实际大小 < 应有大小：{detail}）。", "The file was cut short (its size < the size it should have: {detail}). "),
+    "damage_unreadable": ("读取出错：{detail}。", "Reading it failed: {detail}. "),
     "damage_newest_good": ("最近一个完好的版本：{name}（{kind}，{source}，数据截至 {day}，{cases:,} 件）。在「数据导入」页的「早期版本」中回退到它，或在服务器上运行：",
                            "The newest good version: {name} ({kind}, {source}, data as of {day}, {cases:,} cases). Roll back to "
                            "it under Earlier versions on the Data import page, or run on the server:"),

@@ -15,17 +15,14 @@ from ui.i18n import t
 from ui.plain import md, tm
 
 
-def _why(found: Damage) -> str:
-    return tm(f"damage_{found.reason}", detail=found.detail)
-
-
 def _newest_good(path: str) -> versions.Version | None:
     return next((v for v in versions.list_versions(path) if v.kind != "unreadable" and not v.current), None)
 
 
 def explain(found: Damage, link: bool = True) -> None:
     """The admin's account of the damage and the way back (drawn where the page's content would be)."""
-    st.error(t("db_damaged", path=md(found.path), why=_why(found)), icon=":material/broken_image:")
+    st.error(tm("db_damaged", path=found.path) + tm(f"damage_{found.reason}", detail=found.detail) + t("db_damaged_stop"),
+             icon=":material/broken_image:")
     good = _newest_good(found.path)
     if good is None:
         st.info(t("damage_no_version"), icon=":material/upload_file:")
@@ -38,9 +35,9 @@ def explain(found: Damage, link: bool = True) -> None:
         pages.link("data_import")
 
 
-def notice(found: Damage) -> None:
-    """In place of a page that needs the data: the admin's account, or the calm line for others."""
-    st.title(t("app_title"))
+def notice(found: Damage, title: str) -> None:
+    """In place of the page `title` that needs the data: the admin's account, or the calm line for others."""
+    st.title(md(title))  # the page's own title (the catalogue's), as text
     if pages.may_open("data_import"):
         explain(found)
     else:  # as the sign-in page says it (ui/session.py)
