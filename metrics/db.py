@@ -15,6 +15,11 @@ class DatabaseError(Exception):
 def connect(path: str) -> duckdb.DuckDBPyConnection:
     if not os.path.isfile(path):
         raise DatabaseError(f"数据库不存在 / database not found: {path}")
+    found = damage_of(path)
+    if found is not None:  # cut short or overwritten: say so, and the way back, not a traceback from a later query
+        raise DatabaseError(f"案件数据库文件无法读取（{REASONS[found.reason]}）/ the case database file cannot be read "
+                            f"({found.reason}: {found.detail}): {path}; 回退到最近一个完好的版本 / roll back to the "
+                            f"newest good version: python -m data rollback --db {path}")
     try:
         con = duckdb.connect(path, read_only=True)
         con.execute("SELECT 1 FROM cases LIMIT 1")
@@ -51,6 +56,9 @@ HEADER = 4096  # DuckDB: a main header (magic "DUCK" at byte 8), then two databa
 _MAGIC = b"DUCK"
 _DAMAGE_SIGNS = ("not a valid duckdb database file", "could not read enough bytes", "corrupt database file",
                  "checksum", "is not a database", "no such file")
+
+
+REASONS = {"empty": "文件为空", "not_database": "不是数据库文件", "truncated": "文件被截短", "unreadable": "读取出错"}
 
 
 @dataclass(frozen=True)

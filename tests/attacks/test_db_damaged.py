@@ -196,3 +196,16 @@ def test_an_import_replaces_a_damaged_database_and_refuses_to_merge_into_it(db, 
     assert result.accepted > 0 and damage_of(db) is None
     with duckdb.connect(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == result.accepted
+
+
+def test_the_command_line_says_what_is_wrong_and_the_way_back(db):
+    """`python -m metrics` on a damaged file: a message naming the file and the rollback, no traceback;
+    `python -m data rollback --db FILE` then puts back the newest version that reads."""
+    _cut(db, os.path.getsize(db) // 2)
+    asked = subprocess.run([sys.executable, "-m", "metrics", "--db", db, "--period", "2026Q3"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert asked.returncode != 0 and "Traceback" not in asked.stderr
+    assert "案件数据库文件无法读取（文件被截短）" in asked.stderr and f"python -m data rollback --db {db}" in asked.stderr
+    back = subprocess.run([sys.executable, "-m", "data", "rollback", "--db", db], cwd=ROOT, capture_output=True, text=True)
+    assert back.returncode == 0, back.stderr
+    assert damage_of(db) is None
