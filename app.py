@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-
-import duckdb
 import streamlit as st
 
 from ui import damaged, database, pages, url_state
@@ -26,23 +23,9 @@ if not database.exists():
     st.warning(t("no_db"))
     st.stop()
 
-
-@contextmanager
-def damage_met():
-    """A query that meets a damaged file (past the cheap check: a block overwritten) makes the run
-    start again, to say so in place of the page; any other error stays an error."""
-    at_start = database.version_or_none()
-    try:
-        yield
-    except duckdb.Error as e:
-        if not database.met(e, at_start):
-            raise
-        st.rerun()
-
-
 resume()
 cookie_exchange()
-with damage_met():
+with damaged.guard():
     user = current_user()
     if user is None:
         pages.sign_in_navigation(sign_in_page).run()
@@ -57,7 +40,7 @@ with st.sidebar:
 page = pages.navigation(user.access.role)
 url_state.new_run(page.url_path)  # after the browser's Back or Forward, the view of that entry's link
 try:
-    with damage_met():
+    with damaged.guard():
         if (found := database.damage()) is not None and not pages.without_data(page):
             damaged.notice(found, page.title)  # the admin: what and how to recover; others: unavailable
         else:

@@ -54,8 +54,10 @@ def reader(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 # Never a scan of the cases: this runs once per file version, on the page run that first meets it.
 HEADER = 4096  # DuckDB: a main header (magic "DUCK" at byte 8), then two database headers
 _MAGIC = b"DUCK"
+# DuckDB's words for a file it cannot read as a database; other IO errors (a full disk while spilling
+# to a temporary file) are not the file's damage and stay errors
 _DAMAGE_SIGNS = ("not a valid duckdb database file", "could not read enough bytes", "corrupt database file",
-                 "checksum", "is not a database", "no such file")
+                 "does not match stored checksum")
 
 
 REASONS = {"empty": "文件为空", "not_database": "不是数据库文件", "truncated": "文件被截短", "unreadable": "读取出错"}
@@ -87,7 +89,7 @@ def is_damage(error: BaseException) -> bool:
     if not isinstance(error, duckdb.Error):
         return False
     text = str(error).lower()
-    return isinstance(error, duckdb.IOException) or any(sign in text for sign in _DAMAGE_SIGNS)
+    return any(sign in text for sign in _DAMAGE_SIGNS)
 
 
 def damage_of(path: str) -> Damage | None:

@@ -4,13 +4,16 @@ version (the 数据导入 page's rollback, or `python -m data rollback`); to eve
 the data is unavailable — no file names or paths to a role that cannot act on them."""
 from __future__ import annotations
 
+import functools
 import os
+from contextlib import contextmanager
 
+import duckdb
 import streamlit as st
 
 from data import versions
 from metrics.db import Damage
-from ui import pages
+from ui import database, pages
 from ui.i18n import t
 from ui.plain import md, tm
 
@@ -42,3 +45,28 @@ def notice(found: Damage, title: str) -> None:
         explain(found)
     else:  # as the sign-in page says it (ui/session.py)
         st.warning(t("db_unavailable"), icon=":material/cloud_off:")
+
+
+@contextmanager
+def guard():
+    """A query that meets a damaged file past the cheap check (a block overwritten) starts the whole
+    run again, which then says so in place of the page; any other error stays an error."""
+    at_start = database.version_or_none()
+    try:
+        yield
+    except duckdb.Error as e:
+        if not database.met(e, at_start):
+            raise
+        st.rerun(scope="app")
+
+
+def fragment(func=None, **options):
+    """st.fragment with guard(): a fragment keeps its own errors to itself, so a damaged file met in
+    one would otherwise show as an error there."""
+    def wrap(f):
+        @functools.wraps(f)
+        def guarded(*args, **kwargs):
+            with guard():
+                return f(*args, **kwargs)
+        return st.fragment(guarded, **options)
+    return wrap(func) if func is not None else wrap

@@ -206,6 +206,29 @@ def test_the_command_line_says_what_is_wrong_and_the_way_back(db):
                            capture_output=True, text=True)
     assert asked.returncode != 0 and "Traceback" not in asked.stderr
     assert "案件数据库文件无法读取（文件被截短）" in asked.stderr and f"python -m data rollback --db {db}" in asked.stderr
-    back = subprocess.run([sys.executable, "-m", "data", "rollback", "--db", db], cwd=ROOT, capture_output=True, text=True)
+    good = versions.list_versions(db)[0]  # as the admin's page writes the command
+    back = subprocess.run([sys.executable, "-m", "data", "rollback", good.name, "--db", db], cwd=ROOT,
+                          capture_output=True, text=True)
     assert back.returncode == 0, back.stderr
     assert damage_of(db) is None
+
+
+def test_a_query_that_meets_damage_past_the_cheap_check_is_said_too(app, db, monkeypatch):
+    """A block overwritten inside the cases passes the cheap check; the first page query that reads it
+    makes the run start again and say so (to the admin: the file and DuckDB's words). Another error
+    (a full disk while spilling) stays an error."""
+    from ui import queries
+
+    shutil.copy(versions.list_versions(db)[0].path, db + ".good")
+    os.replace(db + ".good", db)  # the file reads again: only the query meets the damage
+    corrupt = duckdb.IOException("Corrupt database file: computed checksum 1 does not match stored checksum 2 in block")
+
+    def damaged_block(*args, **kwargs):
+        raise corrupt
+    monkeypatch.setattr(queries, "indicator_table", damaged_block)
+    app.session_state["_user"] = "office"
+    at = app.run()
+    assert not at.exception
+    shown = _texts(at)
+    assert at.title[0].value == "态势总览" and db in shown and "does not match stored checksum" in shown
+    assert not is_damage(duckdb.IOException("Could not write to temporary file: No space left on device"))
