@@ -5,7 +5,9 @@ save that as a profile (ui/mapping.py);
 the dashboard keeps serving the old data until the new file is complete. The import runs in a
 child process with memory and time limits (data/sandbox.py): a crafted file can end its own
 import, never the server. Earlier versions of the database are listed below, and one can be
-put back (data/versions.py), recorded in the audit log."""
+put back (data/versions.py), recorded in the audit log. When the database in use cannot be read
+(ui/damaged.py) the page still opens: a rollback, or an import that builds a new database from the
+uploaded files alone, is the admin's way back from the browser."""
 from __future__ import annotations
 
 import datetime as dt
