@@ -111,9 +111,13 @@ def damage_of(path: str) -> Damage | None:
         con = attach_read_only(path)
         try:
             cur = reader(con)
-            cur.execute("SELECT key, value FROM meta").fetchall()
+            tables = {r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() "
+                                                "WHERE database_name = 'case_db'").fetchall()}
+            if "cases" not in tables:  # a database, but not a case database
+                return Damage(path, "not_database", f"{size:,} B")
             cur.execute("SELECT count(*) FROM cases").fetchone()
-            cur.execute("SELECT * FROM courts").fetchall()
+            for small in ("meta", "courts") if tables >= {"meta", "courts"} else ():  # older files may lack them
+                cur.execute(f"SELECT * FROM {small}").fetchall()
         finally:
             con.close()
     except duckdb.Error as e:

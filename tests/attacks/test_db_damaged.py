@@ -55,7 +55,7 @@ def _overwrite(path: str, data: bytes) -> None:
 
 @pytest.mark.parametrize("how, reason", [
     ("zero", "empty"), ("headers only", "truncated"), ("half", "truncated"), ("one block short", "truncated"),
-    ("junk", "not_database"), ("text", "not_database"),
+    ("junk", "not_database"), ("text", "not_database"), ("another database", "not_database"),
 ])
 def test_a_truncated_or_overwritten_file_is_told_apart(db, how, reason):
     assert damage_of(db) is None
@@ -70,6 +70,10 @@ def test_a_truncated_or_overwritten_file_is_told_apart(db, how, reason):
         _cut(db, size - 262144)
     elif how == "junk":
         _overwrite(db, os.urandom(size))
+    elif how == "another database":
+        with duckdb.connect(db + ".other") as con:
+            con.execute("CREATE TABLE notes(line VARCHAR)")
+        os.replace(db + ".other", db)
     else:
         _overwrite(db, "案件编号,法院\n".encode())
     found = damage_of(db)
