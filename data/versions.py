@@ -51,7 +51,10 @@ def keep(db_path: str) -> None:
         return
     os.makedirs(folder(db_path), exist_ok=True)
     name = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    target = os.path.join(folder(db_path), f"{name}.duckdb")
+    # a damaged file (a rollback or an import over it) is set aside, not kept as a version: it would
+    # push a good one out of the last N (never listed nor pruned; the admin may look at it, then delete it)
+    damaged = damage_of(db_path) is not None
+    target = os.path.join(folder(db_path), f"{name}.damaged" if damaged else f"{name}.duckdb")
     try:
         os.link(db_path, target)
     except OSError:  # another file system, or no hard links: a copy

@@ -176,17 +176,22 @@ def test_the_import_page_offers_the_rollback_over_a_damaged_file(app, db):
 
 
 def test_rollback_by_default_takes_the_newest_version_that_reads(db):
-    """`python -m data rollback --db FILE` after a damage: the damaged file is kept aside, never chosen."""
-    good = versions.list_versions(db)[0]
-    _cut(db, os.path.getsize(db) // 2)
-    versions.keep(db)  # the damaged file kept as the newest version (a rollback keeps what it replaces)
-    shutil.copy(versions.list_versions(db, with_meta=False)[-1].path, db + ".new")
+    """`python -m data rollback --db FILE` after a damage: a kept version that no longer reads (cut
+    in place) is never chosen; the damaged file is set aside, not counted among the kept versions."""
+    oldest = versions.list_versions(db)[0]
+    versions.keep(db)  # a second good version, then a file of its own in use again
+    shutil.copy(oldest.path, db + ".new")
     os.replace(db + ".new", db)
-    _cut(db, 4096 * 3)  # and the file in use damaged again
+    newest = versions.list_versions(db)[0]
+    _cut(newest.path, 3 * 4096)  # the newest kept version damaged on disk
+    _cut(db, os.path.getsize(db) // 2)  # and the file in use
     kept = versions.list_versions(db)
-    assert kept[0].kind == "unreadable" and kept[1].name == good.name
-    assert versions.rollback(db).name == good.name
+    assert [v.kind for v in kept] == ["unreadable", "demo"] and kept[1].name == oldest.name
+    assert versions.rollback(db).name == oldest.name
     assert damage_of(db) is None
+    assert [v.name for v in versions.list_versions(db)] == [newest.name, oldest.name]  # nothing pushed out
+    aside = [f for f in os.listdir(versions.folder(db)) if f.endswith(".damaged")]
+    assert len(aside) == 1 and damage_of(os.path.join(versions.folder(db), aside[0])).reason == "truncated"
 
 
 def test_an_import_replaces_a_damaged_database_and_refuses_to_merge_into_it(db, tmp_path):
