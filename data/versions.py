@@ -7,7 +7,8 @@ Nothing ever writes into a database file in place (every change is a new file an
 so a kept version never changes. The newest SPZX_KEEP_VERSIONS (default 5) are kept.
 
 `rollback` puts a kept version back the same way: under the build lock, by rename, the
-version replaced being kept in turn (a rollback can itself be undone).
+version replaced being kept in turn (a rollback can itself be undone). By default it puts back the
+newest version that reads; a damaged file it replaces is set aside as `<time>.damaged` instead.
 """
 from __future__ import annotations
 
