@@ -6,8 +6,7 @@ import os
 import streamlit as st
 
 from metrics.evaluation import ConfigError
-from ui import pages, url_state
-from ui.database import cursor
+from ui import damaged, database, pages, url_state
 from ui.i18n import lang, t
 from ui.plain import md, tm
 from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
@@ -21,17 +20,18 @@ with st.sidebar:
     st.segmented_control("语言 / Language", ["中文", "English"], key="lang", bind="query-params", default="中文",
                          required=True)
 
-if cursor() is None:
+if not database.exists():
     st.title(t("app_title"))
     st.warning(t("no_db"))
     st.stop()
 
 resume()
 cookie_exchange()
-user = current_user()
-if user is None:
-    pages.sign_in_navigation(sign_in_page).run()
-    st.stop()
+with damaged.guard():
+    user = current_user()
+    if user is None:
+        pages.sign_in_navigation(sign_in_page).run()
+        st.stop()
 
 with st.sidebar:
     st.caption(md(f"{user.name} · {user.access.rule.name(lang())}"))
@@ -42,7 +42,11 @@ with st.sidebar:
 page = pages.navigation(user.access.role)
 url_state.new_run(page.url_path)  # after the browser's Back or Forward, the view of that entry's link
 try:
-    page.run()
+    with damaged.guard():
+        if (found := database.damage()) is not None and not pages.without_data(page):
+            damaged.notice(found, page.title)  # the admin: what and how to recover; others: unavailable
+        else:
+            page.run()
 except ConfigError as e:  # a configuration file edited by hand with a bad value: its file and key, not a bare error
     st.error(tm("evaluation_file_bad", why=str(e)), icon=":material/error:")
 finally:  # also after st.stop(): the link as the run left the view, in one history entry

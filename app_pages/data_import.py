@@ -5,7 +5,9 @@ save that as a profile (ui/mapping.py);
 the dashboard keeps serving the old data until the new file is complete. The import runs in a
 child process with memory and time limits (data/sandbox.py): a crafted file can end its own
 import, never the server. Earlier versions of the database are listed below, and one can be
-put back (data/versions.py), recorded in the audit log."""
+put back (data/versions.py), recorded in the audit log. When the database in use cannot be read
+(ui/damaged.py) the page still opens: a rollback, or an import that builds a new database from the
+uploaded files alone, is the admin's way back from the browser."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +27,7 @@ from ui.import_results import rejected_rows, template_button
 from ui.layout import page_header
 from ui.mapping import key_label, list_of, mapping_step
 from ui.plain import md, tm
-from ui import queries
+from ui import database, queries
 from security.users import real_admins
 from ui.session import current_user, first_admin_form
 from ui.tables import show
@@ -35,7 +37,8 @@ user = current_user()
 _meta, refresh_header = page_header("data_import", refreshable=True)
 if made := st.session_state.pop("_first_admin", None):
     st.success(tm("first_admin_done", name=made))
-leaving_demo = queries.meta().get("kind") == "demo"
+damaged = database.damage() is not None  # the header said what is wrong: an import makes a new database
+leaving_demo = not damaged and queries.meta().get("kind") == "demo"
 if leaving_demo:  # a court's first import: say what happens, and make sure an admin can sign in after it
     admins = real_admins()
     who = (t("leave_demo_you", name=user.username) if not user.demo else
@@ -48,6 +51,8 @@ if leaving_demo:  # a court's first import: say what happens, and make sure an a
             first_admin_form(user)
         st.stop()
 st.write(t("import_intro"))
+if damaged:
+    st.warning(t("damage_import"), icon=":material/warning:")
 uploads = file_uploader(t("case_list_file"), ["csv", "xlsx", "parquet", "zip"], "up_cases", accept_multiple_files=True)
 courts_file = file_uploader(t("court_list_file"), ["csv", "xlsx", "parquet"], "up_courts")
 judges_file = file_uploader(t("judge_list_file"), ["csv", "xlsx", "parquet"], "up_judges")
@@ -92,6 +97,9 @@ if uploads:
                                 format_func=lambda n: n or t("profile_standard"))
             profile = profiles.load(name) if name else None
         visits = kind == "visits"  # merged into the stored data: no data date to set, nothing of the demo replaced
+        if visits and damaged:  # nothing to merge into
+            st.error(t("damage_visits"))
+            st.stop()
         if visits and (courts_file or judges_file):  # checked against the stored court list, not the one uploaded
             st.info(t("visits_lists_ignored"))
         through = None if visits else st.date_input(t("through_date"), value=None, max_value=dt.date.today(),
@@ -110,7 +118,7 @@ if uploads:
                         result = visits_isolated(paths[0], db_path(), rejects, profile_file, uploads[0].name)
                     else:
                         result = ingest_isolated(paths, courts_path, db_path(), rejects, profile_file,
-                                                 list(shown.values()), judges_path, replace=leaving_demo,
+                                                 list(shown.values()), judges_path, replace=leaving_demo or damaged,
                                                  through=through)
                 except UnusableFile as e:
                     message = str(e)

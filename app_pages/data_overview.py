@@ -5,7 +5,7 @@ import altair as alt
 import streamlit as st
 
 from ui import i18n
-from ui import queries
+from ui import database, queries
 from ui.session import current_access
 from ui.i18n import t
 from ui.plain import md
@@ -14,6 +14,8 @@ from ui.tables import show
 
 
 page_header("data_overview")
+if database.damage() is not None:  # the header said what is wrong and the way back; nothing here reads
+    st.stop()
 summary, by_year, by_type = queries.database_inventory(current_access())
 cols = st.columns(5)
 for col, key in zip(cols, ("courts", "cases", "judges", "pending", "pre_pending")):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.catalogue import BY_ID
 from present import format as fmt
-from ui import queries, vega
+from ui import damaged, queries, vega
 from ui.cards import figure_row
 from ui.export import download_xlsx
 from ui.i18n import columns, lang, t
@@ -22,7 +22,7 @@ from present.theme import status_label
 DUE_WITHIN = (7, 15, 30)  # days: this week, the 15-day warning, this month
 
 
-@st.fragment
+@damaged.fragment
 def my_cases() -> None:
     """The page. A filter change reruns this fragment only: not the sign-in checks, the sidebar and the navigation."""
     f, ctx = page_context("my_cases")

@@ -11,7 +11,7 @@ import pandas as pd
 from present import format as fmt
 from present.theme import falls_short, status_label
 from ui.tables import show
-from ui import followup_views, queries, vega
+from ui import damaged, followup_views, queries, vega
 from ui.cards import card_grid
 from ui import followup_form
 from ui.i18n import lang, t
@@ -22,7 +22,7 @@ from present.summary import period_summary
 HEADLINE = in_view(View.OVERVIEW)
 
 
-@st.fragment
+@damaged.fragment
 def overview() -> None:
     """The page. A filter change reruns this fragment only: not the sign-in checks, the sidebar and the navigation."""
     f, ctx = page_context("overview")

@@ -22,7 +22,7 @@ from metrics.catalogue import BY_ID, View, in_view
 from metrics.warnings import KINDS, kind_name
 from present import charts, format as fmt, text
 from metrics.query import Query
-from ui import followup_views, pages, params, queries
+from ui import damaged, followup_views, pages, params, queries
 from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
 from ui.layout import dated
 from ui.cards import yoy_delta
@@ -187,7 +187,7 @@ def _colour_key() -> str:
         f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>' for label, colour in keys.items()) + "</div>"
 
 
-@st.fragment(run_every=None if paused else every)
+@damaged.fragment(run_every=None if paused else every)
 def rotating_view() -> None:
     if current_access() is None:  # signed out, or the demo replaced by real data: no further view
         st.rerun()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from metrics.db import damage_of
 from schema import codes
 from schema.cells import csv_writer
 
@@ -231,7 +232,8 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
     A judges list (`judges_path`, spec v2) replaces the stored one as a whole (data/judges.py).
     `replace`: a new database of these files alone (a court's first import over the demo: no
     synthetic case, judge or data date is carried into real data; the stored court list only when
-    no court list is given); the stored database is kept as a version. `through`: the date the
+    no court list is given; a stored file that cannot be read is replaced as if there were none:
+    the way back from a damaged database); the stored database is kept as a version. `through`: the date the
     files' data is complete to (数据截至), when the importer knows it; not after `today`, nor
     before a date the accepted rows hold."""
     today = today or dt.date.today()
@@ -249,6 +251,8 @@ def ingest(cases_path: str | list[str], courts_path: str | None, db_path: str, r
         rows_read, file_names = load_cases(con, paths, profile, shown_as)
         # only now, under the build lock: an import that ran while this one waited counts as old
         stored = os.path.exists(db_path)
+        if stored and replace and damage_of(db_path) is not None:  # a damaged file replaced: nothing of it to carry
+            stored = False
         has_old = stored and not replace  # its cases, judges and dates are carried over
         old_courts: list[tuple] = []
         if stored:

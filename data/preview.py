@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from metrics.db import damage_of
 from schema import codes, records
 
 from . import validate
@@ -50,7 +51,7 @@ def verdicts(path: str, profile: Profile | None, db_path: str, rows: int = ROWS,
     con = duckdb.connect()
     try:
         courts: list[tuple] = []
-        if os.path.isfile(db_path):
+        if os.path.isfile(db_path) and damage_of(db_path) is None:  # a damaged file: as if none
             con.execute("ATTACH ? AS db (READ_ONLY)", [db_path])
             courts = con.execute("SELECT court_code::VARCHAR, court_name, level, parent_code::VARCHAR, population "
                                  "FROM db.courts").fetchall()
@@ -89,7 +90,7 @@ def visit_verdicts(path: str, profile: Profile | None, db_path: str, rows: int =
                        profile)
     con = duckdb.connect()
     try:
-        if os.path.isfile(db_path):
+        if os.path.isfile(db_path) and damage_of(db_path) is None:  # a damaged file: as if none
             con.execute("ATTACH ? AS db (READ_ONLY)", [db_path])
             con.execute("CREATE TEMP TABLE courts AS SELECT court_code::VARCHAR AS court_code FROM db.courts")
         else:

@@ -13,7 +13,8 @@ server start) removes it when it is still the database in use (the rename never 
 promotes it otherwise — so kills cannot fill the kept five with copies of the current database.
 
 `rollback` puts a kept version back the same way: under the build lock, by rename, the
-version replaced being kept in turn (a rollback can itself be undone).
+version replaced being kept in turn (a rollback can itself be undone). By default it puts back the
+newest version that reads; a damaged file it replaces is set aside as `<time>.damaged` instead.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import shutil
 from dataclasses import dataclass
 
 import duckdb
+
+from metrics.db import damage_of
 
 from .lock import build_lock
 
@@ -61,12 +64,15 @@ def keep(db_path: str) -> str | None:
         return None
     os.makedirs(folder(db_path), exist_ok=True)
     name = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    target = os.path.join(folder(db_path), name + PENDING)
+    # a damaged file (a rollback or an import over it) is set aside, not kept as a version: it would
+    # push a good one out of the last N (never listed nor pruned; the admin may look at it, then delete it)
+    damaged = damage_of(db_path) is not None
+    target = os.path.join(folder(db_path), f"{name}.damaged" if damaged else name + PENDING)
     try:
         os.link(db_path, target)
     except OSError:  # another file system, or no hard links: a copy
         shutil.copy2(db_path, target)
-    return target
+    return None if damaged else target
 
 
 def promote(db_path: str, pending: str | None) -> None:
@@ -122,7 +128,9 @@ def list_versions(db_path: str, with_meta: bool = True) -> list[Version]:
     for file in sorted((f for f in os.listdir(where) if f.endswith(".duckdb")), reverse=True):
         path = os.path.join(where, file)
         meta, cases = {}, None
-        if with_meta:
+        if with_meta and damage_of(path) is not None:  # cut short or overwritten: never offered as good
+            meta = {"kind": "unreadable"}
+        elif with_meta:
             try:
                 with duckdb.connect(path, read_only=True) as con:
                     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
@@ -148,7 +156,9 @@ def rollback(db_path: str, name: str | None = None) -> Version:
         kept = list_versions(db_path)
         if not kept:
             raise NoSuchVersion("没有可回退的版本 / no earlier version is kept")
-        chosen = kept[0] if name is None else next((v for v in kept if v.name == name), None)
+        # by default the newest that reads, other than the file in use (a damaged file is rolled back from)
+        newest = next((v for v in kept if v.kind != "unreadable" and not v.current), kept[0])
+        chosen = newest if name is None else next((v for v in kept if v.name == name), None)
         if chosen is None:
             raise NoSuchVersion(f"没有版本 {name} / no version {name}; kept: {', '.join(v.name for v in kept)}")
         if chosen.kind == "unreadable":

@@ -704,6 +704,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "rollback_sure": ("我确认要用所选版本替换当前数据", "I confirm: replace the current data with the chosen version"),
     "rollback_do": ("回退", "Roll back"),
     "rolled_back": ("已回退到版本 {name}（{source}），看板已切换", "Rolled back to version {name} ({source}); the dashboard now shows it"),
+    # the case database damaged while serving (ui/damaged.py): the admin told what and how to recover, others calm
+    "db_unavailable": ("数据暂不可用，请联系管理员。", "The data is unavailable for now; please contact the administrator."),
+    "db_damaged": ("案件数据库文件无法读取：{path}。", "The case database file cannot be read: {path}. "),
+    "db_damaged_stop": ("各分析页已停止读取它，直到它被替换。", "The analysis pages stop reading it until it is replaced."),
+    "damage_empty": ("文件为空（0 字节）。", "The file is empty (0 bytes). "),
+    "damage_not_database": ("文件不是案件数据库（DuckDB）文件，大小 {detail}。", "The file is not a case database (DuckDB) file; its size is {detail}. "),
+    "damage_truncated": ("文件被截短（实际大小 < 应有大小：{detail}）。", "The file was cut short (its size < the size it should have: {detail}). "),
+    "damage_unreadable": ("读取出错：{detail}。", "Reading it failed: {detail}. "),
+    "damage_newest_good": ("最近一个完好的版本：{name}（{kind}，{source}，数据截至 {day}，{cases:,} 件）。在「数据导入」页的「早期版本」中回退到它，或在服务器上运行：",
+                           "The newest good version: {name} ({kind}, {source}, data as of {day}, {cases:,} cases). Roll back to "
+                           "it under Earlier versions on the Data import page, or run on the server:"),
+    "damage_no_version": ("没有保留完好的早期版本。请在「数据导入」页上传案件信息表和法院名录，生成新的数据库。",
+                          "No good earlier version is kept. Upload a case list with its court list on the Data import page to "
+                          "build a new database."),
+    "damage_import": ("当前数据库无法读取：导入将只用所上传的文件生成新的数据库（须同时上传法院名录；原有的法官名录和信访清单无法沿用）。也可以在下方回退到早期版本。",
+                      "The database in use cannot be read: an import builds a new database from the uploaded files alone "
+                      "(upload the court list with them; the stored judges and visits lists cannot be carried over). You "
+                      "can also roll back to an earlier version below."),
+    "damage_visits": ("信访清单要并入案件数据库，而当前数据库无法读取：请先回退到早期版本，或导入案件信息表。",
+                      "A letters-and-visits list is merged into the case database, which cannot be read now: roll back to "
+                      "an earlier version or import a case list first."),
     "kind_demo": ("演示数据", "demo data"),
     "kind_import": ("导入数据", "imported data"),
     "col_version": ("版本", "Version"),

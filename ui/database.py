@@ -1,16 +1,21 @@
 """One read-only DuckDB connection per database file version, a cursor per query.
 
-An import replaces the file by rename; the (inode, mtime) key then changes, so the next run
+An import replaces the file by rename; the (inode, mtime, size) key then changes, so the next run
 opens the new file while sessions still reading the old one finish undisturbed.
+
+A file damaged while serving (truncated, overwritten) is found once per file version, cheaply
+(metrics.db.damage_of: headers, length, the first small tables), or by the first query that
+meets the damage (`met`); app.py then says what is wrong instead of failing on every page.
 """
 from __future__ import annotations
 
 import os
+import sys
 
 import duckdb
 import streamlit as st
 
-from metrics.db import attach_read_only, reader
+from metrics.db import Damage, attach_read_only, damage_of, is_damage, reader
 
 DEFAULT_DB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "demo.duckdb")
 
@@ -26,7 +31,11 @@ def _connection(path: str, version: tuple) -> duckdb.DuckDBPyConnection:
 
 def db_version(path: str) -> tuple:
     s = os.stat(path)
-    return (s.st_ino, s.st_mtime_ns)
+    return (s.st_ino, s.st_mtime_ns, s.st_size)  # the size too: a file cut in place with its time kept
+
+
+def exists() -> bool:
+    return os.path.isfile(db_path())
 
 
 def cursor() -> duckdb.DuckDBPyConnection | None:
@@ -40,3 +49,54 @@ def cursor() -> duckdb.DuckDBPyConnection | None:
 def version() -> tuple:
     """The current database file's version: part of every cached result's key."""
     return db_version(db_path())
+
+
+# Damage met by a query after the cheap check passed (a block overwritten in the middle), by file
+# version: a new file (a rollback, an import) is a new version and is checked afresh.
+_met: dict[tuple, Damage] = {}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _checked(path: str, version: tuple) -> Damage | None:
+    found = damage_of(path)
+    if found is not None:  # the operator's terminal hears it too, once per file version
+        print(f"案件数据库无法读取 / the case database cannot be read: {path} ({found.reason}: {found.detail}); "
+              f"python -m data rollback --db {path}", file=sys.stderr, flush=True)
+    return found
+
+
+def damage() -> Damage | None:
+    """What is wrong with the current database file, or None when it reads (or there is none)."""
+    path = db_path()
+    try:
+        v = db_version(path)
+    except OSError:  # no database yet: app.py says so on its own
+        return None
+    return _met.get((path, v)) or _checked(path, v)
+
+
+def met(error: BaseException, at_start: tuple | None) -> bool:
+    """Whether `error`, raised by a query of a run that began on file version `at_start`, is the
+    file's damage (then recorded for that version, and the run starts again to say so). A file
+    replaced during the run is no sign of damage: the next run reads the new one."""
+    path = db_path()
+    try:
+        v = db_version(path)
+    except OSError:
+        return False
+    if not is_damage(error):
+        return False
+    if v != at_start:  # replaced meanwhile (an import, a rollback): the next run reads the new file
+        return True
+    found = damage_of(path) or Damage(path, "unreadable", str(error).splitlines()[0][:300])
+    _met[(path, v)] = found
+    if len(_met) > 16:  # versions long replaced
+        _met.pop(next(iter(_met)))
+    return True
+
+
+def version_or_none() -> tuple | None:
+    try:
+        return version()
+    except OSError:
+        return None

@@ -7,7 +7,7 @@ import os
 import streamlit as st
 
 from metrics.inventory import ScopeDates
-from ui import drill_path, pages, queries, style
+from ui import damaged, database, drill_path, pages, queries, style
 from ui.database import db_path
 from metrics.query import Query
 from ui.filters import filter_bar
@@ -20,12 +20,30 @@ def page_header(key: str, refreshable: bool = False):
     """The page `key` of the page table: stops a user whose role may not open it, else draws the
     title and the data note of the whole database. `refreshable`: (meta, a function drawing the
     note again from the database as it is then, for a page that changes it)."""
+    if (found := database.damage()) is not None:  # a page that opens without data (ui/pages.py): what is wrong
+        return _damaged_header(key, found, refreshable)
     meta, slot = _header(key)
 
     def draw() -> None:
         slot.caption(md(data_note(queries.meta(), queries.scope_dates(None, False))))
     draw()
     return (meta, draw) if refreshable else meta
+
+
+def _damaged_header(key: str, found, refreshable: bool):
+    """Title and the account of the damage, taken away again by `draw` once the file reads (a rollback
+    or an import on this page replaced it). No meta: there is none to read."""
+    pages.require(key)
+    style.apply(key)
+    st.title(t(f"page_{key}"))
+    slot = st.empty()
+    with slot.container():
+        damaged.explain(found, link=key != "data_import")
+
+    def draw() -> None:
+        if database.damage() is None:
+            slot.empty()
+    return ({}, draw) if refreshable else {}
 
 
 def _header(key: str):

@@ -43,6 +43,7 @@ class PageSpec:
     icon: str
     section: str
     roles: frozenset[str]
+    without_data: bool = False   # still opens when the case database cannot be read (ui/damaged.py)
 
     @property
     def path(self) -> str:
@@ -68,10 +69,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),
     PageSpec(key="actions", url="actions", icon=":material/checklist:", section="meeting", roles=ALL),
     PageSpec(key="definitions", url="definitions", icon=":material/menu_book:", section="reference", roles=ALL),
-    PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN),
-    PageSpec(key="data_import", url="import", icon=":material/upload_file:", section="admin", roles=ADMIN),
+    PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN, without_data=True),
+    PageSpec(key="data_import", url="import", icon=":material/upload_file:", section="admin", roles=ADMIN, without_data=True),
     PageSpec(key="evaluation_settings", url="evaluation", icon=":material/tune:", section="admin", roles=ADMIN),
-    PageSpec(key="audit_log", url="audit", icon=":material/history:", section="admin", roles=ADMIN),
+    PageSpec(key="audit_log", url="audit", icon=":material/history:", section="admin", roles=ADMIN, without_data=True),
 )
 BY_KEY = {p.key: p for p in PAGES}
 _unknown = {r for p in PAGES for r in p.roles} - set(ROLES)
@@ -141,6 +142,12 @@ def sign_in_navigation(sign_in_page):
     pages = [st.Page(sign_in_page, title=t("sign_in"), default=True)]
     pages += [st.Page(sign_in_page, title=url, url_path=url) for url in urls | ({unknown: None} if unknown else {})]
     return st.navigation(pages, position="hidden")
+
+
+def without_data(page) -> bool:
+    """Whether the st.Page `page` (of navigation()) opens when the case database cannot be read:
+    the admin's way back (数据概况, 数据导入 with its rollback, 审计日志); every other page says why not."""
+    return any(s.without_data and s.url and s.url == page.url_path for s in PAGES)
 
 
 def may_open(key: str) -> bool:

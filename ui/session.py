@@ -9,14 +9,15 @@ import streamlit as st
 from metrics.access import Access
 from security import audit, sessions
 from security.users import SignInError, User, add_admin, load_users, setup_code, sign_in, sign_in_demo
-from ui import queries, url_state
+from ui import database, queries, url_state
 from ui.i18n import lang, t
 from ui.plain import md, tm
 
 
 
 def _data_is_demo() -> bool:
-    return queries.meta().get("kind") == "demo"
+    """A file that cannot be read is not known to be the demo: its passwordless accounts stay shut."""
+    return database.damage() is None and queries.meta().get("kind") == "demo"
 
 
 def current_user() -> User | None:
@@ -102,6 +103,8 @@ def sign_in_page() -> None:
     config = load_users()
     st.title(t("app_title"))
     users_notice(None)
+    if database.damage() is not None:  # said to whoever comes; what and how only to the admin, signed in
+        st.warning(t("db_unavailable"), icon=":material/cloud_off:")
     if _oidc_configured():
         if st.user.is_logged_in:
             verified = st.user.get("email_verified", True) is not False
@@ -125,7 +128,7 @@ def sign_in_page() -> None:
             except SignInError as e:
                 st.error(tm(e.key, **e.values))
     demo = config.demo_users() if _data_is_demo() else []
-    if config.demo_mode and not demo:  # the demo was replaced by real data: say why its buttons are gone
+    if config.demo_mode and not demo and database.damage() is None:  # the demo replaced by real data: why no buttons
         st.info(t("demo_ended"), icon=":material/info:")
     if demo:
         st.subheader(t("demo_users"))
