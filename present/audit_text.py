@@ -13,12 +13,18 @@ from present.text import TEXT, tr
 # How the recording code words each detail (the pages, data and security): the first that
 # matches the whole detail gives its catalogue key; the named groups fill its placeholders.
 _IMPORT = re.compile(r"(?P<files>.*): read (?P<read>\d+), accepted (?P<accepted>\d+), rejected (?P<rejected>\d+)"
-                     r"(?:, profile (?P<profile>.*?))?(?P<watch> \(watch\))?")
+                     r"(?:, profile (?P<profile>.*?))?(?P<visits>, visits list)?(?P<watch> \(watch\))?")
 _ROLLBACK = re.compile(r"(?P<version>\d{8}T\d{6,12}): (?P<kind>\S+) (?P<source>.*) \((?P<cases>\d+|None) cases\)"
                        r"(?P<cli>, command line)?")
 _PROFILE_SAVED = re.compile(r"(?P<name>.*): (?P<columns>\d+) columns, (?P<words>\d+) words")
 _SETTINGS = re.compile(r"(?P<path>.*): (?P<changed>.*) changed; rankings (?P<rankings>True|False)")
 _CHAIN = re.compile(r"(?P<n>\d+) earlier entries, digest (?P<digest>\S+)")
+# security/audit.py: reseal-audit's and a state made again's details
+_RESEALED = re.compile(r"(?P<n>\d+) earlier entries \((?P<blank>\d+) without a hash\), digest (?P<digest>\S+); "
+                       r"before: (?P<before>.*?); (?P<before_head>no head before|head before unreadable|head before: .*?); "
+                       r"reason: (?P<reason>.*)", re.S)
+_STATE_REPLACED = re.compile(r"state (?P<sid>\S+), previous state (?P<previous>\S+); (?P<before_head>.*)", re.S)
+_HEAD = re.compile(r"head before: (?P<entries>\d+) entries, id (?P<id>\d+), hash (?P<hash>\S+), (?P<at>.*)")
 _PROXY = re.compile(r"proxy header (?P<header>.*)")
 _ADD_USER = re.compile(r"(?P<name>[A-Za-z0-9_.\-]+): (?P<role>\w+)")
 _FAILED = re.compile(r"failed: (?P<why>.*)", re.S)
@@ -42,6 +48,7 @@ def _import(m: re.Match, lang: str) -> str:
               rejected=int(m["rejected"]))
     if m["profile"] is not None:
         text += tr("audit_import_profile", lang, name=m["profile"])
+    text += tr("audit_import_visits", lang) if m["visits"] else ""
     return text + (tr("audit_import_watch", lang) if m["watch"] else "")
 
 
@@ -60,6 +67,21 @@ def _settings(m: re.Match, lang: str) -> str:
               rankings=tr("audit_rankings_on" if m["rankings"] == "True" else "audit_rankings_off", lang))
 
 
+def _head(text: str, lang: str) -> str:
+    """The head before, as a reseal or a state made again recorded it."""
+    if m := _HEAD.fullmatch(text):
+        return tr("audit_head_before", lang, entries=int(m["entries"]), id=m["id"], hash=m["hash"], at=m["at"])
+    if text == "no head before":
+        return tr("audit_no_head_before", lang)
+    return tr("audit_head_unreadable", lang) if text.startswith("head before") else text
+
+
+def _resealed(m: re.Match, lang: str) -> str:
+    before = tr("audit_reseal_held", lang) if m["before"] == "held" else m["before"]  # a reason, as found
+    return tr("audit_resealed", lang, n=int(m["n"]), blank=int(m["blank"]), digest=m["digest"], before=before,
+              head=_head(m["before_head"], lang), reason=m["reason"])
+
+
 _SHAPES = (
     (_IMPORT, _import),
     (_ROLLBACK, _rollback),
@@ -67,6 +89,9 @@ _SHAPES = (
                                          words=int(m["words"]))),
     (_SETTINGS, _settings),
     (_CHAIN, lambda m, lang: tr("audit_chain_anchor", lang, n=int(m["n"]), digest=m["digest"])),
+    (_RESEALED, _resealed),
+    (_STATE_REPLACED, lambda m, lang: tr("audit_state_replaced", lang, sid=m["sid"], previous=m["previous"],
+                                         head=_head(m["before_head"], lang))),
     (_PROXY, lambda m, lang: tr("audit_proxy", lang, header=m["header"])),
 )
 

@@ -75,3 +75,43 @@ def test_a_made_account_reads_in_the_interface_language():
     assert detail_text("add_user", "hm_office: admin", "en") == "account hm_office, role: Trial management office"
     assert detail_text("sign_in", "first admin", "zh") == "第一个管理员账户"
     assert detail_text("add_user_refused", "wrong setup code", "zh") == "设置码不对"
+
+
+def test_a_visits_list_import_reads_in_the_interface_language():
+    stored = "v.csv: read 7, accepted 6, rejected 1, visits list"
+    assert detail_text("import", stored, "zh") == "v.csv：读取 7 行，接收 6 行，拒绝 1 行，信访清单"
+    assert detail_text("import", stored, "en") == "v.csv: read 7, accepted 6, rejected 1, letters-and-visits list"
+
+
+def test_a_reseal_and_a_state_made_again_read_in_the_interface_language(tmp_path, monkeypatch):
+    """The details as security/audit.py writes them, for real: a log resealed, then its state file
+    deleted and made again by the next write."""
+    import os
+
+    from security import audit
+
+    state = tmp_path / "state.sqlite"
+    monkeypatch.setenv("SPZX_STATE", str(state))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
+    audit.record("office", "sign_in")
+    audit.reseal("升级", "admin")
+    os.remove(state)
+    audit.record("office", "sign_in")
+    shown = {event: (detail_text(event, detail, "zh"), detail_text(event, detail, "en"))
+             for _at, _user, event, detail in audit.entries(path=str(state))}
+    zh, en = shown["state_replaced"]
+    assert zh.startswith("状态库 ") and "此前的日志头：2 条，编号 2" in zh and "entries" not in zh
+    assert en.startswith("state ") and "head before: 2 entries, id 2" in en
+
+
+def test_a_reseal_reads_in_the_interface_language(tmp_path, monkeypatch):
+    from security import audit
+
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
+    audit.record("office", "sign_in")
+    _n, detail = audit.reseal("升级", "admin")
+    zh, en = detail_text(audit.RESEALED, detail, "zh"), detail_text(audit.RESEALED, detail, "en")
+    assert zh.startswith("重新封存此前 1 条记录（其中 0 条无哈希）") and "封存前：完整" in zh and zh.endswith("原因：升级")
+    assert "此前的日志头：1 条，编号 1" in zh and "entries" not in zh
+    assert en.startswith("resealed 1 earlier entries (0 without a hash)") and en.endswith("reason: 升级")
