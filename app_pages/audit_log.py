@@ -28,8 +28,8 @@ elif check.kind == "head_forged":
 else:
     st.error(tm("audit_head_missing", n=check.entries), icon=":material/gpp_bad:")
 if check.head is not None:  # the keyed head, to be written down elsewhere (security/audit_head.py)
-    st.caption(tm("audit_head_note", entries=check.head.entries, id=check.head.id, digest=check.head.hash[:16],
-                  at=check.head.at))
+    st.caption(tm("audit_head_note", entries=check.head.entries, id=check.head.id, digest=check.head.hash,
+                  at=check.head.at))  # the whole hash: a prefix written down proves little
 rows = pd.DataFrame(audit.entries(1000), columns=["time", "user", "event", "detail"])
 L = lang()  # the stored entries stay as written; shown in the interface's language
 rows["detail"] = [audit_text.detail_text(e, d, L) for e, d in zip(rows["event"], rows["detail"])]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.catalogue import CATALOGUE
-from metrics.evaluation import WEIGHT_MAX, ConfigError, EvaluationConfig, config_path, load_config, save_config
+from metrics.evaluation import ConfigError, EvaluationConfig, config_path, load_salvaged, save_config
 from security import audit
 from ui.i18n import lang, t
 from ui.layout import page_header
@@ -18,19 +18,22 @@ from ui.settings_table import LEVEL_KEYS, frame, read
 page_header("evaluation_settings")
 L = lang()
 st.caption(tm("settings_file", path=config_path()))
-try:
-    config = load_config()
-except ConfigError as e:  # a file edited by hand with a bad value: say which key, start from a blank table
-    st.error(tm("evaluation_file_bad", why=str(e)), icon=":material/error:")
+try:  # a file edited by hand with bad values: each named; the table starts from the valid ones
+    config, bad = load_salvaged()
+except ConfigError as e:  # not TOML at all: a blank table
+    config, bad = EvaluationConfig(illustrative=False), [str(e)]
+if bad:
+    st.error(tm("evaluation_file_bad", why="; ".join(bad)), icon=":material/error:")
     st.caption(t("evaluation_file_replace"))
-    config = EvaluationConfig(illustrative=False)
 if config.illustrative:
     st.info(t("weights_illustrative"), icon=":material/info:")
 shown = frame(config, L)
 
-number = lambda label: st.column_config.NumberColumn(label, min_value=0.0, format="%.4g")  # noqa: E731
+# No min or max on the columns: the browser would quietly clamp 101 to 100 and drop a minus sign;
+# ui/settings_table.read refuses such a value instead, naming the indicator and the bound.
+number = lambda label: st.column_config.NumberColumn(label, format="%.4g")  # noqa: E731
 column_config = {"id": None, "name": st.column_config.TextColumn(t("indicator"), disabled=True),
-                 "weight": st.column_config.NumberColumn(t("weight"), min_value=0.0, max_value=WEIGHT_MAX, format="%.4g")}
+                 "weight": number(t("weight"))}
 for key in LEVEL_KEYS.values():
     column_config[f"{key}_low"] = number(f"{t(f'range_level_{key}')} {t('range_low')}")
     column_config[f"{key}_high"] = number(f"{t(f'range_level_{key}')} {t('range_high')}")
@@ -47,7 +50,9 @@ if saved:
         with st.container(key="settings_problems"):
             st.error(t("settings_refused"), icon=":material/block:")
             for key, values in problems:
-                named = {**values, **({"level": t(f"range_level_{values['level']}")} if "level" in values else {})}
+                named = {**values, **({"level": t(f"range_level_{values['level']}")} if "level" in values else {}),
+                         **({"hint": t("range_hint_fraction") if values["fraction"] else ""}
+                            if "fraction" in values else {})}
                 st.markdown("- " + tm(key, **named))
     else:
         user = current_user()

@@ -15,23 +15,12 @@ from .unusable import UnusableFile
 FAILED = "导入失败，数据库未改动 / import failed, database unchanged"
 
 
-def who() -> str:
-    """The account that ran the command, as the audit log names it: the name of the process's
-    user id (not $USER or $LOGNAME, which whoever runs it may set to anything)."""
-    import pwd
-
-    try:
-        return f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
-    except KeyError:  # no name for this uid (a container): its number
-        return f"cli:uid {os.getuid()}"
-
-
 def record(event: str, detail: str) -> bool:
     """One audit entry; False (and a line on stderr) when the log cannot be written."""
     from security import audit
 
     try:
-        audit.record(who(), event, detail)
+        audit.record(audit.command_line_user(), event, detail)
         return True
     except Exception as e:  # a state that cannot be opened or written: said, never a traceback
         print(f"审计日志无法写入 / the audit log could not be written: {' '.join(str(e).split())[:300]}",

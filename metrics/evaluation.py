@@ -50,36 +50,55 @@ def load_config(path: str | None = None) -> EvaluationConfig:
     return parse_config(read_toml(path, "评价配置 / evaluation config"), path)
 
 
+def load_salvaged(path: str | None = None) -> tuple[EvaluationConfig, list[str]]:
+    """The file's valid settings and what is wrong with the others (评价设置 starts from these, so
+    that one bad value does not blank every range); ConfigError when it cannot be parsed at all."""
+    path = path or config_path()
+    return _parse(read_toml(path, "评价配置 / evaluation config"), path)
+
+
 def parse_config(raw: dict, where: str) -> EvaluationConfig:
-    """The evaluation settings from a parsed TOML table; ConfigError names the file, the key and
-    what is wrong (a weight or a range bound outside WEIGHT_MAX / RANGE_BOUNDS too)."""
+    """The evaluation settings from a parsed TOML table; ConfigError names the file and every key
+    that is wrong, and why (a weight or a range bound outside WEIGHT_MAX / RANGE_BOUNDS too)."""
+    config, problems = _parse(raw, where)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return config
+
+
+def _parse(raw: dict, where: str) -> tuple[EvaluationConfig, list[str]]:
+    problems: list[str] = []
     ranges: dict[str, dict[str, tuple[float, float]]] = {}
-    for ind_id, levels in _table(raw.get("ranges", {}), "ranges", where).items():
+    for ind_id, levels in _table(raw.get("ranges", {}), "ranges", where, problems).items():
         if ind_id not in BY_ID:
-            raise ConfigError(f"{where}: 未知指标 / unknown indicator {ind_id}")
-        ranges[ind_id] = {}
-        for level, pair in _table(levels, f"ranges.{ind_id}", where).items():
+            problems.append(f"{where}: 未知指标 / unknown indicator {ind_id}")
+            continue
+        for level, pair in _table(levels, f"ranges.{ind_id}", where, problems).items():
             if level not in RANGE_LEVELS:
-                raise ConfigError(f"{where}: {ind_id}.{level} 不是法院层级 / is not a court level "
-                                  f"({', '.join(RANGE_LEVELS)})")
-            if not (isinstance(pair, list) and len(pair) == 2 and all(_number(x) for x in pair) and pair[0] <= pair[1]):
-                raise ConfigError(f"{where}: [ranges.{ind_id}] {level} 应为 [下限, 上限] / must be [low, high]")
-            if problem := range_problem(ind_id, pair[0], pair[1]):
-                raise ConfigError(f"{where}: [ranges.{ind_id}] {level} = {pair}: {problem}")
-            ranges[ind_id][level] = (float(pair[0]), float(pair[1]))
+                problems.append(f"{where}: {ind_id}.{level} 不是法院层级 / is not a court level "
+                                f"({', '.join(RANGE_LEVELS)})")
+            elif not (isinstance(pair, list) and len(pair) == 2 and all(_number(x) for x in pair) and pair[0] <= pair[1]):
+                problems.append(f"{where}: [ranges.{ind_id}] {level} 应为 [下限, 上限] / must be [low, high]")
+            elif problem := range_problem(ind_id, pair[0], pair[1]):
+                problems.append(f"{where}: [ranges.{ind_id}] {level} = {pair}: {problem}")
+            else:
+                ranges.setdefault(ind_id, {})[level] = (float(pair[0]), float(pair[1]))
     weights: dict[str, float] = {}
-    for ind_id, w in _table(raw.get("weights", {}), "weights", where).items():
+    for ind_id, w in _table(raw.get("weights", {}), "weights", where, problems).items():
         if ind_id not in BY_ID:
-            raise ConfigError(f"{where}: [weights] 未知指标 / unknown indicator {ind_id}")
-        if problem := weight_problem(w):
-            raise ConfigError(f"{where}: [weights] {ind_id} = {w!r}: {problem}")
-        weights[ind_id] = float(w)
-    return EvaluationConfig(ranges, bool(raw.get("rankings", False)), bool(raw.get("illustrative", True)), weights)
+            problems.append(f"{where}: [weights] 未知指标 / unknown indicator {ind_id}")
+        elif problem := weight_problem(w):
+            problems.append(f"{where}: [weights] {ind_id} = {w!r}: {problem}")
+        else:
+            weights[ind_id] = float(w)
+    config = EvaluationConfig(ranges, bool(raw.get("rankings", False)), bool(raw.get("illustrative", True)), weights)
+    return config, problems
 
 
-def _table(found, key: str, where: str) -> dict:
+def _table(found, key: str, where: str, problems: list[str]) -> dict:
     if not isinstance(found, dict):  # `weights = 5` would otherwise end in a traceback
-        raise ConfigError(f"{where}: [{key}] 应为表 / must be a table")
+        problems.append(f"{where}: [{key}] 应为表 / must be a table")
+        return {}
     return found
 
 

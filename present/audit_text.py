@@ -106,6 +106,9 @@ def detail_text(event: str, detail: str | None, lang: str) -> str:
         return tr(_WORDS[detail], lang)
     if event == "add_user" and (m := _ADD_USER.fullmatch(detail)):
         return tr("audit_add_user", lang, name=m["name"], role=role_name(m["role"], lang))
+    if event == "audit_triggers_restored":  # the guards' names, as security/state_*.py name them
+        return tr("list_separator", lang).join(
+            tr(f"audit_guard_{g}", lang) if f"audit_guard_{g}" in TEXT else g for g in detail.split(", "))
     if event == "export":  # the file's name and its filters, written in the language of the export
         return detail
     for shape, words in _SHAPES:

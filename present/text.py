@@ -273,13 +273,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "save_settings": ("保存设置", "Save settings"),
     "settings_refused": ("设置未保存，评价配置文件没有改动。请修改以下各项：", "Nothing was saved and the evaluation file is unchanged. Please correct:"),
     "bad_weight": ("{name}：权重 {value} 无效，应为 0 到 {high} 之间的数", "{name}: weight {value} is not valid; it must be a number from 0 to {high}"),
-    "bad_range_bounds": ("{name}：{level}区间 [{low}, {high}] 超出可设范围 {lo} 到 {hi}（比率以小数填写）",
-                         "{name}: the {level} range [{low}, {high}] is outside what can be set, {lo} to {hi} (rates as decimals)"),
+    "bad_range_bounds": ("{name}：{level}区间 [{low}, {high}] 超出可设范围 {lo} 到 {hi}{hint}",
+                         "{name}: range ({level}) [{low}, {high}] is outside what can be set, {lo} to {hi}{hint}"),
+    "range_hint_fraction": ("（比率以小数填写，如 0.95 即 95%）", " (a rate as a decimal: 0.95 for 95%)"),
     "settings_rows_changed": ("表格的行或指标标识与页面发出的不一致（行被删除、增加或改动了隐藏的标识列），未读取任何设置。请刷新页面后重试。",
                               "The table's rows or indicator ids differ from those the page sent (a row deleted or added, or the "
                               "hidden id column edited); no setting was read. Reload the page and try again."),
     "evaluation_file_bad": ("配置文件有误，无法使用：{why}", "A configuration file has an error and cannot be used: {why}"),
-    "evaluation_file_replace": ("下表从空白开始；保存后，表中的设置将替换该文件。", "The table below starts blank; saving replaces the file with the table's settings."),
+    "evaluation_file_replace": ("下表从文件中有效的设置开始（上面列出的值留空）；保存后，表中的设置将替换该文件。",
+                                "The table below starts from the file's valid settings (the values named above are left blank); saving replaces the file with the table's settings."),
     "bad_range_half": ("{name}：{level}区间只填了一端，下限和上限应同时填写或同时留空",
                        "{name}: the {level} range has only one end; give both low and high, or neither"),
     "bad_range_order": ("{name}：{level}区间下限 {low} 大于上限 {high}", "{name}: the {level} range's low {low} is above its high {high}"),
@@ -657,11 +659,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_nothing": ("没有接收任何行，数据库未改动。请查看被拒绝的行。",
                        "No row was accepted; the database is unchanged. See the rejected rows."),
     "imported": ("导入完成，看板已切换到新数据", "Imported; the dashboard now shows the new data"),
-    "audit_chain_holds": ("审计记录完整：{n} 条记录环环相扣，未被改动（最新哈希 {digest}…）",
-                          "The audit chain holds: {n} entries, none changed, removed or slipped in (newest hash {digest}…)"),
-    "audit_chain_broken": ("审计记录已被改动：第 {id} 条起链条断开（有记录被修改、删除或插入）。请保全该文件并核查。",
+    "audit_chain_holds": ("审计记录完整：{n} 条记录环环相扣，未被改动（含只用于计算锁定、下表不列出的登录尝试；最新哈希 {digest}…）",
+                          "The audit chain holds: {n} entries, none changed, removed or slipped in (counting the "
+                          "sign-in attempts that only count towards a lock-out, not listed below; newest hash {digest}…)"),
+    "audit_chain_broken": ("审计记录已被改动：第 {id} 条起链条断开（有记录被修改、删除、插入，或哈希被清除）。请保全状态文件与头记录，"
+                           "用 python -m security verify-audit 查看原因并核查；查明后由管理员用 python -m security reseal-audit "
+                           "--reason … 重新封存（封存本身留痕）。",
                            "The audit log was tampered with: the chain breaks at entry {id} (an entry was changed, "
-                           "removed or slipped in). Keep the file and investigate."),
+                           "removed or slipped in, or hashes were wiped). Keep the state file and the head, see why with "
+                           "python -m security verify-audit and investigate; once understood, an administrator reseals "
+                           "it with python -m security reseal-audit --reason … (itself recorded)."),
     "judge_list_file": ("法官名录（可选：职务、部门、审判团队；上传即整体替换现有名录）",
                         "Judges list (optional: positions, divisions, trial teams; replaces the stored list as a whole)"),
     "mapping_title": ("列与用语对照（导入配置）", "Columns and words (import profile)"),
@@ -741,10 +748,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_triggers_gone": ("审计记录的防改动保护已被移除（{why}）。请保全该文件并核查；下一条记录写入时保护将恢复并留痕。",
                             "The audit log's protection against changes was removed ({why}). Keep the file and "
                             "investigate; the next entry written puts it back and records that."),
-    "audit_log_cut": ("审计记录被截断或清空：头记录载明 {entries} 条记录（至第 {id} 条），日志中已不全。请保全状态文件与头记录并核查；"
+    "audit_log_cut": ("审计记录被截断或清空：头记录载明 {entries} 条记录（至第 {id} 条），日志已不是这些记录（有记录被删除，或删除后又写入了新记录；状态文件丢失后重建亦然，见日志中的“状态库重建”）。请保全状态文件与头记录并核查；"
                       "查明后由管理员用 python -m security reseal-audit --reason … 重新封存（封存本身留痕）。",
                       "The audit log was cut or emptied: its head says {entries} entries (up to entry {id}) and the "
-                      "log no longer holds them. Keep the state file and the head and investigate; once understood, "
+                      "log no longer holds them (entries were removed, maybe with others written after; a lost "
+                      "state file made again reads the same: see \"State made again\" in the log). Keep the state file and the head and investigate; once understood, "
                       "an administrator reseals it with python -m security reseal-audit --reason … (itself recorded)."),
     "audit_head_forged": ("审计记录的头记录无法校验（被伪造或损坏）。请保全状态文件与头记录并核查。",
                           "The audit log's head does not verify (forged or damaged). Keep the state file and the "
@@ -754,8 +762,8 @@ TEXT: dict[str, tuple[str, str]] = {
                            "The audit log holds {n} entries but its head is missing: removed, or the log is from an "
                            "earlier version. Once checked, an administrator reseals it with python -m security "
                            "reseal-audit --reason … (itself recorded)."),
-    "audit_head_note": ("头记录：{entries} 条，至第 {id} 条，哈希 {digest}…，{at}。请另行记下：状态文件与头记录被一并还原时，只有记下的头记录能发现。",
-                        "Head: {entries} entries, up to entry {id}, hash {digest}…, {at}. Write it down elsewhere: "
+    "audit_head_note": ("头记录：{entries} 条，至第 {id} 条，哈希 {digest}，{at}。请另行记下：状态文件与头记录被一并还原时，只有记下的头记录能发现。",
+                        "Head: {entries} entries, up to entry {id}, hash {digest}, {at}. Write it down elsewhere: "
                         "only a head written down shows the state and the head put back together."),
     "col_time": ("时间", "Time"),
     "col_user": ("用户", "User"),
@@ -802,6 +810,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_resealed": ("重新封存此前 {n} 条记录（其中 {blank} 条无哈希），摘要 {digest}；封存前：{before}；{head}；原因：{reason}",
                        "resealed {n} earlier entries ({blank} without a hash), digest {digest}; before: {before}; "
                        "{head}; reason: {reason}"),
+    "audit_guard_audit_no_update": ("禁止修改记录的保护", "the guard against changing entries"),
+    "audit_guard_audit_no_delete": ("禁止删除记录的保护", "the guard against deleting entries"),
+    "audit_guard_audit_no_truncate": ("禁止清空日志的保护", "the guard against emptying the log"),
+    "audit_guard_audit_no_replace": ("禁止覆盖记录的保护", "the guard against replacing entries"),
     "audit_reseal_held": ("完整", "the chain held"),
     "audit_state_replaced": ("状态库 {sid} 重新建立（此前为 {previous}）；{head}",
                              "state {sid} made again (previously {previous}); {head}"),

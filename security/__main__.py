@@ -98,8 +98,6 @@ def verify_audit(path: str | None) -> int:
 
 def reseal_audit(reason: str, path: str | None) -> int:
     """Needs the key: refused when there is none (a new key would vouch for nothing)."""
-    import getpass
-
     from .keys import _key_path, key_present
 
     if not reason.strip():
@@ -109,7 +107,7 @@ def reseal_audit(reason: str, path: str | None) -> int:
         print(f"python -m security: 没有服务器密钥 {_key_path()}（或 SPZX_SECRET）/ no server key there (or SPZX_SECRET)",
               file=sys.stderr)
         return 2
-    n, detail = audit.reseal(reason, getpass.getuser(), path)
+    n, detail = audit.reseal(reason, audit.command_line_user(), path)
     print(f"审计日志已重新封存 / the audit log is resealed: {n} 条 entries vouched for; {detail}")
     return 0
 

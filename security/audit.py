@@ -51,6 +51,19 @@ def _reseal_digest(rows: list[tuple], key: bytes | None = None) -> str:
     return keyed("audit-resealed", json.dumps([list(r) for r in rows], ensure_ascii=False), key)
 
 
+def command_line_user() -> str:
+    """Whoever typed a command (an import, a rollback, a reseal), as the log names them: `cli:` and
+    the name of the process's user id — not $USER, which the caller may set to anything, and never
+    a name a web account could have."""
+    import os
+    import pwd
+
+    try:
+        return f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
+    except KeyError:  # no name for this uid (a container): its number
+        return f"cli:uid {os.getuid()}"
+
+
 def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 

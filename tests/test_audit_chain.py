@@ -153,6 +153,7 @@ def test_a_log_from_before_the_chain_is_vouched_for_only_by_an_explicit_reseal(s
     assert check.holds and check.entries == 5 and check.head.id == 5
     assert [e[2] for e in audit.entries()][0] == audit.RESEALED
     assert "(2 without a hash)" in audit.entries()[0][3] and "upgraded from" in audit.entries()[0][3]
+    assert audit.entries()[0][1] == audit.command_line_user()  # cli:<account>: no web account's name
     audit.record("admin", "export", "after.xlsx")
     assert audit.verify().holds
     SqliteBackend(str(state)).tamper("UPDATE audit SET detail = 'changed.csv' WHERE id = 2")

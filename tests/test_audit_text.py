@@ -115,3 +115,11 @@ def test_a_reseal_reads_in_the_interface_language(tmp_path, monkeypatch):
     assert zh.startswith("重新封存此前 1 条记录（其中 0 条无哈希）") and "封存前：完整" in zh and zh.endswith("原因：升级")
     assert "此前的日志头：1 条，编号 1" in zh and "entries" not in zh
     assert en.startswith("resealed 1 earlier entries (0 without a hash)") and en.endswith("reason: 升级")
+
+
+def test_guards_put_back_are_named_in_the_interface_language():
+    from security.state_sqlite import TRIGGERS
+
+    stored = ", ".join(TRIGGERS)
+    assert detail_text("audit_triggers_restored", stored, "zh") == "禁止修改记录的保护、禁止删除记录的保护、禁止覆盖记录的保护"
+    assert detail_text("audit_triggers_restored", "audit_no_delete", "en") == "the guard against deleting entries"

@@ -63,7 +63,7 @@ def read(original: pd.DataFrame, edited: pd.DataFrame, rankings: bool
             else:
                 lo, hi = range_bounds(r["id"])
                 problems.append(("bad_range_bounds", dict(name=name, level=level, low=low, high=high,
-                                                          lo=f"{lo:g}", hi=f"{hi:g}")))
+                                                          lo=f"{lo:g}", hi=f"{hi:g}", fraction=hi == 1.0)))
     if problems:
         return None, problems
     return EvaluationConfig(ranges=ranges, rankings=rankings, illustrative=False, weights=weights), []

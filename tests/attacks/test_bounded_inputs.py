@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -281,11 +282,53 @@ def test_the_assessment_page_names_the_key_and_the_file_not_a_dash(app):
     assert said and bad in said[0] and "[weights] within_limit_rate" in said[0]
 
 
-def test_the_settings_page_names_them_and_offers_a_blank_table(app):
-    at, bad = app
+def test_the_settings_page_names_every_bad_key_and_keeps_the_valid_settings(small_db, tmp_path, monkeypatch):
+    """One bad value must not blank every range: the table starts from the file's valid settings,
+    and each bad key is named (not only the first)."""
+    shipped = open(os.path.join(ROOT, "config", "evaluation.toml"), encoding="utf-8").read()
+    for i in HUGE:  # the shipped file's weights of these five, made huge
+        shipped, n = re.subn(rf"^{i} = .*$", f"{i} = 1e308", shipped, flags=re.M)
+        assert n == 1, i
+    bad = _file(tmp_path, shipped)
+    monkeypatch.setenv("SPZX_DB", small_db)
+    monkeypatch.setenv("SPZX_EVALUATION_CONFIG", bad)
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
+    monkeypatch.delenv("SPZX_USERS", raising=False)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
+    at.session_state["_user"] = "demo_admin"
     at.run()
     at.switch_page("app_pages/evaluation_settings.py").run()
     assert not at.exception
     said = [e for e in _errors(at) if "配置文件有误" in e]
-    assert said and bad in said[0] and "within_limit_rate" in said[0]
-    assert any("下表从空白开始" in html.unescape(c.value) for c in at.caption)
+    assert said and bad in said[0] and all(f"[weights] {i}" in said[0] for i in HUGE)
+    assert any("下表从文件中有效的设置开始" in html.unescape(c.value) for c in at.caption)
+    table = at.dataframe[0].value if at.dataframe else next(
+        n for n in at._tree if getattr(n, "key", None) == "settings_table").value
+    ranged = load_config(os.path.join(ROOT, "config", "evaluation.toml")).ranges
+    some = next(iter(ranged))
+    row = table[table["id"] == some].iloc[0]
+    assert (row["default_low"], row["default_high"]) == ranged[some]["default"]
+    assert table[table["id"].isin(HUGE)]["weight"].isna().all()
+
+
+def test_the_table_does_not_clamp_in_the_browser(settings_page):
+    """A min or max on the editor's columns makes the browser turn 101 into 100 and -1 into 1
+    without a word; the page's own check must see what was typed."""
+    at, _path = settings_page
+    editor = next(n for n in at._tree if getattr(n, "key", None) == "settings_table")
+    columns = json.loads(editor.proto.columns)
+    for name, column in columns.items():
+        kind = column.get("type_config", {})
+        assert "min_value" not in kind and "max_value" not in kind, name
+
+
+@pytest.mark.parametrize("weight", [101, -1])
+def test_a_weight_out_of_bounds_typed_on_the_page_is_refused_naming_it(settings_page, weight):
+    at, path = settings_page
+    before = path.read_bytes()
+    _send(at, {"edited_rows": {"0": {"weight": weight}}})
+    assert [html.unescape(e.value) for e in at.error] == ["设置未保存，评价配置文件没有改动。请修改以下各项："]
+    assert any("权重" in m.value and str(weight) in m.value for m in at.markdown)
+    assert path.read_bytes() == before
