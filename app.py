@@ -6,6 +6,7 @@ import os
 import streamlit as st
 
 from metrics.evaluation import ConfigError
+from security.users import UsersFileError
 from ui import damaged, database, pages, url_state
 from ui.i18n import lang, t
 from ui.plain import md, tm
@@ -25,13 +26,18 @@ if not database.exists():
     st.warning(t("no_db"))
     st.stop()
 
-resume()
-cookie_exchange()
-with damaged.guard():
-    user = current_user()
-    if user is None:
-        pages.sign_in_navigation(sign_in_page).run()
-        st.stop()
+try:
+    resume()
+    cookie_exchange()
+    with damaged.guard():
+        user = current_user()
+        if user is None:
+            pages.sign_in_navigation(sign_in_page).run()
+            st.stop()
+except UsersFileError:  # started with a users file it cannot read, and no earlier one to keep
+    st.title(t("app_title"))  # who may sign in is unknown: nobody does; the why is in the server's log
+    st.error(t("users_file_unusable"), icon=":material/no_accounts:")
+    st.stop()
 
 with st.sidebar:
     st.caption(md(f"{user.name} · {user.access.rule.name(lang())}"))

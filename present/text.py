@@ -810,6 +810,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_resealed": ("重新封存此前 {n} 条记录（其中 {blank} 条无哈希），摘要 {digest}；封存前：{before}；{head}；原因：{reason}",
                        "resealed {n} earlier entries ({blank} without a hash), digest {digest}; before: {before}; "
                        "{head}; reason: {reason}"),
+    "users_file_unusable": ("用户配置文件无法读取，暂时无法登录。管理员请查看服务器日志中的原因并修正该文件（无需重启）。",
+                            "The users file cannot be read, so nobody can sign in for now. Administrators: the "
+                            "server's log says why; fix the file (no restart needed)."),
     "audit_guard_audit_no_update": ("禁止修改记录的保护", "the guard against changing entries"),
     "audit_guard_audit_no_delete": ("禁止删除记录的保护", "the guard against deleting entries"),
     "audit_guard_audit_no_truncate": ("禁止清空日志的保护", "the guard against emptying the log"),

@@ -200,3 +200,17 @@ def test_the_sign_in_page_says_the_last_good_configuration_is_in_use(app, users_
     assert not at.exception
     said = [w for w in _warnings(at) if "沿用上次读取成功的配置" in w]
     assert said and "users.toml" not in said[0]  # the file and the error: for admins, after signing in
+
+
+def test_a_server_started_with_an_unreadable_users_file_says_so_calmly(app, users_file):
+    """No earlier configuration to keep (this file was never read whole): nobody signs in, the page
+    says why in words (not Streamlit's bare error), without the file's path or the parser's text."""
+    _break(users_file)
+    at = app.run()
+    assert not at.exception
+    said = [html.unescape(e.value) for e in at.error]
+    assert said == ["用户配置文件无法读取，暂时无法登录。管理员请查看服务器日志中的原因并修正该文件（无需重启）。"]
+    assert not at.text_input  # no sign-in form
+    users_file.write_text(USERS, encoding="utf-8")  # fixed: sign-in is back without a restart
+    at = app.run()
+    assert not at.exception and not at.error and at.text_input
