@@ -64,6 +64,7 @@ def imported(args, argv: list[str]) -> int:
         sys.stdout.write(p.stdout)
         sys.stderr.write(p.stderr)
         why = last.split(": ", 1)[-1] if last.startswith(FAILED) else last
+        why = why.removeprefix(f"{names}: ")  # the child's message may name the file already
         record("import", f"failed: {names}: {why}")
         return p.returncode
     *before, line = p.stdout.strip().splitlines() or [""]

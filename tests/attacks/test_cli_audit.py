@@ -62,6 +62,16 @@ def test_a_failed_import_is_recorded_too(state):
     [(user, event, detail)] = entries()
     assert (user, event) == (WHO, "import")
     assert detail.startswith("failed: bad.csv: ") and "required column missing" in detail
+    assert detail.count("bad.csv") == 1, detail  # the file named once
+
+
+def test_a_refused_workbook_is_named_once(state):
+    from tests.attacks.test_crafted_files import crafted
+
+    bomb = crafted(state / "bomb.xlsx")  # issue 25's 16,384 cells without r=
+    assert _ingest(state, bomb).returncode == 1
+    [(_user, _event, detail)] = entries()
+    assert detail.startswith("failed: bomb.xlsx: ") and detail.count("bomb.xlsx") == 1, detail
 
 
 def test_an_import_stopped_at_the_memory_bound_is_recorded(state, monkeypatch):
