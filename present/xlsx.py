@@ -60,6 +60,8 @@ def workbook(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str |
             for row, n in enumerate(lines):
                 if n > 1:  # set, since neither Calc nor Excel grows a row on opening the file
                     ws.row_dimensions[row].height = n * LINE_PT + 3
+                    for cell in ws[row]:  # a tall row reads from its top
+                        cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
             _print_setup(ws)
     return out.getvalue()
 
