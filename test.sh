@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Set up and run every test. Browser tests need Debian's chromium and a CJK font, the tests of
-# several servers nginx and PostgreSQL, the Spark facts test Java 17+, the 会商闭环 test LibreOffice
-# (the briefing to PDF) and poppler (its text and pages): installed here with apt-get when running
-# as root; otherwise install them once with
+# several servers nginx and PostgreSQL, the Spark facts test Java 17+, the 会商闭环 test and the
+# Excel pack's LibreOffice (Writer, Calc: to PDF) and poppler (its text and pages): installed here
+# with apt-get when running as root; otherwise install them once with
 #   sudo apt-get install -y chromium fonts-noto-cjk nginx postgresql openjdk-17-jre-headless \
-#                           libreoffice-writer-nogui poppler-utils
+#                           libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 source "$(dirname "$0")/scripts_common.sh"
 install_pinned requirements-spark.txt  # pyspark: large, so only for the tests (run.sh does without)
 missing=()
@@ -14,6 +14,7 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -501,6 +501,7 @@ def to_xlsx(b: Briefing) -> bytes:
                         names["visits_far"]: far_frame}
     else:
         visit_sheets = {names["visits"]: pd.DataFrame({b.tr("b_col_note"): [b.tr("b_no_visits")]})}
+    ledger, ledger_formats = followup_section.ledger_sheet(b.followup.ledger, b.lang)
     frames = {
         names["overall"]: overall,
         names["units"]: units,
@@ -512,8 +513,7 @@ def to_xlsx(b: Briefing) -> bytes:
         names["management"]: management,
         b.tr("b_sheet_leaders"): leaders,
         **visit_sheets,
-        b.tr("b_sheet_ledger"): pd.DataFrame(followup_section.table_rows(b.followup.ledger, followup_section.LEDGER_COLUMNS),
-                                             columns=followup_section.column_names(b.lang, followup_section.LEDGER_COLUMNS)),
+        b.tr("b_sheet_ledger"): ledger,
         b.tr("filters_sheet"): pd.DataFrame(list(b.filters.items()), columns=[b.tr("filter"), b.tr("value")]),
     }
     count = '#,##0"件"' if b.lang == "zh" else "#,##0"
@@ -523,4 +523,5 @@ def to_xlsx(b: Briefing) -> bytes:
                              names["warnings"]: {c: count for c in warnings.columns[1:]},
                              names["management"]: management_formats,
                              names["assessment"]: {c: "0.0" for c in assessed.columns[1:4]},
-                             b.tr("b_sheet_leaders"): {b.tr("closed"): count}})
+                             b.tr("b_sheet_leaders"): {b.tr("closed"): count},
+                             b.tr("b_sheet_ledger"): ledger_formats})

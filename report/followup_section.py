@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
+import pandas as pd
 
 from followup import store
 from followup.actions import in_scope, standings, visible_items, visible_notes
@@ -71,7 +72,10 @@ def _row(names: dict, standing, then, lang: str) -> dict:
             "target": _target(item, standing.range, lang), "due": item.due.isoformat(), "owner": item.owner or "—",
             "then": fmt.value(ind, then, lang), "now": fmt.value(ind, standing.value_now, lang),
             "status": tr(f"b_fu_status_{standing.status}", lang), "status_code": standing.status,
-            "progress": f"{latest.at[:10]} {latest.text}" if latest else "—", "meeting": item.meeting}
+            "progress": f"{latest.at[:10]} {latest.text}" if latest else "—", "meeting": item.meeting,
+            # the same as numbers, for the Excel ledger (a briefing frozen before these has only the text)
+            "values": {"indicator": item.indicator, "target": None if item.target == RANGE else item.target_value,
+                       "then": fmt.excel_value(ind, then), "now": fmt.excel_value(ind, standing.value_now)}}
 
 
 def _months(period: Period) -> tuple[str, str]:
@@ -108,6 +112,30 @@ def column_names(lang: str, columns=COLUMNS) -> list[str]:
 
 def table_rows(rows: list[dict], columns=COLUMNS) -> list[list[str]]:
     return [[r[c] for c in columns] for r in rows]
+
+
+def ledger_sheet(ledger: list[dict], lang: str) -> tuple[pd.DataFrame, dict]:
+    """The ledger as an Excel sheet: the figures as numbers in their indicator's format and the
+    due date as a date (a row of a briefing frozen without numbers keeps its text)."""
+    rows, formats = [], {c: [] for c in LEDGER_COLUMNS}
+    for r in ledger:
+        row = dict(r)
+        values = r.get("values")
+        ind = BY_ID[values["indicator"]] if values else None
+        for c in ("target", "then", "now"):
+            number = values.get(c) if values else None
+            if number is not None:
+                row[c] = number
+            formats[c].append(fmt.excel(ind, lang) if number is not None else "General")
+        try:
+            row["due"] = dt.date.fromisoformat(r["due"])
+        except (TypeError, ValueError):
+            pass
+        formats["due"].append("yyyy-mm-dd" if isinstance(row["due"], dt.date) else "General")
+        rows.append([row[c] for c in LEDGER_COLUMNS])
+    names = column_names(lang, LEDGER_COLUMNS)
+    return (pd.DataFrame(rows, columns=names, dtype=object),
+            {n: formats[c] for n, c in zip(names, LEDGER_COLUMNS) if formats[c]})
 
 
 def intro(f: Followup, lang: str) -> str:
