@@ -200,19 +200,25 @@ def small_db(tmp_path_factory):
     return db
 
 
-@pytest.fixture
-def settings_page(small_db, tmp_path, monkeypatch):
-    """评价设置 as an admin opens it, over a copy of the shipped evaluation file."""
-    path = tmp_path / "evaluation.toml"
-    path.write_bytes(open(os.path.join(ROOT, "config", "evaluation.toml"), "rb").read())
+def _admin_app(small_db, evaluation: str, tmp_path, monkeypatch) -> AppTest:
+    """The dashboard as the demo admin opens it, over `evaluation` (not run yet)."""
     monkeypatch.setenv("SPZX_DB", small_db)
-    monkeypatch.setenv("SPZX_EVALUATION_CONFIG", str(path))
+    monkeypatch.setenv("SPZX_EVALUATION_CONFIG", evaluation)
     monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
     monkeypatch.delenv("SPZX_STATE_URL", raising=False)
     monkeypatch.delenv("SPZX_USERS", raising=False)
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
     at.session_state["_user"] = "demo_admin"
+    return at
+
+
+@pytest.fixture
+def settings_page(small_db, tmp_path, monkeypatch):
+    """评价设置 as an admin opens it, over a copy of the shipped evaluation file."""
+    path = tmp_path / "evaluation.toml"
+    path.write_bytes(open(os.path.join(ROOT, "config", "evaluation.toml"), "rb").read())
+    at = _admin_app(small_db, str(path), tmp_path, monkeypatch)
     at.run()
     at.switch_page("app_pages/evaluation_settings.py").run()
     assert not at.exception
@@ -258,14 +264,7 @@ def test_an_honest_save_through_the_page_still_writes(settings_page):
 @pytest.fixture
 def app(small_db, tmp_path, monkeypatch):
     bad = _file(tmp_path, "[weights]\n" + "".join(f"{i} = 1e308\n" for i in HUGE))
-    monkeypatch.setenv("SPZX_DB", small_db)
-    monkeypatch.setenv("SPZX_EVALUATION_CONFIG", bad)
-    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
-    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
-    monkeypatch.delenv("SPZX_USERS", raising=False)
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
-    at.session_state["_user"] = "demo_admin"
+    at = _admin_app(small_db, bad, tmp_path, monkeypatch)
     return at, bad
 
 
@@ -290,14 +289,7 @@ def test_the_settings_page_names_every_bad_key_and_keeps_the_valid_settings(smal
         shipped, n = re.subn(rf"^{i} = .*$", f"{i} = 1e308", shipped, flags=re.M)
         assert n == 1, i
     bad = _file(tmp_path, shipped)
-    monkeypatch.setenv("SPZX_DB", small_db)
-    monkeypatch.setenv("SPZX_EVALUATION_CONFIG", bad)
-    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
-    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
-    monkeypatch.delenv("SPZX_USERS", raising=False)
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=60)
-    at.session_state["_user"] = "demo_admin"
+    at = _admin_app(small_db, bad, tmp_path, monkeypatch)
     at.run()
     at.switch_page("app_pages/evaluation_settings.py").run()
     assert not at.exception
