@@ -61,6 +61,14 @@ def signed_change(ind: Indicator, c, lang: str = "zh") -> str | None:
     return f"{c * 100:+.1f}%"
 
 
+def signed(v: float, digits: int = 2, grouping: bool = False) -> str:
+    """A signed figure (+1.20, -3.50); one that rounds to zero is written 0.00, never "-0.00"."""
+    spec = f"{',' if grouping else ''}.{digits}f"
+    if round(v, digits) == 0:
+        return format(0.0, spec)
+    return format(v, "+" + spec)
+
+
 def is_flat(ind: Indicator, c) -> bool:
     """A change that signed_change writes as zero."""
     return not missing(c) and (round(c, 2) == 0 if ind.is_rate else round(c * 100, 1) == 0)

@@ -280,11 +280,11 @@ def short_text(s: "Shortfall", lang: str = "zh") -> str:
     digits = 0 if ind.kind is Kind.COUNT else 2
     if len(s.furthest):
         parts = [tr("b_far_unit", lang, name=u["name"], value=fmt.value(ind, u["value"], lang),
-                    weight=fmt.percent(u["weight"]), pull=f"{u['pull']:+.{digits}f}{unit}")
+                    weight=fmt.percent(u["weight"]), pull=fmt.signed(u["pull"], digits) + unit)
                  for u in s.furthest.to_dict("records")]
         text += tr("b_furthest", lang, units=tr("list_separator", lang).join(parts))
     if len(movers):
-        parts = [tr("b_mover", lang, name=m["name"], contribution=f"{m['contribution']:+.{digits}f}{unit}")
+        parts = [tr("b_mover", lang, name=m["name"], contribution=fmt.signed(m["contribution"], digits) + unit)
                  for m in movers.to_dict("records") if not fmt.missing(m["contribution"])]
         if parts:
             text += tr("b_movers", lang, units=tr("list_separator", lang).join(parts))
@@ -302,8 +302,8 @@ def assessment_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     rows = []
     for r in b.assessed.to_dict("records"):
         moved = "" if fmt.missing(r["change"]) or r["change"] == 0 else b.tr("b_up" if r["change"] > 0 else "b_down")
-        row = [str(r["name"]), num(r["composite"]), num(r["composite_prev"]), num(r["change"], "{:+.1f}") + moved]
-        rows.append(row + ([num(r["rank"], "{:.0f}"), num(r["rank_change"], "{:+.0f}")] if ranks else []))
+        row = [str(r["name"]), num(r["composite"]), num(r["composite_prev"]), ("—" if fmt.missing(r["change"]) else fmt.signed(r["change"], 1)) + moved]
+        rows.append(row + ([num(r["rank"], "{:.0f}"), "—" if fmt.missing(r["rank_change"]) else fmt.signed(r["rank_change"], 0)] if ranks else []))
     return header, rows
 
 
@@ -361,17 +361,13 @@ def outlook_text(o: dict, lang: str = "zh") -> list[str]:
 def to_docx(b: Briefing) -> bytes:
     """The briefing as a Word document."""
     from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     from . import word
     from .charts import flow_chart, to_png, unit_chart
 
     doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Noto Sans CJK SC"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
-    style.font.size = Pt(11)
+    word.office_document(doc)  # A4, 公文 margins and faces
     doc.add_heading(b.title, level=0)
     doc.add_paragraph(b.tr("b_scope_line", scope=b.scope_name, period=b.period_text, day=b.data_date.isoformat()))
     if b.dates_note:
@@ -392,7 +388,7 @@ def to_docx(b: Briefing) -> bytes:
         doc.add_paragraph(b.tr("b_flow"))
         chart = flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang).properties(
             title=b.tr("b_chart_flow", year=b.period_text[:4] if b.lang == "zh" else b.period_text.split()[0]))
-        doc.add_picture(io.BytesIO(to_png(chart)), width=Cm(16))
+        word.picture(doc, to_png(chart), Cm(16))
 
     doc.add_heading(b.tr("b_short"), level=1)
     if not b.short:
@@ -422,8 +418,7 @@ def to_docx(b: Briefing) -> bytes:
     one = b.units[b.units.indicator == chart_ind.id].dropna(subset=["value"])
     if len(one):
         title = b.tr("b_chart_units", name=chart_ind.name(b.lang), period=b.period_text)
-        doc.add_picture(io.BytesIO(to_png(unit_chart(one, chart_ind, title, b.tr(f"child_{b.child}"), b.lang))),
-                        width=Cm(16))
+        word.picture(doc, to_png(unit_chart(one, chart_ind, title, b.tr(f"child_{b.child}"), b.lang)), Cm(16))
     word.orientation(doc, landscape=False)
 
     doc.add_heading(b.tr("b_warnings"), level=1)

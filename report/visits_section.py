@@ -77,8 +77,8 @@ def lines(v: Visits, lang: str) -> list[str]:
 def _pull(ind_id: str, pull: float, lang: str) -> str:
     ind = BY_ID[ind_id]
     if ind.is_rate:
-        return f"{pull:+.2f}{tr('pp', lang)}"
-    return f"{pull:+,.0f}" if ind.kind is Kind.COUNT else f"{pull:+,.2f}"
+        return fmt.signed(pull, 2) + tr("pp", lang)
+    return fmt.signed(pull, 0 if ind.kind is Kind.COUNT else 2, grouping=True)
 
 
 def far_header(lang: str, child: str) -> list[str]:
