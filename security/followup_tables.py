@@ -1,5 +1,6 @@
-"""The follow-up tables' definitions, one place for both state backends (state_sqlite,
-state_pg); apart from state.py, which picks the backend, so no backend imports its chooser."""
+"""The application's own tables beside the audit log — the meetings' follow-up and the
+deliveries — one place for both state backends (state_sqlite, state_pg); apart from state.py,
+which picks the backend, so no backend imports its chooser."""
 from __future__ import annotations
 
 import re
@@ -31,3 +32,24 @@ FOLLOWUP_TABLES = (
         text TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL)""",
 )
 FOLLOWUP_TABLE_NAMES = tuple(re.search(r"EXISTS (\w+)", t).group(1) for t in FOLLOWUP_TABLES)
+
+# Deliveries (delivery/): who gets what by which channel, and every message's fate, so that a
+# second run or a second server sends nothing twice. Ids are given under the log's write lock.
+DELIVERY_TABLES = (
+    """CREATE TABLE IF NOT EXISTS delivery_subscriptions (
+        id BIGINT PRIMARY KEY, username TEXT NOT NULL, kind TEXT NOT NULL, channel TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT 'zh', active INTEGER NOT NULL DEFAULT 1,
+        created_by TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    # one row per message: key = subscription id and occurrence (a week, a period, a data date …);
+    # status sending | sent | failed | uncertain | skipped; detail what it carried (JSON)
+    """CREATE TABLE IF NOT EXISTS delivery_log (
+        key TEXT PRIMARY KEY, subscription_id BIGINT NOT NULL, occurrence TEXT NOT NULL, status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_try TEXT, claimed_by TEXT, claimed_at TEXT, sent_at TEXT,
+        error TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '')""",
+    # a calendar URL's secret, kept as its SHA-256 only; revoked_at set ends it
+    """CREATE TABLE IF NOT EXISTS calendar_tokens (
+        token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+        revoked_at TEXT, revoked_by TEXT)""",
+)
+APP_TABLES = FOLLOWUP_TABLES + DELIVERY_TABLES
+APP_TABLE_NAMES = tuple(re.search(r"EXISTS (\w+)", t).group(1) for t in APP_TABLES)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg import sql
 
-from security.followup_tables import FOLLOWUP_TABLE_NAMES, FOLLOWUP_TABLES
+from security.followup_tables import APP_TABLE_NAMES, APP_TABLES
 
 AUDIT_LOCK = 0x5350_5A58  # "SPZX": the advisory lock key of the audit log's writers
 GUARD_FUNCTIONS = """
@@ -81,12 +81,12 @@ def setup(con: psycopg.Connection, app_role: str | None = None, previous: str = 
             con.execute("INSERT INTO state_meta VALUES (%s, %s, 0, %s)",
                         (secrets.token_hex(16), dt.datetime.now().isoformat(timespec="seconds"),
                          old[0] if old else previous))
-        for statement in FOLLOWUP_TABLES:
+        for statement in APP_TABLES:
             con.execute(statement)
         con.execute(GUARD_FUNCTIONS)
         _put_back(con, _missing_triggers(con))
         con.execute("REVOKE ALL ON audit, session_tickets, revoked_sessions, state_meta FROM PUBLIC")
-        con.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(sql.SQL(", ").join(map(sql.Identifier, FOLLOWUP_TABLE_NAMES))))
+        con.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(sql.SQL(", ").join(map(sql.Identifier, APP_TABLE_NAMES))))
         if app_role:
             role = sql.Identifier(app_role)
             con.execute(sql.SQL("REVOKE ALL ON audit FROM {}").format(role))
@@ -94,12 +94,12 @@ def setup(con: psycopg.Connection, app_role: str | None = None, previous: str = 
             con.execute(sql.SQL("GRANT SELECT, INSERT, DELETE ON session_tickets, revoked_sessions TO {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, UPDATE ON state_meta TO {}").format(role))
             con.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(
-                sql.SQL(", ").join(map(sql.Identifier, FOLLOWUP_TABLE_NAMES)), role))
+                sql.SQL(", ").join(map(sql.Identifier, APP_TABLE_NAMES)), role))
 
 
 def _state_id(con: psycopg.Connection) -> str | None:
     """The state's id when every table is there; None when one is missing (dropped, or new)."""
-    tables = ("audit", *SESSION_NAMES, *FOLLOWUP_TABLE_NAMES)
+    tables = ("audit", *SESSION_NAMES, *APP_TABLE_NAMES)
     present = con.execute("SELECT count(*) FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NOT NULL",
                           (list(tables),)).fetchone()[0]
     if present < len(tables):

@@ -20,7 +20,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from security.followup_tables import FOLLOWUP_TABLE_NAMES, FOLLOWUP_TABLES
+from security.followup_tables import APP_TABLE_NAMES, APP_TABLES
 
 BUSY_SECONDS = 30  # how long a write waits for the one before it to end
 TRIGGERS = {
@@ -46,7 +46,7 @@ STATE_META = ("CREATE TABLE IF NOT EXISTS state_meta (id TEXT NOT NULL, created 
               "announced INTEGER NOT NULL DEFAULT 0, previous TEXT NOT NULL DEFAULT '')")
 # a state without these is a new one: its id is new, so no cookie of an earlier state reads
 SESSION_NAMES = {"state_meta", "session_tickets", "revoked_sessions"}
-ALL_TABLES = SESSION_NAMES | {"audit"} | set(FOLLOWUP_TABLE_NAMES)
+ALL_TABLES = SESSION_NAMES | {"audit"} | set(APP_TABLE_NAMES)
 
 _known: dict[str, str] = {}  # file -> the state id this process made or found ready there
 _ready_lock = threading.Lock()
@@ -91,7 +91,7 @@ def _prepare(con: sqlite3.Connection, file: str) -> None:
         con.execute("BEGIN IMMEDIATE")
         try:
             names, sid = _tables(con)  # again, under the write lock: another process may have made them
-            for statement in (*SESSION_TABLES, STATE_META, *FOLLOWUP_TABLES):
+            for statement in (*SESSION_TABLES, STATE_META, *APP_TABLES):
                 con.execute(statement)
             _audit_table(con, "audit" in names)
             if sid is None or not SESSION_NAMES <= names:
