@@ -1,6 +1,7 @@
 """python -m report briefing --db PATH --period 2026Q3 [--cumulative] [--court 示01 [--with-subordinates]]
 [--category 民事] --out briefing.docx [--xlsx pack.xlsx] [--lang en]: the 数据会商 briefing and its Excel pack.
-python -m report actions add|list|close: the meetings' action items (report/actions_cli.py)."""
+python -m report actions add|list|close: the meetings' action items (report/actions_cli.py).
+python -m report deliver / subscriptions: subscriptions sent by mail, bot or outbox (report/deliver_cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -26,12 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", required=True)
     b.add_argument("--xlsx")
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing")
-    from .actions_cli import add_parsers, run as run_actions
+    from . import actions_cli, deliver_cli
 
-    add_parsers(sub)
+    actions_cli.add_parsers(sub)
+    deliver_cli.add_parsers(sub)
     a = ap.parse_args(argv)
     if a.command == "actions":
-        return run_actions(a)
+        return actions_cli.run(a)
+    if a.command in ("deliver", "subscriptions"):
+        return deliver_cli.run(a)
     from .briefing import build, to_docx, to_xlsx
 
     try:

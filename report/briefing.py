@@ -91,7 +91,8 @@ def section_title(b: Briefing, section: str) -> str:
     return b.tr(f"b_{section}", child=b.tr(f"child_{b.child}"))
 
 
-def _scope_name(con, scope: Scope, lang: str) -> str:
+def scope_name(con, scope: Scope, lang: str) -> str:
+    """The scope as a title names it: the province, a court (with its district), a division."""
     if scope.court is None:
         return tr("province", lang)
     name = inventory.courts(con).set_index("court_code").loc[scope.court, "court_name"]
@@ -129,7 +130,7 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
         ahead = tr("list_separator", lang).join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
         dates_note = tr("dates_mixed", lang, ahead=ahead, day=data_date)
     level = inventory.scope_level(con, scope.court)
-    scope_name = _scope_name(con, scope, lang)
+    title_scope = scope_name(con, scope, lang)
     period_text = period.describe(lang)
     table = indicator_table(con, period, scope, None, None, config)
     rows = table.set_index("indicator")
@@ -161,14 +162,14 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period,
     outlook = None
     if period.year == data_date.year and data_date.month < 12:
         outlook = year_end_outlook(con, scope, data_date, config, level)
-    filters = {tr("b_filter_scope", lang): scope_name, tr("b_filter_period", lang): period_text,
+    filters = {tr("b_filter_scope", lang): title_scope, tr("b_filter_period", lang): period_text,
                tr("b_filter_cumulative", lang): tr("yes" if period.cumulative else "no", lang),
                tr("b_filter_category", lang): category(scope.category, lang) if scope.category else tr("all", lang),
                tr("b_filter_enterprise", lang): tr("yes" if scope.enterprise else "no", lang),
                tr("b_filter_data_date", lang): data_date.isoformat()}
     assessed, _detail = assessment(con, period, child, scope, config)
-    return Briefing(tr("b_title", lang, scope=scope_name, period=period_text), scope_name, period_text, data_date,
-                    meta.get("kind") == "demo", period_summary(table, scope_name, period_text, lang), headline, flow,
+    return Briefing(tr("b_title", lang, scope=title_scope, period=period_text), title_scope, period_text, data_date,
+                    meta.get("kind") == "demo", period_summary(table, title_scope, period_text, lang), headline, flow,
                     short, child, units, warns, outlook, assessed=assessed, teams=team_units,
                     management=rows.loc[in_view(View.MANAGEMENT)].reset_index(),
                     leaders=leader_caseload(con, period, scope),

@@ -1,0 +1,76 @@
+"""A recipient as the pages see them: their account, their language, the scope their role opens
+on, pinned and checked by the same Access rules as every page (metrics/query.py). A message
+is built from this and nothing else, so it holds what its recipient may see."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+
+from metrics import inventory
+from metrics.query import Query
+from typing import TYPE_CHECKING
+
+from security.users import User
+
+if TYPE_CHECKING:
+    from .subscriptions import Subscription
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One message a subscription is due: `name` is unique within the subscription (a week, a
+    period, a data date, an item's turn); `detail` is what it carries, kept in the log."""
+    name: str
+    detail: dict = field(default_factory=dict)
+    quiet: bool = False  # looked and found nothing to tell: logged (the next look compares with it), not sent
+
+
+@dataclass(frozen=True)
+class Past:
+    """A message of this subscription in the log."""
+    occurrence: str
+    status: str
+    detail: dict
+
+
+@dataclass
+class Recipient:
+    sub: Subscription
+    user: User
+    con: duckdb.DuckDBPyConnection
+    now: dt.datetime
+    past: list[Past]
+
+    @property
+    def access(self):
+        return self.user.access
+
+    @property
+    def lang(self) -> str:
+        return self.sub.lang
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    def home(self, period: str = "", cumulative: bool = True, cases: bool = False) -> Query:
+        """The scope the user's pages open on — the province, their court with its district, their
+        line, their division, their own cases — pinned and checked (AccessDenied otherwise)."""
+        a = self.access
+        q = Query(viewer=a, period=period or str(self.data_date().year), cumulative=cumulative, court=a.court,
+                  district=a.district_wide and a.court is not None, category=a.category,
+                  division=a.fixed_division, as_of=self.data_date())
+        return q.authorised(self.con, cases=cases)
+
+    def data_date(self) -> dt.date:
+        """The date every court of the user's scope has data up to."""
+        a = self.access
+        meta = inventory.meta(self.con)
+        return inventory.scope_dates(inventory.court_dates(self.con), a.court, a.district_wide and a.court is not None,
+                                     dt.date.fromisoformat(meta["data_date"])).through
+
+    def sent(self, prefix: str) -> list[Past]:
+        """Earlier messages (or quiet checks) of this subscription whose occurrence starts with `prefix`."""
+        return [p for p in self.past if p.occurrence.startswith(prefix) and p.status in ("sent", "quiet", "uncertain")]

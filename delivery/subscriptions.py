@@ -1,0 +1,113 @@
+"""Subscriptions: who gets which kind of message by which channel. Set by the office for a user
+or a group of users, or by each user for themselves (订阅); kept in the application state with
+their audit entry in one transaction, like the follow-up (followup/store.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+from security import audit
+from security.state import store
+from security.users import User
+
+from .kinds import KINDS
+
+CHANNELS = ("email", "webhook", "outbox")  # outbox: an .eml file in a folder, for sites without mail
+LANGS = ("zh", "en")
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_COLUMNS = "id, username, kind, channel, address, lang, active, created_by, created_at"
+
+
+class SubscriptionError(ValueError):
+    """A subscription refused: `key` names its text in present/text.py, the message is both languages."""
+
+    def __init__(self, key: str, message: str, **values):
+        super().__init__(message)
+        self.key, self.values = key, values
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    username: str
+    kind: str
+    channel: str
+    address: str  # an e-mail address or a webhook URL; "" for the user's own address
+    lang: str
+    active: bool = True
+    created_by: str = ""
+    created_at: str = ""
+
+
+def _row(r) -> Subscription:
+    return Subscription(int(r[0]), r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8])
+
+
+def check(user: User | None, username: str, kind: str, channel: str, address: str, lang: str) -> None:
+    """Raises SubscriptionError when the subscription could not be delivered as asked."""
+    if user is None:
+        raise SubscriptionError("sub_unknown_user", f"没有用户“{username}” / no user {username!r}", user=username)
+    if kind not in KINDS:
+        raise SubscriptionError("sub_unknown_kind", f"没有这种订阅“{kind}” / no subscription kind {kind!r}", kind=kind)
+    if not KINDS[kind].allowed(user.access.rule):
+        raise SubscriptionError("sub_not_for_role", f"{user.access.rule.zh}不能订阅“{KINDS[kind].zh}” / "
+                                f"a {user.access.rule.en} cannot subscribe to {KINDS[kind].en}", kind=kind)
+    if channel not in CHANNELS:
+        raise SubscriptionError("sub_unknown_channel", f"没有这种渠道“{channel}” / no channel {channel!r}",
+                                channel=channel)
+    if lang not in LANGS:
+        raise SubscriptionError("sub_unknown_lang", f"没有这种语言“{lang}” / no language {lang!r}", lang=lang)
+    if channel == "webhook":
+        if not re.match(r"^https?://[^\s]+$", address or ""):
+            raise SubscriptionError("sub_bad_webhook", f"群机器人地址须以 http:// 或 https:// 开头：{address!r} / "
+                                    f"a webhook needs an http(s) URL: {address!r}", address=address)
+    else:
+        to = address or user.email or ""
+        if not _EMAIL.match(to):
+            raise SubscriptionError("sub_bad_email", f"“{username}”没有可用的邮件地址：{to!r} / "
+                                    f"no usable e-mail address for {username!r}: {to!r}", user=username, address=to)
+
+
+def add(user: User | None, username: str, kind: str, channel: str, address: str, lang: str, by: str) -> int:
+    """Stores a subscription (its id is given here); the same one twice is refused."""
+    address = (address or "").strip()
+    check(user, username, kind, channel, address, lang)
+    with audit.change() as change:
+        if change.run("SELECT 1 FROM delivery_subscriptions WHERE username = ? AND kind = ? AND channel = ? "
+                      "AND address = ? AND active = 1", (username, kind, channel, address)):
+            raise SubscriptionError("sub_exists", f"“{username}”已订阅“{KINDS[kind].zh}” / {username!r} "
+                                    f"already subscribes to {KINDS[kind].en}", user=username, kind=kind)
+        sid = int(change.run("SELECT coalesce(max(id), 0) + 1 FROM delivery_subscriptions")[0][0])
+        change.run(f"INSERT INTO delivery_subscriptions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   (sid, username, kind, channel, address, lang, by,
+                    dt.datetime.now().isoformat(timespec="seconds")))
+        change.record(by, "subscription_added", json.dumps(
+            {"id": sid, "user": username, "kind": kind, "channel": channel, "address": address, "lang": lang},
+            ensure_ascii=False))
+    return sid
+
+
+def end(subscription_id: int, by: str) -> None:
+    """Ends a subscription; its deliveries stay in the log."""
+    with audit.change() as change:
+        found = change.run("SELECT username, active FROM delivery_subscriptions WHERE id = ?", (subscription_id,))
+        if not found or not found[0][1]:
+            raise SubscriptionError("sub_not_found", f"没有有效的订阅 {subscription_id} / no active subscription "
+                                    f"{subscription_id}", id=subscription_id)
+        change.run("UPDATE delivery_subscriptions SET active = 0 WHERE id = ?", (subscription_id,))
+        change.record(by, "subscription_ended", json.dumps({"id": subscription_id, "user": found[0][0]},
+                                                           ensure_ascii=False))
+
+
+def active(username: str | None = None) -> list[Subscription]:
+    """Active subscriptions (of one user), oldest first."""
+    where, params = ("AND username = ?", (username,)) if username else ("", ())
+    return [_row(r) for r in store().read(f"SELECT {_COLUMNS} FROM delivery_subscriptions WHERE active = 1 {where} "
+                                          "ORDER BY id", params)]
+
+
+def by_id(subscription_id: int) -> Subscription | None:
+    rows = store().read(f"SELECT {_COLUMNS} FROM delivery_subscriptions WHERE id = ?", (subscription_id,))
+    return _row(rows[0]) if rows else None
