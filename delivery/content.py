@@ -25,7 +25,8 @@ from present.xlsx import workbook
 from report.briefing import scope_name
 
 from .message import Attachment, Message
-from .recipient import Occurrence, Recipient
+from .model import Occurrence
+from .recipient import Recipient
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"

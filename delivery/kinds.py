@@ -1,6 +1,6 @@
 """The kinds of subscription, one declaration each: who may have it (by what their role is,
 never by its name), what is due now, and how its message is built (delivery/content.py).
-Adding a kind: a row here, its two functions, its texts (present/text.py `sub_kind_<id>`)."""
+Adding a kind: a row here (its names in both languages) and its two functions."""
 from __future__ import annotations
 
 from dataclasses import dataclass

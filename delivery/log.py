@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from security import audit
 from security.state import store
 
-from .recipient import Past
+from .model import Past
 
 STALE_AFTER = dt.timedelta(minutes=15)  # a claim older than this belongs to a sender that died
 FIRST_RETRY = dt.timedelta(minutes=5)

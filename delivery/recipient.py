@@ -4,35 +4,15 @@ is built from this and nothing else, so it holds what its recipient may see."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 
 from metrics import inventory
 from metrics.query import Query
-from typing import TYPE_CHECKING
-
 from security.users import User
 
-if TYPE_CHECKING:
-    from .subscriptions import Subscription
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One message a subscription is due: `name` is unique within the subscription (a week, a
-    period, a data date, an item's turn); `detail` is what it carries, kept in the log."""
-    name: str
-    detail: dict = field(default_factory=dict)
-    quiet: bool = False  # looked and found nothing to tell: logged (the next look compares with it), not sent
-
-
-@dataclass(frozen=True)
-class Past:
-    """A message of this subscription in the log."""
-    occurrence: str
-    status: str
-    detail: dict
+from .model import Past, Subscription
 
 
 @dataclass

@@ -17,7 +17,8 @@ from . import log
 from .channels import Refused, Smtp, Uncertain, email, outbox, webhook
 from .kinds import KINDS
 from .recipient import Recipient
-from .subscriptions import Subscription, active
+from .model import Subscription
+from .subscriptions import active
 
 
 @dataclass

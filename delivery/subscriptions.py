@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 
 from security import audit
 from security.state import store
 from security.users import User
 
 from .kinds import KINDS
+from .model import Subscription
 
 CHANNELS = ("email", "webhook", "outbox")  # outbox: an .eml file in a folder, for sites without mail
 LANGS = ("zh", "en")
@@ -26,19 +26,6 @@ class SubscriptionError(ValueError):
     def __init__(self, key: str, message: str, **values):
         super().__init__(message)
         self.key, self.values = key, values
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    username: str
-    kind: str
-    channel: str
-    address: str  # an e-mail address or a webhook URL; "" for the user's own address
-    lang: str
-    active: bool = True
-    created_by: str = ""
-    created_at: str = ""
 
 
 def _row(r) -> Subscription:
@@ -70,9 +57,24 @@ def check(user: User | None, username: str, kind: str, channel: str, address: st
                                     f"no usable e-mail address for {username!r}: {to!r}", user=username, address=to)
 
 
-def add(user: User | None, username: str, kind: str, channel: str, address: str, lang: str, by: str) -> int:
-    """Stores a subscription (its id is given here); the same one twice is refused."""
+def may_manage(actor: User | None, username: str) -> bool:
+    """The office (the role that manages the data) sets anyone's; a user only their own. None:
+    the command line, run by whoever runs the server."""
+    return actor is None or actor.access.rule.manages_data or actor.username == username
+
+
+def _refuse_unless(actor: User | None, username: str) -> None:
+    if not may_manage(actor, username):
+        raise SubscriptionError("sub_not_yours", f"只能管理本人的订阅 / only your own subscriptions: {username!r}",
+                                user=username)
+
+
+def add(user: User | None, username: str, kind: str, channel: str, address: str, lang: str, by: str,
+        actor: User | None = None) -> int:
+    """Stores a subscription (its id is given here); the same one twice is refused. `actor`:
+    who asks on a page (checked here, on the server)."""
     address = (address or "").strip()
+    _refuse_unless(actor, username)
     check(user, username, kind, channel, address, lang)
     with audit.change() as change:
         if change.run("SELECT 1 FROM delivery_subscriptions WHERE username = ? AND kind = ? AND channel = ? "
@@ -89,13 +91,14 @@ def add(user: User | None, username: str, kind: str, channel: str, address: str,
     return sid
 
 
-def end(subscription_id: int, by: str) -> None:
+def end(subscription_id: int, by: str, actor: User | None = None) -> None:
     """Ends a subscription; its deliveries stay in the log."""
     with audit.change() as change:
         found = change.run("SELECT username, active FROM delivery_subscriptions WHERE id = ?", (subscription_id,))
         if not found or not found[0][1]:
             raise SubscriptionError("sub_not_found", f"没有有效的订阅 {subscription_id} / no active subscription "
                                     f"{subscription_id}", id=subscription_id)
+        _refuse_unless(actor, found[0][0])
         change.run("UPDATE delivery_subscriptions SET active = 0 WHERE id = ?", (subscription_id,))
         change.record(by, "subscription_ended", json.dumps({"id": subscription_id, "user": found[0][0]},
                                                            ensure_ascii=False))

@@ -1,7 +1,7 @@
 """python -m report briefing --db PATH --period 2026Q3 [--cumulative] [--court 示01 [--with-subordinates]]
 [--category 民事] --out briefing.docx [--xlsx pack.xlsx] [--lang en]: the 数据会商 briefing and its Excel pack.
 python -m report actions add|list|close: the meetings' action items (report/actions_cli.py).
-python -m report deliver / subscriptions: subscriptions sent by mail, bot or outbox (report/deliver_cli.py)."""
+python -m report deliver / subscriptions: subscriptions sent by mail, bot or outbox (delivery/cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", required=True)
     b.add_argument("--xlsx")
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing")
-    from . import actions_cli, deliver_cli
+    from delivery import cli as deliver_cli
+
+    from . import actions_cli
 
     actions_cli.add_parsers(sub)
     deliver_cli.add_parsers(sub)

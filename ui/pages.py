@@ -68,6 +68,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(key="briefing", url="briefing", icon=":material/description:", section="meeting", roles=ANALYSTS),
     PageSpec(key="screen", url="screen", icon=":material/tv:", section="meeting", roles=DISTRICT),
     PageSpec(key="actions", url="actions", icon=":material/checklist:", section="meeting", roles=ALL),
+    PageSpec(key="subscriptions", url="subscriptions", icon=":material/notifications:", section="meeting", roles=ALL),
     PageSpec(key="definitions", url="definitions", icon=":material/menu_book:", section="reference", roles=ALL),
     PageSpec(key="data_overview", url="data", icon=":material/database:", section="admin", roles=ADMIN, without_data=True),
     PageSpec(key="data_import", url="import", icon=":material/upload_file:", section="admin", roles=ADMIN, without_data=True),

@@ -24,14 +24,14 @@ def add_parsers(sub) -> None:
     a.add_argument("--channel", default="email")
     a.add_argument("--address", default="", help="an e-mail address or webhook URL (default: the user's e-mail)")
     a.add_argument("--lang", default="zh", choices=("zh", "en"))
-    a.add_argument("--by", default="cli")
+    a.add_argument("--by", default=None)
     ss.add_parser("list")
     e = ss.add_parser("end")
     e.add_argument("id", type=int)
-    e.add_argument("--by", default="cli")
+    e.add_argument("--by", default=None)
     r = ss.add_parser("resend", help="send a failed or uncertain message again at the next run")
     r.add_argument("key")
-    r.add_argument("--by", default="cli")
+    r.add_argument("--by", default=None)
 
 
 def _now(text: str | None) -> dt.datetime:
@@ -45,12 +45,12 @@ def _now(text: str | None) -> dt.datetime:
 
 
 def run(a: argparse.Namespace) -> int:
-    from delivery import log, subscriptions
+    from . import log, subscriptions
     from security import audit
     from security.users import load_users
 
     if a.command == "deliver":
-        from delivery.run import deliver
+        from .run import deliver
 
         now = _now(a.now)
         try:
@@ -69,7 +69,7 @@ def run(a: argparse.Namespace) -> int:
                          f'{{"sent": {len(out.sent)}, "failed": {len(out.failed)}, '
                          f'"uncertain": {len(out.uncertain)}, "skipped": {len(out.skipped)}}}')
         return 1 if out.failed or out.uncertain else 0
-    by = getattr(a, "by", "cli")
+    by = getattr(a, "by", None) or audit.command_line_user()
     try:
         if a.action == "add":
             users = load_users().users
