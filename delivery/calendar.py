@@ -132,8 +132,9 @@ def feed(token: str, db: str, today: dt.date, lang: str = "zh") -> tuple[int, st
     file, so the answer tells a guesser nothing; 403 for a role without a calendar; 503 when the
     case database cannot be read. The database is read read-only, as the pages read it."""
     username = tokens.resolve(token)
-    user = load_users().users.get(username) if username else None
-    if user is None:
+    config = load_users()
+    user = config.users.get(username) if username else None
+    if user is None or (user.demo and not config.demo_mode):
         return 404, _both("calendar_not_found")
     if refusal(user):
         return 403, refusal(user) + "\n"
@@ -142,7 +143,10 @@ def feed(token: str, db: str, today: dt.date, lang: str = "zh") -> tuple[int, st
     except (duckdb.Error, OSError):
         return 503, _both("calendar_unavailable")
     try:
-        return 200, ics_for(reader(con), user, today, "en" if lang == "en" else "zh")
+        cur = reader(con)
+        if user.demo and meta(cur, today).get("kind") != "demo":  # as at sign-in: demo accounts read demo data only
+            return 404, _both("calendar_not_found")
+        return 200, ics_for(cur, user, today, "en" if lang == "en" else "zh")
     except duckdb.Error:
         return 503, _both("calendar_unavailable")
     finally:
