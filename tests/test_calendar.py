@@ -312,3 +312,51 @@ def test_the_route_refuses_a_role_without_a_calendar(server, server_state):
     token = tokens.issue("demo_leader", "demo_leader")
     status, headers, body = _get(f"{server}/calendar/{token}.ics")
     assert status == 403 and "本人案件或本部门" in body and headers["Content-Type"].startswith("text/plain")
+
+
+# ---- the panel a page shows (AppTest: the panel alone, as the 订阅 page will call it)
+
+PANEL = """
+import streamlit as st
+from ui.calendar_panel import calendar_panel
+calendar_panel(st.session_state["panel_user"], "https://spzx.example/")
+"""
+
+
+def _panel(demo, username: str, language: str = "中文"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(PANEL, default_timeout=60)
+    at.session_state["lang"] = language
+    at.session_state["panel_user"] = username
+    at.session_state["_user"] = username
+    return at.run()
+
+
+def test_the_panel_makes_a_link_once_and_revokes_it(demo, state, monkeypatch):
+    monkeypatch.setenv("SPZX_DB", demo)
+    at = _panel(demo, "demo_judge")
+    assert not at.exception and [i.value for i in at.info] == ["尚无有效的日历链接。"]
+    at.button(key="calendar_new_demo_judge").click().run()
+    (shown,) = [c.value for c in at.code]
+    token = re.fullmatch(r"https://spzx\.example/calendar/([A-Za-z0-9_\-]+)\.ics", shown).group(1)
+    assert tokens.user_of(token) == "demo_judge" and at.info[0].value.startswith("已有有效的日历链接")
+    at.run()  # any later run: the secret is not shown again
+    assert not at.code and tokens.user_of(token) == "demo_judge"
+    at.button(key="calendar_revoke_demo_judge").click().run()
+    assert tokens.user_of(token) is None and [i.value for i in at.info] == ["尚无有效的日历链接。"]
+    assert [e[2] for e in audit.entries(10)] == ["calendar_token_revoked", "calendar_token_issued"]
+
+
+def test_the_panel_offers_no_link_to_a_role_without_a_calendar(demo, state, monkeypatch):
+    monkeypatch.setenv("SPZX_DB", demo)
+    at = _panel(demo, "demo_leader")
+    assert not at.exception and not at.button and "本人案件或本部门" in at.info[0].value
+
+
+def test_the_panel_in_english_links_the_english_calendar(demo, state, monkeypatch):
+    monkeypatch.setenv("SPZX_DB", demo)
+    at = _panel(demo, "demo_head", "English")
+    assert [i.value for i in at.info] == ["No calendar link is active."]
+    at.button(key="calendar_new_demo_head").click().run()
+    assert re.fullmatch(r"https://spzx\.example/calendar/[A-Za-z0-9_\-]+\.ics\?lang=en", at.code[0].value)
