@@ -137,7 +137,7 @@ def feed(token: str, db: str, today: dt.date, lang: str = "zh") -> tuple[int, st
     if user is None or (user.demo and not config.demo_mode):
         return 404, _both("calendar_not_found")
     if refusal(user):
-        return 403, refusal(user) + "\n"
+        return 403, refusal(user) + "\n"  # said plainly: the link is the user's own, nothing to hide
     try:
         con = attach_read_only(db)
     except (duckdb.Error, OSError):

@@ -360,3 +360,19 @@ def test_the_panel_in_english_links_the_english_calendar(demo, state, monkeypatc
     assert [i.value for i in at.info] == ["No calendar link is active."]
     at.button(key="calendar_new_demo_head").click().run()
     assert re.fullmatch(r"https://spzx\.example/calendar/[A-Za-z0-9_\-]+\.ics\?lang=en", at.code[0].value)
+
+
+def test_the_feed_answers_404_for_an_account_gone_or_a_demo_account_off_demo(demo, state, tmp_path, monkeypatch):
+    token = tokens.issue("demo_judge", "demo_judge")
+    assert calendar.feed(token, demo, TODAY)[0] == 200
+    from security.users import DEFAULT_USERS
+
+    users = tmp_path / "users.toml"
+    users.write_text(open(DEFAULT_USERS, encoding="utf-8").read().replace("demo_mode = true", "demo_mode = false"),
+                     encoding="utf-8")
+    monkeypatch.setenv("SPZX_USERS", str(users))
+    assert calendar.feed(token, demo, TODAY) == (404, "日历链接无效 / calendar link not valid\n")
+    users.write_text("[settings]\ndemo_mode = true\n", encoding="utf-8")  # the account removed
+    assert calendar.feed(token, demo, TODAY)[0] == 404
+    monkeypatch.delenv("SPZX_USERS")
+    assert calendar.feed(token, str(tmp_path / "missing.duckdb"), TODAY)[0] == 503
