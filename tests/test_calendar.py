@@ -376,3 +376,14 @@ def test_the_feed_answers_404_for_an_account_gone_or_a_demo_account_off_demo(dem
     assert calendar.feed(token, demo, TODAY)[0] == 404
     monkeypatch.delenv("SPZX_USERS")
     assert calendar.feed(token, str(tmp_path / "missing.duckdb"), TODAY)[0] == 503
+
+
+def test_tokens_in_either_state_backend(backend):
+    """The same SQL in SQLite and PostgreSQL: issue, replace, revoke, a revoked token's use recorded."""
+    old = tokens.issue("judge_a", "office")
+    new = tokens.issue("judge_a", "office")
+    assert tokens.user_of(old) is None and tokens.user_of(new) == "judge_a" and tokens.active("judge_a")
+    assert tokens.revoke("judge_a", "office") and tokens.resolve(new) is None and not tokens.active("judge_a")
+    assert [e[2] for e in audit.entries(10)] == ["calendar_token_refused", "calendar_token_revoked",
+                                                 "calendar_token_issued", "calendar_token_issued"]
+    assert audit.verify().holds
