@@ -1,8 +1,11 @@
 """The server: the dashboard (app.py) plus the two routes that set and clear the session cookie
-(security/sessions.py). `streamlit run serve.py` starts it; run.sh does. The routes live at
-the server's root (/session/…), also when the dashboard has a base URL path: a reverse proxy
+(security/sessions.py), and a user's calendar of time limits by its secret URL (delivery/calendar.py).
+`streamlit run serve.py` starts it; run.sh does. The routes live at the server's root (/session/…,
+/calendar/…), also when the dashboard has a base URL path: a reverse proxy
 forwards them too."""
 from __future__ import annotations
+
+import datetime as dt
 
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -12,6 +15,7 @@ from starlette.routing import Route
 import streamlit as st
 from streamlit import config, net_util
 from data.store import remove_leftovers
+from delivery import calendar
 from security import origins, sessions
 from ui.database import db_path
 
@@ -49,6 +53,15 @@ def end(request: Request) -> Response:
     return response
 
 
+def calendar_feed(request: Request) -> Response:
+    """GET /calendar/<token>.ics: the token is the only credential (a calendar program sends no
+    cookie); never cached, by the browser or a proxy in between."""
+    status, body = calendar.feed(request.path_params["token"], db_path(), dt.date.today(),
+                                 request.query_params.get("lang", "zh"))
+    kind = "text/calendar; charset=utf-8" if status == 200 else "text/plain; charset=utf-8"
+    return Response(body.encode("utf-8"), status_code=status, headers={"Cache-Control": "no-store"}, media_type=kind)
+
+
 # Courts run on closed intranets: the server never asks a public service for its external address.
 # Streamlit asks when checking a request's origin it does not know (and, at start, to print the
 # URLs: .streamlit/config.toml hides that message, which is printed before this file is loaded).
@@ -63,4 +76,5 @@ if public:
                       sorted(set(config.get_option("server.corsAllowedOrigins")) | set(public)), "SPZX_PUBLIC_ORIGIN")
 
 app = st.App("app.py", middleware=[Middleware(origins.OriginCheck)], routes=[Route("/session/start", start, methods=["POST"]),
-                               Route("/session/end", end, methods=["POST"])])
+                               Route("/session/end", end, methods=["POST"]),
+                               Route("/calendar/{token}.ics", calendar_feed, methods=["GET"])])

@@ -28,6 +28,8 @@ _HEAD = re.compile(r"head before: (?P<entries>\d+) entries, id (?P<id>\d+), hash
 _PROXY = re.compile(r"proxy header (?P<header>.*)")
 _ADD_USER = re.compile(r"(?P<name>[A-Za-z0-9_.\-]+): (?P<role>\w+)")
 _FAILED = re.compile(r"failed: (?P<why>.*)", re.S)
+# delivery/tokens.py: the account whose calendar link was made, revoked or refused (never the token)
+_CALENDAR = re.compile(r'\{"user": "(?P<user>[^"\\]*)"\}')
 _WORDS = {"demo": "audit_demo", "oidc": "audit_oidc", "unknown user": "audit_unknown_user",
           "wrong password": "audit_wrong_password", "oidc user not in users.toml": "audit_oidc_unknown",
           "first admin": "audit_first_admin", "wrong setup code": "audit_wrong_setup_code"}
@@ -109,6 +111,8 @@ def detail_text(event: str, detail: str | None, lang: str) -> str:
     if event == "audit_triggers_restored":  # the guards' names, as security/state_*.py name them
         return tr("list_separator", lang).join(
             tr(f"audit_guard_{g}", lang) if f"audit_guard_{g}" in TEXT else g for g in detail.split(", "))
+    if event.startswith("calendar_token_") and (m := _CALENDAR.fullmatch(detail)):
+        return tr("audit_calendar_user", lang, user=m["user"])
     if event == "export":  # the file's name and its filters, written in the language of the export
         return detail
     for shape, words in _SHAPES:

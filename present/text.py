@@ -309,7 +309,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "help_definitions": ("每项指标的口径、公式、方向与合理区间。", "Every indicator's definition, formula, direction and reference range."),
     "help_data_overview": ("数据库中有哪些法院与案件：各年、各类型件数，法院名录。", "What the database holds: cases by year and type, the court list."),
     "help_data_import": ("上传案件信息表，逐行校验后导入，被拒绝的行可下载。", "Upload a case list; every row is checked, and the rejected rows can be downloaded."),
-    "help_audit_log": ("登录、导入、导出的审计记录，只读。", "Sign-ins, imports and exports, read-only."),    # shared words
+    "help_audit_log": ("登录、导入、导出的审计记录，只读。", "Sign-ins, imports and exports, read-only."),
+    # the calendar of time limits (delivery/calendar.py, ui/calendar_panel.py, serve.py)
+    "calendar_name": ("审限日历 · {name}", "Time limits · {name}"),
+    "calendar_summary": ("审限届满：{case_no}", "Time limit: {case_no}"),
+    "calendar_desc": ("{court}\n案号：{case_no}\n案件类型：{case_type}\n案由：{cause}\n立案日期：{filed}\n"
+                      "审限届满日：{due}\n数据截至：{as_of}",
+                      "{court}\nCase: {case_no}\nType: {case_type}\nCause: {cause}\nFiled: {filed}\n"
+                      "Time limit ends: {due}\nData as of: {as_of}"),
+    "calendar_desc_judge": ("承办法官：{name}", "Judge: {name}"),
+    "calendar_refused": ("审限日历只提供给案件清单限于本人案件或本部门的账户；本账户可查看的未结案件太多，请在节点管控页查看",
+                         "a calendar of time limits is only for accounts whose case lists hold their own cases or one "
+                         "division's; this account reaches too many pending cases: see Process warnings"),
+    "calendar_not_found": ("日历链接无效", "calendar link not valid"),
+    "calendar_unavailable": ("案件数据暂时无法读取，请稍后再试", "the case data cannot be read now; try again later"),
+    "calendar_title": ("审限日历订阅", "Calendar of time limits"),
+    "calendar_explain": ("用日历程序（Outlook、手机日历等）订阅下面的链接，每件未结案件在审限届满日显示，提前 7 天提醒。"
+                         "链接含有只属于您的密钥，请勿转发；怀疑泄露时请作废后重新生成。",
+                         "Subscribe to the link below in a calendar program (Outlook, a phone's calendar): each pending "
+                         "case shows on the day its time limit ends, with a reminder 7 days before. The link carries a "
+                         "secret that is yours alone: do not pass it on; if it may have leaked, revoke it and make a new one."),
+    "calendar_active": ("已有有效的日历链接（{at} 生成）。", "A calendar link is active (made {at})."),
+    "calendar_inactive": ("尚无有效的日历链接。", "No calendar link is active."),
+    "calendar_new": ("生成新链接", "Make a new link"),
+    "calendar_new_help": ("生成新链接后，旧链接立即失效。", "A new link ends the old one at once."),
+    "calendar_shown_once": ("链接只显示这一次，请现在复制到日历程序：", "The link is shown this once: copy it into your calendar program now:"),
+    "calendar_revoke": ("作废链接", "Revoke the link"),
+    "calendar_revoked": ("日历链接已作废，订阅将不再更新。", "The calendar link is revoked; subscriptions stop updating."),
+    "audit_event_calendar_token_issued": ("生成日历链接", "Calendar link made"),
+    "audit_event_calendar_token_revoked": ("作废日历链接", "Calendar link revoked"),
+    "audit_event_calendar_token_refused": ("拒绝已作废的日历链接", "Revoked calendar link refused"),
+    "audit_calendar_user": ("账户 {user} 的审限日历", "calendar of account {user}"),
+    # shared words
     "none": ("—", "—"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
