@@ -4,12 +4,16 @@ a group at once, and every delivery that failed or may have gone out, to send ag
 change what is checked again on the server (delivery/subscriptions.py)."""
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit
+
 import pandas as pd
 import streamlit as st
 
 from delivery import log, subscriptions
 from delivery.kinds import KINDS
 from security.users import load_users
+from ui.calendar_panel import calendar_panel
 from ui.i18n import lang, t
 from ui.layout import page_header
 from ui.plain import tm
@@ -22,6 +26,9 @@ me = current_user()
 users = load_users().users
 office = me.access.rule.manages_data
 CHANNELS = ("email", "webhook")  # the outbox is the server's choice (deliver --outbox), not a user's
+FLASH = "_sub_flash"  # what the last change did, said after the page is drawn again with it
+if said := st.session_state.pop(FLASH, None):
+    st.success(said, icon=":material/check:")
 
 
 def _add_form(key: str, usernames: list[str]) -> None:
@@ -31,7 +38,7 @@ def _add_form(key: str, usernames: list[str]) -> None:
     if not kinds:
         st.info(t("sub_no_kinds"))
         return
-    with st.form(key, border=True):
+    with st.form(key, border=True, clear_on_submit=True):
         kind = st.selectbox(t("sub_kind"), [k.id for k in kinds], format_func=lambda k: KINDS[k].name(L))
         channel = st.segmented_control(t("sub_channel"), CHANNELS, default="email", required=True,
                                        format_func=lambda c: t(f"sub_channel_{c}"))
@@ -47,7 +54,8 @@ def _add_form(key: str, usernames: list[str]) -> None:
                 except subscriptions.SubscriptionError as e:
                     st.error(tm(e.key, **e.values))
             if made:
-                st.success(tm("sub_added", n=len(made), kind=KINDS[kind].name(L)))
+                st.session_state[FLASH] = tm("sub_added", n=len(made), kind=KINDS[kind].name(L))
+                st.rerun()
 
 
 def _table(found: list) -> None:
@@ -65,6 +73,7 @@ def _table(found: list) -> None:
         if st.button(t("sub_end"), icon=":material/notifications_off:"):
             try:
                 subscriptions.end(ending, me.username, actor=me)
+                st.session_state[FLASH] = tm("sub_ended", id=ending)
                 st.rerun()
             except subscriptions.SubscriptionError as e:
                 st.error(tm(e.key, **e.values))
@@ -73,6 +82,17 @@ def _table(found: list) -> None:
 st.subheader(t("sub_mine"))
 _table(subscriptions.active(me.username))
 _add_form("sub_form_mine", [me.username])
+
+
+def _base_url() -> str:
+    """Where this server is reached from outside (SPZX_PUBLIC_ORIGIN behind a proxy), else as asked."""
+    if public := os.environ.get("SPZX_PUBLIC_ORIGIN"):
+        return public
+    asked = urlsplit(st.context.url or "")
+    return f"{asked.scheme}://{asked.netloc}"
+
+
+calendar_panel(me.username, _base_url())
 
 if office:
     st.subheader(t("sub_office"))
@@ -94,4 +114,5 @@ if office:
             again = st.selectbox(t("sub_col_key"), [e.key for e in problems], key="sub_resend_key", width=320)
             if st.button(t("sub_resend"), icon=":material/send:"):
                 log.resend(again, me.username)
-                st.success(t("sub_resend_done"))
+                st.session_state[FLASH] = t("sub_resend_done")
+                st.rerun()

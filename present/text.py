@@ -1209,6 +1209,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sub_add": ("添加订阅", "Subscribe"),
     "sub_added": ("已为 {n} 位用户添加“{kind}”。", "Added {kind} for {n} users."),
     "sub_none": ("暂无订阅。", "No subscriptions yet."),
+    "sub_ended": ("已取消订阅 #{id}。", "Subscription #{id} ended."),
     "sub_col_id": ("编号", "No."),
     "sub_col_user": ("用户", "User"),
     "sub_end_which": ("取消哪一项", "Which to end"),
