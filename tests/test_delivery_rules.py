@@ -1,0 +1,249 @@
+"""Deliveries' rules, run in-process against a real state and a local HTTP server: who may have
+which subscription and change whose; the alerts (a case coming within 7 days, an indicator
+leaving its range, an action item turning overdue) told once; the outbox written once; a group
+bot's webhook signed, a 500 retried later and a timeout not sent again by itself; a removed
+user and a claim two senders race for."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.parse
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import duckdb
+import pytest
+
+from delivery import log, subscriptions
+from delivery.run import deliver
+from security import audit
+from security.users import load_users
+from tests.test_delivery import DIVISION, JUDGE1, JUDGE_COURT, _users, db, judge2  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def site(tmp_path, judge2, monkeypatch, db):  # noqa: F811
+    _users(tmp_path / "users.toml", judge2[0])
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.setenv("SPZX_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.delenv("SPZX_STATE_URL", raising=False)
+    monkeypatch.delenv("SPZX_SMTP_HOST", raising=False)
+    con = duckdb.connect(db, read_only=True)
+    yield con, tmp_path
+    con.close()
+
+
+def _sub(name: str, kind: str, channel: str = "outbox", address: str = "", lang: str = "zh", actor=None) -> int:
+    users = load_users().users
+    return subscriptions.add(users.get(name), name, kind, channel, address, lang, "office", actor=actor)
+
+
+def _mails(folder) -> list:
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
+
+
+def test_who_may_have_and_change_which_subscription(site):
+    users = load_users().users
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("judge1", "pack_month")  # a judge has no 会商报告
+    assert e.value.key == "sub_not_for_role"
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("leader", "due_weekly")  # a district's pending cases are no one's due list
+    assert e.value.key == "sub_not_for_role"
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("nobody", "due_weekly")
+    assert e.value.key == "sub_unknown_user"
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("judge1", "due_weekly", "email", "not an address")
+    assert e.value.key == "sub_bad_email"
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("head", "due_weekly", "webhook", "ftp://bot")
+    assert e.value.key == "sub_bad_webhook"
+    # a judge sets their own, not another's; the office anyone's
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("judge2", "due_weekly", actor=users["judge1"])
+    assert e.value.key == "sub_not_yours"
+    mine = _sub("judge1", "due_weekly", actor=users["judge1"])
+    theirs = _sub("judge2", "due_weekly", actor=users["office"])
+    with pytest.raises(subscriptions.SubscriptionError):
+        _sub("judge1", "due_weekly", actor=users["judge1"])  # the same twice
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        subscriptions.end(theirs, "judge1", actor=users["judge1"])
+    assert e.value.key == "sub_not_yours"
+    subscriptions.end(mine, "judge1", actor=users["judge1"])
+    assert [s.id for s in subscriptions.active()] == [theirs]
+    events = [e for _at, _u, e, _d in audit.entries()]
+    assert events.count("subscription_added") == 2 and "subscription_ended" in events
+
+
+def test_a_case_coming_within_seven_days_is_told_once(site, db):  # noqa: F811
+    con, tmp = site
+    _sub("judge1", "due_soon")
+    limits = con.execute("SELECT case_no FROM cases WHERE judge_id = ? AND closed_date IS NULL",
+                         [JUDGE1]).fetchall()
+    assert limits
+    from metrics.engine import Scope
+    from metrics.warnings import counted_from_today, warning_list
+    day = dt.date(2026, 9, 30)
+    pending = counted_from_today(warning_list(con, Scope(court=JUDGE_COURT, division=DIVISION, judge_id=JUDGE1), day,
+                                              "pending"), day, day)
+    ahead = pending[pending["days_left_today"] > 7].sort_values("due_date")
+    first = ahead.iloc[0]
+    today = first["due_date"] - dt.timedelta(days=7)  # the day it comes within 7 days
+    before = deliver(con, dt.datetime.combine(today - dt.timedelta(days=1), dt.time(9)), str(tmp / "out"))
+    told_before = {c for m in _mails(tmp / "out") for c in [first["case_no"]] if c in m.get_body().get_content()}
+    assert not told_before
+    out = deliver(con, dt.datetime.combine(today, dt.time(9)), str(tmp / "out"))
+    assert out.sent, out
+    body = _mails(tmp / "out")[-1].get_body().get_content()
+    assert first["case_no"] in body and "7 天" in body
+    again = deliver(con, dt.datetime.combine(today, dt.time(18)), str(tmp / "out"))
+    assert not again.sent
+    assert sum(first["case_no"] in m.get_body().get_content() for m in _mails(tmp / "out")) == 1
+    assert before.failed == [] and again.failed == []
+
+
+def test_an_indicator_leaving_its_range_is_told_at_the_refresh(site):
+    con, tmp = site
+    _sub("leader", "range_alert", lang="en")
+    first = deliver(con, dt.datetime(2026, 10, 5, 9), str(tmp / "out"))
+    assert len(first.sent) == 1
+    (m,) = _mails(tmp / "out")
+    assert "left their range" in m["Subject"] and "(range" in m.get_body().get_content()
+    # the same data looked at again: nothing left its range since
+    assert deliver(con, dt.datetime(2026, 10, 6, 9), str(tmp / "out")).sent == []
+    assert len(_mails(tmp / "out")) == 1
+
+
+def test_an_action_item_turning_overdue_is_told_once(site):
+    con, tmp = site
+    from followup import actions
+    from followup.model import Unit
+    users = load_users().users
+    actions.add_item(con, meeting="2026年第三季度会商", indicator="closure_rate",
+                     unit=Unit(JUDGE_COURT, division=DIVISION, judge_id=JUDGE1), target="1", due=dt.date(2026, 10, 1),
+                     owner=None, note="", by="office", access=users["office"].access, today=dt.date(2026, 9, 1))
+    # the target (every case closed) is not met by its deadline: overdue
+    _sub("head", "action_alert")
+    _sub("judge1", "action_alert")
+    _sub("judge2", "action_alert")  # another judge's item is not theirs to see: nothing for them
+    out = deliver(con, dt.datetime(2026, 10, 5, 9), str(tmp / "out"))
+    mails = _mails(tmp / "out")
+    assert sorted(m["To"] for m in mails) == ["head@court.example", "judge1@court.example"], out
+    assert all("已逾期" in m["Subject"] for m in mails)
+    assert deliver(con, dt.datetime(2026, 10, 6, 9), str(tmp / "out")).sent == []
+
+
+class Bot(BaseHTTPRequestHandler):
+    mode = "ok"
+    received: list = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Bot.received.append((self.path, json.loads(body)))
+        if Bot.mode == "slow":
+            time.sleep(3)
+        code = 500 if Bot.mode == "error" else 200
+        self.send_response(code)
+        self.end_headers()
+        self.wfile.write(b'{"errcode": 0}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def bot():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Bot)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Bot.received, Bot.mode = [], "ok"
+    yield f"http://127.0.0.1:{server.server_address[1]}/robot/send?access_token=t"
+    server.shutdown()
+
+
+def test_a_group_bot_gets_signed_text_and_a_500_is_retried_later(site, bot, monkeypatch):
+    con, _tmp = site
+    monkeypatch.setenv("SPZX_WEBHOOK_SECRET", "bot-secret")
+    _sub("head", "due_weekly", "webhook", bot)
+    Bot.mode = "error"
+    out = deliver(con, dt.datetime(2026, 10, 5, 8, 0))
+    assert len(out.failed) == 1 and "HTTP 500" in out.failed[0]
+    (entry,) = log.entries(("failed",))
+    assert entry.attempts == 1 and entry.next_try == "2026-10-05T08:05:00"
+    Bot.mode = "ok"
+    assert deliver(con, dt.datetime(2026, 10, 5, 8, 3)).sent == []  # its retry time has not come
+    assert len(deliver(con, dt.datetime(2026, 10, 5, 8, 6)).sent) == 1
+    path, body = Bot.received[-1]
+    assert body["msgtype"] == "text" and "到期清单" in body["text"]["content"]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+    stamp, sign = query["timestamp"][0], query["sign"][0]
+    want = base64.b64encode(hmac.new(b"bot-secret", f"{stamp}\nbot-secret".encode(), hashlib.sha256).digest()).decode()
+    assert sign == want
+    assert deliver(con, dt.datetime(2026, 10, 5, 9, 0)).sent == []
+    assert len(Bot.received) == 2
+
+
+def test_a_bot_that_times_out_is_not_posted_twice(site, bot, monkeypatch):
+    con, _tmp = site
+    import delivery.channels as channels
+    real = channels.webhook
+    monkeypatch.setattr("delivery.run.webhook", lambda m, url: real(m, url, timeout=0.5))
+    _sub("head", "due_weekly", "webhook", bot)
+    Bot.mode = "slow"
+    out = deliver(con, dt.datetime(2026, 10, 5, 8, 0))
+    assert len(out.uncertain) == 1
+    Bot.mode = "ok"
+    assert deliver(con, dt.datetime(2026, 10, 5, 12, 0)).sent == []
+    assert len(Bot.received) == 1
+    assert [e.status for e in log.entries()] == ["uncertain"]
+
+
+def test_the_outbox_is_written_once(site):
+    con, tmp = site
+    _sub("judge1", "due_weekly")
+    _sub("head", "due_weekly")
+    first = deliver(con, dt.datetime(2026, 10, 5, 8, 0), str(tmp / "out"))
+    assert len(first.sent) == 2
+    assert deliver(con, dt.datetime(2026, 10, 5, 8, 30), str(tmp / "out")).sent == []
+    mails = _mails(tmp / "out")
+    assert sorted(m["To"] for m in mails) == ["head@court.example", "judge1@court.example"]
+    assert not list((tmp / "out").glob("*.tmp"))
+    # before Monday 08:00 a new week's list is not due
+    assert deliver(con, dt.datetime(2026, 10, 12, 7, 59), str(tmp / "out")).sent == []
+
+
+def test_a_removed_user_is_told_to_the_office_not_sent(site):
+    con, tmp = site
+    _sub("judge2", "due_weekly")
+    text = (tmp / "users.toml").read_text(encoding="utf-8")
+    (tmp / "users.toml").write_text(text[:text.index("[users.judge2]")], encoding="utf-8")
+    out = deliver(con, dt.datetime(2026, 10, 5, 8, 0), str(tmp / "out"))
+    assert out.sent == [] and len(out.failed) == 1 and "judge2" in out.failed[0]
+    assert not list((tmp / "out").glob("*.eml"))
+    (entry,) = log.entries(("failed",))
+    assert entry.next_try is None  # not retried: the office must act
+    assert any(e == "delivery_failed" for _a, _u, e, _d in audit.entries())
+
+
+def test_two_senders_never_claim_the_same_message(backend):
+    now = dt.datetime(2026, 10, 5, 8, 0)
+    won = []
+
+    def race(worker: str) -> None:
+        if log.claim(7, "week:2026-10-05", worker, now) is not None:
+            won.append(worker)
+    threads = [threading.Thread(target=race, args=(f"server{i}",)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(won) == 1
+    assert log.take_runner("a", now) and not log.take_runner("b", now)
+    log.release_runner("a")
+    assert log.take_runner("b", now)
