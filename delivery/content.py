@@ -63,6 +63,11 @@ def due_pack(kind: str):
 
 
 def build_pack(r: Recipient, occ: Occurrence) -> Message | None:
+    # recipients who see alike (the same Access) get the same pack: made once per run
+    return r.once(("pack", r.access, occ.detail["period"], r.lang), lambda: _pack(r, occ))
+
+
+def _pack(r: Recipient, occ: Occurrence) -> Message | None:
     from report.briefing import build, to_xlsx
     from report.pdf import to_pdf
 
@@ -72,7 +77,7 @@ def build_pack(r: Recipient, occ: Occurrence) -> Message | None:
     if not b.headline["denominator"].fillna(0).any() and not b.headline["numerator"].fillna(0).any():
         return None
     name = tr("b_file", r.lang, scope=b.scope_name, period=occ.detail["period"])
-    lines = [b.summary, ""] + [f"{k}：{v}" if r.lang == "zh" else f"{k}: {v}" for k, v in b.filters.items()]
+    lines = [b.summary, ""] + [tr("dl_filter_line", r.lang, name=k, value=v) for k, v in b.filters.items()]
     return Message(b.title, lines + ["", tr("dl_pack_attached", r.lang)],
                    [Attachment(f"{name}.pdf", PDF, to_pdf(b)), Attachment(f"{name}.xlsx", XLSX, to_xlsx(b))])
 

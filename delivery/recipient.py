@@ -4,7 +4,7 @@ is built from this and nothing else, so it holds what its recipient may see."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -22,6 +22,7 @@ class Recipient:
     con: duckdb.DuckDBPyConnection
     now: dt.datetime
     past: list[Past]
+    shared: dict = field(default_factory=dict)  # one run's answers that recipients alike share (by what decides them)
 
     @property
     def access(self):
@@ -47,9 +48,17 @@ class Recipient:
     def data_date(self) -> dt.date:
         """The date every court of the user's scope has data up to."""
         a = self.access
-        meta = inventory.meta(self.con)
-        return inventory.scope_dates(inventory.court_dates(self.con), a.court, a.district_wide and a.court is not None,
-                                     dt.date.fromisoformat(meta["data_date"])).through
+        if "court_dates" not in self.shared:
+            self.shared["court_dates"] = (inventory.court_dates(self.con),
+                                          dt.date.fromisoformat(inventory.meta(self.con)["data_date"]))
+        dates, day = self.shared["court_dates"]
+        return inventory.scope_dates(dates, a.court, a.district_wide and a.court is not None, day).through
+
+    def once(self, key: tuple, make):
+        """`make()` once per run for every recipient whose `key` is the same (a pack of one scope)."""
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]
 
     def sent(self, prefix: str) -> list[Past]:
         """Earlier messages (or quiet checks) of this subscription whose occurrence starts with `prefix`."""

@@ -70,12 +70,12 @@ def deliver(con: duckdb.DuckDBPyConnection, now: dt.datetime, outbox_dir: str | 
             return out
         out.uncertain += [f"{k}: 发送中断 / interrupted" for k in log.mark_stale(now)]
     users = load_users().users
-    sender = Sender(outbox_dir)
+    sender, shared = Sender(outbox_dir), {}
     try:
         for sub in active():
             if only and sub.username not in only:
                 continue
-            _one(con, sub, users.get(sub.username), now, sender, worker, dry_run, out)
+            _one(con, sub, users.get(sub.username), now, sender, worker, dry_run, out, shared)
     finally:
         sender.close()
         if not dry_run:
@@ -83,7 +83,8 @@ def deliver(con: duckdb.DuckDBPyConnection, now: dt.datetime, outbox_dir: str | 
     return out
 
 
-def _one(con, sub: Subscription, user, now, sender: Sender, worker: str, dry_run: bool, out: Outcome) -> None:
+def _one(con, sub: Subscription, user, now, sender: Sender, worker: str, dry_run: bool, out: Outcome,
+         shared: dict) -> None:
     check = f"check:{now.date().isoformat()}"  # a subscription that cannot be looked at today: told once a day
     if user is None or sub.kind not in KINDS or not KINDS[sub.kind].allowed(user.access.rule):
         why = (f"用户“{sub.username}”已不存在 / no user {sub.username!r}" if user is None else
@@ -91,7 +92,7 @@ def _one(con, sub: Subscription, user, now, sender: Sender, worker: str, dry_run
         _fail_once(sub, check, why, now, out, dry_run, permanent=True)
         return
     kind = KINDS[sub.kind]
-    r = Recipient(sub, user, con, now, log.past(sub.id, now))
+    r = Recipient(sub, user, con, now, log.past(sub.id, now), shared)
     try:
         due = kind.due(r)
     except (AccessDenied, duckdb.Error, KeyError, ValueError) as e:

@@ -1245,6 +1245,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # deliveries (delivery/content.py): what a subscriber's message says
     "dl_pack_attached": ("附件为会商报告（PDF）与 Excel 数据包，按您的权限范围生成。",
                          "Attached: the briefing (PDF) and the Excel pack, made for what you may see."),
+    "dl_filter_line": ("{name}：{value}", "{name}: {value}"),
     "dl_days_over": ("已超审限 {n} 天", "{n} days past the limit"),
     "dl_days_left": ("剩 {n} 天", "{n} days left"),
     "dl_col_due_date": ("审限届满日", "Limit date"),
