@@ -27,7 +27,7 @@ from .briefing import (UNIT_CHART, Briefing, assessment_line, assessment_rows, h
 BODY_FACES = '"FangSong_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC", serif'
 HEADING_FACES = '"SimHei", "黑体", "Noto Sans CJK SC", sans-serif'
 TITLE_FACES = '"方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", serif'
-FIGURES = (1, 2, 3)  # an indicator table's value, change and range on one line; its name and status wrap
+FIGURES = (1, 2)  # an indicator table's value and change on one line; its name wraps, its range and status at ~ and ·
 CHART_FACE = "Noto Sans CJK SC"  # the face vl-convert draws the charts' labels in (report/charts.py)
 
 
@@ -40,7 +40,7 @@ def _margins() -> str:
 
 def _css_string(text: str) -> str:
     """A CSS string literal (quotes and backslashes escaped, line breaks removed)."""
-    return '"' + re.sub(r'["\\]', lambda m: "\\" + m.group(0), " ".join(text.split())) + '"'
+    return '"' + re.sub(r'["\\]', lambda m: "\\" + m.group(0), re.sub(r"\s+", " ", text)) + '"'
 
 
 def page_counter(b: Briefing) -> str:
@@ -64,16 +64,16 @@ p {{ margin: 0 0 2mm; text-indent: {"2em" if b.lang == "zh" else "0"}; orphans: 
 p.meta {{ text-indent: 0; font-size: 11pt; }}
 p.demo {{ text-indent: 0; font-size: 11pt; border: 1px solid #888; padding: 1mm 2mm; }}
 p.small {{ text-indent: 0; font-size: 10pt; }}
-table {{ border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; font-size: 10.5pt; line-height: 1.35; }}
+table {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 1mm 0 3mm; font-size: 10.5pt; line-height: 1.35; }}
 table.small {{ font-size: 9pt; }}
-table.filters {{ width: auto; font-size: 10.5pt; }}
+table.filters {{ width: 60%; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 th, td {{ border: 0.5pt solid #666; padding: 0.6mm 1.5mm; vertical-align: top; }}
 th {{ font-family: {HEADING_FACES}; font-weight: normal; background: #eee; text-align: center; }}
 td {{ text-align: right; font-variant-numeric: tabular-nums; }}
-td:first-child {{ text-align: left; }}
-td.whole {{ white-space: nowrap; }}
+.whole {{ white-space: nowrap; }}
+td.left {{ text-align: left; }}
 table.text td {{ text-align: left; }}
 td.short {{ font-weight: bold; color: {WORSE}; }}
 section.wide {{ page: wide; }}
@@ -95,19 +95,66 @@ def _h(level: int, text: str) -> str:
     return f"<h{level}>{_e(text)}</h{level}>"
 
 
+def _cell(text: str, whole: bool) -> str:
+    """A cell's text; one that may wrap breaks after " · " or " ~ " first (a status, a range), each
+    part kept on one line."""
+    if whole:
+        return _e(text)
+    parts = _parts(str(text))
+    return _e(text) if len(parts) == 1 else "".join(f'<span class="whole">{_e(p)}</span>' for p in parts)
+
+
+def _length(text: str) -> int:
+    """A text's width in half-ems: a CJK character two, any other one."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _parts(text: str) -> list[str]:
+    return re.split(r"(?<= · )|(?<= ~ )", text)
+
+
+def _unbroken(text: str) -> int:
+    """The widest piece a cell that wraps keeps on one line: a part of a status or range, else a
+    word of Latin letters or digits (a CJK text breaks between any two characters)."""
+    parts = _parts(text)
+    if len(parts) > 1:
+        return max(_length(p) for p in parts)
+    return max((len(w) for w in re.findall(r"[^\s\u2e80-\uffff]+", text)), default=2)
+
+
+def widths(header: list[str], rows: list[list[str]], whole: set[int], wrap_at: int = 20) -> list[float]:
+    """Each column's share of the table (%): a column kept whole as wide as its longest cell, one
+    that wraps as its longest cell up to `wrap_at` half-ems (never below its longest unbroken part),
+    each with room for the cell's padding; a header wraps to fit."""
+    out = []
+    for j, h in enumerate(header):
+        cells = [str(r[j]) for r in rows] or [""]
+        longest = max(_length(c) for c in cells)
+        if j not in whole:
+            longest = min(longest, max(wrap_at, max(_unbroken(c) for c in cells)))
+        out.append(max(longest, min(_length(h), 8)) + 3)
+    total = sum(out)
+    return [100 * w / total for w in out]
+
+
 def table(header: list[str], rows: list[list[str]], short: list[list[bool]] | None = None,
-          cls: str = "", whole=None) -> str:
+          cls: str = "", whole=None, left=(0,), wrap_at: int = 20) -> str:
     """A table whose header repeats on each page and whose rows are never split (the CSS);
     a cell flagged in `short` is bold and vermillion (outside its range on the worse side).
-    `whole`: the columns kept on one line (default: the figures, every column but the first)."""
+    `whole`: the columns kept on one line (default: the figures, every column but the first);
+    `left`: the columns of names, aligned left (figures align right); the columns' widths from
+    their texts (widths), so a name column keeps room beside the figures."""
     whole = set(range(1, len(header)) if whole is None else whole)
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    head = "".join(f'<th style="width: {w:.1f}%">{_e(h)}</th>' for h, w in zip(header, widths(header, rows, whole,
+                                                                                               wrap_at)))
     body = []
     for i, row in enumerate(rows):
         cells = []
         for j, c in enumerate(row):
-            classes = " ".join(k for k, on in (("short", short and short[i][j]), ("whole", j in whole)) if on)
-            cells.append(f'<td class="{classes}">{_e(c)}</td>' if classes else f"<td>{_e(c)}</td>")
+            classes = " ".join(k for k, on in (("short", short and short[i][j]), ("whole", j in whole),
+                                               ("left", j in left)) if on)
+            cells.append(f'<td class="{classes}">{_cell(c, j in whole)}</td>' if classes else
+                         f"<td>{_cell(c, False)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -221,7 +268,7 @@ def body(b: Briefing) -> str:
         out.append(_p(lines[1]))
         if len(b.visits.far):
             out.append(table(visits_section.far_header(b.lang, b.child), visits_section.far_rows(b.visits, b.lang),
-                             cls="small", whole=(1, 2, 3, 4, 5)))
+                             cls="small", whole=(1, 2, 4, 5), left=(0, 1)))
     return "".join(out)
 
 
