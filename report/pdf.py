@@ -66,7 +66,7 @@ p.demo {{ text-indent: 0; font-size: 11pt; border: 1px solid #888; padding: 1mm 
 p.small {{ text-indent: 0; font-size: 10pt; }}
 table {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 1mm 0 3mm; font-size: 10.5pt; line-height: 1.35; }}
 table.small {{ font-size: 9pt; }}
-table.filters {{ width: 60%; }}
+table.filters {{ width: 75%; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 th, td {{ border: 0.5pt solid #666; padding: 0.6mm 1.5mm; vertical-align: top; }}
@@ -190,7 +190,7 @@ def body(b: Briefing) -> str:
     if b.dates_note:
         out.append(_p(b.dates_note, "meta"))
     if b.filters:  # the filters as the Excel pack's sheet has them
-        out.append(table([b.tr("filter"), b.tr("value")], [[k, v] for k, v in b.filters.items()], cls="filters text", whole=()))
+        out.append(table([b.tr("filter"), b.tr("value")], [[k, v] for k, v in b.filters.items()], cls="filters text", whole=(0,)))
     if b.demo:
         out.append(_p(b.tr("b_demo"), "demo"))
 
@@ -272,14 +272,15 @@ def body(b: Briefing) -> str:
     return "".join(out)
 
 
-def to_html(b: Briefing) -> str:
+def to_html(b: Briefing, content: str | None = None) -> str:
+    """The page of the briefing: its style and its body (or `content` in that style)."""
     lang = "zh-CN" if b.lang == "zh" else "en"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(b.title)}</title>'
-            f"<style>{_style(b)}</style></head><body>{body(b)}</body></html>")
+            f"<style>{_style(b)}</style></head><body>{body(b) if content is None else content}</body></html>")
 
 
-def to_pdf(b: Briefing) -> bytes:
+def to_pdf(b: Briefing, content: str | None = None) -> bytes:
     """The briefing as an A4 PDF with its fonts embedded (subsets) and its text extractable."""
     import weasyprint
 
-    return weasyprint.HTML(string=to_html(b)).write_pdf()
+    return weasyprint.HTML(string=to_html(b, content)).write_pdf()
