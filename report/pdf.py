@@ -69,7 +69,7 @@ table.small {{ font-size: 9pt; }}
 table.filters {{ width: 75%; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
-th, td {{ border: 0.5pt solid #666; padding: 0.6mm 1.5mm; vertical-align: top; }}
+th, td {{ border: 0.5pt solid #666; padding: 0.6mm 1.5mm; vertical-align: top; box-sizing: border-box; }}
 th {{ font-family: {HEADING_FACES}; font-weight: normal; background: #eee; text-align: center; }}
 td {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .whole {{ white-space: nowrap; }}
@@ -104,9 +104,9 @@ def _cell(text: str, whole: bool) -> str:
     return _e(text) if len(parts) == 1 else "".join(f'<span class="whole">{_e(p)}</span>' for p in parts)
 
 
-def _length(text: str) -> int:
-    """A text's width in half-ems: a CJK character two, any other one."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+def _length(text: str) -> float:
+    """A text's width in half-ems, about: a CJK character two, a digit, letter or sign a little over one."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1.15 for ch in text)
 
 
 def _parts(text: str) -> list[str]:
