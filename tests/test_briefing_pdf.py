@@ -168,10 +168,17 @@ def test_data_and_user_text_prints_literally(made, tmp_path):
     assert "会商<b>&</b>报告" in flat and name in flat and "总结<i>&lt;原文</i>" in flat
 
 
-def test_a_briefing_issued_for_a_meeting_prints_the_same(made):
-    """The page prints the frozen briefing (ui/queries.frozen_file): the same page as the live one."""
+def test_the_page_download_prints_the_briefing_as_kept(made, tmp_path):
+    """The 会商报告 page's PDF (ui/queries.frozen_file, kind "pdf") from the briefing kept as JSON:
+    the same page as the live briefing's."""
+    from ui import queries
+
     b, _path = made["zh"]
-    assert pdf.to_html(frozen.loads(frozen.dumps(b))) == pdf.to_html(b)
+    kept = frozen.dumps(b)
+    assert pdf.to_html(frozen.loads(kept)) == pdf.to_html(b)
+    path = tmp_path / "page.pdf"
+    path.write_bytes(queries.frozen_file(kept, "pdf"))
+    assert _flat(b.title) in _flat(_run("pdftotext", str(path), "-"))
 
 
 def test_command_line_writes_the_pdf(db, tmp_path):
