@@ -10,7 +10,6 @@ would add a binary beside it. Every text from data or users passes through html.
 from __future__ import annotations
 
 import base64
-import functools
 import html
 import re
 
@@ -39,7 +38,7 @@ def _margins() -> str:
 
 
 def _css_string(text: str) -> str:
-    """A CSS string literal (quotes and backslashes escaped, line breaks removed)."""
+    """A CSS string literal (quotes and backslashes escaped, each run of white space one space)."""
     return '"' + re.sub(r'["\\]', lambda m: "\\" + m.group(0), re.sub(r"\s+", " ", text)) + '"'
 
 
@@ -56,9 +55,9 @@ def _style(b: Briefing) -> str:
   @bottom-center {{ content: {page_counter(b)}; font: 10.5pt {BODY_FACES}; }} }}
 @page wide {{ size: A4 landscape; margin: 26mm 28mm 26mm 28mm; }}
 html {{ font: 14pt/1.6 {BODY_FACES}; color: #000; }}
-h1 {{ font: 22pt/1.5 {TITLE_FACES}; text-align: center; margin: 0 0 6mm; }}
-h2 {{ font: 15pt/1.5 {HEADING_FACES}; margin: 5mm 0 2mm; }}
-h3 {{ font: 14pt/1.5 {HEADING_FACES}; margin: 3mm 0 1mm; }}
+h1 {{ font: normal 22pt/1.5 {TITLE_FACES}; text-align: center; margin: 0 0 6mm; }}
+h2 {{ font: normal 15pt/1.5 {HEADING_FACES}; margin: 5mm 0 2mm; }}
+h3 {{ font: normal 14pt/1.5 {HEADING_FACES}; margin: 3mm 0 1mm; }}
 h1, h2, h3 {{ break-after: avoid; }}
 p {{ margin: 0 0 2mm; text-indent: {"2em" if b.lang == "zh" else "0"}; orphans: 2; widows: 2; }}
 p.meta {{ text-indent: 0; font-size: 11pt; }}
@@ -113,7 +112,7 @@ def _parts(text: str) -> list[str]:
     return re.split(r"(?<= · )|(?<= ~ )", text)
 
 
-def _unbroken(text: str) -> int:
+def _unbroken(text: str) -> float:
     """The widest piece a cell that wraps keeps on one line: a part of a status or range, else a
     word of Latin letters or digits (a CJK text breaks between any two characters)."""
     parts = _parts(text)
@@ -159,19 +158,14 @@ def table(header: list[str], rows: list[list[str]], short: list[list[bool]] | No
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-@functools.cache
-def _register_fonts() -> None:
-    from .charts import register_fonts
-
-    register_fonts()
-
-
 def chart_svg(chart) -> str:
     """An Altair chart as SVG drawn by vl-convert in the CJK face (the fonts registered: labels in
     Chinese render), placed as an image so it stays sharp at any zoom."""
     import vl_convert as vlc
 
-    _register_fonts()
+    from .charts import register_fonts
+
+    register_fonts()
     svg = vlc.vegalite_to_svg(chart.configure(font=CHART_FACE).to_dict())
     data = base64.b64encode(svg.encode()).decode()
     return f'<figure><img src="data:image/svg+xml;base64,{data}"></figure>'
