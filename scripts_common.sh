@@ -13,3 +13,12 @@ install_pinned() {  # the packages of one requirements file, unless installed al
   fi
 }
 install_pinned requirements.txt
+# The PDF briefing (WeasyPrint) lays text out with Pango, in the CJK faces of fonts-noto-cjk.
+pdf_packages() {  # prints the Debian packages it lacks
+  local lacking=() libs
+  libs=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p 2>/dev/null || true)
+  grep -q "libpango-1.0.so.0" <<< "$libs" || lacking+=(libpango-1.0-0)
+  grep -q "libpangoft2-1.0.so.0" <<< "$libs" || lacking+=(libpangoft2-1.0-0)
+  fc-list 2>/dev/null | grep -qi "noto.*cjk" || lacking+=(fonts-noto-cjk)
+  echo "${lacking[@]}"
+}

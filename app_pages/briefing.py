@@ -29,6 +29,10 @@ with st.container(horizontal=True):
                                                                lambda: queries.briefing_file(f, L, "docx")),
                        file_name=f"{name}.docx", key="dl_docx", on_click="ignore", icon=":material/description:",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    st.download_button(t("download_pdf"), logged_download(username, f"{name}.pdf", briefing.filters,
+                                                              lambda: queries.briefing_file(f, L, "pdf")),
+                       file_name=f"{name}.pdf", key="dl_pdf", on_click="ignore", icon=":material/picture_as_pdf:",
+                       mime="application/pdf")
     st.download_button(t("download_pack"), logged_download(username, f"{name}.xlsx", briefing.filters,
                                                                lambda: queries.briefing_file(f, L, "xlsx")),
                        file_name=f"{name}.xlsx", key="dl_pack", on_click="ignore", icon=":material/table:",

@@ -933,6 +933,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "building_briefing": ("正在生成报告…", "Building the briefing…"),
     "download_docx": ("下载 Word 报告", "Download the Word report"),
     "download_pack": ("下载 Excel 数据包", "Download the Excel pack"),
+    "download_pdf": ("下载 PDF", "Download the PDF"),
+    "pdf_page_of": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
     # briefing
     "b_title": ("{scope}{period}审判质效数据会商报告", "Trial quality data meeting briefing: {scope}, {period}"),
     "b_file": ("数据会商报告_{scope}_{period}", "briefing_{scope}_{period}"),

@@ -1,5 +1,6 @@
 """python -m report briefing --db PATH --period 2026Q3 [--cumulative] [--court 示01 [--with-subordinates]]
-[--category 民事] --out briefing.docx [--xlsx pack.xlsx] [--lang en]: the 数据会商 briefing and its Excel pack.
+[--category 民事] [--out briefing.docx] [--pdf briefing.pdf] [--xlsx pack.xlsx] [--lang en]: the 数据会商
+briefing as Word and as PDF, and its Excel pack (at least one of the three files).
 python -m report actions add|list|close: the meetings' action items (report/actions_cli.py).
 python -m report deliver / subscriptions: subscriptions sent by mail, bot or outbox (delivery/cli.py)."""
 from __future__ import annotations
@@ -17,15 +18,16 @@ from schema.pipes import run
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m report")
     sub = ap.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("briefing", help="数据会商报告 (.docx) and its Excel pack")
+    b = sub.add_parser("briefing", help="数据会商报告 (.docx, PDF) and its Excel pack")
     b.add_argument("--db", required=True)
     b.add_argument("--period", required=True)
     b.add_argument("--cumulative", action="store_true")
     b.add_argument("--court")
     b.add_argument("--with-subordinates", action="store_true")
     b.add_argument("--category")
-    b.add_argument("--out", required=True)
-    b.add_argument("--xlsx")
+    b.add_argument("--out", help="the Word briefing (.docx)")
+    b.add_argument("--pdf", help="the briefing as PDF")
+    b.add_argument("--xlsx", help="the Excel pack")
     b.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the briefing")
     from delivery import cli as deliver_cli
 
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return actions_cli.run(a)
     if a.command in ("deliver", "subscriptions"):
         return deliver_cli.run(a)
+    if not (a.out or a.pdf or a.xlsx):
+        b.error("--out, --pdf 或 --xlsx 至少一项 / one of --out, --pdf, --xlsx is required")
     from .briefing import build, to_docx, to_xlsx
 
     try:
@@ -52,13 +56,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m report: {e}", file=sys.stderr)
         return 2
     briefing = build(con, scope, period, config, lang=a.lang)
-    with open(a.out, "wb") as f:
-        f.write(to_docx(briefing))
-    if a.xlsx:
-        with open(a.xlsx, "wb") as f:
-            f.write(to_xlsx(briefing))
-    print(f"{briefing.title}: {a.out}" + (f", {a.xlsx}" if a.xlsx else ""))
+    files = [(a.out, to_docx), (a.pdf, _to_pdf), (a.xlsx, to_xlsx)]
+    for path, write in files:
+        if path:
+            with open(path, "wb") as f:
+                f.write(write(briefing))
+    print(f"{briefing.title}: " + ", ".join(path for path, _ in files if path))
     return 0
+
+
+def _to_pdf(briefing) -> bytes:
+    from .pdf import to_pdf  # WeasyPrint loads only when a PDF is asked for
+
+    return to_pdf(briefing)
 
 
 if __name__ == "__main__":

@@ -428,14 +428,18 @@ def _briefing(q: Query, lang: str, db_version):
 
 
 def briefing_file(q: Query, lang: str, kind: str) -> bytes:
-    """The briefing as .docx or .xlsx, made when it is downloaded (charts take a second to draw)."""
+    """The briefing as .docx, .pdf or .xlsx, made when it is downloaded (charts take a second to draw)."""
     return frozen_file(frozen.dumps(briefing(q, lang)), kind)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def frozen_file(briefing_json: str, kind: str) -> bytes:
-    """The .docx or .xlsx of a briefing kept as JSON (the current one, or one issued for a meeting)."""
+    """The .docx, .pdf or .xlsx of a briefing kept as JSON (the current one, or one issued for a meeting)."""
     b = frozen.loads(briefing_json)
+    if kind == "pdf":
+        from report.pdf import to_pdf  # WeasyPrint loads only when a PDF is asked for
+
+        return to_pdf(b)
     return to_docx(b) if kind == "docx" else to_xlsx(b)
 
 
