@@ -224,15 +224,32 @@ def test_packs_carry_the_scope_as_its_reader_sees_it(site, db):
         names = sorted(a.get_filename() for a in m.iter_attachments())
         assert [n.rsplit(".", 1)[1] for n in names] == ["pdf", "xlsx"], names
     line_text = _texts(packs["line@court.example"][0])
-    assert "民事" in line_text and "2026-09" in line_text
-    # the line head's figures are of 民事 only: its pack's 结案率 differs from the leader's district's
     leader_text = _texts(packs["leader@court.example"][0])
-    assert "明湖市中级人民法院" in leader_text and "2026年第3季度" in leader_text.replace(" ", "") or "2026Q3" in leader_text
+    assert "2026年1-9月" in line_text or "2026年前三季度" in leader_text
+    # the filters printed in the pack: the line head's category, the leader's every category
+    assert "类别\n民事" in line_text and "类别\n全部" in leader_text
+    # and the figures are those of the line head's category: 新收 as the metrics give it for 民事
+    assert _received(db, "2026-09", "民事") != _received(db, "2026-09", None)
+    assert f"新收{_received(db, '2026-09', '民事'):,}件" in line_text.replace(" ", "")
+    assert f"新收{_received(db, '2026Q3', None):,}件" in leader_text.replace(" ", "")
+
+
+def _received(db: str, period: str, category: str | None) -> int:
+    """Cases received in the 示01 district over the year to the period's end, from the cases table."""
+    from metrics import Period
+    end = Period.parse(period, cumulative=True).end
+    con = duckdb.connect(db, read_only=True)
+    n = con.execute("SELECT count(*) FROM cases c JOIN court_tree t ON t.court_code = c.court_code "
+                    "WHERE t.ancestor = '示01' AND c.counted AND c.filed_date BETWEEN ? AND ? "
+                    + ("AND c.category = ?" if category else ""),
+                    [dt.date(end.year, 1, 1), end] + ([category] if category else [])).fetchone()[0]
+    con.close()
+    return int(n)
 
 
 def test_server_down_mid_run_every_message_arrives_once(site, db):
     env, inbox, start, stop = site
-    inbox.refuse_from = 3  # the server goes away after two messages
+    inbox.refuse_from = 2  # the server takes two messages, refuses the third and goes away
     watcher = threading.Thread(target=lambda: (inbox.refused.wait(120), stop()))
     watcher.start()
     first = deliver(env, db, check=False)
