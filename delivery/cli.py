@@ -16,6 +16,7 @@ def add_parsers(sub) -> None:
     d.add_argument("--now", help="the run's clock, YYYY-MM-DDTHH:MM (default: now)")
     d.add_argument("--outbox", help="write the mails as .eml files into this folder instead of sending them")
     d.add_argument("--dry-run", action="store_true", help="list what would be sent; send and record nothing")
+    d.add_argument("--workers", type=int, help="processes that build the messages (default: one per core)")
     s = sub.add_parser("subscriptions", help="subscriptions: add, list, end, resend")
     ss = s.add_subparsers(dest="action", required=True)
     a = ss.add_parser("add")
@@ -58,7 +59,7 @@ def run(a: argparse.Namespace) -> int:
         except DatabaseError as e:
             print(f"python -m report deliver: {e}", file=sys.stderr)
             return 2
-        out = deliver(con, now, a.outbox, a.dry_run)
+        out = deliver(con, now, a.outbox, a.dry_run, db_path=a.db, workers=a.workers)
         for line in out.planned:
             print(line)
         for line in out.failed + out.uncertain:

@@ -5,19 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-import traceback
 from dataclasses import dataclass, field
 
 import duckdb
 
-from metrics.access import AccessDenied
 from security.users import load_users
 
 from . import log
 from .channels import Refused, Smtp, Uncertain, email, outbox, webhook
-from .kinds import KINDS
-from .recipient import Recipient
 from .model import Subscription
+from .plan import Planned, plan
 from .subscriptions import active
 
 
@@ -60,8 +57,10 @@ class Sender:
 
 
 def deliver(con: duckdb.DuckDBPyConnection, now: dt.datetime, outbox_dir: str | None = None,
-            dry_run: bool = False, only: set[str] | None = None) -> Outcome:
-    """Sends what is due at `now` (the run's clock: what is due, retry times, stale claims)."""
+            dry_run: bool = False, only: set[str] | None = None, db_path: str | None = None,
+            workers: int | None = None) -> Outcome:
+    """Sends what is due at `now` (the run's clock: what is due, retry times, stale claims). With
+    the database's path the messages are built in worker processes (delivery/plan.py)."""
     out = Outcome()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     if not dry_run:
@@ -70,12 +69,11 @@ def deliver(con: duckdb.DuckDBPyConnection, now: dt.datetime, outbox_dir: str | 
             return out
         out.uncertain += [f"{k}: 发送中断 / interrupted" for k in log.mark_stale(now)]
     users = load_users().users
-    sender, shared = Sender(outbox_dir), {}
+    sender = Sender(outbox_dir)
     try:
-        for sub in active():
-            if only and sub.username not in only:
-                continue
-            _one(con, sub, users.get(sub.username), now, sender, worker, dry_run, out, shared)
+        subs = [s for s in active() if not only or s.username in only]
+        for planned in plan(con, subs, now, db_path, workers):
+            _send(planned, users.get(planned.sub.username), now, sender, worker, dry_run, out)
     finally:
         sender.close()
         if not dry_run:
@@ -83,25 +81,14 @@ def deliver(con: duckdb.DuckDBPyConnection, now: dt.datetime, outbox_dir: str | 
     return out
 
 
-def _one(con, sub: Subscription, user, now, sender: Sender, worker: str, dry_run: bool, out: Outcome,
-         shared: dict) -> None:
-    check = f"check:{now.date().isoformat()}"  # a subscription that cannot be looked at today: told once a day
-    if user is None or sub.kind not in KINDS or not KINDS[sub.kind].allowed(user.access.rule):
-        why = (f"用户“{sub.username}”已不存在 / no user {sub.username!r}" if user is None else
-               f"用户“{sub.username}”的角色不能订阅 {sub.kind} / the user's role cannot have {sub.kind}")
-        _fail_once(sub, check, why, now, out, dry_run, permanent=True)
+def _send(planned: Planned, user, now, sender: Sender, worker: str, dry_run: bool, out: Outcome) -> None:
+    sub = planned.sub
+    if planned.problem:  # told once a day
+        _fail_once(sub, f"check:{now.date().isoformat()}", planned.problem, now, out, dry_run, planned.permanent)
         return
-    kind = KINDS[sub.kind]
-    r = Recipient(sub, user, con, now, log.past(sub.id, now), shared)
-    try:
-        due = kind.due(r)
-    except (AccessDenied, duckdb.Error, KeyError, ValueError) as e:
-        _fail_once(sub, check, f"{type(e).__name__}: {e}", now, out, dry_run)
-        return
-    for occ in due:
+    for occ, message, error in planned.occurrences:
         key = log.key_of(sub.id, occ.name)
         if dry_run:
-            message = None if occ.quiet else kind.build(r, occ)
             if message is not None:
                 out.planned.append(f"{key} → {sub.channel} {_address(sub, user)}: {message.subject} "
                                    f"({len(message.attachments)} 附件 files)")
@@ -109,11 +96,8 @@ def _one(con, sub: Subscription, user, now, sender: Sender, worker: str, dry_run
         if occ.quiet:
             log.settle(sub.id, occ.name, "quiet", now, occ.detail)
             continue
-        try:
-            message = kind.build(r, occ)
-        except Exception as e:  # noqa: BLE001 - one recipient's failure stops no other's
-            _fail_once(sub, occ.name, f"{type(e).__name__}: {e}", now, out, dry_run,
-                       trace=traceback.format_exc(limit=3))
+        if error:
+            _fail_once(sub, occ.name, error, now, out, dry_run)
             continue
         attempts = log.claim(sub.id, occ.name, worker, now)
         if attempts is None:
@@ -137,11 +121,11 @@ def _one(con, sub: Subscription, user, now, sender: Sender, worker: str, dry_run
 
 
 def _fail_once(sub: Subscription, occurrence: str, why: str, now, out: Outcome, dry_run: bool,
-               permanent: bool = False, trace: str = "") -> None:
+               permanent: bool = False) -> None:
     key = log.key_of(sub.id, occurrence)
-    out.failed.append(f"{key}: {why}")
+    out.failed.append(f"{key}: {why.splitlines()[0]}")
     if dry_run:
         return
     claimed = log.claim(sub.id, occurrence, "check", now)
     if claimed is not None:
-        log.fail(sub.id, occurrence, claimed, why + (f"\n{trace}" if trace else ""), now, permanent, sub.username)
+        log.fail(sub.id, occurrence, claimed, why, now, permanent, sub.username)

@@ -247,3 +247,22 @@ def test_two_senders_never_claim_the_same_message(backend):
     assert log.take_runner("a", now) and not log.take_runner("b", now)
     log.release_runner("a")
     assert log.take_runner("b", now)
+
+
+def test_messages_built_in_worker_processes_are_those_built_alone(site, db, tmp_path, monkeypatch):  # noqa: F811
+    """The run builds messages in spawned workers when there are many subscriptions: the same
+    messages as built in one process (here with a worker per two subscriptions)."""
+    con, tmp = site
+    import delivery.plan
+    monkeypatch.setattr(delivery.plan, "MIN_PER_WORKER", 2)
+    bodies = {}
+    for name, db_path, workers in (("alone", None, 1), ("workers", db, 2)):
+        monkeypatch.setenv("SPZX_STATE", str(tmp / f"state_{name}.sqlite"))
+        for user, kind in (("judge1", "due_weekly"), ("judge2", "due_weekly"), ("head", "due_weekly"),
+                           ("leader", "range_alert")):
+            _sub(user, kind)
+        out = deliver(con, dt.datetime(2026, 10, 5, 8, 0), str(tmp / name), db_path=db_path, workers=workers)
+        assert len(out.sent) == 4 and not out.failed, out
+        bodies[name] = sorted((m["To"], m["Subject"], m.get_body(("plain",)).get_content(),
+                               tuple(a.get_filename() for a in m.iter_attachments())) for m in _mails(tmp / name))
+    assert bodies["alone"] == bodies["workers"]
