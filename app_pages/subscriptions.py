@@ -27,8 +27,8 @@ users = load_users().users
 office = me.access.rule.manages_data
 CHANNELS = ("email", "webhook")  # the outbox is the server's choice (deliver --outbox), not a user's
 FLASH = "_sub_flash"  # what the last change did, said after the page is drawn again with it
-if said := st.session_state.pop(FLASH, None):
-    st.success(said, icon=":material/check:")
+if said := st.session_state.pop(FLASH, None):  # (text key, its values)
+    st.success(tm(said[0], **said[1]), icon=":material/check:")
 
 
 def _add_form(key: str, usernames: list[str]) -> None:
@@ -40,9 +40,13 @@ def _add_form(key: str, usernames: list[str]) -> None:
         return
     with st.form(key, border=True, clear_on_submit=True):
         kind = st.selectbox(t("sub_kind"), [k.id for k in kinds], format_func=lambda k: KINDS[k].name(L))
-        channel = st.segmented_control(t("sub_channel"), CHANNELS, default="email", required=True,
-                                       format_func=lambda c: t(f"sub_channel_{c}"))
-        address = st.text_input(t("sub_address"), help=t("sub_address_help"))
+        if office:  # a user's own go to their account's address (checked again on the server)
+            channel = st.segmented_control(t("sub_channel"), CHANNELS, default="email", required=True,
+                                           format_func=lambda c: t(f"sub_channel_{c}"))
+            address = st.text_input(t("sub_address"), help=t("sub_address_help"))
+        else:
+            channel, address = "email", ""
+            st.caption(tm("sub_to_account", address=me.email or "—"))
         language = st.segmented_control(t("sub_lang"), ("zh", "en"), default=L, required=True,
                                         format_func=lambda x: t(f"lang_{x}"))
         if st.form_submit_button(t("sub_add"), icon=":material/add_alert:"):
@@ -54,7 +58,7 @@ def _add_form(key: str, usernames: list[str]) -> None:
                 except subscriptions.SubscriptionError as e:
                     st.error(tm(e.key, **e.values))
             if made:
-                st.session_state[FLASH] = tm("sub_added", n=len(made), kind=KINDS[kind].name(L))
+                st.session_state[FLASH] = ("sub_added", {"n": len(made), "kind": KINDS[kind].name(L)})
                 st.rerun()
 
 
@@ -64,7 +68,8 @@ def _table(found: list) -> None:
         return
     frame = pd.DataFrame([{t("sub_col_id"): s.id, t("sub_col_user"): users[s.username].name if s.username in users
                            else s.username, t("sub_kind"): KINDS[s.kind].name(L) if s.kind in KINDS else s.kind,
-                           t("sub_channel"): t(f"sub_channel_{s.channel}"), t("sub_address"): s.address or "—",
+                           t("sub_channel"): t(f"sub_channel_{s.channel}"), t("sub_address"): subscriptions.shown_address(s.address) or (
+                               users[s.username].email if s.username in users else "") or "—",
                            t("sub_lang"): t(f"lang_{s.lang}")} for s in found])
     show(frame, alt="subscriptions")
     with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -73,7 +78,7 @@ def _table(found: list) -> None:
         if st.button(t("sub_end"), icon=":material/notifications_off:"):
             try:
                 subscriptions.end(ending, me.username, actor=me)
-                st.session_state[FLASH] = tm("sub_ended", id=ending)
+                st.session_state[FLASH] = ("sub_ended", {"id": ending})
                 st.rerun()
             except subscriptions.SubscriptionError as e:
                 st.error(tm(e.key, **e.values))
@@ -114,5 +119,5 @@ if office:
             again = st.selectbox(t("sub_col_key"), [e.key for e in problems], key="sub_resend_key", width=320)
             if st.button(t("sub_resend"), icon=":material/send:"):
                 log.resend(again, me.username)
-                st.session_state[FLASH] = t("sub_resend_done")
+                st.session_state[FLASH] = ("sub_resend_done", {})
                 st.rerun()

@@ -40,6 +40,15 @@ class Uncertain(Exception):
     pass
 
 
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def valid_address(address: str) -> bool:
+    """An address every intranet mail server takes: ASCII, one @, a dotted domain, nothing that
+    would end a header or an SMTP command."""
+    return bool(_ADDRESS.match(address or ""))
+
+
 def sender() -> str:
     return os.environ.get("SPZX_MAIL_FROM", "spzx-noreply@localhost")
 
@@ -61,7 +70,8 @@ def email(message: Message, to: str, key: str, when) -> EmailMessage:
 
 
 class Smtp:
-    """One connection for a run, opened at the first mail and again after a failure."""
+    """One connection for a run, opened at the first mail and again after a failure; a server
+    that could not be reached is not tried again in the same run (each try would wait its timeout)."""
 
     def __init__(self):
         self.host = os.environ.get("SPZX_SMTP_HOST", "")
@@ -72,8 +82,18 @@ class Smtp:
         self.password = os.environ.get("SPZX_SMTP_PASSWORD", "")
         self.timeout = float(os.environ.get("SPZX_SMTP_TIMEOUT", "30"))
         self.con: smtplib.SMTP | None = None
+        self.down: str | None = None
 
     def _open(self) -> smtplib.SMTP:
+        if self.down:
+            raise Refused(self.down)
+        try:
+            return self._connect()
+        except Refused as e:
+            self.down = str(e)
+            raise
+
+    def _connect(self) -> smtplib.SMTP:
         if not self.host:
             raise Refused("未配置邮件服务器（SPZX_SMTP_HOST），或用 --outbox 写入发件箱目录 / "
                           "no mail server set (SPZX_SMTP_HOST); or use --outbox")
@@ -136,6 +156,8 @@ class Smtp:
             self.close_broken()
             raise Uncertain(f"邮件已交出但未收到回复，可能已发出 / handed over, no answer: it may have gone out ({e})") from None
         if code != 250:
+            if code == 421:  # the server is closing the connection
+                self.close_broken()
             raise Refused(f"邮件服务器拒收 / the mail server refused the message: {code} "
                           f"{reply.decode(errors='replace')}", permanent=500 <= code < 600)
 

@@ -48,6 +48,13 @@ def key_of(subscription_id: int, occurrence: str) -> str:
     return f"{subscription_id}:{occurrence}"
 
 
+def resends(subscription_id: int) -> list[Past]:
+    """Messages the office asked to be sent again, with what they carried."""
+    return [Past(o, s, json.loads(d) if d else {}) for o, s, d in store().read(
+        "SELECT occurrence, status, detail FROM delivery_log WHERE subscription_id = ? AND status = 'resend' "
+        "ORDER BY occurrence", (subscription_id,))]
+
+
 def past(subscription_id: int, now: dt.datetime) -> list[Past]:
     """The subscription's messages in the log, but for failed ones whose retry time has come:
     those are due again."""
@@ -70,22 +77,30 @@ def retry_at(attempts: int, now: dt.datetime) -> dt.datetime:
     return now + min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
 
 
-def claim(subscription_id: int, occurrence: str, worker: str, now: dt.datetime) -> int | None:
+def _wall() -> str:
+    """Claims and the runner's lease are stamped by the wall clock (a run's --now may be any day)."""
+    return _iso(dt.datetime.now())
+
+
+def claim(subscription_id: int, occurrence: str, worker: str, now: dt.datetime,
+          detail: dict | None = None) -> int | None:
     """Takes the message for this sender: its attempts so far, or None when it is not to be sent
-    now (sent, being sent, uncertain, or failed with its retry time not yet come)."""
+    now (sent, being sent, uncertain, or failed with its retry time not yet come). What it
+    carries (`detail`) is kept from the claim on, so a later look knows it even after a crash."""
     key = key_of(subscription_id, occurrence)
+    carried = json.dumps(detail or {}, ensure_ascii=False)
     with audit.change() as change:
         found = change.run("SELECT status, attempts, next_try FROM delivery_log WHERE key = ?", (key,))
         if not found:
             change.run("INSERT INTO delivery_log (key, subscription_id, occurrence, status, attempts, claimed_by, "
-                       "claimed_at) VALUES (?, ?, ?, 'sending', 0, ?, ?)",
-                       (key, subscription_id, occurrence, worker, _iso(now)))
+                       "claimed_at, detail) VALUES (?, ?, ?, 'sending', 0, ?, ?, ?)",
+                       (key, subscription_id, occurrence, worker, _wall(), carried))
             return 0
         status, attempts, next_try = found[0]
         if status != "resend" and (status != "failed" or not next_try or next_try > _iso(now)):
             return None
-        change.run("UPDATE delivery_log SET status = 'sending', claimed_by = ?, claimed_at = ? WHERE key = ?",
-                   (worker, _iso(now), key))
+        change.run("UPDATE delivery_log SET status = 'sending', claimed_by = ?, claimed_at = ?, detail = ? "
+                   "WHERE key = ?", (worker, _wall(), carried, key))
         return int(attempts)
 
 
@@ -94,10 +109,12 @@ def settle(subscription_id: int, occurrence: str, status: str, now: dt.datetime,
     """A claimed message's end: sent, skipped, uncertain; or a quiet look, logged without a claim."""
     key = key_of(subscription_id, occurrence)
     with audit.change() as change:
-        if status == "quiet":
+        if status == "quiet":  # a look that found nothing new; a failed look of the same key is settled by it
+            change.run("DELETE FROM delivery_log WHERE key = ? AND status IN ('failed', 'resend')", (key,))
             change.run("INSERT INTO delivery_log (key, subscription_id, occurrence, status, claimed_at, sent_at, "
-                       "detail) VALUES (?, ?, ?, 'quiet', ?, ?, ?)",
-                       (key, subscription_id, occurrence, _iso(now), _iso(now), json.dumps(detail or {})))
+                       "detail) SELECT ?, ?, ?, 'quiet', ?, ?, ? WHERE NOT EXISTS "
+                       "(SELECT 1 FROM delivery_log WHERE key = ?)",
+                       (key, subscription_id, occurrence, _wall(), _iso(now), json.dumps(detail or {}), key))
             return
         change.run("UPDATE delivery_log SET status = ?, attempts = attempts + 1, next_try = NULL, sent_at = ?, "
                    "error = ?, detail = ? WHERE key = ?",
@@ -119,7 +136,7 @@ def fail(subscription_id: int, occurrence: str, attempts: int, error: str, now: 
     with audit.change() as change:
         if not change.run("SELECT 1 FROM delivery_log WHERE key = ?", (key,)):
             change.run("INSERT INTO delivery_log (key, subscription_id, occurrence, status, claimed_at) "
-                       "VALUES (?, ?, ?, 'failed', ?)", (key, subscription_id, occurrence, _iso(now)))
+                       "VALUES (?, ?, ?, 'failed', ?)", (key, subscription_id, occurrence, _wall()))
         change.run("UPDATE delivery_log SET status = 'failed', attempts = ?, next_try = ?, error = ? WHERE key = ?",
                    (attempts, _iso(again) if again else None, error[:1000], key))
         change.record(user or "delivery", "delivery_failed", json.dumps(
@@ -128,9 +145,9 @@ def fail(subscription_id: int, occurrence: str, attempts: int, error: str, now: 
     return again
 
 
-def mark_stale(now: dt.datetime) -> list[str]:
+def mark_stale() -> list[str]:
     """Claims left `sending` by a sender that died: uncertain (they may have gone out)."""
-    cutoff = _iso(now - STALE_AFTER)
+    cutoff = _iso(dt.datetime.now() - STALE_AFTER)
     with audit.change() as change:
         keys = [r[0] for r in change.run("SELECT key FROM delivery_log WHERE status = 'sending' AND claimed_at < ? "
                                          "AND key <> ?", (cutoff, RUNNER))]
@@ -142,7 +159,11 @@ def mark_stale(now: dt.datetime) -> list[str]:
 
 
 def resend(key: str, by: str) -> None:
-    """The office asks for a failed or uncertain message to be sent again at the next run."""
+    """The office asks for a failed or uncertain message to be sent again at the next run, as it
+    was built to be (its occurrence and what it carried), even when it is no longer due."""
+    if key.split(":", 2)[1:2] == ["check"]:
+        raise LookupError(f"“{key}”是一次失败的检查，不是一条消息：下一次运行会再查 / {key!r} is a failed look, not a "
+                          f"message: the next run looks again")
     with audit.change() as change:
         found = change.run("SELECT status FROM delivery_log WHERE key = ?", (key,))
         if not found or found[0][0] not in ("failed", "uncertain"):
@@ -151,18 +172,30 @@ def resend(key: str, by: str) -> None:
         change.record(by, "delivery_resend", json.dumps({"key": key}, ensure_ascii=False))
 
 
-def take_runner(worker: str, now: dt.datetime) -> bool:
-    """One sender at a time across servers: False while another's run is fresh."""
+def take_runner(worker: str) -> bool:
+    """One sender at a time across servers: False while another's run is fresh (its lease, renewed
+    at every message, younger than STALE_AFTER)."""
     with audit.change() as change:
         found = change.run("SELECT status, claimed_at, claimed_by FROM delivery_log WHERE key = ?", (RUNNER,))
-        if found and found[0][0] == "running" and found[0][1] >= _iso(now - STALE_AFTER) and found[0][2] != worker:
+        if found and found[0][0] == "running" and found[0][1] >= _iso(dt.datetime.now() - STALE_AFTER) \
+                and found[0][2] != worker:
             return False
         if found:
             change.run("UPDATE delivery_log SET status = 'running', claimed_by = ?, claimed_at = ? WHERE key = ?",
-                       (worker, _iso(now), RUNNER))
+                       (worker, _wall(), RUNNER))
         else:
             change.run("INSERT INTO delivery_log (key, subscription_id, occurrence, status, claimed_by, claimed_at) "
-                       "VALUES (?, 0, 'runner', 'running', ?, ?)", (RUNNER, worker, _iso(now)))
+                       "VALUES (?, 0, 'runner', 'running', ?, ?)", (RUNNER, worker, _wall()))
+    return True
+
+
+def renew_runner(worker: str) -> bool:
+    """The lease renewed; False when another sender took it (this run was taken for dead): stop."""
+    with audit.change() as change:
+        found = change.run("SELECT claimed_by FROM delivery_log WHERE key = ? AND status = 'running'", (RUNNER,))
+        if not found or found[0][0] != worker:
+            return False
+        change.run("UPDATE delivery_log SET claimed_at = ? WHERE key = ?", (_wall(), RUNNER))
     return True
 
 

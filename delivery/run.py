@@ -12,7 +12,7 @@ import duckdb
 from security.users import load_users
 
 from . import log
-from .channels import Refused, Smtp, Uncertain, email, outbox, webhook
+from .channels import Refused, Smtp, Uncertain, email, outbox, valid_address, webhook
 from .model import Subscription
 from .plan import Planned, plan
 from .subscriptions import active
@@ -42,15 +42,25 @@ class Sender:
     def __init__(self, outbox_dir: str | None):
         self.outbox_dir, self.smtp = outbox_dir, Smtp()
 
-    def send(self, sub: Subscription, to: str, message, key: str, now: dt.datetime) -> None:
+    def prepare(self, sub: Subscription, to: str, message, key: str, now: dt.datetime):
+        """The message as its channel takes it, made before the claim: a bad address or header is
+        refused here (permanently), before anything could have gone out."""
         if sub.channel == "webhook":
-            webhook(message, to)
-            return
-        mail = email(message, to, key, now)
-        if sub.channel == "outbox" or self.outbox_dir:
-            outbox(mail, self.outbox_dir or os.environ.get("SPZX_OUTBOX", "outbox"), key)
+            return message
+        if not valid_address(to):
+            raise Refused(f"没有可用的邮件地址：{to!r} / no usable e-mail address: {to!r}", permanent=True)
+        try:
+            return email(message, to, key, now)
+        except (ValueError, UnicodeError) as e:
+            raise Refused(f"邮件无法生成 / the mail cannot be made: {e}", permanent=True) from None
+
+    def send(self, sub: Subscription, to: str, prepared, key: str) -> None:
+        if sub.channel == "webhook":
+            webhook(prepared, to)
+        elif sub.channel == "outbox" or self.outbox_dir:
+            outbox(prepared, self.outbox_dir or os.environ.get("SPZX_OUTBOX", "outbox"), key)
         else:
-            self.smtp.send(mail, to)
+            self.smtp.send(prepared, to)
 
     def close(self) -> None:
         self.smtp.close()
@@ -64,16 +74,23 @@ def deliver(con: duckdb.DuckDBPyConnection, now: dt.datetime, outbox_dir: str | 
     out = Outcome()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     if not dry_run:
-        if not log.take_runner(worker, now):
+        if not log.take_runner(worker):
             out.busy = True
             return out
-        out.uncertain += [f"{k}: 发送中断 / interrupted" for k in log.mark_stale(now)]
+        out.uncertain += [f"{k}: 发送中断 / interrupted" for k in log.mark_stale()]
     users = load_users().users
     sender = Sender(outbox_dir)
     try:
         subs = [s for s in active() if not only or s.username in only]
         for planned in plan(con, subs, now, db_path, workers):
-            _send(planned, users.get(planned.sub.username), now, sender, worker, dry_run, out)
+            if not dry_run and not log.renew_runner(worker):
+                out.failed.append("本次运行已被另一发送进程接替 / this run was taken over by another sender")
+                break
+            try:
+                _send(planned, users.get(planned.sub.username), now, sender, worker, dry_run, out)
+            except Exception as e:  # noqa: BLE001 - one subscription's fault stops no other's
+                _fail_once(planned.sub, f"check:{now.date().isoformat()}", f"{type(e).__name__}: {e}", now, out,
+                           dry_run)
     finally:
         sender.close()
         if not dry_run:
@@ -99,7 +116,13 @@ def _send(planned: Planned, user, now, sender: Sender, worker: str, dry_run: boo
         if error:
             _fail_once(sub, occ.name, error, now, out, dry_run)
             continue
-        attempts = log.claim(sub.id, occ.name, worker, now)
+        to = _address(sub, user)
+        try:
+            prepared = sender.prepare(sub, to, message, key, now) if message is not None else None
+        except Refused as e:
+            _fail_once(sub, occ.name, str(e), now, out, dry_run, permanent=True)
+            continue
+        attempts = log.claim(sub.id, occ.name, worker, now, occ.detail)
         if attempts is None:
             continue  # sent, being sent, or waiting for its retry time
         if message is None:
@@ -108,7 +131,7 @@ def _send(planned: Planned, user, now, sender: Sender, worker: str, dry_run: boo
             out.skipped.append(key)
             continue
         try:
-            sender.send(sub, _address(sub, user), message, key, now)
+            sender.send(sub, to, prepared, key)
         except Refused as e:
             log.fail(sub.id, occ.name, attempts, str(e), now, e.permanent, sub.username)
             out.failed.append(f"{key}: {e}")

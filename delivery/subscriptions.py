@@ -11,12 +11,12 @@ from security import audit
 from security.state import store
 from security.users import User
 
+from .channels import valid_address
 from .kinds import KINDS
 from .model import Subscription
 
 CHANNELS = ("email", "webhook", "outbox")  # outbox: an .eml file in a folder, for sites without mail
 LANGS = ("zh", "en")
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _COLUMNS = "id, username, kind, channel, address, lang, active, created_by, created_at"
 
 
@@ -52,9 +52,14 @@ def check(user: User | None, username: str, kind: str, channel: str, address: st
                                     f"a webhook needs an http(s) URL: {address!r}", address=address)
     else:
         to = address or user.email or ""
-        if not _EMAIL.match(to):
+        if not valid_address(to):
             raise SubscriptionError("sub_bad_email", f"“{username}”没有可用的邮件地址：{to!r} / "
                                     f"no usable e-mail address for {username!r}: {to!r}", user=username, address=to)
+
+
+def shown_address(address: str) -> str:
+    """The address as the log and the pages show it: a bot's URL without its query (its token)."""
+    return address.split("?", 1)[0] + ("?…" if "?" in address else "")
 
 
 def may_manage(actor: User | None, username: str) -> bool:
@@ -75,6 +80,11 @@ def add(user: User | None, username: str, kind: str, channel: str, address: str,
     who asks on a page (checked here, on the server)."""
     address = (address or "").strip()
     _refuse_unless(actor, username)
+    if actor is not None and not actor.access.rule.manages_data and (channel != "email" or address):
+        # what leaves the court's network, and where to, is the office's to decide: a user's own
+        # messages go to the address of their account
+        raise SubscriptionError("sub_own_address_only", "只有审管办可以设置群机器人或其他地址 / only the office sets "
+                                "a group bot or another address", user=username)
     check(user, username, kind, channel, address, lang)
     with audit.change() as change:
         if change.run("SELECT 1 FROM delivery_subscriptions WHERE username = ? AND kind = ? AND channel = ? "
@@ -86,8 +96,8 @@ def add(user: User | None, username: str, kind: str, channel: str, address: str,
                    (sid, username, kind, channel, address, lang, by,
                     dt.datetime.now().isoformat(timespec="seconds")))
         change.record(by, "subscription_added", json.dumps(
-            {"id": sid, "user": username, "kind": kind, "channel": channel, "address": address, "lang": lang},
-            ensure_ascii=False))
+            {"id": sid, "user": username, "kind": kind, "channel": channel, "address": shown_address(address),
+             "lang": lang}, ensure_ascii=False))
     return sid
 
 

@@ -68,15 +68,23 @@ def user_of(token: str) -> str | None:
     return row[0] if row and row[1] is None else None
 
 
+_refused_today: set[tuple[str, str]] = set()  # (token hash, day) this process has recorded
+
+
 def resolve(token: str) -> str | None:
     """user_of, and a revoked token's use recorded in the audit log (the user it was for, not the
-    token). An unknown token is not recorded: anyone may guess, and the log would fill with noise."""
+    token) once a day per token and server: a calendar program polls a revoked link for ever,
+    and each poll would append to the log. An unknown token is not recorded: anyone may guess,
+    and the log would fill with noise."""
     row = _row(token)
     if row is None:
         return None
     if row[1] is None:
         return row[0]
-    audit.record("system", REFUSED, _detail(row[0]))
+    seen = (_hash(token), dt.date.today().isoformat())
+    if seen not in _refused_today:
+        _refused_today.add(seen)
+        audit.record("system", REFUSED, _detail(row[0]))
     return None
 
 

@@ -50,7 +50,9 @@ class UserConfig:
     problem: str | None = None  # a file that could not be read; the last good configuration is in use
 
     def by_email(self, email: str) -> User | None:
-        return next((u for u in self.users.values() if u.email and u.email.lower() == (email or "").lower()), None)
+        # a demo account is never signed in by an identity provider, whatever address it shows
+        return next((u for u in self.users.values()
+                     if u.email and not u.demo and u.email.lower() == (email or "").lower()), None)
 
     def demo_users(self) -> list[User]:
         return [u for u in self.users.values() if u.demo] if self.demo_mode else []

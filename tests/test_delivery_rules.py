@@ -69,10 +69,10 @@ def test_who_may_have_and_change_which_subscription(site):
     with pytest.raises(subscriptions.SubscriptionError) as e:
         _sub("judge2", "due_weekly", actor=users["judge1"])
     assert e.value.key == "sub_not_yours"
-    mine = _sub("judge1", "due_weekly", actor=users["judge1"])
+    mine = _sub("judge1", "due_weekly", "email", actor=users["judge1"])
     theirs = _sub("judge2", "due_weekly", actor=users["office"])
     with pytest.raises(subscriptions.SubscriptionError):
-        _sub("judge1", "due_weekly", actor=users["judge1"])  # the same twice
+        _sub("judge1", "due_weekly", "email", actor=users["judge1"])  # the same twice
     with pytest.raises(subscriptions.SubscriptionError) as e:
         subscriptions.end(theirs, "judge1", actor=users["judge1"])
     assert e.value.key == "sub_not_yours"
@@ -244,9 +244,11 @@ def test_two_senders_never_claim_the_same_message(backend):
     for t in threads:
         t.join()
     assert len(won) == 1
-    assert log.take_runner("a", now) and not log.take_runner("b", now)
+    assert log.take_runner("a") and not log.take_runner("b")
+    assert log.renew_runner("a") and not log.renew_runner("b")
     log.release_runner("a")
-    assert log.take_runner("b", now)
+    assert log.take_runner("b")
+    assert not log.renew_runner("a")  # taken over: a run that was thought dead stops
 
 
 def test_messages_built_in_worker_processes_are_those_built_alone(site, db, tmp_path, monkeypatch):  # noqa: F811
@@ -266,3 +268,106 @@ def test_messages_built_in_worker_processes_are_those_built_alone(site, db, tmp_
         bodies[name] = sorted((m["To"], m["Subject"], m.get_body(("plain",)).get_content(),
                                tuple(a.get_filename() for a in m.iter_attachments())) for m in _mails(tmp / name))
     assert bodies["alone"] == bodies["workers"]
+
+
+def test_a_user_sets_their_own_to_their_account_only(site):
+    users = load_users().users
+    for channel, address in (("email", "elsewhere@court.example"), ("webhook", "http://10.0.0.9/hook")):
+        with pytest.raises(subscriptions.SubscriptionError) as e:
+            _sub("judge1", "due_weekly", channel, address, actor=users["judge1"])
+        assert e.value.key == "sub_own_address_only"
+    with pytest.raises(subscriptions.SubscriptionError) as e:
+        _sub("head", "due_weekly", "email", "张三@法院.cn")  # not every intranet server takes it: refused now
+    assert e.value.key == "sub_bad_email"
+    _sub("head", "due_weekly", "webhook", "https://bot.court.example/send?access_token=SECRET")
+    assert not [d for _a, _u, _e, d in audit.entries() if "SECRET" in d]  # the bot's token is not in the log
+
+
+def test_an_address_the_mail_server_does_not_know_is_not_tried_again(site, monkeypatch):
+    con, _tmp = site
+    from aiosmtpd.controller import Controller
+    from deploy.local import free_port
+
+    class Refusing:
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            return "550 no such user"
+    port = free_port()
+    server = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        monkeypatch.setenv("SPZX_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SPZX_SMTP_PORT", str(port))
+        monkeypatch.setenv("SPZX_SMTP_SECURITY", "none")
+        _sub("judge1", "due_weekly", "email")
+        out = deliver(con, dt.datetime(2026, 10, 5, 8, 0))
+        assert len(out.failed) == 1 and "550" in out.failed[0]
+        (entry,) = log.entries(("failed",))
+        assert entry.next_try is None  # permanent: the office is told, no retry
+        assert deliver(con, dt.datetime(2026, 10, 5, 12, 0)).failed == []
+    finally:
+        server.stop()
+
+
+def test_the_office_resends_last_weeks_list_as_it_was(site):
+    con, tmp = site
+    _sub("judge1", "due_weekly", "webhook", "http://127.0.0.1:9/unreachable")
+    out = deliver(con, dt.datetime(2026, 10, 5, 8, 0))
+    assert len(out.failed) == 1
+    (entry,) = log.entries(("failed",))
+    # a week later the list of the 5th is no longer due; the office asks for it anyway
+    subscriptions.end(entry.subscription_id, "office")
+    sid = _sub("judge1", "due_weekly")
+    log.resend(entry.key, "office")
+    with pytest.raises(LookupError):
+        log.resend(f"{sid}:check:2026-10-12", "office")
+    later = deliver(con, dt.datetime(2026, 10, 12, 9, 0), str(tmp / "out"))
+    assert sorted(later.sent) == [f"{sid}:week:2026-10-12"], later  # the ended subscription's is not sent
+    # resending on a subscription still active: sent as it was, the week of the 5th
+    sid2 = _sub("head", "due_weekly")
+    assert deliver(con, dt.datetime(2026, 10, 5, 8, 0), str(tmp / "out"), only={"head"}).sent == \
+        [f"{sid2}:week:2026-10-05"]
+    with audit.change() as change:  # as if it had failed
+        change.run("UPDATE delivery_log SET status = 'uncertain' WHERE key = ?", (f"{sid2}:week:2026-10-05",))
+    log.resend(f"{sid2}:week:2026-10-05", "office")
+    again = deliver(con, dt.datetime(2026, 10, 13, 9, 0), str(tmp / "out"), only={"head"})
+    assert f"{sid2}:week:2026-10-05" in again.sent
+    mails = [m for m in _mails(tmp / "out") if m["To"] == "head@court.example"]
+    # built again as it was (the week of the 5th); the outbox keeps one file per message
+    assert sum("2026-10-05" in m["Subject"] for m in mails) == 1
+
+
+def test_a_failed_look_then_a_quiet_one_does_not_stop_the_run(site):
+    con, tmp = site
+    sid = _sub("leader", "range_alert")
+    _sub("judge1", "due_weekly")
+    from delivery.log import fail
+    fail(sid, "range:2026-09-30", 0, "earlier failure", dt.datetime(2026, 10, 5, 7, 0))
+    # the alert's data date has an old failure due for retry; a look that now finds it all told before
+    with audit.change() as change:
+        change.run("INSERT INTO delivery_log (key, subscription_id, occurrence, status, detail) VALUES "
+                   "(?, ?, 'range:2026-01-01', 'sent', ?)", (f"{sid}:range:2026-01-01", sid,
+                                                             json.dumps({"outside": sorted(
+                                                                 _outside_now(con))})))
+    out = deliver(con, dt.datetime(2026, 10, 5, 9, 0), str(tmp / "out"))
+    assert out.failed == [] and len(out.sent) == 1, out  # the judge's list; the alert had nothing new
+    assert [e.status for e in log.entries() if e.key == f"{sid}:range:2026-09-30"] == ["quiet"]
+
+
+def _outside_now(con) -> list[str]:
+    from delivery.content import _outside
+    from delivery.model import Subscription
+    from delivery.recipient import Recipient
+    users = load_users().users
+    r = Recipient(Subscription(0, "leader", "range_alert", "outbox", "", "zh"), users["leader"], con,
+                  dt.datetime(2026, 10, 5, 9), [])
+    return list(_outside(r)[0]["indicator"])
+
+
+def test_a_demo_accounts_address_never_signs_anyone_in():
+    """The demo accounts carry fictional .invalid addresses for trying subscriptions; an identity
+    provider's user is never matched to one of them."""
+    from security.users import DEFAULT_USERS
+    config = load_users(DEFAULT_USERS)
+    demo = [u for u in config.users.values() if u.demo]
+    assert demo and all(u.email and u.email.endswith(".invalid") for u in demo)
+    assert all(config.by_email(u.email) is None for u in demo)
