@@ -6,7 +6,8 @@ the whole message was handed over: it may have gone out, so it is not sent again
 SMTP settings come from the environment, never the repository:
   SPZX_SMTP_HOST, SPZX_SMTP_PORT (25; 465 with ssl; 587 with starttls),
   SPZX_SMTP_SECURITY = starttls | ssl | none (starttls), SPZX_SMTP_USER, SPZX_SMTP_PASSWORD,
-  SPZX_MAIL_FROM (the From address), SPZX_SMTP_TIMEOUT (seconds, 30).
+  SPZX_MAIL_FROM (the From address), SPZX_SMTP_TIMEOUT (seconds, 30), SPZX_SMTP_CAFILE (the
+  court's own certificate authority, when the mail server's certificate is issued by it).
 A webhook is signed as DingTalk's bots ask (timestamp and HMAC-SHA256 in the URL) when
 SPZX_WEBHOOK_SECRET is set."""
 from __future__ import annotations
@@ -81,6 +82,7 @@ class Smtp:
         self.user = os.environ.get("SPZX_SMTP_USER", "")
         self.password = os.environ.get("SPZX_SMTP_PASSWORD", "")
         self.timeout = float(os.environ.get("SPZX_SMTP_TIMEOUT", "30"))
+        self.cafile = os.environ.get("SPZX_SMTP_CAFILE") or None
         self.con: smtplib.SMTP | None = None
         self.down: str | None = None
 
@@ -100,19 +102,23 @@ class Smtp:
         if self.security not in ("starttls", "ssl", "none"):
             raise Refused(f"SPZX_SMTP_SECURITY 应为 starttls、ssl 或 none：{self.security!r}", permanent=True)
         try:
+            tls = ssl.create_default_context(cafile=self.cafile)  # the certificate is always checked
             if self.security == "ssl":
-                con = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ssl.create_default_context())
+                con = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=tls)
             else:
                 con = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.security == "starttls":
-                    con.starttls(context=ssl.create_default_context())
+                    con.starttls(context=tls)
             con.ehlo_or_helo_if_needed()
-            if self.user:
-                con.login(self.user, self.password)
-        except smtplib.SMTPAuthenticationError as e:
-            raise Refused(f"邮件服务器拒绝登录 / the mail server refused the login: {e.smtp_code}") from None
         except (OSError, smtplib.SMTPException) as e:
             raise Refused(f"连不上邮件服务器 {self.host}:{self.port} / cannot reach the mail server: {e}") from None
+        if self.user:
+            try:
+                con.login(self.user, self.password)
+            except (OSError, smtplib.SMTPException) as e:  # refused, or a mechanism the server never answered
+                con.close()
+                raise Refused(f"邮件服务器拒绝登录 / the mail server refused the login: "
+                              f"{getattr(e, 'smtp_code', '') or e}") from None
         return con
 
     def close(self) -> None:

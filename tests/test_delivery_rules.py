@@ -371,3 +371,64 @@ def test_a_demo_accounts_address_never_signs_anyone_in():
     demo = [u for u in config.users.values() if u.demo]
     assert demo and all(u.email and u.email.endswith(".invalid") for u in demo)
     assert all(config.by_email(u.email) is None for u in demo)
+
+
+def test_a_scope_without_data_is_told_to_the_office_not_sent(site):
+    """A 行政 line head of a court that has no 行政 case: the pack would be empty. Nothing is
+    sent; the log and the audit say why; the next run does not try again."""
+    con, tmp = site
+    assert con.execute("SELECT count(*) FROM cases WHERE court_code = '示0101' AND category = '行政'").fetchone()[0] == 0
+    with open(tmp / "users.toml", "a", encoding="utf-8") as f:
+        f.write('[users.admin_line]\nname = "行政条线"\nrole = "line"\ncourt = "示0101"\ncategory = "行政"\n'
+                'email = "admin-line@court.example"\n')
+    sid = _sub("admin_line", "pack_month")
+    out = deliver(con, dt.datetime(2026, 10, 5, 9, 0), str(tmp / "out"))
+    assert out.skipped == [f"{sid}:pack:2026-09"] and out.sent == [] and out.failed == []
+    assert not list((tmp / "out").glob("*.eml"))
+    assert [e.status for e in log.entries()] == ["skipped"]
+    assert any(e == "delivery_skipped" for _a, _u, e, _d in audit.entries())
+    assert deliver(con, dt.datetime(2026, 10, 6, 9, 0), str(tmp / "out")).skipped == []
+
+
+def test_starttls_and_a_login_from_the_environment(site, tmp_path, monkeypatch):
+    """The court's mail server over STARTTLS with a certificate of the court's own authority
+    (SPZX_SMTP_CAFILE) and a login: the mail arrives; a wrong password is refused and retried."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from deploy.local import free_port
+    con, _tmp = site
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(str(cert), str(key))
+    got = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            got.append((session.authenticated, envelope.rcpt_tos))
+            return "250 OK"
+
+    def login(server, session, envelope, mechanism, data):
+        return AuthResult(success=(data.login, data.password) == (b"spzx", b"s3cret"))
+    port = free_port()
+    server = Controller(Inbox(), hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=True,
+                        authenticator=login, auth_required=True)
+    server.start()
+    try:
+        for k, v in {"SPZX_SMTP_HOST": "127.0.0.1", "SPZX_SMTP_PORT": str(port), "SPZX_SMTP_SECURITY": "starttls",
+                     "SPZX_SMTP_CAFILE": str(cert), "SPZX_SMTP_USER": "spzx", "SPZX_SMTP_PASSWORD": "wrong",
+                     "SPZX_SMTP_TIMEOUT": "3"}.items():
+            monkeypatch.setenv(k, v)
+        _sub("judge1", "due_weekly", "email")
+        out = deliver(con, dt.datetime(2026, 10, 5, 8, 0))
+        assert len(out.failed) == 1 and "login" in out.failed[0] and not got
+        monkeypatch.setenv("SPZX_SMTP_PASSWORD", "s3cret")
+        assert len(deliver(con, dt.datetime(2026, 10, 5, 8, 10)).sent) == 1
+        assert got == [(True, ["judge1@court.example"])]
+    finally:
+        server.stop()
