@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import sys
 import traceback
+import types
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -78,8 +81,22 @@ def plan(con: duckdb.DuckDBPyConnection, subs: list[Subscription], now: dt.datet
     # spawned, not forked: a fork would copy this process's database connection and its threads
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
                              initargs=(db_path, dict(os.environ))) as pool:
-        for part in pool.map(_plan_batch, batches, [now] * len(batches)):
+        with _plain_main():
+            parts = pool.map(_plan_batch, batches, [now] * len(batches))  # submits all: the workers start here
+        for part in parts:
             yield from part  # sent while the workers build the next ones
+
+
+@contextmanager
+def _plain_main():
+    """A spawned worker imports the caller's main module again unless it has none; the workers
+    need nothing of it (and under a test runner or an embedding app it may be any script)."""
+    caller = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = caller
 
 
 def _affinity(sub: Subscription, user: User | None) -> tuple:

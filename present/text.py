@@ -1238,6 +1238,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sub_not_found": ("没有有效的订阅 #{id}", "No active subscription #{id}"),
     "sub_own_address_only": ("只有审管办可以设置群机器人或其他地址；本人的订阅发往账户邮箱。",
                              "Only the office sets a group bot or another address; your own go to your account's e-mail."),
+    "calendar_url_lang": ("", "?lang=en"),  # the calendar link's events in the interface's language
     "sub_to_account": ("发往账户邮箱：{address}（如需更改请联系审管办）", "Sent to your account's e-mail: {address} (the office changes it)"),
     "sub_not_yours": ("只能管理本人的订阅：{user}", "Only your own subscriptions: {user}"),
     "audit_event_subscription_added": ("添加订阅", "subscription added"),

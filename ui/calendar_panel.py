@@ -8,14 +8,14 @@ import streamlit as st
 from delivery import calendar, tokens
 from security.users import load_users
 
-from .i18n import lang, t
+from .i18n import t
 from .plain import tm
 from .session import current_user
 
 
 def calendar_url(base_url: str, token: str) -> str:
     """The subscription URL, in the interface's language (the feed's events are written in it)."""
-    return f"{base_url.rstrip('/')}/calendar/{token}.ics" + ("?lang=en" if lang() == "en" else "")
+    return f"{base_url.rstrip('/')}/calendar/{token}.ics{t('calendar_url_lang')}"
 
 
 def calendar_panel(username: str, base_url: str) -> None:
