@@ -85,6 +85,11 @@ def _pack(r: Recipient, occ: Occurrence) -> Message | None:
 # ---- due lists: weekly (Monday 08:00) and when a case comes within SOON_DAYS of its limit
 
 def _pending(r: Recipient) -> tuple[pd.DataFrame, dt.date]:
+    # asked by a kind's due_* and again by its build_*: made once per run
+    return r.once(("pending", r.user.username, r.sub.id), lambda: _pending_now(r))
+
+
+def _pending_now(r: Recipient) -> tuple[pd.DataFrame, dt.date]:
     q = r.home(cases=True)
     day = r.data_date()
     pending = counted_from_today(warning_list(r.con, q.scope, day, "pending"), day, r.today)
@@ -157,6 +162,10 @@ def build_soon(r: Recipient, occ: Occurrence) -> Message | None:
 # ---- alerts: an indicator of the scope leaves its range at a data refresh
 
 def _outside(r: Recipient) -> tuple[pd.DataFrame, str]:
+    return r.once(("outside", r.access), lambda: _outside_now(r))
+
+
+def _outside_now(r: Recipient) -> tuple[pd.DataFrame, str]:
     day = r.data_date()
     q = r.home(f"{day.year}-{day.month:02d}", cumulative=True)
     table = indicator_table(r.con, q.period_obj, q.scope, None, in_view(View.BRIEFING), load_config())
@@ -195,6 +204,10 @@ def build_range(r: Recipient, occ: Occurrence) -> Message | None:
 # ---- alerts: an action item of the meeting loop turns 有风险 or 已逾期
 
 def _turned(r: Recipient) -> list:
+    return r.once(("turned", r.access), lambda: _turned_now(r))
+
+
+def _turned_now(r: Recipient) -> list:
     items = [i for i in visible_items(r.con, r.access) if not i.closed_at]
     return [s for s in standings(r.con, items, r.today) if s.status in TURNS]
 
@@ -214,7 +227,8 @@ def build_action(r: Recipient, occ: Occurrence) -> Message | None:
         return None  # it moved on since: nothing to tell
     s = found[0]
     ind = BY_ID[s.item.indicator]
-    courts = dict(zip(inventory.courts(r.con)["court_code"], inventory.courts(r.con)["court_name"]))
+    courts = inventory.courts(r.con)
+    courts = dict(zip(courts["court_code"], courts["court_name"]))
     unit = unit_text(s.item.unit, courts, {}, r.lang)
     status = status_text(s.status, r.lang)
     lines = [tr("dl_action_line", r.lang, id=s.item.id, indicator=ind.name(r.lang), unit=unit, status=status,
