@@ -67,6 +67,22 @@ def calendar_feed(request: Request) -> Response:
 # URLs: .streamlit/config.toml hides that message, which is printed before this file is loaded).
 net_util.get_external_ip = lambda: None
 
+def _stop_polling() -> None:
+    """Streamlit polls its config files every 0.2 s, and the secrets files once they are read, on
+    threads that take the interpreter from every session's run, whatever server.fileWatcherType says.
+    Settings and secrets are read when the server starts: after editing them, restart it."""
+    import gc
+
+    from streamlit.watcher import path_watcher
+    from streamlit.watcher.polling_path_watcher import PollingPathWatcher
+
+    path_watcher.watch_file = path_watcher.watch_dir = lambda *args, **kwargs: False
+    for found in gc.get_objects():
+        if isinstance(found, PollingPathWatcher):
+            found.close()
+
+
+_stop_polling()
 remove_leftovers(db_path())  # an import killed with an earlier server leaves its unfinished file
 
 # Streamlit checks the websocket's origin after ours and knows nothing of the proxy's public origin.

@@ -23,7 +23,8 @@ from metrics.warnings import KINDS, kind_name
 from present import charts, format as fmt, text
 from metrics.query import Query
 from ui import damaged, followup_views, pages, params, queries
-from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS, period_options
+from metrics.periods import period_options
+from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS
 from ui.layout import dated
 from ui.cards import yoy_delta
 from ui.url_state import held

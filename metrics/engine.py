@@ -19,7 +19,7 @@ import pandas as pd
 
 from schema import codes
 
-from . import measures as ms, sources, visits
+from . import measures as ms, shared_reads, sources, visits
 from .catalogue import BY_ID, CATALOGUE, Indicator, Kind
 from .facts import FactsState, facts_state, version as facts_version
 from .facts_sums import MonthlySums, ScopeSums
@@ -199,9 +199,8 @@ def _population(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, int]:
         where = ("court_code IN (SELECT court_code FROM court_tree WHERE ancestor = ?)"
                  if scope.with_subordinates else "court_code = ?")
         params = [scope.court]
-    rows = con.execute(f"SELECT court_code::VARCHAR, population FROM courts WHERE population > 0 AND {where}",
-                       params).fetchall()
-    return dict(rows)
+    return shared_reads.read(("population", where, tuple(params)), lambda: dict(con.execute(
+        f"SELECT court_code::VARCHAR, population FROM courts WHERE population > 0 AND {where}", params).fetchall()))
 
 
 def _balance(counts: list[int]) -> float | None:
@@ -316,6 +315,10 @@ def database_state(con: duckdb.DuckDBPyConnection) -> tuple[bool, bool]:
     """(whether the facts are current, whether a judges list is held), in one round trip on a
     database that has every table; an older one is asked table by table (outside a transaction,
     which DuckDB would abort at the missing table: the app's connections open none)."""
+    return shared_reads.read(("database_state",), lambda: _database_state(con))
+
+
+def _database_state(con: duckdb.DuckDBPyConnection) -> tuple[bool, bool]:
     try:
         built, listed, _ = con.execute(
             "SELECT (SELECT version FROM facts_info LIMIT 1), (SELECT count(*) > 0 FROM judge_list), "

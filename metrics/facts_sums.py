@@ -14,13 +14,14 @@ running totals.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from . import measures as ms
+from . import shared_reads
 from .measures import Kind as M
 from .periods import Period
 
@@ -66,7 +67,9 @@ class MonthlySums:
     def __init__(self, con: duckdb.DuckDBPyConnection, table: str, sums: dict[str, str], where: str,
                  params: list, group: list[str]):
         self.con, self.group = con, group
-        cols, unit, self.units = _monthly(con, table, sums, where, params, group)
+        cols, unit, self.units = shared_reads.read(
+            ("monthly", table, tuple(sums.items()), where, tuple(params), tuple(group)),
+            lambda: _monthly(con, table, sums, where, params, group))
         self.month = cols["month_index"].astype(np.int64)
         self.unit = unit
         self.key = unit * _SPAN + self.month  # ascending: rows come ordered by unit, then month
@@ -128,7 +131,8 @@ class ScopeSums(MonthlySums):
         sums = ({m.name: f"sum(c.{m.name})" for m in ms.of_kind(M.FLOW)}
                 | {s.name: f"sum(c.{s.name}_in - c.{s.name}_out)" for s in ms.stocks()})
         super().__init__(con, "facts", sums, where, params, group)
-        self.units.names = _names(con, group, self.units.keys) if group else self.units.names
+        if group:  # the kept units are shared: named on a copy
+            self.units = replace(self.units, names=_names(con, group, self.units.keys))
 
     def measures(self, periods: list[Period]) -> dict[str, np.ndarray]:
         """Every FLOW, STOCK and DISTINCT measure per (period, unit), periods outermost."""
@@ -164,12 +168,13 @@ class ScopeSums(MonthlySums):
         where, params = self.scope.where(alias="c")
         keys = "".join(f"c.{g}, " for g in self.group)
         for m in ms.of_kind(M.DISTINCT):
-            found = self.con.execute(f"""
+            found = shared_reads.read(("distinct", m.name, where, tuple(params), tuple(self.group)),
+                                      lambda m=m: self.con.execute(f"""
                 SELECT {"".join(f"c.{g}::VARCHAR AS {g}, " for g in self.group)}
                        (year(c.month) * 12 + month(c.month) - 1)::INTEGER AS month_index, j.rowid AS judge
                 FROM facts c JOIN judges j ON j.court_code = c.court_code AND j.judge_id = c.judge_id
                 WHERE {where} AND c.{m.of} > 0
-                GROUP BY {keys}j.rowid, c.month""", params).fetchnumpy()
+                GROUP BY {keys}j.rowid, c.month""", params).fetchnumpy())
             unit = self._unit_of([_objects(found[g]) for g in self.group], len(found["judge"]))
             month, judge = found["month_index"].astype(np.int64), found["judge"].astype(np.int64)
             judges = int(judge.max(initial=0)) + 1
@@ -223,10 +228,11 @@ def _names(con: duckdb.DuckDBPyConnection, group: list[str], keys: dict[str, np.
     if last in ("division", "team"):
         return keys[last]
     if last == "court_code":
-        names = dict(con.execute("SELECT court_code::VARCHAR, court_name FROM courts").fetchall())
+        names = shared_reads.read(("court_names",), lambda: dict(con.execute(
+            "SELECT court_code::VARCHAR, court_name FROM courts").fetchall()))
         return np.array([names.get(c) for c in keys["court_code"]], dtype=object)
-    names = {(c, j): n for c, j, n in con.execute(
-        "SELECT court_code::VARCHAR, judge_id, judge_name FROM judges").fetchall()}
+    names = shared_reads.read(("judge_names",), lambda: {(c, j): n for c, j, n in con.execute(
+        "SELECT court_code::VARCHAR, judge_id, judge_name FROM judges").fetchall()})
     return np.array([names.get(k) for k in zip(keys["court_code"], keys["judge_id"])], dtype=object)
 
 

@@ -145,3 +145,16 @@ class Period:
             return f"{self.year} Q{self.index}"
         name = dt.date(2000, self.index, 1).strftime("%b")
         return f"{self.year} Jan–{name}" if self.cumulative and self.index > 1 else f"{name} {self.year}"
+
+
+def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
+    """Periods of a kind that have ended by the data date, newest first (the current one included)."""
+    out = []
+    for year in range(data_date.year, first_year - 1, -1):
+        if kind == "year":
+            out.append(str(year))
+        elif kind == "quarter":
+            out += [f"{year}Q{q}" for q in range(4, 0, -1) if dt.date(year, 3 * q - 2, 1) <= data_date]
+        else:
+            out += [f"{year}-{m:02d}" for m in range(12, 0, -1) if dt.date(year, m, 1) <= data_date]
+    return out

@@ -82,8 +82,29 @@ def revoke(session_id: str) -> None:
     keep = max(lifetime_seconds(), REVOKED_DAYS * 86400)
     now = time.time()
     store().revoke(session_id, now + keep, now)
+    _standing.pop(session_id, None)
+
+
+# Every click of a signed-in user asks whether the session was signed out elsewhere (another tab,
+# another server). The state's answer "it stands" is taken for RECHECK_SECONDS in this process; a
+# sign-out through this process counts at once, one through another server within that time.
+RECHECK_SECONDS = 5.0
+_standing: dict[str, float] = {}  # session id → when the state last said it stands (monotonic)
 
 
 def revoked(session_id: str) -> bool:
     """Signed out, or the state cannot tell (missing, or its revocation list is): fail closed."""
-    return store().session_state(session_id)[1]
+    now = time.monotonic()
+    seen = _standing.get(session_id)
+    if seen is not None and now - seen < RECHECK_SECONDS:
+        return False
+    out = store().session_state(session_id)[1]
+    if out:
+        _standing.pop(session_id, None)
+    else:
+        if len(_standing) > 10_000:  # sessions long gone
+            for old, v in list(_standing.items()):
+                if now - v >= RECHECK_SECONDS:
+                    _standing.pop(old, None)
+        _standing[session_id] = now
+    return out

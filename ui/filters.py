@@ -10,6 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from metrics.inventory import ScopeDates
+from metrics.periods import period_options
 from metrics.query import Query
 from present import text
 from ui import i18n, queries
@@ -20,19 +21,6 @@ from ui.url_state import url_toggle, url_widget
 
 CATEGORIES = ["", "民事", "刑事", "行政", "执行"]
 KINDS = ["quarter", "month", "year"]
-
-
-def period_options(kind: str, first_year: int, data_date: dt.date) -> list[str]:
-    """Periods of a kind that have ended by the data date, newest first (the current one included)."""
-    out = []
-    for year in range(data_date.year, first_year - 1, -1):
-        if kind == "year":
-            out.append(str(year))
-        elif kind == "quarter":
-            out += [f"{year}Q{q}" for q in range(4, 0, -1) if dt.date(year, 3 * q - 2, 1) <= data_date]
-        else:
-            out += [f"{year}-{m:02d}" for m in range(12, 0, -1) if dt.date(year, m, 1) <= data_date]
-    return out
 
 
 def filter_bar(first_year: int, with_period: bool = True, with_district: bool = True,

@@ -1,12 +1,12 @@
 """The dashboard's questions to metrics, cached. Each takes one Query (filters and who is
-asking); it is authorised against the signed-in user before any cached result is served, and
-the database file version is part of every cache key, so an import shows on the next run.
-Other judges are made anonymous here for a role that hides them (per-session salt).
+asking); it is authorised against the signed-in user before any cached result is served. The
+answers are shared by every session (ui/answers.py): keyed by the period, the scope and the
+data's version, not by who asked, so an import shows on the next run. Other judges are made
+anonymous here, after the shared answer, for a role that hides them (per-viewer salt).
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import replace
 
 import pandas as pd
@@ -17,15 +17,15 @@ from metrics.access import Access, AccessDenied, Reach
 from metrics.api import cases_behind, indicator_table
 from metrics.drill import CaseList
 from metrics.visit_drill import records_behind
-from metrics.engine import compute
-from metrics.evaluation import config_path
-from metrics.ownership import ownership_path
+from metrics.catalogue import View, in_view
+from metrics.engine import Scope, compute
 from metrics.explain import why_moved
 from metrics import management
 from metrics.score import assessment as _assessment_of
 from metrics.profile import Profile, peer_base, peer_values, profile as profile_of
 from metrics.facts import FactsState, facts_state
 from metrics.outlook import year_end_outlook
+from metrics.periods import Period, period_options
 from metrics.query import Query
 from metrics import visit_lists
 from metrics.visits import has_visits as _has_visits_of
@@ -35,22 +35,9 @@ from security.keys import keyed
 from followup import meetings
 from report import frozen
 from report.briefing import build, to_docx, to_xlsx, with_followup
-from ui.database import cursor, version
+from ui.answers import seed_with, shared
+from ui.database import cursor
 from ui.i18n import t
-
-
-def _stamp(path: str) -> str:
-    try:
-        stat = os.stat(path)
-        return f"{stat.st_mtime_ns}:{stat.st_size}"
-    except OSError:
-        return ""
-
-
-def _versions() -> tuple[str, str, str]:
-    """Every cache key's last part: the database file's version, the evaluation file's (the
-    settings page changes ranges and weights while the server runs) and the ownership file's."""
-    return version(), _stamp(config_path()), _stamp(ownership_path())
 
 
 def alias_salt(q: Query) -> str:
@@ -76,49 +63,49 @@ def _hide(q: Query, frame: pd.DataFrame, id_column: str = "judge_id", name_colum
 def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Indicators with 同比/环比, range and 达标 (metrics.api.indicator_table)."""
     q = _authorised(q, by)
-    return _hide(q, _table(q, by, indicators, _versions()))
+    return _hide(q, _table(q.period_obj, q.scope, by, indicators))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _table(q: Query, by, indicators, db_version) -> pd.DataFrame:
-    return indicator_table(cursor(), q.period_obj, q.scope, by, list(indicators) if indicators else None)
+@shared(256)
+def _table(period, scope, by, indicators) -> pd.DataFrame:
+    return indicator_table(cursor(), period, scope, by, list(indicators) if indicators else None)
 
 
 def series(q: Query, year: int, by: str, indicators: tuple[str, ...]) -> pd.DataFrame:
     """Indicators of a whole year by month or quarter, for the scope of q."""
     q = _authorised(q.narrow(period=str(year), cumulative=False), by)
-    return _hide(q, _series(q, by, indicators, _versions()))
+    return _hide(q, _series(q.period_obj, q.scope, by, indicators))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _series(q: Query, by, indicators, db_version) -> pd.DataFrame:
-    return compute(cursor(), q.period_obj, by, q.scope, list(indicators))
+@shared(128)
+def _series(period, scope, by, indicators) -> pd.DataFrame:
+    return compute(cursor(), period, by, scope, list(indicators))
 
 
 def warning_list(q: Query, as_of: dt.date, kind: str, transfer_days: int = 5) -> pd.DataFrame:
     q = _authorised(q, cases=True)
-    return _hide(q, _warning_list(q, as_of, kind, transfer_days, _versions()), "judge_id", "judge_name")
+    return _hide(q, _warning_list(q.scope, as_of, kind, transfer_days), "judge_id", "judge_name")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _warning_list(q: Query, as_of, kind, transfer_days, db_version) -> pd.DataFrame:
-    return _warning_list_of(cursor(), q.scope, as_of, kind, transfer_days)
+@shared(64)
+def _warning_list(scope, as_of, kind, transfer_days) -> pd.DataFrame:
+    return _warning_list_of(cursor(), scope, as_of, kind, transfer_days)
 
 
 def warning_counts(q: Query, as_of: dt.date, by: str, transfer_days: int = 5) -> pd.DataFrame:
     q = _authorised(q.narrow(judge_id=None), by)
-    return _hide(q, _warning_counts(q, as_of, by, transfer_days, _versions()), "judge_id", "judge_name")
+    return _hide(q, _warning_counts(q.scope, as_of, by, transfer_days), "judge_id", "judge_name")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _warning_counts(q: Query, as_of, by, transfer_days, db_version) -> pd.DataFrame:
-    return _warning_counts_of(cursor(), q.scope, as_of, by, transfer_days)
+@shared(64)
+def _warning_counts(scope, as_of, by, transfer_days) -> pd.DataFrame:
+    return _warning_counts_of(cursor(), scope, as_of, by, transfer_days)
 
 
 def moved(q: Query, indicator: str, child: str) -> pd.DataFrame:
     """Why did it move: each child unit's contribution against the same period last year."""
     q = _authorised(q.narrow(judge_id=None), child)
-    out = _moved(q, indicator, child, _versions())
+    out = _moved(q.period_obj, q.scope, indicator, child)
     if child == "judge":  # units are "court|judge_id": no real id leaves the server for a judge
         out = out.assign(judge_id=out["unit"].str.split("|").str[1])
         out = _hide(q, out).drop(columns=["judge_id", "unit"])
@@ -127,21 +114,21 @@ def moved(q: Query, indicator: str, child: str) -> pd.DataFrame:
     return out
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _moved(q: Query, indicator, child, db_version) -> pd.DataFrame:
-    return why_moved(cursor(), indicator, q.scope, q.period_obj, child=child)
+@shared(64)
+def _moved(period, scope, indicator, child) -> pd.DataFrame:
+    return why_moved(cursor(), indicator, scope, period, child=child)
 
 
 def assessment(q: Query, by: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """综合评估 of q's units at level `by`: (units with composite and change, per-indicator detail)."""
     q = _authorised(q, by)
-    units, detail = _assessment(q, by, _versions())
+    units, detail = _assessment(q.period_obj, q.scope, by)
     return _hide(q, units), _hide(q, detail)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _assessment(q: Query, by, db_version) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return _assessment_of(cursor(), q.period_obj, by, q.scope)
+@shared(32)
+def _assessment(period, scope, by) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _assessment_of(cursor(), period, by, scope)
 
 
 def profile(q: Query, level: str) -> Profile:
@@ -149,19 +136,18 @@ def profile(q: Query, level: str) -> Profile:
     open it (Access.check_profile). The peers' figures stay on the server: only percentiles leave."""
     q = _authorised(q.narrow(district=False))
     q.viewer.check_profile(cursor(), level, q.scope)
-    return _profile(q, level, _versions())
+    return _profile(q.period_obj, q.scope, level)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _profile(q: Query, level, db_version) -> Profile:
-    scope = q.scope
+@shared(32)
+def _profile(period, scope, level) -> Profile:
     court_level = inventory.court_levels(cursor()).get(scope.court)
-    peers = _peers(q.period_obj, level, court_level, peer_base(level, scope), db_version)
-    return profile_of(cursor(), q.period_obj, level, scope, peers=peers)
+    peers = _peers(period, level, court_level, peer_base(level, scope))
+    return profile_of(cursor(), period, level, scope, peers=peers)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _peers(period, level, court_level, base, db_version):
+@shared(16)
+def _peers(period, level, court_level, base):
     """Every peer's ranked indicators (the same for every unit of a level, court level and peer_base)."""
     return peer_values(cursor(), period, level, court_level, base)
 
@@ -169,58 +155,58 @@ def _peers(period, level, court_level, base, db_version):
 def leaders(q: Query) -> pd.DataFrame:
     """The leaders of the judges list in q's scope and what each closed in the period (审判管理)."""
     q = _authorised(q.narrow(judge_id=None))
-    return _leaders(q, _versions())
+    return _leaders(q.period_obj, q.scope)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _leaders(q: Query, db_version) -> pd.DataFrame:
-    return management.leader_caseload(cursor(), q.period_obj, q.scope)
+@shared(32)
+def _leaders(period, scope) -> pd.DataFrame:
+    return management.leader_caseload(cursor(), period, scope)
 
 
 def four_types(q: Query) -> pd.DataFrame:
     """四类案件 of q's scope, closed in the period or pending at its end, unreviewed first."""
     q = _authorised(q, cases=True)
-    return _hide(q, _four_types(q, _versions()), "judge_id", "judge_name")
+    return _hide(q, _four_types(q.period_obj, q.scope), "judge_id", "judge_name")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _four_types(q: Query, db_version) -> pd.DataFrame:
-    return management.four_types_cases(cursor(), q.period_obj, q.scope)
+@shared(32)
+def _four_types(period, scope) -> pd.DataFrame:
+    return management.four_types_cases(cursor(), period, scope)
 
 
 def backlog(q: Query, as_of: dt.date) -> pd.DataFrame:
     """The year-start backlog of q's scope with each case's status on as_of (清积)."""
     q = _authorised(q, cases=True)
-    return _hide(q, _backlog(q, as_of, _versions()), "judge_id", "judge_name")
+    return _hide(q, _backlog(q.scope, as_of), "judge_id", "judge_name")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _backlog(q: Query, as_of, db_version) -> pd.DataFrame:
-    return management.year_start_backlog(cursor(), q.scope, as_of)
+@shared(32)
+def _backlog(scope, as_of) -> pd.DataFrame:
+    return management.year_start_backlog(cursor(), scope, as_of)
 
 
 def outlook(q: Query, as_of: dt.date, level: str | None) -> dict:
     q = _authorised(q.narrow(judge_id=None))
-    return _outlook(q, as_of, level, _versions())
+    return _outlook(q.scope, as_of, level)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _outlook(q: Query, as_of, level, db_version) -> dict:
-    return year_end_outlook(cursor(), q.scope, as_of, level=level)
+@shared(32)
+def _outlook(scope, as_of, level) -> dict:
+    return year_end_outlook(cursor(), scope, as_of, level=level)
 
 
 def drill(q: Query, indicator: str, part: str | None = None, page: int = 0,
           page_size: int = 50) -> tuple[pd.DataFrame, int]:
     """The cases of one part of an indicator, one page, and how many in all."""
     q = _authorised(q, cases=True)
-    rows, total = _drill(q, indicator, part, page, page_size, _versions())
+    rows, total = _drill(q.period_obj, q.scope, indicator, part, page, page_size)
     # a judge's reversal list holds appeal cases handled by other judges: show those anonymously
     return _hide(q, rows, "judge_id", "judge_name"), total
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _drill(q: Query, indicator, part, page, page_size, db_version) -> tuple[pd.DataFrame, int]:
-    return cases_behind(cursor(), q.period_obj, q.scope, indicator, part, page, page_size)
+@shared(64)
+def _drill(period, scope, indicator, part, page, page_size) -> tuple[pd.DataFrame, int]:
+    return cases_behind(cursor(), period, scope, indicator, part, page, page_size)
 
 
 def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
@@ -228,13 +214,13 @@ def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
     """The cases behind an indicator's figure, deciding ones first (metrics.drill); page_size
     None: the whole list, for an export."""
     q = _authorised(q, cases=True)
-    listed = _behind(q, indicator, only_deciding, page, page_size, _versions())
+    listed = _behind(q.period_obj, q.scope, indicator, only_deciding, page, page_size)
     return replace(listed, rows=_hide(q, listed.rows, "judge_id", "judge_name"))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _behind(q: Query, indicator, only_deciding, page, page_size, db_version) -> CaseList:
-    return records_behind(cursor(), q.period_obj, q.scope, indicator, only_deciding=only_deciding, page=page,
+@shared(64)
+def _behind(period, scope, indicator, only_deciding, page, page_size) -> CaseList:
+    return records_behind(cursor(), period, scope, indicator, only_deciding=only_deciding, page=page,
                           page_size=page_size)
 
 
@@ -242,59 +228,59 @@ def _behind(q: Query, indicator, only_deciding, page, page_size, db_version) -> 
 
 def has_visits() -> bool:
     """Whether the database holds a visits list (none imported: the page says so)."""
-    return _has_visits(_versions())
+    return _has_visits()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _has_visits(db_version) -> bool:
+@shared(8)
+def _has_visits() -> bool:
     return _has_visits_of(cursor())
 
 
 def visit_sources(q: Query, level: str) -> pd.DataFrame:
     """q's units at `level` ranked by visits per 10,000 closed (metrics.visit_lists.sources)."""
     q = _authorised(q.narrow(judge_id=None), level)
-    return _hide(q, _visit_sources(q, level, _versions()))
+    return _hide(q, _visit_sources(q.period_obj, q.scope, level))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _visit_sources(q: Query, level, db_version) -> pd.DataFrame:
-    return visit_lists.sources(cursor(), q.scope, q.period_obj, level)
+@shared(64)
+def _visit_sources(period, scope, level) -> pd.DataFrame:
+    return visit_lists.sources(cursor(), scope, period, level)
 
 
 def visits_behind(q: Query, team: str | None = None) -> pd.DataFrame:
     """The visits received in q's period and scope (of `team` when given) with the cases they name."""
     q = _authorised(q, cases=True)
-    return _visits_behind(q, team, _versions())
+    return _visits_behind(q.period_obj, q.scope, team)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _visits_behind(q: Query, team, db_version) -> pd.DataFrame:
-    return visit_lists.behind(cursor(), q.scope, q.period_obj.start, q.period_obj.end, team)
+@shared(64)
+def _visits_behind(period, scope, team) -> pd.DataFrame:
+    return visit_lists.behind(cursor(), scope, period.start, period.end, team)
 
 
 def repeat_petitioners(q: Query) -> tuple[pd.DataFrame, pd.DataFrame]:
     """q's repeat petitioners (pseudonymous ids only) and their visits by month."""
     q = _authorised(q, cases=True)
-    return _repeat_petitioners(q, _versions())
+    return _repeat_petitioners(q.period_obj, q.scope)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _repeat_petitioners(q: Query, db_version) -> tuple[pd.DataFrame, pd.DataFrame]:
-    p = q.period_obj
-    return (visit_lists.repeat_petitioners(cursor(), q.scope, p.start, p.end),
-            visit_lists.repeat_by_month(cursor(), q.scope, p.start, p.end))
+@shared(32)
+def _repeat_petitioners(period, scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    p = period
+    return (visit_lists.repeat_petitioners(cursor(), scope, p.start, p.end),
+            visit_lists.repeat_by_month(cursor(), scope, p.start, p.end))
 
 
 def overdue_visits(q: Query, day: dt.date) -> pd.DataFrame:
     """Visits in q's scope pending more than 60 days at `day`, longest first, with court names
     (访源治理 and the 节点管控 group 信访超期未办结)."""
     q = _authorised(q, cases=True)
-    return _overdue_visits(q, day, _versions())
+    return _overdue_visits(q.scope, day)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _overdue_visits(q: Query, day, db_version) -> pd.DataFrame:
-    return _visits_overdue_of(cursor(), q.scope, day)
+@shared(32)
+def _overdue_visits(scope, day) -> pd.DataFrame:
+    return _visits_overdue_of(cursor(), scope, day)
 
 
 def allowed_courts(viewer: Access) -> list[str]:
@@ -302,32 +288,32 @@ def allowed_courts(viewer: Access) -> list[str]:
     return viewer.courts(cursor())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _courts(db_version) -> pd.DataFrame:
+@shared(8)
+def _courts() -> pd.DataFrame:
     return inventory.courts(cursor())
 
 
 def courts() -> pd.DataFrame:
-    return _courts(_versions())
+    return _courts()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _meta(db_version) -> dict:
+@shared(8)
+def _meta() -> dict:
     return inventory.meta(cursor())
 
 
 def meta() -> dict:
-    return _meta(_versions())
+    return _meta()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _court_dates(db_version, today: dt.date) -> pd.DataFrame:
+@shared(8)
+def _court_dates(today: dt.date) -> pd.DataFrame:
     return inventory.court_dates(cursor(), today)
 
 
 def court_dates() -> pd.DataFrame:
     """Every court's data-through date, cases, last import and file (数据概况's completeness table)."""
-    return _court_dates(_versions(), dt.date.today())
+    return _court_dates(dt.date.today())
 
 
 def scope_dates(court: str | None, district: bool) -> inventory.ScopeDates:
@@ -336,27 +322,27 @@ def scope_dates(court: str | None, district: bool) -> inventory.ScopeDates:
     return inventory.scope_dates(court_dates(), court, district, dt.date.fromisoformat(meta()["data_date"]))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _divisions(court: str, db_version) -> list[str]:
+@shared(32)
+def _divisions(court: str) -> list[str]:
     return inventory.divisions(cursor(), court)
 
 
 def divisions(court: str) -> list[str]:
-    return _divisions(court, _versions())
+    return _divisions(court)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _judges(court: str, division: str, category: str | None, db_version) -> pd.DataFrame:
+@shared(32)
+def _judges(court: str, division: str, category: str | None) -> pd.DataFrame:
     return inventory.judges(cursor(), court, division, category)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _judge_division(court: str, judge_id: str, category: str | None, db_version) -> str | None:
+@shared(256)
+def _judge_division(court: str, judge_id: str, category: str | None) -> str | None:
     return inventory.judge_division(cursor(), court, judge_id, category)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _teams(court: str, division: str, category: str | None, db_version) -> list[str]:
+@shared(32)
+def _teams(court: str, division: str, category: str | None) -> list[str]:
     return inventory.teams(cursor(), court, division, category)
 
 
@@ -366,51 +352,51 @@ def teams(q: Query) -> list[str]:
     q = _authorised(q.narrow(district=False, judge_id=None, team=None))
     if "team" not in q.viewer.rule.compare_levels:
         return []
-    return _teams(q.court, q.division, q.category, _versions())
+    return _teams(q.court, q.division, q.category)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _team_division(court: str, team: str, category: str | None, db_version) -> str | None:
+@shared(256)
+def _team_division(court: str, team: str, category: str | None) -> str | None:
     return inventory.team_division(cursor(), court, team, category)
 
 
 def team_division(court: str, team: str, category: str | None = None) -> str | None:
     """The division a trial team mostly works in (to open its 画像 from a list of teams)."""
-    return _team_division(court, team, category, _versions())
+    return _team_division(court, team, category)
 
 
 def judge_division(court: str, judge_id: str, category: str | None = None) -> str | None:
     """The division a judge mostly works in, in a category when given (to open their 画像 from a
     list of judges)."""
-    return _judge_division(court, judge_id, category, _versions())
+    return _judge_division(court, judge_id, category)
 
 
 def judges(q: Query) -> pd.DataFrame:
     """The judges of q's division (judge_id, judge_name) with cases in q's category that q's
     viewer may choose: a judge only themselves."""
     q = _authorised(q.narrow(district=False, judge_id=None))
-    frame = _judges(q.court, q.division, q.category, _versions())
+    frame = _judges(q.court, q.division, q.category)
     if q.viewer.rule.own_cases_only:
         frame = frame[frame["judge_id"] == q.viewer.judge_id]
     return frame
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _first_year(db_version) -> int:
+@shared(8)
+def _first_year() -> int:
     return inventory.first_year(cursor())
 
 
 def first_year() -> int:
-    return _first_year(_versions())
+    return _first_year()
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _facts_current(db_version) -> bool:
+@shared(8)
+def _facts_current() -> bool:
     return facts_state(cursor()) is FactsState.CURRENT
 
 
 def facts_current() -> bool:
-    return _facts_current(_versions())
+    return _facts_current()
 
 
 
@@ -418,13 +404,13 @@ def briefing(q: Query, lang: str = "zh"):
     """The 数据会商 briefing of q's scope and period in a language (its files: briefing_file), with
     its follow-up as the viewer sees it now (the state changes without an import: not cached)."""
     q = _authorised(q)
-    return with_followup(_briefing(q, lang, _versions()), cursor(), q.scope, q.period_obj, q.viewer)
+    teams = "team" in q.viewer.rule.compare_levels
+    return with_followup(_briefing(q.period_obj, q.scope, lang, teams), cursor(), q.scope, q.period_obj, q.viewer)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _briefing(q: Query, lang: str, db_version):
-    return build(cursor(), q.scope, q.period_obj, lang=lang, follow=False,
-                 teams="team" in q.viewer.rule.compare_levels)
+@shared(16)
+def _briefing(period, scope, lang: str, teams: bool):
+    return build(cursor(), scope, period, lang=lang, follow=False, teams=teams)
 
 
 def briefing_file(q: Query, lang: str, kind: str) -> bytes:
@@ -463,8 +449,8 @@ def _whole_database(viewer: Access | None) -> None:
         raise AccessDenied("需要全部法院的权限 / needs access to every court")
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _inventory(db_version) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+@shared(4)
+def _inventory() -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     con = cursor()
     return inventory.summary(con), inventory.cases_by_year(con), inventory.cases_by_type(con)
 
@@ -478,4 +464,35 @@ def completeness(viewer: Access) -> pd.DataFrame:
 def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """What the database holds (数据概况): counts, cases by year and category, cases by type."""
     _whole_database(viewer)
-    return _inventory(_versions())
+    return _inventory()
+
+
+# ---- what a new server or a new data version computes before anyone asks (ui/answers.py)
+
+SEED_QUARTERS = 4  # the latest quarters of every court: what the office and leaders open first
+
+
+def _seeds():
+    """Every court, alone and with its district, over the latest quarters (year to date, the
+    filter bar's default): its indicators (态势总览, 对比分析's reference), by court and by
+    division (对比分析's bars), and the year's flow by month (态势总览's chart), the newest first."""
+    listed = courts()
+    parents = set(listed["parent_code"].dropna())
+    scopes = [(c, d) for c in listed["court_code"] for d in ((False, True) if c in parents else (False,))]
+    first = first_year()
+    for rank in range(SEED_QUARTERS):
+        for court, district in scopes:
+            through = scope_dates(court, district).through
+            quarters = period_options("quarter", first, through)
+            if rank >= len(quarters):
+                continue
+            scope = Scope(court=court, with_subordinates=district)
+            period = Period.parse(quarters[rank], True).to_date(through)
+            yield _table, (period, scope, None, None)
+            for by in ("court", "division"):
+                yield _table, (period, scope, by, None)
+            if rank == 0:
+                yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", tuple(in_view(View.FLOW)))
+
+
+seed_with(_seeds)
