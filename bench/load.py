@@ -130,7 +130,8 @@ async def run(a, url: str, pids: list[int], mix: Mix, folder: str) -> dict:
                                          court_codes(a.db) if a.db else None, a.storm_court, seed=a.seed)
         print("storm done", file=sys.stderr, flush=True)
     if a.idle:
-        out["idle"] = await idle.idle(url, a.idle, usernames, mix, pids, a.idle_seconds, seed=a.seed)
+        out["idle"] = await idle.idle(url, a.idle, usernames, mix, pids, a.idle_seconds, seed=a.seed,
+                                   after_load=bool(a.sessions or a.storm))
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 from collections import Counter
 from urllib.parse import parse_qs, urlencode
 
@@ -70,6 +71,7 @@ async def storm(url: str, n: int, seconds: float, mix: Mix, pids: list[int], log
     errors: Counter = Counter()
     samples: list[str] = []
     conns: list[Connection] = []
+    drawn: list[int] = []  # elements each open drew: the whole page, not an error page
 
     def error(kind: str, detail: str) -> None:
         errors[kind] += 1
@@ -93,6 +95,7 @@ async def storm(url: str, n: int, seconds: float, mix: Mix, pids: list[int], log
             error("exception", page.exceptions[0])
             return
         opened.append(wall)
+        drawn.append(page.elements)
         box, period = page.find("court"), page.find("period")
         if not page.signed_in():
             error("signed_out", "the link opened the sign-in page")
@@ -117,7 +120,7 @@ async def storm(url: str, n: int, seconds: float, mix: Mix, pids: list[int], log
     return {"users": n, "signed_in": len(ready), "seconds": seconds, "link": link, "query_string": query,
             "settled_s": settled, "sign_in": {a: _stats(v) for a, v in signed.latencies.items()},
             "sign_in_errors": dict(signed.errors), "sign_in_error_samples": signed.samples,
-            "open": _stats(opened), "connect": _stats(connects), "errors": dict(errors), "error_samples": samples,
+            "open": _stats(opened), "elements": statistics.median(drawn) if drawn else None, "connect": _stats(connects), "errors": dict(errors), "error_samples": samples,
             "computations": dict(computations) if computations is not None else None,
             "target_p95_s": TARGET_P95_S, "server": figures["server"], "wall_s": figures["wall_s"]}
 
@@ -137,7 +140,8 @@ def describe(s: dict, counting: bool) -> str:
     errors = ", ".join(f"{k} {v}" for k, v in sorted(s["errors"].items())) or "none"
     if o["n"]:
         lines.append(f"  open: p50 {o['p50_s']:.2f} s, p95 {o['p95_s']:.2f} s, max {o['max_s']:.2f} s (n {o['n']}; "
-                     f"target p95 ≤ {s['target_p95_s']:g} s: {'met' if o['p95_s'] <= s['target_p95_s'] else 'not met'}); "
+                     f"target p95 ≤ {s['target_p95_s']:g} s: {'met' if o['p95_s'] <= s['target_p95_s'] else 'not met'}; "
+                     f"{s['elements']:g} elements drawn); "
                      f"errors: {errors}")
     else:
         lines.append(f"  open: none finished; errors: {errors}")
