@@ -3,6 +3,8 @@
   .venv/bin/python bench/load.py --db /tmp/demo10m.duckdb [--sessions 1 10 25 50 100] [--seconds 60]
   .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --pid 12345 [...]      # a running server (or proxy)
   .venv/bin/python bench/load.py --db ... --server-option runner.postScriptGC=false  # compare a Streamlit setting
+  .venv/bin/python bench/load.py --db ... --storm 40 [--storm-seconds 10] --idle 100 [--idle-seconds 60]
+  .venv/bin/python bench/load.py --db ... --sessions 0 --storm 40                  # the storm alone, no levels
 
 Each simulated user opens the dashboard's websocket (/_stcore/stream) and speaks the frontend's
 protocol (BackMsg rerun_script with widget states; ForwardMsg deltas until script_finished):
@@ -16,7 +18,20 @@ the client's own CPU, the load average, and the N at which the p95 of the intera
 passes 1 s. A dropped connection is counted, reopened with the same cookie, and whether the
 user came back signed in is recorded (for runs behind a proxy with replicas killed mid-run);
 the JSON has each user's own errors, reconnects and actions too (which users a stopped server's
-loss touched, and that they went on).
+loss touched, and that they went on). Each level also tells the elements each page draws (median
+over its runs).
+
+Beside the levels, in the same run:
+- the trivial app's rerun (bench/trivial_app.py on a second server started before the levels, one
+  session, 60 reruns changing its select box): its server CPU per rerun, and each level's server
+  CPU per action as a multiple of it (--no-reference skips it);
+- --storm N: after the levels, N demo_leader users sign in (timed apart), then all open the same
+  link — the landing page with a court other than the leader's own and the latest quarter — spread
+  over --storm-seconds: p50/p95/max of the opens, errors, and (with --db, the server writing
+  SPZX_COMPUTATIONS_LOG) the cached queries computed meanwhile, by name;
+- --idle N: last, N sessions sign in, draw their landing page and stay connected without acting:
+  the server's resident memory before, with them, and after --idle-seconds.
+--sessions 0 runs no levels (and no reference): the storm and the idle sessions alone.
 
 Loopback only; at most 200 sessions; every level and the whole run have time limits.
 """
@@ -30,7 +45,6 @@ import os
 import random
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,10 +53,11 @@ from urllib.parse import urlsplit
 BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 
+from loadsim import idle, reference, server, storm  # noqa: E402
+from loadsim.computations import ComputationsLog  # noqa: E402
 from loadsim.level import run_level  # noqa: E402
 from loadsim.report import cpu_bound_estimate, knee, summarise, table  # noqa: E402
 from loadsim.user import CYCLE, Mix, Record, User  # noqa: E402
-from deploy.local import free_port, wait_healthy  # noqa: E402
 
 ROOT = os.path.dirname(BENCH)
 MAX_SESSIONS = 200
@@ -62,23 +77,19 @@ def loopback_only(url: str) -> None:
         sys.exit(f"refused: {host} is not a loopback address ({', '.join(sorted(addresses))})")
 
 
-def start_server(db: str, root: str, folder: str, log_path: str, options: list[str]) -> tuple[str, subprocess.Popen]:
-    """Streamlit on `db` from checkout `root`, its state (sign-in tickets, key) in `folder`, its
-    output in `log_path` (kept: an exception drawn in a page is told in full only there), with
-    Streamlit `options` ("runner.postScriptGC=false") to compare a setting."""
-    port = free_port()
-    os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1", *(f"--{o}" for o in options)],
-                            cwd=root,
-                            env=dict(os.environ, SPZX_DB=os.path.abspath(db), SPZX_STATE=os.path.join(folder, "state.sqlite")),
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    if wait_healthy(url, proc):
-        return url, proc
-    proc.kill()
-    sys.exit(f"the server did not start; its log: {log.name}")
+def start_server(db: str, root: str, folder: str, log_path: str, options: list[str]):
+    """The dashboard on `db` from checkout `root`, its state (sign-in tickets, key) and its
+    computations log in `folder`, with Streamlit `options` to compare a setting."""
+    env = {"SPZX_DB": os.path.abspath(db), "SPZX_STATE": os.path.join(folder, "state.sqlite"),
+           "SPZX_COMPUTATIONS_LOG": os.path.join(folder, "computations.log")}
+    return server.start("serve.py", root, log_path, env, options)
+
+
+def court_codes(db: str) -> dict[str, str]:
+    """Court name → code, read from the database (the court select box shows names, a link holds codes)."""
+    import duckdb
+    with duckdb.connect(db, read_only=True) as con:
+        return dict(con.execute("SELECT court_name, court_code FROM courts").fetchall())
 
 
 async def warm(url: str, usernames: list[str], mix: Mix) -> Record:
@@ -90,19 +101,38 @@ async def warm(url: str, usernames: list[str], mix: Mix) -> Record:
     return record
 
 
-async def run(a, url: str, pids: list[int], mix: Mix) -> list[dict]:
+async def run(a, url: str, pids: list[int], mix: Mix, folder: str) -> dict:
     usernames = a.roles.split(",")
+    out: dict = {"reference": None, "levels": [], "storm": None, "idle": None}
+    if a.reference and a.sessions:
+        try:
+            out["reference"] = await reference.measure(ROOT, os.path.join(os.path.dirname(a.server_log),
+                                                                          "load_trivial_server.log"),
+                                                       reruns=a.reference_reruns, timeout=mix.timeout)
+            print(reference.describe(out["reference"]), file=sys.stderr, flush=True)
+        except Exception as e:  # noqa: BLE001 — the levels still run; the report says why there is no reference
+            out["reference"] = {"error": repr(e)}
+            print(f"trivial app reference failed: {e!r}", file=sys.stderr)
     if a.warm:
         w = await warm(url, usernames, mix)
         if w.errors:
             print(f"warm-up errors: {dict(w.errors)}; {w.samples[:3]}", file=sys.stderr)
-    levels = []
+    ref = out["reference"] if out["reference"] and "error" not in out["reference"] else None
     for n in a.sessions:
         level = summarise(await run_level(n, url, usernames, mix, a.seconds, ramp(a, n), a.seed, pids))
-        levels.append(level)
+        level["vs_reference"] = reference.compare(level, ref)
+        out["levels"].append(level)
         print(f"N={n}: interactive p95 {level['interactive']['p95_s']:.2f} s, "
               f"{level['errors_total']} errors", file=sys.stderr, flush=True)
-    return levels
+    if a.storm:
+        log = ComputationsLog(os.path.join(folder, "computations.log")) if a.db else None
+        out["storm"] = await storm.storm(url, a.storm, a.storm_seconds, mix, pids, log,
+                                         court_codes(a.db) if a.db else None, a.storm_court, seed=a.seed)
+        print("storm done", file=sys.stderr, flush=True)
+    if a.idle:
+        out["idle"] = await idle.idle(url, a.idle, usernames, mix, pids, a.idle_seconds, seed=a.seed,
+                                   after_load=bool(a.sessions or a.storm))
+    return out
 
 
 def ramp(a, n: int) -> float:
@@ -128,7 +158,8 @@ def main() -> None:
     where.add_argument("--url", help="a running server or proxy, http://127.0.0.1:PORT[/base]")
     ap.add_argument("--pid", type=int, nargs="*", default=[], help="with --url: the server process(es) to measure")
     ap.add_argument("--root", default=ROOT, help="with --db: the checkout to serve (default: this one)")
-    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 25, 50, 100])
+    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 25, 50, 100],
+                    help="users per level; 0 alone: no levels (only --storm and --idle)")
     ap.add_argument("--seconds", type=float, default=60, help="per level, after the ramp")
     ap.add_argument("--ramp", type=float, help="users arrive spread over this many seconds (default: two a second, "
                                                "at least 5 s; a shorter ramp measures a sign-in storm)")
@@ -145,52 +176,84 @@ def main() -> None:
                     help="with --db: a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
     ap.add_argument("--server-log", default=os.path.join(BENCH, "out", "load_server.log"),
                     help="with --db: where the server's output goes")
+    ap.add_argument("--no-reference", dest="reference", action="store_false",
+                    help="skip the trivial app's rerun measured before the levels (bench/trivial_app.py)")
+    ap.add_argument("--reference-reruns", type=int, default=60, help=argparse.SUPPRESS)
+    ap.add_argument("--storm", type=int, default=0, metavar="N",
+                    help="after the levels, N demo_leader users signed in open the same link within --storm-seconds")
+    ap.add_argument("--storm-seconds", type=float, default=10)
+    ap.add_argument("--storm-court", help="the link's court code (default: the first other court the "
+                                          "leader's select box offers; with --url the leader's own)")
+    ap.add_argument("--idle", type=int, default=0, metavar="N",
+                    help="at the end, N sessions sign in, draw their landing page and stay idle: server memory")
+    ap.add_argument("--idle-seconds", type=float, default=60)
     ap.add_argument("--json", help="also write the figures as JSON to this file (- for standard output)")
     a = ap.parse_args()
-    if any(n < 1 or n > MAX_SESSIONS for n in a.sessions):
-        sys.exit(f"--sessions: 1 to {MAX_SESSIONS}")
+    if a.sessions == [0]:
+        a.sessions = []
+    if any(n < 1 or n > MAX_SESSIONS for n in a.sessions) or not 0 <= a.storm <= MAX_SESSIONS \
+            or not 0 <= a.idle <= MAX_SESSIONS:
+        sys.exit(f"--sessions, --storm, --idle: 1 to {MAX_SESSIONS} (--sessions 0 alone: no levels)")
+    if not (a.sessions or a.storm or a.idle):
+        sys.exit("nothing to run: --sessions 0 needs --storm or --idle")
+    if a.storm_seconds <= 0 or a.idle_seconds < 0:
+        sys.exit("--storm-seconds > 0; --idle-seconds ≥ 0")
     if not 0 <= a.think[0] <= a.think[1] or a.seconds <= 0 or (a.ramp or 0) < 0:
         sys.exit("--think MIN MAX with 0 ≤ MIN ≤ MAX; --seconds > 0; --ramp ≥ 0")
     mix = Mix(pages=tuple("" if p == "landing" else p for p in a.pages.split(",")), periods=a.periods,
               think=(a.think[0], a.think[1]), timeout=a.timeout)
-    deadline = a.deadline or sum(ramp(a, n) + a.seconds + 2 * a.timeout + 180 for n in a.sessions) + 300
+    deadline = a.deadline or (sum(ramp(a, n) + a.seconds + 2 * a.timeout + 180 for n in a.sessions) + 300
+                              + (180 if a.reference and a.sessions else 0)
+                              + (2 * a.storm_seconds + 4 * a.timeout + 300 if a.storm else 0)
+                              + (a.idle_seconds + a.idle * 5 + 2 * a.timeout + 300 if a.idle else 0))
 
     folder = tempfile.mkdtemp(prefix="spzx-load-")
-    server = None
+    proc = None
     try:
         if a.db:
             if not os.path.isfile(a.db):
                 sys.exit(f"no database at {a.db}")
-            url, server = start_server(a.db, a.root, folder, a.server_log, a.server_option)
-            pids = [server.pid]
+            url, proc = start_server(a.db, a.root, folder, a.server_log, a.server_option)
+            pids = [proc.pid]
         else:
             url, pids = a.url.rstrip("/") + "/", a.pid
         loopback_only(url)
         started = time.time()
         try:
-            levels = asyncio.run(asyncio.wait_for(run(a, url, pids, mix), deadline))
+            out = asyncio.run(asyncio.wait_for(run(a, url, pids, mix, folder), deadline))
         except asyncio.TimeoutError:
             sys.exit(f"stopped: the run passed its deadline of {deadline:.0f} s")
+        levels = out["levels"]
         verdict = knee(levels)
         estimate = cpu_bound_estimate(levels, mix.think)
         config = {"db": a.db, "server_options": a.server_option, "url": url, "pids": pids, "sessions": a.sessions,
                   "seconds": a.seconds, "ramp": [ramp(a, n) for n in a.sessions],
                   "think": a.think, "seed": a.seed, "roles": a.roles.split(","), "mix": mix.describe(),
+                  "storm": a.storm, "storm_seconds": a.storm_seconds, "idle": a.idle, "idle_seconds": a.idle_seconds,
                   "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))}
         if a.db:
             print(f"server log: {a.server_log}" + (f"; options {' '.join(a.server_option)}" if a.server_option else ""))
         print(f"{'database ' + a.db if a.db else 'server ' + url}; server pid {', '.join(map(str, pids)) or '—'}; "
               f"{os.cpu_count()} cores; roles {a.roles}; seed {a.seed}")
-        print(mix.describe())
-        print(f"each level: users arrive over {', '.join(f'{ramp(a, n):g}' for n in a.sessions)} s, then {a.seconds:g} s; "
-              f"latency from the BackMsg sent "
-              f"until script_finished; interactive = page, court, period, drill")
-        print(table(levels))
-        print(verdict)
+        if levels:
+            print(mix.describe())
+            print(f"each level: users arrive over {', '.join(f'{ramp(a, n):g}' for n in a.sessions)} s, then {a.seconds:g} s; "
+                  f"latency from the BackMsg sent until script_finished; interactive = page, court, period, drill")
+        ref = out["reference"]
+        if ref is not None:
+            print(f"trivial app reference failed: {ref['error']}" if "error" in ref else reference.describe(ref))
+        if levels:
+            print(table(levels))
+            print(verdict)
         if estimate:
             print(estimate)
+        if out["storm"] is not None:
+            print(storm.describe(out["storm"], counting=bool(a.db)))
+        if out["idle"] is not None:
+            print(idle.describe(out["idle"]))
         if a.json:
-            figures = {"config": config, "levels": levels, "knee": verdict, "cpu_bound_estimate": estimate}
+            figures = {"config": config, "reference": ref, "levels": levels, "knee": verdict,
+                       "cpu_bound_estimate": estimate, "storm": out["storm"], "idle": out["idle"]}
             text = json.dumps(_no_nan(figures), ensure_ascii=False, indent=1)
             if a.json == "-":
                 print(text)
@@ -198,12 +261,8 @@ def main() -> None:
                 with open(a.json, "w", encoding="utf-8") as f:
                     f.write(text)
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        if proc is not None:
+            server.stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -56,6 +56,28 @@ def test_two_users_sign_in_and_run_the_mix(running, tmp_path):
     assert 50 < server["rss_end_mb"] <= server["rss_peak_mb"] < 4000
     assert 0 < client["cpu_s"] and client["cores_pct"] < 50
     assert report["knee"].startswith("p95 ")
+    # the trivial app's rerun, measured in the same run, and each level beside it
+    ref = report["reference"]
+    assert ref["reruns"] == 60 and 0 < ref["cpu_per_rerun_ms"] < 1000 and ref["elements"] == 2, ref
+    beside = level["vs_reference"]
+    assert beside["cpu_per_action_ms"] == pytest.approx(1000 * server["cpu_per_action_s"])
+    assert beside["ratio"] == pytest.approx(beside["cpu_per_action_ms"] / ref["cpu_per_rerun_ms"])
+    # elements drawn per page: the sign-in page and the landing page at least
+    assert 0 < level["elements"]["sign-in"] < level["elements"]["landing"], level["elements"]
+
+
+def test_storm_and_idle_sessions_alone(running, tmp_path):
+    report = _load(running, tmp_path, "--sessions", "0", "--storm", "3", "--storm-seconds", "2",
+                   "--storm-court", "示0101", "--idle", "2", "--idle-seconds", "1")
+    assert report["levels"] == [] and report["reference"] is None
+    storm = report["storm"]
+    assert storm["signed_in"] == 3 and storm["sign_in"]["sign_in"]["n"] == 3, storm
+    assert storm["link"]["court"] == "示0101" and storm["query_string"].startswith("court=")
+    assert storm["open"]["n"] == 3 and storm["errors"] == {}, storm["error_samples"]
+    assert storm["computations"] is None  # with --url the bench has no computations log
+    idle = report["idle"]
+    assert idle["open"] == idle["open_after_idle"] == 2 and idle["errors"] == {}, idle
+    assert idle["rss_before_mb"] > 50 and idle["per_session_mb"] is not None
 
 
 def test_a_user_the_sign_in_page_does_not_offer_is_not_signed_in(running, tmp_path):

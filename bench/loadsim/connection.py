@@ -11,6 +11,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.protocol import State
 from websockets.typing import Subprotocol
 
 from loadsim.page import Page
@@ -48,6 +49,9 @@ class Connection:
                                      open_timeout=timeout, ping_interval=20, ping_timeout=60)
         except (OSError, InvalidHandshake, asyncio.TimeoutError) as e:
             raise Dropped(f"connect: {e!r}") from e
+
+    def is_open(self) -> bool:
+        return self._ws is not None and self._ws.state is State.OPEN
 
     async def close(self) -> None:
         if self._ws is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import statistics
 import time
 
 from loadsim.procstat import Watch, settle
@@ -37,5 +38,11 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
             **figures, "latencies": record.latencies, "page_latencies": record.pages, "errors": dict(record.errors),
             "error_samples": record.samples,
             "signed_in": record.signed_in, "landing": dict(record.landing), "resumed": dict(record.resumed),
-            "skipped": dict(record.skipped), "received_mb": record.received / 2**20,
+            "skipped": dict(record.skipped), "elements": elements_per_page(record),
+            "received_mb": record.received / 2**20,
             "users": sorted(record.users, key=lambda u: u["number"])}
+
+
+def elements_per_page(record) -> dict[str, float]:
+    """Per page path, the median number of elements its runs drew (a drill-down draws more)."""
+    return {p: statistics.median(v) for p, v in sorted(record.elements.items())}

@@ -35,6 +35,7 @@ class Page:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # url path ("" the landing page) → (script hash, name)
     current: str = ""          # the url path of the page drawn
     query_string: str = ""
+    elements: int = 0          # elements and blocks drawn (new_element and add_block deltas)
 
     def add(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -49,6 +50,13 @@ class Page:
 
     def signed_in(self) -> bool:
         return self.find("sign_out") is not None  # app.py draws it for a signed-in user only
+
+    @property
+    def path_name(self) -> str:
+        """The page drawn, by url path ("landing" for the role's first page; the sign-in page apart)."""
+        if not self.signed_in():
+            return "sign-in"
+        return self.current or "landing"
 
     @property
     def current_hash(self) -> str:
@@ -74,6 +82,8 @@ class Page:
     def _delta(self, msg: ForwardMsg) -> None:
         root = msg.metadata.delta_path[0] if msg.metadata.delta_path else 0
         delta = msg.delta
+        if delta.WhichOneof("type") in ("add_block", "new_element"):
+            self.elements += 1
         if delta.WhichOneof("type") == "add_block":
             block = delta.add_block
             if block.WhichOneof("type") == "expandable" and block.expandable.id:

@@ -64,8 +64,21 @@ def table(levels: list[dict]) -> str:
             rows.append("     page p50/p95 s: " + ", ".join(f"{p} {s['p50_s']:.2f}/{s['p95_s']:.2f}"
                                                           for p, s in lv["pages"].items()))
         rows.append(f"     {_resources(lv)}")
+        if lv.get("vs_reference"):
+            c = lv["vs_reference"]
+            rows.append(f"     server CPU {c['cpu_per_action_ms'] / 1000:.3f} s per action = {c['ratio']:.1f}× the trivial "
+                        f"app's rerun (target ≤ {c['target_ms']:g} ms and ≤ {c['target_ratio']:g}×: "
+                        f"{'met' if c['met'] else 'not met'})")
+        if lv.get("elements"):
+            rows.append("     elements per page: " + ", ".join(f"{p} {n:g}" for p, n in _by_page(lv["elements"])))
         rows.append(f"     {_outcome(lv)}")
     return "\n".join(rows)
+
+
+def _by_page(elements: dict) -> list:
+    """The sign-in page first, then the landing page, then the others by name."""
+    first = ["sign-in", "landing"]
+    return sorted(elements.items(), key=lambda kv: (first.index(kv[0]) if kv[0] in first else 2, kv[0]))
 
 
 def _order(action: str) -> tuple:

@@ -47,6 +47,7 @@ class Record:
     resumed: Counter = field(default_factory=Counter)   # after a reconnect: signed_in / signed_out
     skipped: Counter = field(default_factory=Counter)   # actions the page did not offer
     received: int = 0
+    elements: dict[str, list[int]] = field(default_factory=dict)  # elements each run drew, by page path
     users: list[dict] = field(default_factory=list)     # each user's own figures, when it ends
 
     def time(self, action: str, seconds: float) -> None:
@@ -100,6 +101,25 @@ class User:
             self.record.users.append({"number": self.number, "user": self.username, "actions": self.done, "last_done": self.last_done,
                                       "errors": dict(self.errors), "resumed": dict(self.resumed),
                                       "since_reconnect": self.since_reconnect})
+
+    async def open(self) -> bool:
+        """Sign in and draw the landing page, the connection left open (idle sessions, a storm's
+        users); False, with the error recorded, when that failed."""
+        try:
+            await self._sign_in()
+            return True
+        except SignInFailed as e:
+            self._error("sign_in", str(e))
+        except Exception as e:  # noqa: BLE001 — as in live(): this user only
+            self._error("client", repr(e))
+        await self.close()
+        return False
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.conn.close()
+            self.record.received += self.conn.received
+            self.conn = None
 
     def _error(self, kind: str, detail: str) -> None:
         self.errors[kind] += 1
@@ -222,6 +242,7 @@ class User:
                 self._error("exception", f"{action} on {page.current or 'landing'}: {text}")
             return None
         self.record.time(action, seconds)
+        self.record.elements.setdefault(page.path_name, []).append(page.elements)
         self.done += 1
         self.since_reconnect = 0 if action == "reconnect" else self.since_reconnect + 1
         self.last_done = time.time()
