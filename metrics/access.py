@@ -17,6 +17,7 @@ import duckdb
 
 from schema import codes
 
+from . import shared_reads
 from .engine import Scope
 
 
@@ -110,13 +111,13 @@ class Access:
     def courts(self, con: duckdb.DuckDBPyConnection) -> list[str]:
         """Court codes this user may choose."""
         if self.rule.reach is Reach.ALL:
-            rows = con.execute("SELECT court_code::VARCHAR FROM courts ORDER BY court_code").fetchall()
-        elif self.rule.reach in (Reach.DISTRICT, Reach.LINE):
-            rows = con.execute("SELECT court_code::VARCHAR FROM court_tree WHERE ancestor = ? ORDER BY court_code",
-                               [self.court]).fetchall()
-        else:
-            rows = [(self.court,)]
-        return [r[0] for r in rows]
+            return list(shared_reads.read(("every_court",), lambda: tuple(r[0] for r in con.execute(
+                "SELECT court_code::VARCHAR FROM courts ORDER BY court_code").fetchall())))
+        if self.rule.reach in (Reach.DISTRICT, Reach.LINE):
+            return list(shared_reads.read(("district_of", self.court), lambda: tuple(r[0] for r in con.execute(
+                "SELECT court_code::VARCHAR FROM court_tree WHERE ancestor = ? ORDER BY court_code",
+                [self.court]).fetchall())))
+        return [self.court]
 
     def check(self, con: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> Scope:
         """The scope if this user may see figures for it (grouped `by`), else AccessDenied."""
@@ -151,9 +152,9 @@ class Access:
         are always of this division's cases."""
         if self.district_wide:
             raise ValueError("teams() is for a division-bound user")
-        return [r[0] for r in con.execute(
+        return list(shared_reads.read(("teams_of", self.court, self.division), lambda: tuple(r[0] for r in con.execute(
             "SELECT DISTINCT team FROM cases WHERE court_code::VARCHAR = ? AND division = ? AND team <> '' "
-            "ORDER BY team", [self.court, self.division]).fetchall()]
+            "ORDER BY team", [self.court, self.division]).fetchall())))
 
     @property
     def profile_levels(self) -> tuple[str, ...]:

@@ -45,9 +45,25 @@ def read_toml(path: str, what: str) -> dict:
         raise ConfigError(f"{zh}无法读取 / cannot read {en} {path}: {e}") from None
 
 
+_parsed: dict[tuple, EvaluationConfig] = {}  # by the file's identity: read again once it changes
+
+
 def load_config(path: str | None = None) -> EvaluationConfig:
+    """The evaluation settings (every indicator query asks; parsed once per version of the file)."""
     path = path or config_path()
-    return parse_config(read_toml(path, "评价配置 / evaluation config"), path)
+    try:
+        stat = os.stat(path)
+        key = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key in _parsed:
+        return _parsed[key]
+    config = parse_config(read_toml(path, "评价配置 / evaluation config"), path)
+    if key is not None:
+        if len(_parsed) > 8:
+            _parsed.clear()
+        _parsed[key] = config
+    return config
 
 
 def load_salvaged(path: str | None = None) -> tuple[EvaluationConfig, list[str]]:

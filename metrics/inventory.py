@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from . import measures
+from . import measures, shared_reads
 
 
 EARLIEST = dt.date(1950, 1, 1)
@@ -109,7 +109,8 @@ def courts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def court_levels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT court_code::VARCHAR, level FROM courts").fetchall())
+    return dict(shared_reads.read(("court_levels",), lambda: dict(con.execute(
+        "SELECT court_code::VARCHAR, level FROM courts").fetchall())))
 
 
 def scope_level(con: duckdb.DuckDBPyConnection, court: str | None) -> str | None:

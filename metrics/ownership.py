@@ -64,6 +64,16 @@ def parse(raw: dict, where: str) -> Ownership:
 def load(path: str | None = None) -> Ownership:
     """The ownership in use; none at all when there is no file."""
     path = path or ownership_path()
-    if not os.path.exists(path):
+    try:
+        stat = os.stat(path)
+    except OSError:
         return Ownership()
-    return parse(read_toml(path, "对口认领配置 / the ownership file"), path)
+    key = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)  # every page run asks: parsed once per version
+    if key not in _parsed:
+        if len(_parsed) > 8:
+            _parsed.clear()
+        _parsed[key] = parse(read_toml(path, "对口认领配置 / the ownership file"), path)
+    return _parsed[key]
+
+
+_parsed: dict[tuple, Ownership] = {}

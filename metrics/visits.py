@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from . import shared_reads
 from .facts_sums import MonthlySums
 from .measures import Kind, of_kind, open_on
 from .periods import Period
@@ -59,6 +60,10 @@ assert set(MEASURES) == {m.name for m in of_kind(Kind.VISIT)}, "visit measures d
 
 def has_visits(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database holds a visits list (an absent or empty table is none)."""
+    return shared_reads.read(("has_visits",), lambda: _has_visits(con))
+
+
+def _has_visits(con: duckdb.DuckDBPyConnection) -> bool:
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
                          "AND table_name = 'visits'").fetchone()[0]
     return bool(exists) and con.execute("SELECT count(*) > 0 FROM visits").fetchone()[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import duckdb
 import streamlit as st
@@ -38,12 +39,25 @@ def exists() -> bool:
     return os.path.isfile(db_path())
 
 
+_mine = threading.local()  # this thread's cursor: a run asks many questions, each needing one
+
+
 def cursor() -> duckdb.DuckDBPyConnection | None:
-    """A cursor on the current database, or None when there is no database yet."""
+    """A cursor on the current database, or None when there is no database yet. One per thread
+    and file version (a DuckDB cursor is for one thread at a time)."""
     path = db_path()
     if not os.path.isfile(path):
         return None
-    return reader(_connection(path, db_version(path)))
+    try:
+        v = db_version(path)
+    except OSError:
+        return None
+    kept = getattr(_mine, "kept", None)
+    if kept is not None and kept[0] == (path, v):
+        return kept[1]
+    cur = reader(_connection(path, v))
+    _mine.kept = ((path, v), cur)
+    return cur
 
 
 def version() -> tuple:

@@ -35,7 +35,8 @@ from security.keys import keyed
 from followup import meetings
 from report import frozen
 from report.briefing import build, to_docx, to_xlsx, with_followup
-from ui.answers import seed_with, shared
+from metrics import shared_reads
+from ui.answers import seed_with, shared, versions
 from ui.database import cursor
 from ui.i18n import t
 
@@ -53,7 +54,8 @@ def _authorised(q: Query, by: str | None = None, cases: bool = False) -> Query:
     (ui.session.current_access, set by the filter bar), never from the browser."""
     if q.viewer is None:
         raise AccessDenied("未登录 / not signed in")
-    return q.authorised(cursor(), by, cases)
+    with shared_reads.sharing(versions()):  # the courts of a district, a division's teams: read once
+        return q.authorised(cursor(), by, cases)
 
 
 def _hide(q: Query, frame: pd.DataFrame, id_column: str = "judge_id", name_column: str = "name") -> pd.DataFrame:
@@ -285,7 +287,8 @@ def _overdue_visits(scope, day) -> pd.DataFrame:
 
 def allowed_courts(viewer: Access) -> list[str]:
     """The court codes a user may choose."""
-    return viewer.courts(cursor())
+    with shared_reads.sharing(versions()):
+        return viewer.courts(cursor())
 
 
 @shared(8)
