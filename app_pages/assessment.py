@@ -13,7 +13,7 @@ from metrics.evaluation import load_config
 from metrics.score import COMPOSITE
 from present import charts, format as fmt
 from present.theme import MEETS, NO_RANGE, WORSE
-from ui import pages, queries
+from ui import pages, queries, vega
 from ui.export import download_xlsx
 from ui.i18n import label_of, lang, t
 from ui.layout import page_context
@@ -85,14 +85,14 @@ if len(ranked) <= 60:
         color=alt.Color("color:N", scale=None),
         tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")), alt.Tooltip("shown:N", title=t("composite")),
                  alt.Tooltip("change_shown:N", title=t("change_vs_last_year"))])
-    st.altair_chart(bars.properties(height=alt.Step(22)), alt=t("composite"))
+    vega.altair(bars.properties(height=alt.Step(22)), alt=t("composite"))
     st.caption(t("composite_caption"))
 
 st.subheader(t("composite_distribution"))
 hist = alt.Chart(ranked).mark_bar(color=MEETS).encode(
     x=alt.X("composite:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=t("composite")),
     y=alt.Y("count():Q", title=t(f"units_{level}"), axis=charts.count_axis()))
-st.altair_chart(hist.properties(height=200), alt=t("composite_distribution"))
+vega.altair(hist.properties(height=200), alt=t("composite_distribution"))
 
 st.subheader(t("points_lost"))
 rows = detail[detail["indicator"] != COMPOSITE].copy()
@@ -102,7 +102,7 @@ lost = lost[lost["lost"] > 0].sort_values("lost", ascending=False)
 if lost.empty:
     st.success(t("no_points_lost"))
 else:
-    st.altair_chart(alt.Chart(lost).mark_bar(color=WORSE).encode(
+    vega.altair(alt.Chart(lost).mark_bar(color=WORSE).encode(
         y=alt.Y("ind_name:N", sort=list(lost["ind_name"]), title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("lost:Q", title=t("points_lost_mean")),
         tooltip=[alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("lost:Q", title=t("points_lost_mean"),

@@ -10,7 +10,7 @@ from report.briefing import (SECTIONS, UNIT_CHART, assessment_line, assessment_r
                              short_text, unit_rows, visits_rows, warning_rows)
 from report import followup_section, visits_section
 from report.charts import flow_chart, unit_chart
-from ui import followup_form, meeting_issue, queries
+from ui import followup_form, meeting_issue, queries, vega
 from ui.export import logged_download
 from ui.i18n import lang, t
 from ui import plain
@@ -60,7 +60,7 @@ def overall(b) -> None:
         st.write(t("b_flow"))
         names = {i: BY_ID[i].name(L) for i in in_view(View.FLOW)}
         year = f.period_obj.year
-        st.altair_chart(flow_chart(b.flow, names, t("cases_unit").strip(), L).properties(
+        vega.altair(flow_chart(b.flow, names, t("cases_unit").strip(), L).properties(
             title=t("b_chart_flow", year=year)), alt=t("b_chart_flow", year=year))
 
 
@@ -87,7 +87,7 @@ def units(b) -> None:
     one = b.units[b.units.indicator == UNIT_CHART].dropna(subset=["value"])
     if len(one):
         title = t("b_chart_units", name=BY_ID[UNIT_CHART].name(L), period=b.period_text)
-        st.altair_chart(unit_chart(one, BY_ID[UNIT_CHART], title, t(f"child_{b.child}"), L), alt=title)
+        vega.altair(unit_chart(one, BY_ID[UNIT_CHART], title, t(f"child_{b.child}"), L), alt=title)
 
 
 def warnings(b) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from metrics.catalogue import BY_ID, Kind, View, in_view
 from present import charts, format as fmt, sheets
 from present.theme import MEETS, NO_RANGE
-from ui import queries
+from ui import queries, vega
 from ui.export import download_xlsx
 from ui.i18n import lang, t
 from ui.layout import page_context
@@ -54,7 +54,7 @@ if by_court.empty:
 else:
     order = list(by_court[by_court["series"] == t("enterprise_cases")].sort_values(
         "plot", ascending=ind.direction == "lower")["court"])
-    st.altair_chart(alt.Chart(by_court).mark_bar().encode(
+    vega.altair(alt.Chart(by_court).mark_bar().encode(
         y=alt.Y("court:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("plot:Q", title=ind.name(L) + (" (%)" if ind.is_rate else ""), axis=alt.Axis(tickCount=charts.TICKS)),
         yOffset=alt.YOffset("series:N", sort=[t("enterprise_cases"), t("all_cases")]),

@@ -13,7 +13,7 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import falls_short, status_color
-from ui import drill_path, followup_form, followup_views, pages, queries, style
+from ui import drill_path, followup_form, followup_views, pages, queries, style, vega
 from ui.drill import case_list
 from ui.drill_path import View
 from ui.export import download_xlsx
@@ -94,7 +94,7 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
-event = st.altair_chart(chart, key=f"bars_{level}", alt=ind.name(L),
+event = vega.altair(chart, key=f"bars_{level}", alt=ind.name(L),
                         on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
 dots = charts.ranked_as_dots(one["plot"], low, None if fmt.missing(avg) else avg * scale, ind.kind != "count",
                              100 if ind.unit == "%" else None)

@@ -5,7 +5,7 @@ import altair as alt
 import streamlit as st
 
 from ui import i18n
-from ui import database, queries
+from ui import database, queries, vega
 from ui.session import current_access
 from ui.i18n import t
 from ui.plain import md
@@ -33,7 +33,7 @@ with left:
         tooltip=[alt.Tooltip("year:O", title=t("year")), alt.Tooltip("category:N", title=t("category")),
                  alt.Tooltip("n:Q", title=t("count"), format=",")],
     )
-    st.altair_chart(chart, alt=t("cases_by_year"))
+    vega.altair(chart, alt=t("cases_by_year"))
 with right:
     st.subheader(t("cases_by_type"))
     chart = alt.Chart(by_type).mark_bar().encode(
@@ -41,7 +41,7 @@ with right:
         x=alt.X("n:Q", title=t("count")),
         tooltip=[alt.Tooltip("case_type:N", title=t("case_type")), alt.Tooltip("n:Q", title=t("count"), format=",")],
     )
-    st.altair_chart(chart, alt=t("cases_by_type"))
+    vega.altair(chart, alt=t("cases_by_type"))
 
 st.subheader(t("completeness"))
 st.caption(t("completeness_help"))

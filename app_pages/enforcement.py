@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
 from present import charts, format as fmt
-from ui import queries
+from ui import queries, vega
 from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.plain import tm
@@ -27,7 +27,7 @@ trend = queries.series(f.narrow(category="执行"), year, "month", tuple(EXEC))
 trend = trend[trend["label"] <= ctx["data_date"].strftime("%Y-%m")]
 rates = trend[trend.indicator.isin(EXEC)].assign(name=lambda d: d["indicator"].map(lambda i: BY_ID[i].name(L)),
                                                  pct=lambda d: d["value"].astype(float) * 100)
-st.altair_chart(alt.Chart(rates).mark_line(point=True).encode(
+vega.altair(alt.Chart(rates).mark_line(point=True).encode(
     x=alt.X("label:O", title=None, axis=charts.month_axis(L)), y=alt.Y("pct:Q", title="%"),
     color=charts.series_color([BY_ID[i].name(L) for i in EXEC]),
     tooltip=[alt.Tooltip("label:O", title=t("month")), alt.Tooltip("name:N", title=t("indicator")),
@@ -38,7 +38,7 @@ recovery = trend[trend.indicator == "exec_recovery_rate"]  # numerator recovered
 money = pd.concat([
     recovery.assign(series=t("applied"), wan=recovery["denominator"].astype(float) / 10000),
     recovery.assign(series=t("recovered"), wan=recovery["numerator"].astype(float) / 10000)])
-st.altair_chart(alt.Chart(money).mark_bar().encode(
+vega.altair(alt.Chart(money).mark_bar().encode(
     x=alt.X("label:O", title=None, axis=charts.month_axis(L)), xOffset="series:N", y=alt.Y("wan:Q", title=t("wan_yuan")),
     color=alt.Color("series:N", title=None, scale=alt.Scale(range=[MEETS, WORSE])),
     tooltip=[alt.Tooltip("label:O", title=t("month")), alt.Tooltip("series:N", title=t("value")),

@@ -8,7 +8,7 @@ import streamlit as st
 from metrics.catalogue import BY_ID, View, in_view
 from present import charts, format as fmt
 from present.theme import MEETS, WORSE
-from ui import queries
+from ui import queries, vega
 from ui.cards import card_grid
 from ui.export import download_xlsx
 from ui.i18n import columns, lang, t
@@ -41,7 +41,7 @@ else:
     if f.category or f.enterprise:  # a leader of another line closes none of this line's cases
         st.caption(t("leaders_narrowed"))
     by_position = leaders.groupby("position", sort=False)["closed"].agg(["count", "mean"]).reset_index()
-    st.altair_chart(alt.Chart(by_position).mark_bar(color=MEETS).encode(
+    vega.altair(alt.Chart(by_position).mark_bar(color=MEETS).encode(
         y=alt.Y("position:N", sort=list(by_position["position"]), title=None),
         x=alt.X("mean:Q", title=t("closed_per_leader"), axis=alt.Axis(tickCount=charts.TICKS)),
         tooltip=[alt.Tooltip("position:N", title=t("position")), alt.Tooltip("count:Q", title=t("leaders_count")),
@@ -83,7 +83,7 @@ else:
         color=alt.condition(f"datum.pct > {float(high.iloc[0]) * 100 if len(high) else 100}",
                             alt.value(WORSE), alt.value(MEETS)),
         tooltip=[alt.Tooltip("unit:N", title=t("division")), alt.Tooltip("shown:N", title=t("value"))])
-    st.altair_chart(bars.properties(height=alt.Step(22)), alt=t("procedure_change_title"))
+    vega.altair(bars.properties(height=alt.Step(22)), alt=t("procedure_change_title"))
     changed, total = queries.drill(f, "procedure_change_rate", "numerator", 0, 500)
     st.caption(tm("cases_first", total=total, shown=min(total, 500)))
     listed = changed[["case_no", "court_name", "division", "judge_name", "procedure", "filed_date", "closed_date"]]

@@ -11,7 +11,7 @@ from metrics.catalogue import BY_ID
 from present import format as fmt, profile as pp, text
 from present.theme import status_label
 from report import profile_sheet
-from ui import followup_form, followup_views, queries
+from ui import followup_form, followup_views, queries, vega
 from ui.export import download_xlsx, filters_of, logged_download
 from ui.i18n import label_of, lang, t
 from ui.layout import page_context
@@ -68,7 +68,7 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(t("standing_title"))
     if p.indicators["percentile"].notna().any():
-        st.altair_chart(pp.standing_chart(p, L, width=380), alt=t("standing_title"))
+        vega.altair(pp.standing_chart(p, L, width=380), alt=t("standing_title"))
     else:
         st.info(t("no_data"))
     st.caption(t("standing_caption"))
@@ -87,14 +87,14 @@ if level != "team":
     followup_views.unit_items(q, key="profile_items")
 
 st.subheader(t("history_title"))
-st.altair_chart(pp.history_chart(p, L, columns=4, cell=170), alt=t("history_title"))
+vega.altair(pp.history_chart(p, L, columns=4, cell=170), alt=t("history_title"))
 
 for pair in ((("case_types_title", pp.types_chart), ("causes_title", pp.causes_chart)),
              (("ages_title", pp.ages_chart), ("warnings_title", pp.warnings_chart))):
     for column, (title, chart) in zip(st.columns(2), pair):
         with column:
             st.subheader(t(title))
-            st.altair_chart(chart(p, L, width=300), alt=t(title))
+            vega.altair(chart(p, L, width=300), alt=t(title))
 
 st.subheader(t("profile_table"))
 rows = p.indicators

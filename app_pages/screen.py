@@ -22,7 +22,7 @@ from metrics.catalogue import BY_ID, View, in_view
 from metrics.warnings import KINDS, kind_name
 from present import charts, format as fmt, text
 from metrics.query import Query
-from ui import damaged, followup_views, pages, params, queries
+from ui import damaged, followup_views, pages, params, queries, vega
 from metrics.periods import period_options
 from ui.filters import CATEGORIES, KINDS as PERIOD_KINDS
 from ui.layout import dated
@@ -226,7 +226,7 @@ def rotating_view() -> None:
                                          alt.Tooltip("shown:N", title=t("value"))], text="shown", font=FONT, row=row,
                                 column=round(150 * scale), x_label_limit=round(150 * scale), y_label_limit=round(360 * scale),
                                 x_angle=0, stroke="#0b1220", wrap=5)
-        st.altair_chart(chart.configure(background="#0b1220").configure_axis(labelColor="#e8eef7")
+        vega.altair(chart.configure(background="#0b1220").configure_axis(labelColor="#e8eef7")
                         .configure_view(stroke=None), alt="heat map", width="content")
         st.html(_colour_key())
     elif view == "trend":
@@ -241,7 +241,7 @@ def rotating_view() -> None:
                             scale=alt.Scale(domain=[BY_ID[i].name(L) for i in shown_ids],
                                             range=[FLOW_COLORS[i] for i in shown_ids]),
                             legend=alt.Legend(labelFontSize=FONT, symbolSize=200 * scale, orient="top")))
-        st.altair_chart(chart.properties(height=760 * scale).configure(background="#0b1220")
+        vega.altair(chart.properties(height=760 * scale).configure(background="#0b1220")
                         .configure_axis(labelColor="#e8eef7", gridColor="#22304a")
                         .configure_legend(labelColor="#e8eef7").configure_view(stroke=None), alt="trend")
     elif view == "items":  # 整改事项: the meeting's decisions due this quarter, and where they stand

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.catalogue import BY_ID, View, in_view
 from present import charts, format as fmt
-from ui import queries
+from ui import queries, vega
 from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.layout import page_context
@@ -36,7 +36,7 @@ else:
     ind = BY_ID["lawsuits_per_10k"]
     lw = lw.sort_values("value", ascending=ind.direction == "lower").assign(unit=lambda d: d["name"].astype(str),
                                                                            plot=lambda d: d["value"].astype(float))
-    st.altair_chart(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value"),
+    vega.altair(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value"),
                                   grow=True),
                     alt="lawsuits per 10k")
 
@@ -44,7 +44,7 @@ st.subheader(t("pre_by_month"))
 trend = queries.series(f, f.period_obj.year, "month", tuple(i for i in SOURCE if BY_ID[i].is_rate))
 trend = trend[trend["label"] <= ctx["data_date"].strftime("%Y-%m")]
 trend = trend.assign(name=trend["indicator"].map(lambda i: BY_ID[i].name(L)), pct=trend["value"].astype(float) * 100)
-st.altair_chart(alt.Chart(trend).mark_line(point=True).encode(
+vega.altair(alt.Chart(trend).mark_line(point=True).encode(
     x=alt.X("label:O", title=None, axis=charts.month_axis(L)), y=alt.Y("pct:Q", title="%"),
     color=charts.series_color([BY_ID[i].name(L) for i in SOURCE if BY_ID[i].is_rate]),
     tooltip=[alt.Tooltip("label:O", title=t("month")), alt.Tooltip("name:N", title=t("indicator")),

@@ -10,7 +10,7 @@ from metrics import CATALOGUE
 from metrics.catalogue import BY_ID
 from metrics.outlook import PROJECTED_COUNTS
 from present import charts, format as fmt
-from ui import followup_views, queries
+from ui import followup_views, queries, vega
 from ui.i18n import label_of, lang, t
 from ui.plain import tm
 from ui.layout import page_context
@@ -59,7 +59,7 @@ notes = followup_views.chart_notes(f, chosen, list(data["label"].dropna().unique
 if notes:
     steps = dict(zip(data["label"], data["step"]))
     chart = alt.layer(chart, charts.note_marks(notes, "step", L, steps, title=t(grain)))
-st.altair_chart(chart, alt=ind.name(L))
+vega.altair(chart, alt=ind.name(L))
 st.caption(t("trend_caption") + (t("fu_note_marker") if notes else ""))
 last_day = min(end, ctx["data_date"])
 followup_views.note_form(f, chosen, [f"{last_day.year}-{m:02d}" for m in range(1, last_day.month + 1)])
@@ -96,7 +96,7 @@ if len(unit_names) > 1:
     if lines:
         multi = pd.concat(lines)
         multi["plot"] = multi["value"].astype(float) * scale
-        st.altair_chart(alt.Chart(multi).mark_line(point=True).encode(
+        vega.altair(alt.Chart(multi).mark_line(point=True).encode(
             x=alt.X("label:O", title=t(grain), axis=charts.month_axis(L)), y=alt.Y("plot:Q", title=y_title),
             color=alt.Color("unit:N", title=None, scale=alt.Scale(scheme="tableau10")),
             tooltip=[alt.Tooltip("unit:N", title=t("unit")), alt.Tooltip("label:N", title=t(grain)),

@@ -12,7 +12,7 @@ from metrics.engine import GROUP_COLUMNS
 from metrics.visit_lists import PER_10K, behind_counts
 from present import charts, format as fmt
 from present.theme import status_color, status_label
-from ui import queries
+from ui import queries, vega
 from ui.cards import card_grid
 from ui.i18n import lang, t
 from ui.layout import page_context
@@ -71,7 +71,7 @@ else:
         chart = chart.head(CHART_UNITS)
     if not chart.empty:
         low, high = chart["low"].iloc[0], chart["high"].iloc[0]
-        st.altair_chart(charts.ranked(chart, value_title=ind.name(L), unit_title=t("unit"), value_title_short=t("value"),
+        vega.altair(charts.ranked(chart, value_title=ind.name(L), unit_title=t("unit"), value_title_short=t("value"),
                                       low=None if fmt.missing(low) else float(low),
                                       high=None if fmt.missing(high) else float(high), zoom=False, grow=True),
                         alt="visits per 10k closed")
@@ -103,11 +103,11 @@ else:
             if column == "appealed":
                 counts[column] = counts[column].map(yes_no)
             counts[column] = counts[column].fillna(t("visits_not_closed")).astype(str)
-            col.altair_chart(alt.Chart(counts).mark_bar().encode(
+            col.vega_lite_chart(vega.spec(alt.Chart(counts).mark_bar().encode(
                 y=alt.Y(f"{column}:N", sort="-x", title=title),
                 x=alt.X("visits:Q", title=t("visits_count"), axis=alt.Axis(tickMinStep=1)),
                 tooltip=[alt.Tooltip(f"{column}:N", title=title), alt.Tooltip("visits:Q", title=t("visits_count")),
-                         alt.Tooltip("cases:Q", title=t("col_cases"))]), alt=title)
+                         alt.Tooltip("cases:Q", title=t("col_cases"))])), alt=title)
         causes = behind_counts(visits, "cause").head(10)
         show(causes.rename(columns={"visits": t("visits_count"), "cases": t("col_cases")}), alt="causes")
         listed = visits.assign(appealed=visits["appealed"].map(yes_no))
@@ -125,7 +125,7 @@ else:
     st.caption(tm("visits_repeat_caption", n=len(petitioners), visits=int(petitioners["visits"].sum())))
     top = list(petitioners["petitioner_id"].head(10))  # the chart's series: the ten with most visits
     series = months[months["petitioner_id"].isin(top)]
-    st.altair_chart(alt.Chart(series).mark_bar().encode(
+    vega.altair(alt.Chart(series).mark_bar().encode(
         x=alt.X("month:O", title=None, axis=charts.month_axis(L)),
         y=alt.Y("sum(visits):Q", title=t("visits_count"), axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("petitioner_id:N", title=t("visits_petitioner"), sort=top),

@@ -13,7 +13,7 @@ from metrics.management import backlog_progress
 from metrics.warnings import KINDS, counted_from_today, kind_name, visits_overdue_name
 from present import charts
 from present.theme import MEETS, NO_RANGE
-from ui import queries
+from ui import queries, vega
 from ui.export import download_xlsx
 from ui.i18n import columns, label_of, lang, t
 from ui.plain import md, tm
@@ -94,7 +94,7 @@ else:
     progress = backlog_progress(backlog, as_of)
     lines = pd.concat([progress.assign(series=t("backlog_cleared_share"), pct=progress["share"] * 100),
                        progress.assign(series=t("backlog_even_pace"), pct=progress["even"] * 100)])
-    st.altair_chart(alt.Chart(lines).mark_line(point=True).encode(
+    vega.altair(alt.Chart(lines).mark_line(point=True).encode(
         x=alt.X("month:O", title=None, axis=charts.month_axis(L)), y=alt.Y("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=[MEETS, NO_RANGE])),
         strokeDash=alt.StrokeDash("series:N", legend=None),

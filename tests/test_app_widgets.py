@@ -1,9 +1,12 @@
 """Widget logic with AppTest: the filter bar follows the link, bad values fall back, language switches."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import demo_roles, headline_figures
@@ -83,6 +86,7 @@ def test_english_switch_covers_the_page(app):
 
 
 # every page each demo user may open, from the page table (the big screen has its own browser test)
+VEGA_LITE = load_schema()
 ROLE_PAGES = {user: [p.key for p in pages_for(role) if p.key != "screen"] for role, user in demo_roles().items()}
 OUTSIDE = [(user, p.key) for role, user in demo_roles().items() for p in PAGES if role not in p.roles]
 
@@ -93,6 +97,12 @@ def test_every_page_under_every_role(unsigned, user, page):
     at = unsigned.run()
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, at.exception
+    # the pages send their charts unvalidated (ui/vega.py): each must be valid Vega-Lite
+    charts = at.get("vega_lite_chart")
+    for chart in charts:
+        validate_jsonschema(json.loads(chart.proto.spec), VEGA_LITE)
+    if page in ("overview", "compare", "trends", "assessment"):
+        assert charts, "the page's charts were not found"
 
 
 @pytest.mark.parametrize("user,page", OUTSIDE)

@@ -10,6 +10,7 @@ import html
 import streamlit as st
 
 from present.theme import WIDE_TYPE
+from ui import vega
 
 PHONE = 640  # px: below this Streamlit stacks columns
 # Wide screens get larger type (present/theme.py); Streamlit sizes text and widgets in rem.
@@ -83,4 +84,4 @@ def wide_chart(name: str, chart, natural_width: int, hint: str, **kwargs) -> Non
     with st.container(key=f"wide_{name}"):
         st.html(f'<div class="spzx-wide-hint">{html.escape(hint)}</div>'
                 f"<style>.st-key-wide_{name} {{--wide: {int(natural_width)}px;}}</style>")
-        st.altair_chart(chart, **kwargs)
+        vega.altair(chart, **kwargs)
