@@ -5,6 +5,7 @@
   .venv/bin/python bench/load.py --db ... --server-option runner.postScriptGC=false  # compare a Streamlit setting
   .venv/bin/python bench/load.py --db ... --storm 40 [--storm-seconds 10] --idle 100 [--idle-seconds 60]
   .venv/bin/python bench/load.py --db ... --sessions 0 --storm 40                  # the storm alone, no levels
+  .venv/bin/python bench/load.py --db ... --sessions 0 --storm 40 --storm-category 民事  # a scope not warmed
 
 Each simulated user opens the dashboard's websocket (/_stcore/stream) and speaks the frontend's
 protocol (BackMsg rerun_script with widget states; ForwardMsg deltas until script_finished):
@@ -25,8 +26,11 @@ Beside the levels, in the same run:
 - the trivial app's rerun (bench/trivial_app.py on a second server started before the levels, one
   session, 60 reruns changing its select box): its server CPU per rerun, and each level's server
   CPU per action as a multiple of it (--no-reference skips it);
+- a level of one user (N=1): each action's own server CPU, from just before its BackMsg until
+  its script_finished, median per action kind and per page opened (bench/loadsim/actioncpu.py);
 - --storm N: after the levels, N demo_leader users sign in (timed apart), then all open the same
-  link — the landing page with a court other than the leader's own and the latest quarter — spread
+  link — the landing page with a court other than the leader's own and the latest quarter (or
+  --storm-period, and --storm-category: a scope the server's start-up warming leaves out) — spread
   over --storm-seconds: p50/p95/max of the opens, errors, and (with --db, the server writing
   SPZX_COMPUTATIONS_LOG) the cached queries computed meanwhile, by name;
 - --idle N: last, N sessions sign in, draw their landing page and stay connected without acting:
@@ -43,6 +47,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import sys
@@ -127,7 +132,8 @@ async def run(a, url: str, pids: list[int], mix: Mix, folder: str) -> dict:
     if a.storm:
         log = ComputationsLog(os.path.join(folder, "computations.log")) if a.db else None
         out["storm"] = await storm.storm(url, a.storm, a.storm_seconds, mix, pids, log,
-                                         court_codes(a.db) if a.db else None, a.storm_court, seed=a.seed)
+                                         court_codes(a.db) if a.db else None, a.storm_court, a.storm_period,
+                                         a.storm_category, seed=a.seed)
         print("storm done", file=sys.stderr, flush=True)
     if a.idle:
         out["idle"] = await idle.idle(url, a.idle, usernames, mix, pids, a.idle_seconds, seed=a.seed,
@@ -184,6 +190,10 @@ def main() -> None:
     ap.add_argument("--storm-seconds", type=float, default=10)
     ap.add_argument("--storm-court", help="the link's court code (default: the first other court the "
                                           "leader's select box offers; with --url the leader's own)")
+    ap.add_argument("--storm-period", metavar="P", help="the link's period: 2025Q3, 2025-07 or 2025 (default: "
+                                                        "the latest quarter offered; year to date as the pages' default)")
+    ap.add_argument("--storm-category", metavar="C", help="the link's category (cat=): 民事, 刑事, 行政 or 执行 "
+                                                          "(default: every case); a scope the server's warming leaves out")
     ap.add_argument("--idle", type=int, default=0, metavar="N",
                     help="at the end, N sessions sign in, draw their landing page and stay idle: server memory")
     ap.add_argument("--idle-seconds", type=float, default=60)
@@ -196,6 +206,11 @@ def main() -> None:
         sys.exit(f"--sessions, --storm, --idle: 1 to {MAX_SESSIONS} (--sessions 0 alone: no levels)")
     if not (a.sessions or a.storm or a.idle):
         sys.exit("nothing to run: --sessions 0 needs --storm or --idle")
+    a.storm_period = a.storm_period.upper() if a.storm_period else None  # the options read 2025Q3
+    if a.storm_category not in (None, "民事", "刑事", "行政", "执行"):
+        sys.exit("--storm-category: 民事, 刑事, 行政 or 执行")
+    if a.storm_period is not None and not re.fullmatch(r"\d{4}([Qq][1-4]|-\d{2})?", a.storm_period):
+        sys.exit("--storm-period: 2025, 2025Q3 or 2025-07")
     if a.storm_seconds <= 0 or a.idle_seconds < 0:
         sys.exit("--storm-seconds > 0; --idle-seconds ≥ 0")
     if not 0 <= a.think[0] <= a.think[1] or a.seconds <= 0 or (a.ramp or 0) < 0:
@@ -229,7 +244,8 @@ def main() -> None:
         config = {"db": a.db, "server_options": a.server_option, "url": url, "pids": pids, "sessions": a.sessions,
                   "seconds": a.seconds, "ramp": [ramp(a, n) for n in a.sessions],
                   "think": a.think, "seed": a.seed, "roles": a.roles.split(","), "mix": mix.describe(),
-                  "storm": a.storm, "storm_seconds": a.storm_seconds, "idle": a.idle, "idle_seconds": a.idle_seconds,
+                  "storm": a.storm, "storm_seconds": a.storm_seconds,
+                  "storm_period": a.storm_period, "storm_category": a.storm_category, "idle": a.idle, "idle_seconds": a.idle_seconds,
                   "cores": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started))}
         if a.db:
             print(f"server log: {a.server_log}" + (f"; options {' '.join(a.server_option)}" if a.server_option else ""))

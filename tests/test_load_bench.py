@@ -62,17 +62,19 @@ def test_two_users_sign_in_and_run_the_mix(running, tmp_path):
     beside = level["vs_reference"]
     assert beside["cpu_per_action_ms"] == pytest.approx(1000 * server["cpu_per_action_s"])
     assert beside["ratio"] == pytest.approx(beside["cpu_per_action_ms"] / ref["cpu_per_rerun_ms"])
+    assert level["action_cpu"] is None  # an action's own CPU only when it runs alone (one user)
     # elements drawn per page: the sign-in page and the landing page at least
     assert 0 < level["elements"]["sign-in"] < level["elements"]["landing"], level["elements"]
 
 
 def test_storm_and_idle_sessions_alone(running, tmp_path):
     report = _load(running, tmp_path, "--sessions", "0", "--storm", "3", "--storm-seconds", "2",
-                   "--storm-court", "示0101", "--idle", "2", "--idle-seconds", "1")
+                   "--storm-court", "示0101", "--storm-category", "民事", "--idle", "2", "--idle-seconds", "1")
     assert report["levels"] == [] and report["reference"] is None
     storm = report["storm"]
     assert storm["signed_in"] == 3 and storm["sign_in"]["sign_in"]["n"] == 3, storm
     assert storm["link"]["court"] == "示0101" and storm["query_string"].startswith("court=")
+    assert storm["link"]["category"] == "民事" and storm["query_string"].endswith("&cat=%E6%B0%91%E4%BA%8B")
     assert storm["open"]["n"] == 3 and storm["errors"] == {}, storm["error_samples"]
     assert storm["computations"] is None  # with --url the bench has no computations log
     idle = report["idle"]
@@ -87,3 +89,18 @@ def test_a_user_the_sign_in_page_does_not_offer_is_not_signed_in(running, tmp_pa
     assert level["errors"] == {"sign_in": 2}
     assert [u["errors"] for u in level["users"]] == [{"sign_in": 1}] * 2
     assert set(level["actions"]) == {"sign_in_page"}  # nothing else was timed
+
+
+def test_an_actions_own_cpu_is_read_around_it():
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from loadsim.actioncpu import ActionCpu, describe
+    cpu = ActionCpu([os.getpid()])
+    for page in ("landing", "compare"):
+        start = cpu.begin()
+        sum(i * i for i in range(3_000_000))  # some CPU of this process
+        cpu.end(start, "page", page, ok=True)
+    cpu.end(cpu.begin(), "drill", None, ok=False)  # an exception drawn: not counted
+    s = cpu.summary()
+    assert s["actions"]["page"]["n"] == 2 and s["actions"]["page"]["median_ms"] > 0 and "drill" not in s["actions"]
+    assert set(s["pages"]) == {"landing", "compare"} and s["between_actions"]["wall_s"] > 0
+    assert describe(1, s).startswith("server CPU per action at N=1 (median): page ")

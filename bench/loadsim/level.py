@@ -8,13 +8,14 @@ import random
 import statistics
 import time
 
+from loadsim.actioncpu import ActionCpu
 from loadsim.procstat import Watch, settle
 from loadsim.user import CYCLE, Mix, Record, User
 
 
 async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, seconds: float, ramp: float,
                     seed: int, pids: list[int]) -> dict:
-    record = Record()
+    record = Record(action_cpu=ActionCpu(pids) if n == 1 and pids else None)  # alone, an action's cost is its own
     settled = await settle(pids)
     watch = Watch(pids)
     load_start = list(os.getloadavg())
@@ -40,6 +41,7 @@ async def run_level(n: int, base_url: str, usernames: list[str], mix: Mix, secon
             "signed_in": record.signed_in, "landing": dict(record.landing), "resumed": dict(record.resumed),
             "skipped": dict(record.skipped), "elements": elements_per_page(record),
             "received_mb": record.received / 2**20,
+            "action_cpu": record.action_cpu.summary() if record.action_cpu else None,
             "users": sorted(record.users, key=lambda u: u["number"])}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from loadsim import actioncpu
+
 INTERACTIVE = ("page", "court", "period", "drill")  # what the 1 s target is about; sign-in has its own
 TARGET_S = 1.0
 
@@ -69,6 +71,8 @@ def table(levels: list[dict]) -> str:
             rows.append(f"     server CPU {c['cpu_per_action_ms'] / 1000:.3f} s per action = {c['ratio']:.1f}× the trivial "
                         f"app's rerun (target ≤ {c['target_ms']:g} ms and ≤ {c['target_ratio']:g}×: "
                         f"{'met' if c['met'] else 'not met'})")
+        if lv.get("action_cpu"):
+            rows.append(f"     {actioncpu.describe(lv['sessions'], lv['action_cpu'])}")
         if lv.get("elements"):
             rows.append("     elements per page: " + ", ".join(f"{p} {n:g}" for p, n in _by_page(lv["elements"])))
         rows.append(f"     {_outcome(lv)}")

@@ -1,5 +1,5 @@
 """A meeting storm: N users of one role, signed in beforehand, open the same link (the landing
-page with a fixed court and period) within a few seconds, as when a link is shared in a meeting.
+page with a fixed court, period and, if asked, category) within a few seconds, as when a link is shared in a meeting.
 Each open is a new tab: a new websocket with the session cookie, its first run given the link's
 query string (ui/url_state.py reads a link on a session's first run only)."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 import random
 import statistics
 from collections import Counter
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote, urlencode
 
 from loadsim.computations import ComputationsLog, describe as describe_computations
 from loadsim.connection import Connection, Dropped, TimedOut
@@ -24,11 +24,18 @@ def _stats(values: list[float]) -> dict:
             "max_s": max(values) if values else float("nan")}
 
 
-def choose_link(page, court_codes: dict[str, str] | None, court: str | None) -> tuple[dict, str]:
-    """The link's court and period: `court` if given, else the first court the user's court select
-    box offers other than its default (a scope the sign-in did not warm), its code from
-    `court_codes` (label → code); without them the user's own court. The latest quarter offered."""
-    box, period = page.find("court"), page.find("period")
+def period_kind(period: str) -> str:
+    """The link's pk for a period label: 2025 a year, 2025-07 a month, 2025Q3 a quarter."""
+    return "year" if period.isdigit() else "month" if "-" in period else "quarter"
+
+
+def choose_link(page, court_codes: dict[str, str] | None, court: str | None, period: str | None = None,
+                category: str | None = None) -> tuple[dict, str]:
+    """The link's court, period and category: `court` if given, else the first court the user's court
+    select box offers other than its default (a scope the sign-in did not warm), its code from
+    `court_codes` (label → code); without them the user's own court. `period` if given (its kind
+    from its form), else the latest quarter offered; `category` (cat=) if given, else every case."""
+    box, offered = page.find("court"), page.find("period")
     own = parse_qs(page.query_string).get("court", [None])[0]
     labels = {code: label for label, code in (court_codes or {}).items()}
     note = ""
@@ -40,15 +47,19 @@ def choose_link(page, court_codes: dict[str, str] | None, court: str | None) -> 
         court = own
         note = note or "the user's own court (no court names to map the others' codes: give --storm-court)"
     label = labels.get(court) or (box.value if box is not None and court == own else None)
-    if court is None or period is None or not period.options:
+    if court is None or offered is None or not offered.options:
         raise RuntimeError(f"no court or period select box on the landing page ({page.current_name!r})")
-    return {"court": court, "court_label": label, "period": period.options[0], "note": note}, \
-        urlencode({"court": court, "period": period.options[0]})
+    period = period or offered.options[0]
+    kind = period_kind(period)
+    # the link's keys in the order the pages write them (ui/params.py); a default left out
+    keys = {"court": court, "pk": kind if kind != "quarter" else None, "period": period, "cat": category or None}
+    return {"court": court, "court_label": label, "period": period, "kind": kind, "category": category or None,
+            "note": note}, urlencode({k: v for k, v in keys.items() if v is not None})
 
 
 async def storm(url: str, n: int, seconds: float, mix: Mix, pids: list[int], log: ComputationsLog | None,
-                court_codes: dict[str, str] | None, court: str | None, username: str = "demo_leader",
-                seed: int = 1) -> dict:
+                court_codes: dict[str, str] | None, court: str | None, period: str | None = None,
+                category: str | None = None, username: str = "demo_leader", seed: int = 1) -> dict:
     signed = Record()
     users = [User(username, url, mix, random.Random(seed * 7919 + i), signed, number=i) for i in range(n)]
 
@@ -64,7 +75,7 @@ async def storm(url: str, n: int, seconds: float, mix: Mix, pids: list[int], log
     ready = [u for u, good in zip(users, ok) if good and u.cookie]
     if not ready:
         return {"users": n, "error": f"no user signed in: {dict(signed.errors)} {signed.samples[:3]}"}
-    link, query = choose_link(link_page[ok.index(True)], court_codes, court)
+    link, query = choose_link(link_page[ok.index(True)], court_codes, court, period, category)
 
     opened: list[float] = []
     connects: list[float] = []
@@ -96,13 +107,14 @@ async def storm(url: str, n: int, seconds: float, mix: Mix, pids: list[int], log
             return
         opened.append(wall)
         drawn.append(page.elements)
-        box, period = page.find("court"), page.find("period")
+        box, drawn_period, cat = page.find("court"), page.find("period"), page.find("cat")
         if not page.signed_in():
             error("signed_out", "the link opened the sign-in page")
-        elif page.current != "" or box is None or period is None:
+        elif page.current != "" or box is None or drawn_period is None or (link["category"] and cat is None):
             error("not_applied", f"drew {page.current_name!r}, not the landing page's filters")
-        elif (link["court_label"] is not None and box.value != link["court_label"]) or period.value != link["period"]:
-            error("not_applied", f"drew court {box.value!r} period {period.value!r}")
+        elif (link["court_label"] is not None and box.value != link["court_label"]) \
+                or drawn_period.value != link["period"] or (link["category"] and cat.value != link["category"]):
+            error("not_applied", f"drew court {box.value!r} period {drawn_period.value!r} category {cat and cat.value!r}")
 
     settled = await settle(pids)
     mark = log.mark() if log else 0
@@ -133,7 +145,8 @@ def describe(s: dict, counting: bool) -> str:
     lines = [f"meeting storm: {s['signed_in']}/{s['users']} users signed in first"
              + (f" (sign-in p50 {sign['p50_s']:.2f} s, p95 {sign['p95_s']:.2f} s, max {sign['max_s']:.2f} s)" if sign else "")
              + (f", sign-in errors {s['sign_in_errors']}" if s["sign_in_errors"] else ""),
-             f"  then all open ?{s['query_string']} ({link['court_label'] or link['court']}, {link['period']}"
+             f"  then all open ?{unquote(s['query_string'])} ({link['court_label'] or link['court']}, {link['period']}"
+             + (f", {link['category']}" if link.get("category") else ", every category")
              + (f"; {link['note']}" if link["note"] else "") + f") over {s['seconds']:g} s",
              ]
     o = s["open"]

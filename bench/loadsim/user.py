@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+from loadsim.actioncpu import ActionCpu
 from loadsim.connection import Connection, Dropped, TimedOut
 from loadsim.page import Page, state
 
@@ -49,6 +50,7 @@ class Record:
     received: int = 0
     elements: dict[str, list[int]] = field(default_factory=dict)  # elements each run drew, by page path
     users: list[dict] = field(default_factory=list)     # each user's own figures, when it ends
+    action_cpu: ActionCpu | None = None  # server CPU per action (a level of one user)
 
     def time(self, action: str, seconds: float) -> None:
         self.latencies.setdefault(action, []).append(seconds)
@@ -235,7 +237,11 @@ class User:
 
     async def _timed(self, action: str, **run) -> float | None:
         """Run and time; the seconds, or None when the page drew an exception (an error, not a time)."""
+        cpu = self.record.action_cpu
+        start = cpu.begin() if cpu else None
         seconds, page = await self.conn.run(self.mix.timeout, **run)
+        if cpu:
+            cpu.end(start, action, (run.get("path") or "landing") if action == "page" else None, not page.exceptions)
         self.page = page
         if page.exceptions:
             for text in page.exceptions:
