@@ -68,7 +68,7 @@ def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = 
     return _hide(q, _table(q.period_obj, q.scope, by, indicators))
 
 
-@shared(256)
+@shared(2048)
 def _table(period, scope, by, indicators) -> pd.DataFrame:
     return indicator_table(cursor(), period, scope, by, list(indicators) if indicators else None)
 
@@ -79,7 +79,7 @@ def series(q: Query, year: int, by: str, indicators: tuple[str, ...]) -> pd.Data
     return _hide(q, _series(q.period_obj, q.scope, by, indicators))
 
 
-@shared(128)
+@shared(512)
 def _series(period, scope, by, indicators) -> pd.DataFrame:
     return compute(cursor(), period, by, scope, list(indicators))
 
@@ -476,26 +476,26 @@ SEED_QUARTERS = 4  # the latest quarters of every court: what the office and lea
 
 
 def _seeds():
-    """Every court, alone and with its district, over the latest quarters (year to date, the
-    filter bar's default): its indicators (态势总览, 对比分析's reference), by court and by
-    division (对比分析's bars), and the year's flow by month (态势总览's chart), the newest first."""
+    """Every court over the latest quarters, year to date, keyed as the pages ask by default: with
+    its district (a court without one is its own district) its indicators (态势总览, 对比分析's
+    reference) and its courts side by side (对比分析 by court); alone, its divisions side by side
+    (对比分析 by division); and the year's flow by month (态势总览's chart). The newest first."""
     listed = courts()
-    parents = set(listed["parent_code"].dropna())
-    scopes = [(c, d) for c in listed["court_code"] for d in ((False, True) if c in parents else (False,))]
     first = first_year()
+    flow = tuple(in_view(View.FLOW))
     for rank in range(SEED_QUARTERS):
-        for court, district in scopes:
-            through = scope_dates(court, district).through
-            quarters = period_options("quarter", first, through)
-            if rank >= len(quarters):
-                continue
-            scope = Scope(court=court, with_subordinates=district)
-            period = Period.parse(quarters[rank], True).to_date(through)
-            yield _table, (period, scope, None, None)
-            for by in ("court", "division"):
-                yield _table, (period, scope, by, None)
-            if rank == 0:
-                yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", tuple(in_view(View.FLOW)))
+        for court in listed["court_code"]:
+            for district, levels in ((True, (None, "court")), (False, ("division",))):
+                through = scope_dates(court, district).through
+                quarters = period_options("quarter", first, through)
+                if rank >= len(quarters):
+                    continue
+                scope = Scope(court=court, with_subordinates=district)
+                period = Period.parse(quarters[rank], True).to_date(through)
+                for by in levels:
+                    yield _table, (period, scope, by, None)
+                if rank == 0 and district:
+                    yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", flow)
 
 
 seed_with(_seeds)
