@@ -3,7 +3,6 @@
 进位 / 退位 against the same period last year (ranks only when rankings are switched on)."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +10,7 @@ from metrics import ownership
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from metrics.score import COMPOSITE
-from present import charts, format as fmt
+from present import format as fmt
 from present.theme import MEETS, NO_RANGE, WORSE
 from ui import pages, queries, vega
 from ui.export import download_xlsx
@@ -79,20 +78,14 @@ units["change_shown"] = units["change"].map(lambda v: "—" if fmt.missing(v) el
 units["color"] = units["change"].map(lambda v: NO_RANGE if fmt.missing(v) or v == 0 else (MEETS if v > 0 else WORSE))
 ranked = units.dropna(subset=["composite"])
 if len(ranked) <= 60:
-    bars = alt.Chart(ranked).mark_bar().encode(
-        y=alt.Y("unit:N", sort=list(ranked["unit"]), title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
-        x=alt.X("composite:Q", title=t("composite"), scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("color:N", scale=None),
-        tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")), alt.Tooltip("shown:N", title=t("composite")),
-                 alt.Tooltip("change_shown:N", title=t("change_vs_last_year"))])
-    vega.altair(bars.properties(height=alt.Step(22)), alt=t("composite"))
+    vega.chart("composite_bars", ranked[["unit", "composite", "color", "shown", "change_shown"]],
+               unit_title=t(f"child_{level}"), composite_title=t("composite"), change_title=t("change_vs_last_year"),
+               alt_text=t("composite"))
     st.caption(t("composite_caption"))
 
 st.subheader(t("composite_distribution"))
-hist = alt.Chart(ranked).mark_bar(color=MEETS).encode(
-    x=alt.X("composite:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=t("composite")),
-    y=alt.Y("count():Q", title=t(f"units_{level}"), axis=charts.count_axis()))
-vega.altair(hist.properties(height=200), alt=t("composite_distribution"))
+vega.chart("composite_histogram", ranked[["composite"]], composite_title=t("composite"),
+           units_title=t(f"units_{level}"), alt_text=t("composite_distribution"))
 
 st.subheader(t("points_lost"))
 rows = detail[detail["indicator"] != COMPOSITE].copy()
@@ -102,12 +95,8 @@ lost = lost[lost["lost"] > 0].sort_values("lost", ascending=False)
 if lost.empty:
     st.success(t("no_points_lost"))
 else:
-    vega.altair(alt.Chart(lost).mark_bar(color=WORSE).encode(
-        y=alt.Y("ind_name:N", sort=list(lost["ind_name"]), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("lost:Q", title=t("points_lost_mean")),
-        tooltip=[alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("lost:Q", title=t("points_lost_mean"),
-                                                                          format=".2f")]
-    ).properties(height=alt.Step(22)), alt=t("points_lost"))
+    vega.chart("points_lost", lost[["ind_name", "lost"]], indicator_title=t("indicator"),
+               lost_title=t("points_lost_mean"), alt_text=t("points_lost"))
 
 # The table: each unit's composite and change, then each weighted indicator's score.
 wide = rows.pivot_table(index=keys, columns="indicator", values="score", aggfunc="first")

@@ -3,7 +3,6 @@ of units × indicators by 达标, "why did it move", and drill-down court → di
 (a trial team → its judges and its cases)."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -73,13 +72,12 @@ avg = one["value"].mean() if ind.kind == "count" else overall.set_index("indicat
 st.subheader(tm("ranked_title", name=ind.name(L), period=f.period_obj.describe(L)))
 scale = 100 if ind.is_rate else 1
 one["plot"] = one["value"].astype(float) * scale
-pick = alt.selection_point(name="unit", fields=["unit"])
 first = one.dropna(subset=["low"])
 low, high = (first["low"].iloc[0] * scale, first["high"].iloc[0] * scale) if len(first) else (None, None)
-chart = charts.ranked(one, value_title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}", unit_title=t(f"child_{level}"),
-                      value_title_short=t("value"), low=low, high=high,
-                      reference=None if fmt.missing(avg) else avg * scale, zoom=ind.kind != "count", most=100 if ind.unit == "%" else None,
-                      selection=pick, grow=True, note_title=t("fu_annotation") if one["note"].any() else None)
+bars = dict(value_title=f"{ind.name(L)}{' (%)' if ind.is_rate else ''}", unit_title=t(f"child_{level}"),
+            value_title_short=t("value"), low=low, high=high,
+            reference=None if fmt.missing(avg) else avg * scale, zoom=ind.kind != "count", most=100 if ind.unit == "%" else None,
+            selection="unit", grow=True, note_title=t("fu_annotation") if one["note"].any() else None)
 
 
 def _open_unit(chart_key: str, rows: dict, level: str) -> None:
@@ -94,8 +92,8 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
-event = vega.altair(chart, key=f"bars_{level}", alt=ind.name(L),
-                        on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
+event = vega.chart("ranked", one[["unit", "plot", "color", "shown", "note"]], **bars, alt_text=ind.name(L),
+                   key=f"bars_{level}", on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
 dots = charts.ranked_as_dots(one["plot"], low, None if fmt.missing(avg) else avg * scale, ind.kind != "count",
                              100 if ind.unit == "%" else None)
 st.caption(t("compare_caption") + t("compare_click_dots" if dots else "compare_click_bars"))
@@ -119,10 +117,10 @@ judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
 # A click on a court's or division's row opens it, as on the ranking.
 opens = level not in ("judge", "team")
-heat = charts.heat_map(judged, x="ind_name", x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
-                       tooltip=[alt.Tooltip("unit:N", title=t(f"child_{level}")),
-                                alt.Tooltip("ind_name:N", title=t("indicator")), alt.Tooltip("shown:N", title=t("value"))],
-                       grow=True, selection=alt.selection_point(name="unit", fields=["unit"]) if opens else None)
+heat = vega.built("heat_map", judged[["ind_name", "unit", "color", "shown"]], x="ind_name",
+                  x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
+                  tooltip=[("unit:N", t(f"child_{level}")), ("ind_name:N", t("indicator")), ("shown:N", t("value"))],
+                  grow=True, selection="unit" if opens else None)
 style.wide_chart("heat", heat, charts.heat_map_width(len(ids)), t("wide_hint"), alt="heat map", key=f"heat_{level}",
                  **({"on_select": lambda: _open_unit(f"heat_{level}", unit_rows, level)} if opens else {}))
 if opens:

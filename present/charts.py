@@ -81,7 +81,7 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
         color = alt.Color("color:N", scale=None)
     marks = (base.mark_circle(size=14 * font, opacity=1) if domain else base.mark_bar()).encode(color=color)
     if selection is not None:
-        marks = marks.add_params(selection)
+        marks = marks.add_params(_picks(selection))
     layers = []
     if low is not None and low == low:
         band_hi = high if high is not None and high == high else None
@@ -100,6 +100,11 @@ def ranked(frame: pd.DataFrame, *, value_title: str, unit_title: str, value_titl
     return alt.layer(*layers).properties(height=alt.Step(row))
 
 
+def _picks(selection):
+    """A selection, or the name of the field whose value a click picks (a cacheable argument)."""
+    return alt.selection_point(name=selection, fields=[selection]) if isinstance(selection, str) else selection
+
+
 def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: list, tooltip: list,
              text: str | None = None, font: int = 12, row: int = ROW, column: int = 34, x_label_limit: int = 0,
              y_label_limit: int = 220, x_angle: int = -40, stroke: str = "white", text_color: str = "white",
@@ -108,7 +113,8 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
     columns' names whole (x_label_limit 0: an English name is three times as long as its Chinese
     one). wrap: column names go on lines of at most this many Chinese characters (twice as many
     letters), an English name broken between words only (a flat, wide header). grow: text larger
-    on a wide screen. selection: a cell picks its unit (a drill-down)."""
+    on a wide screen. selection: a cell picks its unit (a drill-down). tooltip: alt.Tooltip or
+    (field, title) items."""
     size = grown(font) if grow else font
     if grow:
         x_label_limit, y_label_limit = grown(x_label_limit), grown(y_label_limit)
@@ -125,9 +131,9 @@ def heat_map(frame: pd.DataFrame, *, x: str, x_order: list, y: str, y_order: lis
         y=alt.Y(f"{y}:N", sort=y_order, title=None,
                 axis=alt.Axis(labelOverlap=False, labelLimit=y_label_limit, labelFontSize=size)),
         color=alt.Color("color:N", scale=None),
-        tooltip=tooltip)
+        tooltip=[alt.Tooltip(item[0], title=item[1]) if isinstance(item, tuple) else item for item in tooltip])
     if selection is not None:
-        chart = chart.add_params(selection)
+        chart = chart.add_params(_picks(selection))
     if text:
         chart = chart + chart.mark_text(fontSize=size, fontWeight="bold").encode(text=f"{text}:N",
                                                                                  color=alt.value(text_color))
@@ -249,3 +255,28 @@ def series_color(names: list[str], **kwargs) -> alt.Color:
     return alt.Color("name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=SERIES[:len(names)]),
                      **kwargs)
 
+
+def composite_bars(frame: pd.DataFrame, *, unit_title: str, composite_title: str, change_title: str) -> alt.Chart:
+    """综合评估's composites ranked (frame: unit, composite, color, shown, change_shown), 0–100."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("unit:N", sort=list(frame["unit"]), title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+        x=alt.X("composite:Q", title=composite_title, scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("color:N", scale=None),
+        tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("shown:N", title=composite_title),
+                 alt.Tooltip("change_shown:N", title=change_title)]).properties(height=alt.Step(22))
+
+
+def composite_histogram(frame: pd.DataFrame, *, composite_title: str, units_title: str) -> alt.Chart:
+    """How the composites spread, in bins of 5 points (frame: composite)."""
+    return alt.Chart(frame).mark_bar(color=MEETS).encode(
+        x=alt.X("composite:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=composite_title),
+        y=alt.Y("count():Q", title=units_title, axis=count_axis())).properties(height=200)
+
+
+def points_lost(frame: pd.DataFrame, *, indicator_title: str, lost_title: str) -> alt.Chart:
+    """The points lost per indicator, most first (frame: ind_name, lost)."""
+    return alt.Chart(frame).mark_bar(color=WORSE).encode(
+        y=alt.Y("ind_name:N", sort=list(frame["ind_name"]), title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("lost:Q", title=lost_title),
+        tooltip=[alt.Tooltip("ind_name:N", title=indicator_title),
+                 alt.Tooltip("lost:Q", title=lost_title, format=".2f")]).properties(height=alt.Step(22))

@@ -10,7 +10,6 @@ import html
 import streamlit as st
 
 from present.theme import WIDE_TYPE
-from ui import vega
 
 PHONE = 640  # px: below this Streamlit stacks columns
 # Wide screens get larger type (present/theme.py); Streamlit sizes text and widgets in rem.
@@ -78,10 +77,11 @@ def apply(page_key: str) -> None:
         st.html(CLOSE_SIDEBAR, unsafe_allow_javascript=True, width="content")
 
 
-def wide_chart(name: str, chart, natural_width: int, hint: str, **kwargs) -> None:
-    """A chart whose columns need `natural_width` px: on a phone it keeps that width in a frame that
-    scrolls sideways (with a line saying so) rather than squeezing its columns until labels overlap."""
+def wide_chart(name: str, spec: dict, natural_width: int, hint: str, **kwargs) -> None:
+    """A chart (its Vega-Lite spec) whose columns need `natural_width` px: on a phone it keeps that
+    width in a frame that scrolls sideways (with a line saying so) rather than squeezing its columns
+    until labels overlap."""
     with st.container(key=f"wide_{name}"):
         st.html(f'<div class="spzx-wide-hint">{html.escape(hint)}</div>'
                 f"<style>.st-key-wide_{name} {{--wide: {int(natural_width)}px;}}</style>")
-        vega.altair(chart, **kwargs)
+        st.vega_lite_chart(spec, **kwargs)

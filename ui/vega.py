@@ -33,6 +33,12 @@ def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
     return spec(getattr(charts, builder)(*args, **kwargs))
 
 
-def chart(builder: str, *args, alt_text: str, **kwargs) -> None:
-    """Draw present/charts.py's `builder` of these arguments."""
-    st.vega_lite_chart(_spec(builder, args, kwargs), alt=alt_text)
+def built(builder: str, *args, **kwargs) -> dict:
+    """The spec of present/charts.py's `builder` of these arguments, made once per arguments."""
+    return _spec(builder, args, kwargs)
+
+
+def chart(builder: str, *args, alt_text: str, key: str | None = None, on_select="ignore", **kwargs):
+    """Draw present/charts.py's `builder` of these arguments (`key` and `on_select` as
+    st.vega_lite_chart takes them: a chart whose selection opens something)."""
+    return st.vega_lite_chart(_spec(builder, args, kwargs), alt=alt_text, key=key, on_select=on_select)
