@@ -51,15 +51,17 @@ def read(key: tuple, make: Callable[[], object]) -> object:
             _kept.move_to_end(full)
             return _kept[full][0]
         making = _making.setdefault(full, threading.Lock())
-    with making:  # one maker per key; the others wait and take its value
+    try:
+        with making:  # one maker per key; the others wait and take its value
+            with _lock:
+                if full in _kept:
+                    return _kept[full][0]
+            value = make()
+            _keep(full, value)
+            return value
+    finally:
         with _lock:
-            if full in _kept:
-                return _kept[full][0]
-        value = make()
-        _keep(full, value)
-    with _lock:
-        _making.pop(full, None)
-    return value
+            _making.pop(full, None)
 
 
 def _keep(full: tuple, value: object) -> None:
