@@ -4,9 +4,13 @@ from __future__ import annotations
 import math
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .catalogue import BY_ID, Direction, Indicator, Unit
+
+T = TypeVar("T")
 
 DEFAULT_CONFIG = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "config", "evaluation.toml")
 
@@ -45,25 +49,28 @@ def read_toml(path: str, what: str) -> dict:
         raise ConfigError(f"{zh}无法读取 / cannot read {en} {path}: {e}") from None
 
 
-_parsed: dict[tuple, EvaluationConfig] = {}  # by the file's identity: read again once it changes
+_parsed: dict[tuple, object] = {}  # by the file's identity: read again once it changes
+
+
+def parsed_once(what: str, path: str, parse: Callable[[], T]) -> T:
+    """parse() of a configuration file, made again only when the file changes (every page run and
+    every indicator query asks). A file that cannot be stat'ed is parsed each time (parse says why)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return parse()
+    key = (what, path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if key not in _parsed:
+        if len(_parsed) > 16:
+            _parsed.clear()
+        _parsed[key] = parse()
+    return _parsed[key]
 
 
 def load_config(path: str | None = None) -> EvaluationConfig:
-    """The evaluation settings (every indicator query asks; parsed once per version of the file)."""
     path = path or config_path()
-    try:
-        stat = os.stat(path)
-        key = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None
-    if key in _parsed:
-        return _parsed[key]
-    config = parse_config(read_toml(path, "评价配置 / evaluation config"), path)
-    if key is not None:
-        if len(_parsed) > 8:
-            _parsed.clear()
-        _parsed[key] = config
-    return config
+    return parsed_once("evaluation", path,
+                       lambda: parse_config(read_toml(path, "评价配置 / evaluation config"), path))
 
 
 def load_salvaged(path: str | None = None) -> tuple[EvaluationConfig, list[str]]:

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 
 from .catalogue import BY_ID
-from .evaluation import ConfigError, read_toml
+from .evaluation import ConfigError, parsed_once, read_toml
 
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "config", "ownership.toml")
 
@@ -64,16 +64,6 @@ def parse(raw: dict, where: str) -> Ownership:
 def load(path: str | None = None) -> Ownership:
     """The ownership in use; none at all when there is no file."""
     path = path or ownership_path()
-    try:
-        stat = os.stat(path)
-    except OSError:
+    if not os.path.exists(path):
         return Ownership()
-    key = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)  # every page run asks: parsed once per version
-    if key not in _parsed:
-        if len(_parsed) > 8:
-            _parsed.clear()
-        _parsed[key] = parse(read_toml(path, "对口认领配置 / the ownership file"), path)
-    return _parsed[key]
-
-
-_parsed: dict[tuple, Ownership] = {}
+    return parsed_once("ownership", path, lambda: parse(read_toml(path, "对口认领配置 / the ownership file"), path))

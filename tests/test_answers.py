@@ -66,7 +66,7 @@ def test_a_new_version_is_warmed_with_what_was_asked(world, monkeypatch):
     _double(1), _double(2)
     settle()
     state["version"] = ("v2",)  # an import: nobody has asked yet
-    answers._maybe_warm()
+    answers._maybe_warm(state["version"])
     settle()
     assert calls[-2:] == [(("v2",), 2), (("v2",), 1)]  # the last asked first
     before = len(calls)
@@ -86,7 +86,7 @@ def test_seeds_are_warmed_and_errors_stop_nothing(world, monkeypatch, capsys):
         return x
 
     answers.seed_with(lambda: [(_fails, (1,)), (_ok, (5,))])
-    answers._maybe_warm()
+    answers._maybe_warm(state["version"])
     settle()
     assert lines() == ["_fails", "_ok"]
     assert "answers warmed: 1" in capsys.readouterr().err

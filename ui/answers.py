@@ -69,8 +69,9 @@ def shared(max_entries: int) -> Callable:
         @functools.wraps(fn)
         def ask(*args):
             _remember(ask, args)
-            _maybe_warm()
-            return cached(*args, versions())
+            now = versions()
+            _maybe_warm(now)
+            return cached(*args, now)
 
         ask.cached = cached
         return ask
@@ -103,10 +104,9 @@ def seed_with(seeds: Callable[[], Iterable[tuple[Callable, tuple]]]) -> None:
     _seeds = seeds
 
 
-def _maybe_warm() -> None:
-    """At most one warming thread per data version, started by the first ask that sees it."""
+def _maybe_warm(now: tuple) -> None:
+    """At most one warming thread per data version `now`, started by the first ask that sees it."""
     global _warmed_for
-    now = versions()
     if now == _warmed_for:
         return
     with _warm_lock:
