@@ -10,7 +10,7 @@ from metrics import ownership
 from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from metrics.score import COMPOSITE
-from present import format as fmt
+from present import charts, format as fmt
 from present.theme import MEETS, NO_RANGE, WORSE
 from ui import pages, queries, vega
 from ui.export import download_xlsx
@@ -78,14 +78,14 @@ units["change_shown"] = units["change"].map(lambda v: "—" if fmt.missing(v) el
 units["color"] = units["change"].map(lambda v: NO_RANGE if fmt.missing(v) or v == 0 else (MEETS if v > 0 else WORSE))
 ranked = units.dropna(subset=["composite"])
 if len(ranked) <= 60:
-    vega.chart("composite_bars", ranked[["unit", "composite", "color", "shown", "change_shown"]],
-               unit_title=t(f"child_{level}"), composite_title=t("composite"), change_title=t("change_vs_last_year"),
-               alt_text=t("composite"))
+    vega.draw(charts.composite_bars(ranked[["unit", "composite", "color", "shown", "change_shown"]],
+                                    unit_title=t(f"child_{level}"), composite_title=t("composite"),
+                                    change_title=t("change_vs_last_year")), alt=t("composite"))
     st.caption(t("composite_caption"))
 
 st.subheader(t("composite_distribution"))
-vega.chart("composite_histogram", ranked[["composite"]], composite_title=t("composite"),
-           units_title=t(f"units_{level}"), alt_text=t("composite_distribution"))
+vega.draw(charts.composite_histogram(ranked[["composite"]], composite_title=t("composite"),
+                                     units_title=t(f"units_{level}")), alt=t("composite_distribution"))
 
 st.subheader(t("points_lost"))
 rows = detail[detail["indicator"] != COMPOSITE].copy()
@@ -95,8 +95,8 @@ lost = lost[lost["lost"] > 0].sort_values("lost", ascending=False)
 if lost.empty:
     st.success(t("no_points_lost"))
 else:
-    vega.chart("points_lost", lost[["ind_name", "lost"]], indicator_title=t("indicator"),
-               lost_title=t("points_lost_mean"), alt_text=t("points_lost"))
+    vega.draw(charts.points_lost(lost[["ind_name", "lost"]], indicator_title=t("indicator"),
+                                 lost_title=t("points_lost_mean")), alt=t("points_lost"))
 
 # The table: each unit's composite and change, then each weighted indicator's score.
 wide = rows.pivot_table(index=keys, columns="indicator", values="score", aggfunc="first")

@@ -60,8 +60,8 @@ def overall(b) -> None:
         st.write(t("b_flow"))
         names = {i: BY_ID[i].name(L) for i in in_view(View.FLOW)}
         year = f.period_obj.year
-        vega.altair(flow_chart(b.flow, names, t("cases_unit").strip(), L).properties(
-            title=t("b_chart_flow", year=year)), alt=t("b_chart_flow", year=year))
+        vega.draw({**flow_chart(b.flow, names, t("cases_unit").strip(), L), "title": t("b_chart_flow", year=year)},
+                  alt=t("b_chart_flow", year=year))
 
 
 def shortfalls(b) -> None:
@@ -87,7 +87,7 @@ def units(b) -> None:
     one = b.units[b.units.indicator == UNIT_CHART].dropna(subset=["value"])
     if len(one):
         title = t("b_chart_units", name=BY_ID[UNIT_CHART].name(L), period=b.period_text)
-        vega.altair(unit_chart(one, BY_ID[UNIT_CHART], title, t(f"child_{b.child}"), L), alt=title)
+        vega.draw(unit_chart(one, BY_ID[UNIT_CHART], title, t(f"child_{b.child}"), L), alt=title)
 
 
 def warnings(b) -> None:

@@ -2,13 +2,11 @@
 many close within the time limit, how much enforcement recovers — for the scope and by court."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID, Kind, View, in_view
 from present import charts, format as fmt, sheets
-from present.theme import MEETS, NO_RANGE
 from ui import queries, vega
 from ui.export import download_xlsx
 from ui.i18n import lang, t
@@ -21,8 +19,9 @@ f, ctx = page_context("business")
 L = lang()
 all_cases = f.narrow(enterprise=False)
 enterprise = f.narrow(enterprise=True)
-ours = queries.table(enterprise, indicators=tuple(IDS)).set_index("indicator")
-every = queries.table(all_cases, indicators=tuple(IDS)).set_index("indicator")
+# Whole tables, as the other pages ask them: the same answers, computed once for all pages.
+ours = queries.table(enterprise).set_index("indicator").loc[IDS]
+every = queries.table(all_cases).set_index("indicator").loc[IDS]
 st.caption(t("business_caption"))
 
 st.subheader(tm("business_title", scope=ctx["scope_name"], period=f.period_obj.describe(L)))
@@ -44,8 +43,9 @@ chosen = st.segmented_control(t("indicator"), [i for i in IDS if BY_ID[i].kind i
                               default="avg_duration", format_func=lambda i: BY_ID[i].name(L), key="business_ind")
 ind = BY_ID[chosen]
 by_court = pd.concat([
-    queries.table(enterprise, "court", (chosen,)).assign(series=t("enterprise_cases")),
-    queries.table(all_cases, "court", (chosen,)).assign(series=t("all_cases"))])
+    queries.table(enterprise, "court").assign(series=t("enterprise_cases")),
+    queries.table(all_cases, "court").assign(series=t("all_cases"))])
+by_court = by_court[by_court["indicator"] == chosen]
 by_court = by_court.dropna(subset=["value"]).assign(
     plot=lambda d: d["value"].astype(float) * (100 if ind.is_rate else 1),
     shown=lambda d: [fmt.value(ind, v, L) for v in d["value"]], court=lambda d: d["name"].astype(str))
@@ -54,15 +54,9 @@ if by_court.empty:
 else:
     order = list(by_court[by_court["series"] == t("enterprise_cases")].sort_values(
         "plot", ascending=ind.direction == "lower")["court"])
-    vega.altair(alt.Chart(by_court).mark_bar().encode(
-        y=alt.Y("court:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("plot:Q", title=ind.name(L) + (" (%)" if ind.is_rate else ""), axis=alt.Axis(tickCount=charts.TICKS)),
-        yOffset=alt.YOffset("series:N", sort=[t("enterprise_cases"), t("all_cases")]),
-        color=alt.Color("series:N", scale=alt.Scale(domain=[t("enterprise_cases"), t("all_cases")],
-                                                    range=[MEETS, NO_RANGE]), legend=alt.Legend(orient="top", title=None)),
-        tooltip=[alt.Tooltip("court:N", title=t("court")), alt.Tooltip("series:N", title=t("unit")),
-                 alt.Tooltip("shown:N", title=t("value"))]).properties(height=alt.Step(12)),
-        alt=t("business_by_court"))
+    vega.draw(charts.paired_bars(by_court, order=order, series=[t("enterprise_cases"), t("all_cases")],
+                                 value_title=ind.name(L) + (" (%)" if ind.is_rate else ""), unit_title=t("court"),
+                                 series_title=t("unit"), shown_title=t("value")), alt=t("business_by_court"))
 
 # The figures side by side, for the file.
 side = pd.DataFrame({

@@ -92,8 +92,8 @@ def _open_unit(chart_key: str, rows: dict, level: str) -> None:
 
 
 unit_rows = {u: (c, d) for u, c, d in zip(one["unit"], one["court_code"], one.get("division", one["court_code"]))}
-event = vega.chart("ranked", one[["unit", "plot", "color", "shown", "note"]], **bars, alt_text=ind.name(L),
-                   key=f"bars_{level}", on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
+event = vega.draw(charts.ranked(one[["unit", "plot", "color", "shown", "note"]], **bars), alt=ind.name(L),
+                  key=f"bars_{level}", on_select=lambda: _open_unit(f"bars_{level}", unit_rows, level))
 dots = charts.ranked_as_dots(one["plot"], low, None if fmt.missing(avg) else avg * scale, ind.kind != "count",
                              100 if ind.unit == "%" else None)
 st.caption(t("compare_caption") + t("compare_click_dots" if dots else "compare_click_bars"))
@@ -117,7 +117,7 @@ judged["color"] = [status_color(s, d) for s, d in zip(judged["status"], judged["
 judged["shown"] = [fmt.value(BY_ID[i], v, L) for i, v in zip(judged["indicator"], judged["value"])]
 # A click on a court's or division's row opens it, as on the ranking.
 opens = level not in ("judge", "team")
-heat = vega.built("heat_map", judged[["ind_name", "unit", "color", "shown"]], x="ind_name",
+heat = charts.heat_map(judged[["ind_name", "unit", "color", "shown"]], x="ind_name",
                   x_order=[BY_ID[i].name(L) for i in ids], y="unit", y_order=list(one["unit"]),
                   tooltip=[("unit:N", t(f"child_{level}")), ("ind_name:N", t("indicator")), ("shown:N", t("value"))],
                   grow=True, selection="unit" if opens else None)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID
-from present import format as fmt
+from present import charts, format as fmt
 from ui import damaged, queries, vega
 from ui.cards import figure_row
 from ui.export import download_xlsx
@@ -80,8 +80,8 @@ def my_cases() -> None:
         st.subheader(t("my_closings"))
         monthly = queries.series(mine, f.period_obj.year, "month", ("closed",))
         monthly = monthly[monthly["label"] <= as_of.strftime("%Y-%m")]
-        vega.chart("monthly_bars", monthly[["label", "value"]].reset_index(drop=True), t("closed"), L,
-                   alt_text="closings by month")
+        vega.draw(charts.monthly_bars(monthly[["label", "value"]].reset_index(drop=True), t("closed"), L),
+                  alt="closings by month")
     with right:
         month = as_of.strftime("%Y-%m")
         st.subheader(tm("closed_this_month", month=month))

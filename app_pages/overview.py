@@ -8,7 +8,7 @@ from metrics import ownership
 from metrics.catalogue import BY_ID, View, in_view
 import pandas as pd
 
-from present import format as fmt
+from present import charts, format as fmt
 from present.theme import falls_short, status_label
 from ui.tables import show
 from ui import damaged, followup_views, queries, vega
@@ -65,8 +65,8 @@ def overview() -> None:
         st.info(t("no_data"))
     else:
         names = {"received": t("received"), "closed": t("closed"), "pending": t("pending")}
-        vega.chart("flow", flow, names, t("count"), t("pending"), L, alt_text=t("flow"),
-                   notes=followup_views.month_notes(f, tuple(names)))
+        vega.draw(charts.flow(flow, names, t("count"), t("pending"), L, notes=followup_views.month_notes(f, tuple(names))),
+                  alt=t("flow"))
 
 
 overview()

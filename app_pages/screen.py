@@ -222,12 +222,12 @@ def rotating_view() -> None:
         row = max(ROW, min(round(HEAT_ROWS_HEIGHT / max(len(order), 1)), 2 * ROW))  # few rows: taller ones
         chart = charts.heat_map(data.assign(name=data["name"].astype(str)), x="ind_name",
                                 x_order=[BY_ID[i].name(L) for i in HEAT], y="name", y_order=order,
-                                tooltip=[alt.Tooltip("name:N", title=t("unit")), alt.Tooltip("ind_name:N", title=t("indicator")),
-                                         alt.Tooltip("shown:N", title=t("value"))], text="shown", font=FONT, row=row,
+                                tooltip=[("name:N", t("unit")), ("ind_name:N", t("indicator")), ("shown:N", t("value"))],
+                                text="shown", font=FONT, row=row,
                                 column=round(150 * scale), x_label_limit=round(150 * scale), y_label_limit=round(360 * scale),
                                 x_angle=0, stroke="#0b1220", wrap=5)
-        vega.altair(chart.configure(background="#0b1220").configure_axis(labelColor="#e8eef7")
-                        .configure_view(stroke=None), alt="heat map", width="content")
+        vega.draw(charts.configured(chart, background="#0b1220", axis={"labelColor": "#e8eef7"}, view={"stroke": None}),
+                  alt="heat map", width="content")
         st.html(_colour_key())
     elif view == "trend":
         st.title(tm("screen_trend", scope=title))

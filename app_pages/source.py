@@ -36,9 +36,8 @@ else:
     ind = BY_ID["lawsuits_per_10k"]
     lw = lw.sort_values("value", ascending=ind.direction == "lower").assign(unit=lambda d: d["name"].astype(str),
                                                                            plot=lambda d: d["value"].astype(float))
-    vega.altair(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value"),
-                                  grow=True),
-                    alt="lawsuits per 10k")
+    vega.draw(charts.ranked(lw, value_title=ind.name(L), unit_title=t("child_court"), value_title_short=t("value"),
+                            grow=True), alt="lawsuits per 10k")
 
 st.subheader(t("pre_by_month"))
 trend = queries.series(f, f.period_obj.year, "month", tuple(i for i in SOURCE if BY_ID[i].is_rate))

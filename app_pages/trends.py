@@ -49,17 +49,10 @@ if chosen in PROJECTED_COUNTS and grain == "month" and o["year"] == year and o["
                           "label": [f"{year}-{m:02d}" for m in range(o["through_month"] + 1, 13)]})
     ahead["shown"] = [fmt.count(v, L) for v in ahead["plot"]]
     data = pd.concat([data, ahead])
-chart = alt.Chart(data).mark_line(point=True).encode(
-    x=alt.X("step:O", title=t(grain)), y=alt.Y("plot:Q", title=y_title),
-    color=alt.Color("year:N", title=t("year"), scale=alt.Scale(range=["#999999", "#0072B2", "#E69F00"])),
-    strokeDash=alt.StrokeDash("year:N", legend=None, scale=alt.Scale(range=[[1, 0], [1, 0], [6, 4]])),
-    tooltip=[alt.Tooltip("label:N", title=t(grain)), alt.Tooltip("shown:N", title=t("value"))])
 # Notes (批注) on this unit's figure: a marker at their month, the text in its tooltip.
 notes = followup_views.chart_notes(f, chosen, list(data["label"].dropna().unique()))
-if notes:
-    steps = dict(zip(data["label"], data["step"]))
-    chart = alt.layer(chart, charts.note_marks(notes, "step", L, steps, title=t(grain)))
-vega.altair(chart, alt=ind.name(L))
+vega.draw(charts.year_lines(data, step_title=t(grain), value_title=y_title, year_title=t("year"), shown_title=t("value"),
+                            lang=L, notes=notes, steps=dict(zip(data["label"], data["step"]))), alt=ind.name(L))
 st.caption(t("trend_caption") + (t("fu_note_marker") if notes else ""))
 last_day = min(end, ctx["data_date"])
 followup_views.note_form(f, chosen, [f"{last_day.year}-{m:02d}" for m in range(1, last_day.month + 1)])

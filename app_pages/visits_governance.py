@@ -71,10 +71,10 @@ else:
         chart = chart.head(CHART_UNITS)
     if not chart.empty:
         low, high = chart["low"].iloc[0], chart["high"].iloc[0]
-        vega.altair(charts.ranked(chart, value_title=ind.name(L), unit_title=t("unit"), value_title_short=t("value"),
-                                      low=None if fmt.missing(low) else float(low),
-                                      high=None if fmt.missing(high) else float(high), zoom=False, grow=True),
-                        alt="visits per 10k closed")
+        vega.draw(charts.ranked(chart, value_title=ind.name(L), unit_title=t("unit"), value_title_short=t("value"),
+                                low=None if fmt.missing(low) else float(low),
+                                high=None if fmt.missing(high) else float(high), zoom=False, grow=True),
+                  alt="visits per 10k closed")
     listed = ranked[["unit", "visits", "closed"]].assign(
         per_10k=[fmt.value(ind, v, L) for v in ranked["per_10k"]],
         yoy=[fmt.signed_change(ind, v, L) for v in ranked["yoy_change"]],

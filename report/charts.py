@@ -1,10 +1,9 @@
-"""Altair charts rendered to PNG for documents, with a CJK font so Chinese labels render."""
+"""Charts (present/charts.py specs) rendered to PNG for documents, with a CJK font so Chinese labels render."""
 from __future__ import annotations
 
 import functools
 import os
 
-import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
@@ -22,18 +21,17 @@ def register_fonts() -> None:
             vlc.register_font_directory(d)
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+def to_png(chart: charts.Spec, scale: float = 2.0) -> bytes:
     register_fonts()
-    spec = chart.configure(font=FONT).to_dict()
-    return vlc.vegalite_to_png(spec, scale=scale)
+    return vlc.vegalite_to_png(charts.inline(charts.configured(chart, font=FONT)), scale=scale)
 
 
-def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件", lang: str = "zh") -> alt.LayerChart:
+def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件", lang: str = "zh") -> charts.Spec:
     """收结存 by month, as on the overview page, sized for a page."""
-    return charts.flow(flow, names, y_title, names.get("pending", ""), lang).properties(width=520, height=220)
+    return {**charts.flow(flow, names, y_title, names.get("pending", ""), lang), "width": 520, "height": 220}
 
 
-def unit_chart(units: pd.DataFrame, ind, title: str, unit_title: str, lang: str) -> alt.LayerChart:
+def unit_chart(units: pd.DataFrame, ind, title: str, unit_title: str, lang: str) -> charts.Spec:
     """One indicator across units (units: name, value, status, side, low, high), ranked, on an axis
     zoomed to the values with the range band, its title and a key."""
     scale = 100 if ind.is_rate else 1
@@ -45,4 +43,4 @@ def unit_chart(units: pd.DataFrame, ind, title: str, unit_title: str, lang: str)
     chart = charts.ranked(data, value_title=ind.name(lang) + (" (%)" if ind.is_rate else ""), unit_title=unit_title,
                           low=low.iloc[0] * scale if len(low) else None, high=high.iloc[0] * scale if len(high) else None,
                           most=100 if ind.is_rate else None, row=20, key_lang=lang)
-    return chart.properties(width=460, title=title)
+    return {**chart, "width": 460, "title": title}

@@ -14,6 +14,7 @@ import html
 import re
 
 from metrics.catalogue import BY_ID, View, in_view
+from present import charts
 from present.theme import WORSE
 
 from . import followup_section, visits_section
@@ -159,14 +160,14 @@ def table(header: list[str], rows: list[list[str]], short: list[list[bool]] | No
 
 
 def chart_svg(chart) -> str:
-    """An Altair chart as SVG drawn by vl-convert in the CJK face (the fonts registered: labels in
+    """A chart (a present/charts.py spec) as SVG drawn by vl-convert in the CJK face (the fonts registered: labels in
     Chinese render), placed as an image so it stays sharp at any zoom."""
     import vl_convert as vlc
 
     from .charts import register_fonts
 
     register_fonts()
-    svg = vlc.vegalite_to_svg(chart.configure(font=CHART_FACE).to_dict())
+    svg = vlc.vegalite_to_svg(charts.inline(charts.configured(chart, font=CHART_FACE)))
     data = base64.b64encode(svg.encode()).decode()
     return f'<figure><img src="data:image/svg+xml;base64,{data}"></figure>'
 
@@ -200,8 +201,8 @@ def body(b: Briefing) -> str:
     if len(b.flow):
         out.append(_p(b.tr("b_flow"), "lead"))
         names = {i: BY_ID[i].name(b.lang) for i in in_view(View.FLOW)}
-        out.append(chart_svg(flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang).properties(
-            title=b.tr("b_chart_flow", year=_flow_year(b)))))
+        out.append(chart_svg({**flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang),
+                              "title": b.tr("b_chart_flow", year=_flow_year(b))}))
 
     out.append(_h(2, b.tr("b_short")))
     if not b.short:

@@ -62,9 +62,9 @@ def test_a_weakness_says_how_many_peers_do_better():
     assert pp.standing_line(strong, "zh").endswith("，优于同级 88%")
 
 
-def _axis_labels(chart: alt.TopLevelMixin, axis: str) -> list[str]:
+def _axis_labels(chart: alt.TopLevelMixin | charts.Spec, axis: str) -> list[str]:
     """The labels Vega (the browser's renderer) draws on the chart's X or Y axis, read from its SVG."""
-    svg = vlc.vegalite_to_svg(chart.to_dict())
+    svg = vlc.vegalite_to_svg(charts.inline(chart) if isinstance(chart, dict) else chart.to_dict())
     groups = re.findall(rf'aria-label="{axis}-axis[^"]*".*?role-axis-label"[^>]*>(.*?)</g>', svg, flags=re.S)
     assert groups, f"no {axis} axis"
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", x)).strip()  # a label's lines as one
@@ -80,13 +80,11 @@ def test_count_axes_of_a_profile_show_whole_numbers(chart):
 
 def test_the_assessment_distribution_counts_whole_units():
     frame = pd.DataFrame({"composite": [66.0, 71.0, 78.0]})
-    hist = alt.Chart(frame).mark_bar().encode(x=alt.X("composite:Q", bin=alt.Bin(step=5)),
-                                              y=alt.Y("count():Q", axis=charts.count_axis()))
-    labels = _axis_labels(hist, "Y")
+    labels = _axis_labels(charts.composite_histogram(frame, composite_title="c", units_title="n"), "Y")
     assert "0" in labels and "1" in labels and [x for x in labels if not x.isdigit()] == []
 
 
-def _heat(names: list[str], **kwargs) -> alt.Chart:
+def _heat(names: list[str], **kwargs) -> charts.Spec:
     frame = pd.DataFrame({"ind": names, "unit": "示0101", "color": MEETS, "shown": "91.67%"})
     return charts.heat_map(frame, x="ind", x_order=names, y="unit", y_order=["示0101"], tooltip=[], **kwargs)
 

@@ -472,7 +472,7 @@ def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame
 
 # ---- what a new server or a new data version computes before anyone asks (ui/answers.py)
 
-SEED_QUARTERS = 4  # the latest quarters of every court: what the office and leaders open first
+SEED_QUARTERS = 8  # the latest two years' quarters of every court: what the office and leaders open
 
 
 def _seeds():

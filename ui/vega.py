@@ -1,9 +1,9 @@
-"""Charts sent as Vega-Lite specs, without Altair's schema validation on every run.
+"""Charts sent to the browser as Vega-Lite specs, their data as Arrow.
 
-Building an Altair chart and turning it into a spec costs milliseconds on every rerun, a third of
-it validating the spec against the Vega-Lite schema; the charts' builders are validated once by
-the tests instead (tests/test_charts.py). A page redrawn after a filter change mostly draws the
-same charts, so `chart` caches the spec by what it is made from."""
+present/charts.py writes the charts the pages share as plain dicts (`draw`). A chart a page builds
+with Altair (`altair`) is turned into its spec without Altair's schema validation on every run
+(the tests validate every page's specs against the Vega-Lite schema instead) and with its data
+written straight to Arrow, as st.altair_chart does, not to JSON rows first."""
 from __future__ import annotations
 
 import threading
@@ -11,16 +11,31 @@ import threading
 import altair as alt
 import streamlit as st
 
-from present import charts
+_GLOBALS = threading.Lock()  # Altair's theme and data transformer are global to the process
 
-_THEME = threading.Lock()  # Altair's theme is global to the process
+
+def _kept(data, datasets: dict) -> dict:
+    """Altair data transformer: the frame itself goes into the spec's datasets (Streamlit sends it
+    as Arrow), each frame once however many layers draw it."""
+    for name, kept in datasets.items():
+        if kept is data:
+            return {"name": name}
+    name = f"frame_{len(datasets)}"  # not data_N: Vega names its own sources so
+    datasets[name] = data
+    return {"name": name}
+
+
+alt.data_transformers.register("spzx_kept", _kept)
 
 
 def spec(chart) -> dict:
     """The Vega-Lite spec of an Altair chart as st.altair_chart sends it: without Altair's default
-    theme (its fixed width and height), data inline (however many rows), not validated."""
-    with _THEME, alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
-        return chart.to_dict(validate=False)
+    theme (its fixed width and height), the data frames as datasets (however many rows), not
+    validated."""
+    datasets: dict = {}
+    with _GLOBALS, alt.theme.enable("none"), alt.data_transformers.enable("spzx_kept", datasets=datasets):
+        out = chart.to_dict(validate=False)
+    return {**out, "datasets": datasets} if datasets else out
 
 
 def altair(chart, **kwargs):
@@ -28,17 +43,7 @@ def altair(chart, **kwargs):
     return st.vega_lite_chart(spec(chart), **kwargs)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
-    return spec(getattr(charts, builder)(*args, **kwargs))
-
-
-def built(builder: str, *args, **kwargs) -> dict:
-    """The spec of present/charts.py's `builder` of these arguments, made once per arguments."""
-    return _spec(builder, args, kwargs)
-
-
-def chart(builder: str, *args, alt_text: str, key: str | None = None, on_select="ignore", **kwargs):
-    """Draw present/charts.py's `builder` of these arguments (`key` and `on_select` as
-    st.vega_lite_chart takes them: a chart whose selection opens something)."""
-    return st.vega_lite_chart(_spec(builder, args, kwargs), alt=alt_text, key=key, on_select=on_select)
+def draw(chart: dict, **kwargs):
+    """st.vega_lite_chart of a present/charts.py spec (`key` and `on_select` for a chart whose
+    selection opens something)."""
+    return st.vega_lite_chart(chart, **kwargs)
