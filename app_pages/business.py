@@ -19,8 +19,9 @@ f, ctx = page_context("business")
 L = lang()
 all_cases = f.narrow(enterprise=False)
 enterprise = f.narrow(enterprise=True)
-# Whole tables, as the other pages ask them: the same answers, computed once for all pages.
-ours = queries.table(enterprise).set_index("indicator").loc[IDS]
+# All cases: the whole tables the other pages ask (computed once for all pages); 涉企 cases only
+# here: their few indicators.
+ours = queries.table(enterprise, indicators=tuple(IDS)).set_index("indicator").loc[IDS]
 every = queries.table(all_cases).set_index("indicator").loc[IDS]
 st.caption(t("business_caption"))
 
@@ -43,7 +44,7 @@ chosen = st.segmented_control(t("indicator"), [i for i in IDS if BY_ID[i].kind i
                               default="avg_duration", format_func=lambda i: BY_ID[i].name(L), key="business_ind")
 ind = BY_ID[chosen]
 by_court = pd.concat([
-    queries.table(enterprise, "court").assign(series=t("enterprise_cases")),
+    queries.table(enterprise, "court", (chosen,)).assign(series=t("enterprise_cases")),
     queries.table(all_cases, "court").assign(series=t("all_cases"))])
 by_court = by_court[by_court["indicator"] == chosen]
 by_court = by_court.dropna(subset=["value"]).assign(
@@ -65,7 +66,12 @@ side = pd.DataFrame({
     t("all_cases"): [fmt.value(BY_ID[i], every.loc[i, "value"], L) for i in IDS],
     t("enterprise_yoy"): [fmt.change(BY_ID[i], ours.loc[i, "yoy_change"], L) for i in IDS]})
 show(side, alt="business")
-export, formats = sheets.indicators(ours.reset_index(), L)
-export.insert(2, t("all_cases"), [fmt.excel_value(BY_ID[i], every.loc[i, "value"]) for i in IDS])
-formats[t("all_cases")] = [fmt.excel(BY_ID[i], L) for i in IDS]
-download_xlsx(export, "business", enterprise, ctx, key="dl_business", formats=formats)
+def _export() -> tuple[pd.DataFrame, dict]:
+    """The figures as a sheet, made only when it is downloaded."""
+    export, formats = sheets.indicators(ours.reset_index(), L)
+    export.insert(2, t("all_cases"), [fmt.excel_value(BY_ID[i], every.loc[i, "value"]) for i in IDS])
+    formats[t("all_cases")] = [fmt.excel(BY_ID[i], L) for i in IDS]
+    return export, formats
+
+
+download_xlsx(_export, "business", enterprise, ctx, key="dl_business")

@@ -140,11 +140,15 @@ for i in picked.selection.rows:
     pages.open_profile(level, unit_row["court_code"], unit_row.get("division") if level == "division" else division,
                        unit_row.get("judge_id"), unit_row.get("team"))
 
-export, formats = sheets.indicators(table.assign(name=table["unit"]), L, t(f"child_{level}"))
-export[t("meets_rate")] = list(table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left")["meets_rate"])
-formats[t("meets_rate")] = "0.00%"
-download_xlsx(export, f"compare_{level}", f, ctx, key="dl_compare", formats=formats,
-              extra={t("compare_level"): t(f"level_{level}")})
+def _export() -> tuple[pd.DataFrame, dict]:
+    """The table as a sheet, made only when it is downloaded."""
+    export, formats = sheets.indicators(table.assign(name=table["unit"]), L, t(f"child_{level}"))
+    export[t("meets_rate")] = list(table.merge(rates[unit_cols + ["meets_rate"]], on=unit_cols, how="left")["meets_rate"])
+    formats[t("meets_rate")] = "0.00%"
+    return export, formats
+
+
+download_xlsx(_export, f"compare_{level}", f, ctx, key="dl_compare", extra={t("compare_level"): t(f"level_{level}")})
 
 # Why did it move: computed only while its section is open.
 why = st.expander(t("why_moved"), on_change="rerun", key="why_open") if ind.kind != "balance" else None

@@ -38,20 +38,24 @@ def filters_of(f, ctx: dict, extra: dict | None = None) -> dict:
 
 def download_xlsx(table, name: str, f, ctx: dict, key: str, extra: dict | None = None,
                   formats: dict | None = None) -> None:
-    """A download button for `table` (a frame, or a function making it: called only when the file is
-    downloaded, so a long list is read only then); the export is logged. Headers in the interface's
-    language."""
-    filters = filters_of(f, ctx, extra)
+    """A download button for `table` (a frame, or a function making it or it and its `formats`:
+    called only when the file is downloaded, so a long list is read, and a sheet written, only
+    then); the export is logged. Headers in the interface's language."""
     file_name = f"{name}_{f.period if ctx.get('with_period', True) else ctx['data_date']}.xlsx"
     user = current_user()
 
-    def make() -> bytes:
-        frame = table() if callable(table) else table
+    def make(filters: dict) -> bytes:
+        made = table() if callable(table) else table
+        frame, number_formats = made if isinstance(made, tuple) else (made, formats)
         flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
         frame = frame.assign(**{c: frame[c].map({True: t("yes"), False: t("no")}) for c in flags})
-        return xlsx_bytes(columns(whole_numbers(frame)), filters, name, lang(), formats)
+        return xlsx_bytes(columns(whole_numbers(frame)), filters, name, lang(), number_formats)
 
-    st.download_button(t("export"), logged_download(user.username if user else "?", file_name, filters, make),
+    def data() -> bytes:  # the filters too are written out only when the file is downloaded
+        filters = filters_of(f, ctx, extra)
+        return logged_download(user.username if user else "?", file_name, filters, lambda: make(filters))()
+
+    st.download_button(t("export"), data,
                        file_name=file_name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=key, icon=":material/download:", on_click="ignore")
 

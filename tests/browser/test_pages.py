@@ -122,6 +122,30 @@ def test_compare_table_downloads_as_xlsx(server, page):
     assert filters["对比层级"] == "辖区内各法院"
 
 
+def test_business_figures_download_as_xlsx(server, page):
+    """The sheet is made when the button is pressed: 涉企 figures beside all cases', in their formats."""
+    import io
+
+    import openpyxl
+
+    from metrics.catalogue import View, in_view
+
+    open_as(page, f"{server}/business?period=2026Q2")
+    with page.expect_download(timeout=30000) as dl:
+        page.get_by_role("button", name="导出 Excel").first.click()
+    assert dl.value.suggested_filename == "business_2026Q2.xlsx"
+    with open(dl.value.path(), "rb") as f:
+        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+    assert dict(list(wb["筛选条件"].values)[1:])["期间"] == "2026年上半年"
+    sheet = wb[wb.sheetnames[0]]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["指标", "数值", "全部案件"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(in_view(View.BUSINESS))
+    rate = next(r for r in rows if r[0].value == "审限内结案率")
+    assert isinstance(rate[1].value, int | float) and rate[1].number_format == rate[2].number_format == "0.00%"
+
+
 def test_judge_sees_own_cases_and_anonymous_colleagues(server, page):
     open_as(page, f"{server}/", user="demo_judge")
     assert page.get_by_role("heading", name="我的案件").first.is_visible()
