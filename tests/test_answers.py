@@ -106,3 +106,62 @@ def test_switched_off(world, monkeypatch):
     _one(1)
     settle()
     assert lines() == ["_one"]
+
+
+def test_each_asker_gets_a_copy_of_its_own(world):
+    import pandas as pd
+
+    @answers.shared(8)
+    def _frame(n):
+        return pd.DataFrame({"x": range(n)})
+
+    first = _frame(3)
+    first["added"] = 1  # a page adds columns to what it gets
+    first.loc[0, "x"] = 99
+    again = _frame(3)
+    assert list(again.columns) == ["x"] and list(again["x"]) == [0, 1, 2]
+    again["x"] = 7
+    assert list(_frame(3)["x"]) == [0, 1, 2]
+
+
+def test_a_failed_computation_is_not_kept_and_the_waiting_asker_makes_it(world, monkeypatch):
+    monkeypatch.setenv("SPZX_WARM", "0")  # no warming thread asking as well
+    started, release, attempts = threading.Event(), threading.Event(), []
+
+    @answers.shared(8)
+    def _flaky(x):
+        attempts.append(x)
+        if len(attempts) == 1:
+            started.set()
+            release.wait(10)
+            raise RuntimeError("the first attempt fails")
+        return x + 1
+
+    errors, results = [], []
+
+    def first():
+        try:
+            _flaky(1)
+        except RuntimeError as e:
+            errors.append(e)
+
+    one = threading.Thread(target=first)
+    one.start()
+    started.wait(10)
+    two = threading.Thread(target=lambda: results.append(_flaky(1)))
+    two.start()  # waits for the first attempt
+    release.set()
+    one.join(10), two.join(10)
+    assert len(errors) == 1 and results == [2] and attempts == [1, 1]
+    assert _flaky(1) == 2 and attempts == [1, 1]  # kept now
+
+
+def test_arguments_that_are_no_key_are_computed_each_time(world):
+    calls = []
+
+    @answers.shared(8)
+    def _total(values):
+        calls.append(1)
+        return sum(values)
+
+    assert _total([1, 2]) == 3 and _total([1, 2]) == 3 and len(calls) == 2

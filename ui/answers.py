@@ -2,8 +2,10 @@
 
 A cached query is keyed by what decides its answer (the period, the scope, the level, the data
 version), never by who asked: two leaders looking at the same court share one computation, and
-sessions asking the same thing at once wait for the one computing it (st.cache_data holds one
-lock per key). Each answer asked is remembered (the last ASKS_KEPT of them), so that when the data
+sessions asking the same thing at once wait for the one computing it. Answers are kept pickled,
+so that each asker gets a copy of its own (pages add columns to what they get), and found by the
+arguments' own hash (st.cache_data's hashing of every argument cost more than a small answer's
+copy, on every ask). Each answer asked is remembered (the last ASKS_KEPT of them), so that when the data
 changes (an import, a rollback, a settings file saved) `warm` computes them again for the new
 version in the background, before the next click asks; the seeds (every court × the latest
 periods, ui/queries.py) are computed the same way when a server starts.
@@ -21,7 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-import streamlit as st
+import pickle
 
 from metrics import shared_reads
 from metrics.evaluation import config_path
@@ -64,7 +66,7 @@ def shared(max_entries: int) -> Callable:
             with shared_reads.sharing(args[-1]):  # the data version: reads no period changes are kept
                 return fn(*args[:-1])
 
-        cached = st.cache_data(max_entries=max_entries, show_spinner=False)(computing)
+        cached = _Kept(computing, max_entries)
 
         @functools.wraps(fn)
         def ask(*args):
@@ -76,6 +78,48 @@ def shared(max_entries: int) -> Callable:
         ask.cached = cached
         return ask
     return wrap
+
+
+class _Kept:
+    """A function's answers by their arguments (hashable), the last `max_entries`, kept pickled; one
+    computation per key at a time, whoever else asks waits for it."""
+
+    def __init__(self, compute: Callable, max_entries: int):
+        self._compute, self._max = compute, max_entries
+        self._kept: OrderedDict[tuple, bytes] = OrderedDict()
+        self._making: dict[tuple, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *args):
+        try:
+            hash(args)
+        except TypeError:  # not a key: computed for this asker alone
+            return self._compute(*args)
+        while True:
+            with self._lock:
+                kept = self._kept.get(args)
+                if kept is not None:
+                    self._kept.move_to_end(args)
+                    return pickle.loads(kept)
+                making = self._making.get(args)
+                mine = making is None
+                if mine:
+                    making = self._making[args] = threading.Event()
+            if not mine:  # kept once this is set, or its maker failed: ask again (and make it then)
+                making.wait()
+                continue
+            try:
+                value = self._compute(*args)
+                kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                with self._lock:
+                    self._kept[args] = kept
+                    while len(self._kept) > self._max:
+                        self._kept.popitem(last=False)
+                return value  # the maker's own: the kept copy is the pickle
+            finally:
+                with self._lock:
+                    del self._making[args]
+                making.set()
 
 
 def _remember(ask: Callable, args: tuple) -> None:
