@@ -106,7 +106,7 @@ async def warm(url: str, usernames: list[str], mix: Mix) -> Record:
     return record
 
 
-WARMED = "answers warmed"  # the server's line when its start-up warming (ui/answers.py) has ended
+WARMED = ("answers warmed", "warming stopped")  # the server's lines when its warming (ui/answers.py) ends
 
 
 async def warming_ended(log_path: str, timeout: float = 300) -> float | None:
@@ -116,8 +116,9 @@ async def warming_ended(log_path: str, timeout: float = 300) -> float | None:
     while time.monotonic() - start < timeout:
         try:
             with open(log_path, encoding="utf-8", errors="replace") as f:
-                if WARMED in f.read():
-                    return time.monotonic() - start
+                said = f.read()
+            if any(line in said for line in WARMED):
+                return time.monotonic() - start
         except FileNotFoundError:
             pass
         await asyncio.sleep(0.5)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ from present.text import tr
 from present.theme import BETTER, FLOW_COLORS, MEETS, NO_RANGE, WIDE_TYPE, WORSE
 
 Spec = dict  # a Vega-Lite spec; its datasets may be DataFrames
+# Altair's theme and data transformer are the process's: whoever turns an Altair chart into its spec
+# holds this (the pages' charts, ui/vega.py; a profile's sheet, report/profile_sheet.py)
+ALTAIR_SETTINGS = threading.Lock()
 
 ROW = 26  # px per row of a ranked chart or a heat map
 # Ticks on a value axis: one per 80 px, at most 10 (Vega's default, one per 40 px, puts ~90 on a 4K screen).
@@ -42,9 +46,13 @@ def tips(items: list) -> list[dict]:
 
 def inline(spec: Spec) -> Spec:
     """The spec with its DataFrames written as JSON rows (for vl-convert and the schema)."""
-    datasets = {name: json.loads(data.to_json(orient="records", date_format="iso", force_ascii=False, double_precision=15))
-                if isinstance(data, pd.DataFrame) else data for name, data in spec.get("datasets", {}).items()}
+    datasets = {name: _rows(data) if isinstance(data, pd.DataFrame) else data
+                for name, data in spec.get("datasets", {}).items()}
     return {**spec, "datasets": datasets} if datasets else spec
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False, double_precision=15))
 
 
 def configured(spec: Spec, **config) -> Spec:

@@ -8,6 +8,7 @@ import vl_convert as vlc
 
 from metrics.profile import Profile
 from present import profile as pp
+from present.charts import ALTAIR_SETTINGS
 from present.text import tr
 from report.charts import FONT, register_fonts
 
@@ -54,9 +55,13 @@ def sheet(p: Profile, title: str, subtitle: str, lang: str) -> alt.VConcatChart:
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     register_fonts()
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+    with ALTAIR_SETTINGS:  # not while a page's chart has Altair's data transformer switched
+        spec = chart.to_dict()
+    return vlc.vegalite_to_png(spec, scale=scale)
 
 
 def to_pdf(chart: alt.TopLevelMixin) -> bytes:
     register_fonts()
-    return vlc.vegalite_to_pdf(chart.to_dict())
+    with ALTAIR_SETTINGS:
+        spec = chart.to_dict()
+    return vlc.vegalite_to_pdf(spec)

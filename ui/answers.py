@@ -100,11 +100,13 @@ class _Kept:
                 kept = self._kept.get(args)
                 if kept is not None:
                     self._kept.move_to_end(args)
-                    return pickle.loads(kept)
-                making = self._making.get(args)
-                mine = making is None
-                if mine:
-                    making = self._making[args] = threading.Event()
+                else:
+                    making = self._making.get(args)
+                    mine = making is None
+                    if mine:
+                        making = self._making[args] = threading.Event()
+            if kept is not None:
+                return pickle.loads(kept)  # outside the lock: sessions unpickle side by side
             if not mine:  # kept once this is set, or its maker failed: ask again (and make it then)
                 making.wait()
                 continue

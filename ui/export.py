@@ -7,7 +7,7 @@ import streamlit as st
 from present.text import tr
 from present.xlsx import workbook
 from ui import queries
-from ui.i18n import category, columns, lang, t
+from ui.i18n import category, columns, in_language_of_run, lang, t
 from ui.tables import whole_numbers
 from ui.session import current_user
 
@@ -55,16 +55,17 @@ def download_xlsx(table, name: str, f, ctx: dict, key: str, extra: dict | None =
         filters = filters_of(f, ctx, extra)
         return logged_download(user.username if user else "?", file_name, filters, lambda: make(filters))()
 
-    st.download_button(t("export"), data,
+    st.download_button(t("export"), in_language_of_run(data),
                        file_name=file_name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=key, icon=":material/download:", on_click="ignore")
 
 
 def logged_download(username: str, file_name: str, filters: dict, make):
-    """Deferred download data that writes the export to the audit log when it is generated."""
+    """Deferred download data that writes the export to the audit log when it is generated (in the
+    language of the run that offered it)."""
     def data() -> bytes:
         from security import audit
 
         audit.record(username, "export", f"{file_name} {filters}")
         return make()
-    return data
+    return in_language_of_run(data)

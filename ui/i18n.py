@@ -2,14 +2,38 @@
 the one catalogue, present/text.py."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TypeVar
+
 import streamlit as st
 
 from present import format as fmt
 from present import text
 
+T = TypeVar("T")
+_speaking: ContextVar[str | None] = ContextVar("speaking", default=None)
+
 
 def lang() -> str:
+    forced = _speaking.get()
+    if forced is not None:
+        return forced
     return "en" if st.session_state.get("lang") == "English" else "zh"
+
+
+def in_language_of_run(make: Callable[[], T]) -> Callable[[], T]:
+    """`make` as it will run later, outside the script run (a download made on its click, in
+    Streamlit's own thread, where the session's state is not at hand): in the language of now."""
+    now = lang()
+
+    def made() -> T:
+        token = _speaking.set(now)
+        try:
+            return make()
+        finally:
+            _speaking.reset(token)
+    return made
 
 
 def t(key: str, **values) -> str:

@@ -473,6 +473,7 @@ def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame
 # ---- what a new server or a new data version computes before anyone asks (ui/answers.py)
 
 SEED_QUARTERS = 8  # the latest two years' quarters of every court: what the office and leaders open
+SEED_TABLES = 1024  # at most half of _table's entries: a province of many courts warms its newest quarters
 
 
 def _seeds():
@@ -483,6 +484,7 @@ def _seeds():
     listed = courts()
     first = first_year()
     flow = tuple(in_view(View.FLOW))
+    tables = 0
     for rank in range(SEED_QUARTERS):
         for court in listed["court_code"]:
             for district, levels in ((True, (None, "court")), (False, ("division",))):
@@ -493,6 +495,9 @@ def _seeds():
                 scope = Scope(court=court, with_subordinates=district)
                 period = Period.parse(quarters[rank], True).to_date(through)
                 for by in levels:
+                    if tables >= SEED_TABLES:
+                        return
+                    tables += 1
                     yield _table, (period, scope, by, None)
                 if rank == 0 and district:
                     yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", flow)

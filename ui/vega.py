@@ -6,12 +6,10 @@ with Altair (`altair`) is turned into its spec without Altair's schema validatio
 written straight to Arrow, as st.altair_chart does, not to JSON rows first."""
 from __future__ import annotations
 
-import threading
-
 import altair as alt
 import streamlit as st
 
-_GLOBALS = threading.Lock()  # Altair's theme and data transformer are global to the process
+from present.charts import ALTAIR_SETTINGS
 
 
 def _kept(data, datasets: dict) -> dict:
@@ -33,7 +31,7 @@ def spec(chart) -> dict:
     theme (its fixed width and height), the data frames as datasets (however many rows), not
     validated."""
     datasets: dict = {}
-    with _GLOBALS, alt.theme.enable("none"), alt.data_transformers.enable("spzx_kept", datasets=datasets):
+    with ALTAIR_SETTINGS, alt.theme.enable("none"), alt.data_transformers.enable("spzx_kept", datasets=datasets):
         out = chart.to_dict(validate=False)
     return {**out, "datasets": datasets} if datasets else out
 

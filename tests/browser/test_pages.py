@@ -146,6 +146,24 @@ def test_business_figures_download_as_xlsx(server, page):
     assert isinstance(rate[1].value, int | float) and rate[1].number_format == rate[2].number_format == "0.00%"
 
 
+def test_an_english_export_is_written_in_english(server, page):
+    """The sheet is made on the click, outside the page's run: still in the language of the page."""
+    import io
+
+    import openpyxl
+
+    open_as(page, f"{server}/compare?period=2026Q2&lang=English")
+    with page.expect_download(timeout=30000) as dl:
+        page.get_by_role("button", name="Export to Excel").first.click()
+    with open(dl.value.path(), "rb") as f:
+        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+    assert wb.sheetnames[1] == "Filters"
+    filters = dict(list(wb["Filters"].values)[1:])
+    assert len(filters) > 5 and all(k.isascii() for k in filters), filters  # no Chinese label left
+    header = [c.value for c in wb[wb.sheetnames[0]][1]]
+    assert header[:2] == ["Court", "Indicator"] and header[-1] == "Share of indicators in range", header
+
+
 def test_judge_sees_own_cases_and_anonymous_colleagues(server, page):
     open_as(page, f"{server}/", user="demo_judge")
     assert page.get_by_role("heading", name="我的案件").first.is_visible()
