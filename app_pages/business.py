@@ -33,7 +33,8 @@ for start in range(0, len(IDS), 4):
         gap = None if fmt.missing(mine) or fmt.missing(base) or ind.kind is Kind.COUNT else mine - base
         with col, st.container(border=True):
             st.metric(ind.name(L), fmt.value(ind, mine, L),
-                      delta=None if gap is None else tm("business_gap", gap=fmt.signed_change(
+                      # our own figure, not escaped: st.metric reads its sign for the arrow and the colour
+                      delta=None if gap is None else t("business_gap", gap=fmt.signed_change(
                           ind, gap * 100 if ind.is_rate else gap / base, L)),  # points for a rate, else relative
                       delta_color={"higher": "normal", "lower": "inverse"}.get(ind.direction, "off"))
             st.caption(tm("business_all", value=fmt.value(ind, base, L)))

@@ -223,3 +223,14 @@ def test_the_ledger_shows_no_switch_that_would_change_nothing(app):
     assert not [w for w in at.selectbox if w.key == "cat"] and not [w for w in at.toggle if w.key == "ent"]
     at.switch_page("app_pages/overview.py").run()
     assert at.selectbox(key="cat").value == "民事" and at.toggle(key="ent").value is True
+
+
+def test_business_gaps_keep_their_sign_for_the_arrow(app):
+    """st.metric reads the delta's sign for its arrow and colour: a gap written for Markdown
+    ("&#45;1.16") showed a worse 涉企 figure with a green arrow up."""
+    at = app.run()
+    at.switch_page("app_pages/business.py").run()
+    assert not at.exception
+    deltas = [m.proto.delta for m in at.metric if m.proto.delta]
+    assert deltas and all(d[0] in "+-±" for d in deltas), deltas
+    assert any(d.startswith("-") for d in deltas)  # the demo has 涉企 figures below all cases'

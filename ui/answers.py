@@ -5,10 +5,10 @@ version), never by who asked: two leaders looking at the same court share one co
 sessions asking the same thing at once wait for the one computing it. Answers are kept pickled,
 so that each asker gets a copy of its own (pages add columns to what they get), and found by the
 arguments' own hash (st.cache_data's hashing of every argument cost more than a small answer's
-copy, on every ask). Each answer asked is remembered (the last ASKS_KEPT of them), so that when the data
-changes (an import, a rollback, a settings file saved) `warm` computes them again for the new
-version in the background, before the next click asks; the seeds (every court × the latest
-periods, ui/queries.py) are computed the same way when a server starts.
+copy, on every ask). Each answer asked is remembered (the last ASKS_KEPT of them), so that when
+the data changes (an import, a rollback, a settings file saved) `warm` computes them again for
+the new version in the background, before the next click asks; the seeds (every court × the
+latest periods, ui/queries.py) are computed the same way when a server starts.
 
 SPZX_COMPUTATIONS_LOG names a file that gets one line per computation (the query's name):
 bench/load.py counts them to show that a meeting's forty openings of one view compute it once.
@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
 import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-
-import pickle
 
 from metrics import shared_reads
 from metrics.evaluation import config_path
