@@ -60,7 +60,7 @@ def overall(b) -> None:
         st.write(t("b_flow"))
         names = {i: BY_ID[i].name(L) for i in in_view(View.FLOW)}
         year = f.period_obj.year
-        vega.draw({**flow_chart(b.flow, names, t("cases_unit").strip(), L), "title": t("b_chart_flow", year=year)},
+        vega.draw(flow_chart(b.flow, names, t("cases_unit").strip(), L, title=t("b_chart_flow", year=year)),
                   alt=t("b_chart_flow", year=year))
 
 

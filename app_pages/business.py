@@ -67,6 +67,8 @@ side = pd.DataFrame({
     t("all_cases"): [fmt.value(BY_ID[i], every.loc[i, "value"], L) for i in IDS],
     t("enterprise_yoy"): [fmt.change(BY_ID[i], ours.loc[i, "yoy_change"], L) for i in IDS]})
 show(side, alt="business")
+
+
 def _export() -> tuple[pd.DataFrame, dict]:
     """The figures as a sheet, made only when it is downloaded."""
     export, formats = sheets.indicators(ours.reset_index(), L)

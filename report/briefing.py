@@ -387,8 +387,8 @@ def to_docx(b: Briefing) -> bytes:
     names = {i: BY_ID[i].name(b.lang) for i in in_view(View.FLOW)}
     if len(b.flow):
         doc.add_paragraph(b.tr("b_flow"))
-        chart = {**flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang),
-                 "title": b.tr("b_chart_flow", year=b.period_text[:4] if b.lang == "zh" else b.period_text.split()[0])}
+        chart = flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang,
+                           title=b.tr("b_chart_flow", year=b.period_text[:4] if b.lang == "zh" else b.period_text.split()[0]))
         word.picture(doc, to_png(chart), Cm(16))
 
     doc.add_heading(b.tr("b_short"), level=1)

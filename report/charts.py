@@ -21,14 +21,21 @@ def register_fonts() -> None:
             vlc.register_font_directory(d)
 
 
-def to_png(chart: charts.Spec, scale: float = 2.0) -> bytes:
+def for_document(chart: charts.Spec) -> dict:
+    """The chart as vl-convert draws it into a document: JSON data, labels in the CJK face."""
     register_fonts()
-    return vlc.vegalite_to_png(charts.inline(charts.configured(chart, font=FONT)), scale=scale)
+    return charts.inline(charts.configured(chart, font=FONT))
 
 
-def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件", lang: str = "zh") -> charts.Spec:
+def to_png(chart: charts.Spec, scale: float = 2.0) -> bytes:
+    return vlc.vegalite_to_png(for_document(chart), scale=scale)
+
+
+def flow_chart(flow: pd.DataFrame, names: dict[str, str], y_title: str = "件", lang: str = "zh",
+               title: str | None = None) -> charts.Spec:
     """收结存 by month, as on the overview page, sized for a page."""
-    return {**charts.flow(flow, names, y_title, names.get("pending", ""), lang), "width": 520, "height": 220}
+    chart = {**charts.flow(flow, names, y_title, names.get("pending", ""), lang), "width": 520, "height": 220}
+    return {**chart, "title": title} if title else chart
 
 
 def unit_chart(units: pd.DataFrame, ind, title: str, unit_title: str, lang: str) -> charts.Spec:

@@ -14,7 +14,6 @@ import html
 import re
 
 from metrics.catalogue import BY_ID, View, in_view
-from present import charts
 from present.theme import WORSE
 
 from . import followup_section, visits_section
@@ -28,7 +27,6 @@ BODY_FACES = '"FangSong_GB2312", "FangSong", "仿宋", "Noto Serif CJK SC", seri
 HEADING_FACES = '"SimHei", "黑体", "Noto Sans CJK SC", sans-serif'
 TITLE_FACES = '"方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", serif'
 FIGURES = (1, 2)  # an indicator table's value and change on one line; its name wraps, its range and status at ~ and ·
-CHART_FACE = "Noto Sans CJK SC"  # the face vl-convert draws the charts' labels in (report/charts.py)
 
 
 def _margins() -> str:
@@ -160,14 +158,13 @@ def table(header: list[str], rows: list[list[str]], short: list[list[bool]] | No
 
 
 def chart_svg(chart) -> str:
-    """A chart (a present/charts.py spec) as SVG drawn by vl-convert in the CJK face (the fonts registered: labels in
+    """A chart (a present/charts.py spec) as SVG drawn by vl-convert in the CJK face (labels in
     Chinese render), placed as an image so it stays sharp at any zoom."""
     import vl_convert as vlc
 
-    from .charts import register_fonts
+    from .charts import for_document
 
-    register_fonts()
-    svg = vlc.vegalite_to_svg(charts.inline(charts.configured(chart, font=CHART_FACE)))
+    svg = vlc.vegalite_to_svg(for_document(chart))
     data = base64.b64encode(svg.encode()).decode()
     return f'<figure><img src="data:image/svg+xml;base64,{data}"></figure>'
 
@@ -201,8 +198,8 @@ def body(b: Briefing) -> str:
     if len(b.flow):
         out.append(_p(b.tr("b_flow"), "lead"))
         names = {i: BY_ID[i].name(b.lang) for i in in_view(View.FLOW)}
-        out.append(chart_svg({**flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang),
-                              "title": b.tr("b_chart_flow", year=_flow_year(b))}))
+        out.append(chart_svg(flow_chart(b.flow, names, b.tr("cases_unit").strip(), b.lang,
+                                        title=b.tr("b_chart_flow", year=_flow_year(b)))))
 
     out.append(_h(2, b.tr("b_short")))
     if not b.short:

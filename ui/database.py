@@ -9,6 +9,7 @@ meets the damage (`met`); app.py then says what is wrong instead of failing on e
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -70,27 +71,14 @@ def version() -> tuple:
 _met: dict[tuple, Damage] = {}
 
 
-# The cheap check's finding per file version (the last few): asked on every run, so a dict and not
-# st.cache_resource, whose hashing of the arguments cost more than the answer.
-_checks: dict[tuple, Damage | None] = {}
-_checking = threading.Lock()
-_UNCHECKED = object()
-
-
+# Asked on every run: functools' cache and not st.cache_resource, whose hashing of the arguments
+# cost more than the answer.
+@functools.lru_cache(maxsize=8)
 def _checked(path: str, version: tuple) -> Damage | None:
-    key = (path, version)
-    found = _checks.get(key, _UNCHECKED)
-    if found is _UNCHECKED:
-        with _checking:  # one check per version, however many sessions ask at once
-            found = _checks.get(key, _UNCHECKED)
-            if found is _UNCHECKED:
-                found = damage_of(path)
-                if found is not None:  # the operator's terminal hears it too, once per file version
-                    print(f"案件数据库无法读取 / the case database cannot be read: {path} ({found.reason}: "
-                          f"{found.detail}); python -m data rollback --db {path}", file=sys.stderr, flush=True)
-                while len(_checks) >= 8:
-                    _checks.pop(next(iter(_checks)))
-                _checks[key] = found
+    found = damage_of(path)
+    if found is not None:  # the operator's terminal hears it too, once per file version
+        print(f"案件数据库无法读取 / the case database cannot be read: {path} ({found.reason}: {found.detail}); "
+              f"python -m data rollback --db {path}", file=sys.stderr, flush=True)
     return found
 
 

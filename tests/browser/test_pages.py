@@ -1,9 +1,11 @@
 """Every dashboard page in a real browser: loads with no exception, draws, switches language."""
 from __future__ import annotations
 
+import io
 import os
 import re
 
+import openpyxl
 import pytest
 
 from tests.helpers import demo_roles
@@ -99,17 +101,18 @@ def test_drill_down_clicks_court_division_judge_cases(server, page):
     shot(page, "compare_drill")
 
 
-def test_compare_table_downloads_as_xlsx(server, page):
-    import io
-
-    import openpyxl
-
-    open_as(page, f"{server}/compare?period=2026Q2")
+def _downloaded(page, url: str, button: str = "导出 Excel"):
+    """The page's export as the browser saves it: its file name and the workbook read back."""
+    open_as(page, url)
     with page.expect_download(timeout=30000) as dl:
-        page.get_by_role("button", name="导出 Excel").first.click()
-    assert dl.value.suggested_filename == "compare_court_2026Q2.xlsx"
+        page.get_by_role("button", name=button).first.click()
     with open(dl.value.path(), "rb") as f:
-        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+        return dl.value.suggested_filename, openpyxl.load_workbook(io.BytesIO(f.read()))
+
+
+def test_compare_table_downloads_as_xlsx(server, page):
+    name, wb = _downloaded(page, f"{server}/compare?period=2026Q2")
+    assert name == "compare_court_2026Q2.xlsx"
     filters = dict(list(wb["筛选条件"].values)[1:])
     assert filters["期间"] == "2026年上半年" and filters["数据截至"] == "2026-09-30"
     sheet = wb[wb.sheetnames[0]]
@@ -124,18 +127,10 @@ def test_compare_table_downloads_as_xlsx(server, page):
 
 def test_business_figures_download_as_xlsx(server, page):
     """The sheet is made when the button is pressed: 涉企 figures beside all cases', in their formats."""
-    import io
-
-    import openpyxl
-
     from metrics.catalogue import View, in_view
 
-    open_as(page, f"{server}/business?period=2026Q2")
-    with page.expect_download(timeout=30000) as dl:
-        page.get_by_role("button", name="导出 Excel").first.click()
-    assert dl.value.suggested_filename == "business_2026Q2.xlsx"
-    with open(dl.value.path(), "rb") as f:
-        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+    name, wb = _downloaded(page, f"{server}/business?period=2026Q2")
+    assert name == "business_2026Q2.xlsx"
     assert dict(list(wb["筛选条件"].values)[1:])["期间"] == "2026年上半年"
     sheet = wb[wb.sheetnames[0]]
     header = [c.value for c in sheet[1]]
@@ -148,15 +143,7 @@ def test_business_figures_download_as_xlsx(server, page):
 
 def test_an_english_export_is_written_in_english(server, page):
     """The sheet is made on the click, outside the page's run: still in the language of the page."""
-    import io
-
-    import openpyxl
-
-    open_as(page, f"{server}/compare?period=2026Q2&lang=English")
-    with page.expect_download(timeout=30000) as dl:
-        page.get_by_role("button", name="Export to Excel").first.click()
-    with open(dl.value.path(), "rb") as f:
-        wb = openpyxl.load_workbook(io.BytesIO(f.read()))
+    _, wb = _downloaded(page, f"{server}/compare?period=2026Q2&lang=English", "Export to Excel")
     assert wb.sheetnames[1] == "Filters"
     filters = dict(list(wb["Filters"].values)[1:])
     assert len(filters) > 5 and all(k.isascii() for k in filters), filters  # no Chinese label left
@@ -194,8 +181,6 @@ def test_wrong_password_then_lock_out(server, page):
 
 
 def test_briefing_page_downloads_the_docx(server, page):
-    import io
-
     from docx import Document
 
     open_as(page, f"{server}/briefing?court=%E7%A4%BA01", user="demo_leader")
