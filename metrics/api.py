@@ -8,6 +8,7 @@ from . import inventory, measures, sources
 from .catalogue import BY_ID, CATALOGUE, Part
 from .engine import GROUP_COLUMNS, Scope, compute
 from .evaluation import EvaluationConfig, assess, change, load_config, meets_rate, rank
+from .named import with_period
 from .periods import Period
 from .warnings import dates_as_days
 
@@ -91,21 +92,21 @@ def cases_behind(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, i
     where, params = scope.where(sources.of(measure))
     cond = measures.case_condition(measure)
     sql = f"""
-        WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),
-        s AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
-              FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code WHERE {where})
+        WITH s AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
+                   FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code WHERE {where})
         SELECT s.case_no, s.court_code::VARCHAR AS court_code, s.court_name, s.division, s.judge_id, s.judge_name,
                s.case_type::VARCHAR AS case_type, s.procedure::VARCHAR AS procedure, s.cause, s.filed_date,
                s.closed_date, s.closing_method::VARCHAR AS closing_method, s.limit_days, s.extended_days,
-               s.deducted_days, (coalesce(s.closed_date, p.p_end) - s.filed_date) AS days,
-               CASE WHEN {measures.open_on('p.p_end', 's')}
-                    THEN s.limit_days + s.extended_days - ((p.p_end - s.filed_date) - s.deducted_days) END AS days_left,
-               CASE WHEN {measures.open_on('p.p_end', 's')} THEN 'pending' ELSE 'closed' END AS status,
+               s.deducted_days, (coalesce(s.closed_date, p_end) - s.filed_date) AS days,
+               CASE WHEN {measures.open_on('p_end', 's')}
+                    THEN s.limit_days + s.extended_days - ((p_end - s.filed_date) - s.deducted_days) END AS days_left,
+               CASE WHEN {measures.open_on('p_end', 's')} THEN 'pending' ELSE 'closed' END AS status,
                count(*) OVER () AS total
-        FROM s, p WHERE {cond}
+        FROM s WHERE {cond}
         ORDER BY s.filed_date, s.case_no
         LIMIT ? OFFSET ?"""
-    df = con.execute(sql, [period.start, period.end] + params + [page_size, page * page_size]).df()
+    # the period as parameters: its conditions filter the scan (metrics/named.py)
+    df = con.execute(*with_period(sql, params + [page_size, page * page_size], period.start, period.end)).df()
     total = int(df["total"].iloc[0]) if len(df) else 0
     if not len(df) and page:
         total = cases_behind(con, period, scope, indicator_id, part, 0, 1)[1]

@@ -22,6 +22,7 @@ import pandas as pd
 from . import measures, sources, visits
 from .catalogue import BY_ID, Direction, Indicator, Kind
 from .engine import Scope
+from .named import with_period
 from .periods import Period
 from .warnings import dates_as_days
 
@@ -44,12 +45,12 @@ def _listable(name: str | None) -> str | None:
 
 
 def _part(scope: Scope, name: str | None, scoped: bool) -> tuple[str, list]:
-    """The condition that a case is in measure `name` for this period, on alias `b`; and in the
-    scope unless the rows are `scoped` already."""
+    """The condition that a case is in measure `name` for this period, on the scoped rows `b`;
+    and in the scope unless the rows are `scoped` already (NULL where a column is: not in it)."""
     if name is None:
         return "false", []
     where, params = scope.where(sources.of(name), alias="b") if not scoped else ("true", [])
-    return f"coalesce(({where}) AND ({measures.case_condition(name)}), false)", params
+    return f"({where}) AND ({measures.case_condition(name)})", params
 
 
 class Rule(StrEnum):
@@ -94,17 +95,17 @@ def rule(ind: Indicator) -> Rule:
 
 
 def _decides(ind: Indicator) -> tuple[str, str | None]:
-    """The SQL that marks a deciding case, and the value the list is sorted by (else days over the limit)."""
+    """The SQL that marks a deciding case, over the flags in_num and in_den, the value `v` and the
+    listed cases' `mean` of it; and the value `v` (None: the list is sorted by days over the limit)."""
     num, den = _parts(ind)
     r = rule(ind)
     if r is Rule.ABOVE_MEAN:
-        value = measures.BY_NAME[num].value
-        return f"(in_den AND {value} > avg(CASE WHEN in_den THEN {value} END) OVER ())", value
+        return "(in_den AND v > mean)", measures.BY_NAME[num].value
     if r is Rule.ADDS_TO_NUMERATOR:
         extra = [measures.BY_NAME[p] for p in measures.BY_NAME[num].parts if p != den]
         value = " + ".join(f"CASE WHEN {measures.case_condition(m.name)} THEN {m.value or 1} ELSE 0 END"
                            for m in extra)
-        return f"(in_den AND ({value}) > 0)", f"({value})"
+        return "(in_den AND v > 0)", f"({value})"
     return {Rule.NONE: "NULL", Rule.COUNTED: "in_num", Rule.IN_NUMERATOR: "in_num",
             Rule.NOT_IN_NUMERATOR: "(in_den AND NOT in_num)"}[r], None
 
@@ -125,53 +126,65 @@ def with_totals(df: pd.DataFrame, elsewhere: bool, first_page) -> tuple[pd.DataF
 def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope, indicator_id: str, *,
                     only_deciding: bool = False, page: int = 0, page_size: int | None = 50) -> CaseList:
     """The cases behind `indicator_id` for the scope and period, deciding ones first; one page
-    (page_size None: all of them)."""
+    (page_size None: all of them).
+
+    Two queries: the list's counts (and the mean a mean's deciding cases exceed), then the page.
+    Both select the cases with the parts' own conditions, the period given as parameters, so
+    DuckDB reads only the rows that pass (metrics/named.py)."""
     ind = BY_ID[indicator_id]
     num, den = _parts(ind)
     # both parts in the same scope (not one by the origin case): the rows are filtered by it once
     scoped = den is None or sources.of(num) is sources.of(den)
-    num_sql, num_params = _part(scope, num, scoped)
-    den_sql, den_params = _part(scope, den, scoped)
+    in_num, num_params = _part(scope, num, scoped)
+    in_den, den_params = _part(scope, den, scoped)
     any_num, any_num_params = scope.where(sources.of(num), alias="c")
     any_den, any_den_params = scope.where(sources.of(den), alias="c") if den and not scoped else ("false", [])
-    decides, sort_value = _decides(ind)
-    sort = sort_value or "over_limit_days"
-    limit = "" if page_size is None else "LIMIT ? OFFSET ?"
-    sql = f"""
-        WITH p AS (SELECT ?::DATE AS p_start, ?::DATE AS p_end),
+    decides, value = _decides(ind)
+    rows = f"""
         b AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
               FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code
               WHERE ({any_num}) OR ({any_den})),
-        parts AS (SELECT b.*, p.p_start, p.p_end, {num_sql} AS in_num, {den_sql} AS in_den FROM b, p),
-        facts AS (
-            SELECT *, {measures.open_on('p_end')} AS open_at_end,
-                   limit_days + extended_days AS limit_total,
-                   CASE WHEN {measures.open_on('p_end')}
-                        THEN (p_end - filed_date) - deducted_days ELSE net_days END AS used_days
-            FROM parts WHERE in_num OR in_den),
-        marked AS (SELECT *, {decides} AS decides,
-                          CASE WHEN used_days > limit_total THEN used_days - limit_total END AS over_limit_days
-                   FROM facts),
-        totals AS (SELECT count(*) AS total, count(*) FILTER (WHERE decides) AS deciding FROM marked),
-        counted AS (SELECT * FROM marked, totals)  -- not a window: DuckDB's filtered count() OVER () is very slow
+        x AS (SELECT b.*, coalesce({in_num}, false) AS in_num, coalesce({in_den}, false) AS in_den,
+                     {value or "NULL"} AS v, ?::DOUBLE AS mean
+              FROM b WHERE ({in_num}) OR ({in_den}))"""
+    base = any_num_params + any_den_params + num_params + den_params
+
+    def run(sql: str, params: list) -> pd.DataFrame:
+        return con.execute(*with_period(sql, params, period.start, period.end)).df()
+
+    mean = None
+    if value is not None and "mean" in decides:  # the deciding cases are those above the listed cases' mean
+        mean = run(f"WITH {rows} SELECT avg(v) FILTER (WHERE in_den) AS mean FROM x",
+                   base + [None] + num_params + den_params)["mean"].iloc[0]
+        mean = None if pd.isna(mean) else float(mean)
+    params = base + [mean] + num_params + den_params
+    counts = run(f"WITH {rows} SELECT count(*) AS total, count(*) FILTER (WHERE {decides}) AS deciding FROM x",
+                 params).iloc[0]
+    total, deciding = int(counts["total"]), int(counts["deciding"])
+    open_at_end = measures.open_on("p_end")
+    limit = "" if page_size is None else "LIMIT ? OFFSET ?"
+    sql = f"""
+        WITH {rows},
+        marked AS (SELECT *, {decides} AS decides, {open_at_end} AS open_at_end,
+                          limit_days + extended_days AS limit_total,
+                          CASE WHEN {open_at_end} THEN (p_end - filed_date) - deducted_days ELSE net_days END AS used_days
+                   FROM x)
         SELECT decides, case_no, origin_case_no, court_code::VARCHAR AS court_code, court_name, division, judge_id, judge_name,
                case_type::VARCHAR AS case_type, procedure::VARCHAR AS procedure, cause, filed_date, closed_date,
                closing_method::VARCHAR AS closing_method, CASE WHEN NOT open_at_end THEN duration_days END AS days,
-               limit_total, used_days, over_limit_days,
+               limit_total, used_days,
+               CASE WHEN used_days > limit_total THEN used_days - limit_total END AS over_limit_days,
                CASE WHEN open_at_end THEN limit_total - used_days END AS days_left,
                CASE WHEN open_at_end THEN 'pending' ELSE 'closed' END AS status,
-               in_num AS in_numerator, in_den AS in_denominator, total, deciding
-        FROM counted {"WHERE decides" if only_deciding else ""}
-        ORDER BY decides DESC NULLS LAST, {sort} DESC NULLS LAST, filed_date, case_no
+               in_num AS in_numerator, in_den AS in_denominator
+        FROM marked {"WHERE decides" if only_deciding else ""}
+        ORDER BY decides DESC NULLS LAST, {"v" if value else "over_limit_days"} DESC NULLS LAST, filed_date, case_no
         {limit}"""
-    params = ([period.start, period.end] + any_num_params + any_den_params + num_params + den_params
-              + ([] if page_size is None else [page_size, page * page_size]))
-    rows, total, deciding = with_totals(con.execute(sql, params).df(), page or only_deciding,
-                                        lambda: indicator_cases(con, period, scope, indicator_id, page=0, page_size=1))
-    if not len(rows):
-        return CaseList(rows, total, deciding)
+    listed = dates_as_days(run(sql, params + ([] if page_size is None else [page_size, page * page_size])))
+    if not len(listed):
+        return CaseList(listed, total, deciding)
     if den is None:  # one part: the flags say nothing
-        rows = rows.drop(columns=["in_numerator", "in_denominator"])
+        listed = listed.drop(columns=["in_numerator", "in_denominator"])
     if sources.ORIGIN not in (sources.of(num), sources.of(den)):  # the decision attacked: only for a count by origin
-        rows = rows.drop(columns=["origin_case_no"])
-    return CaseList(rows[[c for c in COLUMNS if c in rows.columns]], total, deciding)
+        listed = listed.drop(columns=["origin_case_no"])
+    return CaseList(listed[[c for c in COLUMNS if c in listed.columns]], total, deciding)
