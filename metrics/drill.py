@@ -140,9 +140,12 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     any_num, any_num_params = scope.where(sources.of(num), alias="c")
     any_den, any_den_params = scope.where(sources.of(den), alias="c") if den and not scoped else ("false", [])
     decides, value = _decides(ind)
+    # The court's attribute only where a condition asks for it: a join above the scan keeps DuckDB
+    # from sorting the page by the few columns it sorts on and reading the others for its rows only.
+    populated = "has_population" in in_num + in_den + (value or "") + decides
     rows = f"""
-        b AS (SELECT c.*, coalesce(ct.population > 0, false) AS has_population, ct.court_name
-              FROM cases c LEFT JOIN courts ct ON ct.court_code = c.court_code
+        b AS (SELECT c.*{", coalesce(ct.population > 0, false) AS has_population" if populated else ""}
+              FROM cases c{" LEFT JOIN courts ct ON ct.court_code = c.court_code" if populated else ""}
               WHERE ({any_num}) OR ({any_den})),
         x AS (SELECT b.*, coalesce({in_num}, false) AS in_num, coalesce({in_den}, false) AS in_den,
                      {value or "NULL"} AS v, ?::DOUBLE AS mean
@@ -163,26 +166,29 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
     total, deciding = int(counts["total"]), int(counts["deciding"])
     open_at_end = measures.open_on("p_end")
     limit = "" if page_size is None else "LIMIT ? OFFSET ?"
+    order = f"decides DESC NULLS LAST, {'v' if value else 'over_limit_days'} DESC NULLS LAST, filed_date, case_no"
     sql = f"""
         WITH {rows},
         marked AS (SELECT *, {decides} AS decides, {open_at_end} AS open_at_end,
                           limit_days + extended_days AS limit_total,
                           CASE WHEN {open_at_end} THEN (p_end - filed_date) - deducted_days ELSE net_days END AS used_days
-                   FROM x)
-        SELECT decides, case_no, origin_case_no, court_code::VARCHAR AS court_code, court_name, division, judge_id, judge_name,
-               case_type::VARCHAR AS case_type, procedure::VARCHAR AS procedure, cause, filed_date, closed_date,
-               closing_method::VARCHAR AS closing_method, CASE WHEN NOT open_at_end THEN duration_days END AS days,
-               limit_total, used_days,
-               CASE WHEN used_days > limit_total THEN used_days - limit_total END AS over_limit_days,
-               CASE WHEN open_at_end THEN limit_total - used_days END AS days_left,
-               CASE WHEN open_at_end THEN 'pending' ELSE 'closed' END AS status,
-               in_num AS in_numerator, in_den AS in_denominator
-        FROM marked {"WHERE decides" if only_deciding else ""}
-        ORDER BY decides DESC NULLS LAST, {"v" if value else "over_limit_days"} DESC NULLS LAST, filed_date, case_no
-        {limit}"""
+                   FROM x),
+        page AS (
+            SELECT decides, case_no, origin_case_no, court_code, division, judge_id, judge_name,
+                   case_type::VARCHAR AS case_type, procedure::VARCHAR AS procedure, cause, filed_date, closed_date,
+                   closing_method::VARCHAR AS closing_method, CASE WHEN NOT open_at_end THEN duration_days END AS days,
+                   limit_total, used_days,
+                   CASE WHEN used_days > limit_total THEN used_days - limit_total END AS over_limit_days,
+                   CASE WHEN open_at_end THEN limit_total - used_days END AS days_left,
+                   CASE WHEN open_at_end THEN 'pending' ELSE 'closed' END AS status,
+                   in_num AS in_numerator, in_den AS in_denominator, v
+            FROM marked {"WHERE decides" if only_deciding else ""}
+            ORDER BY {order}
+            {limit})
+        SELECT page.* REPLACE (page.court_code::VARCHAR AS court_code), ct.court_name
+        FROM page LEFT JOIN courts ct ON ct.court_code = page.court_code
+        ORDER BY {order}"""
     listed = dates_as_days(run(sql, params + ([] if page_size is None else [page_size, page * page_size])))
-    if not len(listed):
-        return CaseList(listed, total, deciding)
     if den is None:  # one part: the flags say nothing
         listed = listed.drop(columns=["in_numerator", "in_denominator"])
     if sources.ORIGIN not in (sources.of(num), sources.of(den)):  # the decision attacked: only for a count by origin

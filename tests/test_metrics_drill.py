@@ -66,3 +66,11 @@ def test_paging_and_a_figure_without_a_better_side(con):  # noqa: F811
     assert not set(first.rows["case_no"]) & set(second.rows["case_no"]) and first.total == second.total
     beyond = indicator_cases(con, Q1, Scope(), "received", page=99, page_size=2)
     assert beyond.rows.empty and beyond.total == first.total
+    assert list(beyond.rows.columns) == list(first.rows.columns)  # the table's headers stay as they were
+
+
+def test_a_list_by_the_courts_population_lists_its_lawsuits(con):  # noqa: F811
+    # 万人起诉率: lawsuits of courts with a population, the one condition on the court's attribute
+    listed = indicator_cases(con, Q1, Scope(), "lawsuits_per_10k", page_size=None)
+    figures = compute(con, Q1, None, Scope(), ["lawsuits_per_10k"]).iloc[0]
+    assert listed.total == figures["numerator"] > 0 and listed.rows["court_name"].notna().all()
