@@ -12,7 +12,7 @@ from metrics.catalogue import BY_ID
 from metrics.evaluation import load_config
 from present import charts, format as fmt, sheets
 from present.theme import falls_short, status_color
-from ui import drill_path, followup_form, followup_views, pages, queries, style, vega
+from ui import damaged, drill_path, followup_form, followup_views, pages, queries, style, vega
 from ui.drill import case_list
 from ui.drill_path import View
 from ui.export import download_xlsx
@@ -21,6 +21,18 @@ from ui.plain import tm
 from ui.layout import page_context
 from ui.session import current_access
 from ui.url_state import url_widget
+
+
+@damaged.fragment
+def scope_cases(q, ctx: dict, indicator: str) -> None:
+    """The scope's cases behind the figure, listed only while their section is open. A fragment:
+    opening it, paging and filtering rerun this section alone, not the page's charts above it."""
+    cases = st.expander(t("scope_visits" if BY_ID[indicator].needs_visits else "scope_cases"), on_change="rerun",
+                        key="cases_open")
+    if cases.open:
+        with cases:
+            case_list(q, ctx, indicator)
+
 
 f, ctx = page_context("compare")
 L = lang()
@@ -191,7 +203,4 @@ elif clicked and level == "judge":
     else:
         case_list(scope_q.narrow(court=row["court_code"], district=False, judge_id=row["judge_id"]), ctx, chosen, clicked)
 elif not access.rule.own_cases_only:
-    cases = st.expander(t("scope_visits" if ind.needs_visits else "scope_cases"), on_change="rerun", key="cases_open")
-    if cases.open:  # listed only when opened
-        with cases:
-            case_list(scope_q, ctx, chosen)
+    scope_cases(scope_q, ctx, chosen)

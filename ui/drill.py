@@ -44,12 +44,11 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
     rows = _readable(listed.rows, how is not Rule.NONE)
     show(rows.drop(columns=[c for c in HIDDEN if c in rows.columns]), alt="visits" if visits else "cases")
     with st.container(horizontal=True):
-        if st.button(t("previous"), disabled=page == 0, key=key + "_prev"):
-            st.session_state[key + "_page"] = page - 1
-            st.rerun()
-        if st.button(t("next"), disabled=page + 1 >= pages, key=key + "_next"):
-            st.session_state[key + "_page"] = page + 1
-            st.rerun()
+        # the page turned in the click's callback, before the run it starts (in a fragment: the fragment's)
+        st.button(t("previous"), disabled=page == 0, key=key + "_prev",
+                  on_click=lambda: st.session_state.update({key + "_page": page - 1}))
+        st.button(t("next"), disabled=page + 1 >= pages, key=key + "_next",
+                  on_click=lambda: st.session_state.update({key + "_page": page + 1}))
         if shown_total > EXPORT_LIMIT:
             st.caption(tm("export_too_long", limit=EXPORT_LIMIT))
         else:

@@ -17,6 +17,7 @@ from websockets.typing import Subprotocol
 from loadsim.page import Page
 
 EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN  # st.rerun or a page switch: another run follows
+FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 
 
@@ -58,11 +59,14 @@ class Connection:
             await self._ws.close()
 
     async def run(self, timeout: float, states=(), page_hash: str = "", query_string: str = "",
-                  path: str = "") -> tuple[float, Page]:
+                  path: str = "", fragment: str = "", drawn: Page | None = None) -> tuple[float, Page]:
         """Ask for a rerun; returns the seconds from sending it until the last run it caused
-        finished (a st.rerun or switch_page continues it), and what that run drew."""
+        finished (a st.rerun or switch_page continues it), and what that run drew. `fragment`: the
+        fragment to rerun alone (as the frontend asks when a widget in it changes), over the page
+        `drawn` before."""
         msg = BackMsg()
         cs = msg.rerun_script
+        cs.fragment_id = fragment
         cs.query_string = query_string
         cs.widget_states.widgets.extend(states)
         cs.page_script_hash = page_hash
@@ -72,15 +76,16 @@ class Connection:
         t0 = time.perf_counter()
         try:
             await self._ws.send(msg.SerializeToString())
-            page = await asyncio.wait_for(self._until_finished(), timeout)
+            page = await asyncio.wait_for(self._until_finished(drawn.continued() if fragment and drawn else None),
+                                          timeout)
         except ConnectionClosed as e:
             raise Dropped(f"closed: {e!r}") from e
         except asyncio.TimeoutError as e:
             raise TimedOut(f"no script_finished within {timeout:.0f} s") from e
         return time.perf_counter() - t0, page
 
-    async def _until_finished(self) -> Page:
-        page = Page()
+    async def _until_finished(self, continued: Page | None = None) -> Page:
+        page = continued or Page()
         while True:
             data = await self._ws.recv()
             self.received += len(data)
@@ -89,10 +94,13 @@ class Connection:
             kind = fm.WhichOneof("type")
             if kind == "new_session":  # each run begins with one
                 self.session_id = fm.new_session.initialize.session_id or self.session_id
-                page = Page(query_string=page.query_string)
+                if continued is None:
+                    page = Page(query_string=page.query_string)
             elif kind == "script_finished":
                 if fm.script_finished == EARLY_FOR_RERUN:
                     continue
+                if fm.script_finished == FRAGMENT_DONE and continued is None:
+                    continue  # a fragment that ran by itself (run_every), not the run asked for
                 if fm.script_finished == COMPILE_ERROR:
                     page.exceptions.append("script compile error")
                 return page

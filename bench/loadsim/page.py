@@ -3,7 +3,7 @@ browser would send back for each), the navigation, exceptions and the sign-in ti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -20,6 +20,7 @@ class Widget:
     value: object        # what the browser sends back untouched (None: nothing, as for a button)
     options: list[str] = field(default_factory=list)
     disabled: bool = False
+    fragment: str = ""   # the fragment drawing it ("" none): a change reruns that fragment alone
 
     @property
     def key(self) -> str:
@@ -87,7 +88,8 @@ class Page:
         if delta.WhichOneof("type") == "add_block":
             block = delta.add_block
             if block.WhichOneof("type") == "expandable" and block.expandable.id:
-                self._keep(Widget(block.expandable.id, "expander", root, bool(block.expandable.expanded)))
+                self._keep(Widget(block.expandable.id, "expander", root, bool(block.expandable.expanded),
+                                  fragment=delta.fragment_id))
             return
         if delta.WhichOneof("type") != "new_element":
             return
@@ -100,10 +102,15 @@ class Page:
             if found:
                 self.ticket = found.group(1)
         elif kind in WIDGETS:
-            self._keep(WIDGETS[kind](getattr(el, kind), root))
+            self._keep(replace(WIDGETS[kind](getattr(el, kind), root), fragment=delta.fragment_id))
 
     def _keep(self, w: Widget) -> None:
         self.widgets[w.id] = w
+
+    def continued(self) -> "Page":
+        """The page a fragment's run starts from: what the last run drew, its elements uncounted
+        (a fragment's run redraws its own elements and leaves the rest as they were)."""
+        return replace(self, widgets=dict(self.widgets), exceptions=[], elements=0, ticket=None)
 
 
 def _selectbox(p, root: int) -> Widget:

@@ -230,10 +230,13 @@ class User:
             self._error("not_applied", f"{action}: {detail}")
 
     async def _rerun(self, action: str, changed: list, replace: str) -> None:
-        """A widget changed on the current page: every widget's state, that one's new."""
+        """A widget changed on the current page: every widget's state, that one's new; a widget in a
+        fragment reruns that fragment alone."""
         states = [s for s in self.page.states() if s.id != replace] + changed
+        fragment = self.page.widgets[replace].fragment if replace in self.page.widgets else ""
         await self._timed(action, states=states, page_hash=self.page.current_hash,
-                          query_string=self.page.query_string, path=self.page.current)
+                          query_string=self.page.query_string, path=self.page.current,
+                          fragment=fragment, drawn=self.page)
 
     async def _timed(self, action: str, **run) -> float | None:
         """Run and time; the seconds, or None when the page drew an exception (an error, not a time)."""
@@ -248,7 +251,8 @@ class User:
                 self._error("exception", f"{action} on {page.current or 'landing'}: {text}")
             return None
         self.record.time(action, seconds)
-        self.record.elements.setdefault(page.path_name, []).append(page.elements)
+        if not run.get("fragment"):  # a fragment's run draws its own elements only
+            self.record.elements.setdefault(page.path_name, []).append(page.elements)
         self.done += 1
         self.since_reconnect = 0 if action == "reconnect" else self.since_reconnect + 1
         self.last_done = time.time()

@@ -125,6 +125,17 @@ def test_case_list_shows_the_deciding_cases_and_exports_the_whole_list(server, p
     assert filters["部门"] == "民一庭" and filters["指标"] == "审限内结案率"
     assert filters["法院"] == "明湖市湖滨区人民法院（示0101）" and filters["期间"] == "2026年前三季度"
 
+    # paging: the list's own section reruns (a fragment), the next page and back
+    listed = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']").last
+    first_cases = listed.locator("[role='gridcell']").all_inner_texts()
+    page.get_by_role("button", name="下一页").last.click()
+    page.get_by_text(re.compile(r"第 2/\d+ 页")).first.wait_for(timeout=60000)
+    wait_ready(page, 60000)
+    listed = page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']").last
+    assert first_cases and listed.locator("[role='gridcell']").all_inner_texts() != first_cases
+    page.get_by_role("button", name="上一页").last.click()
+    page.get_by_text(re.compile(r"第 1/\d+ 页")).first.wait_for(timeout=60000)
+
     # filtered to the deciding cases: the list and its export hold only them
     switch(page, "只看影响指标的案件")
     page.get_by_text(re.compile(r"第 1/1 页")).first.wait_for(timeout=60000)
