@@ -27,6 +27,8 @@ from ui.url_state import url_widget
 def scope_cases(q, ctx: dict, indicator: str) -> None:
     """The scope's cases behind the figure, listed only while their section is open. A fragment:
     opening it, paging and filtering rerun this section alone, not the page's charts above it."""
+    if current_access() != q.viewer:  # signed out meanwhile, or their rights changed: the whole page decides again
+        st.rerun(scope="app")
     cases = st.expander(t("scope_visits" if BY_ID[indicator].needs_visits else "scope_cases"), on_change="rerun",
                         key="cases_open")
     if cases.open:

@@ -136,6 +136,20 @@ def test_case_list_shows_the_deciding_cases_and_exports_the_whole_list(server, p
     page.get_by_role("button", name="上一页").last.click()
     page.get_by_text(re.compile(r"第 1/\d+ 页")).first.wait_for(timeout=60000)
 
+    # signed out in another tab: the list's next click (its section's own run) finds the session ended
+    tab = page.context.new_page()
+    tab.goto(f"{server}/trends")
+    wait_ready(tab, 60000)
+    tab.get_by_role("button", name="退出登录").click()
+    wait_ready(tab, 60000)
+    tab.close()
+    page.get_by_role("button", name="下一页").last.click()
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60000)
+    assert page.get_by_text(re.compile(r"第 2/\d+ 页")).count() == 0
+    open_as(page, f"{server}/compare?court=%E7%A4%BA0101&level=judge&division=%E6%B0%91%E4%B8%80%E5%BA%AD")
+    page.get_by_text("本范围明细案件").click()
+    page.get_by_text(re.compile(r"第 1/\d+ 页")).first.wait_for(timeout=60000)
+
     # filtered to the deciding cases: the list and its export hold only them
     switch(page, "只看影响指标的案件")
     page.get_by_text(re.compile(r"第 1/1 页")).first.wait_for(timeout=60000)
