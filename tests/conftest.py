@@ -2,9 +2,15 @@
 tests that ask for it) and the state backends that the security tests run against."""
 from __future__ import annotations
 
+import os
 import secrets
 
 import pytest
+
+# The servers and pages the tests start do not warm their answers in the background: on two cores
+# the warming (hundreds of answers per server) competed with the tests for the CPU. The warming
+# itself is tested in tests/test_answers.py, which turns it back on.
+os.environ.setdefault("SPZX_WARM", "0")
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from ui import answers
 
 @pytest.fixture
 def world(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPZX_WARM", "1")  # the suite's servers run without it (tests/conftest.py)
     log = tmp_path / "computations.log"
     monkeypatch.setenv("SPZX_COMPUTATIONS_LOG", str(log))
     state = {"version": ("v1",)}
