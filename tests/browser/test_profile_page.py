@@ -71,7 +71,9 @@ def _click_first_row(page, grid) -> None:
 def test_one_click_from_a_comparison_opens_the_profile(server, page, path, level):
     open_as(page, f"{server}{path}", user="demo_leader")
     page.get_by_text("点选表中一行").first.wait_for()
+    wait_ready(page, 60000)  # the caption is drawn before the table below it: wait for the run to end
     grid = page.locator("[data-testid='stDataFrame']").last
+    grid.locator("[role='gridcell']").first.wait_for(state="attached", timeout=60000)
     first_unit = grid.locator("[role='gridcell']").nth(0).inner_text().strip()
     _click_first_row(page, grid)
     assert f"plevel={level}" in page.url
@@ -118,7 +120,9 @@ def test_profile_in_english(server, page):
 def test_a_judge_opens_their_own_profile_from_the_comparison_and_no_one_elses(server, page):
     open_as(page, f"{server}/compare", user="demo_judge")
     page.get_by_text("点选表中一行").first.wait_for()
+    wait_ready(page, 60000)  # the caption is drawn before the table below it: wait for the run to end
     grid = page.locator("[data-testid='stDataFrame']").last
+    grid.locator("[role='gridcell']").first.wait_for(state="attached", timeout=60000)
     names = [c.strip() for c in grid.locator("[role='gridcell']").all_inner_texts()][::3]  # the unit column
     own = next(i for i, n in enumerate(names) if not n.startswith("法官"))  # others appear as 法官A, 法官B …
     other = next(i for i, n in enumerate(names) if n.startswith("法官"))
