@@ -156,7 +156,7 @@ def indicator_cases(con: duckdb.DuckDBPyConnection, period: Period, scope: Scope
         return con.execute(*with_period(sql, params, period.start, period.end)).df()
 
     mean = None
-    if value is not None and "mean" in decides:  # the deciding cases are those above the listed cases' mean
+    if rule(ind) is Rule.ABOVE_MEAN:  # the deciding cases are those above the listed cases' mean
         mean = run(f"WITH {rows} SELECT avg(v) FILTER (WHERE in_den) AS mean FROM x",
                    base + [None] + num_params + den_params)["mean"].iloc[0]
         mean = None if pd.isna(mean) else float(mean)
