@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import BY_ID, Kind, View, in_view
+from metrics.catalogue import BY_ID, Kind
 from present import charts, format as fmt, sheets
 from ui import queries, vega
 from ui.export import download_xlsx
@@ -14,14 +14,14 @@ from ui.layout import page_context
 from ui.plain import tm
 from ui.tables import show
 
-IDS = in_view(View.BUSINESS)
+IDS = list(queries.BUSINESS_IDS)
 f, ctx = page_context("business")
 L = lang()
 all_cases = f.narrow(enterprise=False)
 enterprise = f.narrow(enterprise=True)
 # All cases: the whole tables the other pages ask (computed once for all pages); 涉企 cases only
 # here: their few indicators.
-ours = queries.table(enterprise, indicators=tuple(IDS)).set_index("indicator").loc[IDS]
+ours = queries.table(enterprise, indicators=queries.BUSINESS_IDS).set_index("indicator").loc[IDS]
 every = queries.table(all_cases).set_index("indicator").loc[IDS]
 st.caption(t("business_caption"))
 
@@ -41,11 +41,12 @@ for start in range(0, len(IDS), 4):
 
 # The same by court: 涉企 beside all cases for each court of the scope.
 st.subheader(t("business_by_court"))
-chosen = st.segmented_control(t("indicator"), [i for i in IDS if BY_ID[i].kind is not Kind.COUNT], required=True,
+chosen = st.segmented_control(t("indicator"), list(queries.BUSINESS_CHARTED), required=True,
                               default="avg_duration", format_func=lambda i: BY_ID[i].name(L), key="business_ind")
 ind = BY_ID[chosen]
 by_court = pd.concat([
-    queries.table(enterprise, "court", (chosen,)).assign(series=t("enterprise_cases")),
+    # every charted indicator in one answer (the one the warming computes): another pick asks nothing new
+    queries.table(enterprise, "court", queries.BUSINESS_CHARTED).assign(series=t("enterprise_cases")),
     queries.table(all_cases, "court").assign(series=t("all_cases"))])
 by_court = by_court[by_court["indicator"] == chosen]
 by_court = by_court.dropna(subset=["value"]).assign(

@@ -17,7 +17,7 @@ from metrics.access import Access, AccessDenied, Reach
 from metrics.api import cases_behind, indicator_table
 from metrics.drill import CaseList
 from metrics.visit_drill import records_behind
-from metrics.catalogue import View, in_view
+from metrics.catalogue import BY_ID, Kind, View, in_view
 from metrics.engine import Scope, compute
 from metrics.explain import why_moved
 from metrics import management
@@ -39,6 +39,12 @@ from metrics import shared_reads
 from ui.answers import seed_with, shared, versions
 from ui.database import cursor
 from ui.i18n import t
+
+
+# 营商环境's questions, asked the same way by its page and by the warming: the 涉企 figures, and
+# every one of them a chart can show by court in one answer (picking another asks nothing new)
+BUSINESS_IDS = tuple(in_view(View.BUSINESS))
+BUSINESS_CHARTED = tuple(i for i in BUSINESS_IDS if BY_ID[i].kind is not Kind.COUNT)
 
 
 def alias_salt(q: Query) -> str:
@@ -68,7 +74,7 @@ def table(q: Query, by: str | None = None, indicators: tuple[str, ...] | None = 
     return _hide(q, _table(q.period_obj, q.scope, by, indicators))
 
 
-@shared(2048)
+@shared(4096)
 def _table(period, scope, by, indicators) -> pd.DataFrame:
     return indicator_table(cursor(), period, scope, by, list(indicators) if indicators else None)
 
@@ -128,7 +134,7 @@ def assessment(q: Query, by: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _hide(q, units), _hide(q, detail)
 
 
-@shared(32)
+@shared(512)
 def _assessment(period, scope, by) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _assessment_of(cursor(), period, by, scope)
 
@@ -473,34 +479,47 @@ def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame
 # ---- what a new server or a new data version computes before anyone asks (ui/answers.py)
 
 SEED_QUARTERS = 8  # the latest two years' quarters of every court: what the office and leaders open
-SEED_TABLES = 1024  # at most half of _table's entries: a province of many courts warms its newest quarters
+SEED_TABLES = 2048  # at most half of _table's entries: a province of many courts warms its newest quarters
 
 
 def _seeds():
     """Every court over the latest quarters, year to date, keyed as the pages ask by default: with
     its district (a court without one is its own district) its indicators (态势总览, 对比分析's
-    reference) and its courts side by side (对比分析 by court); alone, its divisions side by side
-    (对比分析 by division); and the year's flow by month (态势总览's chart). The newest first."""
+    reference), its courts side by side (对比分析 by court), its 涉企 figures alone and by court
+    (营商环境) and its courts' 综合评估; alone, its divisions side by side (对比分析 by division); and
+    the year's flow by month (态势总览's chart). The newest first."""
     listed = courts()
     first = first_year()
     flow = tuple(in_view(View.FLOW))
     tables = 0
     for rank in range(SEED_QUARTERS):
         for court in listed["court_code"]:
-            for district, levels in ((True, (None, "court")), (False, ("division",))):
+            for district in (True, False):
                 through = scope_dates(court, district).through
                 quarters = period_options("quarter", first, through)
                 if rank >= len(quarters):
                     continue
                 scope = Scope(court=court, with_subordinates=district)
                 period = Period.parse(quarters[rank], True).to_date(through)
-                for by in levels:
+                for args in _seed_tables(period, scope):
                     if tables >= SEED_TABLES:
                         return
                     tables += 1
-                    yield _table, (period, scope, by, None)
-                if rank == 0 and district:
-                    yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", flow)
+                    yield _table, args
+                if district:
+                    yield _assessment, (period, scope, "court")
+                    if rank == 0:
+                        yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", flow)
+
+
+def _seed_tables(period: Period, scope: Scope):
+    """The _table answers the pages ask first for a scope and period (see _seeds)."""
+    if not scope.with_subordinates:
+        yield period, scope, "division", None
+        return
+    enterprise = replace(scope, enterprise=True)
+    yield from ((period, scope, None, None), (period, scope, "court", None),
+                (period, enterprise, None, BUSINESS_IDS), (period, enterprise, "court", BUSINESS_CHARTED))
 
 
 seed_with(_seeds)

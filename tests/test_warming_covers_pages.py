@@ -1,0 +1,53 @@
+"""The start-up warming (ui/queries.py's seeds) computes what the pages ask first: after it, a
+leader or the office opening 态势总览, 对比分析, 营商环境 or 综合评估 at their default view computes no
+indicator table, series or assessment of their own. A page that asks its question differently
+from the seeds (another indicator tuple, another level) would compute on every first click."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import answers, queries
+
+from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
+
+PAGES = ("overview", "compare", "business", "assessment")
+WARMED = (queries._table, queries._series, queries._assessment)
+
+
+@pytest.fixture
+def served(demo, monkeypatch, tmp_path):  # noqa: F811
+    db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    monkeypatch.setenv("SPZX_DB", db)
+    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
+    monkeypatch.chdir(ROOT)
+    for query in WARMED:  # answers kept by earlier tests in this process would hide a miss
+        monkeypatch.setattr(query.cached, "_kept", type(query.cached._kept)())
+    monkeypatch.setattr(answers, "_asks", type(answers._asks)())  # warm the seeds alone
+    monkeypatch.setattr(answers, "BUSY_SHARE", 0.0)  # no rest between answers: nobody clicks meanwhile
+    monkeypatch.setattr(queries, "SEED_QUARTERS", 1)  # the default view is the latest quarter's
+    answers._warm_all(answers.versions())
+    log = tmp_path / "computations.log"
+    monkeypatch.setenv("SPZX_COMPUTATIONS_LOG", str(log))
+    return log
+
+
+@pytest.mark.parametrize("user", ["demo_leader", "demo_admin"])
+def test_the_first_view_of_each_page_is_warm(served, user):
+    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=120)
+    at.session_state["_user"] = user
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, page
+        assert at.title, page  # the page was drawn, not a sign-in or an error
+    names = {q.__name__ for q in WARMED}
+
+    def computed() -> list[str]:
+        return [n for n in (served.read_text().split() if served.exists() else []) if n in names]
+    assert not computed()
+    at.selectbox(key="cat").select("执行").run()  # a scope the warming leaves out: computed, and seen
+    assert not at.exception
+    assert computed() == ["_assessment"]  # on 综合评估, the last page opened
