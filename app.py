@@ -8,18 +8,20 @@ import streamlit as st
 from metrics.evaluation import ConfigError
 from security.users import UsersFileError
 from ui import damaged, database, pages, url_state
-from ui.i18n import lang, t
+from ui.i18n import lang, speak_for_this_run, t
 from ui.plain import md, tm
 from ui.session import cookie_exchange, current_user, resume, sign_in_page, sign_out
 
 # A local icon: a Material icon as favicon is fetched from a public font host, and courts run on
 # closed intranets (nothing leaves the machine).
 ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "present", "icon.png")
+speak_for_this_run(None)  # until the switch below is drawn, the language is the session's
 st.set_page_config(page_title=t("app_title"), page_icon=ICON, layout="wide")
 
 with st.sidebar:
     st.segmented_control("语言 / Language", ["中文", "English"], key="lang", bind="query-params", default="中文",
                          required=True)
+speak_for_this_run(lang())
 
 if not database.exists():
     st.title(t("app_title"))

@@ -22,6 +22,14 @@ def lang() -> str:
     return "en" if st.session_state.get("lang") == "English" else "zh"
 
 
+def speak_for_this_run(language: str | None) -> None:
+    """app.py, at the top of a run (None: read from the session until the switch is drawn), then
+    with the switch's language for the rest of the run: a page asks lang() a hundred times, and
+    each read of the session's state costs more than the label. The language changes only by
+    its switch, which starts a whole new run; a fragment's run keeps its page's."""
+    _speaking.set(language)
+
+
 def in_language_of_run(make: Callable[[], T]) -> Callable[[], T]:
     """`make` as it will run later, outside the script run (a download made on its click, in
     Streamlit's own thread, where the session's state is not at hand): in the language of now."""

@@ -328,7 +328,12 @@ def court_dates() -> pd.DataFrame:
 def scope_dates(court: str | None, district: bool) -> inventory.ScopeDates:
     """How complete a scope's data is: the date all its courts have reached, the courts ahead of
     it and those without data (metrics.inventory.scope_dates)."""
-    return inventory.scope_dates(court_dates(), court, district, dt.date.fromisoformat(meta()["data_date"]))
+    return _scope_dates(court, district, dt.date.today())
+
+
+@shared(256)  # every run's filter bar asks it: kept, not worked out again from every court's dates
+def _scope_dates(court: str | None, district: bool, today: dt.date) -> inventory.ScopeDates:
+    return inventory.scope_dates(_court_dates(today), court, district, dt.date.fromisoformat(_meta()["data_date"]))
 
 
 @shared(32)

@@ -11,6 +11,7 @@ from security import audit, sessions
 from security.users import SignInError, User, add_admin, load_users, setup_code, sign_in, sign_in_demo
 from ui import database, queries, url_state
 from ui.i18n import lang, t
+from ui.per_run import per_run
 from ui.plain import md, tm
 
 
@@ -26,7 +27,11 @@ def current_user() -> User | None:
     username = st.session_state.get("_user")
     if not username:
         return None
-    session_id = st.session_state.get("_session_id")
+    return _checked_user(username, st.session_state.get("_session_id"))
+
+
+@per_run  # a page asks a dozen times a run: checked once (signing out in this run changes the key)
+def _checked_user(username: str, session_id: str | None) -> User | None:
     if session_id and sessions.revoked(session_id):  # signed out in another tab or window
         st.session_state.pop("_user", None)
         return None
