@@ -1,6 +1,7 @@
 """Tables as the pages show them: the interface's headers, blanks as "—", as tall as their rows."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -15,8 +16,11 @@ def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         values = out[col]
-        if pd.api.types.is_float_dtype(values) and values.dropna().mod(1).eq(0).all():
-            out[col] = values.astype("Int64")
+        if pd.api.types.is_float_dtype(values):
+            known = values.to_numpy(dtype="float64", na_value=np.nan)  # numpy: every table of every run asks
+            known = known[~np.isnan(known)]
+            if np.all(np.isfinite(known) & (known == np.floor(known))):
+                out[col] = values.astype("Int64")
     return out
 
 
