@@ -37,6 +37,7 @@ from report import frozen
 from report.briefing import build, to_docx, to_xlsx, with_followup
 from metrics import shared_reads
 from ui.answers import seed_with, shared, versions
+from ui import params
 from ui.database import cursor
 from ui.i18n import t
 
@@ -85,7 +86,7 @@ def series(q: Query, year: int, by: str, indicators: tuple[str, ...]) -> pd.Data
     return _hide(q, _series(q.period_obj, q.scope, by, indicators))
 
 
-@shared(512)
+@shared(1024)
 def _series(period, scope, by, indicators) -> pd.DataFrame:
     return compute(cursor(), period, by, scope, list(indicators))
 
@@ -198,7 +199,7 @@ def outlook(q: Query, as_of: dt.date, level: str | None) -> dict:
     return _outlook(q.scope, as_of, level)
 
 
-@shared(32)
+@shared(256)
 def _outlook(scope, as_of, level) -> dict:
     return year_end_outlook(cursor(), scope, as_of, level=level)
 
@@ -491,11 +492,16 @@ def _seeds():
     """Every court over the latest quarters, year to date, keyed as the pages ask by default: with
     its district (a court without one is its own district) its indicators (态势总览, 对比分析's
     reference), its courts side by side (对比分析 by court), its 涉企 figures alone and by court
-    (营商环境) and its courts' 综合评估; alone, its divisions side by side (对比分析 by division); and
-    the year's flow by month (态势总览's chart). The newest first."""
+    (营商环境), its courts' 综合评估, and 趋势分析's default indicator by month over the period's year
+    and the year before, for it and for each of its courts alone; alone, its divisions side by
+    side (对比分析 by division); and the latest year's flow by month and year-end outlook (态势总览).
+    The newest first."""
     listed = courts()
+    levels = dict(zip(listed["court_code"], listed["level"]))
     first = first_year()
     flow = tuple(in_view(View.FLOW))
+    trend = (params.default("ind_trends"),)
+    trended: set[tuple] = set()
     tables = 0
     for rank in range(SEED_QUARTERS):
         for court in listed["court_code"]:
@@ -511,10 +517,30 @@ def _seeds():
                         return
                     tables += 1
                     yield _table, args
-                if district:
-                    yield _assessment, (period, scope, "court")
-                    if rank == 0:
-                        yield _series, (Period.parse(str(period.year)).to_date(through), scope, "month", flow)
+                if not district:
+                    continue
+                yield _assessment, (period, scope, "court")
+                year = Period.parse(str(period.year)).to_date(through)
+                if rank == 0:
+                    yield _series, (year, scope, "month", flow)
+                    yield _outlook, (scope, through, levels[court])
+                if (court, period.year) in trended:
+                    continue
+                trended.add((court, period.year))
+                yield _series, (year, scope, "month", trend)
+                yield _series, (Period.parse(str(period.year - 1)).to_date(through), scope, "month", trend)
+                units = _district_of(listed, court)
+                for unit in units if len(units) > 1 else ():  # 趋势分析's courts side by side
+                    yield _series, (year, Scope(court=unit), "month", trend)
+
+
+def _district_of(listed: pd.DataFrame, court: str) -> list[str]:
+    """The court and every court below it."""
+    found, frontier = [court], [court]
+    while frontier:
+        frontier = list(listed.loc[listed["parent_code"].isin(frontier), "court_code"])
+        found += frontier
+    return found
 
 
 def _seed_tables(period: Period, scope: Scope):
