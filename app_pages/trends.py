@@ -76,7 +76,7 @@ else:
     unit_names = dict(zip(units["court_code"] if unit_level == "court" else units["division"], units["name"]))
 if len(unit_names) > 1:
     st.subheader(t("units_side_by_side"))
-    picked = st.multiselect(t("units"), list(unit_names), default=list(unit_names)[:4],
+    picked = st.multiselect(t("units"), list(unit_names), default=list(unit_names)[:queries.TREND_UNITS_SHOWN],
                             format_func=lambda u: str(unit_names[u]), key=f"trend_units_{unit_level}", max_selections=8)
     if unit_level == "team":
         st.caption(t("teams_blank_left_out"))

@@ -14,7 +14,7 @@ import streamlit as st
 from data import versions
 from metrics.db import Damage
 from ui import database, pages
-from ui.i18n import t
+from ui.i18n import lang, speak_for_this_run, t
 from ui.plain import md, tm
 
 
@@ -66,6 +66,8 @@ def fragment(func=None, **options):
     def wrap(f):
         @functools.wraps(f)
         def guarded(*args, **kwargs):
+            speak_for_this_run(None)  # a fragment's own run: its language read once, as app.py does
+            speak_for_this_run(lang())
             with guard():
                 return f(*args, **kwargs)
         return st.fragment(guarded, **options)

@@ -26,7 +26,7 @@ def speak_for_this_run(language: str | None) -> None:
     """app.py, at the top of a run (None: read from the session until the switch is drawn), then
     with the switch's language for the rest of the run: a page asks lang() a hundred times, and
     each read of the session's state costs more than the label. The language changes only by
-    its switch, which starts a whole new run; a fragment's run keeps its page's."""
+    its switch, which starts a whole new run; a fragment's run fixes it too (ui/damaged.py)."""
     _speaking.set(language)
 
 

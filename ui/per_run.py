@@ -18,8 +18,9 @@ _here = threading.local()  # the run this thread draws, and what it asked
 
 def _this_run() -> object | None:
     """The current run's own object, or None outside a run (the warming thread, a download made
-    on its click). Streamlit gives each run, a fragment's too, a new `cursors` dict when it
-    starts (ScriptRunContext.reset); tests/test_per_run.py holds it to that."""
+    on its click). Streamlit gives each run a new `cursors` dict when it starts
+    (ScriptRunContext.reset; tests/test_per_run.py holds whole runs to that), and a fragment's
+    run a copy of its own (streamlit/runtime/fragment.py)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     return None if ctx is None else ctx.cursors
 

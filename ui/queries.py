@@ -199,7 +199,7 @@ def outlook(q: Query, as_of: dt.date, level: str | None) -> dict:
     return _outlook(q.scope, as_of, level)
 
 
-@shared(256)
+@shared(1024)
 def _outlook(scope, as_of, level) -> dict:
     return year_end_outlook(cursor(), scope, as_of, level=level)
 
@@ -484,6 +484,7 @@ def database_inventory(viewer: Access) -> tuple[dict, pd.DataFrame, pd.DataFrame
 
 # ---- what a new server or a new data version computes before anyone asks (ui/answers.py)
 
+TREND_UNITS_SHOWN = 4  # 趋势分析's chart of units draws the first this many until the user picks others
 SEED_QUARTERS = 8  # the latest two years' quarters of every court: what the office and leaders open
 SEED_TABLES = 2048  # at most half of _table's entries: a province of many courts warms its newest quarters
 
@@ -493,21 +494,26 @@ def _seeds():
     its district (a court without one is its own district) its indicators (态势总览, 对比分析's
     reference), its courts side by side (对比分析 by court), its 涉企 figures alone and by court
     (营商环境), its courts' 综合评估, and 趋势分析's default indicator by month over the period's year
-    and the year before, for it and for each of its courts alone; alone, its divisions side by
-    side (对比分析 by division); and the latest year's flow by month and year-end outlook (态势总览).
-    The newest first."""
+    and the year before, for it and for the courts its chart of units shows first, each alone;
+    alone, its divisions side by side (对比分析 by division); the latest year's flow by month
+    (态势总览) and year-end outlook (趋势分析). The newest first."""
     listed = courts()
     levels = dict(zip(listed["court_code"], listed["level"]))
     first = first_year()
     flow = tuple(in_view(View.FLOW))
     trend = (params.default("ind_trends"),)
     trended: set[tuple] = set()
+    dates, data_date = court_dates(), dt.date.fromisoformat(meta()["data_date"])
+    ends = {}  # (court, district) → the scope's data date and its quarters, newest first
+    for court in listed["court_code"]:
+        for district in (True, False):  # worked out here, not asked: the asks kept are the users'
+            through = inventory.scope_dates(dates, court, district, data_date).through
+            ends[court, district] = through, period_options("quarter", first, through)
     tables = 0
     for rank in range(SEED_QUARTERS):
         for court in listed["court_code"]:
             for district in (True, False):
-                through = scope_dates(court, district).through
-                quarters = period_options("quarter", first, through)
+                through, quarters = ends[court, district]
                 if rank >= len(quarters):
                     continue
                 scope = Scope(court=court, with_subordinates=district)
@@ -529,8 +535,8 @@ def _seeds():
                 trended.add((court, period.year))
                 yield _series, (year, scope, "month", trend)
                 yield _series, (Period.parse(str(period.year - 1)).to_date(through), scope, "month", trend)
-                units = _district_of(listed, court)
-                for unit in units if len(units) > 1 else ():  # 趋势分析's courts side by side
+                units = sorted(_district_of(listed, court))  # the chart of units lists them by code
+                for unit in units[:TREND_UNITS_SHOWN] if len(units) > 1 else ():
                     yield _series, (year, Scope(court=unit), "month", trend)
 
 

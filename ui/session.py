@@ -30,7 +30,7 @@ def current_user() -> User | None:
     return _checked_user(username, st.session_state.get("_session_id"))
 
 
-@per_run  # a page asks a dozen times a run: checked once (signing out in this run changes the key)
+@per_run  # a page asks a dozen times a run: checked once (signing out in this run pops _user first)
 def _checked_user(username: str, session_id: str | None) -> User | None:
     if session_id and sessions.revoked(session_id):  # signed out in another tab or window
         st.session_state.pop("_user", None)
