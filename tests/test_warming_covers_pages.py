@@ -4,25 +4,19 @@ indicator table, series, assessment or outlook of their own. A page that asks it
 from the seeds (another indicator tuple, another level) would compute on every first click."""
 from __future__ import annotations
 
-import os
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from ui import answers, queries
 
-from tests.test_metrics_identities import ROOT, demo  # noqa: F401  (fixture)
+from tests.test_app_widgets import unsigned  # noqa: F401  (fixture)
+from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
 
 PAGES = ("overview", "compare", "business", "assessment", "trends")
 WARMED = (queries._table, queries._series, queries._assessment, queries._outlook)
 
 
 @pytest.fixture
-def served(demo, monkeypatch, tmp_path):  # noqa: F811
-    db = demo.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
-    monkeypatch.setenv("SPZX_DB", db)
-    monkeypatch.setenv("SPZX_STATE", str(tmp_path / "state.sqlite"))
-    monkeypatch.chdir(ROOT)
+def served(unsigned, monkeypatch, tmp_path):  # noqa: F811  (the demo's database and a state of its own)
     for query in WARMED:  # answers kept by earlier tests in this process would hide a miss
         monkeypatch.setattr(query.cached, "_kept", type(query.cached._kept)())
     monkeypatch.setattr(answers, "_asks", type(answers._asks)())  # warm the seeds alone
@@ -31,12 +25,12 @@ def served(demo, monkeypatch, tmp_path):  # noqa: F811
     answers._warm_all(answers.versions())
     log = tmp_path / "computations.log"
     monkeypatch.setenv("SPZX_COMPUTATIONS_LOG", str(log))
-    return log
+    return unsigned, log
 
 
 @pytest.mark.parametrize("user", ["demo_leader", "demo_admin"])
 def test_the_first_view_of_each_page_is_warm(served, user):
-    at = AppTest.from_file(os.path.join(ROOT, "app.py"), default_timeout=120)
+    at, log = served
     at.session_state["_user"] = user
     at.run()
     for page in PAGES:
@@ -46,7 +40,7 @@ def test_the_first_view_of_each_page_is_warm(served, user):
     names = {q.__name__ for q in WARMED}
 
     def computed() -> list[str]:
-        return [n for n in (served.read_text().split() if served.exists() else []) if n in names]
+        return [n for n in (log.read_text().split() if log.exists() else []) if n in names]
     assert not computed()
     at.selectbox(key="cat").select("执行").run()  # a scope the warming leaves out: computed, and seen
     assert not at.exception

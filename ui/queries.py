@@ -535,18 +535,9 @@ def _seeds():
                 trended.add((court, period.year))
                 yield _series, (year, scope, "month", trend)
                 yield _series, (Period.parse(str(period.year - 1)).to_date(through), scope, "month", trend)
-                units = sorted(_district_of(listed, court))  # the chart of units lists them by code
+                units = sorted(inventory.district(cursor(), court))  # the chart of units lists them by code
                 for unit in units[:TREND_UNITS_SHOWN] if len(units) > 1 else ():
                     yield _series, (year, Scope(court=unit), "month", trend)
-
-
-def _district_of(listed: pd.DataFrame, court: str) -> list[str]:
-    """The court and every court below it."""
-    found, frontier = [court], [court]
-    while frontier:
-        frontier = list(listed.loc[listed["parent_code"].isin(frontier), "court_code"])
-        found += frontier
-    return found
 
 
 def _seed_tables(period: Period, scope: Scope):
