@@ -12,7 +12,7 @@ from tests.test_app_widgets import unsigned  # noqa: F401  (fixture)
 from tests.test_metrics_identities import demo  # noqa: F401  (fixture)
 
 PAGES = ("overview", "compare", "business", "assessment", "trends")
-WARMED = (queries._table, queries._series, queries._assessment, queries._outlook)
+WARMED = (queries._table, queries._series, queries._assessment, queries._outlook, queries._behind)
 
 
 @pytest.fixture
@@ -37,6 +37,11 @@ def test_the_first_view_of_each_page_is_warm(served, user):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, page
         assert at.title, page  # the page was drawn, not a sign-in or an error
+        if page == "compare":  # its 本范围明细案件 opened: the first page of the cases listed
+            at.session_state["cases_open"] = True
+            at.run()
+            assert not at.exception
+            assert any("第 1/" in c.value for c in at.caption), "the case list was not drawn"
     names = {q.__name__ for q in WARMED}
 
     def computed() -> list[str]:

@@ -11,7 +11,6 @@ from ui.i18n import lang, t
 from ui.plain import tm
 from ui.tables import show
 
-PAGE_SIZE = 50
 EXPORT_LIMIT = 200_000  # rows in one Excel file; a longer list asks for a narrower scope
 HIDDEN = ["court_code", "judge_id"]  # kept in the export, not on screen
 
@@ -30,9 +29,9 @@ def case_list(q, ctx, indicator: str, unit: str | None = None) -> None:
     key = f"drill_{q.court}_{q.division}_{q.judge_id}_{q.team}_{indicator}"
     only = how is not Rule.NONE and st.session_state.get(key + "_only", False)
     page = st.session_state.get(key + "_page", 0)
-    listed = queries.behind(q, indicator, only, page, PAGE_SIZE)
+    listed = queries.behind(q, indicator, only, page, queries.CASES_PAGE)
     shown_total = listed.deciding if only else listed.total
-    pages = max(1, -(-shown_total // PAGE_SIZE))
+    pages = max(1, -(-shown_total // queries.CASES_PAGE))
     if how is not Rule.NONE:
         st.caption(t(f"visit_rule_{how.value}") if visits else t(f"deciding_rule_{how.value}"))
         st.toggle(tm("only_deciding_visits" if visits else "only_deciding", n=listed.deciding), key=key + "_only",

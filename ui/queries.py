@@ -218,8 +218,11 @@ def _drill(period, scope, indicator, part, page, page_size) -> tuple[pd.DataFram
     return cases_behind(cursor(), period, scope, indicator, part, page, page_size)
 
 
+CASES_PAGE = 50  # a case list's rows per page
+
+
 def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
-           page_size: int | None = 50) -> CaseList:
+           page_size: int | None = CASES_PAGE) -> CaseList:
     """The cases behind an indicator's figure, deciding ones first (metrics.drill); page_size
     None: the whole list, for an export."""
     q = _authorised(q, cases=True)
@@ -227,7 +230,7 @@ def behind(q: Query, indicator: str, only_deciding: bool = False, page: int = 0,
     return replace(listed, rows=_hide(q, listed.rows, "judge_id", "judge_name"))
 
 
-@shared(64)
+@shared(512)
 def _behind(period, scope, indicator, only_deciding, page, page_size) -> CaseList:
     return records_behind(cursor(), period, scope, indicator, only_deciding=only_deciding, page=page,
                           page_size=page_size)
@@ -496,12 +499,14 @@ def _seeds():
     (营商环境), its courts' 综合评估, and 趋势分析's default indicator by month over the period's year
     and the year before, for it and for the courts its chart of units shows first, each alone;
     alone, its divisions side by side (对比分析 by division); the latest year's flow by month
-    (态势总览) and year-end outlook (趋势分析). The newest first."""
+    (态势总览) and year-end outlook (趋势分析); and the first page of 对比分析's 本范围明细案件 (the
+    cases behind its default indicator). The newest first."""
     listed = courts()
     levels = dict(zip(listed["court_code"], listed["level"]))
     first = first_year()
     flow = tuple(in_view(View.FLOW))
     trend = (params.default("ind_trends"),)
+    compared = params.default("ind")
     trended: set[tuple] = set()
     dates, data_date = court_dates(), dt.date.fromisoformat(meta()["data_date"])
     ends = {}  # (court, district) → the scope's data date and its quarters, newest first
@@ -526,6 +531,7 @@ def _seeds():
                 if not district:
                     continue
                 yield _assessment, (period, scope, "court")
+                yield _behind, (period, scope, compared, False, 0, CASES_PAGE)
                 year = Period.parse(str(period.year)).to_date(through)
                 if rank == 0:
                     yield _series, (year, scope, "month", flow)
