@@ -67,7 +67,7 @@ if table.empty:
 # A unit's label is its name; two units with one name (two judges 张伟) get their id added,
 # two teams of one name (民一庭第一团队 of two courts) their court's name.
 table = table.assign(unit=table["name"].astype(str))
-court_names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
+court_names = queries.court_lookup().names
 tags = table["court_code"].map(court_names).fillna(table["court_code"]) if level == "team" else table[unit_cols[-1]]
 same_name = table.drop_duplicates(unit_cols).duplicated("unit", keep=False)
 twins = set(table.drop_duplicates(unit_cols)[same_name]["unit"])

@@ -67,7 +67,7 @@ if "team" in access.rule.compare_levels:
 units = queries.table(f, unit_level)
 if unit_level == "team":
     units = units[units["team"] != ""]
-    court_names = dict(zip(queries.courts()["court_code"], queries.courts()["court_name"]))
+    court_names = queries.court_lookup().names
     pairs = units.drop_duplicates(["court_code", "team"])
     twins = set(pairs.loc[pairs["team"].duplicated(keep=False), "team"])
     unit_names = {(c, tm_): t("name_with_id", name=tm_, id=court_names.get(c, c)) if tm_ in twins else tm_

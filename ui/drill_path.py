@@ -77,7 +77,7 @@ def _back_to(index: int) -> None:
         _go(path[index], path[:index + 1])
 
 
-def _label(view: View, with_level: bool, names: dict, parents: set) -> str:
+def _label(view: View, with_level: bool, names: dict, parents: frozenset) -> str:
     name = names.get(view.court, view.court)
     if with_level and view.level == "judge" and view.division:
         return t("court_division", court=name, division=view.division)
@@ -100,9 +100,10 @@ def breadcrumb(page: str, court: str, district: bool) -> None:
         path = []  # the scope was chosen another way: the path does not lead here
         hold(**{TRAIL: None})
     write(TRAIL, _encode(path))
-    courts = queries.courts()
-    names = dict(zip(courts["court_code"], courts["court_name"]))
-    parents = set(courts["parent_code"].dropna())
+    if len(path) < 2:  # no earlier view to go back to (most runs): nothing to draw
+        return
+    lookup = queries.court_lookup()
+    names, parents = lookup.names, lookup.with_courts_below
     crumbs: list[tuple[str, int]] = []  # label, the first view of the path it names
     for i, view in enumerate(path):
         label = _label(view, with_level, names, parents)

@@ -31,11 +31,11 @@ def filter_bar(first_year: int, with_period: bool = True, with_district: bool = 
     shows no period controls: its Query holds the latest quarter. A page of one court's unit
     (画像) shows no district switch. A page whose figures are of every case of a unit (整改台账)
     shows no category or 涉企 switch: its Query holds every case (a line head's category still)."""
-    courts = queries.courts()
-    names = dict(zip(courts["court_code"], courts["court_name"]))
+    lookup = queries.court_lookup()
+    names = lookup.names
     access = current_access()
     codes = queries.allowed_courts(access)  # only the courts this user may see are offered (and checked again on query)
-    top = access.court or courts[courts["parent_code"].isna()]["court_code"].iloc[0]
+    top = access.court or lookup.top
     fixed = not access.district_wide
     kind_labels = {"quarter": t("quarter"), "month": t("month"), "year": t("year")}
     with st.container(horizontal=True, vertical_alignment="bottom", key="filter_bar"):

@@ -43,8 +43,7 @@ def meeting_names() -> list[str]:
 
 
 def court_names() -> dict[str, str]:
-    courts = queries.courts()
-    return dict(zip(courts["court_code"], courts["court_name"]))
+    return dict(queries.court_lookup().names)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

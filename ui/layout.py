@@ -88,8 +88,7 @@ def data_note(meta: dict, dates: ScopeDates) -> str:
 
 def scope_notice(dates: ScopeDates) -> None:
     """Say plainly when the scope's courts have data up to different dates, and which have none."""
-    courts = queries.courts()
-    names = dict(zip(courts["court_code"], courts["court_name"]))
+    names = queries.court_lookup().names
     sep = t("list_separator")
     if dates.mixed:
         ahead = sep.join(f"{names.get(c, c)} {d}" for c, d in sorted(dates.ahead.items()))
@@ -132,14 +131,14 @@ def page_context(key: str, with_period: bool = True, with_district: bool = True,
     data_date = dates.through
     st.session_state[PAGE_SCOPE] = (f.court, bool(f.district))
     drill_path.breadcrumb(key, f.court, f.district)  # a scope a drill-down narrowed says so, with the way back
-    courts = queries.courts().set_index("court_code")
-    name = courts.loc[f.court, "court_name"] if f.court in courts.index else f.court
-    if f.district and (courts["parent_code"] == f.court).any():
+    lookup = queries.court_lookup()
+    name = lookup.names.get(f.court, f.court)
+    if f.district and f.court in lookup.with_courts_below:
         name += t("district_suffix")
     access = current_access()
     if access is not None and access.fixed_division:  # their figures are the division's
         name += access.fixed_division
     if access is not None and access.category:  # a 条线 head's figures are their line's
         name += t("line_suffix", category=category(access.category))
-    return f, {"scope_name": name, "data_date": data_date, "level": courts.loc[f.court, "level"],
+    return f, {"scope_name": name, "data_date": data_date, "level": lookup.levels[f.court],
                "with_period": with_period, "with_case_filters": with_case_filters, "dates": dates}

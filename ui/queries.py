@@ -7,7 +7,7 @@ anonymous here, after the shared answer, for a role that hides them (per-viewer 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -308,6 +308,30 @@ def _courts() -> pd.DataFrame:
 
 def courts() -> pd.DataFrame:
     return _courts()
+
+
+@dataclass(frozen=True)
+class CourtLookup:
+    """The court list as lookups, made once per data version: every page names courts on every
+    run. Shared between sessions: nobody changes it."""
+    names: dict[str, str]  # code → name
+    levels: dict[str, str]  # code → level
+    with_courts_below: frozenset[str]  # the codes of courts that have courts below them
+    top: str  # the court with no court above it (the first by code, when several)
+
+
+def court_lookup() -> CourtLookup:
+    return _court_lookup()
+
+
+@shared(8)
+def _court_lookup() -> CourtLookup:
+    listed = courts()
+    parents = listed["parent_code"]
+    return CourtLookup(names=dict(zip(listed["court_code"], listed["court_name"])),
+                       levels=dict(zip(listed["court_code"], listed["level"])),
+                       with_courts_below=frozenset(parents.dropna()),
+                       top=listed.loc[parents.isna(), "court_code"].iloc[0])
 
 
 @shared(8)
