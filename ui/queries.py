@@ -32,6 +32,7 @@ from metrics.visits import has_visits as _has_visits_of
 from metrics.warnings import (visits_overdue as _visits_overdue_of, warning_counts as _warning_counts_of,
                               warning_list as _warning_list_of)
 from security.keys import keyed
+from security.users import UsersFileError, load_users
 from followup import meetings
 from report import frozen
 from report.briefing import build, to_docx, to_xlsx, with_followup
@@ -524,7 +525,9 @@ def _seeds():
     and the year before, for it and for the courts its chart of units shows first, each alone;
     alone, its divisions side by side (对比分析 by division); the latest year's flow by month
     (态势总览) and year-end outlook (趋势分析); and the first page of 对比分析's 本范围明细案件 (the
-    cases behind its default indicator). The newest first."""
+    cases behind its default indicator). The same again in the category of each 条线 head in the
+    users file, for the courts of their district: the pages narrow a line head's every scope to
+    their line. The newest first."""
     listed = courts()
     levels = dict(zip(listed["court_code"], listed["level"]))
     first = first_year()
@@ -538,14 +541,17 @@ def _seeds():
         for district in (True, False):  # worked out here, not asked: the asks kept are the users'
             through = inventory.scope_dates(dates, court, district, data_date).through
             ends[court, district] = through, period_options("quarter", first, through)
+    seeded = [(court, None) for court in listed["court_code"]]
+    seeded += [(court, category) for head_court, category in sorted(_business_lines())
+               for court in sorted(inventory.district(cursor(), head_court)) if court in levels]
     tables = 0
     for rank in range(SEED_QUARTERS):
-        for court in listed["court_code"]:
+        for court, category in seeded:
             for district in (True, False):
                 through, quarters = ends[court, district]
                 if rank >= len(quarters):
                     continue
-                scope = Scope(court=court, with_subordinates=district)
+                scope = Scope(court=court, with_subordinates=district, category=category)
                 period = Period.parse(quarters[rank], True).to_date(through)
                 for args in _seed_tables(period, scope):
                     if tables >= SEED_TABLES:
@@ -560,14 +566,24 @@ def _seeds():
                 if rank == 0:
                     yield _series, (year, scope, "month", flow)
                     yield _outlook, (scope, through, levels[court])
-                if (court, period.year) in trended:
+                if (court, category, period.year) in trended:
                     continue
-                trended.add((court, period.year))
+                trended.add((court, category, period.year))
                 yield _series, (year, scope, "month", trend)
                 yield _series, (Period.parse(str(period.year - 1)).to_date(through), scope, "month", trend)
                 units = sorted(inventory.district(cursor(), court))  # the chart of units lists them by code
                 for unit in units[:TREND_UNITS_SHOWN] if len(units) > 1 else ():
-                    yield _series, (year, Scope(court=unit), "month", trend)
+                    yield _series, (year, Scope(court=unit, category=category), "month", trend)
+
+
+def _business_lines() -> set[tuple[str, str]]:
+    """(court, category) of each 条线 head who may sign in (a demo account only in demo mode)."""
+    try:
+        config = load_users()
+    except UsersFileError:  # nobody can sign in: no line to warm
+        return set()
+    return {(u.access.court, u.access.category) for u in config.users.values()
+            if u.access.category is not None and u.access.court is not None and (config.demo_mode or not u.demo)}
 
 
 def _seed_tables(period: Period, scope: Scope):
