@@ -523,8 +523,8 @@ def _seeds():
     reference), its courts side by side (对比分析 by court), its 涉企 figures alone and by court
     (营商环境), its courts' 综合评估, and 趋势分析's default indicator by month over the period's year
     and the year before, for it and for the courts its chart of units shows first, each alone;
-    alone, its divisions side by side (对比分析 by division); the latest year's flow by month
-    (态势总览) and year-end outlook (趋势分析); and the first page of 对比分析's 本范围明细案件 (the
+    alone, its divisions side by side (对比分析 by division); the flow by month of the period's year
+    (态势总览), the latest year-end outlook (趋势分析); and the first page of 对比分析's 本范围明细案件 (the
     cases behind its default indicator). The same again in the category of each 条线 head in the
     users file, for the courts of their district: the pages narrow a line head's every scope to
     their line. The newest first."""
@@ -564,11 +564,11 @@ def _seeds():
                 yield _behind, (period, scope, compared, False, 0, CASES_PAGE)
                 year = Period.parse(str(period.year)).to_date(through)
                 if rank == 0:
-                    yield _series, (year, scope, "month", flow)
                     yield _outlook, (scope, through, levels[court])
                 if (court, category, period.year) in trended:
                     continue
                 trended.add((court, category, period.year))
+                yield _series, (year, scope, "month", flow)
                 yield _series, (year, scope, "month", trend)
                 yield _series, (Period.parse(str(period.year - 1)).to_date(through), scope, "month", trend)
                 units = sorted(inventory.district(cursor(), court))  # the chart of units lists them by code
