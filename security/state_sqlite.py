@@ -18,6 +18,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 
 from security.followup_tables import APP_TABLE_NAMES, APP_TABLES
@@ -201,6 +202,49 @@ class _Writer:
                                 (username, attempt, since, username, reset)).fetchone()[0]
 
 
+class _Watched:
+    """A read-only connection kept open on one state file, and the follow-up reads made through it
+    since the last change. SQLite's `PRAGMA data_version` changes when any other connection, of
+    this process or another, commits to the file; this connection never writes, so an unchanged
+    version means every kept answer is still the file's. Asking costs a statement, not a file
+    opened and its schema read; the open connection also keeps the file's inode from being reused,
+    so a file deleted and made again is told apart by its inode (SqliteStore.read)."""
+    KEEP = 64  # answers kept (each statement with its parameters)
+
+    def __init__(self, path: str, file: tuple[int, int]):
+        self.file = file
+        self._con = sqlite3.connect(f"{pathlib.Path(path).as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS,
+                                    check_same_thread=False)  # used under self._lock, by one thread at a time
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._kept: OrderedDict[tuple, list[tuple]] = OrderedDict()
+
+    def read(self, sql: str, params: tuple) -> list[tuple]:
+        with self._lock:
+            version = self._con.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._kept.clear()
+                self._version = version
+            key = (sql, tuple(params))
+            if key in self._kept:
+                self._kept.move_to_end(key)
+            else:
+                if not self._con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                         "AND name = 'followup_items'").fetchone()[0]:
+                    rows = []  # nothing was ever decided
+                else:
+                    rows = self._con.execute(sql, params).fetchall()
+                self._kept[key] = rows
+                while len(self._kept) > self.KEEP:
+                    self._kept.popitem(last=False)
+            return list(self._kept[key])  # the list the caller's own; the rows are tuples
+
+
+WATCHED_FILES = 4
+_watching: dict[str, _Watched] = {}  # by path, the newest last
+_watching_lock = threading.Lock()
+
+
 class SqliteStore:
     def __init__(self, path: str):
         self.path = path
@@ -249,11 +293,21 @@ class SqliteStore:
         return row[0] if row else None
 
     def read(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._reading() as con:
-            if con is None or not con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                              "AND name = 'followup_items'").fetchone()[0]:
-                return []  # nothing was ever decided
-            return con.execute(sql, params).fetchall()
+        """The follow-up tables' rows, [] before any decision made them. Every page run reads the
+        notes and items: the answer is kept until anything is committed to the file (_Watched)."""
+        path = os.path.abspath(self.path)
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            return []
+        with _watching_lock:
+            watched = _watching.get(path)
+            if watched is None or watched.file != (found.st_dev, found.st_ino):  # replaced: watch the new one
+                _watching.pop(path, None)  # its connection closes with its last reader
+                watched = _watching[path] = _Watched(path, (found.st_dev, found.st_ino))
+                while len(_watching) > WATCHED_FILES:  # a server reads one file: keep no others open
+                    del _watching[next(iter(_watching))]
+        return watched.read(sql, params)
 
     def put_ticket(self, ticket: str, username: str, session_id: str, expires: float, now: float) -> None:
         with _write(self.path) as con:
