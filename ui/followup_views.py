@@ -194,8 +194,10 @@ def unit_notes(q: Query, indicator: str, rows: pd.DataFrame) -> list[str]:
     for n in notes_on(indicator):
         if n.month in months:
             found.setdefault((n.unit.court, n.unit.division, n.unit.judge_id), []).append(n)
+    if not found:  # the usual case: no note in the period, nothing to look up row by row
+        return [""] * len(rows)
     out = []
-    for r in rows.to_dict("records"):
+    for r in rows[[c for c in ("court_code", "division", "judge_id") if c in rows.columns]].to_dict("records"):
         judge, division = (r.get(k) if isinstance(r.get(k), str) and r.get(k) else None for k in ("judge_id", "division"))
         key = (r.get("court_code"), None, judge) if judge else (r.get("court_code"), division, None)
         notes = notes_by_month(found.get(key, []))
