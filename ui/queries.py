@@ -529,7 +529,7 @@ def _seeds():
     users file, for the courts of their district: the pages narrow a line head's every scope to
     their line. The newest first."""
     listed = courts()
-    levels = dict(zip(listed["court_code"], listed["level"]))
+    levels = court_lookup().levels
     first = first_year()
     flow = tuple(in_view(View.FLOW))
     trend = (params.default("ind_trends"),)
