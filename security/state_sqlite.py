@@ -202,6 +202,11 @@ class _Writer:
                                 (username, attempt, since, username, reset)).fetchone()[0]
 
 
+def _read_only(path: str, **kwargs) -> sqlite3.Connection:
+    """A connection that cannot change the file and takes no lock a writer waits for."""
+    return sqlite3.connect(f"{pathlib.Path(path).as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS, **kwargs)
+
+
 class _Watched:
     """A read-only connection kept open on one state file, and the follow-up reads made through it
     since the last change. SQLite's `PRAGMA data_version` changes when any other connection, of
@@ -213,8 +218,7 @@ class _Watched:
 
     def __init__(self, path: str, file: tuple[int, int]):
         self.file = file
-        self._con = sqlite3.connect(f"{pathlib.Path(path).as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS,
-                                    check_same_thread=False)  # used under self._lock, by one thread at a time
+        self._con = _read_only(path, check_same_thread=False)  # used under self._lock, by one thread at a time
         self._lock = threading.Lock()
         self._version: int | None = None
         self._kept: OrderedDict[tuple, list[tuple]] = OrderedDict()
@@ -266,7 +270,7 @@ class SqliteStore:
         if not os.path.exists(path):
             yield None
             return
-        con = sqlite3.connect(f"{pathlib.Path(path).as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        con = _read_only(path)
         try:
             yield con
         finally:
