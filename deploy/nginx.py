@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import time
@@ -16,13 +17,43 @@ TEMP_FOLDERS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
 def render(listen: str, servers: list[str], run: str) -> str:
-    """The configuration: `listen` as nginx writes it (127.0.0.1:8501), `servers` host:port each."""
+    """The configuration: `listen` as nginx writes it (127.0.0.1:8501), `servers` host:port each.
+    Server i's browsers carry the routing cookie s<i>: keep the order when adding servers."""
     worker = "user www-data;" if os.geteuid() == 0 else ""  # as root, the workers drop to Debian's web user
-    upstream = "\n".join(f"        server {s} max_fails=1 fail_timeout=10s;" for s in servers)
     with open(TEMPLATE, encoding="utf-8") as f:
         text = f.read()
-    return (text.replace("@USER@", worker).replace("@RUN@", run).replace("@SERVERS@", upstream)
-            .replace("@LISTEN@", listen))
+    return (text.replace("@USER@", worker).replace("@RUN@", run).replace("@LISTEN@", listen)
+            .replace("@ROUTES@", _served_routes(servers)).replace("@POOLS@", _pools(servers))
+            .replace("@SERVERS@", _servers(servers)).replace("@UPSTREAMS@", _one_server_upstreams(servers)))
+
+
+def _server(address: str, backup: bool = False) -> str:
+    return f"        server {address}{' backup' if backup else ' max_fails=1 fail_timeout=10s'};"
+
+
+def _servers(servers: list[str]) -> str:
+    return "\n".join(_server(s) for s in servers)
+
+
+def _served_routes(servers: list[str]) -> str:
+    """$served_route: the cookie of the server that answered (the last one nginx tried)."""
+    lines = [f"        ~(^|\\s){re.escape(s)}$ s{i};" for i, s in enumerate(servers)]
+    return "    map $upstream_addr $served_route {\n" + "\n".join(lines) + '\n        default "";\n    }'
+
+
+def _pools(servers: list[str]) -> str:
+    return "\n".join(f"        s{i} spzx_s{i};" for i in range(len(servers)))
+
+
+def _one_server_upstreams(servers: list[str]) -> str:
+    """An upstream per server, the others its backups (in turn from the next one, so that a
+    stopped server's browsers spread over the rest)."""
+    blocks = []
+    for i, s in enumerate(servers):
+        others = servers[i + 1:] + servers[:i]
+        body = "\n".join([_server(s)] + [_server(o, backup=True) for o in others])
+        blocks.append(f"    upstream spzx_s{i} {{\n{body}\n    }}")
+    return "\n".join(blocks)
 
 
 def start(listen: str, servers: list[str], run: str) -> subprocess.Popen:
@@ -65,3 +96,21 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def main() -> int:
+    """python -m deploy.nginx --listen 0.0.0.0:80 --run /var/lib/spzx-nginx 10.0.0.11:8501 10.0.0.12:8501
+    prints the configuration for servers on other machines (keep their order when adding one)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m deploy.nginx", description=main.__doc__)
+    ap.add_argument("--listen", default="0.0.0.0:80", help="nginx's address, as nginx writes it")
+    ap.add_argument("--run", required=True, help="the folder for nginx's pid, logs and temporary files")
+    ap.add_argument("servers", nargs="+", metavar="HOST:PORT")
+    a = ap.parse_args()
+    print(render(a.listen, a.servers, os.path.abspath(a.run)), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
