@@ -68,29 +68,21 @@ def test_each_browser_stays_on_one_server_and_browsers_spread(group):
 def test_new_browsers_are_spread_evenly(group):
     """Browsers without a routing cookie go to the servers in turn, not where a hash of a random id
     sends them: the servers get as many new browsers each, whatever the luck of the draw."""
-    import asyncio
-
-    from websockets.asyncio.client import connect
+    from websockets.sync.client import connect  # not asyncio: the browser tests' loop is running
     from websockets.typing import Subprotocol
 
     replicas, _ = group
     stream = replicas.url.replace("http://", "ws://") + "/_stcore/stream"
-
-    async def scenario() -> list[str]:
-        pages, routes = [], []
-        try:
-            for _ in range(8):  # eight new browsers' pages, each left open
-                ws = await connect(stream, subprotocols=[Subprotocol("streamlit")], origin=replicas.url,
-                                   open_timeout=30)
-                pages.append(ws)
-                routes += [m.group(1) for c in ws.response.headers.get_all("Set-Cookie")
-                           if (m := re.match(r"spzx_route=(\w+);", c))]
-        finally:
-            for ws in pages:
-                await ws.close()
-        return routes
-
-    routes = asyncio.run(scenario())
+    pages, routes = [], []
+    try:
+        for _ in range(8):  # eight new browsers' pages, each left open
+            ws = connect(stream, subprotocols=[Subprotocol("streamlit")], origin=replicas.url, open_timeout=30)
+            pages.append(ws)
+            routes += [m.group(1) for c in ws.response.headers.get_all("Set-Cookie")
+                       if (m := re.match(r"spzx_route=(\w+);", c))]
+    finally:
+        for ws in pages:
+            ws.close()
     assert len(routes) == 8, routes
     for n in range(2, 9, 2):  # after every second browser, as many on each server
         assert routes[:n].count("s0") == routes[:n].count("s1") == n // 2, routes
